@@ -1,0 +1,174 @@
+// The app's configuration: one zod schema, read once from the environment by main.ts.
+// Only what the app cannot run without is required; every other part has a default or stays off.
+import { z } from "zod";
+
+/** An empty variable counts as unset. */
+const unsetIfEmpty = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const optionalString = z.preprocess(unsetIfEmpty, z.string().trim().optional());
+
+const channelId = z
+  .string()
+  .trim()
+  .regex(/^[CG][A-Z0-9]{2,}$/, "must be a channel ID such as C0123ABCD (open the channel's details in Slack and copy the ID at the bottom)");
+
+const userId = z
+  .string()
+  .trim()
+  .regex(/^[UW][A-Z0-9]{2,}$/, "must be user IDs such as U0123ABCD (a member's profile, ⋮, Copy member ID)");
+
+const idList = <T extends z.ZodType<string>>(item: T) =>
+  z.preprocess(
+    (value) => {
+      const v = unsetIfEmpty(value);
+      if (typeof v !== "string") return [];
+      return v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    },
+    z.array(item),
+  );
+
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    (value) => unsetIfEmpty(value) ?? String(fallback),
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((v) => ["true", "false", "1", "0", "yes", "no", "on", "off"].includes(v), "must be true or false")
+      .transform((v) => ["true", "1", "yes", "on"].includes(v)),
+  );
+
+const integer = (fallback: number, min: number, max: number, unit: string) =>
+  z.preprocess(
+    (value) => unsetIfEmpty(value) ?? String(fallback),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, `must be a whole number of ${unit}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min} ${unit}`).max(max, `must be at most ${max} ${unit}`)),
+  );
+
+export const configSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string({ error: "is required: set it to the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page" })
+        .trim()
+        .startsWith("xoxb-", "must be a bot token starting with xoxb- (OAuth & Permissions, Bot User OAuth Token)"),
+    ),
+    SLACK_SIGNING_SECRET: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string({ error: "is required: set it to the Signing Secret from your app's Basic Information page" })
+        .trim()
+        .regex(/^[a-f0-9]{16,}$/i, "must be the hexadecimal Signing Secret from your app's Basic Information page"),
+    ),
+    SLACK_APP_TOKEN: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .trim()
+        .startsWith("xapp-", "must be an app-level token starting with xapp- (Basic Information, App-Level Tokens, scope connections:write)")
+        .optional(),
+    ),
+    SLACK_API_URL: z.preprocess(
+      unsetIfEmpty,
+      z
+        .url({ error: "must be a URL such as https://slack.com/api/" })
+        .transform((u) => (u.endsWith("/") ? u : `${u}/`))
+        .optional(),
+    ),
+    PORT: integer(3000, 1, 65535, "port"),
+    DATABASE_URL: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .trim()
+        .refine(
+          (u) => /^(postgres|postgresql):\/\//.test(u) || u.startsWith("file:"),
+          "must be a postgres:// URL, or file:<path> for SQLite (leave it unset for ./data/desk.db)",
+        )
+        .optional(),
+    ),
+    TRIAGE_CHANNEL: z.preprocess(unsetIfEmpty, channelId.optional()),
+    SUPPORT_CHANNELS: idList(channelId),
+    AGENT_USER_IDS: idList(userId),
+    AGENT_USERGROUP_ID: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .trim()
+        .regex(/^S[A-Z0-9]{2,}$/, "must be a user group ID such as S0123ABCD")
+        .optional(),
+    ),
+    ADMIN_USER_IDS: idList(userId),
+    TICKET_EMOJI: z.preprocess(
+      (v) => (typeof unsetIfEmpty(v) === "string" ? String(v).trim().replace(/^:|:$/g, "") : "ticket"),
+      z.string().regex(/^[a-z0-9_+'-]+$/, "must be an emoji name such as ticket (without colons)"),
+    ),
+    INTAKE_IGNORE_PLEASANTRIES: booleanFlag(true),
+    INTAKE_MERGE_WINDOW_MINUTES: integer(5, 0, 1440, "minutes"),
+    OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60000, "milliseconds"),
+    OUTBOX_MAX_ATTEMPTS: integer(12, 1, 100, "attempts"),
+    SHUTDOWN_TIMEOUT_MS: integer(10000, 100, 120000, "milliseconds"),
+    LOG_LEVEL: z.preprocess(
+      (v) => unsetIfEmpty(v) ?? "info",
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "must be one of fatal, error, warn, info, debug, trace, silent",
+      }),
+    ),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.TRIAGE_CHANNEL && cfg.SUPPORT_CHANNELS.includes(cfg.TRIAGE_CHANNEL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SUPPORT_CHANNELS"],
+        message: "must not include TRIAGE_CHANNEL: the triage channel is internal, customers write in support channels",
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+}
+
+/** Parses the environment once. Throws ConfigError with one line per problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.length > 0 ? String(issue.path[0]) : "configuration";
+    return `${name} ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** What the app does with the configuration it has: which parts are on and why the others are off. */
+export function describeParts(cfg: Config): Record<string, { enabled: boolean; reason?: string }> {
+  return {
+    triage: cfg.TRIAGE_CHANNEL
+      ? { enabled: true }
+      : { enabled: false, reason: "TRIAGE_CHANNEL is not set: tickets are logged and acknowledged but no triage cards are posted" },
+    socketMode: cfg.SLACK_APP_TOKEN
+      ? { enabled: true }
+      : { enabled: false, reason: "SLACK_APP_TOKEN is not set: Slack reaches the app over HTTP at /slack/events" },
+    agentDirectory:
+      cfg.AGENT_USER_IDS.length > 0 || cfg.AGENT_USERGROUP_ID
+        ? { enabled: true }
+        : {
+            enabled: false,
+            reason:
+              "neither AGENT_USER_IDS nor AGENT_USERGROUP_ID is set: in internal channels everyone counts as a customer; in Slack Connect channels your own workspace counts as the company",
+          },
+  };
+}

@@ -1,0 +1,93 @@
+// The inbox: Events API envelopes are stored here before Slack gets its 200, so a process killed right
+// after answering loses nothing. Events arriving together are written in one statement (group commit).
+// Unique by event id, and by a natural key (channel + message ts) because Slack may deliver the same
+// message again under a new event id.
+import type { Database } from "../db/client.ts";
+import type { Clock } from "../clock.ts";
+
+export interface IncomingEvent {
+  eventId: string;
+  eventType: string;
+  dedupeKey: string | null;
+  body: string;
+  retryNum: number;
+}
+
+interface Waiting {
+  event: IncomingEvent;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 200;
+
+export class Inbox {
+  private queue: Waiting[] = [];
+  private flushing = false;
+  private listeners = new Set<() => void>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Resolves once the event is durably stored (or was already). */
+  accept(event: IncomingEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  onStored(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.insert(batch.map((w) => w.event));
+        for (const w of batch) w.resolve();
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+      for (const listener of this.listeners) listener();
+    }
+    this.flushing = false;
+  }
+
+  private async insert(events: IncomingEvent[]): Promise<void> {
+    const now = this.clock.now();
+    const pg = this.db.provider === "postgres";
+    const columns = 7;
+    const values = events
+      .map((_, i) => `(${Array.from({ length: columns }, (_, j) => (pg ? `$${i * columns + j + 1}` : "?")).join(", ")})`)
+      .join(", ");
+    const params = events.flatMap((e) => [e.eventId, e.dedupeKey, e.eventType, e.body, e.retryNum, now, now]);
+    await this.db.client.$executeRawUnsafe(
+      `INSERT INTO "InboxEvent" ("eventId", "dedupeKey", "eventType", "body", "retryNum", "receivedAt", "availableAt") VALUES ${values} ON CONFLICT DO NOTHING`,
+      ...params,
+    );
+  }
+}
+
+/** The natural key of an event, so a second delivery under another event id is recognised. */
+export function dedupeKeyOf(event: Record<string, unknown> | undefined): string | null {
+  if (!event) return null;
+  const type = event.type;
+  if (type === "message" && !event.subtype && typeof event.channel === "string" && typeof event.ts === "string") {
+    return `message:${event.channel}:${event.ts}`;
+  }
+  if (type === "reaction_added" || type === "reaction_removed") {
+    const item = event.item as { channel?: unknown; ts?: unknown } | undefined;
+    if (item && typeof event.event_ts === "string") {
+      return `${type}:${String(item.channel)}:${String(item.ts)}:${String(event.user)}:${String(event.reaction)}:${event.event_ts}`;
+    }
+  }
+  return null;
+}

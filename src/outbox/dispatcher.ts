@@ -1,0 +1,293 @@
+// Sends the outbox to Slack at Slack's pace: one message at a time per channel, in order, about one a
+// second; honours 429 Retry-After, retries 5xx and network errors with backoff, stops on permanent
+// errors and reports them. A row interrupted by a crash after sending is looked up in Slack by the
+// outbox id carried in the message's metadata, so it is never posted twice.
+import type { WebClient } from "@slack/web-api";
+import type { Database } from "../db/client.ts";
+import type { OutboxMessage } from "../generated/sqlite/client.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { Outbox } from "./outbox.ts";
+import { classifyFailure } from "./slack-errors.ts";
+
+export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
+
+export interface DispatcherOptions {
+  db: Database;
+  client: WebClient;
+  outbox: Outbox;
+  clock: Clock;
+  log: Logger;
+  /** Minimum gap between two calls to one channel. */
+  channelIntervalMs: number;
+  maxAttempts: number;
+  /** Identifies this process in leases. */
+  owner: string;
+  /** First retry delay after a 5xx or network error; doubles each attempt up to 5 minutes. */
+  backoffBaseMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  pollMs?: number;
+}
+
+export interface OutboxStats {
+  pending: number;
+  failed: number;
+  oldestPendingAt: Date | null;
+  recentFailures: { id: number; method: string; channel: string; error: string | null; at: Date | null }[];
+}
+
+export class OutboxDispatcher {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private inFlight = new Map<string, Promise<void>>();
+  private nextAllowedAt = new Map<string, number>();
+  private unsubscribe: (() => void) | null = null;
+  private readonly backoffBaseMs: number;
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.backoffBaseMs = o.backoffBaseMs ?? 1000;
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.concurrency = o.concurrency ?? 4;
+    this.pollMs = o.pollMs ?? 250;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.o.outbox.onWake(() => this.wake());
+    this.loop = this.run();
+  }
+
+  /** Stops taking rows and waits for the sends under way; unsent rows stay pending for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Resolves when nothing is pending or sending (tests and shutdown). */
+  async idle(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const busy = await this.o.db.client.outboxMessage.count({ where: { status: { in: ["pending", "sending"] } } });
+      if (busy === 0 && this.inFlight.size === 0) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const c = this.o.db.client;
+    const [pending, failed, oldest, recent] = await Promise.all([
+      c.outboxMessage.count({ where: { status: { in: ["pending", "sending"] } } }),
+      c.outboxMessage.count({ where: { status: "failed" } }),
+      c.outboxMessage.findFirst({ where: { status: { in: ["pending", "sending"] } }, orderBy: { id: "asc" }, select: { createdAt: true } }),
+      c.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: 5 }),
+    ]);
+    return {
+      pending,
+      failed,
+      oldestPendingAt: oldest?.createdAt ?? null,
+      recentFailures: recent.map((r) => ({ id: r.id, method: r.method, channel: r.channelId, error: r.lastError, at: r.sentAt })),
+    };
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      try {
+        await this.tick();
+      } catch (error) {
+        this.o.log.error({ err: error }, "outbox tick failed");
+      }
+      if (!this.running) break;
+      if (this.woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = null;
+    }
+  }
+
+  /** Starts a send for the head row of every channel that may send now. */
+  private async tick(): Promise<void> {
+    const c = this.o.db.client;
+    const rows = await c.outboxMessage.findMany({
+      where: { status: { in: ["pending", "sending"] } },
+      orderBy: { id: "asc" },
+      take: 500,
+    });
+    const heads = new Map<string, OutboxMessage>();
+    for (const row of rows) if (!heads.has(row.channelId)) heads.set(row.channelId, row);
+
+    const now = this.o.clock.now().getTime();
+    for (const [channel, row] of heads) {
+      if (!this.running) return;
+      if (this.inFlight.size >= this.concurrency) return;
+      if (this.inFlight.has(channel)) continue;
+      if ((this.nextAllowedAt.get(channel) ?? 0) > Date.now()) continue;
+      if (row.availableAt.getTime() > now) continue;
+      if (row.status === "sending" && row.leaseUntil && row.leaseUntil.getTime() > now) continue;
+      const job = this.send(row)
+        .catch((error) => this.o.log.error({ err: error, outboxId: row.id }, "outbox send crashed"))
+        .finally(() => {
+          this.inFlight.delete(channel);
+          this.wake();
+        });
+      this.inFlight.set(channel, job);
+    }
+  }
+
+  private async send(row: OutboxMessage): Promise<void> {
+    const c = this.o.db.client;
+    const now = this.o.clock.now();
+
+    // Resolve the messages this one depends on; they were written earlier, so they are sent first.
+    let threadTs = row.threadTs;
+    if (!threadTs && row.threadRefId) {
+      const ref = await c.outboxMessage.findUnique({ where: { id: row.threadRefId } });
+      if (!ref || ref.status === "failed" || ref.status === "superseded") return this.fail(row, "thread_parent_failed");
+      if (ref.status !== "sent" || !ref.postedTs) return; // not yet: wait for it
+      threadTs = ref.postedTs;
+    }
+    let updateTs: string | null = null;
+    if (row.method === "chat.update") {
+      const ref = row.updateRefId ? await c.outboxMessage.findUnique({ where: { id: row.updateRefId } }) : null;
+      if (!ref || ref.status === "failed" || ref.status === "superseded") return this.fail(row, "updated_message_failed");
+      if (ref.status !== "sent" || !ref.postedTs) return;
+      updateTs = ref.postedTs;
+      // A newer update of the same message makes this one pointless.
+      const newer = await c.outboxMessage.count({
+        where: { method: "chat.update", updateRefId: row.updateRefId, status: "pending", id: { gt: row.id } },
+      });
+      if (newer > 0) {
+        await c.outboxMessage.updateMany({ where: { id: row.id, status: row.status }, data: { status: "superseded" } });
+        return;
+      }
+    }
+
+    // Claim the row: only one sender may hold it.
+    const claimed = await c.outboxMessage.updateMany({
+      where: {
+        id: row.id,
+        status: row.status,
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+      },
+      data: {
+        status: "sending",
+        leaseOwner: this.o.owner,
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
+        attempts: { increment: 1 },
+      },
+    });
+    if (claimed.count === 0) return;
+    const attempts = row.attempts + 1;
+    const possiblySent = row.status === "sending" || row.attempts > 0;
+
+    this.nextAllowedAt.set(row.channelId, Date.now() + this.o.channelIntervalMs);
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    try {
+      let postedTs: string | null = null;
+      if (row.method === "chat.postMessage" && possiblySent) postedTs = await this.findPosted(row, threadTs);
+      if (!postedTs) {
+        const args: Record<string, unknown> = { ...payload, channel: row.channelId };
+        if (threadTs) args.thread_ts = threadTs;
+        if (row.method === "chat.update") args.ts = updateTs;
+        if (row.method === "chat.postMessage") {
+          args.metadata = { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } };
+          args.unfurl_links = false;
+          args.unfurl_media = false;
+        }
+        const result = (await this.o.client.apiCall(row.method, args)) as { ts?: string; message_ts?: string };
+        postedTs = result.ts ?? result.message_ts ?? updateTs ?? null;
+      }
+      await this.markSent(row, postedTs);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind === "rate_limited") {
+        this.nextAllowedAt.set(row.channelId, Date.now() + failure.retryAfterMs);
+        await c.outboxMessage.update({
+          where: { id: row.id },
+          data: {
+            status: "pending",
+            attempts: row.attempts, // waiting out a rate limit is not a failed attempt
+            availableAt: new Date(this.o.clock.now().getTime() + failure.retryAfterMs),
+            leaseUntil: null,
+            lastError: failure.reason,
+          },
+        });
+        this.o.log.warn({ outboxId: row.id, method: row.method, channel: row.channelId, retryAfterMs: failure.retryAfterMs }, "slack rate limited a post; waiting");
+      } else if (failure.kind === "transient" && attempts < this.o.maxAttempts) {
+        const delay = Math.min(this.backoffBaseMs * 2 ** (attempts - 1), 300_000) * (0.75 + Math.random() * 0.5);
+        await c.outboxMessage.update({
+          where: { id: row.id },
+          data: { status: "pending", availableAt: new Date(this.o.clock.now().getTime() + delay), leaseUntil: null, lastError: failure.reason },
+        });
+        this.o.log.warn({ outboxId: row.id, method: row.method, channel: row.channelId, error: failure.reason, attempts }, "post failed; will retry");
+      } else {
+        await this.fail(row, failure.reason);
+      }
+    }
+  }
+
+  private async markSent(row: OutboxMessage, postedTs: string | null): Promise<void> {
+    const sentAt = this.o.clock.now();
+    await this.o.db.client.$transaction(async (tx) => {
+      await tx.outboxMessage.update({
+        where: { id: row.id },
+        data: { status: "sent", postedTs, sentAt, leaseUntil: null, leaseOwner: null, lastError: null },
+      });
+      if (row.ticketId && row.linkRole && postedTs) {
+        const link = { channelId: row.channelId, threadTs: postedTs, ticketId: row.ticketId };
+        const exists = await tx.threadLink.findFirst({ where: link, select: { id: true } });
+        if (!exists) await tx.threadLink.create({ data: { ...link, role: row.linkRole } });
+      }
+    });
+  }
+
+  private async fail(row: OutboxMessage, reason: string): Promise<void> {
+    await this.o.db.client.outboxMessage.update({
+      where: { id: row.id },
+      data: { status: "failed", lastError: reason, leaseUntil: null, sentAt: this.o.clock.now() },
+    });
+    this.o.log.error(
+      { outboxId: row.id, method: row.method, channel: row.channelId, error: reason },
+      `could not post to Slack (${reason}); the message is kept as failed`,
+    );
+  }
+
+  /** Looks in Slack for a message this row already posted before a crash; returns its ts. */
+  private async findPosted(row: OutboxMessage, threadTs: string | null): Promise<string | null> {
+    type Listed = { messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }[] };
+    const listed = (threadTs
+      ? await this.o.client.conversations.replies({ channel: row.channelId, ts: threadTs, include_all_metadata: true, limit: 200 })
+      : await this.o.client.conversations.history({
+          channel: row.channelId,
+          oldest: String(Math.floor(row.createdAt.getTime() / 1000) - 60),
+          include_all_metadata: true,
+          limit: 200,
+        })) as Listed;
+    const found = listed.messages?.find(
+      (m) => m.metadata?.event_type === OUTBOX_METADATA_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id,
+    );
+    if (found?.ts) this.o.log.info({ outboxId: row.id, ts: found.ts }, "post found in Slack after an interrupted send; not posting again");
+    return found?.ts ?? null;
+  }
+}

@@ -1,0 +1,74 @@
+// Which channels are support channels: those configured in SUPPORT_CHANNELS plus those linked at run
+// time (`/support link`), stored in the database. Lookups are cached briefly; a link or unlink made
+// by this process is seen at once, one made by another replica within the cache's lifetime.
+import type { Database } from "../db/client.ts";
+import type { Clock } from "../clock.ts";
+
+export interface SupportChannelInfo {
+  channelId: string;
+  configured: boolean;
+  accountExternalId: string | null;
+}
+
+const CACHE_MS = 15_000;
+
+export class SupportChannels {
+  private cache: { at: number; linked: Map<string, string | null> } | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly configured: readonly string[],
+    private readonly clock: Clock,
+  ) {}
+
+  async lookup(channelId: string): Promise<SupportChannelInfo | null> {
+    const linked = await this.linked();
+    if (linked.has(channelId)) {
+      return { channelId, configured: this.configured.includes(channelId), accountExternalId: linked.get(channelId) ?? null };
+    }
+    if (this.configured.includes(channelId)) return { channelId, configured: true, accountExternalId: null };
+    return null;
+  }
+
+  async list(): Promise<SupportChannelInfo[]> {
+    const linked = await this.linked();
+    const ids = new Set([...this.configured, ...linked.keys()]);
+    return [...ids].map((channelId) => ({
+      channelId,
+      configured: this.configured.includes(channelId),
+      accountExternalId: linked.get(channelId) ?? null,
+    }));
+  }
+
+  /** Links a channel (again): updates the account when it was linked already. */
+  async link(channelId: string, accountExternalId: string | null, userId: string): Promise<{ previous: SupportChannelInfo | null }> {
+    const previous = await this.lookup(channelId);
+    await this.db.client.supportChannel.upsert({
+      where: { channelId },
+      create: { channelId, accountExternalId, linkedById: userId, linkedAt: this.clock.now() },
+      update: { accountExternalId, linkedById: userId, linkedAt: this.clock.now() },
+    });
+    this.cache = null;
+    return { previous };
+  }
+
+  /** Removes a run-time link. Returns false when the channel was not linked (it may still be configured). */
+  async unlink(channelId: string): Promise<boolean> {
+    const removed = await this.db.client.supportChannel.deleteMany({ where: { channelId } });
+    this.cache = null;
+    return removed.count > 0;
+  }
+
+  isConfigured(channelId: string): boolean {
+    return this.configured.includes(channelId);
+  }
+
+  private async linked(): Promise<Map<string, string | null>> {
+    const now = Date.now();
+    if (this.cache && now - this.cache.at < CACHE_MS) return this.cache.linked;
+    const rows = await this.db.client.supportChannel.findMany();
+    const linked = new Map(rows.map((r) => [r.channelId, r.accountExternalId]));
+    this.cache = { at: now, linked };
+    return linked;
+  }
+}

@@ -1,0 +1,489 @@
+/**
+ * A local HTTP stand-in for Slack's Web API, used by the tests.
+ *
+ * Point a WebClient at it with `slackApiUrl: standIn.apiUrl`. It keeps the
+ * messages it was sent per channel, records every call, validates the Block Kit
+ * limits the app is likely to hit and can inject faults (429 / 5xx / errors).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- args and bodies are free-form JSON */
+
+/** A message as stored by the stand-in. */
+export interface Msg {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks?: unknown[];
+  attachments?: unknown[];
+  metadata?: unknown;
+  user: string;
+  bot_id?: string;
+  /** How many times chat.update changed it. */
+  edited?: number;
+  /** Previous versions, oldest first. */
+  history: Array<{ text: string; blocks?: unknown[] }>;
+}
+
+export interface CallRecord {
+  method: string;
+  args: Record<string, any>;
+  token?: string;
+  /** HTTP status answered. */
+  status: number;
+  /** Slack error code (or "http_<status>") when the call did not answer ok:true. */
+  error?: string;
+  at: number;
+}
+
+export interface ResponseRecord { id: string; body: any; at: number }
+export interface Ephemeral { channel: string; user: string; text: string; blocks?: unknown[] }
+export interface ViewRecord { method: string; id: string; view: Record<string, any>; args: Record<string, any> }
+export interface UserRecord {
+  id: string; name: string; real_name: string; team_id: string;
+  profile?: { email?: string; display_name?: string };
+}
+export interface TeamRecord { id: string; name: string; domain?: string }
+
+export type FaultReply =
+  | { status: 429; retryAfter?: number }
+  | { status: 500 | 502 | 503 }
+  | { error: string };
+
+export interface FaultRateOptions { methods?: string[]; retryAfter?: number; seed?: number }
+
+type Answer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
+type Handler = (args: Record<string, any>) => Answer;
+
+const JSON_FIELDS = ["blocks", "attachments", "metadata", "view"] as const;
+const MAX_BLOCKS = 50;
+const MAX_VIEW_BLOCKS = 100;
+const MAX_BLOCK_TEXT = 3000;
+const MAX_MESSAGE_TEXT = 40000;
+
+const fail = (error: string): Answer => ({ ok: false, error });
+const truthy = (v: unknown): boolean => v === true || v === 1 || v === "true" || v === "1";
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : undefined);
+
+/** Compares two Slack timestamps ("secs.micros") exactly, without float rounding. */
+function compareTs(a: string, b: string): number {
+  const [as, af = ""] = a.split(".");
+  const [bs, bf = ""] = b.split(".");
+  const ai = BigInt(as || "0") * 1_000_000n + BigInt(af.padEnd(6, "0").slice(0, 6) || "0");
+  const bi = BigInt(bs || "0") * 1_000_000n + BigInt(bf.padEnd(6, "0").slice(0, 6) || "0");
+  return ai < bi ? -1 : ai > bi ? 1 : 0;
+}
+
+/** True if any `text` string inside the tree is longer than `limit`. */
+function hasLongText(node: unknown, limit: number): boolean {
+  if (Array.isArray(node)) return node.some((n) => hasLongText(n, limit));
+  if (node === null || typeof node !== "object") return false;
+  return Object.entries(node).some(([k, v]) =>
+    k === "text" && typeof v === "string" ? v.length > limit : hasLongText(v, limit));
+}
+
+/** Small seeded PRNG so fault patterns are repeatable. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class SlackStandIn {
+  // --- knobs and fixtures the tests may set ---
+  teamId = "T0HOME";
+  botUserId = "UBOT";
+  botId = "BBOT";
+  notInChannel = new Set<string>();
+  missingChannels = new Set<string>();
+  extShared = new Set<string>();
+  badTokens = new Set<string>();
+  users = new Map<string, UserRecord>();
+  teams = new Map<string, TeamRecord>();
+  usergroups = new Map<string, string[]>();
+  /** Wait this long before answering each call. */
+  delayMs = 0;
+
+  // --- what it saw ---
+  calls: CallRecord[] = [];
+  ephemerals: Ephemeral[] = [];
+  responses: ResponseRecord[] = [];
+  views: ViewRecord[] = [];
+
+  private server?: Server;
+  private port = 0;
+  private byChannel = new Map<string, Msg[]>();
+  private tsMicros = Math.floor(Date.now() / 1000) * 1_000_000;
+  private viewCounter = 0;
+  private queued: Array<{ method: string; reply: FaultReply; left: number }> = [];
+  private rate?: { rate: number; methods?: string[]; retryAfter: number; rand: () => number };
+  private readonly handlers: Record<string, Handler> = {
+    "chat.postMessage": (a) => this.postMessage(a),
+    "chat.update": (a) => this.update(a),
+    "chat.postEphemeral": (a) => this.postEphemeral(a),
+    "chat.getPermalink": (a) => this.permalink(a),
+    "conversations.history": (a) => this.history(a),
+    "conversations.replies": (a) => this.replies(a),
+    "conversations.info": (a) => this.conversationInfo(a),
+    "auth.test": () => ({
+      ok: true, url: "https://example.slack.com/", team: "Example", user: "desk",
+      team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId,
+    }),
+    "users.info": (a) => this.userInfo(a),
+    "team.info": (a) => {
+      const id = str(a.team) ?? this.teamId;
+      return { ok: true, team: this.teams.get(id) ?? { id, name: `Team ${id}` } };
+    },
+    "usergroups.users.list": (a) => ({ ok: true, users: this.usergroups.get(str(a.usergroup) ?? "") ?? [] }),
+    "views.open": (a) => this.view("views.open", a),
+    "views.push": (a) => this.view("views.push", a),
+    "views.update": (a) => this.view("views.update", a),
+    "views.publish": (a) => this.view("views.publish", a),
+  };
+
+  // ------------------------------------------------------------------ lifecycle
+
+  async start(port = 0): Promise<void> {
+    if (this.server) throw new Error("SlackStandIn already started");
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) this.send(res, 500, { ok: false, error: `stand_in_crashed: ${String(err)}` });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections(); // fetch keeps connections alive
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get apiUrl(): string {
+    return `${this.base()}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.base()}/response/${encodeURIComponent(id)}`;
+  }
+
+  /** Clears what was recorded and any faults; keeps users/teams/usergroups, channel sets and delayMs. */
+  reset(): void {
+    this.calls = [];
+    this.ephemerals = [];
+    this.responses = [];
+    this.views = [];
+    this.byChannel.clear();
+    this.queued = [];
+    this.rate = undefined;
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  messages(channel: string): Msg[] {
+    return this.byChannel.get(channel) ?? [];
+  }
+
+  /** Calls to `method` that were answered ok. */
+  callsTo(method: string): CallRecord[] {
+    return this.calls.filter((c) => c.method === method && c.status === 200 && c.error === undefined);
+  }
+
+  /** Every attempt to call `method`, faulted or not. */
+  allCallsTo(method: string): CallRecord[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Polls every 20 ms until `predicate` returns something truthy (exceptions count as "not yet"). */
+  async waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 10000, label?: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const value = predicate();
+        if (value) return value;
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const recent = this.calls.slice(-10).map((c) => `  ${c.method}${c.error ? ` -> ${c.error}` : ""}`);
+    throw new Error(
+      `Timed out after ${timeoutMs} ms waiting for ${label ?? "condition"}` +
+        (lastError ? `\nlast predicate error: ${String(lastError)}` : "") +
+        `\nlast ${recent.length} Slack calls:\n${recent.join("\n") || "  (none)"}`,
+    );
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  /** Answers the next `times` calls of `method` ("*" = any) with `reply` instead of handling them. */
+  failNext(method: string, reply: FaultReply, times = 1): void {
+    this.queued.push({ method, reply, left: times });
+  }
+
+  /**
+   * From now on, fault a share `rate` of matching calls: half answer 429 (Retry-After),
+   * half answer 500 or 503. Seeded, so runs are repeatable. `faultRate(0)` turns it off.
+   */
+  faultRate(rate: number, opts: FaultRateOptions = {}): void {
+    this.rate = rate > 0
+      ? { rate, methods: opts.methods, retryAfter: opts.retryAfter ?? 1, rand: mulberry32(opts.seed ?? 1) }
+      : undefined;
+  }
+
+  private pickFault(method: string): FaultReply | undefined {
+    const q = this.queued.find((f) => f.left > 0 && (f.method === "*" || f.method === method));
+    if (q) {
+      q.left -= 1;
+      this.queued = this.queued.filter((f) => f.left > 0);
+      return q.reply;
+    }
+    const r = this.rate;
+    if (!r || (r.methods && !r.methods.includes(method)) || r.rand() >= r.rate) return undefined;
+    const kind = r.rand();
+    return kind < 0.5 ? { status: 429, retryAfter: r.retryAfter } : { status: kind < 0.75 ? 500 : 503 };
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private base(): string {
+    if (!this.server) throw new Error("SlackStandIn not started");
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const raw = await readBody(req);
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+
+    if (req.method === "POST" && url.pathname.startsWith("/response/")) {
+      const id = decodeURIComponent(url.pathname.slice("/response/".length));
+      this.responses.push({ id, body: parseBody(raw, req.headers["content-type"]) ?? raw, at: Date.now() });
+      return this.send(res, 200, { ok: true });
+    }
+    if (!url.pathname.startsWith("/api/")) return this.send(res, 404, { ok: false, error: "not_found" });
+
+    const method = url.pathname.slice("/api/".length);
+    const body = parseBody(raw, req.headers["content-type"]);
+    const args: Record<string, any> = { ...Object.fromEntries(url.searchParams), ...body };
+    for (const field of JSON_FIELDS) {
+      if (typeof args[field] === "string") {
+        try { args[field] = JSON.parse(args[field]); } catch { /* leave as is; validation will complain */ }
+      }
+    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const token = bearer ?? str(args.token);
+    delete args.token;
+    const record: CallRecord = { method, args, token, status: 200, at: Date.now() };
+    this.calls.push(record);
+
+    const fault = this.pickFault(method);
+    if (fault && "status" in fault) {
+      record.status = fault.status;
+      if (fault.status === 429) {
+        record.error = "ratelimited";
+        return this.send(res, 429, { ok: false, error: "ratelimited" }, { "Retry-After": String(fault.retryAfter ?? 1) });
+      }
+      record.error = `http_${fault.status}`;
+      res.writeHead(fault.status, { "content-type": "text/html" });
+      res.end(`<html><body><h1>${fault.status} Server Error</h1></body></html>`);
+      return;
+    }
+
+    let answer: Answer;
+    if (fault) answer = fail(fault.error);
+    else if (body === undefined) answer = fail("invalid_json");
+    else if (!token) answer = fail("not_authed");
+    else if (this.badTokens.has(token)) answer = fail("invalid_auth");
+    else answer = this.handlers[method]?.(args) ?? fail("unknown_method");
+    if (!answer.ok) record.error = answer.error;
+    this.send(res, 200, answer);
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  // ------------------------------------------------------------------ methods
+
+  private nextTs(): string {
+    this.tsMicros += 100;
+    const secs = Math.floor(this.tsMicros / 1_000_000);
+    return `${secs}.${String(this.tsMicros % 1_000_000).padStart(6, "0")}`;
+  }
+
+  /** Channel checks shared by the chat.* and conversations.* methods. */
+  private channelError(channel: string | undefined, needMember = true): Answer | undefined {
+    if (!channel || this.missingChannels.has(channel)) return fail("channel_not_found");
+    if (needMember && this.notInChannel.has(channel)) return fail("not_in_channel");
+    return undefined;
+  }
+
+  /** Validates message content; returns an error answer or undefined. */
+  private contentError(a: Record<string, any>, requireContent: boolean): Answer | undefined {
+    const text = typeof a.text === "string" ? a.text : "";
+    const hasBlocks = Array.isArray(a.blocks) && a.blocks.length > 0;
+    if (requireContent && !text && !hasBlocks && !(Array.isArray(a.attachments) && a.attachments.length)) return fail("no_text");
+    if (a.blocks !== undefined) {
+      if (!Array.isArray(a.blocks) || a.blocks.length > MAX_BLOCKS || hasLongText(a.blocks, MAX_BLOCK_TEXT)) return fail("invalid_blocks");
+    }
+    if (text.length > MAX_MESSAGE_TEXT) return fail("msg_too_long");
+    return undefined;
+  }
+
+  /** The API shape of a stored message. */
+  private render(m: Msg, withMetadata: boolean): Record<string, unknown> {
+    const replies = m.thread_ts && m.thread_ts !== m.ts ? [] : this.messages(m.channel).filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
+    return {
+      type: "message", ts: m.ts, user: m.user, bot_id: m.bot_id, text: m.text, blocks: m.blocks, attachments: m.attachments,
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+      ...(replies.length ? { thread_ts: m.ts, reply_count: replies.length, latest_reply: replies[replies.length - 1].ts } : {}),
+      ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
+      ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+    };
+  }
+
+  private find(channel: string, ts: string | undefined): Msg | undefined {
+    return ts === undefined ? undefined : this.messages(channel).find((m) => m.ts === ts);
+  }
+
+  private postMessage(a: Record<string, any>): Answer {
+    const channel = str(a.channel);
+    const bad = this.channelError(channel) ?? this.contentError(a, true);
+    if (bad || !channel) return bad ?? fail("channel_not_found");
+    const msg: Msg = {
+      channel, ts: this.nextTs(), thread_ts: str(a.thread_ts), text: typeof a.text === "string" ? a.text : "",
+      blocks: a.blocks, attachments: a.attachments, metadata: a.metadata,
+      user: this.botUserId, bot_id: this.botId, history: [],
+    };
+    this.byChannel.set(channel, [...this.messages(channel), msg]);
+    return { ok: true, channel, ts: msg.ts, message: this.render(msg, true) };
+  }
+
+  private update(a: Record<string, any>): Answer {
+    const channel = str(a.channel);
+    const bad = this.channelError(channel) ?? this.contentError(a, false);
+    if (bad || !channel) return bad ?? fail("channel_not_found");
+    const msg = this.find(channel, str(a.ts));
+    if (!msg) return fail("message_not_found");
+    msg.history.push({ text: msg.text, blocks: msg.blocks });
+    if (typeof a.text === "string") msg.text = a.text;
+    if (a.blocks !== undefined) msg.blocks = a.blocks.length ? a.blocks : undefined;
+    if (a.attachments !== undefined) msg.attachments = a.attachments;
+    if (a.metadata !== undefined) msg.metadata = a.metadata;
+    msg.edited = (msg.edited ?? 0) + 1;
+    return { ok: true, channel, ts: msg.ts, text: msg.text, message: this.render(msg, true) };
+  }
+
+  private postEphemeral(a: Record<string, any>): Answer {
+    const channel = str(a.channel);
+    const user = str(a.user);
+    const bad = this.channelError(channel) ?? this.contentError(a, true);
+    if (bad || !channel) return bad ?? fail("channel_not_found");
+    if (!user) return fail("user_not_found");
+    this.ephemerals.push({ channel, user, text: typeof a.text === "string" ? a.text : "", blocks: a.blocks });
+    return { ok: true, message_ts: this.nextTs() };
+  }
+
+  private permalink(a: Record<string, any>): Answer {
+    const channel = str(a.channel);
+    const ts = str(a.message_ts);
+    const bad = this.channelError(channel, false);
+    if (bad || !channel) return bad ?? fail("channel_not_found");
+    if (!this.find(channel, ts)) return fail("message_not_found");
+    return { ok: true, channel, permalink: `https://example.slack.com/archives/${channel}/p${ts!.replace(".", "")}` };
+  }
+
+  private history(a: Record<string, any>): Answer {
+    const channel = str(a.channel);
+    const bad = this.channelError(channel);
+    if (bad || !channel) return bad ?? fail("channel_not_found");
+    const inclusive = truthy(a.inclusive);
+    const latest = str(a.latest);
+    const oldest = str(a.oldest);
+    const limit = Number(a.limit) > 0 ? Number(a.limit) : 100;
+    const messages = this.messages(channel)
+      .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
+      .filter((m) => !latest || (inclusive ? compareTs(m.ts, latest) <= 0 : compareTs(m.ts, latest) < 0))
+      .filter((m) => !oldest || (inclusive ? compareTs(m.ts, oldest) >= 0 : compareTs(m.ts, oldest) > 0))
+      .reverse()
+      .slice(0, limit)
+      .map((m) => this.render(m, truthy(a.include_all_metadata)));
+    return { ok: true, messages, has_more: false };
+  }
+
+  private replies(a: Record<string, any>): Answer {
+    const channel = str(a.channel);
+    const ts = str(a.ts);
+    const bad = this.channelError(channel);
+    if (bad || !channel) return bad ?? fail("channel_not_found");
+    const parent = this.find(channel, ts);
+    if (!parent) return fail("thread_not_found");
+    const limit = Number(a.limit) > 0 ? Number(a.limit) : 1000;
+    const thread = [parent, ...this.messages(channel).filter((m) => m.thread_ts === ts && m.ts !== ts)]
+      .slice(0, limit)
+      .map((m) => this.render(m, truthy(a.include_all_metadata)));
+    return { ok: true, messages: thread, has_more: false };
+  }
+
+  private conversationInfo(a: Record<string, any>): Answer {
+    const id = str(a.channel);
+    const bad = this.channelError(id, false);
+    if (bad || !id) return bad ?? fail("channel_not_found");
+    return { ok: true, channel: { id, name: `c-${id}`, is_member: !this.notInChannel.has(id), is_ext_shared: this.extShared.has(id) } };
+  }
+
+  private userInfo(a: Record<string, any>): Answer {
+    const id = str(a.user);
+    if (!id) return fail("user_not_found");
+    return { ok: true, user: this.users.get(id) ?? { id, name: id.toLowerCase(), real_name: `User ${id}`, team_id: this.teamId } };
+  }
+
+  private view(method: string, a: Record<string, any>): Answer {
+    if (method === "views.open" && !str(a.trigger_id)) return fail("invalid_trigger_id");
+    const view = a.view;
+    if (view === null || typeof view !== "object" || Array.isArray(view)) return fail("invalid_arguments");
+    if (Array.isArray(view.blocks) && view.blocks.length > MAX_VIEW_BLOCKS) return fail("invalid_arguments");
+    const id = (method === "views.update" && str(a.view_id)) || `V${++this.viewCounter}`;
+    this.views.push({ method, id, view, args: a });
+    return { ok: true, view: { id, ...view } };
+  }
+}
+
+/** Reads the whole request body as text. */
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Parses a JSON or form-encoded body into an object; undefined if the JSON is not an object. */
+function parseBody(raw: string, contentType: string | undefined): Record<string, any> | undefined {
+  if (!raw) return {};
+  if ((contentType ?? "").includes("application/json")) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, any>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
