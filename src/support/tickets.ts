@@ -186,6 +186,13 @@ export class TicketService {
     return outcome;
   }
 
+  /** Makes replies under another message of the customer's count for this ticket too. */
+  async linkThread(ticketId: number, channelId: string, threadTs: string): Promise<void> {
+    const link = { channelId, threadTs, ticketId };
+    const exists = await this.db.client.threadLink.findFirst({ where: link, select: { id: true } });
+    if (!exists) await this.db.client.threadLink.create({ data: { ...link, role: "customer" } });
+  }
+
   /** An agent's note in the card's thread: stored as internal, never sent to the customer. */
   async addInternalNote(ticketId: number, note: { channelId: string; ts: string; userId: string; text: string; at: Date }): Promise<MessageOutcome> {
     return this.transaction(async (tx) => {

@@ -1,0 +1,243 @@
+// The composition root: reads the configuration, opens and migrates the database, wires the desk,
+// Slack, the inbox, the outbox and HTTP together, and stops them in order. Nothing else wires.
+import { randomUUID } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import { WebClient, type WebClientOptions } from "@slack/web-api";
+import type { DestinationStream } from "pino";
+import { ConfigError, describeParts, loadConfig, type Config } from "./config.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { openDatabase, type Database } from "./db/client.ts";
+import { isMigrated, migrate } from "./db/migrate.ts";
+import { Inbox } from "./inbox/inbox.ts";
+import { InboxProcessor } from "./inbox/processor.ts";
+import { Outbox } from "./outbox/outbox.ts";
+import { OutboxDispatcher } from "./outbox/dispatcher.ts";
+import { TicketService } from "./support/tickets.ts";
+import { SupportChannels } from "./support/channels.ts";
+import { SlackDirectory } from "./slack/directory.ts";
+import { SlackTicketPosts } from "./slack/ticket-posts.ts";
+import { createEventRouter } from "./slack/events/index.ts";
+import { createBoltApp } from "./slack/app.ts";
+import { createSocketModeIngress } from "./slack/socket-mode.ts";
+import { DeskReceiver, send } from "./http/receiver.ts";
+import type { SlackDeps } from "./slack/deps.ts";
+
+export interface StartOptions {
+  clock?: Clock;
+  logDestination?: DestinationStream;
+  /** Process identity in leases (defaults to a random id). */
+  owner?: string;
+  /** Tuning for tests: first retry delay and polling intervals. */
+  backoffBaseMs?: number;
+  pollMs?: number;
+}
+
+export interface RunningApp {
+  config: Config;
+  db: Database;
+  port: number;
+  log: Logger;
+  dispatcher: OutboxDispatcher;
+  processor: InboxProcessor;
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {}
+
+const FATAL_AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const clock = options.clock ?? systemClock;
+  const log = createLogger(config.LOG_LEVEL, options.logDestination);
+  const owner = options.owner ?? randomUUID();
+
+  for (const [part, state] of Object.entries(describeParts(config))) {
+    if (!state.enabled) log.warn({ part }, `${part} is off: ${state.reason}`);
+  }
+
+  const db = await openDatabase(config.DATABASE_URL);
+  try {
+    const applied = await migrate(db);
+    log.info({ database: db.location, applied }, applied.length ? "database migrated" : "database up to date");
+  } catch (error) {
+    await db.close();
+    throw new StartupError(`could not prepare the database at ${db.location}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  const clientOptions: WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}) };
+  // Posts: no retries inside the client; the dispatcher owns retrying, pacing and 429s.
+  const postClient = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+  // Reads after Slack has its answer: a couple of quick retries, never a long wait.
+  const readClient = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 2, maxTimeout: 2000 }, rejectRateLimitedCalls: true, timeout: 10_000 });
+
+  const directory = new SlackDirectory(readClient, log, config.AGENT_USER_IDS, config.AGENT_USERGROUP_ID);
+  try {
+    await directory.identify();
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code && FATAL_AUTH_ERRORS.has(code)) {
+      await db.close();
+      throw new StartupError(`SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token again from OAuth & Permissions`);
+    }
+    log.warn({ err: error }, "could not reach Slack to read the app's identity; retrying in the background");
+    const retry = setInterval(() => {
+      directory.identify().then(() => clearInterval(retry), () => {});
+    }, 30_000);
+    retry.unref();
+  }
+  directory.startGroupRefresh();
+
+  const outbox = new Outbox();
+  const inbox = new Inbox(db, clock);
+  const tickets = new TicketService(db, new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL), clock, log, () => outbox.wake());
+  const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
+  const deps: SlackDeps = {
+    tickets,
+    channels,
+    directory,
+    client: readClient,
+    settings: {
+      triageChannel: config.TRIAGE_CHANNEL,
+      ticketEmoji: config.TICKET_EMOJI,
+      ignorePleasantries: config.INTAKE_IGNORE_PLEASANTRIES,
+      mergeWindowMs: config.INTAKE_MERGE_WINDOW_MINUTES * 60_000,
+      adminIds: config.ADMIN_USER_IDS,
+    },
+    clock,
+    log,
+  };
+
+  const dispatcher = new OutboxDispatcher({
+    db,
+    client: postClient,
+    outbox,
+    clock,
+    log,
+    channelIntervalMs: config.OUTBOX_CHANNEL_INTERVAL_MS,
+    maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    owner,
+    backoffBaseMs: options.backoffBaseMs,
+    pollMs: options.pollMs,
+  });
+  const processor = new InboxProcessor({
+    db,
+    inbox,
+    clock,
+    log,
+    owner,
+    handle: createEventRouter(deps),
+    backoffBaseMs: options.backoffBaseMs,
+    pollMs: options.pollMs,
+  });
+
+  const storeEvent = (event: Parameters<Inbox["accept"]>[0]) => inbox.accept(event);
+  const receiver = new DeskReceiver({
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    log,
+    storeEvent,
+    routes: {
+      "GET /healthz": async (_req, res) => {
+        let reachable = false;
+        let migrated = false;
+        try {
+          migrated = await isMigrated(db);
+          reachable = true;
+        } catch {
+          reachable = false;
+        }
+        const [outboxStats, inboxPending, inboxFailed] = reachable
+          ? await Promise.all([dispatcher.stats(), processor.pendingCount(), db.client.inboxEvent.count({ where: { status: "failed" } })])
+          : [null, null, null];
+        const healthy = reachable && migrated;
+        send(res, healthy ? 200 : 503, {
+          status: !healthy ? "unavailable" : outboxStats && outboxStats.failed > 0 ? "degraded" : "ok",
+          database: { provider: db.provider, reachable, migrated },
+          slack: { teamId: directory.identity.teamId, botUserId: directory.identity.botUserId, identified: Boolean(directory.identity.teamId) },
+          parts: describeParts(config),
+          outbox: outboxStats,
+          inbox: { pending: inboxPending, failed: inboxFailed },
+        });
+      },
+    },
+  });
+  const app = createBoltApp(
+    {
+      token: config.SLACK_BOT_TOKEN,
+      receiver,
+      clientOptions: { ...clientOptions, retryConfig: { retries: 1 }, rejectRateLimitedCalls: true },
+      botId: directory.identity.botId ?? undefined,
+      botUserId: directory.identity.botUserId ?? undefined,
+      log,
+    },
+    deps,
+  );
+
+  processor.start();
+  dispatcher.start();
+  await receiver.start(config.PORT);
+  const socket = config.SLACK_APP_TOKEN
+    ? createSocketModeIngress({ appToken: config.SLACK_APP_TOKEN, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log })
+    : null;
+  if (socket) {
+    socket.start().catch((error: unknown) => log.error({ err: error }, "socket mode could not connect; HTTP still works"));
+  }
+  const port = receiver.port ?? config.PORT;
+  log.info({ port, database: db.provider, socketMode: Boolean(socket), triage: config.TRIAGE_CHANNEL ?? null }, "customer desk started");
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info("stopping: no new requests; finishing work in hand");
+      await receiver.stop(Math.min(5000, config.SHUTDOWN_TIMEOUT_MS));
+      await socket?.stop().catch(() => {});
+      await processor.stop();
+      await dispatcher.stop();
+      directory.stop();
+      await db.close();
+      log.info("stopped");
+    })());
+
+  return { config, db, port, log, dispatcher, processor, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Cannot start: fix the configuration and try again.\n${error.problems.map((p) => `  ${p}`).join("\n")}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  let running: RunningApp;
+  try {
+    running = await startApp(config);
+  } catch (error) {
+    process.stderr.write(`Cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    running.log.info({ signal }, "signal received");
+    const force = setTimeout(() => {
+      running.log.error("shutdown took too long; exiting");
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        running.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main();
+}

@@ -1,0 +1,59 @@
+// The Bolt app: interactivity and commands arrive through it; listeners are registered by surface.
+import { App, LogLevel, type Receiver, type Logger as BoltLogger } from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import type { Logger } from "../log.ts";
+import type { SlackDeps } from "./deps.ts";
+import { registerTicketCardActions } from "./actions/ticket-card.ts";
+import { registerCreateTicketShortcut } from "./shortcuts/create-ticket.ts";
+import { registerTicketCommand } from "./commands/ticket.ts";
+import { registerSupportCommand } from "./commands/support.ts";
+import { registerReplyView } from "./views/reply.ts";
+
+export interface BoltOptions {
+  token: string;
+  receiver: Receiver;
+  clientOptions: WebClientOptions;
+  botId?: string;
+  botUserId?: string;
+  log: Logger;
+}
+
+export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
+  const app = new App({
+    token: o.token,
+    receiver: o.receiver,
+    // The identity comes from auth.test at start; Bolt must not call Slack on a request's path.
+    tokenVerificationEnabled: false,
+    botId: o.botId,
+    botUserId: o.botUserId,
+    clientOptions: o.clientOptions,
+    logger: boltLogger(o.log),
+    logLevel: LogLevel.WARN,
+  });
+  registerTicketCardActions(app, deps);
+  registerReplyView(app, deps);
+  registerCreateTicketShortcut(app, deps);
+  registerTicketCommand(app, deps);
+  registerSupportCommand(app, deps);
+  app.error(async (error) => {
+    o.log.error({ err: error }, "bolt listener error");
+  });
+  return app;
+}
+
+/** Bolt's logger interface over the app's structured logger. */
+function boltLogger(log: Logger): BoltLogger {
+  const child = log.child({ component: "bolt" });
+  let level = LogLevel.WARN;
+  return {
+    debug: (...m: unknown[]) => child.debug(m.map(String).join(" ")),
+    info: (...m: unknown[]) => child.info(m.map(String).join(" ")),
+    warn: (...m: unknown[]) => child.warn(m.map(String).join(" ")),
+    error: (...m: unknown[]) => child.error(m.map(String).join(" ")),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,24 @@
+// Callback and action IDs the Slack listeners and the Block Kit builders share (and manifest.json names).
+export const ACTIONS = {
+  assignMe: "ticket_assign_me",
+  assignee: "ticket_assignee",
+  priority: "ticket_priority",
+  status: "ticket_status",
+  reply: "ticket_reply",
+  resolve: "ticket_resolve",
+} as const;
+
+export const VIEWS = { reply: "ticket_reply_modal" } as const;
+export const SHORTCUTS = { createTicket: "create_ticket" } as const;
+export const COMMANDS = { ticket: "/ticket", support: "/support" } as const;
+
+export const REPLY_INPUT = { block: "reply", action: "text" } as const;
+
+/** Card controls carry the ticket id in their block id: `ticket:<id>:<n>`. */
+export const cardBlockId = (ticketId: number, n: number) => `ticket:${ticketId}:${n}`;
+
+export function ticketIdFromBlockId(blockId: unknown): number | null {
+  if (typeof blockId !== "string") return null;
+  const match = /^ticket:(\d+):\d+$/.exec(blockId);
+  return match ? Number(match[1]) : null;
+}

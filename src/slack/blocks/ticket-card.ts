@@ -1,0 +1,112 @@
+// The triage card: one message per ticket in TRIAGE_CHANNEL, updated in place on every change.
+import type { KnownBlock } from "@slack/types";
+import {
+  PRIORITIES,
+  PRIORITY_LABELS,
+  STATUSES,
+  STATUS_LABELS,
+  isPriority,
+  isStatus,
+  type Priority,
+  type Status,
+  type Ticket,
+} from "../../support/model.ts";
+import { ACTIONS, cardBlockId } from "./ids.ts";
+import { LIMITS, oneLine, quote, slackDate } from "./limits.ts";
+
+const PRIORITY_EMOJI: Record<Priority, string> = { urgent: ":red_circle:", high: ":large_orange_circle:", normal: ":large_blue_circle:", low: ":white_circle:" };
+const STATUS_EMOJI: Record<Status, string> = { open: ":envelope_with_arrow:", pending: ":hourglass_flowing_sand:", resolved: ":white_check_mark:" };
+
+const option = (value: string, text: string) => ({ text: { type: "plain_text" as const, text }, value });
+
+export function requesterLabel(ticket: Pick<Ticket, "requesterId" | "requesterCompany">): string {
+  return ticket.requesterCompany ? `<@${ticket.requesterId}> (${ticket.requesterCompany})` : `<@${ticket.requesterId}>`;
+}
+
+export function ticketCardText(ticket: Ticket): string {
+  return oneLine(`Ticket #${ticket.id} from ${ticket.requesterName ?? "a customer"}: ${ticket.text}`);
+}
+
+export function ticketCard(ticket: Ticket): { text: string; blocks: KnownBlock[] } {
+  const priority: Priority = isPriority(ticket.priority) ? ticket.priority : "normal";
+  const status: Status = isStatus(ticket.status) ? ticket.status : "open";
+  const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
+  const opened = slackDate(ticket.createdAt, "{ago}");
+  const statusLine =
+    status === "resolved" && ticket.resolvedAt
+      ? `${STATUS_EMOJI.resolved} Resolved ${slackDate(ticket.resolvedAt, "{ago}")}${ticket.resolvedById ? ` by <@${ticket.resolvedById}>` : ""}`
+      : `${STATUS_EMOJI[status]} ${STATUS_LABELS[status]}`;
+
+  const blocks: KnownBlock[] = [
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: `*Ticket #${ticket.id}* from ${requesterLabel(ticket)} in <#${ticket.channelId}>`,
+      },
+    },
+    {
+      type: "section",
+      fields: [
+        { type: "mrkdwn", text: `*Priority*\n${PRIORITY_EMOJI[priority]} ${PRIORITY_LABELS[priority]}` },
+        { type: "mrkdwn", text: `*Status*\n${statusLine}` },
+        { type: "mrkdwn", text: `*Assignee*\n${assignee}` },
+        { type: "mrkdwn", text: `*Opened*\n${opened}${ticket.reopenCount > 0 ? ` · reopened ${ticket.reopenCount}×` : ""}` },
+      ],
+    },
+    { type: "section", text: { type: "mrkdwn", text: quote(ticket.text, LIMITS.sectionText) } },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: [
+            ticket.permalink ? `<${ticket.permalink}|View the conversation>` : null,
+            ticket.firstResponseAt ? `First response ${slackDate(ticket.firstResponseAt, "{ago}")}` : "No response yet",
+            "This thread is internal: the customer never sees it",
+          ]
+            .filter(Boolean)
+            .join(" · "),
+        },
+      ],
+    },
+    {
+      type: "actions",
+      block_id: cardBlockId(ticket.id, 1),
+      elements: [
+        { type: "button", action_id: ACTIONS.assignMe, text: { type: "plain_text", text: "Assign to me" }, value: String(ticket.id) },
+        {
+          type: "users_select",
+          action_id: ACTIONS.assignee,
+          placeholder: { type: "plain_text", text: "Assignee" },
+          ...(ticket.assigneeId ? { initial_user: ticket.assigneeId } : {}),
+        },
+        {
+          type: "static_select",
+          action_id: ACTIONS.priority,
+          placeholder: { type: "plain_text", text: "Priority" },
+          options: PRIORITIES.map((p) => option(p, PRIORITY_LABELS[p])),
+          initial_option: option(priority, PRIORITY_LABELS[priority]),
+        },
+        {
+          type: "static_select",
+          action_id: ACTIONS.status,
+          placeholder: { type: "plain_text", text: "Status" },
+          options: STATUSES.map((s) => option(s, STATUS_LABELS[s])),
+          initial_option: option(status, STATUS_LABELS[status]),
+        },
+      ],
+    },
+    {
+      type: "actions",
+      block_id: cardBlockId(ticket.id, 2),
+      elements: [
+        { type: "button", action_id: ACTIONS.reply, text: { type: "plain_text", text: "Reply to customer" }, value: String(ticket.id) },
+        ...(status === "resolved"
+          ? []
+          : [{ type: "button" as const, action_id: ACTIONS.resolve, style: "primary" as const, text: { type: "plain_text" as const, text: "Resolve" }, value: String(ticket.id) }]),
+      ],
+    },
+  ];
+  return { text: ticketCardText(ticket), blocks };
+}

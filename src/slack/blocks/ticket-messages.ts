@@ -1,0 +1,47 @@
+// The short messages the desk posts: the customer's acknowledgement, the log lines and mirrors in the
+// card's thread, and the ephemeral answers to commands and shortcuts.
+import { PRIORITY_LABELS, STATUS_LABELS, type Priority, type Status, type Ticket, type TicketChange } from "../../support/model.ts";
+import { LIMITS, escapeMrkdwn, quote } from "./limits.ts";
+
+export function acknowledgement(ticket: Ticket): string {
+  return `Thanks, we've logged your request as *#${ticket.id}*. Our team will answer in this thread.`;
+}
+
+/** A /ticket request has no customer message to answer under, so the acknowledgement carries the text. */
+export function commandTicketPost(ticket: Ticket): string {
+  return `Ticket *#${ticket.id}* opened by <@${ticket.requesterId}>. We'll follow up in this thread.\n${quote(ticket.text, LIMITS.sectionText - 200)}`;
+}
+
+const who = (id: string | null) => (id ? `<@${id}>` : "Someone");
+
+export function changeLogLine(change: TicketChange): string {
+  switch (change.kind) {
+    case "assignee_changed":
+      if (!change.to) return `${who(change.actorId)} unassigned the ticket (was <@${change.from}>).`;
+      if (change.to === change.actorId) return `${who(change.actorId)} took the ticket${change.from ? ` (was <@${change.from}>)` : ""}.`;
+      return `${who(change.actorId)} assigned the ticket to <@${change.to}>${change.from ? ` (was <@${change.from}>)` : ""}.`;
+    case "priority_changed":
+      return `${who(change.actorId)} set priority to *${PRIORITY_LABELS[change.to as Priority]}* (was ${PRIORITY_LABELS[change.from as Priority]}).`;
+    case "status_changed":
+      if (change.to === "resolved") return `:white_check_mark: ${who(change.actorId)} resolved the ticket.`;
+      if (!change.actorId) return `The customer replied: status is back to *${STATUS_LABELS[change.to as Status]}*.`;
+      return `${who(change.actorId)} set status to *${STATUS_LABELS[change.to as Status]}* (was ${STATUS_LABELS[change.from as Status]}).`;
+    case "reopened":
+      return change.actorId
+        ? `:leftwards_arrow_with_hook: ${who(change.actorId)} reopened the ticket.`
+        : `:leftwards_arrow_with_hook: The customer replied after resolution: the ticket is reopened.`;
+  }
+}
+
+export function mirroredMessage(message: { userId: string; text: string; role: "customer" | "agent" }): string {
+  const head =
+    message.role === "customer"
+      ? `:speech_balloon: <@${message.userId}> wrote in the customer's thread:`
+      : `:outbox_tray: <@${message.userId}> answered in the customer's thread:`;
+  return `${head}\n${quote(message.text, LIMITS.sectionText - head.length - 1)}`;
+}
+
+export function replyLogLine(agentId: string, text: string): string {
+  const head = `:outbox_tray: <@${agentId}> replied to the customer through the app:`;
+  return `${head}\n${quote(escapeMrkdwn(text), LIMITS.sectionText - head.length - 1)}`;
+}

@@ -1,0 +1,26 @@
+// What the Slack listeners need: the domain services and the few settings that shape intake.
+import type { WebClient } from "@slack/web-api";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { TicketService } from "../support/tickets.ts";
+import type { SupportChannels } from "../support/channels.ts";
+import type { SlackDirectory } from "./directory.ts";
+
+export interface IntakeSettings {
+  triageChannel: string | undefined;
+  ticketEmoji: string;
+  ignorePleasantries: boolean;
+  mergeWindowMs: number;
+  adminIds: readonly string[];
+}
+
+export interface SlackDeps {
+  tickets: TicketService;
+  channels: SupportChannels;
+  directory: SlackDirectory;
+  /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
+  client: WebClient;
+  settings: IntakeSettings;
+  clock: Clock;
+  log: Logger;
+}

@@ -1,0 +1,99 @@
+// What the app knows of Slack's people and workspaces: its own identity (auth.test), who the agents
+// are (AGENT_USER_IDS plus the members of AGENT_USERGROUP_ID, refreshed in the background) and the
+// names of customers' companies (team.info, cached). Never called on a request Slack is waiting on.
+import type { WebClient } from "@slack/web-api";
+import type { Logger } from "../log.ts";
+
+export interface Identity {
+  teamId: string | null;
+  botUserId: string | null;
+  botId: string | null;
+  /** https://<workspace>.slack.com/ */
+  url: string | null;
+}
+
+const GROUP_REFRESH_MS = 5 * 60_000;
+
+export class SlackDirectory {
+  identity: Identity = { teamId: null, botUserId: null, botId: null, url: null };
+  private groupMembers = new Set<string>();
+  private groupTimer: NodeJS.Timeout | null = null;
+  private teamNames = new Map<string, string | null>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly log: Logger,
+    private readonly agentIds: readonly string[],
+    private readonly agentGroupId: string | undefined,
+  ) {}
+
+  /** Reads the app's identity; a rejected token is fatal, an unreachable Slack is retried later. */
+  async identify(): Promise<Identity> {
+    const r = (await this.client.auth.test()) as { team_id?: string; user_id?: string; bot_id?: string; url?: string };
+    this.identity = { teamId: r.team_id ?? null, botUserId: r.user_id ?? null, botId: r.bot_id ?? null, url: r.url ?? null };
+    return this.identity;
+  }
+
+  startGroupRefresh(): void {
+    if (!this.agentGroupId) return;
+    const refresh = async () => {
+      try {
+        const r = (await this.client.usergroups.users.list({ usergroup: this.agentGroupId! })) as { users?: string[] };
+        this.groupMembers = new Set(r.users ?? []);
+        this.log.debug({ members: this.groupMembers.size }, "agent user group refreshed");
+      } catch (error) {
+        this.log.warn({ err: error, usergroup: this.agentGroupId }, "could not read the agents' user group; keeping the last list");
+      }
+    };
+    void refresh();
+    this.groupTimer = setInterval(refresh, GROUP_REFRESH_MS);
+    this.groupTimer.unref();
+  }
+
+  stop(): void {
+    if (this.groupTimer) clearInterval(this.groupTimer);
+  }
+
+  isAgent(userId: string): boolean {
+    return this.agentIds.includes(userId) || this.groupMembers.has(userId);
+  }
+
+  hasAgentDirectory(): boolean {
+    return this.agentIds.length > 0 || Boolean(this.agentGroupId);
+  }
+
+  /** The name of another organisation's workspace, or null when Slack will not say. */
+  async teamName(teamId: string): Promise<string | null> {
+    if (this.teamNames.has(teamId)) return this.teamNames.get(teamId) ?? null;
+    try {
+      const r = (await this.client.team.info({ team: teamId })) as { team?: { name?: string } };
+      const name = r.team?.name ?? null;
+      this.teamNames.set(teamId, name);
+      return name;
+    } catch (error) {
+      this.log.debug({ err: error, team: teamId }, "team.info failed");
+      return null;
+    }
+  }
+
+  cachedTeamName(teamId: string): string | null {
+    return this.teamNames.get(teamId) ?? null;
+  }
+
+  async userName(userId: string): Promise<string | null> {
+    try {
+      const r = (await this.client.users.info({ user: userId })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string } } };
+      return r.user?.profile?.display_name || r.user?.real_name || r.user?.name || null;
+    } catch (error) {
+      this.log.debug({ err: error, user: userId }, "users.info failed");
+      return null;
+    }
+  }
+
+  /** Slack's permalink format, built without an API call. */
+  permalink(channelId: string, ts: string, threadTs?: string | null): string | null {
+    if (!this.identity.url) return null;
+    const base = `${this.identity.url.replace(/\/?$/, "/")}archives/${channelId}/p${ts.replace(".", "")}`;
+    return threadTs && threadTs !== ts ? `${base}?thread_ts=${threadTs}&cid=${channelId}` : base;
+  }
+}

@@ -1,0 +1,25 @@
+// Routes stored Events API envelopes to their listeners (run by the inbox processor, after the ack).
+import { SkipEvent } from "../../inbox/processor.ts";
+import { envelopeSchema, parse } from "../payloads.ts";
+import type { SlackDeps } from "../deps.ts";
+import { onMessage } from "./message.ts";
+import { onReactionAdded } from "./reaction.ts";
+
+/** The event types the app subscribes to (manifest.json lists them) and their listeners. */
+const listeners = {
+  message: onMessage,
+  reaction_added: onReactionAdded,
+} as const;
+
+export const SUBSCRIBED_EVENT_TYPES = Object.keys(listeners);
+
+export function createEventRouter(deps: SlackDeps) {
+  return async (body: unknown): Promise<void> => {
+    const parsed = parse(envelopeSchema, body);
+    if (!parsed.ok) throw new SkipEvent(parsed.reason);
+    const type = parsed.value.event.type as keyof typeof listeners;
+    const listener = listeners[type];
+    if (!listener) return;
+    await listener(deps, parsed.value);
+  };
+}

@@ -1,0 +1,59 @@
+// Reacting with the ticket emoji (TICKET_EMOJI, :ticket: by default) to any message in a channel the
+// app is in makes a ticket of that message.
+import { tsToDate } from "../../support/intake.ts";
+import { SkipEvent } from "../../inbox/processor.ts";
+import { fetchedMessageSchema, parse, reactionEventSchema, type Envelope } from "../payloads.ts";
+import type { SlackDeps } from "../deps.ts";
+
+export async function onReactionAdded(deps: SlackDeps, envelope: Envelope): Promise<void> {
+  const parsed = parse(reactionEventSchema, envelope.event);
+  if (!parsed.ok) throw new SkipEvent(parsed.reason);
+  const r = parsed.value;
+  if (r.reaction !== deps.settings.ticketEmoji || r.item.type !== "message" || !r.item.channel || !r.item.ts) return;
+  const channel = r.item.channel;
+  const ts = r.item.ts;
+  if (channel === deps.settings.triageChannel) return;
+  if (await deps.tickets.bySource(channel, ts)) return;
+
+  const message = await fetchMessage(deps, channel, ts);
+  if (!message) {
+    deps.log.warn({ event: "intake.reaction_unreadable", channel, ts }, "cannot read the reacted message; no ticket made");
+    return;
+  }
+  const support = await deps.channels.lookup(channel);
+  const requesterId = message.user ?? r.item_user ?? r.user;
+  const teamId = message.user_team ?? message.team ?? null;
+  const home = envelope.team_id ?? deps.directory.identity.teamId;
+  const external = Boolean(teamId && home && teamId !== home);
+  const threadTs = message.thread_ts ?? message.ts;
+  await deps.tickets.create({
+    channelId: channel,
+    sourceTs: ts,
+    threadTs,
+    requesterId,
+    requesterTeamId: teamId,
+    requesterName: await deps.directory.userName(requesterId),
+    requesterCompany: external && teamId ? await deps.directory.teamName(teamId) : (support?.accountExternalId ?? null),
+    text: message.text,
+    permalink: deps.directory.permalink(channel, ts, message.thread_ts),
+    origin: "reaction",
+    createdById: r.user,
+    at: tsToDate(ts),
+    accountExternalId: support?.accountExternalId ?? null,
+  });
+}
+
+/** Reads one message by ts: a top-level message from history, a thread reply from replies. */
+async function fetchMessage(deps: SlackDeps, channel: string, ts: string) {
+  const history = (await deps.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as { messages?: unknown[] };
+  let found = history.messages?.map((m) => parse(fetchedMessageSchema, m)).find((p) => p.ok && p.value.ts === ts);
+  if (!found) {
+    try {
+      const replies = (await deps.client.conversations.replies({ channel, ts, inclusive: true, limit: 1 })) as { messages?: unknown[] };
+      found = replies.messages?.map((m) => parse(fetchedMessageSchema, m)).find((p) => p.ok && p.value.ts === ts);
+    } catch {
+      found = undefined;
+    }
+  }
+  return found && found.ok ? found.value : null;
+}

@@ -1,0 +1,81 @@
+// The fields of Slack's payloads the app uses, validated. Anything else in a payload is ignored;
+// a payload without what the app needs is logged and skipped.
+import { z } from "zod";
+
+const id = z.string().min(1);
+const ts = z.string().regex(/^\d+\.\d+$/);
+
+export const envelopeSchema = z.object({
+  type: z.literal("event_callback"),
+  event_id: id,
+  team_id: id.optional(),
+  is_ext_shared_channel: z.boolean().optional(),
+  event: z.object({ type: id }).passthrough(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+export const messageEventSchema = z.object({
+  type: z.literal("message"),
+  subtype: z.string().optional(),
+  channel: id,
+  channel_type: z.string().optional(),
+  user: id.optional(),
+  bot_id: z.string().optional(),
+  app_id: z.string().optional(),
+  text: z.string().default(""),
+  ts,
+  thread_ts: ts.optional(),
+  team: z.string().optional(),
+  user_team: z.string().optional(),
+  source_team: z.string().optional(),
+  user_profile: z.object({ team: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).passthrough().optional(),
+});
+export type MessageEvent = z.infer<typeof messageEventSchema>;
+
+export const reactionEventSchema = z.object({
+  type: z.literal("reaction_added"),
+  user: id,
+  reaction: id,
+  item_user: z.string().optional(),
+  item: z.object({ type: z.string(), channel: id.optional(), ts: ts.optional() }),
+  event_ts: z.string().optional(),
+});
+
+/** A message as conversations.history / replies return it. */
+export const fetchedMessageSchema = z.object({
+  ts,
+  thread_ts: ts.optional(),
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  subtype: z.string().optional(),
+  text: z.string().default(""),
+  team: z.string().optional(),
+  user_team: z.string().optional(),
+});
+
+export const messageShortcutSchema = z.object({
+  type: z.literal("message_action"),
+  callback_id: id,
+  user: z.object({ id }),
+  team: z.object({ id }).nullable().optional(),
+  channel: z.object({ id }),
+  message_ts: ts,
+  response_url: z.string().url(),
+  message: z.object({
+    ts,
+    thread_ts: ts.optional(),
+    user: z.string().optional(),
+    bot_id: z.string().optional(),
+    text: z.string().default(""),
+    team: z.string().optional(),
+    user_team: z.string().optional(),
+  }),
+});
+
+/** Parses with a schema; returns null (and the reason) instead of throwing. */
+export function parse<T>(schema: z.ZodType<T>, value: unknown): { ok: true; value: T } | { ok: false; reason: string } {
+  const r = schema.safeParse(value);
+  if (r.success) return { ok: true, value: r.data };
+  const first = r.error.issues[0];
+  return { ok: false, reason: `${first.path.join(".") || "payload"}: ${first.message}` };
+}

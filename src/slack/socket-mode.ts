@@ -1,0 +1,71 @@
+// Socket Mode (when SLACK_APP_TOKEN is set): the same path as HTTP. Events are stored in the inbox
+// before they are acknowledged; interactivity and commands go to Bolt.
+import { SocketModeClient } from "@slack/socket-mode";
+import type { App } from "@slack/bolt";
+import type { Logger } from "../log.ts";
+import type { IncomingEvent } from "../inbox/inbox.ts";
+import { dedupeKeyOf } from "../inbox/inbox.ts";
+
+export interface SocketModeOptions {
+  appToken: string;
+  slackApiUrl?: string;
+  app: App;
+  storeEvent: (event: IncomingEvent) => Promise<void>;
+  log: Logger;
+}
+
+type SocketEvent = {
+  ack: (response?: Record<string, unknown>) => Promise<void>;
+  type: string;
+  body: Record<string, unknown>;
+  retry_num?: number;
+  retry_reason?: string;
+};
+
+export function createSocketModeIngress(o: SocketModeOptions): { start(): Promise<void>; stop(): Promise<void> } {
+  const client = new SocketModeClient({ appToken: o.appToken, clientOptions: o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {} });
+  client.on("slack_event", async ({ ack, type, body, retry_num, retry_reason }: SocketEvent) => {
+    try {
+      if (type === "events_api") {
+        const event = body.event as Record<string, unknown> | undefined;
+        if (typeof body.event_id !== "string" || !event || typeof event.type !== "string") {
+          o.log.warn({ type }, "socket mode event without event_id or event.type; skipped");
+          await ack();
+          return;
+        }
+        await o.storeEvent({
+          eventId: body.event_id,
+          eventType: event.type,
+          dedupeKey: dedupeKeyOf(event),
+          body: JSON.stringify(body),
+          retryNum: retry_num ?? 0,
+        });
+        await ack();
+        return;
+      }
+      let acked = false;
+      await o.app.processEvent({
+        body,
+        retryNum: retry_num,
+        retryReason: retry_reason,
+        ack: async (response?: unknown) => {
+          if (acked) return;
+          acked = true;
+          await ack(typeof response === "object" && response !== null ? (response as Record<string, unknown>) : undefined);
+        },
+      });
+      if (!acked) await ack();
+    } catch (error) {
+      // Not acknowledged: Slack delivers the event again.
+      o.log.error({ err: error, type }, "socket mode event failed");
+    }
+  });
+  return {
+    start: async () => {
+      await client.start();
+    },
+    stop: async () => {
+      await client.disconnect();
+    },
+  };
+}

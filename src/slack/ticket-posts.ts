@@ -1,0 +1,66 @@
+// Turns the desk's ticket changes into Slack posts, written to the outbox inside the caller's
+// transaction: the acknowledgement in the customer's thread, the triage card and its thread.
+import type { Tx } from "../db/client.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import type { Ticket, TicketChange } from "../support/model.ts";
+import type { MessageNote, TicketNotifier } from "../support/notifier.ts";
+import { ticketCard } from "./blocks/ticket-card.ts";
+import { acknowledgement, changeLogLine, commandTicketPost, mirroredMessage, replyLogLine } from "./blocks/ticket-messages.ts";
+import { escapeMrkdwn } from "./blocks/limits.ts";
+
+export class SlackTicketPosts implements TicketNotifier {
+  constructor(
+    private readonly outbox: Outbox,
+    /** TRIAGE_CHANNEL; without it no cards are posted. */
+    private readonly triageChannel: string | undefined,
+  ) {}
+
+  async ticketCreated(tx: Tx, ticket: Ticket, now: Date) {
+    const ackOutboxId = ticket.threadTs
+      ? await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: ticket.channelId, threadTs: ticket.threadTs, payload: { text: acknowledgement(ticket) } }, now)
+      : await this.outbox.enqueue(
+          tx,
+          // No customer message to answer under: this post starts the customer's thread.
+          { method: "chat.postMessage", channel: ticket.channelId, payload: { text: commandTicketPost(ticket) }, ticketId: ticket.id, linkRole: "customer" },
+          now,
+        );
+    let cardOutboxId: number | null = null;
+    if (this.triageChannel) {
+      cardOutboxId = await this.outbox.enqueue(
+        tx,
+        { method: "chat.postMessage", channel: this.triageChannel, payload: ticketCard(ticket), ticketId: ticket.id, linkRole: "card" },
+        now,
+      );
+    }
+    return { ackOutboxId, cardOutboxId };
+  }
+
+  async ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, now: Date) {
+    if (!this.triageChannel || !ticket.cardOutboxId) return;
+    await this.outbox.enqueue(tx, { method: "chat.update", channel: this.triageChannel, updateRefId: ticket.cardOutboxId, payload: ticketCard(ticket) }, now);
+    await this.inCardThread(tx, ticket, changeLogLine(change), now);
+  }
+
+  async conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date) {
+    await this.inCardThread(tx, ticket, mirroredMessage(message), now);
+  }
+
+  async replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date) {
+    await this.outbox.enqueue(
+      tx,
+      {
+        method: "chat.postMessage",
+        channel: ticket.channelId,
+        ...(ticket.threadTs ? { threadTs: ticket.threadTs } : { threadRefId: ticket.ackOutboxId }),
+        payload: { text: escapeMrkdwn(text) },
+      },
+      now,
+    );
+    await this.inCardThread(tx, ticket, replyLogLine(agentId, text), now);
+  }
+
+  private async inCardThread(tx: Tx, ticket: Ticket, text: string, now: Date) {
+    if (!this.triageChannel || !ticket.cardOutboxId) return;
+    await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: this.triageChannel, threadRefId: ticket.cardOutboxId, payload: { text } }, now);
+  }
+}
