@@ -84,7 +84,7 @@ export const configSchema = z
         .transform((u) => (u.endsWith("/") ? u : `${u}/`))
         .optional(),
     ),
-    PORT: integer(3000, 1, 65535, "port"),
+    PORT: integer(3000, 0, 65535, "port (0 picks a free one)"),
     DATABASE_URL: z.preprocess(
       unsetIfEmpty,
       z

@@ -323,6 +323,13 @@ export class SlackStandIn {
 
   // ------------------------------------------------------------------ methods
 
+  /** Stores a message a person wrote (not the app), as Slack would have it; returns it with its new ts. */
+  seed(channel: string, m: { user: string; text: string; thread_ts?: string; team?: string }): Msg & { team?: string } {
+    const msg: Msg & { team?: string } = { channel, ts: this.nextTs(), thread_ts: m.thread_ts, text: m.text, user: m.user, team: m.team, history: [] };
+    this.byChannel.set(channel, [...this.messages(channel), msg]);
+    return msg;
+  }
+
   private nextTs(): string {
     this.tsMicros += 100;
     const secs = Math.floor(this.tsMicros / 1_000_000);
