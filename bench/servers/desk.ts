@@ -1,0 +1,89 @@
+// This app, as in production: startApp() on a fresh SQLite file, against a Slack stand-in that this
+// process runs itself, so the work after the ack (tickets, outbox posts) really happens beside intake.
+// Started by bench/intake.ts in its own process.
+import { rmSync } from "node:fs";
+import pino from "pino";
+import { loadConfig } from "../../src/config.ts";
+import { startApp } from "../../src/main.ts";
+import { SlackStandIn } from "../../test/support/slack-stand-in.ts";
+import { emit, loadMeter, required, serve } from "./protocol.ts";
+
+const signingSecret = required("BENCH_SIGNING_SECRET");
+const dbFile = required("BENCH_DB_FILE");
+const supportChannel = required("BENCH_SUPPORT_CHANNEL");
+const triageChannel = required("BENCH_TRIAGE_CHANNEL");
+const teamId = required("BENCH_TEAM_ID");
+const drainTimeoutMs = Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 600_000);
+
+const slack = new SlackStandIn();
+slack.teamId = teamId;
+await slack.start();
+
+const config = loadConfig({
+  SLACK_BOT_TOKEN: "xoxb-bench",
+  SLACK_SIGNING_SECRET: signingSecret,
+  SLACK_API_URL: slack.apiUrl,
+  PORT: "0",
+  DATABASE_URL: `file:${dbFile}`,
+  SUPPORT_CHANNELS: supportChannel,
+  TRIAGE_CHANNEL: triageChannel,
+  AGENT_USER_IDS: "UAGENT1",
+  LOG_LEVEL: "warn",
+});
+// Logs go to stderr: stdout carries the protocol lines.
+const running = await startApp(config, { logDestination: pino.destination({ dest: 2, sync: true }) });
+const meter = loadMeter();
+emit({ bench: "ready", port: running.port });
+
+const c = running.db.client;
+const countBy = async (model: "inboxEvent" | "outboxMessage") => {
+  const rows =
+    model === "inboxEvent"
+      ? await c.inboxEvent.groupBy({ by: ["status"], _count: { _all: true } })
+      : await c.outboxMessage.groupBy({ by: ["status"], _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+};
+
+/** Waits until no inbox event is pending; reports when the last one was processed. */
+async function drain(): Promise<void> {
+  const started = Date.now();
+  let pending = await c.inboxEvent.count({ where: { status: "pending" } });
+  while (pending > 0 && Date.now() - started < drainTimeoutMs) {
+    await new Promise((r) => setTimeout(r, 50));
+    pending = await c.inboxEvent.count({ where: { status: "pending" } });
+  }
+  const last = await c.inboxEvent.aggregate({ _max: { processedAt: true } });
+  emit({
+    bench: "drained",
+    drained: pending === 0,
+    lastProcessedAt: last._max.processedAt?.getTime() ?? null,
+    reportedAt: Date.now(),
+    tickets: await c.ticket.count(),
+    inbox: await countBy("inboxEvent"),
+    outbox: await countBy("outboxMessage"),
+    slackCalls: Object.fromEntries(
+      [...new Set(slack.calls.map((call) => call.method))].map((m) => [m, slack.calls.filter((call) => call.method === m).length]),
+    ),
+    load: meter.read(),
+  });
+}
+
+serve(
+  async (command) => {
+    if (command === "mark") {
+      meter.mark();
+      emit({ bench: "marked" });
+    } else if (command === "report") {
+      emit({ bench: "report", load: meter.read(), inbox: await countBy("inboxEvent") });
+    } else if (command === "drain") {
+      await drain();
+    } else {
+      emit({ bench: "error", command, message: `unknown command ${command}` });
+    }
+  },
+  async () => {
+    await running.stop();
+    await slack.stop();
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbFile}${suffix}`, { force: true });
+  },
+);

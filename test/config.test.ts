@@ -1,0 +1,72 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+const good = { SLACK_BOT_TOKEN: "xoxb-1-2-3", SLACK_SIGNING_SECRET: "abcdef0123456789abcdef0123456789" };
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe("configuration", () => {
+  it("needs only the bot token and the signing secret; everything else has a default or stays off", () => {
+    const cfg = loadConfig(good);
+    expect(cfg).toMatchObject({ PORT: 3000, SUPPORT_CHANNELS: [], TICKET_EMOJI: "ticket", INTAKE_IGNORE_PLEASANTRIES: true, INTAKE_MERGE_WINDOW_MINUTES: 5 });
+    expect(cfg.TRIAGE_CHANNEL).toBeUndefined();
+    expect(cfg.DATABASE_URL).toBeUndefined();
+  });
+
+  it("treats an empty variable as unset", () => {
+    const cfg = loadConfig({ ...good, TRIAGE_CHANNEL: "", PORT: " ", SLACK_APP_TOKEN: "", SUPPORT_CHANNELS: "", DATABASE_URL: "" });
+    expect(cfg.TRIAGE_CHANNEL).toBeUndefined();
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.SLACK_APP_TOKEN).toBeUndefined();
+  });
+
+  it("parses lists and flags", () => {
+    const cfg = loadConfig({ ...good, SUPPORT_CHANNELS: " C01, G02 ,,C03", AGENT_USER_IDS: "U1A,W2B", INTAKE_IGNORE_PLEASANTRIES: "off", TICKET_EMOJI: ":sos:" });
+    expect(cfg.SUPPORT_CHANNELS).toEqual(["C01", "G02", "C03"]);
+    expect(cfg.AGENT_USER_IDS).toEqual(["U1A", "W2B"]);
+    expect(cfg.INTAKE_IGNORE_PLEASANTRIES).toBe(false);
+    expect(cfg.TICKET_EMOJI).toBe("sos");
+  });
+
+  it.each([
+    [{}, ["SLACK_BOT_TOKEN is required: set it to the Bot User OAuth Token (xoxb-...)", "SLACK_SIGNING_SECRET is required"]],
+    [{ ...good, SLACK_BOT_TOKEN: "xoxp-user-token" }, ["SLACK_BOT_TOKEN must be a bot token starting with xoxb-"]],
+    [{ ...good, SLACK_SIGNING_SECRET: "not hex!" }, ["SLACK_SIGNING_SECRET must be the hexadecimal Signing Secret"]],
+    [{ ...good, SLACK_APP_TOKEN: "xoxb-wrong" }, ["SLACK_APP_TOKEN must be an app-level token starting with xapp-"]],
+    [{ ...good, SLACK_API_URL: "not a url" }, ["SLACK_API_URL must be a URL"]],
+    [{ ...good, PORT: "http" }, ["PORT must be a whole number"]],
+    [{ ...good, PORT: "70000" }, ["PORT must be at most 65535"]],
+    [{ ...good, DATABASE_URL: "mysql://x" }, ["DATABASE_URL must be a postgres:// URL, or file:<path> for SQLite"]],
+    [{ ...good, TRIAGE_CHANNEL: "#triage" }, ["TRIAGE_CHANNEL must be a channel ID such as C0123ABCD"]],
+    [{ ...good, SUPPORT_CHANNELS: "C01,general" }, ["SUPPORT_CHANNELS must be a channel ID"]],
+    [{ ...good, AGENT_USER_IDS: "alice" }, ["AGENT_USER_IDS must be user IDs"]],
+    [{ ...good, AGENT_USERGROUP_ID: "U123" }, ["AGENT_USERGROUP_ID must be a user group ID"]],
+    [{ ...good, INTAKE_IGNORE_PLEASANTRIES: "maybe" }, ["INTAKE_IGNORE_PLEASANTRIES must be true or false"]],
+    [{ ...good, INTAKE_MERGE_WINDOW_MINUTES: "-1" }, ["INTAKE_MERGE_WINDOW_MINUTES must be a whole number of minutes"]],
+    [{ ...good, TRIAGE_CHANNEL: "C01", SUPPORT_CHANNELS: "C01" }, ["SUPPORT_CHANNELS must not include TRIAGE_CHANNEL"]],
+    [{ ...good, LOG_LEVEL: "loud" }, ["LOG_LEVEL must be one of"]],
+  ])("names the variable and what to set for %j", (env, expected) => {
+    const found = problems(env as Record<string, string>);
+    expect(found).toHaveLength(expected.length);
+    expected.forEach((e, i) => expect(found[i]).toContain(e));
+  });
+
+  it("makes `npm start` exit non-zero with one line per problem", () => {
+    const root = path.resolve(import.meta.dirname, "..");
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", SLACK_BOT_TOKEN: "", TRIAGE_CHANNEL: "triage" };
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines[0]).toBe("Cannot start: fix the configuration and try again.");
+    expect(lines.slice(1).map((l) => l.trim().split(" ")[0])).toEqual(["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "TRIAGE_CHANNEL"]);
+  });
+});
