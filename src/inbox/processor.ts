@@ -5,6 +5,7 @@ import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Inbox } from "./inbox.ts";
+import { WakeableLoop } from "../jobs/wakeable-loop.ts";
 
 export type EventHandler = (body: unknown, meta: { inboxId: number; eventType: string }) => Promise<void>;
 
@@ -22,10 +23,7 @@ export interface ProcessorOptions {
 }
 
 export class InboxProcessor {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly loop: WakeableLoop;
   private unsubscribe: (() => void) | null = null;
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
@@ -37,52 +35,26 @@ export class InboxProcessor {
     this.leaseMs = o.leaseMs ?? 60_000;
     this.pollMs = o.pollMs ?? 500;
     this.backoffBaseMs = o.backoffBaseMs ?? 1000;
+    this.loop = new WakeableLoop(() => this.batch(), this.pollMs, (error) => this.o.log.error({ err: error }, "inbox batch failed"));
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
     this.unsubscribe = this.o.inbox.onStored(() => this.wake());
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Finishes the event in hand, then stops; the rest stay pending for the next start. */
   async stop(): Promise<void> {
-    this.running = false;
     this.unsubscribe?.();
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   async pendingCount(): Promise<number> {
     return this.o.db.client.inboxEvent.count({ where: { status: "pending" } });
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.woken = false;
-      let worked = false;
-      try {
-        worked = await this.batch();
-      } catch (error) {
-        this.o.log.error({ err: error }, "inbox batch failed");
-      }
-      if (!this.running) break;
-      if (worked || this.woken) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
-    }
   }
 
   private async batch(): Promise<boolean> {
@@ -95,7 +67,7 @@ export class InboxProcessor {
       select: { id: true, attempts: true },
     });
     for (const { id } of rows) {
-      if (!this.running) break;
+      if (!this.loop.isRunning) break;
       await this.processOne(id);
     }
     return rows.length > 0;

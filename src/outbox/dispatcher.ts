@@ -9,6 +9,7 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "./outbox.ts";
 import { classifyFailure } from "./slack-errors.ts";
+import { WakeableLoop } from "../jobs/wakeable-loop.ts";
 
 export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
 
@@ -38,10 +39,7 @@ export interface OutboxStats {
 }
 
 export class OutboxDispatcher {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly loop: WakeableLoop;
   private inFlight = new Map<string, Promise<void>>();
   private nextAllowedAt = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
@@ -55,27 +53,30 @@ export class OutboxDispatcher {
     this.leaseMs = o.leaseMs ?? 60_000;
     this.concurrency = o.concurrency ?? 4;
     this.pollMs = o.pollMs ?? 250;
+    this.loop = new WakeableLoop(
+      async () => {
+        await this.tick();
+        return false;
+      },
+      this.pollMs,
+      (error) => this.o.log.error({ err: error }, "outbox tick failed"),
+    );
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
     this.unsubscribe = this.o.outbox.onWake(() => this.wake());
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops taking rows and waits for the sends under way; unsent rows stay pending for the next start. */
   async stop(): Promise<void> {
-    this.running = false;
     this.unsubscribe?.();
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Resolves when nothing is pending or sending (tests and shutdown). */
@@ -105,27 +106,6 @@ export class OutboxDispatcher {
     };
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.woken = false;
-      try {
-        await this.tick();
-      } catch (error) {
-        this.o.log.error({ err: error }, "outbox tick failed");
-      }
-      if (!this.running) break;
-      if (this.woken) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
-    }
-  }
-
   /** Starts a send for the head row of every channel that may send now. */
   private async tick(): Promise<void> {
     const c = this.o.db.client;
@@ -139,7 +119,7 @@ export class OutboxDispatcher {
 
     const now = this.o.clock.now().getTime();
     for (const [channel, row] of heads) {
-      if (!this.running) return;
+      if (!this.loop.isRunning) return;
       if (this.inFlight.size >= this.concurrency) return;
       if (this.inFlight.has(channel)) continue;
       if ((this.nextAllowedAt.get(channel) ?? 0) > Date.now()) continue;
