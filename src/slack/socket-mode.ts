@@ -51,7 +51,8 @@ export function createSocketModeIngress(o: SocketModeOptions): { start(): Promis
         ack: async (response?: unknown) => {
           if (acked) return;
           acked = true;
-          await ack(typeof response === "object" && response !== null ? (response as Record<string, unknown>) : undefined);
+          if (typeof response === "string" && response !== "") await ack({ text: response });
+          else await ack(typeof response === "object" && response !== null ? (response as Record<string, unknown>) : undefined);
         },
       });
       if (!acked) await ack();
@@ -60,11 +61,15 @@ export function createSocketModeIngress(o: SocketModeOptions): { start(): Promis
       o.log.error({ err: error, type }, "socket mode event failed");
     }
   });
+  let starting: Promise<unknown> | null = null;
   return {
     start: async () => {
-      await client.start();
+      starting = client.start();
+      await starting;
     },
     stop: async () => {
+      // A connection still being set up would otherwise open after we stopped.
+      await starting?.catch(() => {});
       await client.disconnect();
     },
   };

@@ -4,9 +4,15 @@
  * Point a WebClient at it with `slackApiUrl: standIn.apiUrl`. It keeps the
  * messages it was sent per channel, records every call, validates the Block Kit
  * limits the app is likely to hit and can inject faults (429 / 5xx / errors).
+ *
+ * It also plays Slack's Socket Mode: `apps.connections.open` (app-level `xapp-` token) hands out a
+ * `ws://` URL on the same server, where a small built-in WebSocket endpoint says hello, answers pings and
+ * closes cleanly; `socketSend` delivers an envelope and resolves with the client's acknowledgement.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createHash, randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- args and bodies are free-form JSON */
 
@@ -55,7 +61,29 @@ export type FaultReply =
 export interface FaultRateOptions { methods?: string[]; retryAfter?: number; seed?: number }
 
 type Answer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
-type Handler = (args: Record<string, any>) => Answer;
+type Handler = (args: Record<string, any>, token?: string) => Answer;
+
+/** An envelope for `socketSend`, as Slack sends them over a Socket Mode connection. */
+export interface SocketEnvelope {
+  type: "events_api" | "interactive" | "slash_commands";
+  payload: object;
+  retry_attempt?: number;
+  retry_reason?: string;
+  accepts_response_payload?: boolean;
+}
+
+/** What a Socket Mode client answers to an envelope. */
+export interface SocketAck { envelope_id: string; payload?: unknown }
+
+/** Slack's first message on a new Socket Mode connection. */
+export const SOCKET_HELLO = {
+  type: "hello",
+  num_connections: 1,
+  debug_info: { host: "local", approximate_connection_time: 18060 },
+  connection_info: { app_id: "A111" },
+} as const;
+
+const SOCKET_ACK_TIMEOUT_MS = 10_000;
 
 const JSON_FIELDS = ["blocks", "attachments", "metadata", "view"] as const;
 const MAX_BLOCKS = 50;
@@ -116,8 +144,14 @@ export class SlackStandIn {
   ephemerals: Ephemeral[] = [];
   responses: ResponseRecord[] = [];
   views: ViewRecord[] = [];
+  /** Every message a Socket Mode client sent (acks included), parsed when it was JSON. */
+  socketMessages: unknown[] = [];
 
   private server?: Server;
+  private sockets = new Set<StandInSocket>();
+  private socketTickets = new Set<string>();
+  private socketTicketCounter = 0;
+  private pendingAcks = new Map<string, { type: string; conn: StandInSocket; resolve: (ack: SocketAck) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   private port = 0;
   private byChannel = new Map<string, Msg[]>();
   private tsMicros = Math.floor(Date.now() / 1000) * 1_000_000;
@@ -146,6 +180,7 @@ export class SlackStandIn {
     "views.push": (a) => this.view("views.push", a),
     "views.update": (a) => this.view("views.update", a),
     "views.publish": (a) => this.view("views.publish", a),
+    "apps.connections.open": (_a, token) => this.connectionsOpen(token),
   };
 
   // ------------------------------------------------------------------ lifecycle
@@ -157,6 +192,7 @@ export class SlackStandIn {
         if (!res.headersSent) this.send(res, 500, { ok: false, error: `stand_in_crashed: ${String(err)}` });
       });
     });
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, "127.0.0.1", () => resolve());
@@ -169,6 +205,9 @@ export class SlackStandIn {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    for (const conn of this.sockets) conn.terminate(1001, "stand-in stopping"); // upgraded sockets are not "connections" any more
+    this.sockets.clear();
+    this.socketTickets.clear();
     server.closeAllConnections(); // fetch keeps connections alive
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -190,6 +229,116 @@ export class SlackStandIn {
     this.byChannel.clear();
     this.queued = [];
     this.rate = undefined;
+    this.socketMessages = [];
+  }
+
+  // ------------------------------------------------------------------ Socket Mode
+
+  /** How many Socket Mode connections are open (hello sent, not closing). */
+  socketConnections(): number {
+    let n = 0;
+    for (const conn of this.sockets) if (conn.open) n += 1;
+    return n;
+  }
+
+  /**
+   * Delivers an envelope over the newest open Socket Mode connection, as Slack does, and resolves with
+   * the client's acknowledgement (`{ envelope_id, payload? }`). Rejects when no connection is open, when
+   * the connection closes first, or when no ack arrives within `timeoutMs`.
+   */
+  async socketSend(envelope: SocketEnvelope, timeoutMs = SOCKET_ACK_TIMEOUT_MS): Promise<SocketAck> {
+    const conn = this.newestSocket();
+    if (!conn) {
+      throw new Error(`socketSend(${envelope.type}): no open Socket Mode connection (has the app called apps.connections.open and connected?)`);
+    }
+    const envelope_id = randomUUID();
+    const events = envelope.type === "events_api";
+    const message = {
+      envelope_id,
+      type: envelope.type,
+      payload: envelope.payload,
+      accepts_response_payload: envelope.accepts_response_payload ?? !events,
+      // Slack sends these two with events only; a first delivery is attempt 0 with an empty reason.
+      retry_attempt: envelope.retry_attempt ?? (events ? 0 : undefined),
+      retry_reason: envelope.retry_reason ?? (events ? "" : undefined),
+    };
+    return new Promise<SocketAck>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingAcks.delete(envelope_id);
+        reject(new Error(`socketSend(${envelope.type}): no ack for envelope ${envelope_id} within ${timeoutMs} ms (expected {"envelope_id":"${envelope_id}","payload":{...}} back)`));
+      }, timeoutMs);
+      this.pendingAcks.set(envelope_id, { type: envelope.type, conn, resolve, reject, timer });
+      conn.sendText(JSON.stringify(message));
+    });
+  }
+
+  /** Sends Slack's `disconnect` message (the client should close and reconnect with a new URL). */
+  socketDisconnect(reason: "warning" | "refresh_requested" | "link_disabled" = "refresh_requested"): void {
+    const conn = this.newestSocket();
+    if (!conn) throw new Error("socketDisconnect: no open Socket Mode connection");
+    conn.sendText(JSON.stringify({ type: "disconnect", reason, debug_info: { host: "local" } }));
+  }
+
+  private newestSocket(): StandInSocket | undefined {
+    let newest: StandInSocket | undefined;
+    for (const conn of this.sockets) if (conn.open) newest = conn;
+    return newest;
+  }
+
+  private connectionsOpen(token: string | undefined): Answer {
+    if (!token?.startsWith("xapp-")) return fail("invalid_auth");
+    const ticket = String(++this.socketTicketCounter);
+    this.socketTickets.add(ticket);
+    return { ok: true, url: `ws://127.0.0.1:${this.port}/socket?ticket=${ticket}` };
+  }
+
+  /** The WebSocket handshake on /socket, for a ticket handed out by apps.connections.open (once). */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => {});
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const key = req.headers["sec-websocket-key"];
+    const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (url.pathname !== "/socket" || typeof key !== "string" || (req.headers.upgrade ?? "").toLowerCase() !== "websocket") {
+      refuse("400 Bad Request");
+      return;
+    }
+    if (!this.socketTickets.delete(url.searchParams.get("ticket") ?? "")) {
+      refuse("401 Unauthorized");
+      return;
+    }
+    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    const conn: StandInSocket = new StandInSocket(socket, (text) => this.onSocketText(text), () => this.onSocketGone(conn));
+    this.sockets.add(conn);
+    conn.sendText(JSON.stringify(SOCKET_HELLO));
+    if (head.length > 0) conn.feed(head);
+  }
+
+  private onSocketText(text: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.socketMessages.push(text);
+      return;
+    }
+    this.socketMessages.push(msg);
+    const id = msg !== null && typeof msg === "object" ? (msg as { envelope_id?: unknown }).envelope_id : undefined;
+    const pending = typeof id === "string" ? this.pendingAcks.get(id) : undefined;
+    if (!pending || typeof id !== "string") return;
+    this.pendingAcks.delete(id);
+    clearTimeout(pending.timer);
+    pending.resolve(msg as SocketAck);
+  }
+
+  private onSocketGone(conn: StandInSocket): void {
+    this.sockets.delete(conn);
+    for (const [id, pending] of this.pendingAcks) {
+      if (pending.conn !== conn) continue;
+      this.pendingAcks.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(new Error(`socketSend(${pending.type}): the Socket Mode connection closed before envelope ${id} was acknowledged`));
+    }
   }
 
   // ------------------------------------------------------------------ queries
@@ -311,7 +460,7 @@ export class SlackStandIn {
     else if (body === undefined) answer = fail("invalid_json");
     else if (!token) answer = fail("not_authed");
     else if (this.badTokens.has(token)) answer = fail("invalid_auth");
-    else answer = this.handlers[method]?.(args) ?? fail("unknown_method");
+    else answer = this.handlers[method]?.(args, token) ?? fail("unknown_method");
     if (!answer.ok) record.error = answer.error;
     this.send(res, 200, answer);
   }
@@ -493,4 +642,140 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
     }
   }
   return Object.fromEntries(new URLSearchParams(raw));
+}
+
+/**
+ * The server side of one WebSocket connection (RFC 6455), as much as Socket Mode needs: text frames
+ * (fragmented or not), answering pings with pongs, and the close handshake. Client frames must be masked.
+ */
+class StandInSocket {
+  /** False once a close frame was sent or received, or the TCP connection is gone. */
+  open = true;
+  private buffer: Buffer = Buffer.alloc(0);
+  private fragments: Buffer[] = [];
+  private fragmentOpcode = 0;
+
+  constructor(
+    private readonly socket: Duplex,
+    private readonly onText: (text: string) => void,
+    onGone: () => void,
+  ) {
+    socket.on("data", (chunk: Buffer) => this.feed(chunk));
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      this.open = false;
+      onGone();
+    });
+  }
+
+  sendText(text: string): void {
+    if (this.open) this.sendFrame(0x1, Buffer.from(text, "utf8"));
+  }
+
+  /** Sends a close frame and drops the connection shortly after. */
+  terminate(code: number, reason: string): void {
+    if (this.open) {
+      this.open = false;
+      this.sendFrame(0x8, closePayload(code, reason));
+    }
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 100);
+  }
+
+  feed(chunk: Buffer): void {
+    this.buffer = this.buffer.length > 0 ? Buffer.concat([this.buffer, chunk]) : chunk;
+    for (;;) {
+      const frame = readFrame(this.buffer);
+      if (!frame) return;
+      this.buffer = this.buffer.subarray(frame.size);
+      if (!frame.masked) {
+        this.terminate(1002, "client frames must be masked");
+        return;
+      }
+      this.onFrame(frame.fin, frame.opcode, frame.payload);
+    }
+  }
+
+  private onFrame(fin: boolean, opcode: number, payload: Buffer): void {
+    switch (opcode) {
+      case 0x0: // continuation
+        this.fragments.push(payload);
+        if (fin) this.deliver(this.fragmentOpcode, Buffer.concat(this.fragments));
+        return;
+      case 0x1:
+      case 0x2:
+        if (fin) this.deliver(opcode, payload);
+        else {
+          this.fragments = [payload];
+          this.fragmentOpcode = opcode;
+        }
+        return;
+      case 0x8: // close: answer with the same code, then end the TCP connection
+        if (this.open) {
+          this.open = false;
+          this.sendFrame(0x8, payload.length >= 2 ? payload.subarray(0, 2) : Buffer.alloc(0));
+        }
+        this.socket.end();
+        setTimeout(() => this.socket.destroy(), 1000).unref();
+        return;
+      case 0x9: // ping
+        this.sendFrame(0xa, payload);
+        return;
+      default: // pong and anything else: nothing to do
+        return;
+    }
+  }
+
+  private deliver(opcode: number, payload: Buffer): void {
+    this.fragments = [];
+    if (opcode === 0x1 && this.open) this.onText(payload.toString("utf8"));
+  }
+
+  private sendFrame(opcode: number, payload: Buffer): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const len = payload.length;
+    const header = Buffer.alloc(len < 126 ? 2 : len < 65536 ? 4 : 10);
+    header[0] = 0x80 | opcode;
+    if (len < 126) header[1] = len;
+    else if (len < 65536) {
+      header[1] = 126;
+      header.writeUInt16BE(len, 2);
+    } else {
+      header[1] = 127;
+      header.writeBigUInt64BE(BigInt(len), 2);
+    }
+    this.socket.write(Buffer.concat([header, payload]));
+  }
+}
+
+function closePayload(code: number, reason: string): Buffer {
+  const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
+  payload.writeUInt16BE(code, 0);
+  payload.write(reason, 2, "utf8");
+  return payload;
+}
+
+/** One complete frame at the start of `buf`, or undefined if more bytes are needed. */
+function readFrame(buf: Buffer): { fin: boolean; opcode: number; masked: boolean; payload: Buffer; size: number } | undefined {
+  if (buf.length < 2) return undefined;
+  const fin = (buf[0] & 0x80) !== 0;
+  const opcode = buf[0] & 0x0f;
+  const masked = (buf[1] & 0x80) !== 0;
+  let len = buf[1] & 0x7f;
+  let offset = 2;
+  if (len === 126) {
+    if (buf.length < 4) return undefined;
+    len = buf.readUInt16BE(2);
+    offset = 4;
+  } else if (len === 127) {
+    if (buf.length < 10) return undefined;
+    len = Number(buf.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskOffset = offset;
+  if (masked) offset += 4;
+  if (buf.length < offset + len) return undefined;
+  const payload = Buffer.from(buf.subarray(offset, offset + len));
+  if (masked) for (let i = 0; i < len; i++) payload[i] ^= buf[maskOffset + (i % 4)];
+  return { fin, opcode, masked, payload, size: offset + len };
 }
