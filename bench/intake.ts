@@ -7,7 +7,7 @@
 // failed: the exit code is 1 only when something broke (a non-200 answer, a server that would not start).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -136,11 +136,11 @@ interface Server {
 }
 
 const children = new Set<ChildProcess>();
-let scratchDir: string | null = null;
+let dbFile: string | null = null;
 
 function killAll(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  if (dbFile) for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbFile}${suffix}`, { force: true });
 }
 process.on("exit", killAll);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -153,7 +153,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 async function startServer(name: string, file: string, env: Record<string, string>, o: Options): Promise<Server> {
   const args = ["--import", "tsx"];
-  if (o.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`, `--cpu-prof-name=${name.replace(/\W+/g, "-")}-${Date.now()}.cpuprofile`);
+  // One directory per server; the largest file in it is the main thread (tsx's loader thread writes one too).
+  if (o.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${path.join(o.cpuProfDir, file.replace(/\.ts$/, ""))}`);
   const child = spawn(process.execPath, [...args, path.join(here, "servers", file)], {
     env: { ...process.env, ...env, BENCH_SIGNING_SECRET: SIGNING_SECRET },
     stdio: ["pipe", "pipe", "pipe"],
@@ -340,7 +341,7 @@ function table(rows: Array<[string, Stats]>): string {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  scratchDir = mkdtempSync(path.join(tmpdir(), "desk-bench-"));
+  dbFile = path.join(tmpdir(), `desk-bench-${process.pid}-${randomBytes(3).toString("hex")}.db`);
   const bodies = buildEvents(o.warmup + o.requests);
   const signed = { current: sign(bodies) };
 
@@ -349,7 +350,7 @@ async function main(): Promise<void> {
     "desk (SQLite)",
     "desk.ts",
     {
-      BENCH_DB_FILE: path.join(scratchDir, "desk.db"),
+      BENCH_DB_FILE: dbFile,
       BENCH_SUPPORT_CHANNEL: SUPPORT_CHANNEL,
       BENCH_TRIAGE_CHANNEL: TRIAGE_CHANNEL,
       BENCH_TEAM_ID: TEAM_ID,
@@ -387,6 +388,8 @@ async function main(): Promise<void> {
     const inbox = Object.entries(dr.inbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ");
     const outbox = Object.entries(dr.outbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ") || "empty";
     out.push(`desk database: ${dr.tickets} tickets for ${total} events sent (warm-up included); inbox: ${inbox}; outbox: ${outbox}`);
+    const calls = Object.entries(dr.slackCalls as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(", ");
+    out.push(`desk Slack Web API calls (to the stand-in): ${calls || "none"}`);
     if (dr.drained && typeof dr.lastProcessedAt === "number") {
       const lag = Math.max(0, dr.lastProcessedAt - desk.result.lastAckAt);
       out.push(`desk inbox fully processed ${fmt(lag / 1000)} s after the last ack`);
