@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { SlackStandIn } from "../test/support/slack-stand-in.ts";
 
 const CONNECTIONS = 20;
 const SIGNING_SECRET = randomBytes(16).toString("hex");
@@ -24,6 +25,7 @@ const P99_TARGET_MS = 25;
 const RESIGN_AFTER_S = 240; // Slack signatures are good for 5 minutes
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const slack = new SlackStandIn();
 
 // ------------------------------------------------------------------ options
 
@@ -156,7 +158,7 @@ async function startServer(name: string, file: string, env: Record<string, strin
   // One directory per server; the largest file in it is the main thread (tsx's loader thread writes one too).
   if (o.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${path.join(o.cpuProfDir, file.replace(/\.ts$/, ""))}`);
   const child = spawn(process.execPath, [...args, path.join(here, "servers", file)], {
-    env: { ...process.env, ...env, BENCH_SIGNING_SECRET: SIGNING_SECRET },
+    env: { ...process.env, ...env, BENCH_SIGNING_SECRET: SIGNING_SECRET, BENCH_SLACK_API_URL: slack.apiUrl },
     stdio: ["pipe", "pipe", "pipe"],
   });
   children.add(child);
@@ -321,6 +323,7 @@ async function runOne(
     process.stderr.write(`${name}: measuring, ${o.requests} requests over ${CONNECTIONS} connections\n`);
     const result = await drive(agent, server.port, events.slice(o.warmup));
     const report = await server.send("report", "report");
+    if (report.inbox) process.stderr.write(`${name}: inbox at the end of the measured phase: ${JSON.stringify(report.inbox)}\n`);
     const drained = after ? await after(server, result) : undefined;
     return { name, result, warmupErrors: warm.errors, load: report.load, drained };
   } finally {
@@ -342,6 +345,9 @@ function table(rows: Array<[string, Stats]>): string {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   dbFile = path.join(tmpdir(), `desk-bench-${process.pid}-${randomBytes(3).toString("hex")}.db`);
+  // Slack is remote in production: its stand-in runs here, in the bench's process, not beside a server.
+  slack.teamId = TEAM_ID;
+  await slack.start();
   const bodies = buildEvents(o.warmup + o.requests);
   const signed = { current: sign(bodies) };
 
@@ -388,7 +394,9 @@ async function main(): Promise<void> {
     const inbox = Object.entries(dr.inbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ");
     const outbox = Object.entries(dr.outbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ") || "empty";
     out.push(`desk database: ${dr.tickets} tickets for ${total} events sent (warm-up included); inbox: ${inbox}; outbox: ${outbox}`);
-    const calls = Object.entries(dr.slackCalls as Record<string, number>).map(([k, v]) => `${k} ${v}`).join(", ");
+    const counts = new Map<string, number>();
+    for (const call of slack.calls) counts.set(call.method, (counts.get(call.method) ?? 0) + 1);
+    const calls = [...counts].map(([k, v]) => `${k} ${v}`).join(", ");
     out.push(`desk Slack Web API calls (to the stand-in): ${calls || "none"}`);
     if (dr.drained && typeof dr.lastProcessedAt === "number") {
       const lag = Math.max(0, dr.lastProcessedAt - desk.result.lastAckAt);
@@ -414,4 +422,5 @@ main()
   })
   .finally(() => {
     killAll();
+    void slack.stop();
   });

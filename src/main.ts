@@ -9,8 +9,10 @@ import { systemClock, type Clock } from "./clock.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { openDatabase, type Database } from "./db/client.ts";
 import { isMigrated, migrate } from "./db/migrate.ts";
+import { SqliteCheckpoints } from "./db/sqlite-checkpoints.ts";
 import { Inbox } from "./inbox/inbox.ts";
 import { InboxProcessor } from "./inbox/processor.ts";
+import { IntakeActivity } from "./inbox/intake-activity.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { OutboxDispatcher } from "./outbox/dispatcher.ts";
 import { TicketService } from "./support/tickets.ts";
@@ -90,6 +92,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const outbox = new Outbox();
   const inbox = new Inbox(db, clock);
+  const intakeActivity = new IntakeActivity();
   const tickets = new TicketService(db, new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL), clock, log, () => outbox.wake());
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
@@ -127,6 +130,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log,
     owner,
     handle: createEventRouter(deps),
+    activity: intakeActivity,
     backoffBaseMs: options.backoffBaseMs,
     pollMs: options.pollMs,
   });
@@ -136,6 +140,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     signingSecret: config.SLACK_SIGNING_SECRET,
     log,
     storeEvent,
+    onSlackRequest: () => intakeActivity.begin(),
     routes: {
       "GET /healthz": async (_req, res) => {
         let reachable = false;
@@ -173,8 +178,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     deps,
   );
 
+  const checkpoints = new SqliteCheckpoints(db, log);
   processor.start();
   dispatcher.start();
+  checkpoints.start();
   await receiver.start(config.PORT);
   const socket = config.SLACK_APP_TOKEN
     ? createSocketModeIngress({ appToken: config.SLACK_APP_TOKEN, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log })
@@ -193,6 +200,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       await socket?.stop().catch(() => {});
       await processor.stop();
       await dispatcher.stop();
+      await checkpoints.stop();
       directory.stop();
       await db.close();
       log.info("stopped");

@@ -1,11 +1,10 @@
-// This app, as in production: startApp() on a fresh SQLite file, against a Slack stand-in that this
-// process runs itself, so the work after the ack (tickets, outbox posts) really happens beside intake.
-// Started by bench/intake.ts in its own process.
+// This app, as in production: startApp() on a fresh SQLite file, against the Slack stand-in that the
+// bench runs in its own process (Slack is remote in production), so the work after the ack (tickets,
+// outbox posts) really happens beside intake. Started by bench/intake.ts in its own process.
 import { rmSync } from "node:fs";
 import pino from "pino";
 import { loadConfig } from "../../src/config.ts";
 import { startApp } from "../../src/main.ts";
-import { SlackStandIn } from "../../test/support/slack-stand-in.ts";
 import { emit, loadMeter, required, serve } from "./protocol.ts";
 
 const signingSecret = required("BENCH_SIGNING_SECRET");
@@ -15,14 +14,13 @@ const triageChannel = required("BENCH_TRIAGE_CHANNEL");
 const teamId = required("BENCH_TEAM_ID");
 const drainTimeoutMs = Number(process.env.BENCH_DRAIN_TIMEOUT_MS ?? 600_000);
 
-const slack = new SlackStandIn();
-slack.teamId = teamId;
-await slack.start();
+const slackApiUrl = required("BENCH_SLACK_API_URL");
+void teamId;
 
 const config = loadConfig({
   SLACK_BOT_TOKEN: "xoxb-bench",
   SLACK_SIGNING_SECRET: signingSecret,
-  SLACK_API_URL: slack.apiUrl,
+  SLACK_API_URL: slackApiUrl,
   PORT: "0",
   DATABASE_URL: `file:${dbFile}`,
   SUPPORT_CHANNELS: supportChannel,
@@ -61,9 +59,6 @@ async function drain(): Promise<void> {
     tickets: await c.ticket.count(),
     inbox: await countBy("inboxEvent"),
     outbox: await countBy("outboxMessage"),
-    slackCalls: Object.fromEntries(
-      [...new Set(slack.calls.map((call) => call.method))].map((m) => [m, slack.calls.filter((call) => call.method === m).length]),
-    ),
     load: meter.read(),
   });
 }
@@ -83,7 +78,6 @@ serve(
   },
   async () => {
     await running.stop();
-    await slack.stop();
     for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbFile}${suffix}`, { force: true });
   },
 );

@@ -10,6 +10,8 @@ export type Provider = "sqlite" | "postgres";
 
 export interface Database {
   provider: Provider;
+  /** The SQLite file, for SQLite. */
+  sqliteFile?: string;
   client: Db;
   /** A description of where the data is, safe to log (no password). */
   location: string;
@@ -38,7 +40,10 @@ async function openSqlite(url: string | undefined): Promise<Database> {
   await client.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await client.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await client.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  return { provider: "sqlite", client, location: `sqlite:${path.resolve(file)}`, close: () => client.$disconnect() };
+  // Checkpoints run from a background job at quiet moments (sqlite-checkpoints.ts), not inside a
+  // commit that Slack is waiting on.
+  await client.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
+  return { provider: "sqlite", sqliteFile: file, client, location: `sqlite:${path.resolve(file)}`, close: () => client.$disconnect() };
 }
 
 async function openPostgres(url: string): Promise<Database> {

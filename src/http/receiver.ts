@@ -20,6 +20,8 @@ export interface ReceiverOptions {
   storeEvent: (event: IncomingEvent) => Promise<void>;
   routes?: Record<string, Route>;
   now?: () => number;
+  /** Called for every Slack request taken; the returned function once it is answered (so background work can yield to intake). */
+  onSlackRequest?: () => () => void;
 }
 
 class HttpError extends Error {
@@ -97,6 +99,11 @@ export class DeskReceiver implements Receiver {
   }
 
   private async slackRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const done = this.o.onSlackRequest?.();
+    if (done) {
+      res.once("finish", done);
+      res.once("close", done);
+    }
     const raw = await readBody(req, MAX_BODY_BYTES);
     const signature = header(req, "x-slack-signature");
     const timestamp = Number(header(req, "x-slack-request-timestamp"));

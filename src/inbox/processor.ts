@@ -6,6 +6,7 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { Inbox } from "./inbox.ts";
 import { WakeableLoop } from "../jobs/wakeable-loop.ts";
+import type { IntakeActivity } from "./intake-activity.ts";
 
 export type EventHandler = (body: unknown, meta: { inboxId: number; eventType: string }) => Promise<void>;
 
@@ -16,6 +17,8 @@ export interface ProcessorOptions {
   log: Logger;
   handle: EventHandler;
   owner: string;
+  /** When given, each event waits for a pause in incoming Slack requests (acknowledgements first). */
+  activity?: IntakeActivity;
   maxAttempts?: number;
   leaseMs?: number;
   pollMs?: number;
@@ -64,25 +67,25 @@ export class InboxProcessor {
       where: { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
       orderBy: { id: "asc" },
       take: 50,
-      select: { id: true, attempts: true },
+      select: { id: true, attempts: true, body: true, eventType: true },
     });
-    for (const { id } of rows) {
+    for (const row of rows) {
       if (!this.loop.isRunning) break;
-      await this.processOne(id);
+      await this.o.activity?.quiet();
+      await this.processOne({ ...row, attempts: row.attempts + 1 });
     }
     return rows.length > 0;
   }
 
-  private async processOne(id: number): Promise<void> {
+  private async processOne(row: { id: number; attempts: number; body: string; eventType: string }): Promise<void> {
     const c = this.o.db.client;
+    const id = row.id;
     const now = this.o.clock.now();
     const claimed = await c.inboxEvent.updateMany({
       where: { id, status: "pending", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
       data: { leaseOwner: this.o.owner, leaseUntil: new Date(now.getTime() + this.leaseMs), attempts: { increment: 1 } },
     });
     if (claimed.count === 0) return;
-    const row = await c.inboxEvent.findUnique({ where: { id } });
-    if (!row) return;
     try {
       let body: unknown;
       try {

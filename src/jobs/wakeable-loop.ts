@@ -11,6 +11,8 @@ export class WakeableLoop {
     private readonly step: () => Promise<boolean>,
     private readonly pollMs: number,
     private readonly onError: (error: unknown) => void,
+    /** Least time between two steps when woken early (coalesces a burst of wake-ups). */
+    private readonly minGapMs = 0,
   ) {}
 
   get isRunning(): boolean {
@@ -45,7 +47,11 @@ export class WakeableLoop {
         this.onError(error);
       }
       if (!this.running) break;
-      if (again || this.woken) continue;
+      if (again) continue;
+      if (this.woken) {
+        if (this.minGapMs > 0) await new Promise((r) => setTimeout(r, this.minGapMs));
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.pollMs);
         this.wakeUp = () => {

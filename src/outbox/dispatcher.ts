@@ -60,6 +60,8 @@ export class OutboxDispatcher {
       },
       this.pollMs,
       (error) => this.o.log.error({ err: error }, "outbox tick failed"),
+      // Woken after every commit: look at most every 20 ms.
+      20,
     );
   }
 
@@ -109,22 +111,23 @@ export class OutboxDispatcher {
   /** Starts a send for the head row of every channel that may send now. */
   private async tick(): Promise<void> {
     const c = this.o.db.client;
-    const rows = await c.outboxMessage.findMany({
-      where: { status: { in: ["pending", "sending"] } },
-      orderBy: { id: "asc" },
-      take: 500,
-    });
-    const heads = new Map<string, OutboxMessage>();
-    for (const row of rows) if (!heads.has(row.channelId)) heads.set(row.channelId, row);
-
+    // The oldest unsent row of each channel (an index scan, no payloads), then only the rows we may send.
+    const heads = await c.$queryRawUnsafe<{ channelId: string; id: number | bigint }[]>(
+      `SELECT "channelId", MIN("id") AS "id" FROM "OutboxMessage" WHERE "status" IN ('pending', 'sending') GROUP BY "channelId"`,
+    );
+    const nowMs = Date.now();
+    const candidates = heads
+      .filter((h) => !this.inFlight.has(h.channelId) && (this.nextAllowedAt.get(h.channelId) ?? 0) <= nowMs)
+      .map((h) => Number(h.id))
+      .slice(0, Math.max(0, this.concurrency - this.inFlight.size));
+    if (candidates.length === 0) return;
+    const rows = await c.outboxMessage.findMany({ where: { id: { in: candidates } }, orderBy: { id: "asc" } });
     const now = this.o.clock.now().getTime();
-    for (const [channel, row] of heads) {
-      if (!this.loop.isRunning) return;
-      if (this.inFlight.size >= this.concurrency) return;
-      if (this.inFlight.has(channel)) continue;
-      if ((this.nextAllowedAt.get(channel) ?? 0) > Date.now()) continue;
+    for (const row of rows) {
+      if (!this.loop.isRunning || this.inFlight.size >= this.concurrency) return;
       if (row.availableAt.getTime() > now) continue;
       if (row.status === "sending" && row.leaseUntil && row.leaseUntil.getTime() > now) continue;
+      const channel = row.channelId;
       const job = this.send(row)
         .catch((error) => this.o.log.error({ err: error, outboxId: row.id }, "outbox send crashed"))
         .finally(() => {

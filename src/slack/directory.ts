@@ -13,12 +13,15 @@ export interface Identity {
 }
 
 const GROUP_REFRESH_MS = 5 * 60_000;
+const USER_CACHE_MS = 60 * 60_000;
+const USER_CACHE_SIZE = 10_000;
 
 export class SlackDirectory {
   identity: Identity = { teamId: null, botUserId: null, botId: null, url: null };
   private groupMembers = new Set<string>();
   private groupTimer: NodeJS.Timeout | null = null;
   private teamNames = new Map<string, string | null>();
+  private userNames = new Map<string, { name: string | null; at: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -80,10 +83,16 @@ export class SlackDirectory {
     return this.teamNames.get(teamId) ?? null;
   }
 
+  /** A person's display name, cached for an hour. */
   async userName(userId: string): Promise<string | null> {
+    const cached = this.userNames.get(userId);
+    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.name;
     try {
       const r = (await this.client.users.info({ user: userId })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string } } };
-      return r.user?.profile?.display_name || r.user?.real_name || r.user?.name || null;
+      const name = r.user?.profile?.display_name || r.user?.real_name || r.user?.name || null;
+      if (this.userNames.size >= USER_CACHE_SIZE) this.userNames.delete(this.userNames.keys().next().value!);
+      this.userNames.set(userId, { name, at: Date.now() });
+      return name;
     } catch (error) {
       this.log.debug({ err: error, user: userId }, "users.info failed");
       return null;

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_status_channelId_id_idx" ON "OutboxMessage"("status", "channelId", "id");
+
