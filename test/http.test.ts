@@ -78,6 +78,14 @@ describe("requests that are not Slack's, or not well formed", () => {
     expect((await fetch(`${desk.baseUrl}/slack/events`)).status).toBe(405);
   });
 
+  it("answers /healthz with 503 when the database is not migrated", async () => {
+    desk = await startDesk();
+    await desk.app.db.client.$executeRawUnsafe('DELETE FROM "_app_migrations"');
+    const res = await fetch(`${desk.baseUrl}/healthz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ status: "unavailable", database: { reachable: true, migrated: false } });
+  });
+
   it("never logs the token, the signing secret or message text", async () => {
     desk = await startDesk({ env: { LOG_LEVEL: "info" } });
     await desk.customerSays("my secret password is hunter2");
