@@ -1,6 +1,7 @@
 // The app's configuration: one zod schema, read once from the environment by main.ts.
 // Only what the app cannot run without is required; every other part has a default or stays off.
 import { z } from "zod";
+import cron from "node-cron";
 
 /** An empty variable counts as unset. */
 const unsetIfEmpty = (value: unknown) =>
@@ -51,6 +52,38 @@ const integer = (fallback: number, min: number, max: number, unit: string) =>
       .regex(/^\d+$/, `must be a whole number of ${unit}`)
       .transform(Number)
       .pipe(z.number().int().min(min, `must be at least ${min} ${unit}`).max(max, `must be at most ${max} ${unit}`)),
+  );
+
+/** "7d", "48h", "90m": a calendar duration. */
+const calendarDuration = (fallback: string) =>
+  z.preprocess(
+    (value) => unsetIfEmpty(value) ?? fallback,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+\s*[dhm]$/, 'must be a duration such as "7d", "48h" or "90m"')
+      .transform((v) => Number(v.slice(0, -1)) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[v.slice(-1) as "d" | "h" | "m"]),
+  );
+
+/** A cron expression, or "off". */
+const cronOrOff = (fallback: string) =>
+  z.preprocess(
+    (value) => unsetIfEmpty(value) ?? fallback,
+    z
+      .string()
+      .trim()
+      .refine((v) => v.toLowerCase() === "off" || cron.validate(v), 'must be a cron expression such as "0 9 * * 1" (minute hour day month weekday), or off')
+      .transform((v) => (v.toLowerCase() === "off" ? null : v)),
+  );
+
+const share = (fallback: number) =>
+  z.preprocess(
+    (value) => unsetIfEmpty(value) ?? String(fallback),
+    z
+      .string()
+      .trim()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, "must be a number from 0 to 1, such as 0.5")
+      .transform(Number),
   );
 
 export const configSchema = z
@@ -117,6 +150,17 @@ export const configSchema = z
     OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60000, "milliseconds"),
     OUTBOX_MAX_ATTEMPTS: integer(12, 1, 100, "attempts"),
     SHUTDOWN_TIMEOUT_MS: integer(10000, 100, 120000, "milliseconds"),
+    SLA_POLICY_FILE: optionalString,
+    REOPEN_WINDOW: calendarDuration("7d"),
+    SLA_SWEEP_CRON: cronOrOff("* * * * *"),
+    SUPPORT_SUMMARY_CRON: cronOrOff("0 9 * * 1"),
+    CSAT_ENABLED: booleanFlag(true),
+    CSAT_SAMPLE_RATE: share(1),
+    CSAT_MIN_DAYS_BETWEEN: integer(7, 0, 365, "days"),
+    INGEST_API_TOKEN: z.preprocess(
+      unsetIfEmpty,
+      z.string().trim().min(16, "must be at least 16 characters (for example: openssl rand -hex 24)").optional(),
+    ),
     LOG_LEVEL: z.preprocess(
       (v) => unsetIfEmpty(v) ?? "info",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -162,6 +206,15 @@ export function describeParts(cfg: Config): Record<string, { enabled: boolean; r
     socketMode: cfg.SLACK_APP_TOKEN
       ? { enabled: true }
       : { enabled: false, reason: "SLACK_APP_TOKEN is not set: Slack reaches the app over HTTP at /slack/events" },
+    metricsApi: cfg.INGEST_API_TOKEN
+      ? { enabled: true }
+      : { enabled: false, reason: "INGEST_API_TOKEN is not set: the /api/v1 routes answer 503" },
+    supportSummary:
+      cfg.SUPPORT_SUMMARY_CRON && cfg.TRIAGE_CHANNEL
+        ? { enabled: true }
+        : { enabled: false, reason: cfg.SUPPORT_SUMMARY_CRON ? "TRIAGE_CHANNEL is not set: no weekly support summary" : "SUPPORT_SUMMARY_CRON is off" },
+    slaSweep: cfg.SLA_SWEEP_CRON ? { enabled: true } : { enabled: false, reason: "SLA_SWEEP_CRON is off: no SLA warnings or breach alerts" },
+    csat: cfg.CSAT_ENABLED ? { enabled: true } : { enabled: false, reason: "CSAT_ENABLED is false: no surveys on resolve" },
     agentDirectory:
       cfg.AGENT_USER_IDS.length > 0 || cfg.AGENT_USERGROUP_ID
         ? { enabled: true }

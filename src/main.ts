@@ -1,6 +1,7 @@
 // The composition root: reads the configuration, opens and migrates the database, wires the desk,
 // Slack, the inbox, the outbox and HTTP together, and stops them in order. Nothing else wires.
 import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { DestinationStream } from "pino";
@@ -17,6 +18,10 @@ import { Outbox } from "./outbox/outbox.ts";
 import { OutboxDispatcher } from "./outbox/dispatcher.ts";
 import { TicketService } from "./support/tickets.ts";
 import { SupportChannels } from "./support/channels.ts";
+import { SlaClock } from "./support/sla.ts";
+import { SlaSweep } from "./support/sla-sweep.ts";
+import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/sla-policy.ts";
+import { Scheduler, type Job } from "./jobs/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
 import { SlackTicketPosts } from "./slack/ticket-posts.ts";
 import { createEventRouter } from "./slack/events/index.ts";
@@ -37,6 +42,9 @@ export interface StartOptions {
 
 export interface RunningApp {
   config: Config;
+  scheduler: Scheduler;
+  jobs: Job[];
+  slaSweep: SlaSweep;
   db: Database;
   port: number;
   log: Logger;
@@ -46,6 +54,26 @@ export interface RunningApp {
 }
 
 export class StartupError extends Error {}
+
+export const DEFAULT_SLA_POLICY_FILE = "sla-policy.json";
+
+/** SLA_POLICY_FILE, else ./sla-policy.json when present, else the built-in defaults. */
+export function loadSlaPolicy(file: string | undefined): { policy: SlaPolicy; source: string } {
+  const path = file ?? (existsSync(DEFAULT_SLA_POLICY_FILE) ? DEFAULT_SLA_POLICY_FILE : null);
+  if (!path) return { policy: parseSlaPolicy(null), source: "built-in defaults" };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new StartupError(`SLA_POLICY_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`);
+  }
+  try {
+    return { policy: parseSlaPolicy(text, path), source: path };
+  } catch (error) {
+    if (error instanceof SlaPolicyError) throw new StartupError(error.message);
+    throw error;
+  }
+}
 
 const FATAL_AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
 
@@ -58,6 +86,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     if (!state.enabled) log.warn({ part }, `${part} is off: ${state.reason}`);
   }
 
+  const { policy, source: policySource } = loadSlaPolicy(config.SLA_POLICY_FILE);
+  log.info({ slaPolicy: policySource, timezone: policy.calendar.timezone }, "SLA policy loaded");
   const db = await openDatabase(config.DATABASE_URL);
   try {
     const applied = await migrate(db);
@@ -93,7 +123,13 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const outbox = new Outbox();
   const inbox = new Inbox(db, clock);
   const intakeActivity = new IntakeActivity();
-  const tickets = new TicketService(db, new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL), clock, log, () => outbox.wake());
+  const sla = new SlaClock(policy);
+  const ticketPosts = new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL, sla, config.AGENT_USERGROUP_ID);
+  const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake());
+  const slaSweep = new SlaSweep(db, ticketPosts, log, () => outbox.wake());
+  const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone);
+  const jobs: Job[] = [];
+  if (config.SLA_SWEEP_CRON) jobs.push({ name: "sla-sweep", schedule: config.SLA_SWEEP_CRON, run: () => slaSweep.run(clock.now()) });
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
     tickets,
@@ -182,6 +218,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   processor.start();
   dispatcher.start();
   checkpoints.start();
+  scheduler.start(jobs);
   await receiver.start(config.PORT);
   const socket = config.SLACK_APP_TOKEN
     ? createSocketModeIngress({ appToken: config.SLACK_APP_TOKEN, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log })
@@ -198,6 +235,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       log.info("stopping: no new requests; finishing work in hand");
       await receiver.stop(Math.min(5000, config.SHUTDOWN_TIMEOUT_MS));
       await socket?.stop().catch(() => {});
+      await scheduler.stop();
       await processor.stop();
       await dispatcher.stop();
       await checkpoints.stop();
@@ -206,7 +244,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       log.info("stopped");
     })());
 
-  return { config, db, port, log, dispatcher, processor, stop };
+  return { config, db, port, log, dispatcher, processor, scheduler, jobs, slaSweep, stop };
 }
 
 async function main(): Promise<void> {

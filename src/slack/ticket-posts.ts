@@ -3,9 +3,10 @@
 import type { Tx } from "../db/client.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { Ticket, TicketChange } from "../support/model.ts";
-import type { MessageNote, TicketNotifier } from "../support/notifier.ts";
+import type { MessageNote, SlaAlert, TicketNotifier } from "../support/notifier.ts";
+import type { SlaClock } from "../support/sla.ts";
 import { ticketCard } from "./blocks/ticket-card.ts";
-import { acknowledgement, changeLogLine, commandTicketPost, mirroredMessage, replyLogLine } from "./blocks/ticket-messages.ts";
+import { acknowledgement, changeLogLine, commandTicketPost, mirroredMessage, replyLogLine, slaAlertLine } from "./blocks/ticket-messages.ts";
 import { escapeMrkdwn } from "./blocks/limits.ts";
 
 export class SlackTicketPosts implements TicketNotifier {
@@ -13,7 +14,14 @@ export class SlackTicketPosts implements TicketNotifier {
     private readonly outbox: Outbox,
     /** TRIAGE_CHANNEL; without it no cards are posted. */
     private readonly triageChannel: string | undefined,
+    private readonly sla: SlaClock,
+    /** Who is mentioned for an unassigned ticket's SLA alerts (a user group), if anyone. */
+    private readonly triageGroupId?: string,
   ) {}
+
+  private async card(tx: Tx, ticket: Ticket, now: Date) {
+    return ticketCard(ticket, await this.sla.status(tx, ticket.id, now));
+  }
 
   async ticketCreated(tx: Tx, ticket: Ticket, now: Date) {
     const ackOutboxId = ticket.threadTs
@@ -28,7 +36,7 @@ export class SlackTicketPosts implements TicketNotifier {
     if (this.triageChannel) {
       cardOutboxId = await this.outbox.enqueue(
         tx,
-        { method: "chat.postMessage", channel: this.triageChannel, payload: ticketCard(ticket), ticketId: ticket.id, linkRole: "card" },
+        { method: "chat.postMessage", channel: this.triageChannel, payload: await this.card(tx, ticket, now), ticketId: ticket.id, linkRole: "card" },
         now,
       );
     }
@@ -37,8 +45,20 @@ export class SlackTicketPosts implements TicketNotifier {
 
   async ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, now: Date) {
     if (!this.triageChannel || !ticket.cardOutboxId) return;
-    await this.outbox.enqueue(tx, { method: "chat.update", channel: this.triageChannel, updateRefId: ticket.cardOutboxId, payload: ticketCard(ticket) }, now);
+    await this.updateCard(tx, ticket, now);
     await this.inCardThread(tx, ticket, changeLogLine(change), now);
+  }
+
+  async slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, now: Date) {
+    if (!this.triageChannel || !ticket.cardOutboxId) return;
+    const who = ticket.assigneeId ? `<@${ticket.assigneeId}>` : this.triageGroupId ? `<!subteam^${this.triageGroupId}>` : "Unassigned:";
+    await this.updateCard(tx, ticket, now);
+    await this.inCardThread(tx, ticket, slaAlertLine(who, ticket, alert), now);
+  }
+
+  private async updateCard(tx: Tx, ticket: Ticket, now: Date) {
+    if (!this.triageChannel || !ticket.cardOutboxId) return;
+    await this.outbox.enqueue(tx, { method: "chat.update", channel: this.triageChannel, updateRefId: ticket.cardOutboxId, payload: await this.card(tx, ticket, now) }, now);
   }
 
   async conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date) {

@@ -2,6 +2,14 @@
 // writing outbox rows inside the same transaction, so a change and its posts are stored together.
 import type { Tx } from "../db/client.ts";
 import type { Ticket, TicketChange, AuthorRole } from "./model.ts";
+import type { TimerKind } from "./sla.ts";
+
+export interface SlaAlert {
+  kind: TimerKind;
+  level: "warning" | "breach";
+  targetSeconds: number;
+  dueAt: Date | null;
+}
 
 export interface MessageNote {
   userId: string;
@@ -16,6 +24,8 @@ export interface TicketNotifier {
   ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, now: Date): Promise<void>;
   /** A message in the customer's thread (or a merged top-level message): mirror it into the card's thread. */
   conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date): Promise<void>;
+  /** An SLA target is near (warning) or missed (breach): tell the assignee in the card's thread. */
+  slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, now: Date): Promise<void>;
   /** An agent answered through the app: post the answer in the customer's thread and log it. */
   replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date): Promise<void>;
 }

@@ -13,6 +13,7 @@ import {
   TicketNotFound,
 } from "./model.ts";
 import type { TicketNotifier } from "./notifier.ts";
+import type { SlaClock } from "./sla.ts";
 
 export interface NewTicket {
   channelId: string;
@@ -31,6 +32,8 @@ export interface NewTicket {
   /** When the customer asked (the message's time). */
   at: Date;
   accountExternalId?: string | null;
+  tier?: string | null;
+  previousTicketId?: number | null;
 }
 
 export interface ConversationMessage {
@@ -43,12 +46,19 @@ export interface ConversationMessage {
 }
 
 /** What happened to a message offered to a ticket. */
-export type MessageOutcome = "added" | "duplicate";
+export type MessageOutcome = "added" | "duplicate" | { newTicket: Ticket };
+
+export interface DeskPolicy {
+  /** A customer's reply this long after resolution reopens the ticket; later, it opens a new one. */
+  reopenWindowMs: number;
+}
 
 export class TicketService {
   constructor(
     private readonly db: Database,
     private readonly notifier: TicketNotifier,
+    private readonly sla: SlaClock,
+    private readonly policy: DeskPolicy,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly afterCommit: () => void = () => {},
@@ -111,8 +121,11 @@ export class TicketService {
             createdAt: input.at,
             lastCustomerMessageAt: input.at,
             accountExternalId: input.accountExternalId ?? null,
+            tier: input.tier ?? null,
+            previousTicketId: input.previousTicketId ?? null,
           },
         });
+        await this.sla.start(tx, created, input.at);
         await tx.ticketEvent.create({
           data: { ticketId: created.id, kind: "created", actorId: input.createdById ?? input.requesterId, toValue: input.origin, at: input.at },
         });
@@ -154,6 +167,13 @@ export class TicketService {
    * message reopens a resolved ticket and brings a pending one back to open; an agent's is a response.
    */
   async addMessage(ticketId: number, message: ConversationMessage): Promise<MessageOutcome> {
+    if (message.role === "customer") {
+      const ticket = await this.get(ticketId);
+      if (!ticket) throw new TicketNotFound(ticketId);
+      if (ticket.status === "resolved" && ticket.resolvedAt && message.at.getTime() - ticket.resolvedAt.getTime() > this.policy.reopenWindowMs) {
+        return this.followUp(ticket, message);
+      }
+    }
     const outcome = await this.transaction(async (tx): Promise<MessageOutcome> => {
       const ticket = await tx.ticket.findUnique({ where: { id: ticketId } });
       if (!ticket) throw new TicketNotFound(ticketId);
@@ -184,6 +204,33 @@ export class TicketService {
       this.log.info({ event: message.role === "customer" ? "ticket.customer_message" : "ticket.response", ticket: ticketId, user: message.userId }, "message added to ticket");
     }
     return outcome;
+  }
+
+  /** A customer's reply long after resolution: a new ticket, linked to the old one, in the same thread. */
+  private async followUp(previous: Ticket, message: ConversationMessage): Promise<MessageOutcome> {
+    const seen = await this.db.client.ticketMessage.findUnique({ where: { channelId_ts: { channelId: message.channelId, ts: message.ts } } });
+    if (seen) return "duplicate";
+    const thread =
+      previous.threadTs ??
+      (await this.db.client.threadLink.findFirst({ where: { ticketId: previous.id, role: "customer" }, orderBy: { id: "asc" } }))?.threadTs ??
+      message.ts;
+    const { ticket } = await this.create({
+      channelId: message.channelId,
+      sourceTs: message.ts,
+      threadTs: thread,
+      requesterId: message.userId,
+      requesterTeamId: previous.requesterTeamId,
+      requesterName: previous.requesterId === message.userId ? previous.requesterName : null,
+      requesterCompany: previous.requesterCompany,
+      text: message.text,
+      permalink: previous.permalink,
+      origin: "message",
+      at: message.at,
+      accountExternalId: previous.accountExternalId,
+      tier: previous.tier,
+      previousTicketId: previous.id,
+    });
+    return { newTicket: ticket };
   }
 
   /** Makes replies under another message of the customer's count for this ticket too. */
@@ -232,6 +279,7 @@ export class TicketService {
     return this.change(ticketId, async (tx, ticket, now) => {
       if (ticket.priority === priority) return ticket;
       const updated = await tx.ticket.update({ where: { id: ticketId }, data: { priority } });
+      await this.sla.retarget(tx, updated);
       await this.recordChange(tx, updated, { kind: "priority_changed", actorId, from: ticket.priority as Priority, to: priority }, now);
       return updated;
     });
@@ -263,9 +311,27 @@ export class TicketService {
   ): Promise<Ticket> {
     const from = ticket.status as Status;
     const data: Record<string, unknown> = { status: to };
-    if (to === "resolved") Object.assign(data, { resolvedAt: at, resolvedById: actorId });
+    if (to === "resolved") {
+      Object.assign(data, {
+        resolvedAt: at,
+        resolvedById: actorId,
+        resolutionSeconds: Math.max(0, Math.round((at.getTime() - ticket.createdAt.getTime()) / 1000)),
+        resolutionBusinessSeconds: this.sla.businessSeconds(ticket.createdAt, at),
+      });
+    }
     if (kind === "reopened") Object.assign(data, { reopenedAt: at, reopenCount: { increment: 1 }, resolvedAt: null, resolvedById: null });
     const updated = await tx.ticket.update({ where: { id: ticket.id }, data });
+    if (to === "resolved") {
+      await this.sla.stop(tx, ticket.id, "resolution", at);
+      await this.sla.cancel(tx, ticket.id, "first_response", at);
+    } else if (kind === "reopened") {
+      await this.sla.restartResolution(tx, updated, at);
+      if (to === "pending") await this.sla.pause(tx, ticket.id, at);
+    } else if (to === "pending") {
+      await this.sla.pause(tx, ticket.id, at);
+    } else if (from === "pending") {
+      await this.sla.resume(tx, ticket.id, at);
+    }
     await this.recordChange(tx, updated, { kind, actorId, from, to } as TicketChange, at);
     if (to === "resolved") await tx.ticketEvent.create({ data: { ticketId: ticket.id, kind: "resolved", actorId, at } });
     return updated;
@@ -282,8 +348,18 @@ export class TicketService {
   private async recordResponse(tx: Tx, ticket: Ticket, agentId: string, at: Date): Promise<Ticket> {
     const first = ticket.firstResponseAt === null;
     await tx.ticketEvent.create({ data: { ticketId: ticket.id, kind: first ? "first_response" : "response", actorId: agentId, at } });
-    if (!first) return ticket;
-    return tx.ticket.update({ where: { id: ticket.id }, data: { firstResponseAt: at, firstResponderId: agentId } });
+    if (!first) return tx.ticket.update({ where: { id: ticket.id }, data: { agentResponseCount: { increment: 1 } } });
+    await this.sla.stop(tx, ticket.id, "first_response", at);
+    return tx.ticket.update({
+      where: { id: ticket.id },
+      data: {
+        firstResponseAt: at,
+        firstResponderId: agentId,
+        agentResponseCount: { increment: 1 },
+        firstResponseSeconds: Math.max(0, Math.round((at.getTime() - ticket.createdAt.getTime()) / 1000)),
+        firstResponseBusinessSeconds: this.sla.businessSeconds(ticket.createdAt, at),
+      },
+    });
   }
 }
 

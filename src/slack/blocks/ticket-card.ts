@@ -13,6 +13,8 @@ import {
 } from "../../support/model.ts";
 import { ACTIONS, cardBlockId } from "./ids.ts";
 import { LIMITS, oneLine, quote, slackDate } from "./limits.ts";
+import type { SlaStatus } from "../../support/sla.ts";
+import { formatDuration } from "./durations.ts";
 
 const PRIORITY_EMOJI: Record<Priority, string> = { urgent: ":red_circle:", high: ":large_orange_circle:", normal: ":large_blue_circle:", low: ":white_circle:" };
 const STATUS_EMOJI: Record<Status, string> = { open: ":envelope_with_arrow:", pending: ":hourglass_flowing_sand:", resolved: ":white_check_mark:" };
@@ -27,7 +29,20 @@ export function ticketCardText(ticket: Ticket): string {
   return oneLine(`Ticket #${ticket.id} from ${ticket.requesterName ?? "a customer"}: ${ticket.text}`);
 }
 
-export function ticketCard(ticket: Ticket): { text: string; blocks: KnownBlock[] } {
+export function slaLine(sla: SlaStatus | null | undefined): string | null {
+  if (!sla) return null;
+  const target = sla.kind === "first_response" ? "First response" : "Resolution";
+  switch (sla.state) {
+    case "paused":
+      return `:double_vertical_bar: ${target} SLA paused (pending on customer), ${formatDuration(sla.leftSeconds)} left`;
+    case "breached":
+      return `:rotating_light: ${target} SLA missed${sla.dueAt ? ` (due ${slackDate(sla.dueAt)})` : ""}`;
+    default:
+      return `${sla.state === "warning" ? ":warning:" : ":stopwatch:"} ${target} due ${sla.dueAt ? slackDate(sla.dueAt) : "soon"}: ${formatDuration(sla.leftSeconds)} of business time left`;
+  }
+}
+
+export function ticketCard(ticket: Ticket, sla?: SlaStatus | null): { text: string; blocks: KnownBlock[] } {
   const priority: Priority = isPriority(ticket.priority) ? ticket.priority : "normal";
   const status: Status = isStatus(ticket.status) ? ticket.status : "open";
   const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
@@ -61,6 +76,7 @@ export function ticketCard(ticket: Ticket): { text: string; blocks: KnownBlock[]
         {
           type: "mrkdwn",
           text: [
+            ticket.status !== "resolved" ? slaLine(sla) : null,
             ticket.permalink ? `<${ticket.permalink}|View the conversation>` : null,
             ticket.firstResponseAt ? `First response ${slackDate(ticket.firstResponseAt, "{ago}")}` : "No response yet",
             "This thread is internal: the customer never sees it",

@@ -1,7 +1,9 @@
 // The short messages the desk posts: the customer's acknowledgement, the log lines and mirrors in the
 // card's thread, and the ephemeral answers to commands and shortcuts.
 import { PRIORITY_LABELS, STATUS_LABELS, type Priority, type Status, type Ticket, type TicketChange } from "../../support/model.ts";
-import { LIMITS, escapeMrkdwn, quote } from "./limits.ts";
+import { LIMITS, escapeMrkdwn, quote, slackDate } from "./limits.ts";
+import type { SlaAlert } from "../../support/notifier.ts";
+import { formatDuration } from "./durations.ts";
 
 export function acknowledgement(ticket: Ticket): string {
   return `Thanks, we've logged your request as *#${ticket.id}*. Our team will answer in this thread.`;
@@ -44,4 +46,13 @@ export function mirroredMessage(message: { userId: string; text: string; role: "
 export function replyLogLine(agentId: string, text: string): string {
   const head = `:outbox_tray: <@${agentId}> replied to the customer through the app:`;
   return `${head}\n${quote(escapeMrkdwn(text), LIMITS.sectionText - head.length - 1)}`;
+}
+
+const TARGET_NAMES = { first_response: "first response", resolution: "resolution" } as const;
+
+export function slaAlertLine(who: string, ticket: Ticket, alert: SlaAlert): string {
+  const target = `${TARGET_NAMES[alert.kind]} target (${formatDuration(alert.targetSeconds)} of business time)`;
+  if (alert.level === "breach") return `:rotating_light: ${who} ticket *#${ticket.id}* missed its ${target}.`;
+  const due = alert.dueAt ? ` It is due ${slackDate(alert.dueAt)}.` : "";
+  return `:warning: ${who} ticket *#${ticket.id}* has used most of its ${target}.${due}`;
 }
