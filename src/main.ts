@@ -19,7 +19,9 @@ import { OutboxDispatcher } from "./outbox/dispatcher.ts";
 import { TicketService } from "./support/tickets.ts";
 import { SupportChannels } from "./support/channels.ts";
 import { SlaClock } from "./support/sla.ts";
+import { CsatService } from "./support/csat.ts";
 import { SlaSweep } from "./support/sla-sweep.ts";
+import { supportMetrics } from "./support/metrics.ts";
 import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/sla-policy.ts";
 import { Scheduler, type Job } from "./jobs/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
@@ -28,6 +30,7 @@ import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver, send } from "./http/receiver.ts";
+import { metricsRoute } from "./http/metrics-route.ts";
 import type { SlackDeps } from "./slack/deps.ts";
 
 export interface StartOptions {
@@ -125,7 +128,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const intakeActivity = new IntakeActivity();
   const sla = new SlaClock(policy);
   const ticketPosts = new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL, sla, config.AGENT_USERGROUP_ID);
-  const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake());
+  const csatSettings = { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN };
+  const csat = new CsatService(db, ticketPosts, csatSettings, clock, log, () => outbox.wake());
+  const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake(), csat);
   const slaSweep = new SlaSweep(db, ticketPosts, log, () => outbox.wake());
   const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone);
   const jobs: Job[] = [];
@@ -133,7 +138,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
     tickets,
+    csat,
     channels,
+    supportMetrics: (q) => supportMetrics(db, q),
     directory,
     client: readClient,
     settings: {
@@ -142,6 +149,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       ignorePleasantries: config.INTAKE_IGNORE_PLEASANTRIES,
       mergeWindowMs: config.INTAKE_MERGE_WINDOW_MINUTES * 60_000,
       adminIds: config.ADMIN_USER_IDS,
+      slaTiers: policy.tiers,
     },
     clock,
     log,
@@ -178,6 +186,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     storeEvent,
     onSlackRequest: () => intakeActivity.begin(),
     routes: {
+      "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       "GET /healthz": async (_req, res) => {
         let reachable = false;
         let migrated = false;

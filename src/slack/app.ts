@@ -8,6 +8,8 @@ import { registerCreateTicketShortcut } from "./shortcuts/create-ticket.ts";
 import { registerTicketCommand } from "./commands/ticket.ts";
 import { registerSupportCommand } from "./commands/support.ts";
 import { registerReplyView } from "./views/reply.ts";
+import { registerCsatActions } from "./actions/csat.ts";
+import { registerCsatCommentView } from "./views/csat-comment.ts";
 
 export interface BoltOptions {
   token: string;
@@ -32,6 +34,8 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   });
   registerTicketCardActions(app, deps);
   registerReplyView(app, deps);
+  registerCsatActions(app, deps);
+  registerCsatCommentView(app, deps);
   registerCreateTicketShortcut(app, deps);
   registerTicketCommand(app, deps);
   registerSupportCommand(app, deps);

@@ -3,7 +3,9 @@ import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { TicketService } from "../support/tickets.ts";
+import type { CsatService } from "../support/csat.ts";
 import type { SupportChannels } from "../support/channels.ts";
+import type { MetricsQuery, MetricsResult } from "../support/metrics.ts";
 import type { SlackDirectory } from "./directory.ts";
 
 export interface IntakeSettings {
@@ -12,11 +14,17 @@ export interface IntakeSettings {
   ignorePleasantries: boolean;
   mergeWindowMs: number;
   adminIds: readonly string[];
+  /** Tier names the SLA policy knows. */
+  slaTiers: readonly string[];
 }
 
 export interface SlackDeps {
   tickets: TicketService;
+  /** Satisfaction surveys (the survey buttons and comment modal); without it those clicks are ignored. */
+  csat?: CsatService;
   channels: SupportChannels;
+  /** Support metrics for `/support stats`; without it the command says they are unavailable. */
+  supportMetrics?: (q: MetricsQuery) => Promise<MetricsResult>;
   directory: SlackDirectory;
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;

@@ -8,6 +8,7 @@ import type { SlaClock } from "../support/sla.ts";
 import { ticketCard } from "./blocks/ticket-card.ts";
 import { acknowledgement, changeLogLine, commandTicketPost, mirroredMessage, replyLogLine, slaAlertLine } from "./blocks/ticket-messages.ts";
 import { escapeMrkdwn } from "./blocks/limits.ts";
+import { csatLowScoreLine, csatSurvey } from "./blocks/csat.ts";
 
 export class SlackTicketPosts implements TicketNotifier {
   constructor(
@@ -77,6 +78,23 @@ export class SlackTicketPosts implements TicketNotifier {
       now,
     );
     await this.inCardThread(tx, ticket, replyLogLine(agentId, text), now);
+  }
+
+  async csatSurvey(tx: Tx, ticket: Ticket, now: Date) {
+    return this.outbox.enqueue(
+      tx,
+      {
+        method: "chat.postMessage",
+        channel: ticket.channelId,
+        ...(ticket.threadTs ? { threadTs: ticket.threadTs } : { threadRefId: ticket.ackOutboxId }),
+        payload: { ...csatSurvey(ticket) },
+      },
+      now,
+    );
+  }
+
+  async csatLowScore(tx: Tx, ticket: Ticket, score: number, userId: string, now: Date) {
+    await this.inCardThread(tx, ticket, csatLowScoreLine(ticket, score, userId), now);
   }
 
   private async inCardThread(tx: Tx, ticket: Ticket, text: string, now: Date) {

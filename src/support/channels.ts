@@ -8,12 +8,13 @@ export interface SupportChannelInfo {
   channelId: string;
   configured: boolean;
   accountExternalId: string | null;
+  tier: string | null;
 }
 
 const CACHE_MS = 15_000;
 
 export class SupportChannels {
-  private cache: { at: number; linked: Map<string, string | null> } | null = null;
+  private cache: { at: number; linked: Map<string, { account: string | null; tier: string | null }> } | null = null;
 
   constructor(
     private readonly db: Database,
@@ -23,10 +24,9 @@ export class SupportChannels {
 
   async lookup(channelId: string): Promise<SupportChannelInfo | null> {
     const linked = await this.linked();
-    if (linked.has(channelId)) {
-      return { channelId, configured: this.configured.includes(channelId), accountExternalId: linked.get(channelId) ?? null };
-    }
-    if (this.configured.includes(channelId)) return { channelId, configured: true, accountExternalId: null };
+    const row = linked.get(channelId);
+    if (row) return { channelId, configured: this.configured.includes(channelId), accountExternalId: row.account, tier: row.tier };
+    if (this.configured.includes(channelId)) return { channelId, configured: true, accountExternalId: null, tier: null };
     return null;
   }
 
@@ -36,7 +36,8 @@ export class SupportChannels {
     return [...ids].map((channelId) => ({
       channelId,
       configured: this.configured.includes(channelId),
-      accountExternalId: linked.get(channelId) ?? null,
+      accountExternalId: linked.get(channelId)?.account ?? null,
+      tier: linked.get(channelId)?.tier ?? null,
     }));
   }
 
@@ -52,6 +53,19 @@ export class SupportChannels {
     return { previous };
   }
 
+  /** Sets the account tier of a support channel (SLA targets may differ per tier). False: not a support channel. */
+  async setTier(channelId: string, tier: string | null, userId: string): Promise<boolean> {
+    const current = await this.lookup(channelId);
+    if (!current) return false;
+    await this.db.client.supportChannel.upsert({
+      where: { channelId },
+      create: { channelId, accountExternalId: null, tier, linkedById: userId, linkedAt: this.clock.now() },
+      update: { tier },
+    });
+    this.cache = null;
+    return true;
+  }
+
   /** Removes a run-time link. Returns false when the channel was not linked (it may still be configured). */
   async unlink(channelId: string): Promise<boolean> {
     const removed = await this.db.client.supportChannel.deleteMany({ where: { channelId } });
@@ -63,11 +77,11 @@ export class SupportChannels {
     return this.configured.includes(channelId);
   }
 
-  private async linked(): Promise<Map<string, string | null>> {
+  private async linked(): Promise<Map<string, { account: string | null; tier: string | null }>> {
     const now = Date.now();
     if (this.cache && now - this.cache.at < CACHE_MS) return this.cache.linked;
     const rows = await this.db.client.supportChannel.findMany();
-    const linked = new Map(rows.map((r) => [r.channelId, r.accountExternalId]));
+    const linked = new Map(rows.map((r) => [r.channelId, { account: r.accountExternalId, tier: r.tier }]));
     this.cache = { at: now, linked };
     return linked;
   }

@@ -28,4 +28,8 @@ export interface TicketNotifier {
   slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, now: Date): Promise<void>;
   /** An agent answered through the app: post the answer in the customer's thread and log it. */
   replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date): Promise<void>;
+  /** The ticket was resolved and sampled for CSAT: post the survey in the customer's thread; returns its outbox id. */
+  csatSurvey(tx: Tx, ticket: Ticket, now: Date): Promise<number | null>;
+  /** A customer's CSAT answer became 1 or 2: tell the team in the card's thread so someone follows up. */
+  csatLowScore(tx: Tx, ticket: Ticket, score: number, userId: string, now: Date): Promise<void>;
 }

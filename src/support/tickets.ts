@@ -14,6 +14,7 @@ import {
 } from "./model.ts";
 import type { TicketNotifier } from "./notifier.ts";
 import type { SlaClock } from "./sla.ts";
+import type { CsatService } from "./csat.ts";
 
 export interface NewTicket {
   channelId: string;
@@ -62,6 +63,7 @@ export class TicketService {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly afterCommit: () => void = () => {},
+    private readonly csat?: Pick<CsatService, "onResolved">,
   ) {}
 
   private async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -334,6 +336,7 @@ export class TicketService {
     }
     await this.recordChange(tx, updated, { kind, actorId, from, to } as TicketChange, at);
     if (to === "resolved") await tx.ticketEvent.create({ data: { ticketId: ticket.id, kind: "resolved", actorId, at } });
+    if (to === "resolved") await this.csat?.onResolved(tx, updated, at);
     return updated;
   }
 

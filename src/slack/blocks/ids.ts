@@ -6,13 +6,19 @@ export const ACTIONS = {
   status: "ticket_status",
   reply: "ticket_reply",
   resolve: "ticket_resolve",
+  csatComment: "csat_comment",
 } as const;
 
-export const VIEWS = { reply: "ticket_reply_modal" } as const;
+/** The CSAT survey's five buttons: `csat_score_1` … `csat_score_5` (each button's value is the ticket id). */
+export const csatScoreActionId = (score: number) => `csat_score_${score}`;
+export const CSAT_SCORE_ACTION = /^csat_score_([1-5])$/;
+
+export const VIEWS = { reply: "ticket_reply_modal", csatComment: "csat_comment_modal" } as const;
 export const SHORTCUTS = { createTicket: "create_ticket" } as const;
 export const COMMANDS = { ticket: "/ticket", support: "/support" } as const;
 
 export const REPLY_INPUT = { block: "reply", action: "text" } as const;
+export const CSAT_COMMENT_INPUT = { block: "csat_comment", action: "text" } as const;
 
 /** Card controls carry the ticket id in their block id: `ticket:<id>:<n>`. */
 export const cardBlockId = (ticketId: number, n: number) => `ticket:${ticketId}:${n}`;

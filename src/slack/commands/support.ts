@@ -2,14 +2,20 @@
 import type { App } from "@slack/bolt";
 import { COMMANDS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
+import { comparePeriods, previousPeriod } from "../../support/metrics.ts";
+import { supportStatsMessage } from "../blocks/support-stats.ts";
 
 export const SUPPORT_USAGE = [
   "*/support* commands:",
   "• `/support link [account-external-id]`: make this channel a support channel (optionally for an account)",
   "• `/support unlink`: stop treating this channel as a support channel",
   "• `/support channels`: list the support channels",
+  "• `/support stats [7d|30d|90d]`: support metrics of the last 7 (default), 30 or 90 days against the period before",
+  "• `/support tier <name>|none`: set this support channel's account tier (SLA targets per tier)",
   "• `/support help`: this help",
 ].join("\n");
+
+const STATS_PERIODS = new Map([["7d", 7], ["30d", 30], ["90d", 90]]);
 
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/;
 
@@ -56,6 +62,41 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
             ? `<#${channel}> was already a support channel; it is now linked${forAccount || " with no account"}.`
             : `<#${channel}> is now a support channel${forAccount}. Customers' messages here become tickets. Make sure I'm a member (\`/invite @Customer Desk\`).`,
         );
+      }
+
+      case "tier": {
+        if (!isAdmin(deps, user)) return say("Only support admins can set tiers.");
+        const tiers = deps.settings.slaTiers;
+        if (args.length !== 1) {
+          return say(`\`/support tier\` takes one tier name${tiers.length ? ` (${tiers.map((t) => `\`${t}\``).join(", ")})` : ""}, or \`none\`.`);
+        }
+        const tier = args[0].toLowerCase() === "none" ? null : args[0];
+        if (tier && !tiers.includes(tier)) {
+          return say(
+            tiers.length
+              ? `There is no tier \`${tier}\` in the SLA policy. Tiers: ${tiers.map((t) => `\`${t}\``).join(", ")}, or \`none\`.`
+              : `The SLA policy defines no tiers; add them under "tiers" in the SLA policy file first.`,
+          );
+        }
+        if (!(await deps.channels.setTier(channel, tier, user))) {
+          return say(`<#${channel}> is not a support channel. Link it first with \`/support link [account-external-id]\`.`);
+        }
+        deps.log.info({ event: "support.channel_tier", channel, tier, by: user }, "support channel tier set");
+        return say(tier ? `<#${channel}> now has tier \`${tier}\`: new tickets here get its SLA targets.` : `<#${channel}> has no tier now: new tickets get the default SLA targets.`);
+      }
+
+      case "stats": {
+        const period = (args[0] ?? "7d").toLowerCase();
+        const days = STATS_PERIODS.get(period);
+        if (args.length > 1 || !days) return say(`\`/support stats\` takes one period: \`7d\` (the default), \`30d\` or \`90d\`, for example \`/support stats 30d\`.`);
+        if (!deps.supportMetrics) return say("Support metrics are not available in this installation.");
+        const to = deps.clock.now();
+        const from = new Date(to.getTime() - days * 86_400_000);
+        const before = previousPeriod(from, to);
+        // Database reads only (aggregated in SQL), so answering within Slack's 3 seconds is safe.
+        const [current, previous] = await Promise.all([deps.supportMetrics({ from, to }), deps.supportMetrics(before)]);
+        const message = supportStatsMessage({ period, days, from, to, figures: comparePeriods(current.overall, previous.overall) });
+        return ack({ response_type: "ephemeral", ...message });
       }
 
       case "unlink": {

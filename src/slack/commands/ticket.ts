@@ -36,6 +36,7 @@ export function registerTicketCommand(app: App, deps: SlackDeps): void {
       createdById: command.user_id,
       at: deps.clock.now(),
       accountExternalId: support?.accountExternalId ?? null,
+      tier: support?.tier ?? null,
     });
     await ack({ response_type: "ephemeral", text: `Ticket *#${ticket.id}* created. I'll post it in this channel; the conversation continues in its thread.` });
     if ((await appIsInChannel(deps, command.channel_id)) === false) {

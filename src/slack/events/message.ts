@@ -80,5 +80,6 @@ async function onTopLevelMessage(deps: SlackDeps, envelope: Envelope, m: Message
     origin: "message",
     at,
     accountExternalId: support.accountExternalId,
+    tier: support.tier,
   });
 }

@@ -40,6 +40,7 @@ export async function onReactionAdded(deps: SlackDeps, envelope: Envelope): Prom
     createdById: r.user,
     at: tsToDate(ts),
     accountExternalId: support?.accountExternalId ?? null,
+    tier: support?.tier ?? null,
   });
 }
 

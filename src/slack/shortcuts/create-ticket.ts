@@ -46,6 +46,7 @@ export function registerCreateTicketShortcut(app: App, deps: SlackDeps): void {
       createdById: s.user.id,
       at: tsToDate(s.message.ts),
       accountExternalId: support?.accountExternalId ?? null,
+      tier: support?.tier ?? null,
     });
     await ack();
     if (!created) {

@@ -1,0 +1,245 @@
+// npm run bench:metrics [-- --tickets N] [--keep]
+//
+// How long the support metrics take on a large SQLite database: generates N tickets (default
+// 1,000,000) spread over the last 365 days with a realistic mix (priorities, 20 agents, 500 accounts,
+// 30 channels, ~85% with a first response, ~75% resolved, ~8% reopened), two SLA timers per ticket,
+// CSAT surveys for ~40% of resolved tickets and answers for about half of those. Then it times
+// supportMetrics for the last 90 days, overall and by each groupBy (3 runs each, the median shown).
+// Target: the overall 90-day query under 2 s. Missing it is reported (MISS), not failed.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Sqlite from "better-sqlite3";
+import { openDatabase } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { GROUP_BYS, supportMetrics, type GroupBy } from "../src/support/metrics.ts";
+
+const TARGET_MS = 2000;
+const DAY_MS = 86_400_000;
+const RUNS = 3;
+
+function parseArgs(argv: string[]) {
+  const o = { tickets: 1_000_000, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
+    if (flag === "--tickets") {
+      const n = Number(inline ?? argv[++i]);
+      if (!Number.isInteger(n) || n < 1) usage("--tickets needs a whole number >= 1");
+      o.tickets = n;
+    } else if (flag === "--keep") o.keep = true;
+    else if (flag === "--help" || flag === "-h") usage();
+    else usage(`unknown option ${argv[i]}`);
+  }
+  return o;
+}
+
+function usage(problem?: string): never {
+  const text =
+    "usage: npm run bench:metrics -- [--tickets N] [--keep]\n" +
+    "  --tickets N   tickets to generate (default 1000000)\n" +
+    "  --keep        keep the database file and print its path\n";
+  (problem ? process.stderr : process.stdout).write(problem ? `${problem}\n${text}` : text);
+  process.exit(problem ? 2 : 0);
+}
+
+/** Deterministic data: the same database on every run. */
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How Prisma's SQLite adapter stores a DateTime. */
+const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+
+function generate(file: string, tickets: number, now: number): Record<string, number> {
+  const rnd = mulberry32(20261123);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)];
+  const weighted = <T>(items: readonly [T, number][]) => {
+    let r = rnd();
+    for (const [item, w] of items) if ((r -= w) < 0) return item;
+    return items[items.length - 1][0];
+  };
+  // Log-normal around a median (seconds), spread by sigma.
+  const lognormal = (median: number, sigma: number) => {
+    const u = Math.max(rnd(), 1e-12);
+    const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
+    return Math.max(1, Math.round(median * Math.exp(sigma * z)));
+  };
+  const agents = Array.from({ length: 20 }, (_, i) => `UAGENT${String(i + 1).padStart(2, "0")}`);
+  const channels = Array.from({ length: 30 }, (_, i) => `CSUPPORT${String(i + 1).padStart(2, "0")}`);
+  const accounts = Array.from({ length: 500 }, (_, i) => `acct-${String(i + 1).padStart(3, "0")}`);
+  const priorities: [string, number][] = [["urgent", 0.05], ["high", 0.2], ["normal", 0.6], ["low", 0.15]];
+  const frTarget: Record<string, number> = { urgent: 1800, high: 3600, normal: 4 * 3600, low: 8 * 3600 };
+  const rsTarget: Record<string, number> = { urgent: 4 * 3600, high: 8 * 3600, normal: 3 * 86_400, low: 5 * 86_400 };
+  const topics = ["The invoice PDF is empty", "Cannot log in since this morning", "Export to CSV times out", "Webhook deliveries are delayed", "Please add a seat to our plan", "The dashboard shows last week's numbers"];
+
+  const sqlite = new Sqlite(file);
+  sqlite.pragma("journal_mode = OFF");
+  sqlite.pragma("synchronous = OFF");
+  sqlite.pragma("cache_size = -1000000");
+  sqlite.pragma("foreign_keys = OFF");
+  const insertTicket = sqlite.prepare(`INSERT INTO "Ticket" ("id", "channelId", "sourceTs", "threadTs", "requesterId", "requesterTeamId", "text", "priority", "status", "assigneeId", "origin", "createdAt", "firstResponseAt", "firstResponderId", "resolvedAt", "resolvedById", "reopenedAt", "reopenCount", "lastCustomerMessageAt", "accountExternalId", "agentResponseCount", "firstResponseSeconds", "firstResponseBusinessSeconds", "resolutionSeconds", "resolutionBusinessSeconds", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'message', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertTimer = sqlite.prepare(`INSERT INTO "SlaTimer" ("ticketId", "kind", "targetSeconds", "startedAt", "consumedSeconds", "runningSince", "dueAt", "breachedAt", "stoppedAt", "met") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertSurvey = sqlite.prepare(`INSERT INTO "CsatSurvey" ("ticketId", "channelId", "requesterId", "requesterTeamId", "sentAt") VALUES (?, ?, ?, 'TCUSTOMER', ?)`);
+  const insertResponse = sqlite.prepare(`INSERT INTO "CsatResponse" ("ticketId", "userId", "score", "comment", "answeredAt", "updatedAt") VALUES (?, ?, ?, NULL, ?, ?)`);
+
+  const counts = { tickets: 0, slaTimers: 0, csatSurveys: 0, csatResponses: 0 };
+  const start = now - 365 * DAY_MS;
+  const step = (365 * DAY_MS) / tickets;
+  const BATCH = 50_000;
+  // Business time is roughly a third of calendar time over days (8-9 hours of 24, weekdays only).
+  const business = (seconds: number) => (seconds < 6 * 3600 ? Math.round(seconds * 0.8) : Math.round(seconds * 0.27));
+
+  const batch = sqlite.transaction((first: number, last: number) => {
+    for (let id = first; id <= last; id++) {
+      const created = Math.floor(start + (id - 1) * step + rnd() * step);
+      const age = now - created;
+      const priority = weighted(priorities);
+      const channel = pick(channels);
+      const account = rnd() < 0.1 ? null : accounts[Math.floor(accounts.length * rnd() * rnd())]; // a few big accounts
+      const requester = `UCUST${Math.floor(rnd() * 40_000)}`;
+      const assignee = rnd() < 0.05 ? null : pick(agents);
+
+      const frSeconds = rnd() < 0.85 ? Math.min(lognormal(priority === "urgent" ? 600 : 1800, 1.2), Math.max(1, Math.floor(age / 1000))) : null;
+      const frAt = frSeconds === null ? null : created + frSeconds * 1000;
+      const reopenCount = frSeconds !== null && rnd() < 0.08 ? (rnd() < 0.8 ? 1 : 2) : 0;
+      let rsSeconds: number | null = null;
+      if (frSeconds !== null && rnd() < 0.75 / 0.85) {
+        rsSeconds = Math.max(frSeconds, lognormal(priority === "urgent" ? 3 * 3600 : 20 * 3600, 1.3));
+        if (created + rsSeconds * 1000 > now) rsSeconds = null;
+      }
+      // A reopened ticket that is not resolved again still has the durations of its first resolution.
+      const keptResolution = rsSeconds === null && reopenCount > 0 ? lognormal(20 * 3600, 1) : null;
+      const resolvedAt = rsSeconds === null ? null : created + rsSeconds * 1000;
+      const responses = frSeconds === null ? 0 : reopenCount > 0 ? 2 + Math.floor(rnd() * 3) : weighted([[1, 0.55], [2, 0.3], [3, 0.1], [4, 0.05]] as [number, number][]);
+      const status = resolvedAt ? "resolved" : rnd() < 0.3 ? "pending" : "open";
+      const createdTs = ts(created);
+      const sourceTs = `${Math.floor(created / 1000)}.${String(id % 1_000_000).padStart(6, "0")}`;
+      insertTicket.run(
+        id, channel, sourceTs, sourceTs, requester, "TCUSTOMER", `${pick(topics)} (#${id})`, priority, status, assignee,
+        createdTs, frAt === null ? null : ts(frAt), frAt === null ? null : assignee ?? agents[0],
+        resolvedAt === null ? null : ts(resolvedAt), resolvedAt === null ? null : assignee ?? agents[0],
+        reopenCount > 0 ? ts(created + (rsSeconds ?? keptResolution ?? 3600) * 500) : null, reopenCount,
+        ts(resolvedAt ?? frAt ?? created), account, responses,
+        frSeconds, frSeconds === null ? null : business(frSeconds),
+        rsSeconds ?? keptResolution, rsSeconds !== null ? business(rsSeconds) : keptResolution !== null ? business(keptResolution) : null,
+        ts(resolvedAt ?? frAt ?? created),
+      );
+      counts.tickets++;
+
+      for (const [kind, target, seconds, done] of [
+        ["first_response", frTarget[priority], frSeconds === null ? null : business(frSeconds), frSeconds !== null],
+        ["resolution", rsTarget[priority], rsSeconds === null ? null : business(rsSeconds), rsSeconds !== null],
+      ] as [string, number, number | null, boolean][]) {
+        const due = created + target * 3000; // business targets stretch over calendar time
+        const met = done ? seconds! <= target : null;
+        const breached = (done && !met) || (!done && due < now) ? ts(Math.min(due, now)) : null;
+        insertTimer.run(id, kind, target, createdTs, done ? seconds : 0, done ? null : createdTs, done ? null : ts(due), breached, done ? ts(kind === "first_response" ? frAt! : resolvedAt!) : null, met === null ? null : met ? 1 : 0);
+        counts.slaTimers++;
+      }
+
+      if (resolvedAt !== null && rnd() < 0.4) {
+        insertSurvey.run(id, channel, requester, ts(resolvedAt + 1000));
+        counts.csatSurveys++;
+        if (rnd() < 0.5) {
+          const score = weighted([[5, 0.55], [4, 0.25], [3, 0.1], [2, 0.05], [1, 0.05]] as [number, number][]);
+          const answered = ts(resolvedAt + 1000 + Math.floor(rnd() * 2 * DAY_MS));
+          insertResponse.run(id, requester, score, answered, answered);
+          counts.csatResponses++;
+        }
+      }
+    }
+  });
+  for (let first = 1; first <= tickets; first += BATCH) {
+    batch(first, Math.min(tickets, first + BATCH - 1));
+    if (process.stdout.isTTY) process.stdout.write(`\r  generated ${Math.min(tickets, first + BATCH - 1).toLocaleString("en-US")} tickets`);
+  }
+  if (process.stdout.isTTY) process.stdout.write("\n");
+  sqlite.close();
+  return counts;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmtMs = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const file = path.join(tmpdir(), `desk-bench-metrics-${randomBytes(4).toString("hex")}.db`);
+  const cleanup = () => {
+    if (o.keep) return;
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
+  };
+  process.once("SIGINT", () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    const now = Date.now();
+    let db = await openDatabase(`file:${file}`);
+    await migrate(db);
+    await db.close();
+
+    console.log(`Generating ${o.tickets.toLocaleString("en-US")} tickets over 365 days in ${file}`);
+    const genStart = performance.now();
+    const counts = generate(file, o.tickets, now);
+    const genMs = performance.now() - genStart;
+    console.log(
+      `  ${counts.tickets.toLocaleString("en-US")} tickets, ${counts.slaTimers.toLocaleString("en-US")} SLA timers, ` +
+        `${counts.csatSurveys.toLocaleString("en-US")} CSAT surveys, ${counts.csatResponses.toLocaleString("en-US")} answers in ${(genMs / 1000).toFixed(1)} s`,
+    );
+
+    db = await openDatabase(`file:${file}`);
+    const to = new Date(now);
+    const from = new Date(now - 90 * DAY_MS);
+    const rows: { name: string; runs: number[]; groups: number; tickets: number }[] = [];
+    for (const groupBy of [null, ...GROUP_BYS] as (GroupBy | null)[]) {
+      const runs: number[] = [];
+      let groups = 0;
+      let tickets = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        const result = await supportMetrics(db, { from, to, groupBy });
+        runs.push(performance.now() - t0);
+        groups = result.groups.length;
+        tickets = result.overall.tickets;
+      }
+      rows.push({ name: groupBy ? `groupBy=${groupBy}` : "overall (no groupBy)", runs, groups, tickets });
+    }
+    const overall = await supportMetrics(db, { from, to });
+    await db.close();
+
+    console.log(`\nsupportMetrics, last 90 days (${rows[0].tickets.toLocaleString("en-US")} tickets), ${RUNS} runs each:`);
+    console.log(`  ${"query".padEnd(22)} ${"median".padStart(9)} ${"min".padStart(9)} ${"max".padStart(9)}  groups`);
+    for (const r of rows) {
+      console.log(`  ${r.name.padEnd(22)} ${fmtMs(median(r.runs))} ${fmtMs(Math.min(...r.runs))} ${fmtMs(Math.max(...r.runs))}  ${r.groups || ""}`);
+    }
+    const fr = overall.overall.firstResponse;
+    const rs = overall.overall.resolution;
+    const pct = (v: number | null) => (v === null ? "–" : `${(v * 100).toFixed(1)}%`);
+    console.log(
+      `\n  figures: FRT median ${fr?.medianSeconds}s / p90 ${fr?.p90Seconds}s (business ${fr?.medianBusinessSeconds}s / ${fr?.p90BusinessSeconds}s), ` +
+        `TTR median ${rs?.medianSeconds}s, reopen ${pct(overall.overall.reopenRate)}, FCR ${pct(overall.overall.firstContactResolution)}, ` +
+        `CSAT ${pct(overall.overall.csat.satisfiedShare)} (response rate ${pct(overall.overall.csat.responseRate)}), ` +
+        `SLA ${pct(overall.overall.sla.firstResponse?.attainment ?? null)} / ${pct(overall.overall.sla.resolution?.attainment ?? null)}`,
+    );
+    const headline = median(rows[0].runs);
+    console.log(`\n  90-day metrics, no groupBy: ${headline.toFixed(0)} ms (target < ${TARGET_MS} ms): ${headline < TARGET_MS ? "PASS" : "MISS"}`);
+    console.log(`  peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
+    if (o.keep) console.log(`  kept ${file}`);
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
