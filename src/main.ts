@@ -22,6 +22,10 @@ import { SlaClock } from "./support/sla.ts";
 import { CsatService } from "./support/csat.ts";
 import { SlaSweep } from "./support/sla-sweep.ts";
 import { supportMetrics } from "./support/metrics.ts";
+import { periodHeadlines } from "./support/headlines.ts";
+import { supportStatsMessage } from "./slack/blocks/support-stats.ts";
+import { postSupportSummary } from "./slack/support-summary.ts";
+import type { KnownBlock } from "@slack/types";
 import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/sla-policy.ts";
 import { Scheduler, type Job } from "./jobs/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
@@ -135,12 +139,22 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone);
   const jobs: Job[] = [];
   if (config.SLA_SWEEP_CRON) jobs.push({ name: "sla-sweep", schedule: config.SLA_SWEEP_CRON, run: () => slaSweep.run(clock.now()) });
+  if (config.SUPPORT_SUMMARY_CRON && config.TRIAGE_CHANNEL) {
+    const channel = config.TRIAGE_CHANNEL;
+    jobs.push({ name: "support-summary", schedule: config.SUPPORT_SUMMARY_CRON, run: () => postSupportSummary(db, outbox, channel, clock.now()) });
+  }
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
     tickets,
     csat,
     channels,
     supportMetrics: (q) => supportMetrics(db, q),
+    db,
+    sla,
+    weeklyFigures: async (now) => {
+      const week = await periodHeadlines(db, 7, now);
+      return supportStatsMessage({ period: "7d", days: 7, ...week }).blocks.slice(1) as unknown as KnownBlock[];
+    },
     directory,
     client: readClient,
     settings: {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
@@ -254,5 +254,14 @@ describe("reopen window", () => {
     await desk.event({ type: "message", channel: SUPPORT, user: CUSTOMER, text: "More details", ts: clock.ts(), thread_ts: ts, team: HOME_TEAM });
     await desk.settle();
     expect(await desk.app.db.client.ticketMessage.count({ where: { ticketId: followUp.id } })).toBe(2);
+  });
+});
+
+describe("the example policy in the repository", () => {
+  it("is valid", () => {
+    const text = readFileSync(path.resolve(import.meta.dirname, "../sla-policy.example.json"), "utf8");
+    const p = parseSlaPolicy(text, "sla-policy.example.json");
+    expect(p.targetsFor("urgent", "enterprise")).toEqual({ firstResponseMs: 30 * M, resolutionMs: 4 * H });
+    expect(p.calendar.holidays.has("2026-12-25")).toBe(true);
   });
 });

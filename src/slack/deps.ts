@@ -7,6 +7,9 @@ import type { CsatService } from "../support/csat.ts";
 import type { SupportChannels } from "../support/channels.ts";
 import type { MetricsQuery, MetricsResult } from "../support/metrics.ts";
 import type { SlackDirectory } from "./directory.ts";
+import type { Database } from "../db/client.ts";
+import type { SlaClock } from "../support/sla.ts";
+import type { KnownBlock } from "@slack/types";
 
 export interface IntakeSettings {
   triageChannel: string | undefined;
@@ -29,6 +32,10 @@ export interface SlackDeps {
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;
   settings: IntakeSettings;
+  db: Database;
+  sla: SlaClock;
+  /** This week's support figures as Block Kit (App Home). */
+  weeklyFigures: (now: Date) => Promise<KnownBlock[]>;
   clock: Clock;
   log: Logger;
 }

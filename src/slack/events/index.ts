@@ -4,11 +4,13 @@ import { envelopeSchema, parse } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 import { onMessage } from "./message.ts";
 import { onReactionAdded } from "./reaction.ts";
+import { onAppHomeOpened } from "./app-home.ts";
 
 /** The event types the app subscribes to (manifest.json lists them) and their listeners. */
 const listeners = {
   message: onMessage,
   reaction_added: onReactionAdded,
+  app_home_opened: onAppHomeOpened,
 } as const;
 
 export const SUBSCRIBED_EVENT_TYPES = Object.keys(listeners);
