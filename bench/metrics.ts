@@ -83,8 +83,14 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
   const sqlite = new Sqlite(file);
   sqlite.pragma("journal_mode = OFF");
   sqlite.pragma("synchronous = OFF");
-  sqlite.pragma("cache_size = -1000000");
+  sqlite.pragma("cache_size = -262144"); // 256 MB
   sqlite.pragma("foreign_keys = OFF");
+  // Load without the secondary indexes and build them afterwards from the migrations' own definitions:
+  // building an index over sorted data is several times faster than maintaining it row by row.
+  const indexes = sqlite
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('Ticket', 'SlaTimer', 'CsatSurvey', 'CsatResponse')`)
+    .all() as { name: string; sql: string }[];
+  for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
   const insertTicket = sqlite.prepare(`INSERT INTO "Ticket" ("id", "channelId", "sourceTs", "threadTs", "requesterId", "requesterTeamId", "text", "priority", "status", "assigneeId", "origin", "createdAt", "firstResponseAt", "firstResponderId", "resolvedAt", "resolvedById", "reopenedAt", "reopenCount", "lastCustomerMessageAt", "accountExternalId", "agentResponseCount", "firstResponseSeconds", "firstResponseBusinessSeconds", "resolutionSeconds", "resolutionBusinessSeconds", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'message', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertTimer = sqlite.prepare(`INSERT INTO "SlaTimer" ("ticketId", "kind", "targetSeconds", "startedAt", "consumedSeconds", "runningSince", "dueAt", "breachedAt", "stoppedAt", "met") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertSurvey = sqlite.prepare(`INSERT INTO "CsatSurvey" ("ticketId", "channelId", "requesterId", "requesterTeamId", "sentAt") VALUES (?, ?, ?, 'TCUSTOMER', ?)`);
@@ -162,6 +168,7 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
     if (process.stdout.isTTY) process.stdout.write(`\r  generated ${Math.min(tickets, first + BATCH - 1).toLocaleString("en-US")} tickets`);
   }
   if (process.stdout.isTTY) process.stdout.write("\n");
+  for (const index of indexes) sqlite.exec(index.sql);
   sqlite.close();
   return counts;
 }
