@@ -479,10 +479,18 @@ describe("GET /api/v1/metrics/support", () => {
 // ------------------------------------------------------------------ /support stats
 
 describe("/support stats", () => {
-  const stats = async (text: string) => {
-    const response = await desk.command({ command: "/support", text });
+  let asked = 0;
+  type Answer = { response_type: string; text: string; blocks: { type: string; text?: { text: string } }[] };
+  /** The figures come after the acknowledgement, through the command's response_url. */
+  const stats = async (text: string): Promise<Answer> => {
+    const id = `stats-${asked++}`;
+    const response = await desk.command({ command: "/support", text, response_url: desk.slack.responseUrl(id) });
     expect(response.status).toBe(200);
-    return (await response.json()) as { response_type: string; text: string; blocks: { type: string; text?: { text: string } }[] };
+    const ack = (await response.json()) as Answer;
+    if (!ack.text.startsWith("Working out")) return ack;
+    expect(ack.response_type).toBe("ephemeral");
+    const r = await desk.slack.waitFor(() => desk.slack.responses.find((x) => x.id === id), 10_000, "stats answer");
+    return r.body as Answer;
   };
 
   it("answers privately with the week's headline figures and their change against the week before", async () => {

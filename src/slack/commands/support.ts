@@ -26,7 +26,7 @@ function isAdmin(deps: SlackDeps, userId: string): boolean {
 }
 
 export function registerSupportCommand(app: App, deps: SlackDeps): void {
-  app.command(COMMANDS.support, async ({ ack, command }) => {
+  app.command(COMMANDS.support, async ({ ack, command, respond }) => {
     const say = (text: string) => ack({ response_type: "ephemeral", text });
     const [sub = "help", ...args] = (command.text ?? "").trim().split(/\s+/).filter(Boolean);
     const channel = command.channel_id;
@@ -90,13 +90,21 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         const days = STATS_PERIODS.get(period);
         if (args.length > 1 || !days) return say(`\`/support stats\` takes one period: \`7d\` (the default), \`30d\` or \`90d\`, for example \`/support stats 30d\`.`);
         if (!deps.supportMetrics) return say("Support metrics are not available in this installation.");
+        const metrics = deps.supportMetrics;
         const to = deps.clock.now();
         const from = new Date(to.getTime() - days * 86_400_000);
         const before = previousPeriod(from, to);
-        // Database reads only (aggregated in SQL), so answering within Slack's 3 seconds is safe.
-        const [current, previous] = await Promise.all([deps.supportMetrics({ from, to }), deps.supportMetrics(before)]);
-        const message = supportStatsMessage({ period, days, from, to, figures: comparePeriods(current.overall, previous.overall) });
-        return ack({ response_type: "ephemeral", ...message });
+        // Two periods over a large desk can take longer than Slack waits: acknowledge first, answer after.
+        await ack({ response_type: "ephemeral", text: `Working out the support figures of the last ${days} days…` });
+        try {
+          const [current, previous] = await Promise.all([metrics({ from, to }), metrics(before)]);
+          const message = supportStatsMessage({ period, days, from, to, figures: comparePeriods(current.overall, previous.overall) });
+          await respond({ response_type: "ephemeral", replace_original: true, ...message } as Parameters<typeof respond>[0]);
+        } catch (error) {
+          deps.log.error({ err: error }, "support stats failed");
+          await respond({ response_type: "ephemeral", replace_original: true, text: "Sorry, the support figures could not be computed. Please try again." }).catch(() => {});
+        }
+        return;
       }
 
       case "unlink": {
