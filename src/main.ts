@@ -21,11 +21,7 @@ import { SupportChannels } from "./support/channels.ts";
 import { SlaClock } from "./support/sla.ts";
 import { CsatService } from "./support/csat.ts";
 import { SlaSweep } from "./support/sla-sweep.ts";
-import { supportMetrics } from "./support/metrics.ts";
-import { periodHeadlines } from "./support/headlines.ts";
-import { supportStatsMessage } from "./slack/blocks/support-stats.ts";
 import { postSupportSummary } from "./slack/support-summary.ts";
-import type { KnownBlock } from "@slack/types";
 import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/sla-policy.ts";
 import { Scheduler, type Job } from "./jobs/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
@@ -148,13 +144,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     tickets,
     csat,
     channels,
-    supportMetrics: (q) => supportMetrics(db, q),
     db,
     sla,
-    weeklyFigures: async (now) => {
-      const week = await periodHeadlines(db, 7, now);
-      return supportStatsMessage({ period: "7d", days: 7, ...week }).blocks.slice(1) as unknown as KnownBlock[];
-    },
     directory,
     client: readClient,
     settings: {

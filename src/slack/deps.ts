@@ -5,11 +5,9 @@ import type { Logger } from "../log.ts";
 import type { TicketService } from "../support/tickets.ts";
 import type { CsatService } from "../support/csat.ts";
 import type { SupportChannels } from "../support/channels.ts";
-import type { MetricsQuery, MetricsResult } from "../support/metrics.ts";
 import type { SlackDirectory } from "./directory.ts";
 import type { Database } from "../db/client.ts";
 import type { SlaClock } from "../support/sla.ts";
-import type { KnownBlock } from "@slack/types";
 
 export interface IntakeSettings {
   triageChannel: string | undefined;
@@ -26,16 +24,12 @@ export interface SlackDeps {
   /** Satisfaction surveys (the survey buttons and comment modal); without it those clicks are ignored. */
   csat?: CsatService;
   channels: SupportChannels;
-  /** Support metrics for `/support stats`; without it the command says they are unavailable. */
-  supportMetrics?: (q: MetricsQuery) => Promise<MetricsResult>;
   directory: SlackDirectory;
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;
   settings: IntakeSettings;
   db: Database;
   sla: SlaClock;
-  /** This week's support figures as Block Kit (App Home). */
-  weeklyFigures: (now: Date) => Promise<KnownBlock[]>;
   clock: Clock;
   log: Logger;
 }

@@ -2,7 +2,7 @@
 import type { App } from "@slack/bolt";
 import { COMMANDS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
-import { comparePeriods, previousPeriod } from "../../support/metrics.ts";
+import { periodHeadlines } from "../../support/headlines.ts";
 import { supportStatsMessage } from "../blocks/support-stats.ts";
 
 export const SUPPORT_USAGE = [
@@ -89,16 +89,10 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         const period = (args[0] ?? "7d").toLowerCase();
         const days = STATS_PERIODS.get(period);
         if (args.length > 1 || !days) return say(`\`/support stats\` takes one period: \`7d\` (the default), \`30d\` or \`90d\`, for example \`/support stats 30d\`.`);
-        if (!deps.supportMetrics) return say("Support metrics are not available in this installation.");
-        const metrics = deps.supportMetrics;
-        const to = deps.clock.now();
-        const from = new Date(to.getTime() - days * 86_400_000);
-        const before = previousPeriod(from, to);
         // Two periods over a large desk can take longer than Slack waits: acknowledge first, answer after.
         await ack({ response_type: "ephemeral", text: `Working out the support figures of the last ${days} days…` });
         try {
-          const [current, previous] = await Promise.all([metrics({ from, to }), metrics(before)]);
-          const message = supportStatsMessage({ period, days, from, to, figures: comparePeriods(current.overall, previous.overall) });
+          const message = supportStatsMessage({ period, days, ...(await periodHeadlines(deps.db, days, deps.clock.now())) });
           await respond({ response_type: "ephemeral", replace_original: true, ...message } as Parameters<typeof respond>[0]);
         } catch (error) {
           deps.log.error({ err: error }, "support stats failed");

@@ -2,7 +2,10 @@
 import { z } from "zod";
 import { SkipEvent } from "../../inbox/processor.ts";
 import { myOpenTickets, teamQueue } from "../../support/queue.ts";
+import { periodHeadlines } from "../../support/headlines.ts";
 import { appHome } from "../blocks/app-home.ts";
+import { supportStatsMessage } from "../blocks/support-stats.ts";
+import type { KnownBlock } from "@slack/types";
 import { parse, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 
@@ -17,10 +20,8 @@ export async function onAppHomeOpened(deps: SlackDeps, envelope: Envelope): Prom
 
 export async function publishHome(deps: SlackDeps, userId: string): Promise<void> {
   const now = deps.clock.now();
-  const [mine, team, figures] = await Promise.all([
-    myOpenTickets(deps.db, deps.sla, userId, now),
-    teamQueue(deps.db),
-    deps.weeklyFigures(now),
-  ]);
+  const [mine, team, week] = await Promise.all([myOpenTickets(deps.db, deps.sla, userId, now), teamQueue(deps.db), periodHeadlines(deps.db, 7, now)]);
+  // The stats message without its own header: the Home has one.
+  const figures = supportStatsMessage({ period: "7d", days: 7, ...week }).blocks.slice(1) as unknown as KnownBlock[];
   await deps.client.views.publish({ user_id: userId, view: appHome({ userId, mine, team, figures, now }) });
 }
