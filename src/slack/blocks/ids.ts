@@ -7,18 +7,32 @@ export const ACTIONS = {
   reply: "ticket_reply",
   resolve: "ticket_resolve",
   csatComment: "csat_comment",
+  alertAcknowledge: "alert_acknowledge",
+  alertSnooze: "alert_snooze",
+  alertReassign: "alert_reassign",
+  alertNote: "alert_note",
 } as const;
 
 /** The CSAT survey's five buttons: `csat_score_1` … `csat_score_5` (each button's value is the ticket id). */
 export const csatScoreActionId = (score: number) => `csat_score_${score}`;
 export const CSAT_SCORE_ACTION = /^csat_score_([1-5])$/;
 
-export const VIEWS = { reply: "ticket_reply_modal", csatComment: "csat_comment_modal" } as const;
+export const VIEWS = { reply: "ticket_reply_modal", csatComment: "csat_comment_modal", alertNote: "alert_note_modal" } as const;
 export const SHORTCUTS = { createTicket: "create_ticket" } as const;
-export const COMMANDS = { ticket: "/ticket", support: "/support" } as const;
+export const COMMANDS = { ticket: "/ticket", support: "/support", cs: "/cs" } as const;
 
 export const REPLY_INPUT = { block: "reply", action: "text" } as const;
 export const CSAT_COMMENT_INPUT = { block: "csat_comment", action: "text" } as const;
+export const ALERT_NOTE_INPUT = { block: "alert_note", action: "text" } as const;
+
+/** Alert controls carry the alert id in their block id: `alert:<id>:<n>`. */
+export const alertBlockId = (alertId: number, n: number) => `alert:${alertId}:${n}`;
+
+export function alertIdFromBlockId(blockId: unknown): number | null {
+  if (typeof blockId !== "string") return null;
+  const match = /^alert:(\d+):\d+$/.exec(blockId);
+  return match ? Number(match[1]) : null;
+}
 
 /** Card controls carry the ticket id in their block id: `ticket:<id>:<n>`. */
 export const cardBlockId = (ticketId: number, n: number) => `ticket:${ticketId}:${n}`;
