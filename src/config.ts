@@ -161,6 +161,11 @@ export const configSchema = z
       unsetIfEmpty,
       z.string().trim().min(16, "must be at least 16 characters (for example: openssl rand -hex 24)").optional(),
     ),
+    ALERTS_CHANNEL: z.preprocess(unsetIfEmpty, channelId.optional()),
+    HEALTH_CHECK_CRON: cronOrOff("0 6 * * *"),
+    HEALTH_CONFIG_FILE: optionalString,
+    /** How often unacknowledged red alerts are checked for escalation. */
+    ALERT_ESCALATION_CRON: cronOrOff("*/15 * * * *"),
     LOG_LEVEL: z.preprocess(
       (v) => unsetIfEmpty(v) ?? "info",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -214,6 +219,16 @@ export function describeParts(cfg: Config): Record<string, { enabled: boolean; r
         ? { enabled: true }
         : { enabled: false, reason: cfg.SUPPORT_SUMMARY_CRON ? "TRIAGE_CHANNEL is not set: no weekly support summary" : "SUPPORT_SUMMARY_CRON is off" },
     slaSweep: cfg.SLA_SWEEP_CRON ? { enabled: true } : { enabled: false, reason: "SLA_SWEEP_CRON is off: no SLA warnings or breach alerts" },
+    healthChecks: cfg.HEALTH_CHECK_CRON
+      ? { enabled: true }
+      : { enabled: false, reason: "HEALTH_CHECK_CRON is off: accounts are scored only on POST /api/v1/health-checks" },
+    alertsChannel: cfg.ALERTS_CHANNEL
+      ? { enabled: true }
+      : {
+          enabled: false,
+          reason:
+            "ALERTS_CHANNEL is not set: churn-risk alerts go only to an account's alertChannel or its CSM's channel; the others are kept (see /cs account and the App Home) but not posted",
+        },
     csat: cfg.CSAT_ENABLED ? { enabled: true } : { enabled: false, reason: "CSAT_ENABLED is false: no surveys on resolve" },
     agentDirectory:
       cfg.AGENT_USER_IDS.length > 0 || cfg.AGENT_USERGROUP_ID

@@ -32,6 +32,10 @@ import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver, send } from "./http/receiver.ts";
 import { metricsRoute } from "./http/metrics-route.ts";
 import type { SlackDeps } from "./slack/deps.ts";
+import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/health-config.ts";
+import { HealthCheckService } from "./success/health-check.ts";
+import { AlertService } from "./success/alerts.ts";
+import { SlackAlertPosts } from "./slack/alert-posts.ts";
 
 export interface StartOptions {
   clock?: Clock;
@@ -48,6 +52,9 @@ export interface RunningApp {
   scheduler: Scheduler;
   jobs: Job[];
   slaSweep: SlaSweep;
+  healthConfig: HealthConfig;
+  healthChecks: HealthCheckService;
+  alerts: AlertService;
   db: Database;
   port: number;
   log: Logger;
@@ -78,6 +85,26 @@ export function loadSlaPolicy(file: string | undefined): { policy: SlaPolicy; so
   }
 }
 
+export const DEFAULT_HEALTH_CONFIG_FILE = "health-config.json";
+
+/** HEALTH_CONFIG_FILE, else ./health-config.json when present, else the built-in defaults. */
+export function loadHealthConfig(file: string | undefined): { config: HealthConfig; source: string } {
+  const path = file ?? (existsSync(DEFAULT_HEALTH_CONFIG_FILE) ? DEFAULT_HEALTH_CONFIG_FILE : null);
+  if (!path) return { config: parseHealthConfig(null), source: "built-in defaults" };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new StartupError(`HEALTH_CONFIG_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`);
+  }
+  try {
+    return { config: parseHealthConfig(text, path), source: path };
+  } catch (error) {
+    if (error instanceof HealthConfigError) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
 const FATAL_AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
@@ -91,6 +118,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const { policy, source: policySource } = loadSlaPolicy(config.SLA_POLICY_FILE);
   log.info({ slaPolicy: policySource, timezone: policy.calendar.timezone }, "SLA policy loaded");
+  const { config: healthConfig, source: healthSource } = loadHealthConfig(config.HEALTH_CONFIG_FILE);
+  log.info({ healthConfig: healthSource }, "health configuration loaded");
   const db = await openDatabase(config.DATABASE_URL);
   try {
     const applied = await migrate(db);
@@ -138,6 +167,23 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (config.SUPPORT_SUMMARY_CRON && config.TRIAGE_CHANNEL) {
     const channel = config.TRIAGE_CHANNEL;
     jobs.push({ name: "support-summary", schedule: config.SUPPORT_SUMMARY_CRON, run: () => postSupportSummary(db, outbox, channel, clock.now()) });
+  }
+  const alertPosts = new SlackAlertPosts(outbox);
+  const healthChecks = new HealthCheckService(db, healthConfig, alertPosts, { alertsChannel: config.ALERTS_CHANNEL }, clock, log, () => outbox.wake());
+  const alerts = new AlertService(db, healthConfig, alertPosts, clock, log, () => outbox.wake());
+  if (config.HEALTH_CHECK_CRON) {
+    jobs.push({
+      name: "health-check",
+      schedule: config.HEALTH_CHECK_CRON,
+      run: async () => {
+        const { runId, accountsScored, alertsRaised, alertsWorsened, alertsCleared, status } = await healthChecks.run("scheduled");
+        if (status === "failed") throw new Error(`health check run ${runId} failed`);
+        return { runId, accountsScored, alertsRaised, alertsWorsened, alertsCleared };
+      },
+    });
+  }
+  if (config.ALERT_ESCALATION_CRON && healthConfig.escalation.leadUserId) {
+    jobs.push({ name: "alert-escalation", schedule: config.ALERT_ESCALATION_CRON, run: async () => ({ escalated: await alerts.escalate() }) });
   }
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
@@ -258,7 +304,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       log.info("stopped");
     })());
 
-  return { config, db, port, log, dispatcher, processor, scheduler, jobs, slaSweep, stop };
+  return { config, db, port, log, dispatcher, processor, scheduler, jobs, slaSweep, healthConfig, healthChecks, alerts, stop };
 }
 
 async function main(): Promise<void> {
