@@ -31,11 +31,13 @@ import { createBoltApp } from "./slack/app.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver, send } from "./http/receiver.ts";
 import { metricsRoute } from "./http/metrics-route.ts";
+import { successRoutes } from "./http/success-routes.ts";
 import type { SlackDeps } from "./slack/deps.ts";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/health-config.ts";
 import { HealthCheckService } from "./success/health-check.ts";
 import { AlertService } from "./success/alerts.ts";
 import { SlackAlertPosts } from "./slack/alert-posts.ts";
+import { AccountHealthReader } from "./success/account-health.ts";
 
 export interface StartOptions {
   clock?: Clock;
@@ -190,6 +192,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     tickets,
     csat,
     channels,
+    alerts,
+    accounts: new AccountHealthReader(db),
     db,
     sla,
     directory,
@@ -238,6 +242,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     onSlackRequest: () => intakeActivity.begin(),
     routes: {
       "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
+      ...successRoutes({ db, token: config.INGEST_API_TOKEN, healthConfig, now: () => clock.now(), runHealthCheck: () => healthChecks.run("manual") }),
       "GET /healthz": async (_req, res) => {
         let reachable = false;
         let migrated = false;

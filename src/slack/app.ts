@@ -10,6 +10,9 @@ import { registerSupportCommand } from "./commands/support.ts";
 import { registerReplyView } from "./views/reply.ts";
 import { registerCsatActions } from "./actions/csat.ts";
 import { registerCsatCommentView } from "./views/csat-comment.ts";
+import { registerHealthAlertActions } from "./actions/health-alert.ts";
+import { registerAlertNoteView } from "./views/alert-note.ts";
+import { registerCsCommand } from "./commands/cs.ts";
 
 export interface BoltOptions {
   token: string;
@@ -39,6 +42,9 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   registerCreateTicketShortcut(app, deps);
   registerTicketCommand(app, deps);
   registerSupportCommand(app, deps);
+  registerHealthAlertActions(app, deps);
+  registerAlertNoteView(app, deps);
+  registerCsCommand(app, deps);
   app.error(async (error) => {
     o.log.error({ err: error }, "bolt listener error");
   });

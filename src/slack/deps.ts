@@ -8,6 +8,8 @@ import type { SupportChannels } from "../support/channels.ts";
 import type { SlackDirectory } from "./directory.ts";
 import type { Database } from "../db/client.ts";
 import type { SlaClock } from "../support/sla.ts";
+import type { AlertService } from "../success/alerts.ts";
+import type { AccountHealthReader } from "../success/account-health.ts";
 
 export interface IntakeSettings {
   triageChannel: string | undefined;
@@ -24,6 +26,10 @@ export interface SlackDeps {
   /** Satisfaction surveys (the survey buttons and comment modal); without it those clicks are ignored. */
   csat?: CsatService;
   channels: SupportChannels;
+  /** Churn-risk alerts (their buttons and note modal). */
+  alerts?: AlertService;
+  /** Accounts with their health, for /cs, the App Home and the triage card. */
+  accounts?: AccountHealthReader;
   directory: SlackDirectory;
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;

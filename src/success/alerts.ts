@@ -96,8 +96,8 @@ export class AlertService {
   }
 
   /**
-   * Mentions the CSM lead in the thread of each open red alert nobody acknowledged within the configured
-   * hours (once per alert; snoozed alerts wait). Returns how many were escalated.
+   * Mentions the CSM lead in the thread of each open red alert (the account entered red) nobody
+   * acknowledged within the configured hours: once per alert; snoozed alerts wait. Returns how many.
    */
   async escalate(): Promise<number> {
     const lead = this.config.escalation.leadUserId;
@@ -107,17 +107,17 @@ export class AlertService {
     const candidates = await this.db.client.healthAlert.findMany({
       where: {
         status: "open",
+        rule: "entered_red",
         acknowledgedAt: null,
         escalatedAt: null,
         raisedAt: { lte: cutoff },
         OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
       },
-      select: { id: true, detail: true },
+      select: { id: true },
       take: 500,
     });
     let escalated = 0;
     for (const candidate of candidates) {
-      if ((JSON.parse(candidate.detail) as AlertDetail).band !== "red") continue;
       const done = await this.db.client.$transaction(async (tx) => {
         const updated = await tx.healthAlert.updateMany({ where: { id: candidate.id, escalatedAt: null, acknowledgedAt: null, status: "open" }, data: { escalatedAt: now } });
         if (updated.count === 0) return false;

@@ -1,0 +1,58 @@
+// `/cs account` answer: the account's health, its trend and components, its open alerts and open tickets.
+import type { KnownBlock } from "@slack/types";
+import type { AccountSummary } from "../../success/account-health.ts";
+import type { AlertView } from "../../success/alert-model.ts";
+import { COMPONENT_LABELS } from "../../success/health-model.ts";
+import { RULE_LABELS } from "../../success/risk-rules.ts";
+import { BAND_EMOJI, money } from "./health-alert.ts";
+import { LIMITS, escapeMrkdwn, oneLine, slackDate, truncate } from "./limits.ts";
+
+export interface OpenTicketLine {
+  id: number;
+  priority: string;
+  status: string;
+  permalink: string | null;
+  text: string;
+}
+
+export function trendLine(trend: AccountSummary["trend"]): string {
+  if (trend.length < 2) return "";
+  return `Trend: ${trend.map((t) => String(t.score)).join(" → ")} (last ${trend.length} checks)`;
+}
+
+export function csAccountMessage(account: AccountSummary, alerts: AlertView[], tickets: OpenTicketLine[]): { text: string; blocks: KnownBlock[] } {
+  const h = account.health;
+  const healthText = h ? `${BAND_EMOJI[h.band]} *${h.score}* ${h.band} (checked ${slackDate(h.computedAt, "{date_short_pretty}")})` : `${BAND_EMOJI.unknown} not scored yet`;
+  const blocks: KnownBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: truncate(`*${escapeMrkdwn(account.name)}* (\`${escapeMrkdwn(account.externalId)}\`)`, LIMITS.sectionText) } },
+    {
+      type: "section",
+      fields: [
+        { type: "mrkdwn", text: `*Health*\n${healthText}` },
+        { type: "mrkdwn", text: `*ARR*\n${money(account.arr)}` },
+        { type: "mrkdwn", text: `*Renewal*\n${account.renewalDate ?? "unknown"}` },
+        { type: "mrkdwn", text: `*CSM*\n${account.csmSlackUserId ? `<@${account.csmSlackUserId}>` : "_none_"}` },
+      ],
+    },
+  ];
+  const trend = trendLine(account.trend);
+  if (h && h.components.length) {
+    const lines = [...h.components]
+      .sort((a, b) => a.score - b.score)
+      .map((c) => `• ${COMPONENT_LABELS[c.name]} *${c.score}* (${Math.round(c.weight * 100)}%): ${escapeMrkdwn(c.evidence)}`);
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(`*Components*\n${lines.join("\n")}`, LIMITS.sectionText) } });
+  }
+  if (trend) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: trend }] });
+  const alertLines = alerts.map(
+    (a) =>
+      `• *${RULE_LABELS[a.rule]}*: ${escapeMrkdwn(a.detail.ruleReason)} — raised ${slackDate(a.raisedAt, "{date_short_pretty}")}${a.channelId ? ` in <#${a.channelId}>` : ""}${a.acknowledgedAt ? ", acknowledged" : ""}`,
+  );
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(alertLines.length ? `*Open alerts*\n${alertLines.join("\n")}` : "*Open alerts*: none", LIMITS.sectionText) } });
+  const ticketLines = tickets.map((t) => {
+    const label = `#${t.id} (${t.priority}, ${t.status})`;
+    return `• ${t.permalink ? `<${t.permalink}|${label}>` : label} ${escapeMrkdwn(oneLine(t.text, 80))}`;
+  });
+  blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(ticketLines.length ? `*Open tickets*\n${ticketLines.join("\n")}` : "*Open tickets*: none", LIMITS.sectionText) } });
+  const summary = h ? `${account.name}: health ${h.score} (${h.band})` : `${account.name}: not scored yet`;
+  return { text: oneLine(summary), blocks };
+}

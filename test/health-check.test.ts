@@ -1,0 +1,297 @@
+// Scheduled health checks through the real app: scores stored, alerts routed and posted once per account
+// and rule, worsening and clearing in the alert's thread, the alert's buttons, escalation, /cs, and one
+// run per tick with two processes on one database.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { HOME_TEAM, startDesk, usePostgres, type Desk } from "./support/harness.ts";
+import { TestClock } from "./support/test-clock.ts";
+import { addAccount, addUsage, setRecentUsage } from "./support/success-fixtures.ts";
+
+const AT = new Date("2026-11-20T06:00:00Z");
+const DAY = 86_400_000;
+const CSM = "UCSM1";
+const LEAD = "ULEAD1";
+const CSM_CHANNEL = "CCSMONE";
+const ALERTS = "CALERTS";
+const BETA_CHANNEL = "CBETA";
+
+const dir = mkdtempSync(path.join(tmpdir(), "health-"));
+const configFile = path.join(dir, "health.json");
+writeFileSync(configFile, JSON.stringify({ routing: { csmChannels: { [CSM]: CSM_CHANNEL } }, escalation: { leadUserId: LEAD, afterHours: 24 } }));
+
+const desks: Desk[] = [];
+afterEach(async () => {
+  while (desks.length) await desks.pop()!.stop();
+});
+
+async function deskAt(at: Date, env: Record<string, string> = {}, databaseUrl?: string, slack?: Desk["slack"]) {
+  const clock = new TestClock(at);
+  const desk = await startDesk({
+    slack,
+    env: { ALERTS_CHANNEL: ALERTS, HEALTH_CONFIG_FILE: configFile, SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", ALERT_ESCALATION_CRON: "off", ...env },
+    start: { clock },
+    databaseUrl,
+  });
+  desks.push(desk);
+  return { desk, clock };
+}
+
+/** acme: red (usage collapsed, detractor NPS, renewal soon); beta: healthy; gamma: yellow with few seats used. */
+async function seed(desk: Desk) {
+  const db = desk.app.db;
+  await addAccount(db, { externalId: "acme", name: "Acme Corp", seats: 50, arr: 120000, renewalDate: "2027-01-10", csmSlackUserId: CSM }, AT);
+  await addUsage(db, "acme", AT, { before: 40, after: 4, features: ["reports", "exports"], uploadsBefore: 200, uploadsAfter: 5 });
+  await db.client.npsResponse.create({ data: { accountExternalId: "acme", score: 3, comment: "Exports keep failing", respondedAt: new Date(AT.getTime() - 3 * DAY), receivedAt: AT } });
+  await addAccount(db, { externalId: "beta", name: "Beta Ltd", seats: 10, arr: 30000, alertChannel: BETA_CHANNEL }, AT);
+  await addUsage(db, "beta", AT, { before: 8, after: 8, features: ["reports", "exports", "dashboards", "api", "sso"] });
+  await addAccount(db, { externalId: "gamma", name: "Gamma GmbH", seats: 100, arr: 50000 }, AT);
+  await addUsage(db, "gamma", AT, { before: 20, after: 20, features: ["reports"] });
+}
+
+const topLevel = (desk: Desk, channel: string) => desk.slack.messages(channel).filter((m) => !m.thread_ts);
+const thread = (desk: Desk, channel: string, ts: string) => desk.slack.messages(channel).filter((m) => m.thread_ts === ts).map((m) => m.text);
+const blocksText = (m: { blocks?: unknown[]; text: string }) => JSON.stringify(m.blocks ?? []) + m.text;
+
+describe("health checks", () => {
+  it("scores every account, stores the history, and posts one explained alert per account and rule where it belongs", async () => {
+    const { desk } = await deskAt(AT);
+    await seed(desk);
+    const summary = await desk.app.healthChecks.run("manual", AT);
+    expect(summary).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 5, alertsCleared: 0 });
+    await desk.settle();
+
+    const current = await desk.app.db.client.accountHealthCurrent.findMany({ orderBy: { accountExternalId: "asc" } });
+    // acme: breadth 2/5 → 40, licences 4/50 → 10, usage and uploads trend → 0, NPS 3 → 30: (400 + 150 + 300) / 70
+    expect(current.map((c) => [c.accountExternalId, c.score, c.band])).toEqual([
+      ["acme", 12, "red"],
+      ["beta", expect.any(Number), "green"],
+      ["gamma", expect.any(Number), "yellow"],
+    ]);
+    expect(await desk.app.db.client.accountHealth.count()).toBe(3);
+    const run = await desk.app.db.client.healthCheckRun.findUniqueOrThrow({ where: { id: summary.runId } });
+    expect(run).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 5, trigger: "manual" });
+    expect(run.finishedAt).not.toBeNull();
+
+    // acme's CSM has a channel in the health configuration; gamma has nobody, so ALERTS_CHANNEL; beta is healthy.
+    const acme = topLevel(desk, CSM_CHANNEL);
+    expect(acme).toHaveLength(4);
+    expect(topLevel(desk, ALERTS)).toHaveLength(1);
+    expect(topLevel(desk, BETA_CHANNEL)).toHaveLength(0);
+    const red = acme.find((m) => blocksText(m).includes("Entered red"))!;
+    const text = blocksText(red);
+    expect(red.text).toContain(`<@${CSM}>`);
+    for (const expected of ["Acme Corp", "$120,000", "2027-01-10", "*12* red", "health score 12 is red (below 40)", "active users 40 → 4 a day in 30 days (-90%)", "NPS 3: 'Exports keep failing'", "Support load, Support experience, Account growth", "alert_acknowledge", "alert_snooze", "alert_reassign", "alert_note"]) {
+      expect(text).toContain(expected);
+    }
+    const gamma = blocksText(topLevel(desk, ALERTS)[0]);
+    expect(gamma).toContain("Low licence utilisation");
+    expect(gamma).toContain("20 of 100 seats active (20%), under 30%");
+  });
+
+  it("does not repeat an alert while it holds, says in its thread when it worsens, and clears it when it ends", async () => {
+    const { desk, clock } = await deskAt(AT);
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    await desk.settle();
+    const alertMsg = topLevel(desk, ALERTS)[0];
+
+    clock.set(new Date(AT.getTime() + DAY));
+    const again = await desk.app.healthChecks.run("manual", AT);
+    expect(again).toMatchObject({ alertsRaised: 0, alertsWorsened: 0, alertsCleared: 0 });
+    await desk.settle();
+    expect(topLevel(desk, ALERTS)).toHaveLength(1);
+    expect(topLevel(desk, CSM_CHANNEL)).toHaveLength(4);
+    expect(thread(desk, ALERTS, alertMsg.ts)).toEqual([]);
+
+    // Twice the seats for the same users: utilisation halves, the rest of the score barely moves.
+    await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 200 } });
+    const worse = await desk.app.healthChecks.run("manual", AT);
+    expect(worse).toMatchObject({ alertsRaised: 0, alertsWorsened: 1 });
+    await desk.settle();
+    expect(topLevel(desk, ALERTS)).toHaveLength(1);
+    expect(thread(desk, ALERTS, alertMsg.ts)).toEqual([expect.stringContaining("Worse: 20 of 200 seats active (10%), under 30%")]);
+    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain("20 of 200 seats active (10%)");
+
+    await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 40 } });
+    const better = await desk.app.healthChecks.run("manual", AT);
+    expect(better).toMatchObject({ alertsRaised: 0, alertsCleared: 1 });
+    await desk.settle();
+    expect(thread(desk, ALERTS, alertMsg.ts)[1]).toContain("Cleared: licence utilisation is back above the threshold");
+    const cleared = desk.slack.messages(ALERTS)[0];
+    expect(blocksText(cleared)).toContain("Cleared");
+    expect(blocksText(cleared)).not.toContain("alert_acknowledge");
+    expect(await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } })).toMatchObject({ status: "cleared", openKey: null });
+
+    // It comes back: a new alert, a new message.
+    await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 1000 } });
+    expect(await desk.app.healthChecks.run("manual", AT)).toMatchObject({ alertsRaised: 1 });
+    await desk.settle();
+    expect(topLevel(desk, ALERTS)).toHaveLength(2);
+  });
+
+  it("fires score_drop against the account's own recent scores and ticket_spike against its own baseline", async () => {
+    const { desk } = await deskAt(AT);
+    const db = desk.app.db;
+    await addAccount(db, { externalId: "delta", name: "Delta", seats: 20, csmSlackUserId: CSM }, AT);
+    await addUsage(db, "delta", AT, { before: 16, after: 16, features: ["reports"] });
+    await db.client.supportChannel.create({ data: { channelId: "CDELTA", accountExternalId: "delta", linkedById: "UADMIN", linkedAt: AT } });
+    const first = await desk.app.healthChecks.run("manual", new Date(AT.getTime() - 5 * DAY));
+    expect(first.alertsRaised).toBe(0);
+    const before = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
+    // Fewer users, and a burst of urgent tickets this week with none in the twelve weeks before.
+    await setRecentUsage(db, "delta", AT, 12);
+    for (let i = 0; i < 4; i++) {
+      await db.client.ticket.create({
+        data: { channelId: "CDELTA", sourceTs: `1.00${i}`, requesterId: "UCUST", text: "Down again", priority: "urgent", origin: "message", createdAt: new Date(AT.getTime() - (i + 1) * 3_600_000), lastCustomerMessageAt: AT, accountExternalId: "delta", permalink: `https://example.slack.com/archives/CDELTA/p100${i}` },
+      });
+    }
+    const second = await desk.app.healthChecks.run("manual", AT);
+    const after = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
+    expect(before - after).toBeGreaterThanOrEqual(15);
+    const rules = (await db.client.healthAlert.findMany({ where: { accountExternalId: "delta" } })).map((a) => a.rule).sort();
+    expect(rules).toEqual(["score_drop", "ticket_spike"]);
+    expect(second.alertsRaised).toBe(2);
+    await desk.settle();
+    const spike = blocksText(topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Ticket spike"))!);
+    expect(spike).toContain("4 tickets in 7 days, none usually");
+    expect(spike).toContain("https://example.slack.com/archives/CDELTA/p1000|#1 (urgent, open)");
+    expect(spike).toContain("4 tickets in 30 days (4 urgent) for 20 seats");
+  });
+});
+
+describe("alert buttons", () => {
+  async function withAlert() {
+    const { desk, clock } = await deskAt(AT);
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    await desk.settle();
+    const alert = await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } });
+    const message = topLevel(desk, ALERTS)[0];
+    const click = (actionId: string, extra: Record<string, unknown>, user = CSM) =>
+      desk.interaction({
+        type: "block_actions",
+        user: { id: user, username: "csm", name: "csm", team_id: HOME_TEAM },
+        api_app_id: "A111",
+        token: "verification_token",
+        container: { type: "message", message_ts: message.ts, channel_id: ALERTS, is_ephemeral: false },
+        trigger_id: "12345.98765.abcd2358fdea",
+        team: { id: HOME_TEAM, domain: "example" },
+        channel: { id: ALERTS, name: "alerts" },
+        response_url: desk.slack.responseUrl(`alert-${actionId}-${Math.random()}`),
+        actions: [{ action_id: actionId, block_id: `alert:${alert.id}:1`, action_ts: "1.2", ...extra }],
+      });
+    return { desk, clock, alert, message, click };
+  }
+
+  it("acknowledge, snooze, reassign and add a note each update the alert in place and log in its thread", async () => {
+    const { desk, alert, message, click } = await withAlert();
+    expect((await click("alert_acknowledge", { type: "button", value: String(alert.id) })).status).toBe(200);
+    await desk.settle();
+    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain(`Acknowledged by <@${CSM}>`);
+    expect(blocksText(desk.slack.messages(ALERTS)[0])).not.toContain("alert_acknowledge");
+
+    await click("alert_snooze", { type: "static_select", selected_option: { text: { type: "plain_text", text: "Snooze 14 days" }, value: "14" } });
+    await desk.settle();
+    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain("Snoozed until");
+    const snoozed = await desk.app.db.client.healthAlert.findUniqueOrThrow({ where: { id: alert.id } });
+    expect(snoozed.snoozedUntil!.getTime() - AT.getTime()).toBe(14 * DAY);
+
+    await click("alert_reassign", { type: "users_select", selected_user: "UCSM2" });
+    await desk.settle();
+    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain("Owner: <@UCSM2>");
+
+    await click("alert_note", { type: "button", value: String(alert.id) });
+    const opened = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open"));
+    const view = opened.args.view as { callback_id: string; private_metadata: string };
+    expect(view.callback_id).toBe("alert_note_modal");
+    const submit = (text: string) =>
+      desk.interaction({
+        type: "view_submission",
+        team: { id: HOME_TEAM, domain: "example" },
+        user: { id: CSM, username: "csm", name: "csm", team_id: HOME_TEAM },
+        api_app_id: "A111",
+        token: "verification_token",
+        trigger_id: "1.2.3",
+        view: { id: "V1", team_id: HOME_TEAM, type: "modal", callback_id: "alert_note_modal", private_metadata: view.private_metadata, state: { values: { alert_note: { text: { type: "plain_text_input", value: text } } } }, hash: "h" },
+      });
+    const empty = await submit("   ");
+    expect(await empty.json()).toEqual({ response_action: "errors", errors: { alert_note: "The note is empty: write what you learned or did." } });
+    expect((await submit("Called Dana; they are moving to SSO next month.")).status).toBe(200);
+    await desk.settle();
+
+    expect(thread(desk, ALERTS, message.ts)).toEqual([
+      `:eyes: <@${CSM}> acknowledged this alert`,
+      expect.stringMatching(new RegExp(`^:zzz: <@${CSM}> snoozed this alert for 14 days`)),
+      `:bust_in_silhouette: <@${CSM}> made <@UCSM2> the owner`,
+      `:memo: Note from <@${CSM}>:\n> Called Dana; they are moving to SSO next month.`,
+    ]);
+    const events = await desk.app.db.client.healthAlertEvent.findMany({ where: { alertId: alert.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.kind, e.actorId])).toEqual([["raised", null], ["acknowledged", CSM], ["snoozed", CSM], ["reassigned", CSM], ["note", CSM]]);
+
+    // A second acknowledgement says who did it first and changes nothing.
+    await click("alert_acknowledge", { type: "button", value: String(alert.id) }, "UCSM2");
+    const answer = await desk.slack.waitFor(() => desk.slack.responses.find((r) => JSON.stringify(r.body).includes("already acknowledged")));
+    expect(JSON.stringify(answer.body)).toContain(`already acknowledged by <@${CSM}>`);
+  });
+
+  it("escalates an unacknowledged red alert once, after the configured hours, to the CSM lead", async () => {
+    const { desk, clock } = await deskAt(AT);
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    await desk.settle();
+    clock.set(new Date(AT.getTime() + 23 * 3_600_000));
+    expect(await desk.app.alerts.escalate()).toBe(0);
+    clock.set(new Date(AT.getTime() + 25 * 3_600_000));
+    expect(await desk.app.alerts.escalate()).toBe(1);
+    expect(await desk.app.alerts.escalate()).toBe(0);
+    await desk.settle();
+    const red = topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Entered red"))!;
+    expect(thread(desk, CSM_CHANNEL, red.ts)).toEqual([`:rotating_light: <@${LEAD}> this red alert has not been acknowledged for 24 hours`]);
+  });
+});
+
+describe("/cs account", () => {
+  it("answers only to the asker with the account's health, trend, components and open alerts", async () => {
+    const { desk } = await deskAt(AT);
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", new Date(AT.getTime() - DAY));
+    await desk.app.healthChecks.run("manual", AT);
+    const answer = (text: string) => desk.command({ command: "/cs", text, user_id: CSM }).then((r) => r.json() as Promise<{ response_type: string; text: string; blocks?: unknown[] }>);
+    const byName = await answer("account acme corp");
+    expect(byName.response_type).toBe("ephemeral");
+    const text = JSON.stringify(byName.blocks);
+    for (const expected of ["Acme Corp", "*12* red", "$120,000", `<@${CSM}>`, "Usage trend *0*", "Entered red", "NPS detractor", "Open tickets*: none"]) expect(text).toContain(expected);
+    expect(text).toMatch(/Trend: \d+ → 12/);
+    expect(JSON.stringify((await answer("account gamma")).blocks)).toContain("Gamma GmbH");
+    expect((await answer("account nobody")).text).toContain("No account matches “nobody”");
+    expect((await answer("account a")).text).toContain("Several accounts match “a”");
+    expect((await answer("account")).text).toContain("Which account?");
+    expect((await answer("alerts")).text).toContain("Your open alerts:");
+  });
+});
+
+describe("scheduled health checks", () => {
+  it("run once per tick with two processes on one database", async () => {
+    const a = await deskAt(AT, { HEALTH_CHECK_CRON: "0 6 * * *" });
+    await seed(a.desk);
+    const b = await deskAt(AT, { HEALTH_CHECK_CRON: "0 6 * * *" }, a.desk.databaseUrl, a.desk.slack);
+    const jobA = a.desk.app.jobs.find((j) => j.name === "health-check")!;
+    const jobB = b.desk.app.jobs.find((j) => j.name === "health-check")!;
+    // Postgres: truly at once. SQLite is for one process: two clients in one test process would wait on
+    // each other's write lock with the event loop blocked, so there they take turns (the claim is the same).
+    const ran = usePostgres()
+      ? await Promise.all([a.desk.app.scheduler.tick(jobA, AT), b.desk.app.scheduler.tick(jobB, AT)])
+      : [await a.desk.app.scheduler.tick(jobA, AT), await b.desk.app.scheduler.tick(jobB, AT)];
+    expect(ran.filter(Boolean)).toHaveLength(1);
+    await a.desk.settle();
+    await b.desk.settle();
+    expect(await a.desk.app.db.client.healthCheckRun.count()).toBe(1);
+    expect(await a.desk.app.db.client.healthAlert.count()).toBe(5);
+    expect(topLevel(a.desk, CSM_CHANNEL)).toHaveLength(4);
+    const job = await a.desk.app.db.client.jobRun.findUniqueOrThrow({ where: { key: `health-check:${AT.toISOString()}` } });
+    expect(job.status).toBe("done");
+    expect(JSON.parse(job.detail!)).toMatchObject({ accountsScored: 3, alertsRaised: 5 });
+  });
+});
