@@ -24,7 +24,8 @@ export interface ReceiverOptions {
   onSlackRequest?: () => () => void;
 }
 
-class HttpError extends Error {
+/** An error answered with its status and message (400, 413...). */
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -86,7 +87,7 @@ export class DeskReceiver implements Receiver {
         if (req.method !== "POST") return send(res, 405, { ok: false, error: "method_not_allowed" });
         return await this.slackRequest(req, res);
       }
-      const route = this.o.routes?.[`${req.method} ${path}`];
+      const route = this.o.routes?.[`${req.method} ${path}`] ?? this.o.routes?.[parameterRouteKey(req.method, path)];
       if (route) return await route(req, res);
       return send(res, 404, { ok: false, error: "not_found" });
     } catch (error) {
@@ -190,7 +191,27 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
+/**
+ * The route key for a path ending in a parameter: `GET /api/v1/accounts/acme` → `GET /api/v1/accounts/*`
+ * (one non-empty last segment; a route reads it with `pathParameter`). Exact keys win over these.
+ */
+function parameterRouteKey(method: string | undefined, path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash > 0 && slash < path.length - 1 ? `${method} ${path.slice(0, slash)}/*` : "";
+}
+
+/** The decoded last path segment of a request routed by a `.../*` key (null when it is not valid percent-encoding). */
+export function pathParameter(req: http.IncomingMessage): string | null {
+  const path = (req.url ?? "/").split("?")[0];
+  try {
+    return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
+  } catch {
+    return null;
+  }
+}
+
+/** The body as text; HttpError 413 when it is larger than `limit` bytes. */
+export async function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) {
     req.resume();
