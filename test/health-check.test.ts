@@ -295,3 +295,27 @@ describe("scheduled health checks", () => {
     expect(JSON.parse(job.detail!)).toMatchObject({ accountsScored: 3, alertsRaised: 5 });
   });
 });
+
+describe("support and success joined", () => {
+  it("shows the account's name, ARR, health band and CSM on the triage card of a linked channel's ticket", async () => {
+    const { desk } = await deskAt(AT);
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    const link = await desk.command({ command: "/support", text: "link acme", channel_id: "CACME", user_id: "UAGENT1" });
+    expect((await link.json()).text).toContain("<#CACME> is now a support channel for account `acme`");
+    const unknown = await desk.command({ command: "/support", text: "link zeta", channel_id: "CZETA", user_id: "UAGENT1" });
+    expect((await unknown.json()).text).toContain("No account `zeta` has been imported yet");
+
+    await desk.customerSays("Exports fail again", { channel: "CACME" });
+    await desk.settle();
+    const ticket = await desk.app.db.client.ticket.findFirstOrThrow({ where: { channelId: "CACME" } });
+    expect(ticket.accountExternalId).toBe("acme");
+    const card = desk.slack.messages("CTRIAGE").find((m) => !m.thread_ts)!;
+    expect(JSON.stringify(card.blocks)).toContain(`:office: *Acme Corp* · ARR $120,000 · Health :red_circle: 12 red · CSM <@${CSM}>`);
+
+    // The ticket now counts for the account's health (its time is the Slack message's, so check after it).
+    await desk.app.healthChecks.run("manual", new Date(ticket.createdAt.getTime() + 3_600_000));
+    const components = JSON.parse((await desk.app.db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "acme" } })).components) as { name: string; evidence: string }[];
+    expect(components.find((c) => c.name === "supportLoad")?.evidence).toBe("1 ticket in 30 days for 50 seats");
+  });
+});

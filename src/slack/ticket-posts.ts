@@ -6,6 +6,7 @@ import type { Ticket, TicketChange } from "../support/model.ts";
 import type { MessageNote, SlaAlert, TicketNotifier } from "../support/notifier.ts";
 import type { SlaClock } from "../support/sla.ts";
 import { ticketCard } from "./blocks/ticket-card.ts";
+import { cardAccount } from "../success/account-health.ts";
 import { acknowledgement, changeLogLine, commandTicketPost, mirroredMessage, replyLogLine, slaAlertLine } from "./blocks/ticket-messages.ts";
 import { escapeMrkdwn } from "./blocks/limits.ts";
 import { csatLowScoreLine, csatSurvey } from "./blocks/csat.ts";
@@ -21,7 +22,8 @@ export class SlackTicketPosts implements TicketNotifier {
   ) {}
 
   private async card(tx: Tx, ticket: Ticket, now: Date) {
-    return ticketCard(ticket, await this.sla.status(tx, ticket.id, now));
+    const account = ticket.accountExternalId ? await cardAccount(tx, ticket.accountExternalId) : null;
+    return ticketCard(ticket, await this.sla.status(tx, ticket.id, now), account);
   }
 
   async ticketCreated(tx: Tx, ticket: Ticket, now: Date) {

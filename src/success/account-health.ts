@@ -1,6 +1,6 @@
 // Reading accounts with their health for people in Slack: find an account by id or name, its score,
 // trend and components, the accounts a CSM owns ordered by health, and the short context a ticket shows.
-import type { Database } from "../db/client.ts";
+import type { Database, Tx } from "../db/client.ts";
 import { queryRows } from "../db/sql.ts";
 import type { Band } from "./health-config.ts";
 import type { Component } from "./health-model.ts";
@@ -93,12 +93,31 @@ export class AccountHealthReader {
     return { accounts: rows.slice(0, limit), total: rows.length };
   }
 
-  /** What a ticket's card shows of its account: name, ARR, health band and CSM. */
-  async cardContext(externalId: string): Promise<{ name: string; arr: number | null; band: string | null; score: number | null; csmSlackUserId: string | null } | null> {
-    const c = this.db.client;
-    const account = await c.account.findUnique({ where: { externalId }, select: { name: true, arr: true, csmSlackUserId: true } });
-    if (!account) return null;
-    const current = await c.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId }, select: { score: true, band: true } });
-    return { ...account, band: current?.band ?? null, score: current?.score ?? null };
+  cardContext(externalId: string): Promise<CardAccount | null> {
+    return cardAccount(this.db.client, externalId);
   }
+
+}
+
+export interface CardAccount {
+  externalId: string;
+  name: string | null;
+  arr: number | null;
+  band: string | null;
+  score: number | null;
+  csmSlackUserId: string | null;
+}
+
+/** What a ticket's card shows of its account: name, ARR, health band and CSM (name null: not in the CRM data). */
+export async function cardAccount(client: Tx | Database["client"], externalId: string): Promise<CardAccount> {
+  const account = await client.account.findUnique({ where: { externalId }, select: { name: true, arr: true, csmSlackUserId: true } });
+  const current = account ? await client.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId }, select: { score: true, band: true } }) : null;
+  return {
+    externalId,
+    name: account?.name ?? null,
+    arr: account?.arr ?? null,
+    csmSlackUserId: account?.csmSlackUserId ?? null,
+    band: current?.band ?? null,
+    score: current?.score ?? null,
+  };
 }

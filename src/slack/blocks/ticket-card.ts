@@ -15,6 +15,19 @@ import { ACTIONS, cardBlockId } from "./ids.ts";
 import { LIMITS, oneLine, quote, slackDate } from "./limits.ts";
 import type { SlaStatus } from "../../support/sla.ts";
 import { formatDuration } from "./durations.ts";
+import type { CardAccount } from "../../success/account-health.ts";
+
+const BAND_DOT: Record<string, string> = { green: ":large_green_circle:", yellow: ":large_yellow_circle:", red: ":red_circle:" };
+
+/** The account line of a card: who the customer is worth and how healthy they are. */
+export function accountLine(account: CardAccount): string {
+  if (!account.name) return `:office: Account \`${account.externalId}\` (no CRM data yet)`;
+  const parts = [`:office: *${account.name.replace(/[<>&*]/g, "")}*`];
+  if (account.arr !== null) parts.push(`ARR $${Math.round(account.arr).toLocaleString("en-US")}`);
+  parts.push(account.band ? `Health ${BAND_DOT[account.band] ?? ""} ${account.score} ${account.band}` : "Health not scored yet");
+  if (account.csmSlackUserId) parts.push(`CSM <@${account.csmSlackUserId}>`);
+  return parts.join(" · ");
+}
 
 const PRIORITY_EMOJI: Record<Priority, string> = { urgent: ":red_circle:", high: ":large_orange_circle:", normal: ":large_blue_circle:", low: ":white_circle:" };
 const STATUS_EMOJI: Record<Status, string> = { open: ":envelope_with_arrow:", pending: ":hourglass_flowing_sand:", resolved: ":white_check_mark:" };
@@ -42,7 +55,7 @@ export function slaLine(sla: SlaStatus | null | undefined): string | null {
   }
 }
 
-export function ticketCard(ticket: Ticket, sla?: SlaStatus | null): { text: string; blocks: KnownBlock[] } {
+export function ticketCard(ticket: Ticket, sla?: SlaStatus | null, account?: CardAccount | null): { text: string; blocks: KnownBlock[] } {
   const priority: Priority = isPriority(ticket.priority) ? ticket.priority : "normal";
   const status: Status = isStatus(ticket.status) ? ticket.status : "open";
   const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
@@ -60,6 +73,7 @@ export function ticketCard(ticket: Ticket, sla?: SlaStatus | null): { text: stri
         text: `*Ticket #${ticket.id}* from ${requesterLabel(ticket)} in <#${ticket.channelId}>`,
       },
     },
+    ...(account ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: accountLine(account) }] }] : []),
     {
       type: "section",
       fields: [

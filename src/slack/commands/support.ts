@@ -57,10 +57,15 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         const { previous } = await deps.channels.link(channel, account, user);
         deps.log.info({ event: "support.channel_linked", channel, account, by: user }, "support channel linked");
         const forAccount = account ? ` for account \`${account}\`` : "";
+        const known = account ? await deps.db.client.account.findUnique({ where: { externalId: account }, select: { name: true } }) : null;
+        const accountNote =
+          account && !known
+            ? `\nNo account \`${account}\` has been imported yet: its tickets will count for it once the CRM data (POST /api/v1/accounts or \`npm run import -- accounts\`) has that external id.`
+            : "";
         return say(
-          previous
+          (previous
             ? `<#${channel}> was already a support channel; it is now linked${forAccount || " with no account"}.`
-            : `<#${channel}> is now a support channel${forAccount}. Customers' messages here become tickets. Make sure I'm a member (\`/invite @Customer Desk\`).`,
+            : `<#${channel}> is now a support channel${forAccount}. Customers' messages here become tickets. Make sure I'm a member (\`/invite @Customer Desk\`).`) + accountNote,
         );
       }
 
