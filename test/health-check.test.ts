@@ -296,15 +296,33 @@ describe("scheduled health checks", () => {
   });
 });
 
+describe("App Home for CSMs", () => {
+  it("lists my accounts by health and my open alerts, within Block Kit's limits", async () => {
+    const { desk } = await deskAt(AT);
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    await desk.event({ type: "app_home_opened", user: CSM, channel: "D1", tab: "home", event_ts: "1.1" });
+    const published = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.publish"), 5000, "views.publish");
+    const view = published.args.view as { blocks: { type: string; text?: { text: string } }[] };
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const texts = view.blocks.map((b) => b.text?.text ?? "");
+    expect(texts[0]).toBe("My accounts by health");
+    expect(texts[1]).toContain(":red_circle: *12* · *Acme Corp* · ARR $120,000 · renews 2027-01-10");
+    expect(texts).toContain("My open alerts");
+    expect(texts.filter((t) => t.startsWith("*Acme Corp* · "))).toHaveLength(4);
+    expect(texts).toContain("My open tickets");
+  });
+});
+
 describe("support and success joined", () => {
   it("shows the account's name, ARR, health band and CSM on the triage card of a linked channel's ticket", async () => {
     const { desk } = await deskAt(AT);
     await seed(desk);
     await desk.app.healthChecks.run("manual", AT);
     const link = await desk.command({ command: "/support", text: "link acme", channel_id: "CACME", user_id: "UAGENT1" });
-    expect((await link.json()).text).toContain("<#CACME> is now a support channel for account `acme`");
+    expect(((await link.json()) as { text: string }).text).toContain("<#CACME> is now a support channel for account `acme`");
     const unknown = await desk.command({ command: "/support", text: "link zeta", channel_id: "CZETA", user_id: "UAGENT1" });
-    expect((await unknown.json()).text).toContain("No account `zeta` has been imported yet");
+    expect(((await unknown.json()) as { text: string }).text).toContain("No account `zeta` has been imported yet");
 
     await desk.customerSays("Exports fail again", { channel: "CACME" });
     await desk.settle();

@@ -4,12 +4,53 @@ import { PRIORITY_LABELS, STATUS_LABELS, type Priority } from "../../support/mod
 import type { QueuedTicket, TeamQueue } from "../../support/queue.ts";
 import { LIMITS, oneLine, slackDate } from "./limits.ts";
 import { slaLine } from "./ticket-card.ts";
+import type { AlertView } from "../../success/alert-model.ts";
+import { RULE_LABELS } from "../../success/risk-rules.ts";
+import { BAND_EMOJI, money } from "./health-alert.ts";
+import { escapeMrkdwn, truncate } from "./limits.ts";
+
+export interface CsmHome {
+  accounts: { externalId: string; name: string; arr: number | null; renewalDate: string | null; score: number | null; band: string | null }[];
+  totalAccounts: number;
+  alerts: AlertView[];
+}
+
+/** A CSM's part of the Home: their accounts, least healthy first, and their open alerts. */
+export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
+  const blocks: KnownBlock[] = [header("My accounts by health")];
+  if (o.accounts.length === 0) {
+    blocks.push(section("_No accounts name you as their CSM._"));
+  } else {
+    const lines = o.accounts.map((a) => {
+      const health = a.score === null ? `${BAND_EMOJI.unknown} not scored` : `${BAND_EMOJI[a.band ?? "unknown"] ?? ""} *${a.score}*`;
+      return `${health} · *${escapeMrkdwn(a.name)}* · ARR ${money(a.arr)}${a.renewalDate ? ` · renews ${a.renewalDate}` : ""}`;
+    });
+    const more = o.totalAccounts > o.accounts.length ? `\n_…and ${o.totalAccounts - o.accounts.length} more: \`/cs account <name>\` shows any of them._` : "";
+    blocks.push(section(truncate(lines.join("\n") + more, LIMITS.sectionText)));
+  }
+  blocks.push(header("My open alerts"));
+  if (o.alerts.length === 0) blocks.push(section("_No open churn-risk alerts._ :tada:"));
+  for (const a of o.alerts) {
+    const snoozed = a.snoozedUntil && a.snoozedUntil.getTime() > now.getTime() ? ` · :zzz: until ${slackDate(a.snoozedUntil, "{date_short_pretty}")}` : "";
+    const where = a.channelId ? ` · <#${a.channelId}>` : " · not posted (no alert channel)";
+    blocks.push(
+      section(
+        truncate(
+          `*${escapeMrkdwn(a.account.name)}* · ${RULE_LABELS[a.rule]}${a.acknowledgedAt ? " · acknowledged" : ""}${snoozed}${where}\n${escapeMrkdwn(a.detail.ruleReason)}`,
+          LIMITS.sectionText,
+        ),
+      ),
+    );
+  }
+  blocks.push({ type: "divider" });
+  return blocks;
+}
 
 const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text } });
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
 
-export function appHome(o: { userId: string; mine: QueuedTicket[]; team: TeamQueue; figures: KnownBlock[]; now: Date }): View {
-  const blocks: KnownBlock[] = [];
+export function appHome(o: { userId: string; mine: QueuedTicket[]; team: TeamQueue; figures: KnownBlock[]; now: Date; csm?: CsmHome | null }): View {
+  const blocks: KnownBlock[] = o.csm ? csmHomeBlocks(o.csm, o.now) : [];
   blocks.push(header("My open tickets"));
   if (o.mine.length === 0) blocks.push(section("_Nothing assigned to you. Take one from the queue below with *Assign to me* on its card._"));
   for (const { ticket, sla } of o.mine) {
