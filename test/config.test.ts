@@ -22,6 +22,13 @@ describe("configuration", () => {
     expect(cfg.DATABASE_URL).toBeUndefined();
   });
 
+  it("runs health checks daily at 06:00 by default; ALERTS_CHANNEL empty or unset leaves the shared alerts channel off", () => {
+    const cfg = loadConfig({ ...good, ALERTS_CHANNEL: " ", HEALTH_CHECK_CRON: "" });
+    expect(cfg.HEALTH_CHECK_CRON).toBe("0 6 * * *");
+    expect(cfg.ALERTS_CHANNEL).toBeUndefined();
+    expect(loadConfig({ ...good, HEALTH_CHECK_CRON: "off" }).HEALTH_CHECK_CRON).toBeNull();
+  });
+
   it("treats an empty variable as unset", () => {
     const cfg = loadConfig({ ...good, TRIAGE_CHANNEL: "", PORT: " ", SLACK_APP_TOKEN: "", SUPPORT_CHANNELS: "", DATABASE_URL: "" });
     expect(cfg.TRIAGE_CHANNEL).toBeUndefined();
@@ -54,6 +61,8 @@ describe("configuration", () => {
     [{ ...good, INTAKE_MERGE_WINDOW_MINUTES: "-1" }, ["INTAKE_MERGE_WINDOW_MINUTES must be a whole number of minutes"]],
     [{ ...good, TRIAGE_CHANNEL: "C01", SUPPORT_CHANNELS: "C01" }, ["SUPPORT_CHANNELS must not include TRIAGE_CHANNEL"]],
     [{ ...good, LOG_LEVEL: "loud" }, ["LOG_LEVEL must be one of"]],
+    [{ ...good, ALERTS_CHANNEL: "#cs-alerts" }, ["ALERTS_CHANNEL must be a channel ID such as C0123ABCD"]],
+    [{ ...good, HEALTH_CHECK_CRON: "daily" }, ["HEALTH_CHECK_CRON must be a cron expression"]],
   ])("names the variable and what to set for %j", (env, expected) => {
     const found = problems(env as Record<string, string>);
     expect(found).toHaveLength(expected.length);

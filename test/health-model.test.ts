@@ -176,3 +176,32 @@ describe("risk rules", () => {
     expect(evaluateRules(base({ nps: { score: 1, comment: null, at: new Date("2026-11-02T12:00:00Z") } }), off)).toEqual([]);
   });
 });
+
+describe("health configuration file", () => {
+  it("the shipped example is valid", async () => {
+    const { readFileSync } = await import("node:fs");
+    const example = parseHealthConfig(readFileSync(new URL("../health-config.example.json", import.meta.url), "utf8"), "health-config.example.json");
+    expect(example.keyEvents).toEqual(["uploads"]);
+    expect(example.escalation).toEqual({ leadUserId: "U0123LEAD", afterHours: 24 });
+  });
+
+  it("stops start-up with the problem when HEALTH_CONFIG_FILE is bad or missing", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(tmpdir(), "health-cfg-"));
+    const bad = path.join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ bands: { green: 20, yellow: 50 } }));
+    const root = path.resolve(import.meta.dirname, "..");
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "abcdef0123456789", DATABASE_URL: `file:${path.join(dir, "x.db")}` };
+    const run = (file: string) => spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: { ...env, HEALTH_CONFIG_FILE: file }, encoding: "utf8", timeout: 30_000 });
+    const badRun = run(bad);
+    expect(badRun.status).toBe(1);
+    expect(badRun.stderr).toContain("bad.json is not a valid health configuration");
+    expect(badRun.stderr).toContain("bands green must be above yellow");
+    const missing = run("/nonexistent/health.json");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("HEALTH_CONFIG_FILE /nonexistent/health.json cannot be read (ENOENT)");
+  });
+});
