@@ -63,9 +63,10 @@ describe("health checks", () => {
     await desk.settle();
 
     const current = await desk.app.db.client.accountHealthCurrent.findMany({ orderBy: { accountExternalId: "asc" } });
-    // acme: breadth 2/5 → 40, licences 4/50 → 10, usage and uploads trend → 0, NPS 3 → 30: (400 + 150 + 300) / 70
+    // acme: breadth 2/5 → 40, licences 4/50 → 10, usage and uploads trend → 0, NPS 3 → 30, weighted
+    // w × (2 − s/100): (40×16 + 10×28.5 + 0×40 + 0×30 + 30×17) / 131.5 = 10.9
     expect(current.map((c) => [c.accountExternalId, c.score, c.band])).toEqual([
-      ["acme", 12, "red"],
+      ["acme", 11, "red"],
       ["beta", expect.any(Number), "green"],
       ["gamma", expect.any(Number), "yellow"],
     ]);
@@ -82,7 +83,7 @@ describe("health checks", () => {
     const red = acme.find((m) => blocksText(m).includes("Entered red"))!;
     const text = blocksText(red);
     expect(red.text).toContain(`<@${CSM}>`);
-    for (const expected of ["Acme Corp", "$120,000", "2027-01-10", "*12* red", "health score 12 is red (below 40)", "active users 40 → 4 a day in 30 days (-90%)", "NPS 3: 'Exports keep failing'", "Support load, Support experience, Account growth", "alert_acknowledge", "alert_snooze", "alert_reassign", "alert_note"]) {
+    for (const expected of ["Acme Corp", "$120,000", "2027-01-10", "*11* red", "health score 11 is red (below 40)", "active users 40 → 4 a day in 30 days (-90%)", "NPS 3: 'Exports keep failing'", "Support load, Support experience, Account growth", "alert_acknowledge", "alert_snooze", "alert_reassign", "alert_note"]) {
       expect(text).toContain(expected);
     }
     const gamma = blocksText(topLevel(desk, ALERTS)[0]);
@@ -125,7 +126,7 @@ describe("health checks", () => {
     expect(await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } })).toMatchObject({ status: "cleared", openKey: null });
 
     // It comes back: a new alert, a new message.
-    await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 1000 } });
+    await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 300 } });
     expect(await desk.app.healthChecks.run("manual", AT)).toMatchObject({ alertsRaised: 1 });
     await desk.settle();
     expect(topLevel(desk, ALERTS)).toHaveLength(2);
@@ -141,7 +142,7 @@ describe("health checks", () => {
     expect(first.alertsRaised).toBe(0);
     const before = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
     // Fewer users, and a burst of urgent tickets this week with none in the twelve weeks before.
-    await setRecentUsage(db, "delta", AT, 12);
+    await setRecentUsage(db, "delta", AT, 13);
     for (let i = 0; i < 4; i++) {
       await db.client.ticket.create({
         data: { channelId: "CDELTA", sourceTs: `1.00${i}`, requesterId: "UCUST", text: "Down again", priority: "urgent", origin: "message", createdAt: new Date(AT.getTime() - (i + 1) * 3_600_000), lastCustomerMessageAt: AT, accountExternalId: "delta", permalink: `https://example.slack.com/archives/CDELTA/p100${i}` },
@@ -262,8 +263,8 @@ describe("/cs account", () => {
     const byName = await answer("account acme corp");
     expect(byName.response_type).toBe("ephemeral");
     const text = JSON.stringify(byName.blocks);
-    for (const expected of ["Acme Corp", "*12* red", "$120,000", `<@${CSM}>`, "Usage trend *0*", "Entered red", "NPS detractor", "Open tickets*: none"]) expect(text).toContain(expected);
-    expect(text).toMatch(/Trend: \d+ → 12/);
+    for (const expected of ["Acme Corp", "*11* red", "$120,000", `<@${CSM}>`, "Usage trend *0*", "Entered red", "NPS detractor", "Open tickets*: none"]) expect(text).toContain(expected);
+    expect(text).toMatch(/Trend: \d+ → 11/);
     expect(JSON.stringify((await answer("account gamma")).blocks)).toContain("Gamma GmbH");
     expect((await answer("account nobody")).text).toContain("No account matches “nobody”");
     expect((await answer("account a")).text).toContain("Several accounts match “a”");
@@ -307,7 +308,7 @@ describe("App Home for CSMs", () => {
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const texts = view.blocks.map((b) => b.text?.text ?? "");
     expect(texts[0]).toBe("My accounts by health");
-    expect(texts[1]).toContain(":red_circle: *12* · *Acme Corp* · ARR $120,000 · renews 2027-01-10");
+    expect(texts[1]).toContain(":red_circle: *11* · *Acme Corp* · ARR $120,000 · renews 2027-01-10");
     expect(texts).toContain("My open alerts");
     expect(texts.filter((t) => t.startsWith("*Acme Corp* · "))).toHaveLength(4);
     expect(texts).toContain("My open tickets");
@@ -329,7 +330,7 @@ describe("support and success joined", () => {
     const ticket = await desk.app.db.client.ticket.findFirstOrThrow({ where: { channelId: "CACME" } });
     expect(ticket.accountExternalId).toBe("acme");
     const card = desk.slack.messages("CTRIAGE").find((m) => !m.thread_ts)!;
-    expect(JSON.stringify(card.blocks)).toContain(`:office: *Acme Corp* · ARR $120,000 · Health :red_circle: 12 red · CSM <@${CSM}>`);
+    expect(JSON.stringify(card.blocks)).toContain(`:office: *Acme Corp* · ARR $120,000 · Health :red_circle: 11 red · CSM <@${CSM}>`);
 
     // The ticket now counts for the account's health (its time is the Slack message's, so check after it).
     await desk.app.healthChecks.run("manual", new Date(ticket.createdAt.getTime() + 3_600_000));

@@ -22,11 +22,11 @@ describe("health model", () => {
   it("scores each component by hand-computed rules and weighs them", () => {
     const h = scoreHealth(full, config);
     const by = Object.fromEntries(h.components.map((c) => [c.name, c]));
-    // breadth 4/10; licences 30/50 = 60% of the 80% target; usage 25 → 20 (-20%); key events 20 → 10 a day (-50%)
+    // breadth 4/10; licences 30/50 = 60% of the 80% target; usage 25 → 20 (-20%: 70 − 30); key events 20 → 10 a day (-50%: 70 − 75)
     expect(by.productBreadth.score).toBe(40);
     expect(by.licenceUtilisation.score).toBe(75);
-    expect(by.usageTrend.score).toBe(60);
-    expect(by.keyEventsTrend.score).toBe(30);
+    expect(by.usageTrend.score).toBe(40);
+    expect(by.keyEventsTrend.score).toBe(0);
     // weighted tickets 1×4 + 1×2 + 2×1 = 8 over 50 seats = 0.16 a seat → 100 − 40
     expect(by.supportLoad.score).toBe(60);
     // CSAT 3/5 → 50, SLA 3 of 4 met → 75, 1 of 4 reopened → 75: mean 66.7
@@ -35,14 +35,21 @@ describe("health model", () => {
     expect(by.nps.score).toBe(10);
     // seats −16.7%, ARR −20%: mean −18.3% → 70 − 27.5
     expect(by.accountGrowth.score).toBe(43);
-    // (40×10 + 75×15 + 60×20 + 30×15 + 60×10 + 67×10 + 10×10 + 43×10) / 100 = 49.75
-    expect(h.score).toBe(50);
-    expect(h.band).toBe("yellow");
+    // Weights grow as scores fall, w × (2 − s/100): 16, 18.75, 32, 30, 14, 13.3, 19, 15.7 (sum 158.75);
+    // (40×16 + 75×18.75 + 40×32 + 0×30 + 60×14 + 67×13.3 + 10×19 + 43×15.7) / 158.75 = 37.3
+    expect(h.score).toBe(37);
+    expect(h.band).toBe("red");
     expect(h.missing).toEqual([]);
     expect(by.usageTrend.evidence).toBe("active users 25 → 20 a day in 30 days (-20%)");
     expect(by.nps.evidence).toBe("NPS 3: 'Exports keep failing' (before: 7)");
     expect(by.accountGrowth.evidence).toBe("seats 60 → 50, ARR $60,000 → $48,000 in 90 days");
     expect(h.components.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 6);
+  });
+
+  it("with distressWeight 0 is a plain weighted mean", () => {
+    const plain = parseHealthConfig(JSON.stringify({ distressWeight: 0 }));
+    // (40×10 + 75×15 + 40×20 + 0×15 + 60×10 + 67×10 + 10×10 + 43×10) / 100 = 41.25
+    expect(scoreHealth(full, plain)).toMatchObject({ score: 41, band: "yellow" });
   });
 
   it("leaves out components without data and renormalises the weights", () => {
@@ -58,9 +65,9 @@ describe("health model", () => {
       config,
     );
     expect(h.missing).toEqual(["supportLoad", "supportExperience", "nps", "accountGrowth"]);
-    // (40×10 + 75×15 + 60×20 + 30×15) / 60 = 52.9
-    expect(h.score).toBe(53);
-    expect(h.components.find((c) => c.name === "usageTrend")!.weight).toBeCloseTo(20 / 60, 6);
+    // (40×16 + 75×18.75 + 40×32 + 0×30) / 96.75 = 34.4
+    expect(h.score).toBe(34);
+    expect(h.components.find((c) => c.name === "usageTrend")!.weight).toBeCloseTo(32 / 96.75, 6);
   });
 
   it("gives no score when nothing is known, and needs a week of usage in each window for a trend", () => {
@@ -84,8 +91,8 @@ describe("health model", () => {
   it("uses the configured weights and band thresholds", () => {
     const custom = parseHealthConfig(JSON.stringify({ weights: { productBreadth: 0, licenceUtilisation: 0, usageTrend: 100, keyEventsTrend: 0, supportLoad: 0, supportExperience: 0, nps: 0, accountGrowth: 0 }, bands: { green: 90, yellow: 60 } }));
     const h = scoreHealth(full, custom);
-    expect(h.score).toBe(60);
-    expect(h.band).toBe("yellow");
+    expect(h.score).toBe(40);
+    expect(h.band).toBe("red");
     expect(h.components.map((c) => c.name)).toEqual(["usageTrend"]);
   });
 

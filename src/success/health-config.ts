@@ -50,6 +50,8 @@ export const healthConfigSchema = z
       .strict()
       .default({ green: 70, yellow: 40 })
       .refine((b) => b.green > b.yellow, "green must be above yellow (a score of at least green is green, at least yellow is yellow, else red)"),
+    /** How much more a component weighs as its score falls: weight × (1 + distressWeight × (1 − score/100)); 0: a plain weighted mean. */
+    distressWeight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 or more").max(3, "must be at most 3").default(1),
     /** The features that exist; empty: all features any account used in the last 90 days. */
     knownFeatures: z.array(z.string().min(1)).default([]),
     /** The usage events that count as key actions (uploads...); empty: every event. */

@@ -69,6 +69,9 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("e
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const money = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 
+/** A trend's score: flat is 70 (the green line), each 1% down costs 1.5 points (−47% is 0), +20% is 100. */
+export const trendScore = (change: number) => 70 + change * 150;
+
 /** Each component's raw score and evidence, or null when it has no data. */
 export function componentScores(i: HealthInputs, config: Pick<HealthConfig, "keyEvents">): Partial<Record<ComponentName, { score: number; evidence: string }>> {
   const out: Partial<Record<ComponentName, { score: number; evidence: string }>> = {};
@@ -88,7 +91,7 @@ export function componentScores(i: HealthInputs, config: Pick<HealthConfig, "key
   if (u.daysLast30 >= MIN_TREND_DAYS && u.daysPrev30 >= MIN_TREND_DAYS && u.avgActivePrev30 > 0) {
     const change = u.avgActiveLast30 / u.avgActivePrev30 - 1;
     out.usageTrend = {
-      score: clamp(80 + change * 100),
+      score: clamp(trendScore(change)),
       evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days (${change >= 0 ? "+" : ""}${pct(change)})`,
     };
   }
@@ -99,7 +102,7 @@ export function componentScores(i: HealthInputs, config: Pick<HealthConfig, "key
     const change = last / prev - 1;
     const label = config.keyEvents.length ? config.keyEvents.join(", ") : "key events";
     out.keyEventsTrend = {
-      score: clamp(80 + change * 100),
+      score: clamp(trendScore(change)),
       evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days (${change >= 0 ? "+" : ""}${pct(change)})`,
     };
   }
@@ -143,7 +146,7 @@ export function componentScores(i: HealthInputs, config: Pick<HealthConfig, "key
   if (g.arrThen && g.arrNow !== null && g.arrThen > 0) changes.push({ change: g.arrNow / g.arrThen - 1, text: `ARR ${money(g.arrThen)} → ${money(g.arrNow)}` });
   if (changes.length) {
     const change = changes.reduce((s, c) => s + c.change, 0) / changes.length;
-    out.accountGrowth = { score: clamp(70 + change * 150), evidence: `${changes.map((c) => c.text).join(", ")} in 90 days` };
+    out.accountGrowth = { score: clamp(trendScore(change)), evidence: `${changes.map((c) => c.text).join(", ")} in 90 days` };
   }
   return out;
 }
@@ -155,7 +158,12 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig): HealthR
   const missing = (Object.keys(config.weights) as ComponentName[]).filter((n) => !raw[n] && config.weights[n] > 0);
   const total = present.reduce((s, n) => s + config.weights[n], 0);
   if (total === 0) return { score: null, band: "unknown", components: [], missing };
-  const components = present.map((name) => ({ name, score: raw[name]!.score, weight: config.weights[name] / total, evidence: raw[name]!.evidence }));
+  // Trouble is not averaged away: a component's weight grows as its score falls (by `distressWeight`,
+  // ×2 at 0 with the default 1), so one collapsed measure pulls the score down more than a good one lifts it.
+  const boost = config.distressWeight;
+  const effective = present.map((name) => config.weights[name] * (1 + boost * (1 - raw[name]!.score / 100)));
+  const effectiveTotal = effective.reduce((s, w) => s + w, 0);
+  const components = present.map((name, i) => ({ name, score: raw[name]!.score, weight: effective[i] / effectiveTotal, evidence: raw[name]!.evidence }));
   const score = clamp(components.reduce((s, c) => s + c.score * c.weight, 0));
   return { score, band: bandOf(score, config), components, missing };
 }

@@ -17,73 +17,68 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
 export function parseCsv(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let line = 1;
-  let recordLine = 1;
+  const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let quoted = false;
-  let fieldStarted = false;
-
-  const endRecord = () => {
-    fields.push(field);
-    // A blank line is not a record.
-    if (!(fields.length === 1 && fields[0] === "" && !fieldStarted)) records.push({ line: recordLine, fields });
-    fields = [];
-    field = "";
-    fieldStarted = false;
-  };
-
-  while (i < text.length) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
+  let line = 1;
+  while (i < n) {
+    const recordLine = line;
+    const fields: string[] = [];
+    let quoted = false;
+    // One record: fields up to an unquoted line break or the end of the text.
+    for (;;) {
+      if (text.charCodeAt(i) === QUOTE) {
+        quoted = true;
+        let value = "";
+        let from = i + 1;
+        for (;;) {
+          const close = text.indexOf('"', from);
+          if (close < 0) throw new CsvSyntaxError(recordLine, `line ${recordLine}: a quoted field is never closed (a missing " at the end?)`);
+          const chunk = text.slice(from, close);
+          for (let k = chunk.indexOf("\n"); k >= 0; k = chunk.indexOf("\n", k + 1)) line++;
+          value += chunk;
+          if (text.charCodeAt(close + 1) === QUOTE) {
+            value += '"';
+            from = close + 2;
+            continue;
+          }
+          i = close + 1;
+          break;
         }
-        quoted = false;
-        i++;
-        const next = text[i];
-        if (next !== undefined && next !== "," && next !== "\n" && next !== "\r") {
+        const next = text.charCodeAt(i);
+        if (i < n && next !== COMMA && next !== LF && next !== CR) {
           throw new CsvSyntaxError(line, `line ${line}: unexpected text after a closing quote; a quote inside a quoted field is written twice ("")`);
         }
+        fields.push(value);
+      } else {
+        let j = i;
+        while (j < n) {
+          const c = text.charCodeAt(j);
+          if (c === COMMA || c === LF || c === CR) break;
+          j++;
+        }
+        fields.push(text.slice(i, j));
+        i = j;
+      }
+      if (i < n && text.charCodeAt(i) === COMMA) {
+        i++;
         continue;
       }
-      if (ch === "\n") line++;
-      field += ch;
-      i++;
-      continue;
+      break;
     }
-    if (ch === '"' && field === "") {
-      quoted = true;
-      fieldStarted = true;
-      i++;
-      continue;
-    }
-    if (ch === ",") {
-      fields.push(field);
-      field = "";
-      fieldStarted = true;
-      i++;
-      continue;
-    }
-    if (ch === "\r" || ch === "\n") {
-      endRecord();
-      i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
-      line++;
-      recordLine = line;
-      continue;
-    }
-    field += ch;
-    fieldStarted = true;
-    i++;
+    // At a line break or the end.
+    if (text.charCodeAt(i) === CR) i++;
+    if (text.charCodeAt(i) === LF) i++;
+    line++;
+    // A blank line is not a record.
+    if (!(fields.length === 1 && fields[0] === "" && !quoted)) records.push({ line: recordLine, fields });
   }
-  if (quoted) throw new CsvSyntaxError(recordLine, `line ${recordLine}: a quoted field is never closed (a missing " at the end?)`);
-  if (field !== "" || fields.length > 0 || fieldStarted) endRecord();
   return records;
 }
 

@@ -2,8 +2,19 @@
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The day number of a YYYY-MM-DD date, or null when it is not a real calendar date. */
+const parsed = new Map<string, number | null>();
+
+/** The day number of a YYYY-MM-DD date, or null when it is not a real calendar date (memoised: files repeat dates). */
 export function parseDay(text: string): number | null {
+  let day = parsed.get(text);
+  if (day === undefined) {
+    day = parseDayUncached(text);
+    if (parsed.size < 100_000) parsed.set(text, day);
+  }
+  return day;
+}
+
+function parseDayUncached(text: string): number | null {
   const m = DATE.exec(text);
   if (!m) return null;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));

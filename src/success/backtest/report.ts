@@ -1,0 +1,168 @@
+// The backtest's figures for each run's red alerts, and their text table.
+//
+// - An alert is right when the account churns within `horizon` days after it (1..horizon days later).
+// - Precision is counted per account: of the accounts alerted, the share whose FIRST red alert was
+//   followed by churn within the horizon. Accounts first alerted less than `horizon` days before the
+//   end of the data are left out (their outcome is not known yet). Per alert, the same rule gives the
+//   share of alerts that were right (secondary figure).
+// - Recall: of the accounts that churned inside the replayed span (after its first day), the share
+//   with at least one red alert within the horizon before churning.
+// - Lead time: for each caught churner, days from its first alert within the horizon to the churn;
+//   the median over caught churners (the mean of the two middle values for an even count).
+import { dateOfDay } from "./dates.ts";
+import type { RedAlert, ReplayResult } from "./replay.ts";
+
+export const DEFAULT_HORIZON_DAYS = 90;
+
+export interface Ratio {
+  /** null when `of` is 0 */
+  value: number | null;
+  hits: number;
+  of: number;
+}
+
+export interface Figures {
+  name: string;
+  alerts: number;
+  accountsAlerted: number;
+  /** Per account, over accounts whose first alert leaves the whole horizon inside the data. */
+  precision: Ratio;
+  /** Accounts left out of precision because their first alert came within `horizon` days of the end. */
+  precisionPending: number;
+  /** Per alert, over alerts that leave the whole horizon inside the data. */
+  alertPrecision: Ratio;
+  recall: Ratio;
+  /** Lead times of the caught churners, in days, ascending. */
+  leadTimes: number[];
+  medianLeadDays: number | null;
+}
+
+const ratio = (hits: number, of: number): Ratio => ({ value: of ? hits / of : null, hits, of });
+
+export function median(values: readonly number[]): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function figuresOf(result: ReplayResult, name: string, alerts: readonly RedAlert[], horizon: number): Figures {
+  const right = (a: RedAlert) => {
+    const churn = result.churn.get(a.account);
+    return churn !== undefined && churn > a.day && churn - a.day <= horizon;
+  };
+  const decidedBy = result.end - horizon;
+
+  const byAccount = new Map<string, RedAlert[]>();
+  for (const a of alerts) (byAccount.get(a.account) ?? byAccount.set(a.account, []).get(a.account)!).push(a);
+
+  let precisionHits = 0;
+  let precisionOf = 0;
+  let pending = 0;
+  for (const list of byAccount.values()) {
+    const first = list.reduce((m, a) => (a.day < m.day ? a : m));
+    if (first.day > decidedBy) {
+      pending++;
+      continue;
+    }
+    precisionOf++;
+    if (right(first)) precisionHits++;
+  }
+  const decidedAlerts = alerts.filter((a) => a.day <= decidedBy);
+
+  const leadTimes: number[] = [];
+  let churners = 0;
+  for (const [account, churn] of result.churn) {
+    if (churn <= result.start || churn > result.end) continue;
+    churners++;
+    const before = (byAccount.get(account) ?? []).filter((a) => a.day < churn && churn - a.day <= horizon);
+    if (before.length) leadTimes.push(churn - Math.min(...before.map((a) => a.day)));
+  }
+  leadTimes.sort((a, b) => a - b);
+
+  return {
+    name,
+    alerts: alerts.length,
+    accountsAlerted: byAccount.size,
+    precision: ratio(precisionHits, precisionOf),
+    precisionPending: pending,
+    alertPrecision: ratio(decidedAlerts.filter(right).length, decidedAlerts.length),
+    recall: ratio(leadTimes.length, churners),
+    leadTimes,
+    medianLeadDays: median(leadTimes),
+  };
+}
+
+/**
+ * The share of scored account-days (on or before the last day whose horizon is inside the data) that
+ * churn followed within the horizon: what an alert on a random account and day would score as precision.
+ */
+export function baseRate(result: ReplayResult, horizon: number): Ratio {
+  const decidedBy = result.end - horizon;
+  if (decidedBy < result.start) return ratio(0, 0);
+  // Accounts that never churn are scored every day; churners up to the day before churning.
+  let days = (result.accounts - result.churn.size) * (decidedBy - result.start + 1);
+  let followed = 0;
+  for (const churn of result.churn.values()) {
+    const last = Math.min(decidedBy, churn - 1);
+    days += Math.max(0, last - result.start + 1);
+    followed += Math.max(0, last - Math.max(result.start, churn - horizon) + 1);
+  }
+  return ratio(followed, days);
+}
+
+const fmtRatio = (r: Ratio) => (r.value === null ? "n/a (none)" : `${r.value.toFixed(2)} (${r.hits}/${r.of})`);
+const fmtPercent = (r: Ratio) => (r.value === null ? "n/a" : `${(r.value * 100).toFixed(1)}%`);
+const fmtDays = (d: number | null) => (d === null ? "n/a" : `${Number.isInteger(d) ? d : d.toFixed(1)} days`);
+
+/** Left-aligned columns separated by two spaces, each line indented by two. */
+export function textTable(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => `  ${r.map((cell, c) => cell.padEnd(widths[c])).join("  ")}`.trimEnd());
+}
+
+/** The report: a header on the data, one column per run, and the definitions in a few lines. */
+export function formatReport(result: ReplayResult, figures: readonly Figures[], horizon: number): string {
+  const t = result.timeline;
+  const date = (day: number) => dateOfDay(t.origin + day);
+  const churners = figures[0]?.recall.of ?? 0;
+  const rows: [string, (f: Figures) => string][] = [
+    ["red alerts raised", (f) => String(f.alerts)],
+    ["accounts alerted", (f) => String(f.accountsAlerted)],
+    ["precision (per account)", (f) => fmtRatio(f.precision)],
+    ["precision (per alert)", (f) => fmtRatio(f.alertPrecision)],
+    ["recall of churned accounts", (f) => fmtRatio(f.recall)],
+    ["median lead time", (f) => fmtDays(f.medianLeadDays)],
+  ];
+  return [
+    `Backtest of red alerts: ${result.accounts} accounts, replayed ${date(result.start)} to ${date(result.end)} (${result.end - result.start + 1} days, ${result.accountDays.toLocaleString("en-US")} account-days), horizon ${horizon} days`,
+    `Accounts that churned in the replayed span: ${churners}`,
+    "",
+    ...textTable([["", ...figures.map((f) => f.name)], ...rows.map(([label, cell]) => [label, ...figures.map(cell)])]),
+    "",
+    `An alert is right when the account churns within ${horizon} days after it. Precision counts accounts by their first red alert, ` +
+      `over accounts first alerted on or before ${date(result.end - horizon)} (${figures.map((f) => `${f.name}: ${f.precisionPending}`).join(", ")} alerted later, outcome not yet known).`,
+    `Recall: churned accounts with a red alert in the ${horizon} days before churning. Lead time: from the first such alert to the churn date.`,
+    `For reference, churn followed within ${horizon} days on ${fmtPercent(baseRate(result, horizon))} of the account-days scored up to ${date(result.end - horizon)} (the precision of alerts raised at random).`,
+  ].join("\n");
+}
+
+export interface SweepRow {
+  /** Scores below this are red. */
+  redBelow: number;
+  model: Figures;
+  baseline: Figures;
+}
+
+/** The same figures with red starting at other scores, model and baseline side by side. */
+export function formatSweep(rows: readonly SweepRow[], configuredRedBelow: number): string {
+  const cells = (f: Figures) => [String(f.alerts), fmtRatio(f.precision), fmtRatio(f.recall), fmtDays(f.medianLeadDays)];
+  return [
+    `With red starting at other scores (the band floor "bands.yellow"; configured: ${configuredRedBelow}), everything else unchanged:`,
+    "",
+    ...textTable([
+      ["red below", "model: alerts", "precision", "recall", "lead", "baseline: alerts", "precision", "recall", "lead"],
+      ...rows.map((r) => [String(r.redBelow), ...cells(r.model), ...cells(r.baseline)]),
+    ]),
+  ].join("\n");
+}

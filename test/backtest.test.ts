@@ -1,0 +1,293 @@
+// The backtest: inputs as of a day on a hand-made account (worked out in the comments), the replay and
+// its figures on a tiny hand-made history, the files' error messages, the generator's determinism, and
+// the default generated history end to end.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { COMPONENTS, parseHealthConfig } from "../src/success/health-config.ts";
+import { AccountSeries } from "../src/success/backtest/account-series.ts";
+import { loginsOnlyConfig } from "../src/success/backtest/baseline.ts";
+import { parseCsv } from "../src/success/backtest/csv.ts";
+import { dateOfDay, parseDay } from "../src/success/backtest/dates.ts";
+import { generateHistory } from "../src/success/backtest/generate.ts";
+import { FILES, HistoryError, readHistory, type History } from "../src/success/backtest/history.ts";
+import { writeHistory } from "../src/success/backtest/history-writer.ts";
+import { knownFeaturesByDay } from "../src/success/backtest/known-features.ts";
+import { replay } from "../src/success/backtest/replay.ts";
+import { baseRate, figuresOf, type Figures } from "../src/success/backtest/report.ts";
+import { runBacktest } from "../src/success/backtest/run.ts";
+import { timelineOf } from "../src/success/backtest/timeline.ts";
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "backtest-test-"));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const START = parseDay("2025-01-01")!;
+const date = (day: number) => dateOfDay(START + day);
+const at = (day: number, hour = 10) => `${date(day)}T${String(hour).padStart(2, "0")}:00:00.000Z`;
+
+/** Writes the CSV files (header + rows) into a new directory. */
+function writeFiles(files: Record<string, string[]>): string {
+  const dir = tempDir();
+  for (const [name, lines] of Object.entries(files)) writeFileSync(join(dir, name), lines.join("\n") + "\n");
+  return dir;
+}
+
+describe("inputs as of a day", () => {
+  // Account X, 20 seats, from 2025-01-01 (day 0) to day 99; checked on day 79.
+  //   usage: days 0-49 10 active, features a,b,c, upload=4; days 50-99 5 active, feature a, upload=2;comment=1
+  //   account Y used feature d on day 10 only (so 4 features are known in the 90 days to day 79)
+  //   tickets: t1 day 5 normal, resolved day 6, CSAT 5, SLA met
+  //            t2 day 60 urgent, resolved day 61, reopened, CSAT 2, SLA breached
+  //            t3 day 75 high, resolved day 85 (after day 79: its outcome is not known yet), CSAT 1, SLA breached
+  //            t4 day 78 low, open;  t5 day 80 normal (after day 79: not counted)
+  //   NPS: 9 on day 0, 7 on day 40, 3 on day 70 (with a comma and quotes), 10 on day 90 (future)
+  //   seats: 25 (ARR 12,500) from day 30, 15 from day 85 (future)
+  const usage = ["accountExternalId,date,activeUsers,featuresUsed,events"];
+  for (let d = 0; d < 100; d++) usage.push(d < 50 ? `X,${date(d)},10,a;b;c,upload=4` : `X,${date(d)},5,a,upload=2;comment=1`);
+  usage.push(`Y,${date(10)},2,d,`);
+  const dir = writeFiles({
+    "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier", "X,Xco,20,10000,2025-12-01,growth", "Y,Yco,5,,,"],
+    "usage.csv": usage,
+    "tickets.csv": [
+      "accountExternalId,createdAt,priority,resolvedAt,reopened,csat,slaBreached",
+      `X,${at(5)},normal,${at(6)},false,5,false`,
+      `X,${at(60)},urgent,${at(61)},true,2,true`,
+      `X,${at(75)},high,${at(85)},false,1,true`,
+      `X,${at(78)},low,,,,`,
+      `X,${at(80)},normal,,,,`,
+    ],
+    "nps.csv": [
+      "accountExternalId,respondedAt,score,comment",
+      `X,${at(0)},9,`,
+      `X,${at(40)},7,ok`,
+      `X,${at(70)},3,"slow, and ""buggy"""`,
+      `X,${at(90)},10,great`,
+    ],
+    "churn.csv": ["accountExternalId,churnDate"],
+    "seat_changes.csv": ["accountExternalId,date,seats,arr", `X,${date(30)},25,12500`, `X,${date(85)},15,`],
+  });
+
+  it("counts each window from the data up to that day only", () => {
+    const h = readHistory(dir);
+    const config = parseHealthConfig(null);
+    const t = timelineOf(h);
+    const x = new AccountSeries(
+      { account: h.accounts[0], usage: h.usage.filter((u) => u.accountExternalId === "X"), tickets: h.tickets, nps: h.nps, seatChanges: h.seatChanges },
+      t,
+      config,
+      knownFeaturesByDay(h, t, config),
+    );
+    const facts = x.factsOn(79);
+    expect(facts.inputs).toEqual({
+      seats: 25,
+      // last 30 = days 50-79 (5 active, 3 events), previous 30 = days 20-49 (10 active, 4 events)
+      usage: { daysLast30: 30, daysPrev30: 30, avgActiveLast30: 5, avgActivePrev30: 10, peakActiveLast30: 5, keyEventsLast30: 90, keyEventsPrev30: 120 },
+      featuresUsedLast30: 1,
+      knownFeatures: 4,
+      supportLinked: true,
+      // created in days 50-79: t2, t3, t4
+      tickets30: { urgent: 1, high: 1, normal: 0, low: 1 },
+      // created in days -10..79 and resolved by day 79: t1, t2
+      experience: { csatAnswers: 2, csatAverage: 3.5, slaStopped: 2, slaBreached: 1, resolved: 2, reopened: 1 },
+      nps: { latest: { score: 3, comment: 'slow, and "buggy"', at: new Date(at(70)) }, previousAverage: 8 },
+      // "then" is the first figure (no figure is 90 days old yet, and there is a later one)
+      growth: { seatsThen: 20, seatsNow: 25, arrThen: 10000, arrNow: 12500 },
+    });
+    // last 7 days = 73-79: t3, t4; baseline = days -11..72 (t1, t2) over 12 weeks
+    expect(facts.ticketsLast7).toBe(2);
+    expect(facts.ticketBaselinePerWeek).toBeCloseTo(2 / 12, 10);
+
+    // Day 4: no ticket yet, so no support link and no baseline; one NPS answer and nothing before it.
+    const early = x.factsOn(4);
+    expect(early.inputs.supportLinked).toBe(false);
+    expect(early.ticketBaselinePerWeek).toBeNull();
+    expect(early.inputs.nps).toEqual({ latest: { score: 9, comment: null, at: new Date(at(0)) }, previousAverage: null });
+    expect(early.inputs.usage.daysPrev30).toBe(0);
+    expect(early.inputs.growth.seatsThen).toBeNull();
+  });
+});
+
+describe("replay and figures on a hand-made history", () => {
+  // Seven accounts of 10 seats, usage every day from 2025-01-01 (day 0) to day 299; the replay runs
+  // days 60-299. The configuration scores licence utilisation only: peak active users in 30 days / seats
+  // / 0.8, so 8 active users score 100 (green) and 3 score 37 (3 / 10 / 0.8 * 100 is 37.4999... in floating
+  // point; red, under 40). After a
+  // fall from 8 to 3 on day n the peak stays 8 until day n+29: the account turns red on day n+29.
+  //   A  8 every day                                   never red
+  //   B  8, then 3 from day 100; churns day 150         red day 129 -> alert, 21 days before churn
+  //   C  3 every day                                    red from the first replayed day: alert day 60
+  //   D  8 every day; churns day 120                    never red (a missed churner)
+  //   E  3 to day 69, 8 days 70-149, 3 from day 150; churns day 190
+  //                                                     alert day 60 (red 60-69), alert day 179 (11 days before churn)
+  //   F  8 every day; churns day 30                     churned before the replay: not scored, not counted
+  //   G  8, then 3 from day 221                         alert day 250
+  const plan: Record<string, { until: number; active: (d: number) => number; churn?: number }> = {
+    A: { until: 299, active: () => 8 },
+    B: { until: 149, active: (d) => (d < 100 ? 8 : 3), churn: 150 },
+    C: { until: 299, active: () => 3 },
+    D: { until: 119, active: () => 8, churn: 120 },
+    E: { until: 189, active: (d) => (d < 70 || d >= 150 ? 3 : 8), churn: 190 },
+    F: { until: 29, active: () => 8, churn: 30 },
+    G: { until: 299, active: (d) => (d < 221 ? 8 : 3) },
+  };
+  const usage = ["accountExternalId,date,activeUsers,featuresUsed,events"];
+  for (const [id, p] of Object.entries(plan)) for (let d = 0; d <= p.until; d++) usage.push(`${id},${date(d)},${p.active(d)},,`);
+  const dir = writeFiles({
+    "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier", ...Object.keys(plan).map((id) => `${id},${id} Inc,10,,,`)],
+    "usage.csv": usage,
+    "churn.csv": ["accountExternalId,churnDate", ...Object.entries(plan).flatMap(([id, p]) => (p.churn === undefined ? [] : [`${id},${date(p.churn)}`]))],
+  });
+  const weights = Object.fromEntries(COMPONENTS.map((c) => [c, c === "licenceUtilisation" ? 100 : 0]));
+  const config = parseHealthConfig(JSON.stringify({ weights }));
+  const history = readHistory(dir);
+  const result = replay(history, config, [{ name: "licence only", config }]);
+  const alerts = result.alerts[0].alerts;
+
+  it("raises one alert per red episode, from the replay's first day, never after churn", () => {
+    expect(result.start).toBe(60);
+    expect(result.end).toBe(299);
+    expect(alerts.map((a) => `${a.account}@${a.day}`)).toEqual(["C@60", "E@60", "B@129", "E@179", "G@250"]);
+    expect(alerts.map((a) => a.score)).toEqual([37, 37, 37, 37, 37]);
+    expect(alerts[2].date).toBe(date(129));
+    // A, C, G: 240 days each; B: 60-149; D: 60-119; E: 60-189; F: none
+    expect(result.accountDays).toBe(3 * 240 + 90 + 60 + 130);
+  });
+
+  it("computes precision, recall and lead time as documented", () => {
+    const f = figuresOf(result, "licence only", alerts, 90);
+    // Outcome known for first alerts on or before day 299 - 90 = 209: C (60, no churn), E (60, churn 130
+    // days later: too late), B (129, churn 21 days later: right); G (250) is pending.
+    expect(f).toEqual<Figures>({
+      name: "licence only",
+      alerts: 5,
+      accountsAlerted: 4,
+      precision: { value: 1 / 3, hits: 1, of: 3 },
+      precisionPending: 1,
+      // alerts on or before day 209: C@60 no, E@60 no, B@129 yes, E@179 yes (churn 11 days later)
+      alertPrecision: { value: 0.5, hits: 2, of: 4 },
+      // churned after day 60 and by day 299: B, D, E (not F). Caught: B (21 days), E (11 days, from day 179)
+      recall: { value: 2 / 3, hits: 2, of: 3 },
+      leadTimes: [11, 21],
+      medianLeadDays: 16,
+    });
+    // A 30-day horizon: B's alert (21 days) and E's second (11 days) still count; nothing else changes
+    // for recall, but precision now considers first alerts up to day 269, so G (250, no churn) counts.
+    const short = figuresOf(result, "licence only", alerts, 30);
+    expect(short.precision).toEqual({ value: 0.25, hits: 1, of: 4 });
+    expect(short.recall).toEqual({ value: 2 / 3, hits: 2, of: 3 });
+    // A 10-day horizon catches nobody.
+    expect(figuresOf(result, "licence only", alerts, 10).recall).toEqual({ value: 0, hits: 0, of: 3 });
+  });
+
+  it("gives the share of account-days followed by churn within the horizon", () => {
+    // Days 60-209: A, C, G 150 each; B 60-149 (90, all within 90 days of churn); D 60-119 (60, all);
+    // E 60-189 (130, of which 100-189 = 90 within).
+    expect(baseRate(result, 90)).toEqual({ value: 240 / 730, hits: 240, of: 730 });
+  });
+
+  it("replays a logins-only baseline with only the active-user components", () => {
+    const baseline = loginsOnlyConfig(parseHealthConfig(null));
+    expect(Object.entries(baseline.weights).filter(([, w]) => w > 0)).toEqual([
+      ["licenceUtilisation", 15],
+      ["usageTrend", 20],
+    ]);
+  });
+});
+
+describe("reading the files", () => {
+  const good = {
+    "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier", "A,Acme,10,1000,2025-06-01,growth"],
+    "usage.csv": ["accountExternalId,date,activeUsers,featuresUsed,events", "A,2025-01-01,3,a;b,upload=2"],
+    "churn.csv": ["accountExternalId,churnDate"],
+  };
+
+  it("names the file, line and field of a bad value and how to fix it", () => {
+    const dir = writeFiles({
+      ...good,
+      "usage.csv": [...good["usage.csv"], "A,2025-02-30,3,,", "B,2025-01-03,2,,", "A,2025-01-04,many,,", "A,2025-01-05,1,,upload:3"],
+      "tickets.csv": ["accountExternalId,createdAt,priority,resolvedAt,reopened,csat,slaBreached", "A,2025-01-02T10:00:00Z,critical,,,7,"],
+    });
+    expect(() => readHistory(dir)).toThrow(HistoryError);
+    const message = (() => {
+      try {
+        readHistory(dir);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('usage.csv line 3, field "date": "2025-02-30" is not valid; write a date as YYYY-MM-DD');
+    expect(message).toContain('usage.csv line 4, field "accountExternalId": account "B" is not in accounts.csv');
+    expect(message).toContain('usage.csv line 5, field "activeUsers": "many" is not valid; write a whole number of 0 or more');
+    expect(message).toContain('usage.csv line 6, field "events": "upload:3" is not valid; write each event as name=count');
+    expect(message).toContain('tickets.csv line 2, field "priority": "critical" is not valid; write one of urgent, high, normal, low');
+    expect(message).toContain('tickets.csv line 2, field "csat": "7" is not valid; write a whole number from 1 to 5');
+  });
+
+  it("says which file is missing or which column its header lacks", () => {
+    const noChurn = writeFiles({ "accounts.csv": good["accounts.csv"], "usage.csv": good["usage.csv"] });
+    expect(() => readHistory(noChurn)).toThrow(/churn\.csv is missing from .*: create it with the header line accountExternalId,churnDate/);
+    const badHeader = writeFiles({ ...good, "usage.csv": ["accountExternalId,day,activeUsers,featuresUsed,events", "A,2025-01-01,3,,"] });
+    expect(() => readHistory(badHeader)).toThrow(/usage\.csv line 1 \(the header\) lacks the column "date"/);
+    const unclosed = writeFiles({ ...good, "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier", 'A,"Acme,10,,,'] });
+    expect(() => readHistory(unclosed)).toThrow(/accounts\.csv line 2: a quoted field is never closed/);
+    expect(() => readHistory(join(tempDir(), "nowhere"))).toThrow(/does not exist/);
+  });
+
+  it("needs more than 60 days of usage to replay", () => {
+    const h = readHistory(writeFiles(good));
+    expect(() => replay(h, parseHealthConfig(null), [])).toThrow(/needs more than 60 days of usage/);
+  });
+
+  it("reads quoted fields with commas, quotes and line breaks", () => {
+    expect(parseCsv('a,"b, ""c""",d\r\n"multi\nline",,\n\n').map((r) => [r.line, r.fields])).toEqual([
+      [1, ["a", 'b, "c"', "d"]],
+      [2, ["multi\nline", "", ""]],
+    ]);
+  });
+});
+
+describe("the generator", () => {
+  it("gives the same files for a seed and other files for another seed", () => {
+    const options = { accounts: 30, days: 120, seed: 7 };
+    const [one, two, other] = [tempDir(), tempDir(), tempDir()];
+    writeHistory(one, generateHistory(options));
+    writeHistory(two, generateHistory(options));
+    writeHistory(other, generateHistory({ ...options, seed: 8 }));
+    for (const spec of Object.values(FILES)) {
+      expect(readFileSync(join(two, spec.name), "utf8")).toBe(readFileSync(join(one, spec.name), "utf8"));
+    }
+    expect(readFileSync(join(other, FILES.usage.name), "utf8")).not.toBe(readFileSync(join(one, FILES.usage.name), "utf8"));
+    // What is written reads back as generated.
+    expect(readHistory(one)).toEqual(generateHistory(options));
+  });
+
+  it("keeps an account's history whatever the number of accounts after it", () => {
+    const small = generateHistory({ accounts: 5, days: 100, seed: 3 });
+    const large = generateHistory({ accounts: 12, days: 100, seed: 3 });
+    const first = (h: History) => h.usage.filter((u) => u.accountExternalId === "acc-0002");
+    expect(first(large)).toEqual(first(small));
+  });
+
+  it("runs the default history through the backtest with figures in [0, 1] and caught churners", () => {
+    const h = generateHistory();
+    const churned = h.churn.length / h.accounts.length;
+    expect(churned).toBeGreaterThanOrEqual(0.15);
+    expect(churned).toBeLessThanOrEqual(0.25);
+    const b = runBacktest(h, parseHealthConfig(null), 90);
+    const all = [b.model, b.baseline, ...b.sweep.flatMap((r) => [r.model, r.baseline])];
+    for (const f of all) {
+      for (const r of [f.precision, f.alertPrecision, f.recall]) if (r.value !== null) expect(r.value).toBeGreaterThanOrEqual(0), expect(r.value).toBeLessThanOrEqual(1);
+      for (const lead of f.leadTimes) expect(lead).toBeGreaterThan(0), expect(lead).toBeLessThanOrEqual(90);
+    }
+    expect(b.model.recall.of).toBeGreaterThan(0);
+    expect(b.model.recall.hits + b.baseline.recall.hits).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...b.sweep.map((r) => r.model.recall.hits))).toBeGreaterThanOrEqual(1);
+    expect(b.text).toContain("logins-only baseline");
+  });
+});
