@@ -166,6 +166,14 @@ export const configSchema = z
     HEALTH_CONFIG_FILE: optionalString,
     /** How often unacknowledged red alerts are checked for escalation. */
     ALERT_ESCALATION_CRON: cronOrOff("*/15 * * * *"),
+    PRODUCT_CHANNEL: z.preprocess(unsetIfEmpty, channelId.optional()),
+    FEEDBACK_EMOJI: z.preprocess(
+      (v) => (typeof unsetIfEmpty(v) === "string" ? String(v).trim().replace(/^:|:$/g, "") : "bulb"),
+      z.string().regex(/^[a-z0-9_+'-]+$/, "must be an emoji name such as bulb (without colons)"),
+    ),
+    /** Removing the reaction within this long after tagging withdraws the item and its card. */
+    FEEDBACK_WITHDRAW_GRACE: calendarDuration("10m"),
+    VOC_DIGEST_CRON: cronOrOff("0 9 * * 1"),
     LOG_LEVEL: z.preprocess(
       (v) => unsetIfEmpty(v) ?? "info",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -174,6 +182,9 @@ export const configSchema = z
     ),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.FEEDBACK_EMOJI === cfg.TICKET_EMOJI) {
+      ctx.addIssue({ code: "custom", path: ["FEEDBACK_EMOJI"], message: "must differ from TICKET_EMOJI: one reaction cannot both open a ticket and send feedback" });
+    }
     if (cfg.TRIAGE_CHANNEL && cfg.SUPPORT_CHANNELS.includes(cfg.TRIAGE_CHANNEL)) {
       ctx.addIssue({
         code: "custom",
@@ -229,6 +240,13 @@ export function describeParts(cfg: Config): Record<string, { enabled: boolean; r
           reason:
             "ALERTS_CHANNEL is not set: churn-risk alerts go only to an account's alertChannel or its CSM's channel; the others are kept (see /cs account and the App Home) but not posted",
         },
+    voiceOfCustomer: cfg.PRODUCT_CHANNEL
+      ? { enabled: true }
+      : { enabled: false, reason: "PRODUCT_CHANNEL is not set: feedback is not captured (the :bulb: reaction, /feedback and Send to product answer that it is off) and no digests are posted" },
+    vocDigest:
+      cfg.PRODUCT_CHANNEL && cfg.VOC_DIGEST_CRON
+        ? { enabled: true }
+        : { enabled: false, reason: cfg.VOC_DIGEST_CRON ? "PRODUCT_CHANNEL is not set: no voice-of-customer digest" : "VOC_DIGEST_CRON is off: no voice-of-customer digest" },
     csat: cfg.CSAT_ENABLED ? { enabled: true } : { enabled: false, reason: "CSAT_ENABLED is false: no surveys on resolve" },
     agentDirectory:
       cfg.AGENT_USER_IDS.length > 0 || cfg.AGENT_USERGROUP_ID

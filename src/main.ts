@@ -38,6 +38,9 @@ import { HealthCheckService } from "./success/health-check.ts";
 import { AlertService } from "./success/alerts.ts";
 import { SlackAlertPosts } from "./slack/alert-posts.ts";
 import { AccountHealthReader } from "./success/account-health.ts";
+import { FeedbackService } from "./feedback/feedback.ts";
+import { SlackFeedbackPosts } from "./slack/feedback-posts.ts";
+import { SlackNotices } from "./slack/notices.ts";
 
 export interface StartOptions {
   clock?: Clock;
@@ -187,6 +190,9 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (config.ALERT_ESCALATION_CRON && healthConfig.escalation.leadUserId) {
     jobs.push({ name: "alert-escalation", schedule: config.ALERT_ESCALATION_CRON, run: async () => ({ escalated: await alerts.escalate() }) });
   }
+  const feedback = config.PRODUCT_CHANNEL
+    ? new FeedbackService(db, new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL), { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE }, clock, log, () => outbox.wake())
+    : undefined;
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
     tickets,
@@ -194,6 +200,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     channels,
     alerts,
     accounts: new AccountHealthReader(db),
+    feedback,
+    notify: new SlackNotices(db, outbox, clock),
     db,
     sla,
     directory,
@@ -205,6 +213,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       mergeWindowMs: config.INTAKE_MERGE_WINDOW_MINUTES * 60_000,
       adminIds: config.ADMIN_USER_IDS,
       slaTiers: policy.tiers,
+      feedbackEmoji: config.FEEDBACK_EMOJI,
+      productChannel: config.PRODUCT_CHANNEL,
     },
     clock,
     log,

@@ -151,14 +151,14 @@ export class OutboxDispatcher {
       threadTs = ref.postedTs;
     }
     let updateTs: string | null = null;
-    if (row.method === "chat.update") {
+    if (row.method === "chat.update" || row.method === "chat.delete") {
       const ref = row.updateRefId ? await c.outboxMessage.findUnique({ where: { id: row.updateRefId } }) : null;
       if (!ref || ref.status === "failed" || ref.status === "superseded") return this.fail(row, "updated_message_failed");
       if (ref.status !== "sent" || !ref.postedTs) return;
       updateTs = ref.postedTs;
-      // A newer update of the same message makes this one pointless.
-      const newer = await c.outboxMessage.count({
-        where: { method: "chat.update", updateRefId: row.updateRefId, status: "pending", id: { gt: row.id } },
+      // A newer update or a deletion of the same message makes this update pointless.
+      const newer = row.method === "chat.delete" ? 0 : await c.outboxMessage.count({
+        where: { method: { in: ["chat.update", "chat.delete"] }, updateRefId: row.updateRefId, status: "pending", id: { gt: row.id } },
       });
       if (newer > 0) {
         await c.outboxMessage.updateMany({ where: { id: row.id, status: row.status }, data: { status: "superseded" } });
@@ -190,9 +190,9 @@ export class OutboxDispatcher {
       let postedTs: string | null = null;
       if (row.method === "chat.postMessage" && possiblySent) postedTs = await this.findPosted(row, threadTs);
       if (!postedTs) {
-        const args: Record<string, unknown> = { ...payload, channel: row.channelId };
+        const args: Record<string, unknown> = row.method === "chat.delete" ? { channel: row.channelId } : { ...payload, channel: row.channelId };
         if (threadTs) args.thread_ts = threadTs;
-        if (row.method === "chat.update") args.ts = updateTs;
+        if (row.method === "chat.update" || row.method === "chat.delete") args.ts = updateTs;
         if (row.method === "chat.postMessage") {
           args.metadata = { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } };
           args.unfurl_links = false;
@@ -204,6 +204,11 @@ export class OutboxDispatcher {
       await this.markSent(row, postedTs);
     } catch (error) {
       const failure = classifyFailure(error);
+      if (row.method === "chat.delete" && failure.reason === "message_not_found") {
+        // Someone deleted it already: the deletion is done.
+        await this.markSent(row, updateTs);
+        return;
+      }
       if (failure.kind === "rate_limited") {
         this.nextAllowedAt.set(row.channelId, Date.now() + failure.retryAfterMs);
         await c.outboxMessage.update({

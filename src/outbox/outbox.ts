@@ -2,7 +2,7 @@
 // that causes it, and sent later by the dispatcher at Slack's pace.
 import type { Tx } from "../db/client.ts";
 
-export type OutboxMethod = "chat.postMessage" | "chat.update" | "chat.postEphemeral";
+export type OutboxMethod = "chat.postMessage" | "chat.update" | "chat.delete" | "chat.postEphemeral";
 
 export interface OutboxPost {
   method: OutboxMethod;
@@ -11,7 +11,7 @@ export interface OutboxPost {
   threadTs?: string | null;
   /** ...or the outbox message whose ts becomes the thread once it is sent. */
   threadRefId?: number | null;
-  /** For chat.update: the outbox message to update. */
+  /** For chat.update and chat.delete: the outbox message to update or delete. */
   updateRefId?: number | null;
   /** Web API arguments other than channel, ts and thread_ts (text, blocks, user for ephemerals). */
   payload: { text: string; blocks?: unknown[]; user?: string; [key: string]: unknown };

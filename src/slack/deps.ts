@@ -10,6 +10,8 @@ import type { Database } from "../db/client.ts";
 import type { SlaClock } from "../support/sla.ts";
 import type { AlertService } from "../success/alerts.ts";
 import type { AccountHealthReader } from "../success/account-health.ts";
+import type { FeedbackService } from "../feedback/feedback.ts";
+import type { SlackNotices } from "./notices.ts";
 
 export interface IntakeSettings {
   triageChannel: string | undefined;
@@ -19,6 +21,10 @@ export interface IntakeSettings {
   adminIds: readonly string[];
   /** Tier names the SLA policy knows. */
   slaTiers: readonly string[];
+  /** The reaction that sends a message to product (FEEDBACK_EMOJI). */
+  feedbackEmoji: string;
+  /** PRODUCT_CHANNEL; without it feedback is off. */
+  productChannel: string | undefined;
 }
 
 export interface SlackDeps {
@@ -28,6 +34,10 @@ export interface SlackDeps {
   channels: SupportChannels;
   /** Churn-risk alerts (their buttons and note modal). */
   alerts?: AlertService;
+  /** Voice of the customer: capturing feedback (off without PRODUCT_CHANNEL). */
+  feedback?: FeedbackService;
+  /** Ephemeral notices through the outbox. */
+  notify: SlackNotices;
   /** Accounts with their health, for /cs, the App Home and the triage card. */
   accounts?: AccountHealthReader;
   directory: SlackDirectory;

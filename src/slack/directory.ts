@@ -21,7 +21,7 @@ export class SlackDirectory {
   private groupMembers = new Set<string>();
   private groupTimer: NodeJS.Timeout | null = null;
   private teamNames = new Map<string, string | null>();
-  private userNames = new Map<string, { name: string | null; at: number }>();
+  private userNames = new Map<string, { name: string | null; email: string | null; at: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -85,17 +85,32 @@ export class SlackDirectory {
 
   /** A person's display name, cached for an hour. */
   async userName(userId: string): Promise<string | null> {
+    return (await this.userProfile(userId)).name;
+  }
+
+  /** The domain of a person's email (needs the users:read.email scope), lower-cased; cached for an hour. */
+  async userEmailDomain(userId: string): Promise<string | null> {
+    const email = (await this.userProfile(userId)).email;
+    const at = email?.lastIndexOf("@") ?? -1;
+    return email && at > 0 ? email.slice(at + 1).toLowerCase() : null;
+  }
+
+  private async userProfile(userId: string): Promise<{ name: string | null; email: string | null }> {
     const cached = this.userNames.get(userId);
-    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.name;
+    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached;
     try {
-      const r = (await this.client.users.info({ user: userId })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string } } };
+      const r = (await this.client.users.info({ user: userId })) as {
+        user?: { real_name?: string; name?: string; profile?: { display_name?: string; email?: string } };
+      };
       const name = r.user?.profile?.display_name || r.user?.real_name || r.user?.name || null;
+      const email = r.user?.profile?.email ?? null;
       if (this.userNames.size >= USER_CACHE_SIZE) this.userNames.delete(this.userNames.keys().next().value!);
-      this.userNames.set(userId, { name, at: Date.now() });
-      return name;
+      const entry = { name, email, at: Date.now() };
+      this.userNames.set(userId, entry);
+      return entry;
     } catch (error) {
       this.log.debug({ err: error, user: userId }, "users.info failed");
-      return null;
+      return { name: null, email: null };
     }
   }
 

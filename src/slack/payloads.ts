@@ -33,7 +33,7 @@ export const messageEventSchema = z.object({
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
 export const reactionEventSchema = z.object({
-  type: z.literal("reaction_added"),
+  type: z.enum(["reaction_added", "reaction_removed"]),
   user: id,
   reaction: id,
   item_user: z.string().optional(),

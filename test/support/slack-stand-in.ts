@@ -144,6 +144,8 @@ export class SlackStandIn {
   ephemerals: Ephemeral[] = [];
   responses: ResponseRecord[] = [];
   views: ViewRecord[] = [];
+  /** Messages removed with chat.delete. */
+  deleted: Msg[] = [];
   /** Every message a Socket Mode client sent (acks included), parsed when it was JSON. */
   socketMessages: unknown[] = [];
 
@@ -161,6 +163,7 @@ export class SlackStandIn {
   private readonly handlers: Record<string, Handler> = {
     "chat.postMessage": (a) => this.postMessage(a),
     "chat.update": (a) => this.update(a),
+    "chat.delete": (a) => this.remove(a),
     "chat.postEphemeral": (a) => this.postEphemeral(a),
     "chat.getPermalink": (a) => this.permalink(a),
     "conversations.history": (a) => this.history(a),
@@ -227,6 +230,7 @@ export class SlackStandIn {
     this.responses = [];
     this.views = [];
     this.byChannel.clear();
+    this.deleted = [];
     this.queued = [];
     this.rate = undefined;
     this.socketMessages = [];
@@ -546,6 +550,17 @@ export class SlackStandIn {
     if (a.metadata !== undefined) msg.metadata = a.metadata;
     msg.edited = (msg.edited ?? 0) + 1;
     return { ok: true, channel, ts: msg.ts, text: msg.text, message: this.render(msg, true) };
+  }
+
+  private remove(a: Record<string, any>): Answer {
+    const channel = str(a.channel);
+    const bad = this.channelError(channel);
+    if (bad || !channel) return bad ?? fail("channel_not_found");
+    const msg = this.find(channel, str(a.ts));
+    if (!msg) return fail("message_not_found");
+    this.byChannel.set(channel, this.messages(channel).filter((m) => m !== msg));
+    this.deleted.push(msg);
+    return { ok: true, channel, ts: msg.ts };
   }
 
   private postEphemeral(a: Record<string, any>): Answer {

@@ -5,11 +5,20 @@ import type { SlackDeps } from "../deps.ts";
 import { onMessage } from "./message.ts";
 import { onReactionAdded } from "./reaction.ts";
 import { onAppHomeOpened } from "./app-home.ts";
+import { onFeedbackReactionAdded, onFeedbackReactionRemoved } from "./feedback-reaction.ts";
+import type { Envelope } from "../payloads.ts";
+
+/** A reaction may make a ticket (TICKET_EMOJI) or send feedback (FEEDBACK_EMOJI). */
+async function onReaction(deps: SlackDeps, envelope: Envelope): Promise<void> {
+  await onReactionAdded(deps, envelope);
+  await onFeedbackReactionAdded(deps, envelope);
+}
 
 /** The event types the app subscribes to (manifest.json lists them) and their listeners. */
 const listeners = {
   message: onMessage,
-  reaction_added: onReactionAdded,
+  reaction_added: onReaction,
+  reaction_removed: onFeedbackReactionRemoved,
   app_home_opened: onAppHomeOpened,
 } as const;
 

@@ -45,7 +45,7 @@ export async function onReactionAdded(deps: SlackDeps, envelope: Envelope): Prom
 }
 
 /** Reads one message by ts: a top-level message from history, a thread reply from replies. */
-async function fetchMessage(deps: SlackDeps, channel: string, ts: string) {
+export async function fetchMessage(deps: SlackDeps, channel: string, ts: string) {
   const history = (await deps.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as { messages?: unknown[] };
   let found = history.messages?.map((m) => parse(fetchedMessageSchema, m)).find((p) => p.ok && p.value.ts === ts);
   if (!found) {

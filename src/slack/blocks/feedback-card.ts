@@ -1,0 +1,71 @@
+// The compact card of one feedback item in PRODUCT_CHANNEL: kind, themes, the account with its ARR and
+// health band, the verbatim quote, the link, who tagged it; suggested themes confirm with one click.
+import type { KnownBlock } from "@slack/types";
+import { IMPORTANCE_LABELS, KIND_LABELS, type FeedbackView } from "../../feedback/model.ts";
+import { BAND_EMOJI, money } from "./health-alert.ts";
+import { ACTIONS } from "./ids.ts";
+import { LIMITS, escapeMrkdwn, oneLine, quote, truncate } from "./limits.ts";
+
+export const feedbackBlockId = (itemId: number) => `feedback:${itemId}`;
+
+export function feedbackIdFromBlockId(blockId: unknown): number | null {
+  if (typeof blockId !== "string") return null;
+  const match = /^feedback:(\d+)$/.exec(blockId);
+  return match ? Number(match[1]) : null;
+}
+
+export function accountLabel(item: Pick<FeedbackView, "account" | "internal">): string {
+  const a = item.account;
+  const internal = item.internal ? " · _internal (said by our own people)_" : "";
+  if (!a) return `_No account_${internal}`;
+  const parts = [`*${escapeMrkdwn(a.name ?? a.externalId)}*`];
+  if (a.arr !== null) parts.push(`ARR ${money(a.arr)}`);
+  if (a.band) parts.push(`${BAND_EMOJI[a.band] ?? ""} ${a.band}`);
+  if (a.tier) parts.push(a.tier);
+  return parts.join(" · ") + internal;
+}
+
+export function feedbackCard(item: FeedbackView): { text: string; blocks: KnownBlock[] } {
+  const kind = item.kind ? KIND_LABELS[item.kind] : "Feedback";
+  const themes = item.themes.length ? item.themes.map((t) => `\`${escapeMrkdwn(t.name)}\``).join(", ") : "_no theme yet_";
+  const head = `:bulb: *${kind}* #${item.id} · ${themes}${item.importance ? ` · ${IMPORTANCE_LABELS[item.importance]}` : ""}`;
+  const source = item.permalink ? `<${item.permalink}|Source>` : "Source";
+  const taggers = item.taggers.map((t) => `<@${t}>`).join(", ");
+  const blocks: KnownBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: truncate(head, LIMITS.sectionText) } },
+    { type: "context", elements: [{ type: "mrkdwn", text: truncate(`:office: ${accountLabel(item)}`, LIMITS.contextText) }] },
+    { type: "section", text: { type: "mrkdwn", text: quote(escapeMrkdwn(item.text), LIMITS.sectionText) } },
+  ];
+  if (item.note) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(`:memo: ${escapeMrkdwn(item.note)}`, LIMITS.contextText) }] });
+  blocks.push({
+    type: "context",
+    elements: [
+      {
+        type: "mrkdwn",
+        text: truncate(
+          `${source} in <#${item.channelId}> · said by <@${item.authorId}>${item.ticketId ? ` · ticket #${item.ticketId}` : ""} · tagged by ${taggers || "_nobody_"}`,
+          LIMITS.contextText,
+        ),
+      },
+    ],
+  });
+  const suggestions = item.suggestions.slice(0, 3);
+  if (suggestions.length) {
+    blocks.push({
+      type: "actions",
+      block_id: feedbackBlockId(item.id),
+      elements: suggestions.map((s, i) => ({
+        type: "button" as const,
+        action_id: `${ACTIONS.feedbackConfirmTheme}_${i}`,
+        text: { type: "plain_text" as const, text: truncate(`Theme: ${s.name}`, LIMITS.plainTextButton) },
+        value: `${item.id}:${s.id}`,
+      })),
+    });
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Suggested themes by similarity to their feedback: click one to confirm it." }] });
+  }
+  return { text: oneLine(`${kind} from ${item.account?.name ?? item.authorName ?? "a customer"}: ${item.text}`), blocks };
+}
+
+export function withdrawnCard(item: FeedbackView): { text: string; blocks: KnownBlock[] } {
+  return { text: `Feedback #${item.id} was withdrawn`, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: `:wastebasket: Feedback #${item.id} was withdrawn by its tagger.` }] }] };
+}

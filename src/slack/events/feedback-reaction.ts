@@ -1,0 +1,71 @@
+// Reacting with the feedback emoji (FEEDBACK_EMOJI, :bulb: by default) to a message sends it to the
+// product team; taking the reaction back soon after withdraws it.
+import { tsToDate } from "../../support/intake.ts";
+import { SkipEvent } from "../../inbox/processor.ts";
+import { FeedbackError } from "../../feedback/model.ts";
+import { parse, reactionEventSchema, type Envelope } from "../payloads.ts";
+import type { SlackDeps } from "../deps.ts";
+import { fetchMessage } from "./reaction.ts";
+import { accountHints, isInternalAuthor } from "../feedback-capture.ts";
+
+function feedbackReaction(deps: SlackDeps, envelope: Envelope) {
+  const parsed = parse(reactionEventSchema, envelope.event);
+  if (!parsed.ok) throw new SkipEvent(parsed.reason);
+  const r = parsed.value;
+  if (!deps.feedback || r.reaction !== deps.settings.feedbackEmoji || r.item.type !== "message" || !r.item.channel || !r.item.ts) return null;
+  if (r.item.channel === deps.settings.productChannel) return null;
+  return { user: r.user, channel: r.item.channel, ts: r.item.ts, itemUser: r.item_user ?? null };
+}
+
+export async function onFeedbackReactionAdded(deps: SlackDeps, envelope: Envelope): Promise<void> {
+  const r = feedbackReaction(deps, envelope);
+  if (!r) return;
+  const feedback = deps.feedback!;
+  const tell = (text: string) => deps.notify.ephemeral(r.channel, r.user, text);
+
+  let message;
+  try {
+    message = await fetchMessage(deps, r.channel, r.ts);
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    deps.log.warn({ event: "feedback.unreadable", channel: r.channel, code }, "cannot read the message reacted to");
+    await tell(`I couldn't read that message (${code ?? "Slack did not answer"}), so it was not sent to product. Invite me to the channel (\`/invite @Customer Desk\`) and react again, or use \`/feedback <text>\`.`);
+    return;
+  }
+  if (!message) {
+    await tell("That message was deleted or I can't see it, so it was not sent to product. Copy its text into `/feedback <text>` instead.");
+    return;
+  }
+  const author = message.user ?? r.itemUser ?? r.user;
+  const home = envelope.team_id ?? deps.directory.identity.teamId;
+  try {
+    const result = await feedback.capture({
+      origin: "reaction",
+      channelId: r.channel,
+      messageTs: r.ts,
+      threadTs: message.thread_ts ?? message.ts,
+      text: message.text,
+      authorId: author,
+      authorName: await deps.directory.userName(author),
+      internal: isInternalAuthor(deps, { userId: author, authorTeamId: message.user_team ?? message.team ?? null, homeTeamId: home, sharedChannel: envelope.is_ext_shared_channel === true }),
+      ...(await accountHints(deps, r.channel, author)),
+      permalink: deps.directory.permalink(r.channel, r.ts, message.thread_ts),
+      taggerId: r.user,
+      at: tsToDate(r.ts),
+    });
+    if (result.created) deps.log.info({ event: "feedback.reaction", item: result.item.id }, "feedback tagged by reaction");
+  } catch (error) {
+    if (error instanceof FeedbackError) {
+      await tell(`${error.message} Nothing was sent to product.`);
+      return;
+    }
+    throw error;
+  }
+}
+
+export async function onFeedbackReactionRemoved(deps: SlackDeps, envelope: Envelope): Promise<void> {
+  const r = feedbackReaction(deps, envelope);
+  if (!r) return;
+  const outcome = await deps.feedback!.untag(r.channel, r.ts, r.user);
+  deps.log.info({ event: "feedback.reaction_removed", channel: r.channel, outcome }, "feedback reaction removed");
+}
