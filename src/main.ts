@@ -41,6 +41,7 @@ import { AccountHealthReader } from "./success/account-health.ts";
 import { FeedbackService } from "./feedback/feedback.ts";
 import { SlackFeedbackPosts } from "./slack/feedback-posts.ts";
 import { SlackNotices } from "./slack/notices.ts";
+import { LoopService } from "./feedback/loop.ts";
 
 export interface StartOptions {
   clock?: Clock;
@@ -157,11 +158,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
   directory.startGroupRefresh();
 
-  const outbox = new Outbox();
+  const outbox = new Outbox(db.provider);
   const inbox = new Inbox(db, clock);
   const intakeActivity = new IntakeActivity();
   const sla = new SlaClock(policy);
-  const ticketPosts = new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL, sla, config.AGENT_USERGROUP_ID);
+  const ticketPosts = new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL, sla, config.AGENT_USERGROUP_ID, Boolean(config.PRODUCT_CHANNEL));
   const csatSettings = { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN };
   const csat = new CsatService(db, ticketPosts, csatSettings, clock, log, () => outbox.wake());
   const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake(), csat);
@@ -190,9 +191,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (config.ALERT_ESCALATION_CRON && healthConfig.escalation.leadUserId) {
     jobs.push({ name: "alert-escalation", schedule: config.ALERT_ESCALATION_CRON, run: async () => ({ escalated: await alerts.escalate() }) });
   }
+  const feedbackPosts = new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL);
   const feedback = config.PRODUCT_CHANNEL
-    ? new FeedbackService(db, new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL), { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE }, clock, log, () => outbox.wake())
+    ? new FeedbackService(db, feedbackPosts, { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE }, clock, log, () => outbox.wake())
     : undefined;
+  const loop = config.PRODUCT_CHANNEL ? new LoopService(db, feedbackPosts, clock, log, () => outbox.wake()) : undefined;
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
     tickets,
@@ -201,6 +204,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     alerts,
     accounts: new AccountHealthReader(db),
     feedback,
+    loop,
     notify: new SlackNotices(db, outbox, clock),
     db,
     sla,

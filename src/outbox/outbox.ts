@@ -1,6 +1,7 @@
 // The outbox: everything the app posts to Slack is written here, in the same transaction as the change
 // that causes it, and sent later by the dispatcher at Slack's pace.
-import type { Tx } from "../db/client.ts";
+import type { Provider, Tx } from "../db/client.ts";
+import { queryRows, valuesList } from "../db/sql.ts";
 
 export type OutboxMethod = "chat.postMessage" | "chat.update" | "chat.delete" | "chat.postEphemeral";
 
@@ -18,10 +19,14 @@ export interface OutboxPost {
   /** Once sent, the posted message is a thread of this ticket in this role. */
   ticketId?: number | null;
   linkRole?: "customer" | "card" | null;
+  /** What the post is about ("alert:12"); batch writers find their rows by it. */
+  refKey?: string | null;
 }
 
 export class Outbox {
   private listeners = new Set<() => void>();
+
+  constructor(private readonly provider: Provider) {}
 
   /** Adds a post to the outbox inside the caller's transaction; returns its id. */
   async enqueue(tx: Tx, post: OutboxPost, now: Date): Promise<number> {
@@ -37,10 +42,34 @@ export class Outbox {
         createdAt: now,
         ticketId: post.ticketId ?? null,
         linkRole: post.linkRole ?? null,
+        refKey: post.refKey ?? null,
       },
       select: { id: true },
     });
     return row.id;
+  }
+
+  /**
+   * Adds many top-level posts (no thread or update references) in multi-row statements; each needs a
+   * distinct refKey, by which the new ids are returned.
+   */
+  async enqueueMany(tx: Tx, posts: (OutboxPost & { refKey: string })[], now: Date): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    const CHUNK = 300;
+    for (let i = 0; i < posts.length; i += CHUNK) {
+      const part = posts.slice(i, i + CHUNK);
+      const args: unknown[] = [];
+      for (const p of part) args.push(p.method, p.channel, p.threadTs ?? null, JSON.stringify(p.payload), now, now, p.refKey);
+      const rows = await queryRows<{ id: number | bigint; refKey: string }>(
+        { provider: this.provider },
+        tx,
+        `INSERT INTO "OutboxMessage" ("method", "channelId", "threadTs", "payload", "availableAt", "createdAt", "refKey")
+         VALUES ${valuesList(part.length, 7)} RETURNING "id", "refKey"`,
+        ...args,
+      );
+      for (const r of rows) ids.set(r.refKey, Number(r.id));
+    }
+    return ids;
   }
 
   /** Tells the dispatcher there is new work (call after the transaction commits). */

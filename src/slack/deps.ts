@@ -11,6 +11,7 @@ import type { SlaClock } from "../support/sla.ts";
 import type { AlertService } from "../success/alerts.ts";
 import type { AccountHealthReader } from "../success/account-health.ts";
 import type { FeedbackService } from "../feedback/feedback.ts";
+import type { LoopService } from "../feedback/loop.ts";
 import type { SlackNotices } from "./notices.ts";
 
 export interface IntakeSettings {
@@ -36,6 +37,8 @@ export interface SlackDeps {
   alerts?: AlertService;
   /** Voice of the customer: capturing feedback (off without PRODUCT_CHANNEL). */
   feedback?: FeedbackService;
+  /** Closing the loop when a theme ships. */
+  loop?: LoopService;
   /** Ephemeral notices through the outbox. */
   notify: SlackNotices;
   /** Accounts with their health, for /cs, the App Home and the triage card. */

@@ -2,10 +2,12 @@
 // transaction: the item's card, its updates in place, and its removal when withdrawn.
 import type { Tx } from "../db/client.ts";
 import type { Outbox } from "../outbox/outbox.ts";
-import type { FeedbackNotifier, FeedbackView } from "../feedback/model.ts";
+import type { FeedbackNotifier, FeedbackView, ThemeRef } from "../feedback/model.ts";
+import type { LoopNotifier } from "../feedback/loop.ts";
 import { feedbackCard } from "./blocks/feedback-card.ts";
+import { csmShippedNotice, shippedReply } from "./blocks/feedback-loop.ts";
 
-export class SlackFeedbackPosts implements FeedbackNotifier {
+export class SlackFeedbackPosts implements FeedbackNotifier, LoopNotifier {
   constructor(
     private readonly outbox: Outbox,
     private readonly productChannel: string | undefined,
@@ -24,5 +26,15 @@ export class SlackFeedbackPosts implements FeedbackNotifier {
   async itemWithdrawn(tx: Tx, item: FeedbackView, now: Date): Promise<void> {
     if (!this.productChannel || !item.cardOutboxId) return;
     await this.outbox.enqueue(tx, { method: "chat.delete", channel: this.productChannel, updateRefId: item.cardOutboxId, payload: { text: "" } }, now);
+  }
+
+  async loopClosed(tx: Tx, item: FeedbackView, theme: ThemeRef, note: string, now: Date): Promise<void> {
+    if (!item.threadTs) return;
+    await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: item.channelId, threadTs: item.threadTs, payload: { text: shippedReply(theme, note) } }, now);
+  }
+
+  async csmNotice(tx: Tx, csmId: string, theme: ThemeRef, accounts: { name: string; items: number }[], note: string, now: Date): Promise<void> {
+    // Posting to a user ID lands in the app's direct messages with that person.
+    await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: csmId, payload: csmShippedNotice(theme, accounts, note) }, now);
   }
 }

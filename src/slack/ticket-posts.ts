@@ -19,11 +19,13 @@ export class SlackTicketPosts implements TicketNotifier {
     private readonly sla: SlaClock,
     /** Who is mentioned for an unassigned ticket's SLA alerts (a user group), if anyone. */
     private readonly triageGroupId?: string,
+    /** Whether cards offer "Tag as feedback" (PRODUCT_CHANNEL is set). */
+    private readonly feedbackOn = false,
   ) {}
 
   private async card(tx: Tx, ticket: Ticket, now: Date) {
     const account = ticket.accountExternalId ? await cardAccount(tx, ticket.accountExternalId) : null;
-    return ticketCard(ticket, await this.sla.status(tx, ticket.id, now), account);
+    return ticketCard(ticket, await this.sla.status(tx, ticket.id, now), account, { feedback: this.feedbackOn });
   }
 
   async ticketCreated(tx: Tx, ticket: Ticket, now: Date) {

@@ -64,8 +64,8 @@ export type AlertLogLine =
   | { kind: "escalated"; leadUserId: string; hours: number };
 
 export interface AlertNotifier {
-  /** Posts a new alert; returns the outbox id of its message (null when it has no channel). */
-  alertRaised(tx: Tx, alert: AlertView, now: Date): Promise<number | null>;
+  /** Posts new alerts; returns the outbox id of each alert's message by alert id (none for an alert without a channel). */
+  alertsRaised(tx: Tx, alerts: AlertView[], now: Date): Promise<Map<number, number>>;
   /** Updates the alert's message in place and adds a line in its thread. */
   alertChanged(tx: Tx, alert: AlertView, line: AlertLogLine, now: Date): Promise<void>;
 }

@@ -3,15 +3,14 @@
 // the rules: a rule that starts to hold raises one alert, a later run that finds it worse adds a line
 // in its thread, and a rule that no longer holds clears it. Accounts are read a slice at a time.
 import type { Database, Tx } from "../db/client.ts";
-import { execute, valuesList } from "../db/sql.ts";
+import { execute, queryRows, valuesList } from "../db/sql.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import { isUniqueViolation } from "../support/tickets.ts";
 import { RULES, type HealthConfig, type RuleName } from "./health-config.ts";
 import { COMPONENT_LABELS, scoreHealth, type HealthResult } from "./health-model.ts";
 import { evaluateRules, hasWorsened, RULE_LABELS, type RuleHit } from "./risk-rules.ts";
 import { dayOf, knownFeatureCount, sliceFacts, type SliceAccount } from "./health-inputs.ts";
-import type { AlertDetail, AlertNotifier, AlertTicket } from "./alert-model.ts";
+import type { AlertDetail, AlertNotifier, AlertTicket, AlertView } from "./alert-model.ts";
 import { loadAlertView } from "./alerts.ts";
 
 export interface HealthCheckSummary {
@@ -36,6 +35,13 @@ export interface HealthCheckSettings {
 }
 
 const REASON_BELOW = 60;
+
+interface NewAlert {
+  account: SliceAccount;
+  hit: RuleHit;
+  health: HealthResult;
+  previousScore: number | null;
+}
 const MAX_REASONS = 4;
 
 export class HealthCheckService {
@@ -186,34 +192,45 @@ export class HealthCheckService {
     });
     const openBy = new Map(open.map((a) => [`${a.accountExternalId}:${a.rule}`, a]));
     const enabled = new Set(RULES.filter((r) => this.config.rules[r].enabled));
+    const toRaise: NewAlert[] = [];
+    const toWorsen: (NewAlert & { alertId: number; snoozed: boolean })[] = [];
+    const holding: number[] = [];
+    const toClear: { alertId: number; reason: string }[] = [];
 
     for (const s of scored) {
       const id = s.account.externalId;
       for (const hit of s.hits) {
         const existing = openBy.get(`${id}:${hit.rule}`);
         openBy.delete(`${id}:${hit.rule}`);
-        if (!existing) {
-          if (await this.raise(runId, at, s.account, hit, s.health, s.previousScore)) summary.alertsRaised += 1;
-        } else if (hasWorsened(hit.rule, existing.severity, hit.severity, this.config)) {
+        if (!existing) toRaise.push({ account: s.account, hit, health: s.health, previousScore: s.previousScore });
+        else if (hasWorsened(hit.rule, existing.severity, hit.severity, this.config)) {
           const snoozed = existing.snoozedUntil !== null && existing.snoozedUntil.getTime() > at.getTime();
-          if (await this.worsen(existing.id, runId, at, s.account, hit, s.health, s.previousScore, snoozed)) summary.alertsWorsened += 1;
-        } else {
-          await c.healthAlert.updateMany({ where: { id: existing.id, status: "open" }, data: { lastRunId: runId } });
-        }
+          toWorsen.push({ alertId: existing.id, snoozed, account: s.account, hit, health: s.health, previousScore: s.previousScore });
+        } else holding.push(existing.id);
       }
       for (const rule of RULES) {
         const existing = openBy.get(`${id}:${rule}`);
         if (!existing) continue;
         openBy.delete(`${id}:${rule}`);
-        const reason = !enabled.has(rule)
-          ? `the rule "${RULE_LABELS[rule]}" is turned off in the health configuration`
-          : clearedReason(rule, s.health);
-        if (await this.clear(existing.id, runId, at, reason)) summary.alertsCleared += 1;
+        const reason = !enabled.has(rule) ? `the rule "${RULE_LABELS[rule]}" is turned off in the health configuration` : clearedReason(rule, s.health);
+        toClear.push({ alertId: existing.id, reason });
       }
     }
+
+    // Alerts that still hold, unchanged: one statement per slice.
+    for (let i = 0; i < holding.length; i += 500) {
+      const ids = holding.slice(i, i + 500);
+      await execute(this.db, c, `UPDATE "HealthAlert" SET "lastRunId" = $1 WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 2}`).join(",")})`, runId, ...ids);
+    }
+    const tickets = await this.recentTickets([...toRaise, ...toWorsen].map((a) => a.account.externalId), at);
+    if (toRaise.length) summary.alertsRaised += await this.raise(runId, at, toRaise, tickets);
+    for (const w of toWorsen) {
+      if (await this.worsen(w.alertId, runId, at, w.account, w.hit, w.health, w.previousScore, w.snoozed, tickets.get(w.account.externalId) ?? [])) summary.alertsWorsened += 1;
+    }
+    for (const cl of toClear) if (await this.clear(cl.alertId, runId, at, cl.reason)) summary.alertsCleared += 1;
   }
 
-  private detail(account: SliceAccount, hit: RuleHit, health: HealthResult, previousScore: number | null, tickets: AlertTicket[]): AlertDetail {
+  private detail(hit: RuleHit, health: HealthResult, previousScore: number | null, tickets: AlertTicket[]): AlertDetail {
     const reasons = health.components
       .filter((comp) => comp.score < REASON_BELOW)
       .sort((a, b) => a.score - b.score)
@@ -230,53 +247,101 @@ export class HealthCheckService {
     };
   }
 
-  /** The account's most pressing recent tickets, for links in the alert. */
-  private async recentTickets(accountExternalId: string, at: Date): Promise<AlertTicket[]> {
-    const rows = await this.db.client.ticket.findMany({
-      where: { accountExternalId, createdAt: { gte: new Date(at.getTime() - 30 * 86_400_000), lt: at } },
-      orderBy: { createdAt: "desc" },
-      take: 50,
-      select: { id: true, priority: true, status: true, permalink: true, createdAt: true },
-    });
-    const rank: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
-    return rows
-      .sort((a, b) => (rank[a.priority] ?? 9) - (rank[b.priority] ?? 9) || b.createdAt.getTime() - a.createdAt.getTime())
-      .slice(0, 3)
-      .map((t) => ({ id: t.id, priority: t.priority, status: t.status, permalink: t.permalink, createdAt: t.createdAt.toISOString() }));
+  /** Each account's three most pressing tickets of the last 30 days (by priority, then newest), in one query. */
+  private async recentTickets(accountIds: string[], at: Date): Promise<Map<string, AlertTicket[]>> {
+    const out = new Map<string, AlertTicket[]>();
+    const ids = [...new Set(accountIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const rows = await queryRows<{ id: number | bigint; accountExternalId: string; priority: string; status: string; permalink: string | null; createdAt: string | Date }>(
+        this.db,
+        this.db.client,
+        `SELECT "id", "accountExternalId", "priority", "status", "permalink", "createdAt" FROM (
+           SELECT t."id", t."accountExternalId", t."priority", t."status", t."permalink", t."createdAt",
+             ROW_NUMBER() OVER (PARTITION BY t."accountExternalId" ORDER BY
+               CASE t."priority" WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, t."createdAt" DESC) AS rn
+           FROM "Ticket" t
+           WHERE t."accountExternalId" IN (${part.map((_, k) => `$${k + 3}`).join(",")}) AND t."createdAt" >= $1 AND t."createdAt" < $2
+         ) ranked WHERE rn <= 3 ORDER BY "accountExternalId", rn`,
+        new Date(at.getTime() - 30 * 86_400_000),
+        at,
+        ...part,
+      );
+      for (const r of rows) {
+        const list = out.get(r.accountExternalId) ?? [];
+        list.push({ id: Number(r.id), priority: r.priority, status: r.status, permalink: r.permalink, createdAt: new Date(r.createdAt).toISOString() });
+        out.set(r.accountExternalId, list);
+      }
+    }
+    return out;
   }
 
-  private async raise(runId: number, at: Date, account: SliceAccount, hit: RuleHit, health: HealthResult, previousScore: number | null): Promise<boolean> {
-    const tickets = await this.recentTickets(account.externalId, at);
-    const detail = this.detail(account, hit, health, previousScore, tickets);
+  /**
+   * Raises the slice's new alerts in one transaction with multi-row statements: the alerts (an alert
+   * another check raised first is skipped by its open key), their events, and their messages.
+   */
+  private async raise(runId: number, at: Date, alerts: NewAlert[], tickets: Map<string, AlertTicket[]>): Promise<number> {
     const now = this.clock.now();
-    try {
-      await this.db.client.$transaction(async (tx) => {
-        const alert = await tx.healthAlert.create({
-          data: {
-            accountExternalId: account.externalId,
-            rule: hit.rule,
-            openKey: `${account.externalId}:${hit.rule}`,
-            severity: hit.severity,
-            raisedAt: at,
-            raisedRunId: runId,
-            lastRunId: runId,
-            detail: JSON.stringify(detail),
-            channelId: this.channelFor(account),
-            ownerId: account.csmSlackUserId,
-          },
-        });
-        await tx.healthAlertEvent.create({ data: { alertId: alert.id, kind: "raised", text: hit.reason, at: now } });
-        const view = await loadAlertView(tx, alert.id);
-        const outboxId = await this.notifier.alertRaised(tx, view!, now);
-        if (outboxId !== null) await tx.healthAlert.update({ where: { id: alert.id }, data: { outboxId } });
-      });
-    } catch (error) {
-      // Another check (a manual one beside the scheduled one) raised it first.
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
-    this.afterCommit();
-    return true;
+    const prepared = alerts.map((a) => ({
+      ...a,
+      openKey: `${a.account.externalId}:${a.hit.rule}`,
+      channelId: this.channelFor(a.account),
+      detail: this.detail(a.hit, a.health, a.previousScore, tickets.get(a.account.externalId) ?? []),
+    }));
+    const raised = await this.db.client.$transaction(
+      async (tx) => {
+        const created = new Map<string, number>();
+        const CHUNK = 200;
+        for (let i = 0; i < prepared.length; i += CHUNK) {
+          const part = prepared.slice(i, i + CHUNK);
+          const args: unknown[] = [];
+          for (const p of part) {
+            args.push(p.account.externalId, p.hit.rule, p.openKey, p.hit.severity, at, runId, runId, JSON.stringify(p.detail), p.channelId, p.account.csmSlackUserId, now);
+          }
+          const rows = await queryRows<{ id: number | bigint; openKey: string }>(
+            this.db,
+            tx,
+            `INSERT INTO "HealthAlert" ("accountExternalId", "rule", "openKey", "severity", "raisedAt", "raisedRunId", "lastRunId", "detail", "channelId", "ownerId", "updatedAt")
+             VALUES ${valuesList(part.length, 11)} ON CONFLICT ("openKey") DO NOTHING RETURNING "id", "openKey"`,
+            ...args,
+          );
+          for (const r of rows) created.set(r.openKey, Number(r.id));
+        }
+        const fresh = prepared.filter((p) => created.has(p.openKey)).map((p) => ({ ...p, alertId: created.get(p.openKey)! }));
+        for (let i = 0; i < fresh.length; i += 300) {
+          const part = fresh.slice(i, i + 300);
+          const args = part.flatMap((p) => [p.alertId, "raised", p.hit.reason, now]);
+          await execute(this.db, tx, `INSERT INTO "HealthAlertEvent" ("alertId", "kind", "text", "at") VALUES ${valuesList(part.length, 4)}`, ...args);
+        }
+        const views: AlertView[] = fresh.map((p) => ({
+          id: p.alertId,
+          rule: p.hit.rule,
+          status: "open",
+          raisedAt: at,
+          clearedAt: null,
+          channelId: p.channelId,
+          ownerId: p.account.csmSlackUserId,
+          outboxId: null,
+          acknowledgedAt: null,
+          acknowledgedById: null,
+          snoozedUntil: null,
+          escalatedAt: null,
+          detail: p.detail,
+          account: { externalId: p.account.externalId, name: p.account.name, arr: p.account.arr, renewalDate: p.account.renewalDate, csmSlackUserId: p.account.csmSlackUserId },
+        }));
+        const outboxIds = [...(await this.notifier.alertsRaised(tx, views, now))];
+        for (let i = 0; i < outboxIds.length; i += 300) {
+          const part = outboxIds.slice(i, i + 300);
+          const cases = part.map((_, k) => `WHEN $${2 * k + 1} THEN CAST($${2 * k + 2} AS INTEGER)`).join(" ");
+          const inList = part.map((_, k) => `$${2 * k + 1}`).join(",");
+          await execute(this.db, tx, `UPDATE "HealthAlert" SET "outboxId" = CASE "id" ${cases} END WHERE "id" IN (${inList})`, ...part.flat());
+        }
+        return fresh.length;
+      },
+      { timeout: 60_000 },
+    );
+    if (raised) this.afterCommit();
+    return raised;
   }
 
   private async worsen(
@@ -288,9 +353,9 @@ export class HealthCheckService {
     health: HealthResult,
     previousScore: number | null,
     snoozed: boolean,
+    tickets: AlertTicket[],
   ): Promise<boolean> {
-    const tickets = await this.recentTickets(account.externalId, at);
-    const detail = this.detail(account, hit, health, previousScore, tickets);
+    const detail = this.detail(hit, health, previousScore, tickets);
     const now = this.clock.now();
     const changed = await this.db.client.$transaction(async (tx) => {
       const updated = await tx.healthAlert.updateMany({

@@ -552,6 +552,11 @@ export class SlackStandIn {
     return { ok: true, channel, ts: msg.ts, text: msg.text, message: this.render(msg, true) };
   }
 
+  /** Deletes a message as a person in Slack would (no API call recorded). */
+  deleteMessage(channel: string, ts: string): void {
+    this.byChannel.set(channel, this.messages(channel).filter((m) => m.ts !== ts));
+  }
+
   private remove(a: Record<string, any>): Answer {
     const channel = str(a.channel);
     const bad = this.channelError(channel);

@@ -55,7 +55,7 @@ export function slaLine(sla: SlaStatus | null | undefined): string | null {
   }
 }
 
-export function ticketCard(ticket: Ticket, sla?: SlaStatus | null, account?: CardAccount | null): { text: string; blocks: KnownBlock[] } {
+export function ticketCard(ticket: Ticket, sla?: SlaStatus | null, account?: CardAccount | null, options: { feedback?: boolean } = {}): { text: string; blocks: KnownBlock[] } {
   const priority: Priority = isPriority(ticket.priority) ? ticket.priority : "normal";
   const status: Status = isStatus(ticket.status) ? ticket.status : "open";
   const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
@@ -135,6 +135,9 @@ export function ticketCard(ticket: Ticket, sla?: SlaStatus | null, account?: Car
         ...(status === "resolved"
           ? []
           : [{ type: "button" as const, action_id: ACTIONS.resolve, style: "primary" as const, text: { type: "plain_text" as const, text: "Resolve" }, value: String(ticket.id) }]),
+        ...(options.feedback
+          ? [{ type: "button" as const, action_id: ACTIONS.ticketFeedback, text: { type: "plain_text" as const, text: "Tag as feedback" }, value: String(ticket.id) }]
+          : []),
       ],
     },
   ];

@@ -1,0 +1,196 @@
+// The timed part of `npm run bench:health`, in a fresh process per database so the peak RSS is this
+// run's own: tsx bench/health-run.ts --db FILE --at ISO
+//
+// Opens the seeded SQLite file the way the app does (openDatabase), builds the HealthCheckService as
+// src/main.ts does (the real SlackAlertPosts over an Outbox, so alert writes cost what they cost in the
+// app) and times:
+//   run 1  `run("manual", at)` on the fresh data: scores, history and current rows, alerts raised;
+//   run 2  the same again: no new alerts (each still-open alert is touched instead), so run 1 - run 2
+//          approximates what raising the alerts costs;
+//   inputs the read side alone, outside the service: the account slices, sliceFacts (the SQL
+//          aggregates) and the pure model, without any writes.
+// Prints readable lines, then one JSON line {"bench":"result",...} for bench/health.ts.
+import { statSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { openDatabase } from "../src/db/client.ts";
+import { systemClock } from "../src/clock.ts";
+import { createLogger } from "../src/log.ts";
+import { SqliteCheckpoints } from "../src/db/sqlite-checkpoints.ts";
+import { Outbox } from "../src/outbox/outbox.ts";
+import { SlackAlertPosts } from "../src/slack/alert-posts.ts";
+import { HealthCheckService, type HealthCheckSummary } from "../src/success/health-check.ts";
+import { parseHealthConfig } from "../src/success/health-config.ts";
+import { dayOf, knownFeatureCount, sliceFacts, type SliceAccount } from "../src/success/health-inputs.ts";
+import { scoreHealth } from "../src/success/health-model.ts";
+import { evaluateRules } from "../src/success/risk-rules.ts";
+
+const MB = 1024 * 1024;
+
+function parseArgs(argv: string[]) {
+  let db: string | null = null;
+  let at: Date | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i];
+    if (flag === "--db") db = value();
+    else if (flag === "--at") at = new Date(value());
+    else throw new Error(`unknown option ${argv[i]} (usage: tsx bench/health-run.ts --db FILE --at ISO)`);
+  }
+  if (!db || !at || Number.isNaN(at.getTime())) throw new Error("usage: tsx bench/health-run.ts --db FILE --at ISO");
+  return { db, at };
+}
+
+/** Samples RSS every 20 ms (between awaits: the SQLite calls themselves block the thread). */
+function rssSampler() {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 20);
+  return {
+    reset: () => (peak = process.memoryUsage.rss()),
+    peak: () => Math.max(peak, process.memoryUsage.rss()),
+    stop: () => clearInterval(timer),
+  };
+}
+
+export interface PhaseResult {
+  ms: number;
+  /** process.resourceUsage().maxRSS after the phase (bytes; the process's peak so far). */
+  maxRss: number;
+  /** The highest sampled RSS during the phase (bytes). */
+  sampledPeak: number;
+  heapUsedAfter: number;
+  cpuMs: number;
+  /** The WAL file's size after the phase (bytes). */
+  walAfter: number;
+}
+
+export interface RunResult {
+  bench: "result";
+  accounts: number;
+  baselineRss: number;
+  run1: PhaseResult & { summary: HealthCheckSummary };
+  run2: PhaseResult & { summary: HealthCheckSummary };
+  inputs: PhaseResult & { accountReadMs: number; sliceFactsMs: number; scoreMs: number; slices: number };
+  alertAccounts: number;
+  openAlerts: number;
+  outboxRows: number;
+  historyRows: number;
+  bands: Record<string, number>;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const db = await openDatabase(`file:${o.db}`);
+  const config = parseHealthConfig(null);
+  const log = createLogger("silent");
+  // As in the app (src/main.ts): passive WAL checkpoints from a worker thread every second.
+  const checkpoints = new SqliteCheckpoints(db, log);
+  checkpoints.start();
+  const service = new HealthCheckService(db, config, new SlackAlertPosts(new Outbox(db.provider)), { alertsChannel: "CALERTS" }, systemClock, log, () => {});
+  const walSize = () => {
+    try {
+      return statSync(`${o.db}-wal`).size;
+    } catch {
+      return 0;
+    }
+  };
+  const accounts = await db.client.account.count();
+  const sampler = rssSampler();
+  const baselineRss = process.memoryUsage.rss();
+
+  const phase = async <T>(body: () => Promise<T>): Promise<[T, PhaseResult]> => {
+    global.gc?.();
+    sampler.reset();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const value = await body();
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return [value, { ms, walAfter: walSize(), maxRss: process.resourceUsage().maxRSS * 1024, sampledPeak: sampler.peak(), heapUsedAfter: process.memoryUsage().heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 }];
+  };
+  const line = (name: string, p: PhaseResult, extra: string) =>
+    console.log(
+      `${name.padEnd(7)} ${(p.ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(accounts / (p.ms / 1000)).toLocaleString("en-US").padStart(7)} accounts/s  ` +
+        `cpu ${Math.round((p.cpuMs / p.ms) * 100)}%  WAL ${Math.round(p.walAfter / MB)} MB  peak RSS ${Math.round(p.maxRss / MB)} MB (sampled ${Math.round(p.sampledPeak / MB)} MB)  ${extra}`,
+    );
+
+  const [s1, run1] = await phase(() => service.run("manual", o.at));
+  if (s1.status !== "done") throw new Error(`run 1 failed: ${s1.error}`);
+  line("run 1", run1, `scored ${s1.accountsScored}, unscored ${s1.accountsUnscored}, alerts raised ${s1.alertsRaised}`);
+
+  const [s2, run2] = await phase(() => service.run("manual", o.at));
+  if (s2.status !== "done") throw new Error(`run 2 failed: ${s2.error}`);
+  line("run 2", run2, `scored ${s2.accountsScored}, raised ${s2.alertsRaised}, worsened ${s2.alertsWorsened}, cleared ${s2.alertsCleared}`);
+
+  // The read side alone: the same slices and inputs as the service, no writes.
+  const split = { accountReadMs: 0, sliceFactsMs: 0, scoreMs: 0, slices: 0 };
+  const [, inputsPhase] = await phase(async () => {
+    const known = await knownFeatureCount(db, config, o.at);
+    const today = dayOf(o.at);
+    let cursor: string | null = null;
+    for (;;) {
+      let t = performance.now();
+      const slice: SliceAccount[] = await db.client.account.findMany({
+        where: cursor === null ? {} : { externalId: { gt: cursor } },
+        orderBy: { externalId: "asc" },
+        take: 1000,
+        select: { externalId: true, name: true, arr: true, seats: true, renewalDate: true, csmSlackUserId: true, alertChannel: true },
+      });
+      split.accountReadMs += performance.now() - t;
+      if (slice.length === 0) break;
+      split.slices++;
+      t = performance.now();
+      const facts = await sliceFacts(db, config, slice, known, o.at);
+      split.sliceFactsMs += performance.now() - t;
+      t = performance.now();
+      for (const a of slice) {
+        const f = facts.get(a.externalId)!;
+        const health = scoreHealth(f.inputs, config);
+        evaluateRules(
+          {
+            today,
+            health,
+            recentHighScore: f.recentHighScore,
+            renewalDate: a.renewalDate,
+            seats: a.seats,
+            peakActiveLast30: f.inputs.usage.daysLast30 > 0 ? f.inputs.usage.peakActiveLast30 : null,
+            ticketsLast7: f.ticketsLast7,
+            ticketBaselinePerWeek: f.ticketBaselinePerWeek,
+            nps: f.inputs.nps.latest,
+          },
+          config,
+        );
+      }
+      split.scoreMs += performance.now() - t;
+      cursor = slice[slice.length - 1].externalId;
+      if (slice.length < 1000) break;
+    }
+  });
+  line("inputs", inputsPhase, `(${split.slices} slices: accounts ${(split.accountReadMs / 1000).toFixed(2)} s, sliceFacts ${(split.sliceFactsMs / 1000).toFixed(2)} s, model ${(split.scoreMs / 1000).toFixed(2)} s)`);
+  sampler.stop();
+
+  const [alertAccounts] = await db.client.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(DISTINCT "accountExternalId") AS n FROM "HealthAlert"`);
+  const bands = await db.client.accountHealthCurrent.groupBy({ by: ["band"], _count: { _all: true } });
+  const result: RunResult = {
+    bench: "result",
+    accounts,
+    baselineRss,
+    run1: { ...run1, summary: s1 },
+    run2: { ...run2, summary: s2 },
+    inputs: { ...inputsPhase, ...split },
+    alertAccounts: Number(alertAccounts.n),
+    openAlerts: await db.client.healthAlert.count({ where: { status: "open" } }),
+    outboxRows: await db.client.outboxMessage.count(),
+    historyRows: await db.client.accountHealth.count(),
+    bands: Object.fromEntries(bands.map((b) => [b.band, b._count._all])),
+  };
+  await checkpoints.stop();
+  await db.close();
+  console.log(JSON.stringify(result));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
