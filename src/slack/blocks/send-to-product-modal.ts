@@ -1,0 +1,87 @@
+// The "Send to product" modal of the message shortcut: themes (pick or create), kind, importance, note.
+import type { View } from "@slack/types";
+import { IMPORTANCE, IMPORTANCE_LABELS, KINDS, KIND_LABELS } from "../../feedback/model.ts";
+import { VIEWS } from "./ids.ts";
+import { LIMITS, oneLine, quote, truncate } from "./limits.ts";
+
+export const SEND_TO_PRODUCT_INPUTS = {
+  themes: { block: "themes", action: "pick" },
+  newThemes: { block: "new_themes", action: "names" },
+  kind: { block: "kind", action: "pick" },
+  importance: { block: "importance", action: "pick" },
+  note: { block: "note", action: "text" },
+} as const;
+
+/** Static select menus hold at most 100 options. */
+export const MAX_THEME_OPTIONS = 100;
+
+export interface SendToProductSource {
+  channelId: string;
+  messageTs: string;
+  threadTs: string | null;
+  text: string;
+  authorId: string;
+  authorTeamId: string | null;
+}
+
+const option = (value: string, text: string) => ({ text: { type: "plain_text" as const, text: truncate(text, LIMITS.optionText) }, value });
+
+export function sendToProductModal(source: SendToProductSource, themes: { id: number; name: string }[]): View {
+  const { themes: t, newThemes, kind, importance, note } = SEND_TO_PRODUCT_INPUTS;
+  return {
+    type: "modal",
+    callback_id: VIEWS.sendToProduct,
+    private_metadata: JSON.stringify(source).length <= 3000 ? JSON.stringify(source) : JSON.stringify({ ...source, text: source.text.slice(0, 1500) }),
+    title: { type: "plain_text", text: "Send to product" },
+    submit: { type: "plain_text", text: "Send" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: quote(oneLine(source.text, 600), LIMITS.sectionText) } },
+      ...(themes.length
+        ? [
+            {
+              type: "input" as const,
+              block_id: t.block,
+              optional: true,
+              label: { type: "plain_text" as const, text: "Themes" },
+              element: {
+                type: "multi_static_select" as const,
+                action_id: t.action,
+                placeholder: { type: "plain_text" as const, text: "Pick themes" },
+                options: themes.slice(0, MAX_THEME_OPTIONS).map((th) => option(String(th.id), th.name)),
+              },
+            },
+          ]
+        : []),
+      {
+        type: "input",
+        block_id: newThemes.block,
+        optional: true,
+        label: { type: "plain_text", text: themes.length ? "Or new themes" : "Themes" },
+        hint: { type: "plain_text", text: "Comma-separated names of themes to create, e.g. Exports, SSO" },
+        element: { type: "plain_text_input", action_id: newThemes.action, max_length: 300 },
+      },
+      {
+        type: "input",
+        block_id: kind.block,
+        optional: true,
+        label: { type: "plain_text", text: "Kind" },
+        element: { type: "static_select", action_id: kind.action, options: KINDS.map((k) => option(k, KIND_LABELS[k])) },
+      },
+      {
+        type: "input",
+        block_id: importance.block,
+        optional: true,
+        label: { type: "plain_text", text: "Importance to the customer" },
+        element: { type: "static_select", action_id: importance.action, options: IMPORTANCE.map((i) => option(i, IMPORTANCE_LABELS[i])) },
+      },
+      {
+        type: "input",
+        block_id: note.block,
+        optional: true,
+        label: { type: "plain_text", text: "Note for the product team" },
+        element: { type: "plain_text_input", action_id: note.action, multiline: true, max_length: 1000 },
+      },
+    ],
+  };
+}

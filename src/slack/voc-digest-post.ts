@@ -1,0 +1,28 @@
+// The scheduled voice-of-customer digest in PRODUCT_CHANNEL: the last N days (7 by default) against the
+// N days before. Every message is written to the outbox in one transaction: the first as a top-level
+// post, the rest in its thread (posted once the first is sent). The scheduler runs each tick once
+// across processes, so the digest is posted once.
+import type { Database } from "../db/client.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import { buildDigest, DAY_MS } from "../feedback/digest.ts";
+import { vocDigestMessages } from "./blocks/voc-digest.ts";
+
+export interface VocDigestPosted {
+  outboxId: number;
+  messages: number;
+  items: number;
+  themes: number;
+}
+
+export async function postVocDigest(db: Database, outbox: Outbox, channel: string, now: Date, periodDays = 7): Promise<VocDigestPosted> {
+  if (!Number.isInteger(periodDays) || periodDays < 1) throw new RangeError(`the digest period must be a whole number of days, not ${periodDays}`);
+  const digest = await buildDigest(db, { from: new Date(now.getTime() - periodDays * DAY_MS), to: now });
+  const [first, ...rest] = vocDigestMessages(digest);
+  const outboxId = await db.client.$transaction(async (tx) => {
+    const id = await outbox.enqueue(tx, { method: "chat.postMessage", channel, payload: { ...first } }, now);
+    for (const message of rest) await outbox.enqueue(tx, { method: "chat.postMessage", channel, threadRefId: id, payload: { ...message } }, now);
+    return id;
+  });
+  outbox.wake();
+  return { outboxId, messages: rest.length + 1, items: digest.totals.items, themes: digest.themes.length };
+}
