@@ -32,6 +32,8 @@ import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver, send } from "./http/receiver.ts";
 import { metricsRoute } from "./http/metrics-route.ts";
 import { successRoutes } from "./http/success-routes.ts";
+import { feedbackRoutes } from "./http/feedback-routes.ts";
+import { postVocDigest } from "./slack/voc-digest-post.ts";
 import type { SlackDeps } from "./slack/deps.ts";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/health-config.ts";
 import { HealthCheckService } from "./success/health-check.ts";
@@ -42,6 +44,8 @@ import { FeedbackService } from "./feedback/feedback.ts";
 import { SlackFeedbackPosts } from "./slack/feedback-posts.ts";
 import { SlackNotices } from "./slack/notices.ts";
 import { LoopService } from "./feedback/loop.ts";
+import { ThemeService } from "./feedback/themes.ts";
+import { ThemeSimilarity } from "./feedback/similarity.ts";
 
 export interface StartOptions {
   clock?: Clock;
@@ -191,10 +195,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (config.ALERT_ESCALATION_CRON && healthConfig.escalation.leadUserId) {
     jobs.push({ name: "alert-escalation", schedule: config.ALERT_ESCALATION_CRON, run: async () => ({ escalated: await alerts.escalate() }) });
   }
+  if (config.PRODUCT_CHANNEL && config.VOC_DIGEST_CRON) {
+    const channel = config.PRODUCT_CHANNEL;
+    jobs.push({ name: "voc-digest", schedule: config.VOC_DIGEST_CRON, run: async () => ({ ...(await postVocDigest(db, outbox, channel, clock.now())) }) });
+  }
   const feedbackPosts = new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL);
+  const similarity = config.PRODUCT_CHANNEL ? new ThemeSimilarity(db, clock, log) : undefined;
   const feedback = config.PRODUCT_CHANNEL
-    ? new FeedbackService(db, feedbackPosts, { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE }, clock, log, () => outbox.wake())
+    ? new FeedbackService(db, feedbackPosts, { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE }, clock, log, () => outbox.wake(), similarity?.suggest)
     : undefined;
+  const themes = config.PRODUCT_CHANNEL ? new ThemeService(db, feedbackPosts, clock, log, () => outbox.wake(), () => similarity?.invalidate()) : undefined;
   const loop = config.PRODUCT_CHANNEL ? new LoopService(db, feedbackPosts, clock, log, () => outbox.wake()) : undefined;
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
@@ -204,6 +214,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     alerts,
     accounts: new AccountHealthReader(db),
     feedback,
+    themes,
     loop,
     notify: new SlackNotices(db, outbox, clock),
     db,
@@ -256,6 +267,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     onSlackRequest: () => intakeActivity.begin(),
     routes: {
       "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
+      ...feedbackRoutes({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...successRoutes({ db, token: config.INGEST_API_TOKEN, healthConfig, now: () => clock.now(), runHealthCheck: () => healthChecks.run("manual") }),
       "GET /healthz": async (_req, res) => {
         let reachable = false;

@@ -13,6 +13,11 @@ import { registerCsatCommentView } from "./views/csat-comment.ts";
 import { registerHealthAlertActions } from "./actions/health-alert.ts";
 import { registerAlertNoteView } from "./views/alert-note.ts";
 import { registerCsCommand } from "./commands/cs.ts";
+import { registerFeedbackCommand } from "./commands/feedback.ts";
+import { registerSendToProductShortcut } from "./shortcuts/send-to-product.ts";
+import { registerSendToProductView } from "./views/send-to-product.ts";
+import { registerTicketFeedbackAction } from "./actions/ticket-feedback.ts";
+import { registerFeedbackThemeActions } from "./actions/feedback-themes.ts";
 
 export interface BoltOptions {
   token: string;
@@ -45,6 +50,11 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   registerHealthAlertActions(app, deps);
   registerAlertNoteView(app, deps);
   registerCsCommand(app, deps);
+  registerFeedbackCommand(app, deps);
+  registerSendToProductShortcut(app, deps);
+  registerSendToProductView(app, deps);
+  registerTicketFeedbackAction(app, deps);
+  registerFeedbackThemeActions(app, deps);
   app.error(async (error) => {
     o.log.error({ err: error }, "bolt listener error");
   });

@@ -12,6 +12,7 @@ import type { AlertService } from "../success/alerts.ts";
 import type { AccountHealthReader } from "../success/account-health.ts";
 import type { FeedbackService } from "../feedback/feedback.ts";
 import type { LoopService } from "../feedback/loop.ts";
+import type { ThemeService } from "../feedback/themes.ts";
 import type { SlackNotices } from "./notices.ts";
 
 export interface IntakeSettings {
@@ -37,6 +38,8 @@ export interface SlackDeps {
   alerts?: AlertService;
   /** Voice of the customer: capturing feedback (off without PRODUCT_CHANNEL). */
   feedback?: FeedbackService;
+  /** Feedback themes: listed, added, renamed, merged and archived with `/feedback themes` (off without PRODUCT_CHANNEL). */
+  themes?: ThemeService;
   /** Closing the loop when a theme ships. */
   loop?: LoopService;
   /** Ephemeral notices through the outbox. */
