@@ -296,3 +296,47 @@ describe("closing the loop", () => {
     expect(unknown.body.text).toContain("/feedback themes");
   });
 });
+
+describe("Mark shipped on a theme", () => {
+  it("opens a modal from the digest's button; its submission closes the loop and reports by direct message", async () => {
+    await deskWithAccounts();
+    const c = desk.app.db.client;
+    const theme = await c.theme.create({ data: { name: "SSO", nameKey: "sso", createdById: AGENT, createdAt: AT } });
+    const msg = desk.slack.seed(ACME_CHANNEL, { user: CUSTOMER, text: "We need SAML SSO" });
+    await react(ACME_CHANNEL, msg.ts, AGENT);
+    await desk.settle();
+    const [item] = await items();
+    await c.feedbackTheme.create({ data: { itemId: item.id, themeId: theme.id, addedById: AGENT, addedAt: AT } });
+
+    await desk.interaction({
+      type: "block_actions",
+      user: { id: "UPM1", username: "pm", name: "pm", team_id: HOME_TEAM },
+      api_app_id: "A111",
+      token: "verification_token",
+      container: { type: "message", message_ts: "1.000100", channel_id: PRODUCT, is_ephemeral: false },
+      trigger_id: "1.2.3",
+      team: { id: HOME_TEAM, domain: "example" },
+      channel: { id: PRODUCT, name: "product" },
+      response_url: desk.slack.responseUrl("ship-button"),
+      actions: [{ action_id: "theme_ship", block_id: "b1", type: "button", value: String(theme.id), action_ts: "1.2" }],
+    });
+    const opened = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open" && (v.view as { callback_id?: string }).callback_id === "theme_ship_modal"), 5000, "ship modal");
+    const submit = (note: string) =>
+      desk.interaction({
+        type: "view_submission",
+        team: { id: HOME_TEAM, domain: "example" },
+        user: { id: "UPM1", username: "pm", name: "pm", team_id: HOME_TEAM },
+        api_app_id: "A111",
+        token: "verification_token",
+        trigger_id: "1.2.3",
+        view: { id: "V9", team_id: HOME_TEAM, type: "modal", callback_id: "theme_ship_modal", private_metadata: (opened.view as { private_metadata: string }).private_metadata, hash: "h", state: { values: { ship_note: { text: { type: "plain_text_input", value: note } } } } },
+      });
+    expect(await (await submit("  ")).json()).toEqual({ response_action: "errors", errors: { ship_note: "Say what shipped: customers read this in their threads." } });
+    expect((await submit("SAML SSO is available on every plan")).status).toBe(200);
+    await desk.slack.waitFor(() => desk.slack.messages("UPM1").length > 0 || undefined, 10000, "report by DM");
+    await desk.settle();
+    expect(desk.slack.messages("UPM1")[0].text).toContain("*SSO* is marked shipped. I replied in 1 customer thread.");
+    expect(desk.slack.messages(ACME_CHANNEL).filter((m) => m.thread_ts === msg.ts).map((m) => m.text)).toEqual([expect.stringContaining("SAML SSO is available on every plan")]);
+    expect(desk.slack.messages(CSM)[0].text).toContain("Acme Corp (1 item)");
+  });
+});

@@ -18,6 +18,7 @@ import { registerSendToProductShortcut } from "./shortcuts/send-to-product.ts";
 import { registerSendToProductView } from "./views/send-to-product.ts";
 import { registerTicketFeedbackAction } from "./actions/ticket-feedback.ts";
 import { registerFeedbackThemeActions } from "./actions/feedback-themes.ts";
+import { registerThemeShip } from "./actions/theme-ship.ts";
 
 export interface BoltOptions {
   token: string;
@@ -55,6 +56,7 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   registerSendToProductView(app, deps);
   registerTicketFeedbackAction(app, deps);
   registerFeedbackThemeActions(app, deps);
+  registerThemeShip(app, deps);
   app.error(async (error) => {
     o.log.error({ err: error }, "bolt listener error");
   });

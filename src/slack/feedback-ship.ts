@@ -23,7 +23,13 @@ export async function shipTheme(deps: SlackDeps, userId: string, args: string): 
   const note = words.slice(noteStart).join(" ");
   if (!note) throw new FeedbackError(`Say what shipped for customers after the theme: \`/feedback ship ${theme.name} <what changed>\`.`);
 
-  const candidates = await itemsToAnswer(deps.db, theme.id);
+  return shipById(deps, userId, theme.id, note);
+}
+
+/** Reads each source message of the theme's items, then marks it shipped once; returns the answer text. */
+export async function shipById(deps: SlackDeps, userId: string, themeId: number, note: string): Promise<string> {
+  if (!deps.loop) throw new FeedbackError("Themes are not set up in this app.");
+  const candidates = await itemsToAnswer(deps.db, themeId);
   const reachable = new Set<number>();
   for (const item of candidates) {
     try {
@@ -32,7 +38,7 @@ export async function shipTheme(deps: SlackDeps, userId: string, args: string): 
       deps.log.debug({ err: error, item: item.id }, "source message cannot be read; its thread is not answered");
     }
   }
-  const result = await deps.loop.ship(theme.id, userId, note, reachable);
+  const result = await deps.loop.ship(themeId, userId, note, reachable);
   const parts = [`*${escapeMrkdwn(result.theme.name)}* is marked shipped.`];
   parts.push(result.replied ? `I replied in ${result.replied} customer thread${result.replied === 1 ? "" : "s"}.` : "No customer thread to reply in.");
   if (result.unreachable) parts.push(`${result.unreachable} source message${result.unreachable === 1 ? " was" : "s were"} deleted or can't be read, so ${result.unreachable === 1 ? "its thread was" : "their threads were"} skipped.`);

@@ -15,4 +15,10 @@ export class SlackNotices {
     await this.db.client.$transaction((tx) => this.outbox.enqueue(tx, { method: "chat.postEphemeral", channel, payload: { text, user } }, this.clock.now()));
     this.outbox.wake();
   }
+
+  /** A message in the app's direct messages with the person. */
+  async direct(user: string, text: string): Promise<void> {
+    await this.db.client.$transaction((tx) => this.outbox.enqueue(tx, { method: "chat.postMessage", channel: user, payload: { text } }, this.clock.now()));
+    this.outbox.wake();
+  }
 }

@@ -13,19 +13,21 @@ export const ACTIONS = {
   alertNote: "alert_note",
   feedbackConfirmTheme: "feedback_confirm_theme",
   ticketFeedback: "ticket_feedback",
+  themeShip: "theme_ship",
 } as const;
 
 /** The CSAT survey's five buttons: `csat_score_1` … `csat_score_5` (each button's value is the ticket id). */
 export const csatScoreActionId = (score: number) => `csat_score_${score}`;
 export const CSAT_SCORE_ACTION = /^csat_score_([1-5])$/;
 
-export const VIEWS = { reply: "ticket_reply_modal", csatComment: "csat_comment_modal", alertNote: "alert_note_modal", sendToProduct: "send_to_product_modal" } as const;
+export const VIEWS = { reply: "ticket_reply_modal", csatComment: "csat_comment_modal", alertNote: "alert_note_modal", sendToProduct: "send_to_product_modal", themeShip: "theme_ship_modal" } as const;
 export const SHORTCUTS = { createTicket: "create_ticket", sendToProduct: "send_to_product" } as const;
 export const COMMANDS = { ticket: "/ticket", support: "/support", cs: "/cs", feedback: "/feedback" } as const;
 
 export const REPLY_INPUT = { block: "reply", action: "text" } as const;
 export const CSAT_COMMENT_INPUT = { block: "csat_comment", action: "text" } as const;
 export const ALERT_NOTE_INPUT = { block: "alert_note", action: "text" } as const;
+export const THEME_SHIP_INPUT = { block: "ship_note", action: "text" } as const;
 
 /** Alert controls carry the alert id in their block id: `alert:<id>:<n>`. */
 export const alertBlockId = (alertId: number, n: number) => `alert:${alertId}:${n}`;

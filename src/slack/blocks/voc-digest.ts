@@ -1,6 +1,7 @@
 // The voice-of-customer digest as Slack messages: a pure function from the digest model to a list of
 // messages, each within Block Kit's limits (at most 50 blocks, every text at most 3,000 characters).
 // The first message is the top-level post; the others continue in its thread.
+import { ACTIONS } from "./ids.ts";
 import type { KnownBlock } from "@slack/types";
 import type { Digest, DigestTheme, Quote, ThemeFigures } from "../../feedback/digest.ts";
 import { money } from "./health-alert.ts";
@@ -70,7 +71,11 @@ function themeBlocks(t: DigestTheme, days: string): KnownBlock[] {
   const status = [t.isNew ? ":new: new theme" : null, t.status === "archived" ? "_archived_" : null].filter(Boolean).join(" · ");
   const head = `*${t.rank}. ${escapeMrkdwn(t.name)}*${status ? ` · ${status}` : ""}\n${figuresLine(t, t.previous, days)}`;
   const blocks: KnownBlock[] = [
-    section(head),
+    {
+      ...section(head),
+      // Closing the loop from the theme itself: a modal asks what shipped.
+      accessory: { type: "button", action_id: ACTIONS.themeShip, text: { type: "plain_text", text: "Mark shipped" }, value: String(t.themeId) },
+    } as KnownBlock,
     context(`${atRiskLine(t)} · ${plural(t.totalItems, "item")} in all · theme #${t.themeId}`),
   ];
   for (const q of t.quotes) blocks.push(quoteBlock(q));
