@@ -255,6 +255,25 @@ describe("/feedback themes", () => {
     expect(await themesCommand({} as SlackDeps, AGENT, "")).toContain("PRODUCT_CHANNEL");
   });
 
+  it("works through the /feedback command of the running app, and a new theme is suggested at once", async () => {
+    await deskWithThemes();
+    const feedbackCommand = async (text: string) => ((await (await desk.command({ command: "/feedback", text })).json()) as { text: string }).text;
+    const before = await capture("The report export to Excel is broken");
+    expect(JSON.parse((await db().feedbackItem.findUniqueOrThrow({ where: { id: before } })).suggestions)).toEqual([]);
+
+    expect(await feedbackCommand("themes add Excel export")).toMatch(/^Theme \*Excel export\* \(#\d+\) is added/);
+    // No minute to wait: a change of themes rebuilds the app's profiles.
+    const after = await capture("Please let us export to Excel");
+    expect((await cardOf(after)).text).toContain("Theme: Excel export");
+
+    expect(await feedbackCommand("themes rename excel export → Spreadsheet export")).toBe("*Excel export* is now called *Spreadsheet export*. 1 card will show it.");
+    await desk.settle();
+    expect((await cardOf(after)).text).toContain("Theme: Spreadsheet export");
+    expect(await feedbackCommand("themes")).toContain("• *Spreadsheet export* #");
+    expect(await feedbackCommand("themes merge Spreadsheet export into Nothing")).toBe("No theme called “Nothing”. `/feedback themes` lists them.");
+    expect(await feedbackCommand("themes what")).toContain("I don't know `/feedback themes what`");
+  });
+
   it("keeps the list within one message, saying how many more there are", () => {
     const many: ThemeSummary[] = Array.from({ length: 120 }, (_, i) => ({ id: i + 1, name: `Theme number ${i + 1} with a long name`, status: "active", items: 120 - i, createdAt: AT, shippedAt: null }));
     const text = listText(many);

@@ -16,7 +16,7 @@ import { escapeMrkdwn, truncate } from "../blocks/limits.ts";
 export const FEEDBACK_USAGE = [
   "*/feedback* commands:",
   "• `/feedback <text>`: send what a customer said to the product team",
-  "• `/feedback themes`: list themes (`add`, `rename <old> to <new>`, `merge <from> into <to>`, `archive <name>`)",
+  "• `/feedback themes`: list themes (`add`, `rename <old> to <new>`, `merge <from> into <to>`, `archive <name>`, `unarchive <name>`)",
   "• `/feedback digest [7d|30d]`: preview the voice-of-customer digest",
   "• `/feedback ship <theme> <what shipped>`: tell the customers who asked, and their CSMs",
   "• React with the feedback emoji to a message, or use the message shortcut *Send to product*",
