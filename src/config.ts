@@ -174,6 +174,11 @@ export const configSchema = z
     /** Removing the reaction within this long after tagging withdraws the item and its card. */
     FEEDBACK_WITHDRAW_GRACE: calendarDuration("10m"),
     VOC_DIGEST_CRON: cronOrOff("0 9 * * 1"),
+    /** A scheduled tick missed while no process ran: run it once when one comes back, or record it as skipped. */
+    MISSED_TICKS: z.preprocess(
+      (v) => (typeof unsetIfEmpty(v) === "string" ? String(v).trim().toLowerCase() : "run"),
+      z.enum(["run", "skip"], { error: "must be run or skip" }),
+    ),
     LOG_LEVEL: z.preprocess(
       (v) => unsetIfEmpty(v) ?? "info",
       z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {

@@ -55,6 +55,8 @@ export interface StartOptions {
   /** Tuning for tests: first retry delay and polling intervals. */
   backoffBaseMs?: number;
   pollMs?: number;
+  /** How long a scheduled run's claim lasts without renewal (tests shorten it). */
+  jobLeaseMs?: number;
 }
 
 export interface RunningApp {
@@ -171,12 +173,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const csat = new CsatService(db, ticketPosts, csatSettings, clock, log, () => outbox.wake());
   const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake(), csat);
   const slaSweep = new SlaSweep(db, ticketPosts, log, () => outbox.wake());
-  const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone);
+  const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone, { missedTicks: config.MISSED_TICKS, leaseMs: options.jobLeaseMs });
   const jobs: Job[] = [];
   if (config.SLA_SWEEP_CRON) jobs.push({ name: "sla-sweep", schedule: config.SLA_SWEEP_CRON, run: () => slaSweep.run(clock.now()) });
   if (config.SUPPORT_SUMMARY_CRON && config.TRIAGE_CHANNEL) {
     const channel = config.TRIAGE_CHANNEL;
-    jobs.push({ name: "support-summary", schedule: config.SUPPORT_SUMMARY_CRON, run: () => postSupportSummary(db, outbox, channel, clock.now()) });
+    jobs.push({ name: "support-summary", schedule: config.SUPPORT_SUMMARY_CRON, run: (slot) => postSupportSummary(db, outbox, channel, clock.now(), `support-summary:${slot.toISOString()}`) });
   }
   const alertPosts = new SlackAlertPosts(outbox);
   const healthChecks = new HealthCheckService(db, healthConfig, alertPosts, { alertsChannel: config.ALERTS_CHANNEL }, clock, log, () => outbox.wake());
@@ -197,7 +199,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   }
   if (config.PRODUCT_CHANNEL && config.VOC_DIGEST_CRON) {
     const channel = config.PRODUCT_CHANNEL;
-    jobs.push({ name: "voc-digest", schedule: config.VOC_DIGEST_CRON, run: async () => ({ ...(await postVocDigest(db, outbox, channel, clock.now())) }) });
+    jobs.push({ name: "voc-digest", schedule: config.VOC_DIGEST_CRON, run: async (slot) => ({ ...(await postVocDigest(db, outbox, channel, clock.now(), 7, `voc-digest:${slot.toISOString()}`)) }) });
   }
   const feedbackPosts = new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL);
   const similarity = config.PRODUCT_CHANNEL ? new ThemeSimilarity(db, clock, log) : undefined;

@@ -10,6 +10,7 @@ import type { Logger } from "../log.ts";
 import type { Outbox } from "./outbox.ts";
 import { classifyFailure } from "./slack-errors.ts";
 import { WakeableLoop } from "../jobs/wakeable-loop.ts";
+import { execute } from "../db/sql.ts";
 
 export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
 
@@ -47,8 +48,10 @@ export class OutboxDispatcher {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly pollMs: number;
+  private readonly sharedPace: boolean;
 
   constructor(private readonly o: DispatcherOptions) {
+    this.sharedPace = o.db.provider === "postgres" && o.channelIntervalMs > 0;
     this.backoffBaseMs = o.backoffBaseMs ?? 1000;
     this.leaseMs = o.leaseMs ?? 60_000;
     this.concurrency = o.concurrency ?? 4;
@@ -90,6 +93,41 @@ export class OutboxDispatcher {
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;
+  }
+
+  /**
+   * Takes the channel's next posting slot in the shared ChannelPace row (Postgres, where replicas share
+   * the outbox): true when this process may post now. One process: the in-memory pace is enough.
+   */
+  private async takeChannelSlot(channel: string): Promise<boolean> {
+    if (!this.sharedPace) return true;
+    const nowMs = Date.now();
+    const taken = await execute(
+      this.o.db,
+      this.o.db.client,
+      `INSERT INTO "ChannelPace" ("channelId", "nextAt") VALUES ($1, $2)
+       ON CONFLICT ("channelId") DO UPDATE SET "nextAt" = excluded."nextAt" WHERE "ChannelPace"."nextAt" <= $3`,
+      channel,
+      new Date(nowMs + this.o.channelIntervalMs),
+      new Date(nowMs),
+    );
+    if (taken > 0) return true;
+    const pace = await this.o.db.client.channelPace.findUnique({ where: { channelId: channel }, select: { nextAt: true } });
+    if (pace) this.nextAllowedAt.set(channel, pace.nextAt.getTime());
+    return false;
+  }
+
+  /** After a 429 every process waits out the channel's Retry-After. */
+  private async holdChannel(channel: string, untilMs: number): Promise<void> {
+    if (!this.sharedPace) return;
+    await execute(
+      this.o.db,
+      this.o.db.client,
+      `INSERT INTO "ChannelPace" ("channelId", "nextAt") VALUES ($1, $2)
+       ON CONFLICT ("channelId") DO UPDATE SET "nextAt" = excluded."nextAt" WHERE "ChannelPace"."nextAt" < excluded."nextAt"`,
+      channel,
+      new Date(untilMs),
+    );
   }
 
   async stats(): Promise<OutboxStats> {
@@ -166,6 +204,8 @@ export class OutboxDispatcher {
       }
     }
 
+    // With several processes the channel's pace is shared: take the channel's next slot first.
+    if (!(await this.takeChannelSlot(row.channelId))) return;
     // Claim the row: only one sender may hold it.
     const claimed = await c.outboxMessage.updateMany({
       where: {
@@ -211,6 +251,7 @@ export class OutboxDispatcher {
       }
       if (failure.kind === "rate_limited") {
         this.nextAllowedAt.set(row.channelId, Date.now() + failure.retryAfterMs);
+        await this.holdChannel(row.channelId, Date.now() + failure.retryAfterMs);
         await c.outboxMessage.update({
           where: { id: row.id },
           data: {

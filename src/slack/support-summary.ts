@@ -4,7 +4,8 @@ import type { Outbox } from "../outbox/outbox.ts";
 import { periodHeadlines } from "../support/headlines.ts";
 import { supportStatsMessage } from "./blocks/support-stats.ts";
 
-export async function postSupportSummary(db: Database, outbox: Outbox, channel: string, now: Date): Promise<{ outboxId: number; tickets: number | null }> {
+/** `refKey` names the tick: a run taken over after a crash finds the summary already queued and posts nothing. */
+export async function postSupportSummary(db: Database, outbox: Outbox, channel: string, now: Date, refKey?: string): Promise<{ outboxId: number; tickets: number | null }> {
   const week = await periodHeadlines(db, 7, now);
   const message = supportStatsMessage({ period: "7d", days: 7, ...week });
   const [header, ...rest] = message.blocks;
@@ -12,7 +13,10 @@ export async function postSupportSummary(db: Database, outbox: Outbox, channel: 
     text: `Weekly support summary. ${message.text}`,
     blocks: [{ ...header, text: { type: "plain_text", text: "Weekly support summary" } }, ...rest],
   };
-  const outboxId = await db.client.$transaction((tx) => outbox.enqueue(tx, { method: "chat.postMessage", channel, payload }, now));
+  const outboxId = await db.client.$transaction(async (tx) => {
+    const done = refKey ? await tx.outboxMessage.findFirst({ where: { refKey }, select: { id: true } }) : null;
+    return done?.id ?? outbox.enqueue(tx, { method: "chat.postMessage", channel, payload, refKey }, now);
+  });
   outbox.wake();
   return { outboxId, tickets: week.figures.find((f) => f.key === "tickets")?.current ?? null };
 }

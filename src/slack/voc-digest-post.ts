@@ -14,12 +14,15 @@ export interface VocDigestPosted {
   themes: number;
 }
 
-export async function postVocDigest(db: Database, outbox: Outbox, channel: string, now: Date, periodDays = 7): Promise<VocDigestPosted> {
+/** `refKey` names the tick: a run taken over after a crash finds the digest already queued and posts nothing. */
+export async function postVocDigest(db: Database, outbox: Outbox, channel: string, now: Date, periodDays = 7, refKey?: string): Promise<VocDigestPosted> {
   if (!Number.isInteger(periodDays) || periodDays < 1) throw new RangeError(`the digest period must be a whole number of days, not ${periodDays}`);
   const digest = await buildDigest(db, { from: new Date(now.getTime() - periodDays * DAY_MS), to: now });
   const [first, ...rest] = vocDigestMessages(digest);
   const outboxId = await db.client.$transaction(async (tx) => {
-    const id = await outbox.enqueue(tx, { method: "chat.postMessage", channel, payload: { ...first } }, now);
+    const done = refKey ? await tx.outboxMessage.findFirst({ where: { refKey }, select: { id: true } }) : null;
+    if (done) return done.id;
+    const id = await outbox.enqueue(tx, { method: "chat.postMessage", channel, payload: { ...first }, refKey }, now);
     for (const message of rest) await outbox.enqueue(tx, { method: "chat.postMessage", channel, threadRefId: id, payload: { ...message } }, now);
     return id;
   });
