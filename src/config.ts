@@ -65,6 +65,18 @@ const calendarDuration = (fallback: string) =>
       .transform((v) => Number(v.slice(0, -1)) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[v.slice(-1) as "d" | "h" | "m"]),
   );
 
+/** A calendar duration of at least `minMs` (`minText` says it in words), or "off" (null: keep forever). */
+const calendarDurationOrOff = (fallback: string, minMs: number, minText: string) =>
+  z.preprocess(
+    (value) => unsetIfEmpty(value) ?? fallback,
+    z
+      .string()
+      .trim()
+      .refine((v) => v.toLowerCase() === "off" || /^\d+\s*[dhm]$/.test(v), { message: 'must be a duration such as "7d", "48h" or "90m", or off', abort: true })
+      .transform((v) => (v.toLowerCase() === "off" ? null : Number(v.slice(0, -1).trim()) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[v.slice(-1) as "d" | "h" | "m"]))
+      .refine((ms) => ms === null || ms >= minMs, `must be at least ${minText}, or off`),
+  );
+
 /** A cron expression, or "off". */
 const cronOrOff = (fallback: string) =>
   z.preprocess(
@@ -149,6 +161,8 @@ export const configSchema = z
     INTAKE_MERGE_WINDOW_MINUTES: integer(5, 0, 1440, "minutes"),
     OUTBOX_CHANNEL_INTERVAL_MS: integer(1100, 0, 60000, "milliseconds"),
     OUTBOX_MAX_ATTEMPTS: integer(12, 1, 100, "attempts"),
+    /** The first retry delay of a post that failed with 5xx or a network error; it doubles each attempt (up to 5 minutes). */
+    OUTBOX_RETRY_BASE_MS: integer(1000, 10, 60000, "milliseconds"),
     SHUTDOWN_TIMEOUT_MS: integer(10000, 100, 120000, "milliseconds"),
     SLA_POLICY_FILE: optionalString,
     REOPEN_WINDOW: calendarDuration("7d"),
@@ -174,6 +188,15 @@ export const configSchema = z
     /** Removing the reaction within this long after tagging withdraws the item and its card. */
     FEEDBACK_WITHDRAW_GRACE: calendarDuration("10m"),
     VOC_DIGEST_CRON: cronOrOff("0 9 * * 1"),
+    /** How long events worked through are kept (Slack's redeliveries are caught against them); off: forever. */
+    INBOX_RETENTION: calendarDurationOrOff("7d", 3_600_000, "1h (Slack redelivers events for a while, and the stored ones are how duplicates are caught)"),
+    /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+    METRICS_TOKEN: z.preprocess(
+      unsetIfEmpty,
+      z.string().trim().min(16, "must be at least 16 characters (for example: openssl rand -hex 24), or unset to serve /metrics without a token").optional(),
+    ),
+    /** How long a process's claim on an event, a post or a job run lasts; a dead process's work is taken over after it. */
+    LEASE_SECONDS: integer(60, 5, 3600, "seconds"),
     /** A scheduled tick missed while no process ran: run it once when one comes back, or record it as skipped. */
     MISSED_TICKS: z.preprocess(
       (v) => (typeof unsetIfEmpty(v) === "string" ? String(v).trim().toLowerCase() : "run"),

@@ -31,6 +31,10 @@ import { createBoltApp } from "./slack/app.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver, send } from "./http/receiver.ts";
 import { metricsRoute } from "./http/metrics-route.ts";
+import { DeskMetrics } from "./observability/metrics.ts";
+import { readState } from "./observability/snapshot.ts";
+import { metricsEndpoint, readinessEndpoint } from "./observability/routes.ts";
+import { inboxRetentionJob } from "./inbox/retention.ts";
 import { successRoutes } from "./http/success-routes.ts";
 import { feedbackRoutes } from "./http/feedback-routes.ts";
 import { postVocDigest } from "./slack/voc-digest-post.ts";
@@ -167,21 +171,23 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const outbox = new Outbox(db.provider);
   const inbox = new Inbox(db, clock);
   const intakeActivity = new IntakeActivity();
+  const metrics = new DeskMetrics({ readState: () => readState(db), now: () => clock.now() });
   const sla = new SlaClock(policy);
   const ticketPosts = new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL, sla, config.AGENT_USERGROUP_ID, Boolean(config.PRODUCT_CHANNEL));
   const csatSettings = { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN };
   const csat = new CsatService(db, ticketPosts, csatSettings, clock, log, () => outbox.wake());
   const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake(), csat);
   const slaSweep = new SlaSweep(db, ticketPosts, log, () => outbox.wake());
-  const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone, { missedTicks: config.MISSED_TICKS, leaseMs: options.jobLeaseMs });
+  const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone, { missedTicks: config.MISSED_TICKS, leaseMs: options.jobLeaseMs ?? config.LEASE_SECONDS * 1000, metrics });
   const jobs: Job[] = [];
+  if (config.INBOX_RETENTION) jobs.push(inboxRetentionJob(db, config.INBOX_RETENTION, () => clock.now()));
   if (config.SLA_SWEEP_CRON) jobs.push({ name: "sla-sweep", schedule: config.SLA_SWEEP_CRON, run: () => slaSweep.run(clock.now()) });
   if (config.SUPPORT_SUMMARY_CRON && config.TRIAGE_CHANNEL) {
     const channel = config.TRIAGE_CHANNEL;
     jobs.push({ name: "support-summary", schedule: config.SUPPORT_SUMMARY_CRON, run: (slot) => postSupportSummary(db, outbox, channel, clock.now(), `support-summary:${slot.toISOString()}`) });
   }
   const alertPosts = new SlackAlertPosts(outbox);
-  const healthChecks = new HealthCheckService(db, healthConfig, alertPosts, { alertsChannel: config.ALERTS_CHANNEL }, clock, log, () => outbox.wake());
+  const healthChecks = new HealthCheckService(db, healthConfig, alertPosts, { alertsChannel: config.ALERTS_CHANNEL }, clock, log, () => outbox.wake(), metrics);
   const alerts = new AlertService(db, healthConfig, alertPosts, clock, log, () => outbox.wake());
   if (config.HEALTH_CHECK_CRON) {
     jobs.push({
@@ -245,9 +251,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log,
     channelIntervalMs: config.OUTBOX_CHANNEL_INTERVAL_MS,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    leaseMs: config.LEASE_SECONDS * 1000,
     owner,
-    backoffBaseMs: options.backoffBaseMs,
+    backoffBaseMs: options.backoffBaseMs ?? config.OUTBOX_RETRY_BASE_MS,
     pollMs: options.pollMs,
+    metrics,
   });
   const processor = new InboxProcessor({
     db,
@@ -256,12 +264,15 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log,
     owner,
     handle: createEventRouter(deps),
+    leaseMs: config.LEASE_SECONDS * 1000,
     activity: intakeActivity,
     backoffBaseMs: options.backoffBaseMs,
     pollMs: options.pollMs,
+    metrics,
   });
 
-  const storeEvent = (event: Parameters<Inbox["accept"]>[0]) => inbox.accept(event);
+  // Counted here rather than in the receiver, so events arriving over Socket Mode count too.
+  const storeEvent = (event: Parameters<Inbox["accept"]>[0]) => inbox.accept(event).then(() => metrics.eventReceived(event.eventType));
   const receiver = new DeskReceiver({
     signingSecret: config.SLACK_SIGNING_SECRET,
     log,
@@ -271,6 +282,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...feedbackRoutes({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...successRoutes({ db, token: config.INGEST_API_TOKEN, healthConfig, now: () => clock.now(), runHealthCheck: () => healthChecks.run("manual") }),
+      "GET /metrics": metricsEndpoint(metrics, config.METRICS_TOKEN),
+      "GET /readyz": readinessEndpoint(db, () => clock.now()),
       "GET /healthz": async (_req, res) => {
         let reachable = false;
         let migrated = false;
@@ -284,7 +297,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
           ? await Promise.all([dispatcher.stats(), processor.pendingCount(), db.client.inboxEvent.count({ where: { status: "failed" } })])
           : [null, null, null];
         const healthy = reachable && migrated;
-        send(res, healthy ? 200 : 503, {
+        // Liveness: 200 while the process runs, whatever the database; GET /readyz says whether to send it traffic.
+        send(res, 200, {
           status: !healthy ? "unavailable" : outboxStats && outboxStats.failed > 0 ? "degraded" : "ok",
           database: { provider: db.provider, reachable, migrated },
           slack: { teamId: directory.identity.teamId, botUserId: directory.identity.botUserId, identified: Boolean(directory.identity.teamId) },

@@ -10,6 +10,7 @@ import type { Logger } from "../log.ts";
 import type { Outbox } from "./outbox.ts";
 import { classifyFailure } from "./slack-errors.ts";
 import { WakeableLoop } from "../jobs/wakeable-loop.ts";
+import type { DeskMetrics } from "../observability/metrics.ts";
 import { execute } from "../db/sql.ts";
 
 export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
@@ -30,6 +31,7 @@ export interface DispatcherOptions {
   leaseMs?: number;
   concurrency?: number;
   pollMs?: number;
+  metrics?: DeskMetrics;
 }
 
 export interface OutboxStats {
@@ -184,14 +186,14 @@ export class OutboxDispatcher {
     let threadTs = row.threadTs;
     if (!threadTs && row.threadRefId) {
       const ref = await c.outboxMessage.findUnique({ where: { id: row.threadRefId } });
-      if (!ref || ref.status === "failed" || ref.status === "superseded") return this.fail(row, "thread_parent_failed");
+      if (!ref || ref.status === "failed" || ref.status === "superseded" || ref.status === "dropped") return this.fail(row, "thread_parent_failed");
       if (ref.status !== "sent" || !ref.postedTs) return; // not yet: wait for it
       threadTs = ref.postedTs;
     }
     let updateTs: string | null = null;
     if (row.method === "chat.update" || row.method === "chat.delete") {
       const ref = row.updateRefId ? await c.outboxMessage.findUnique({ where: { id: row.updateRefId } }) : null;
-      if (!ref || ref.status === "failed" || ref.status === "superseded") return this.fail(row, "updated_message_failed");
+      if (!ref || ref.status === "failed" || ref.status === "superseded" || ref.status === "dropped") return this.fail(row, "updated_message_failed");
       if (ref.status !== "sent" || !ref.postedTs) return;
       updateTs = ref.postedTs;
       // A newer update or a deletion of the same message makes this update pointless.
@@ -221,6 +223,7 @@ export class OutboxDispatcher {
       },
     });
     if (claimed.count === 0) return;
+    const claimedAtMs = Date.now();
     const attempts = row.attempts + 1;
     const possiblySent = row.status === "sending" || row.attempts > 0;
 
@@ -238,12 +241,21 @@ export class OutboxDispatcher {
           args.unfurl_links = false;
           args.unfurl_media = false;
         }
+        // A process stalled past half its lease might be overtaken by another that thinks it died:
+        // give the row back instead of racing it to Slack.
+        if (Date.now() - claimedAtMs > this.leaseMs / 2) {
+          await c.outboxMessage.updateMany({ where: { id: row.id, leaseOwner: this.o.owner, status: "sending" }, data: { status: "pending", leaseUntil: null } });
+          this.o.log.warn({ outboxId: row.id }, "outbox send stalled past half its lease; released for a fresh claim");
+          return;
+        }
         const result = (await this.o.client.apiCall(row.method, args)) as { ts?: string; message_ts?: string };
+        this.o.metrics?.slackCall(row.method, "ok");
         postedTs = result.ts ?? result.message_ts ?? updateTs ?? null;
       }
       await this.markSent(row, postedTs);
     } catch (error) {
       const failure = classifyFailure(error);
+      this.o.metrics?.slackCallFailed(row.method, error, failure);
       if (row.method === "chat.delete" && failure.reason === "message_not_found") {
         // Someone deleted it already: the deletion is done.
         await this.markSent(row, updateTs);
@@ -304,19 +316,29 @@ export class OutboxDispatcher {
 
   /** Looks in Slack for a message this row already posted before a crash; returns its ts. */
   private async findPosted(row: OutboxMessage, threadTs: string | null): Promise<string | null> {
-    type Listed = { messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }[] };
-    const listed = (threadTs
-      ? await this.o.client.conversations.replies({ channel: row.channelId, ts: threadTs, include_all_metadata: true, limit: 200 })
-      : await this.o.client.conversations.history({
-          channel: row.channelId,
-          oldest: String(Math.floor(row.createdAt.getTime() / 1000) - 60),
-          include_all_metadata: true,
-          limit: 200,
-        })) as Listed;
-    const found = listed.messages?.find(
-      (m) => m.metadata?.event_type === OUTBOX_METADATA_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id,
-    );
-    if (found?.ts) this.o.log.info({ outboxId: row.id, ts: found.ts }, "post found in Slack after an interrupted send; not posting again");
-    return found?.ts ?? null;
+    type Listed = {
+      messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }[];
+      response_metadata?: { next_cursor?: string };
+    };
+    // The earlier attempt posted after it claimed the row: look from then on, page by page.
+    const claimedAt = row.leaseUntil ? row.leaseUntil.getTime() - this.leaseMs : row.createdAt.getTime();
+    const oldest = String(Math.floor(Math.max(row.createdAt.getTime(), claimedAt) / 1000) - 10);
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const listed = (threadTs
+        ? await this.o.client.conversations.replies({ channel: row.channelId, ts: threadTs, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) })
+        : await this.o.client.conversations.history({ channel: row.channelId, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) })) as Listed;
+      const found = listed.messages?.find(
+        (m) => m.metadata?.event_type === OUTBOX_METADATA_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id,
+      );
+      if (found?.ts) {
+        this.o.log.info({ outboxId: row.id, ts: found.ts }, "post found in Slack after an interrupted send; not posting again");
+        return found.ts;
+      }
+      cursor = listed.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return null;
   }
+
 }

@@ -595,14 +595,16 @@ export class SlackStandIn {
     const latest = str(a.latest);
     const oldest = str(a.oldest);
     const limit = Number(a.limit) > 0 ? Number(a.limit) : 100;
-    const messages = this.messages(channel)
+    // Newest first, `limit` a page; the cursor is where the next page starts, as Slack pages history.
+    const offset = typeof a.cursor === "string" && /^off:\d+$/.test(a.cursor) ? Number(a.cursor.slice(4)) : 0;
+    const all = this.messages(channel)
       .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
       .filter((m) => !latest || (inclusive ? compareTs(m.ts, latest) <= 0 : compareTs(m.ts, latest) < 0))
       .filter((m) => !oldest || (inclusive ? compareTs(m.ts, oldest) >= 0 : compareTs(m.ts, oldest) > 0))
-      .reverse()
-      .slice(0, limit)
-      .map((m) => this.render(m, truthy(a.include_all_metadata)));
-    return { ok: true, messages, has_more: false };
+      .reverse();
+    const messages = all.slice(offset, offset + limit).map((m) => this.render(m, truthy(a.include_all_metadata)));
+    const more = offset + limit < all.length;
+    return { ok: true, messages, has_more: more, ...(more ? { response_metadata: { next_cursor: `off:${offset + limit}` } } : {}) };
   }
 
   private replies(a: Record<string, any>): Answer {
