@@ -165,6 +165,7 @@ export class OutboxDispatcher {
     const now = this.o.clock.now().getTime();
     for (const row of rows) {
       if (!this.loop.isRunning || this.inFlight.size >= this.concurrency) return;
+      if (row.status !== "pending" && row.status !== "sending") continue;
       if (row.availableAt.getTime() > now) continue;
       if (row.status === "sending" && row.leaseUntil && row.leaseUntil.getTime() > now) continue;
       const channel = row.channelId;
@@ -179,6 +180,8 @@ export class OutboxDispatcher {
   }
 
   private async send(row: OutboxMessage): Promise<void> {
+    // The row may have been sent (by this process or another) since the channel's head was read.
+    if (row.status !== "pending" && row.status !== "sending") return;
     const c = this.o.db.client;
     const now = this.o.clock.now();
 
