@@ -78,12 +78,15 @@ describe("requests that are not Slack's, or not well formed", () => {
     expect((await fetch(`${desk.baseUrl}/slack/events`)).status).toBe(405);
   });
 
-  it("answers /healthz with 503 when the database is not migrated", async () => {
+  it("reports a database that is not migrated on /healthz (still 200: the process lives) and answers /readyz with 503", async () => {
     desk = await startDesk();
     await desk.app.db.client.$executeRawUnsafe('DELETE FROM "_app_migrations"');
     const res = await fetch(`${desk.baseUrl}/healthz`);
-    expect(res.status).toBe(503);
+    expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: "unavailable", database: { reachable: true, migrated: false } });
+    const ready = await fetch(`${desk.baseUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: "not_ready", database: { reachable: true, migrated: false } });
   });
 
   it("never logs the token, the signing secret or message text", async () => {

@@ -7,6 +7,7 @@ import type { Logger } from "../log.ts";
 import type { Inbox } from "./inbox.ts";
 import { WakeableLoop } from "../jobs/wakeable-loop.ts";
 import type { IntakeActivity } from "./intake-activity.ts";
+import type { DeskMetrics } from "../observability/metrics.ts";
 
 export type EventHandler = (body: unknown, meta: { inboxId: number; eventType: string }) => Promise<void>;
 
@@ -23,6 +24,7 @@ export interface ProcessorOptions {
   leaseMs?: number;
   pollMs?: number;
   backoffBaseMs?: number;
+  metrics?: DeskMetrics;
 }
 
 export class InboxProcessor {
@@ -98,6 +100,7 @@ export class InboxProcessor {
         where: { id },
         data: { status: "done", processedAt: this.o.clock.now(), leaseUntil: null, lastError: null },
       });
+      this.o.metrics?.eventProcessed(row.eventType, "done");
     } catch (error) {
       if (error instanceof SkipEvent) {
         this.o.log.warn({ inboxId: id, eventType: row.eventType, reason: error.message }, "event skipped: unexpected shape");
@@ -105,6 +108,7 @@ export class InboxProcessor {
           where: { id },
           data: { status: "done", processedAt: this.o.clock.now(), leaseUntil: null, lastError: `skipped: ${error.message}` },
         });
+        this.o.metrics?.eventProcessed(row.eventType, "skipped");
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
@@ -120,6 +124,7 @@ export class InboxProcessor {
         },
       });
       this.o.log.error({ inboxId: id, eventType: row.eventType, err: error, attempts: row.attempts, gaveUp: failed }, "event processing failed");
+      this.o.metrics?.eventProcessed(row.eventType, failed ? "failed" : "retried");
     }
   }
 }

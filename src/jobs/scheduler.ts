@@ -9,6 +9,7 @@ import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import { isUniqueViolation } from "../support/tickets.ts";
+import type { DeskMetrics } from "../observability/metrics.ts";
 
 export interface Job {
   name: string;
@@ -24,6 +25,7 @@ export interface SchedulerOptions {
   missedTicks?: "run" | "skip";
   /** How often runs left by a dead process are looked for. */
   recoverEveryMs?: number;
+  metrics?: DeskMetrics;
 }
 
 export class Scheduler {
@@ -34,6 +36,7 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly missedTicks: "run" | "skip";
   private readonly recoverEveryMs: number;
+  private readonly metrics: DeskMetrics | undefined;
 
   constructor(
     private readonly db: Database,
@@ -46,6 +49,7 @@ export class Scheduler {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.missedTicks = options.missedTicks ?? "run";
     this.recoverEveryMs = options.recoverEveryMs ?? 15_000;
+    this.metrics = options.metrics;
   }
 
   start(jobs: Job[]): void {
@@ -86,7 +90,10 @@ export class Scheduler {
         data: { key, name: job.name, slot, owner: this.owner, status: "running", startedAt: now, leaseUntil: new Date(Date.now() + this.leaseMs) },
       });
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
+      if (isUniqueViolation(error)) {
+        this.metrics?.jobSkipped(job.name);
+        return false;
+      }
       throw error;
     }
     await this.execute(job, slot, key);
@@ -160,6 +167,7 @@ export class Scheduler {
       void this.db.client.jobRun.updateMany({ where, data: { leaseUntil: new Date(Date.now() + this.leaseMs) } }).catch(() => {});
     }, Math.max(1000, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
+    const finished = this.metrics?.jobStarted(job.name);
     const work = (async () => {
       try {
         const detail = await job.run(slot);
@@ -168,12 +176,14 @@ export class Scheduler {
           data: { status: "done", finishedAt: this.clock.now(), leaseUntil: null, detail: detail ? JSON.stringify(detail) : null },
         });
         this.log.info({ job: job.name, slot: slot.toISOString(), ...(detail ?? {}) }, "scheduled job ran");
+        finished?.("done");
       } catch (error) {
         await this.db.client.jobRun.updateMany({
           where,
           data: { status: "failed", finishedAt: this.clock.now(), leaseUntil: null, detail: error instanceof Error ? error.message.slice(0, 500) : String(error) },
         });
         this.log.error({ err: error, job: job.name }, "scheduled job failed");
+        finished?.("failed");
       } finally {
         clearInterval(heartbeat);
       }

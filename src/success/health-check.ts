@@ -12,6 +12,7 @@ import { evaluateRules, hasWorsened, RULE_LABELS, type RuleHit } from "./risk-ru
 import { dayOf, knownFeatureCount, sliceFacts, type SliceAccount } from "./health-inputs.ts";
 import type { AlertDetail, AlertNotifier, AlertTicket, AlertView } from "./alert-model.ts";
 import { loadAlertView } from "./alerts.ts";
+import type { DeskMetrics } from "../observability/metrics.ts";
 
 export interface HealthCheckSummary {
   runId: number;
@@ -55,6 +56,7 @@ export class HealthCheckService {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly afterCommit: () => void,
+    private readonly metrics?: DeskMetrics,
   ) {
     this.sliceSize = settings.sliceSize ?? 1000;
   }
@@ -118,6 +120,7 @@ export class HealthCheckService {
       },
     });
     this.log.info({ ...summary, error: undefined }, "health check finished");
+    this.metrics?.healthCheckRan(summary);
     return summary;
   }
 
