@@ -26,7 +26,7 @@ import {
   type RankedTheme,
 } from "../feedback/digest.ts";
 import { authorizeApi } from "./api-auth.ts";
-import { DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, parseInstant } from "./metrics-route.ts";
+import { BadParameter, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, parseInstant } from "./metrics-route.ts";
 import { send, type Route } from "./receiver.ts";
 
 const DAY_MS = 86_400_000;
@@ -36,15 +36,6 @@ export interface FeedbackRouteDeps {
   db: Database;
   token: string | undefined;
   now: () => Date;
-}
-
-class BadParameter extends Error {
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 type Params = URLSearchParams;

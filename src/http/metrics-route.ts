@@ -21,7 +21,8 @@ export interface MetricsRouteDeps {
   now: () => Date;
 }
 
-class BadParameter extends Error {
+/** A query parameter that cannot be used: answered 400 naming it. */
+export class BadParameter extends Error {
   constructor(
     readonly parameter: string,
     message: string,
