@@ -36,6 +36,7 @@ export interface HealthCheckSettings {
 }
 
 const REASON_BELOW = 60;
+const RAISE_BATCH = 200;
 
 interface NewAlert {
   account: SliceAccount;
@@ -58,7 +59,7 @@ export class HealthCheckService {
     private readonly afterCommit: () => void,
     private readonly metrics?: DeskMetrics,
   ) {
-    this.sliceSize = settings.sliceSize ?? 1000;
+    this.sliceSize = settings.sliceSize ?? 2000;
   }
 
   /** The channel an account's alerts go to: its own, its CSM's, else ALERTS_CHANNEL (null: kept, not posted). */
@@ -154,7 +155,7 @@ export class HealthCheckService {
   }
 
   private async storeScores(runId: number, at: Date, rows: { account: SliceAccount; health: HealthResult }[]): Promise<void> {
-    const CHUNK = 400;
+    const CHUNK = 500;
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);
       const history: unknown[] = [];
@@ -228,7 +229,8 @@ export class HealthCheckService {
       await execute(this.db, c, `UPDATE "HealthAlert" SET "lastRunId" = $1 WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 2}`).join(",")})`, runId, ...ids);
     }
     const tickets = await this.recentTickets([...toRaise, ...toWorsen].map((a) => a.account.externalId), at);
-    if (toRaise.length) summary.alertsRaised += await this.raise(runId, at, toRaise, tickets);
+    // A bounded number of new alerts per transaction keeps memory flat on a first run with many alerts.
+    for (let i = 0; i < toRaise.length; i += RAISE_BATCH) summary.alertsRaised += await this.raise(runId, at, toRaise.slice(i, i + RAISE_BATCH), tickets);
     for (const w of toWorsen) {
       if (await this.worsen(w.alertId, runId, at, w.account, w.hit, w.health, w.previousScore, w.snoozed, tickets.get(w.account.externalId) ?? [])) summary.alertsWorsened += 1;
     }
