@@ -2,6 +2,7 @@
 // the account of the channel or of the author's email domain, and the answers people get.
 import type { SlackDeps } from "./deps.ts";
 import { classifyAuthor } from "../support/intake.ts";
+import { withinAckBudget } from "./ack-budget.ts";
 
 export const FEEDBACK_OFF = "Sending feedback to product is not set up: an admin sets PRODUCT_CHANNEL (the product team's channel ID) to turn it on.";
 
@@ -10,10 +11,19 @@ export function isInternalAuthor(deps: SlackDeps, o: { userId: string; authorTea
   return classifyAuthor({ userId: o.userId, authorTeamId: o.authorTeamId, homeTeamId: o.homeTeamId, sharedChannel: o.sharedChannel, isAgent: deps.directory.isAgent(o.userId) }) !== "customer";
 }
 
-/** The account hints of a capture: the channel's link and the author's email domain. */
+/**
+ * The account hints of a capture: the channel's link, else the author's email domain (a users.info call,
+ * made only when the channel names no account, within the acknowledgement's budget).
+ */
 export async function accountHints(deps: SlackDeps, channelId: string, authorId: string): Promise<{ channelAccount: string | null; emailDomain: string | null }> {
-  const [support, emailDomain] = await Promise.all([deps.channels.lookup(channelId), deps.directory.userEmailDomain(authorId)]);
-  return { channelAccount: support?.accountExternalId ?? null, emailDomain };
+  const channelAccount = (await deps.channels.lookup(channelId))?.accountExternalId ?? null;
+  if (channelAccount) return { channelAccount, emailDomain: null };
+  return { channelAccount, emailDomain: await withinAckBudget(deps.directory.userEmailDomain(authorId), null) };
+}
+
+/** A person's display name for a capture, within the acknowledgement's budget. */
+export function authorName(deps: SlackDeps, userId: string): Promise<string | null> {
+  return withinAckBudget(deps.directory.userName(userId), null);
 }
 
 export function capturedAnswer(id: number, created: boolean, newTagger: boolean): string {

@@ -2,6 +2,7 @@
 // trend and components, the accounts a CSM owns ordered by health, and the short context a ticket shows.
 import type { Database, Tx } from "../db/client.ts";
 import { queryRows } from "../db/sql.ts";
+import { accountWithHealth } from "./accounts.ts";
 import type { Band } from "./health-config.ts";
 import type { Component } from "./health-model.ts";
 
@@ -49,18 +50,9 @@ export class AccountHealthReader {
   }
 
   async summary(externalId: string): Promise<AccountSummary | null> {
-    const c = this.db.client;
-    const account = await c.account.findUnique({ where: { externalId } });
+    const account = await accountWithHealth(this.db, externalId);
     if (!account) return null;
-    const [current, history] = await Promise.all([
-      c.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId } }),
-      c.accountHealth.findMany({
-        where: { accountExternalId: externalId },
-        orderBy: { computedAt: "desc" },
-        take: TREND_POINTS,
-        select: { score: true, band: true, computedAt: true },
-      }),
-    ]);
+    const h = account.health;
     return {
       externalId,
       name: account.name,
@@ -69,8 +61,11 @@ export class AccountHealthReader {
       seats: account.seats,
       renewalDate: account.renewalDate,
       csmSlackUserId: account.csmSlackUserId,
-      health: current ? { score: current.score, band: current.band as Band, computedAt: current.computedAt, components: JSON.parse(current.components) as Component[] } : null,
-      trend: history.reverse(),
+      health: h ? { score: h.score, band: h.band as Band, computedAt: new Date(h.computedAt), components: h.components as Component[] } : null,
+      trend: (h?.history ?? [])
+        .slice(0, TREND_POINTS)
+        .reverse()
+        .map((t) => ({ score: t.score, band: t.band, computedAt: new Date(t.computedAt) })),
     };
   }
 

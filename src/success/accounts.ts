@@ -2,6 +2,7 @@
 // accounts listed by health band, a page at a time (ordered by externalId; the cursor is the last
 // externalId of the previous page).
 import type { Database } from "../db/client.ts";
+import { queryRows } from "../db/sql.ts";
 
 export const BAND_FILTERS = ["green", "yellow", "red", "unscored"] as const;
 export type BandFilter = (typeof BAND_FILTERS)[number];
@@ -116,13 +117,15 @@ export async function listAccounts(db: Database, query: ListQuery = {}): Promise
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
-    return db.provider === "postgres" ? `$${params.length}` : "?";
+    return `$${params.length}`;
   };
   const where: string[] = [];
   if (query.cursor) where.push(`a."externalId" > ${param(query.cursor)}`);
   if (query.band === "unscored") where.push(`h."accountExternalId" IS NULL`);
   else if (query.band) where.push(`h."band" = ${param(query.band)}`);
-  const page = await db.client.$queryRawUnsafe<{ id: string }[]>(
+  const page = await queryRows<{ id: string }>(
+    db,
+    db.client,
     `SELECT a."externalId" AS id FROM "Account" a
      LEFT JOIN "AccountHealthCurrent" h ON h."accountExternalId" = a."externalId"
      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}

@@ -13,6 +13,7 @@
 //   updates score and comment.
 import { z } from "zod";
 import type { Database, Provider, Tx } from "../db/client.ts";
+import { execute, valuesList } from "../db/sql.ts";
 import { keyEventCount, type HealthConfig } from "./health-config.ts";
 
 export const BATCH_KINDS = ["accounts", "usage", "nps"] as const;
@@ -358,11 +359,9 @@ async function upsertMany(tx: Tx, provider: Provider, spec: Upsert, rows: unknow
   const perStatement = Math.max(1, Math.floor(MAX_PARAMS / spec.columns.length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    let n = 0;
-    const values = chunk.map(() => `(${spec.columns.map(() => (provider === "postgres" ? `$${++n}` : "?")).join(", ")})`).join(", ");
     const action = spec.set ? `UPDATE SET ${spec.set}${spec.where ? ` WHERE ${spec.where}` : ""}` : "NOTHING";
-    const sql = `INSERT INTO ${q(spec.table)} (${spec.columns.map(q).join(", ")}) VALUES ${values} ON CONFLICT (${spec.conflict.map(q).join(", ")}) DO ${action}`;
-    await tx.$executeRawUnsafe(sql, ...chunk.flat());
+    const sql = `INSERT INTO ${q(spec.table)} (${spec.columns.map(q).join(", ")}) VALUES ${valuesList(chunk.length, spec.columns.length)} ON CONFLICT (${spec.conflict.map(q).join(", ")}) DO ${action}`;
+    await execute({ provider }, tx, sql, ...chunk.flat());
   }
 }
 

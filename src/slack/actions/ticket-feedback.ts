@@ -4,7 +4,7 @@ import type { App, BlockAction } from "@slack/bolt";
 import { FeedbackError } from "../../feedback/model.ts";
 import { ACTIONS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
-import { capturedAnswer, FEEDBACK_OFF } from "../feedback-capture.ts";
+import { accountHints, capturedAnswer, FEEDBACK_OFF } from "../feedback-capture.ts";
 
 export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTIONS.ticketFeedback, async ({ ack, body, action, respond }) => {
@@ -31,8 +31,7 @@ export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
         authorId: ticket.requesterId,
         authorName: ticket.requesterName,
         internal: false,
-        channelAccount: ticket.accountExternalId,
-        emailDomain: await deps.directory.userEmailDomain(ticket.requesterId),
+        ...(ticket.accountExternalId ? { channelAccount: ticket.accountExternalId, emailDomain: null } : await accountHints(deps, ticket.channelId, ticket.requesterId)),
         permalink: ticket.permalink,
         taggerId: userId,
         ticketId: ticket.id,

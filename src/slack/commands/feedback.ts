@@ -7,7 +7,7 @@ import type { App, RespondFn } from "@slack/bolt";
 import { COMMANDS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
 import { FeedbackError } from "../../feedback/model.ts";
-import { accountHints, capturedAnswer, FEEDBACK_OFF, isInternalAuthor } from "../feedback-capture.ts";
+import { accountHints, authorName, capturedAnswer, FEEDBACK_OFF, isInternalAuthor } from "../feedback-capture.ts";
 import { themesCommand } from "./feedback-themes.ts";
 import { digestCommand } from "./feedback-digest.ts";
 import { shipTheme } from "../feedback-ship.ts";
@@ -72,7 +72,7 @@ async function captureText(deps: SlackDeps, command: { user_id: string; channel_
     threadTs: null,
     text,
     authorId: command.user_id,
-    authorName: await deps.directory.userName(command.user_id),
+    authorName: await authorName(deps, command.user_id),
     internal: isInternalAuthor(deps, { userId: command.user_id, authorTeamId: command.team_id, homeTeamId: deps.directory.identity.teamId, sharedChannel: false }),
     ...(await accountHints(deps, command.channel_id, command.user_id)),
     permalink: null,

@@ -7,7 +7,8 @@ import { VIEWS } from "../blocks/ids.ts";
 import { SEND_TO_PRODUCT_INPUTS as IN, type SendToProductSource } from "../blocks/send-to-product-modal.ts";
 import type { SlackDeps } from "../deps.ts";
 import { fetchMessage } from "../events/reaction.ts";
-import { accountHints, capturedAnswer, FEEDBACK_OFF, isInternalAuthor } from "../feedback-capture.ts";
+import { accountHints, authorName, capturedAnswer, FEEDBACK_OFF, isInternalAuthor } from "../feedback-capture.ts";
+import { withinAckBudget } from "../ack-budget.ts";
 
 export function registerSendToProductView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(VIEWS.sendToProduct, async ({ ack, body, view, client }) => {
@@ -40,17 +41,16 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
       if (newNames.length && !deps.themes) throw new FeedbackError("Themes cannot be created here.");
       for (const name of newNames) themeIds.push((await deps.themes!.findOrCreate(name, userId)).id);
       // The message as it is now (the shortcut's copy may be cut to fit the form); gone means deleted.
-      let text = source.text;
-      try {
-        const message = await fetchMessage(deps, source.channelId, source.messageTs);
-        if (!message) {
-          await ack({ response_action: "errors", errors: { [IN.note.block]: "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead." } });
-          return;
-        }
-        text = message.text;
-      } catch (error) {
-        deps.log.debug({ err: error }, "could not re-read the message; using the shortcut's copy");
+      // Deleted means not sent; unreadable or slow (this is before the acknowledgement) means the copy will do.
+      const read = await withinAckBudget(
+        fetchMessage(deps, source.channelId, source.messageTs).then((message) => ({ message: message as Awaited<ReturnType<typeof fetchMessage>> | undefined })),
+        { message: undefined },
+      );
+      if (read.message === null) {
+        await ack({ response_action: "errors", errors: { [IN.note.block]: "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead." } });
+        return;
       }
+      const text = read.message?.text ?? source.text;
       const result = await feedback.capture({
         origin: "shortcut",
         channelId: source.channelId,
@@ -58,7 +58,7 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
         threadTs: source.threadTs,
         text,
         authorId: source.authorId,
-        authorName: await deps.directory.userName(source.authorId),
+        authorName: await authorName(deps, source.authorId),
         internal: isInternalAuthor(deps, { userId: source.authorId, authorTeamId: source.authorTeamId, homeTeamId: deps.directory.identity.teamId, sharedChannel: false }),
         ...(await accountHints(deps, source.channelId, source.authorId)),
         permalink: deps.directory.permalink(source.channelId, source.messageTs, source.threadTs),
