@@ -83,42 +83,45 @@ export class StartupError extends Error {}
 
 export const DEFAULT_SLA_POLICY_FILE = "sla-policy.json";
 
-/** SLA_POLICY_FILE, else ./sla-policy.json when present, else the built-in defaults. */
-export function loadSlaPolicy(file: string | undefined): { policy: SlaPolicy; source: string } {
-  const path = file ?? (existsSync(DEFAULT_SLA_POLICY_FILE) ? DEFAULT_SLA_POLICY_FILE : null);
-  if (!path) return { policy: parseSlaPolicy(null), source: "built-in defaults" };
+/**
+ * A JSON settings file: the variable's path, else `defaultFile` when present, else the built-in defaults
+ * (`parse(null)`). An unreadable file or one its parser refuses (`Refused`) stops start-up with the reason.
+ */
+function loadSettingsFile<T>(
+  variable: string,
+  file: string | undefined,
+  defaultFile: string,
+  parse: (text: string | null, source?: string) => T,
+  Refused: new (...args: never[]) => Error,
+): { value: T; source: string } {
+  const path = file ?? (existsSync(defaultFile) ? defaultFile : null);
+  if (!path) return { value: parse(null), source: "built-in defaults" };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new StartupError(`SLA_POLICY_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`);
+    throw new StartupError(`${variable} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`);
   }
   try {
-    return { policy: parseSlaPolicy(text, path), source: path };
+    return { value: parse(text, path), source: path };
   } catch (error) {
-    if (error instanceof SlaPolicyError) throw new StartupError(error.message);
+    if (error instanceof Refused) throw new StartupError(error.message);
     throw error;
   }
+}
+
+/** SLA_POLICY_FILE, else ./sla-policy.json when present, else the built-in defaults. */
+export function loadSlaPolicy(file: string | undefined): { policy: SlaPolicy; source: string } {
+  const { value, source } = loadSettingsFile("SLA_POLICY_FILE", file, DEFAULT_SLA_POLICY_FILE, parseSlaPolicy, SlaPolicyError);
+  return { policy: value, source };
 }
 
 export const DEFAULT_HEALTH_CONFIG_FILE = "health-config.json";
 
 /** HEALTH_CONFIG_FILE, else ./health-config.json when present, else the built-in defaults. */
 export function loadHealthConfig(file: string | undefined): { config: HealthConfig; source: string } {
-  const path = file ?? (existsSync(DEFAULT_HEALTH_CONFIG_FILE) ? DEFAULT_HEALTH_CONFIG_FILE : null);
-  if (!path) return { config: parseHealthConfig(null), source: "built-in defaults" };
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new StartupError(`HEALTH_CONFIG_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`);
-  }
-  try {
-    return { config: parseHealthConfig(text, path), source: path };
-  } catch (error) {
-    if (error instanceof HealthConfigError) throw new StartupError(error.message);
-    throw error;
-  }
+  const { value, source } = loadSettingsFile("HEALTH_CONFIG_FILE", file, DEFAULT_HEALTH_CONFIG_FILE, parseHealthConfig, HealthConfigError);
+  return { config: value, source };
 }
 
 const FATAL_AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
