@@ -87,11 +87,6 @@ export class AccountHealthReader {
       .sort((a, b) => (a.score ?? 1000) - (b.score ?? 1000) || a.name.localeCompare(b.name));
     return { accounts: rows.slice(0, limit), total: rows.length };
   }
-
-  cardContext(externalId: string): Promise<CardAccount | null> {
-    return cardAccount(this.db.client, externalId);
-  }
-
 }
 
 export interface CardAccount {
