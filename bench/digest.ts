@@ -16,6 +16,7 @@ import { openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { buildDigest } from "../src/feedback/digest.ts";
 import { vocDigestMessages } from "../src/slack/blocks/voc-digest.ts";
+import { seededRandom } from "../src/success/backtest/prng.ts";
 
 const TARGET_MS = 5000;
 const DAY_MS = 86_400_000;
@@ -52,17 +53,6 @@ function usage(problem?: string): never {
   process.exit(problem ? 2 : 0);
 }
 
-/** Deterministic data: the same database on every run. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** How Prisma's SQLite adapter stores a DateTime. */
 const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
@@ -77,7 +67,7 @@ const PHRASES = [
 ];
 
 function seed(file: string, o: { items: number; themes: number; accounts: number }, now: number): Record<string, number> {
-  const rnd = mulberry32(20261123);
+  const rnd = seededRandom(20261123);
   const bands = ["green", "green", "green", "yellow", "red"];
   const sqlite = new Sqlite(file);
   sqlite.pragma("journal_mode = OFF");

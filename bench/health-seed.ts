@@ -5,6 +5,7 @@
 // usage, detractor NPS, some with a ticket spike), plus the odd detractor among healthy accounts: a
 // first health check over this data raises alerts for about 5-10% of the accounts.
 import Sqlite from "better-sqlite3";
+import { seededRandom } from "../src/success/backtest/prng.ts";
 
 const DAY_MS = 86_400_000;
 export const USAGE_DAYS = 90;
@@ -14,17 +15,6 @@ export const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:0
 /** A date column (YYYY-MM-DD, UTC). */
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Deterministic data: the same database on every run. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const accountId = (n: number) => `acct-${String(n).padStart(7, "0")}`;
 
@@ -46,7 +36,7 @@ export interface SeedCounts {
 
 /** Fills `file` (already migrated by the app's migrator) with `accounts` accounts as of `at`. */
 export function seedHealthData(file: string, accounts: number, at: Date, progress?: (done: number) => void): SeedCounts {
-  const rnd = mulberry32(20261120 + accounts);
+  const rnd = seededRandom(20261120 + accounts);
   const now = at.getTime();
   const today0 = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)];

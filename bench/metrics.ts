@@ -14,6 +14,7 @@ import Sqlite from "better-sqlite3";
 import { openDatabase } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { GROUP_BYS, supportMetrics, type GroupBy } from "../src/support/metrics.ts";
+import { seededRandom } from "../src/success/backtest/prng.ts";
 
 const TARGET_MS = 2000;
 const DAY_MS = 86_400_000;
@@ -43,23 +44,12 @@ function usage(problem?: string): never {
   process.exit(problem ? 2 : 0);
 }
 
-/** Deterministic data: the same database on every run. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** How Prisma's SQLite adapter stores a DateTime. */
 const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
 function generate(file: string, tickets: number, now: number): Record<string, number> {
-  const rnd = mulberry32(20261123);
+  const rnd = seededRandom(20261123);
   const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)];
   const weighted = <T>(items: readonly [T, number][]) => {
     let r = rnd();

@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHash, randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
+import { seededRandom } from "../../src/success/backtest/prng.ts";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- args and bodies are free-form JSON */
 
@@ -112,17 +113,6 @@ function hasLongText(node: unknown, limit: number): boolean {
     k === "text" && typeof v === "string" ? v.length > limit : hasLongText(v, limit));
 }
 
-/** Small seeded PRNG so fault patterns are repeatable. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class SlackStandIn {
   // --- knobs and fixtures the tests may set ---
@@ -396,7 +386,7 @@ export class SlackStandIn {
    */
   faultRate(rate: number, opts: FaultRateOptions = {}): void {
     this.rate = rate > 0
-      ? { rate, methods: opts.methods, retryAfter: opts.retryAfter ?? 1, rand: mulberry32(opts.seed ?? 1) }
+      ? { rate, methods: opts.methods, retryAfter: opts.retryAfter ?? 1, rand: seededRandom(opts.seed ?? 1) }
       : undefined;
   }
 

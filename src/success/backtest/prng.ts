@@ -64,3 +64,9 @@ export class Prng {
     return copy.slice(0, Math.max(0, Math.min(n, copy.length)));
   }
 }
+
+/** A seeded uniform [0, 1) function (the same sequence as `new Prng(seed).next()`), for benchmarks and fault patterns. */
+export function seededRandom(seed: number): () => number {
+  const prng = new Prng(seed);
+  return () => prng.next();
+}
