@@ -1,12 +1,17 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects: `unit` runs the rule tests next to the code (no database, no Slack, no HTTP);
+// `behaviour` runs the app end to end over signed HTTP against the Slack stand-in and a real database.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    pool: "forks",
-    maxWorkers: 2,
     reporters: ["default"],
+    projects: [
+      { test: { name: "unit", include: ["src/**/*.test.ts", "tools/**/*.test.ts"], pool: "threads" } },
+      {
+        test: { name: "behaviour", include: ["test/**/*.test.ts"], pool: "forks", maxWorkers: 2, testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+    ],
   },
 });

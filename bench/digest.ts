@@ -12,11 +12,11 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
-import { openDatabase } from "../src/db/client.ts";
-import { migrate } from "../src/db/migrate.ts";
-import { buildDigest } from "../src/feedback/digest.ts";
+import { openDatabase } from "../src/platform/db/client.ts";
+import { migrate } from "../src/platform/db/migrate.ts";
+import { buildDigest } from "../src/feedback/store/digest.ts";
 import { vocDigestMessages } from "../src/slack/blocks/voc-digest.ts";
-import { seededRandom } from "../src/success/backtest/prng.ts";
+import { seededRandom } from "../tools/backtest/prng.ts";
 
 const TARGET_MS = 5000;
 const DAY_MS = 86_400_000;
@@ -53,7 +53,6 @@ function usage(problem?: string): never {
   process.exit(problem ? 2 : 0);
 }
 
-
 /** How Prisma's SQLite adapter stores a DateTime. */
 const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
@@ -73,14 +72,22 @@ function seed(file: string, o: { items: number; themes: number; accounts: number
   sqlite.pragma("journal_mode = OFF");
   sqlite.pragma("synchronous = OFF");
   sqlite.pragma("foreign_keys = OFF");
-  const insertAccount = sqlite.prepare(`INSERT INTO "Account" ("externalId", "name", "arr", "seats", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)`);
-  const insertHealth = sqlite.prepare(`INSERT INTO "AccountHealthCurrent" ("accountExternalId", "runId", "computedAt", "score", "band", "components") VALUES (?, 1, ?, ?, ?, '[]')`);
-  const insertTheme = sqlite.prepare(`INSERT INTO "Theme" ("id", "name", "nameKey", "status", "mergedIntoId", "createdById", "createdAt") VALUES (?, ?, ?, ?, ?, 'UPM', ?)`);
+  const insertAccount = sqlite.prepare(
+    `INSERT INTO "Account" ("externalId", "name", "arr", "seats", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const insertHealth = sqlite.prepare(
+    `INSERT INTO "AccountHealthCurrent" ("accountExternalId", "runId", "computedAt", "score", "band", "components") VALUES (?, 1, ?, ?, ?, '[]')`,
+  );
+  const insertTheme = sqlite.prepare(
+    `INSERT INTO "Theme" ("id", "name", "nameKey", "status", "mergedIntoId", "createdById", "createdAt") VALUES (?, ?, ?, ?, ?, 'UPM', ?)`,
+  );
   const insertItem = sqlite.prepare(
     `INSERT INTO "FeedbackItem" ("id", "origin", "channelId", "messageTs", "threadTs", "text", "authorId", "internal", "accountExternalId", "accountName", "accountArr", "accountBand", "permalink", "createdById", "createdAt", "status", "suggestions")
      VALUES (?, 'reaction', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'UAGENT1', ?, ?, '[]')`,
   );
-  const insertLink = sqlite.prepare(`INSERT INTO "FeedbackTheme" ("itemId", "themeId", "addedById", "addedAt") VALUES (?, ?, 'UAGENT1', ?)`);
+  const insertLink = sqlite.prepare(
+    `INSERT INTO "FeedbackTheme" ("itemId", "themeId", "addedById", "addedAt") VALUES (?, ?, 'UAGENT1', ?)`,
+  );
   const counts = { accounts: 0, notImported: 0, themes: 0, merged: 0, items: 0, withdrawn: 0, untagged: 0, links: 0 };
 
   // Accounts: ARR log-uniform from 5,000 to 500,000; 80% imported (with a current band), the rest known
@@ -88,7 +95,7 @@ function seed(file: string, o: { items: number; themes: number; accounts: number
   const accounts = Array.from({ length: o.accounts }, (_, i) => ({
     id: `acct-${String(i + 1).padStart(5, "0")}`,
     name: `Customer ${i + 1}`,
-    arr: Math.round(5000 * Math.pow(100, rnd()) / 100) * 100,
+    arr: Math.round((5000 * Math.pow(100, rnd())) / 100) * 100,
     band: bands[Math.floor(rnd() * bands.length)],
     imported: rnd() < 0.8,
   }));
@@ -107,7 +114,14 @@ function seed(file: string, o: { items: number; themes: number; accounts: number
       const merged = t > o.themes - mergedThemes;
       const name = `Theme ${t}: ${PHRASES[t % PHRASES.length].split(" ").slice(0, 4).join(" ")}`;
       // Themes created over a year, some in the last weeks (new in the period).
-      insertTheme.run(t, name, merged ? null : name.toLowerCase(), merged ? "merged" : "active", merged ? 1 : null, ts(now - Math.floor(rnd() * 365) * DAY_MS));
+      insertTheme.run(
+        t,
+        name,
+        merged ? null : name.toLowerCase(),
+        merged ? "merged" : "active",
+        merged ? 1 : null,
+        ts(now - Math.floor(rnd() * 365) * DAY_MS),
+      );
       counts.themes++;
       if (merged) counts.merged++;
     }
@@ -120,7 +134,8 @@ function seed(file: string, o: { items: number; themes: number; accounts: number
   const total = cumulative[cumulative.length - 1];
   const pickTheme = () => {
     const r = rnd() * total;
-    let lo = 0, hi = cumulative.length - 1;
+    let lo = 0,
+      hi = cumulative.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (cumulative[mid] < r) lo = mid + 1;
@@ -141,12 +156,21 @@ function seed(file: string, o: { items: number; themes: number; accounts: number
       const channel = `CCUST${String(id % 200).padStart(3, "0")}`;
       const text = `${PHRASES[Math.floor(rnd() * PHRASES.length)]} (${id})`;
       insertItem.run(
-        id, channel, messageTs, messageTs, text, `UCUST${Math.floor(rnd() * 20_000)}`, rnd() < 0.1 ? 1 : 0,
-        account?.id ?? null, account?.name ?? null,
+        id,
+        channel,
+        messageTs,
+        messageTs,
+        text,
+        `UCUST${Math.floor(rnd() * 20_000)}`,
+        rnd() < 0.1 ? 1 : 0,
+        account?.id ?? null,
+        account?.name ?? null,
         // What was captured: the ARR of the time (a little off the current one), the band of the time.
-        account ? Math.round(account.arr * (0.8 + rnd() * 0.4)) : null, account ? bands[Math.floor(rnd() * bands.length)] : null,
+        account ? Math.round(account.arr * (0.8 + rnd() * 0.4)) : null,
+        account ? bands[Math.floor(rnd() * bands.length)] : null,
         `https://example.slack.com/archives/${channel}/p${messageTs.replace(".", "")}`,
-        ts(created), withdrawn ? "withdrawn" : "active",
+        ts(created),
+        withdrawn ? "withdrawn" : "active",
       );
       counts.items++;
       if (withdrawn) counts.withdrawn++;
@@ -192,7 +216,9 @@ async function main() {
     await migrate(db);
     await db.close();
 
-    console.log(`Seeding ${o.items.toLocaleString("en-US")} feedback items over ${SPAN_DAYS} days, ${o.themes} themes, ${o.accounts.toLocaleString("en-US")} accounts in ${file}`);
+    console.log(
+      `Seeding ${o.items.toLocaleString("en-US")} feedback items over ${SPAN_DAYS} days, ${o.themes} themes, ${o.accounts.toLocaleString("en-US")} accounts in ${file}`,
+    );
     const t0 = performance.now();
     const counts = seed(file, o, now);
     console.log(
@@ -214,12 +240,21 @@ async function main() {
       }
       const r0 = performance.now();
       const messages = vocDigestMessages(digest);
-      rows.push({ days, runs, items: digest.totals.items, themes: digest.themes.length + digest.moreThemes, messages: messages.length, renderMs: performance.now() - r0 });
+      rows.push({
+        days,
+        runs,
+        items: digest.totals.items,
+        themes: digest.themes.length + digest.moreThemes,
+        messages: messages.length,
+        renderMs: performance.now() - r0,
+      });
     }
     await db.close();
 
     console.log(`\nbuildDigest, ${RUNS} runs each (after one warm-up):`);
-    console.log(`  ${"period".padEnd(8)} ${"items".padStart(7)} ${"themes".padStart(7)} ${"median".padStart(9)} ${"min".padStart(9)} ${"max".padStart(9)}  messages (render)`);
+    console.log(
+      `  ${"period".padEnd(8)} ${"items".padStart(7)} ${"themes".padStart(7)} ${"median".padStart(9)} ${"min".padStart(9)} ${"max".padStart(9)}  messages (render)`,
+    );
     for (const r of rows) {
       console.log(
         `  ${`${r.days} days`.padEnd(8)} ${r.items.toLocaleString("en-US").padStart(7)} ${String(r.themes).padStart(7)} ${fmtMs(median(r.runs))} ${fmtMs(Math.min(...r.runs))} ${fmtMs(Math.max(...r.runs))}  ${r.messages} (${r.renderMs.toFixed(0)} ms)`,

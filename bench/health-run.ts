@@ -12,17 +12,17 @@
 // Prints readable lines, then one JSON line {"bench":"result",...} for bench/health.ts.
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { openDatabase } from "../src/db/client.ts";
-import { systemClock } from "../src/clock.ts";
-import { createLogger } from "../src/log.ts";
-import { SqliteCheckpoints } from "../src/db/sqlite-checkpoints.ts";
-import { Outbox } from "../src/outbox/outbox.ts";
-import { SlackAlertPosts } from "../src/slack/alert-posts.ts";
-import { HealthCheckService, type HealthCheckSummary } from "../src/success/health-check.ts";
-import { parseHealthConfig } from "../src/success/health-config.ts";
-import { dayOf, knownFeatureCount, sliceFacts, type SliceAccount } from "../src/success/health-inputs.ts";
-import { scoreHealth } from "../src/success/health-model.ts";
-import { evaluateRules } from "../src/success/risk-rules.ts";
+import { openDatabase } from "../src/platform/db/client.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import { createLogger } from "../src/platform/observability/log.ts";
+import { SqliteCheckpoints } from "../src/platform/db/sqlite-checkpoints.ts";
+import { Outbox } from "../src/platform/outbox/outbox.ts";
+import { SlackAlertPosts } from "../src/slack/posts/alert-posts.ts";
+import { HealthCheckService, type HealthCheckSummary } from "../src/success/use-cases/run-health-check.ts";
+import { parseHealthConfig } from "../src/success/rules/health-config.ts";
+import { dayOf, knownFeatureCount, sliceFacts, type SliceAccount } from "../src/success/store/health-inputs.ts";
+import { scoreHealth } from "../src/success/rules/health-model.ts";
+import { evaluateRules } from "../src/success/rules/risk-rules.ts";
 
 const MB = 1024 * 1024;
 
@@ -87,7 +87,15 @@ async function main() {
   // As in the app (src/main.ts): passive WAL checkpoints from a worker thread every second.
   const checkpoints = new SqliteCheckpoints(db, log);
   checkpoints.start();
-  const service = new HealthCheckService(db, config, new SlackAlertPosts(new Outbox(db.provider)), { alertsChannel: "CALERTS" }, systemClock, log, () => {});
+  const service = new HealthCheckService(
+    db,
+    config,
+    new SlackAlertPosts(new Outbox(db.provider)),
+    { alertsChannel: "CALERTS" },
+    systemClock,
+    log,
+    () => {},
+  );
   const walSize = () => {
     try {
       return statSync(`${o.db}-wal`).size;
@@ -107,11 +115,23 @@ async function main() {
     const value = await body();
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    return [value, { ms, walAfter: walSize(), maxRss: process.resourceUsage().maxRSS * 1024, sampledPeak: sampler.peak(), heapUsedAfter: process.memoryUsage().heapUsed, cpuMs: (cpu.user + cpu.system) / 1000 }];
+    return [
+      value,
+      {
+        ms,
+        walAfter: walSize(),
+        maxRss: process.resourceUsage().maxRSS * 1024,
+        sampledPeak: sampler.peak(),
+        heapUsedAfter: process.memoryUsage().heapUsed,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      },
+    ];
   };
   const line = (name: string, p: PhaseResult, extra: string) =>
     console.log(
-      `${name.padEnd(7)} ${(p.ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(accounts / (p.ms / 1000)).toLocaleString("en-US").padStart(7)} accounts/s  ` +
+      `${name.padEnd(7)} ${(p.ms / 1000).toFixed(2).padStart(7)} s  ${Math.round(accounts / (p.ms / 1000))
+        .toLocaleString("en-US")
+        .padStart(7)} accounts/s  ` +
         `cpu ${Math.round((p.cpuMs / p.ms) * 100)}%  WAL ${Math.round(p.walAfter / MB)} MB  peak RSS ${Math.round(p.maxRss / MB)} MB (sampled ${Math.round(p.sampledPeak / MB)} MB)  ${extra}`,
     );
 
@@ -167,10 +187,16 @@ async function main() {
       if (slice.length < 1000) break;
     }
   });
-  line("inputs", inputsPhase, `(${split.slices} slices: accounts ${(split.accountReadMs / 1000).toFixed(2)} s, sliceFacts ${(split.sliceFactsMs / 1000).toFixed(2)} s, model ${(split.scoreMs / 1000).toFixed(2)} s)`);
+  line(
+    "inputs",
+    inputsPhase,
+    `(${split.slices} slices: accounts ${(split.accountReadMs / 1000).toFixed(2)} s, sliceFacts ${(split.sliceFactsMs / 1000).toFixed(2)} s, model ${(split.scoreMs / 1000).toFixed(2)} s)`,
+  );
   sampler.stop();
 
-  const [alertAccounts] = await db.client.$queryRawUnsafe<{ n: number | bigint }[]>(`SELECT COUNT(DISTINCT "accountExternalId") AS n FROM "HealthAlert"`);
+  const [alertAccounts] = await db.client.$queryRawUnsafe<{ n: number | bigint }[]>(
+    `SELECT COUNT(DISTINCT "accountExternalId") AS n FROM "HealthAlert"`,
+  );
   const bands = await db.client.accountHealthCurrent.groupBy({ by: ["band"], _count: { _all: true } });
   const result: RunResult = {
     bench: "result",

@@ -5,7 +5,7 @@
 // usage, detractor NPS, some with a ticket spike), plus the odd detractor among healthy accounts: a
 // first health check over this data raises alerts for about 5-10% of the accounts.
 import Sqlite from "better-sqlite3";
-import { seededRandom } from "../src/success/backtest/prng.ts";
+import { seededRandom } from "../tools/backtest/prng.ts";
 
 const DAY_MS = 86_400_000;
 export const USAGE_DAYS = 90;
@@ -15,12 +15,29 @@ export const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:0
 /** A date column (YYYY-MM-DD, UTC). */
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-
 export const accountId = (n: number) => `acct-${String(n).padStart(7, "0")}`;
 
-const FEATURES = ["dashboards", "reports", "exports", "api", "sso", "alerts", "workflows", "comments", "mobile", "integrations", "audit_log", "templates"];
+const FEATURES = [
+  "dashboards",
+  "reports",
+  "exports",
+  "api",
+  "sso",
+  "alerts",
+  "workflows",
+  "comments",
+  "mobile",
+  "integrations",
+  "audit_log",
+  "templates",
+];
 const EVENTS = ["upload", "share", "export", "invite"];
-const PRIORITIES: [string, number][] = [["urgent", 0.05], ["high", 0.2], ["normal", 0.6], ["low", 0.15]];
+const PRIORITIES: [string, number][] = [
+  ["urgent", 0.05],
+  ["high", 0.2],
+  ["normal", 0.6],
+  ["low", 0.15],
+];
 
 export interface SeedCounts {
   accounts: number;
@@ -48,7 +65,11 @@ export function seedHealthData(file: string, accounts: number, at: Date, progres
     return items[items.length - 1][0];
   };
   const csms = Array.from({ length: 40 }, (_, i) => `UCSM${String(i + 1).padStart(3, "0")}`);
-  const tiers: [string, number][] = [["starter", 0.5], ["business", 0.35], ["enterprise", 0.15]];
+  const tiers: [string, number][] = [
+    ["starter", 0.5],
+    ["business", 0.35],
+    ["enterprise", 0.15],
+  ];
   const pricePerSeat: Record<string, number> = { starter: 120, business: 300, enterprise: 600 };
 
   const sqlite = new Sqlite(file);
@@ -59,18 +80,24 @@ export function seedHealthData(file: string, accounts: number, at: Date, progres
   // Load without the secondary indexes and build them afterwards from the migrations' own definitions.
   const tables = ["Account", "AccountFigure", "UsageDay", "AccountFeature", "NpsResponse", "Ticket", "SlaTimer", "CsatResponse"];
   const indexes = sqlite
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => "?").join(",")})`)
+    .prepare(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => "?").join(",")})`,
+    )
     .all(...tables) as { name: string; sql: string }[];
   for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
 
   const insertAccount = sqlite.prepare(
     `INSERT INTO "Account" ("externalId", "name", "domain", "tier", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel", "attributes", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)`,
   );
-  const insertFigure = sqlite.prepare(`INSERT INTO "AccountFigure" ("accountExternalId", "recordedAt", "seats", "arr") VALUES (?, ?, ?, ?)`);
+  const insertFigure = sqlite.prepare(
+    `INSERT INTO "AccountFigure" ("accountExternalId", "recordedAt", "seats", "arr") VALUES (?, ?, ?, ?)`,
+  );
   const insertUsage = sqlite.prepare(
     `INSERT INTO "UsageDay" ("accountExternalId", "date", "activeUsers", "featuresUsed", "events", "keyEvents", "receivedAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertFeature = sqlite.prepare(`INSERT INTO "AccountFeature" ("accountExternalId", "feature", "firstSeen", "lastSeen") VALUES (?, ?, ?, ?)`);
+  const insertFeature = sqlite.prepare(
+    `INSERT INTO "AccountFeature" ("accountExternalId", "feature", "firstSeen", "lastSeen") VALUES (?, ?, ?, ?)`,
+  );
   const insertNps = sqlite.prepare(
     `INSERT INTO "NpsResponse" ("accountExternalId", "score", "comment", "respondedAt", "respondentEmail", "receivedAt") VALUES (?, ?, ?, ?, ?, ?)`,
   );
@@ -80,20 +107,46 @@ export function seedHealthData(file: string, accounts: number, at: Date, progres
   const insertTimer = sqlite.prepare(
     `INSERT INTO "SlaTimer" ("ticketId", "kind", "targetSeconds", "startedAt", "consumedSeconds", "runningSince", "dueAt", "breachedAt", "stoppedAt", "met") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertCsat = sqlite.prepare(`INSERT INTO "CsatResponse" ("ticketId", "userId", "score", "comment", "answeredAt", "updatedAt") VALUES (?, ?, ?, NULL, ?, ?)`);
+  const insertCsat = sqlite.prepare(
+    `INSERT INTO "CsatResponse" ("ticketId", "userId", "score", "comment", "answeredAt", "updatedAt") VALUES (?, ?, ?, NULL, ?, ?)`,
+  );
 
-  const counts: SeedCounts = { accounts: 0, atRisk: 0, usageDays: 0, accountFeatures: 0, accountFigures: 0, npsResponses: 0, tickets: 0, slaTimers: 0, csatResponses: 0 };
+  const counts: SeedCounts = {
+    accounts: 0,
+    atRisk: 0,
+    usageDays: 0,
+    accountFeatures: 0,
+    accountFigures: 0,
+    npsResponses: 0,
+    tickets: 0,
+    slaTimers: 0,
+    csatResponses: 0,
+  };
   let ticketId = 0;
 
   const one = (n: number) => {
     const id = accountId(n);
     const atRisk = rnd() < 0.05;
     const tier = weighted(tiers);
-    const seats = Math.max(3, Math.min(5000, Math.round(Math.exp(Math.log(tier === "enterprise" ? 250 : tier === "business" ? 60 : 15) + 0.6 * (rnd() * 2 - 1)))));
+    const seats = Math.max(
+      3,
+      Math.min(5000, Math.round(Math.exp(Math.log(tier === "enterprise" ? 250 : tier === "business" ? 60 : 15) + 0.6 * (rnd() * 2 - 1)))),
+    );
     const arr = seats * pricePerSeat[tier];
     const created = today0 - int(120, 1500) * DAY_MS;
     const renewal = day(today0 + int(1, 365) * DAY_MS);
-    insertAccount.run(id, `Account ${n}`, `account-${n}.example.com`, tier, arr, seats, renewal, pick(csms), ts(created), ts(today0 - int(0, 60) * DAY_MS));
+    insertAccount.run(
+      id,
+      `Account ${n}`,
+      `account-${n}.example.com`,
+      tier,
+      arr,
+      seats,
+      renewal,
+      pick(csms),
+      ts(created),
+      ts(today0 - int(0, 60) * DAY_MS),
+    );
     counts.accounts++;
     if (atRisk) counts.atRisk++;
 
@@ -161,8 +214,26 @@ export function seedHealthData(file: string, accounts: number, at: Date, progres
       const times = Array.from({ length: answers }, () => now - int(1, 365) * DAY_MS - int(0, 86_399) * 1000).sort((a, b) => a - b);
       times.forEach((t, i) => {
         const latest = i === answers - 1;
-        const score = atRisk && latest ? int(1, 6) : weighted([[10, 0.25], [9, 0.25], [8, 0.22], [7, 0.18], [6, 0.05], [5, 0.03], [3, 0.02]] as [number, number][]);
-        insertNps.run(id, score, rnd() < 0.3 ? (score <= 6 ? "Too slow to load, support takes days" : "Works well for our team") : null, ts(t), `person${i}@account-${n}.example.com`, ts(t + 60_000));
+        const score =
+          atRisk && latest
+            ? int(1, 6)
+            : weighted([
+                [10, 0.25],
+                [9, 0.25],
+                [8, 0.22],
+                [7, 0.18],
+                [6, 0.05],
+                [5, 0.03],
+                [3, 0.02],
+              ] as [number, number][]);
+        insertNps.run(
+          id,
+          score,
+          rnd() < 0.3 ? (score <= 6 ? "Too slow to load, support takes days" : "Works well for our team") : null,
+          ts(t),
+          `person${i}@account-${n}.example.com`,
+          ts(t + 60_000),
+        );
         counts.npsResponses++;
       });
     }
@@ -183,18 +254,45 @@ export function seedHealthData(file: string, accounts: number, at: Date, progres
         const reopen = resolved !== null && rnd() < 0.08 ? 1 : 0;
         const sourceTs = `${Math.floor(created / 1000)}.${String(tid % 1_000_000).padStart(6, "0")}`;
         insertTicket.run(
-          tid, `CSUP${String(n % 500).padStart(4, "0")}`, sourceTs, sourceTs, `UCUST${n}`, `Question #${tid}`, priority,
-          resolved ? "resolved" : "open", ts(created), frAt < now ? ts(frAt) : null, resolved ? ts(resolved) : null, reopen,
-          ts(resolved ?? created), id, frAt < now ? 1 : 0, ts(resolved ?? frAt),
+          tid,
+          `CSUP${String(n % 500).padStart(4, "0")}`,
+          sourceTs,
+          sourceTs,
+          `UCUST${n}`,
+          `Question #${tid}`,
+          priority,
+          resolved ? "resolved" : "open",
+          ts(created),
+          frAt < now ? ts(frAt) : null,
+          resolved ? ts(resolved) : null,
+          reopen,
+          ts(resolved ?? created),
+          id,
+          frAt < now ? 1 : 0,
+          ts(resolved ?? frAt),
         );
         counts.tickets++;
-        for (const [kind, target, stop] of [["first_response", 4 * 3600, frAt], ["resolution", 3 * 86_400, resolved]] as [string, number, number | null][]) {
+        for (const [kind, target, stop] of [
+          ["first_response", 4 * 3600, frAt],
+          ["resolution", 3 * 86_400, resolved],
+        ] as [string, number, number | null][]) {
           const done = stop !== null && stop < now;
           const seconds = done ? Math.round((stop - created) / 3000) : 0;
           const due = created + target * 3000;
           const met = done ? seconds <= target : null;
           const breached = (done && !met) || (!done && due < now) ? ts(Math.min(due, now)) : null;
-          insertTimer.run(tid, kind, target, ts(created), seconds, done ? null : ts(created), done ? null : ts(due), breached, done ? ts(stop) : null, met === null ? null : met ? 1 : 0);
+          insertTimer.run(
+            tid,
+            kind,
+            target,
+            ts(created),
+            seconds,
+            done ? null : ts(created),
+            done ? null : ts(due),
+            breached,
+            done ? ts(stop) : null,
+            met === null ? null : met ? 1 : 0,
+          );
           counts.slaTimers++;
         }
         if (resolved && rnd() < 0.3) {

@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { openDatabase } from "../src/db/client.ts";
-import { migrate } from "../src/db/migrate.ts";
+import { openDatabase } from "../src/platform/db/client.ts";
+import { migrate } from "../src/platform/db/migrate.ts";
 import { seedHealthData, type SeedCounts } from "./health-seed.ts";
 import type { RunResult } from "./health-run.ts";
 
@@ -35,7 +35,9 @@ function parseArgs(argv: string[]): Options {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i];
     if (flag === "--sizes") {
-      const sizes = String(value() ?? "").split(",").map((s) => Number(s.trim().replace(/_/g, "")));
+      const sizes = String(value() ?? "")
+        .split(",")
+        .map((s) => Number(s.trim().replace(/_/g, "")));
       if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n < 1)) usage("--sizes needs whole numbers >= 1, separated by commas");
       o.sizes = sizes;
     } else if (flag === "--keep") o.keep = true;
@@ -112,7 +114,8 @@ function timedRun(file: string, at: Date, size: number, o: Options): Promise<Run
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (code === 0 && result) resolve(result);
-      else reject(new Error(`the timed run for ${n(size)} accounts ended with ${signal ?? `code ${code}`}${result ? "" : " and no result"}`));
+      else
+        reject(new Error(`the timed run for ${n(size)} accounts ended with ${signal ?? `code ${code}`}${result ? "" : " and no result"}`));
     });
   });
 }
@@ -146,7 +149,10 @@ async function main() {
 
   const cols: [string, (x: (typeof rows)[number]) => string][] = [
     ["accounts scored", (x) => n(x.r.run1.summary.accountsScored)],
-    ["alerts raised (accounts)", (x) => `${n(x.r.run1.summary.alertsRaised)} (${n(x.r.alertAccounts)}, ${((x.r.alertAccounts / x.r.accounts) * 100).toFixed(1)}%)`],
+    [
+      "alerts raised (accounts)",
+      (x) => `${n(x.r.run1.summary.alertsRaised)} (${n(x.r.alertAccounts)}, ${((x.r.alertAccounts / x.r.accounts) * 100).toFixed(1)}%)`,
+    ],
     ["run 1 time", (x) => secs(x.r.run1.ms)],
     ["run 1 accounts/s", (x) => n(Math.round(x.r.accounts / (x.r.run1.ms / 1000)))],
     ["run 1 CPU (1 core = 100%)", (x) => `${Math.round((x.r.run1.cpuMs / x.r.run1.ms) * 100)}%`],
@@ -180,8 +186,12 @@ async function main() {
   }
   if (rows.some((x) => x.size === TARGET_SIZE)) {
     const r = rows.find((x) => x.size === TARGET_SIZE)!.r;
-    console.log(`${n(TARGET_SIZE)} accounts, run 1: ${secs(r.run1.ms)} (target < ${secs(TARGET_MS)}): ${r.run1.ms < TARGET_MS ? "PASS" : "MISS"}`);
-    console.log(`${n(TARGET_SIZE)} accounts, peak RSS ${mb(r.run1.maxRss)} (target < ${mb(TARGET_RSS)}): ${r.run1.maxRss < TARGET_RSS ? "PASS" : "MISS"}`);
+    console.log(
+      `${n(TARGET_SIZE)} accounts, run 1: ${secs(r.run1.ms)} (target < ${secs(TARGET_MS)}): ${r.run1.ms < TARGET_MS ? "PASS" : "MISS"}`,
+    );
+    console.log(
+      `${n(TARGET_SIZE)} accounts, peak RSS ${mb(r.run1.maxRss)} (target < ${mb(TARGET_RSS)}): ${r.run1.maxRss < TARGET_RSS ? "PASS" : "MISS"}`,
+    );
   } else {
     console.log(`(the absolute targets are for ${n(TARGET_SIZE)} accounts: add it to --sizes to judge them)`);
   }

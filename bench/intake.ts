@@ -288,7 +288,14 @@ interface Stats {
 function stats(r: PhaseResult): Stats {
   const sorted = Float64Array.from(r.latenciesMs).sort();
   const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-  return { requests: r.requests, errors: r.errors, throughput: (r.requests / r.wallMs) * 1000, p50: rank(0.5), p99: rank(0.99), max: sorted[sorted.length - 1] };
+  return {
+    requests: r.requests,
+    errors: r.errors,
+    throughput: (r.requests / r.wallMs) * 1000,
+    p50: rank(0.5),
+    p99: rank(0.99),
+    max: sorted[sorted.length - 1],
+  };
 }
 
 // ------------------------------------------------------------------ run
@@ -336,7 +343,15 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 
 function table(rows: Array<[string, Stats]>): string {
   const header = ["server", "requests", "errors", "throughput (req/s)", "p50 ms", "p99 ms", "max ms"];
-  const body = rows.map(([name, s]) => [name, String(s.requests), String(s.errors), fmt(s.throughput, 0), fmt(s.p50), fmt(s.p99), fmt(s.max)]);
+  const body = rows.map(([name, s]) => [
+    name,
+    String(s.requests),
+    String(s.errors),
+    fmt(s.throughput, 0),
+    fmt(s.p50),
+    fmt(s.p99),
+    fmt(s.max),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("-|-"), ...body.map(line)].join("\n");
@@ -377,22 +392,39 @@ async function main(): Promise<void> {
   const p99Ratio = d.p99 / b.p99;
   const out: string[] = [];
   out.push("");
-  out.push(`intake acknowledgement: ${o.requests} signed message events per server after ${o.warmup} warm-up, ${CONNECTIONS} keep-alive connections, loopback`);
+  out.push(
+    `intake acknowledgement: ${o.requests} signed message events per server after ${o.warmup} warm-up, ${CONNECTIONS} keep-alive connections, loopback`,
+  );
   out.push("");
-  out.push(table([[bare.name + (o.bareAuthTest ? " (auth.test per event)" : ""), b], [desk.name, d]]));
+  out.push(
+    table([
+      [bare.name + (o.bareAuthTest ? " (auth.test per event)" : ""), b],
+      [desk.name, d],
+    ]),
+  );
   out.push("");
-  out.push(`desk / bare Bolt: throughput ${fmt(throughputRatio)}x (target >= ${THROUGHPUT_RATIO_TARGET}: ${throughputRatio >= THROUGHPUT_RATIO_TARGET ? "PASS" : "MISS"}), p99 ${fmt(p99Ratio)}x`);
+  out.push(
+    `desk / bare Bolt: throughput ${fmt(throughputRatio)}x (target >= ${THROUGHPUT_RATIO_TARGET}: ${throughputRatio >= THROUGHPUT_RATIO_TARGET ? "PASS" : "MISS"}), p99 ${fmt(p99Ratio)}x`,
+  );
   out.push(`desk p99 ${fmt(d.p99)} ms (target < ${P99_TARGET_MS} ms: ${d.p99 < P99_TARGET_MS ? "PASS" : "MISS"})`);
   out.push("");
   for (const run of [bare, desk]) {
     const l = run.load;
-    if (l) out.push(`${run.name} process during the measured phase: ${fmt(l.cpuShare * 100, 0)}% of a core, event-loop delay p99 ${fmt(l.loopDelayP99Ms, 1)} ms (max ${fmt(l.loopDelayMaxMs, 1)} ms), rss ${l.rssMb} MB`);
+    if (l)
+      out.push(
+        `${run.name} process during the measured phase: ${fmt(l.cpuShare * 100, 0)}% of a core, event-loop delay p99 ${fmt(l.loopDelayP99Ms, 1)} ms (max ${fmt(l.loopDelayMaxMs, 1)} ms), rss ${l.rssMb} MB`,
+      );
   }
   const dr = desk.drained;
   if (dr) {
     const total = o.warmup + o.requests;
-    const inbox = Object.entries(dr.inbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ");
-    const outbox = Object.entries(dr.outbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ") || "empty";
+    const inbox = Object.entries(dr.inbox as Record<string, number>)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ");
+    const outbox =
+      Object.entries(dr.outbox as Record<string, number>)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ") || "empty";
     out.push(`desk database: ${dr.tickets} tickets for ${total} events sent (warm-up included); inbox: ${inbox}; outbox: ${outbox}`);
     const counts = new Map<string, number>();
     for (const call of slack.calls) counts.set(call.method, (counts.get(call.method) ?? 0) + 1);
@@ -404,7 +436,9 @@ async function main(): Promise<void> {
     } else {
       out.push(`desk inbox NOT fully processed ${o.drainTimeoutS} s after the last ack (see the counts above)`);
     }
-    out.push(`  (triage cards and thread acknowledgements are paced at OUTBOX_CHANNEL_INTERVAL_MS per channel, so the outbox stays behind by design)`);
+    out.push(
+      `  (triage cards and thread acknowledgements are paced at OUTBOX_CHANNEL_INTERVAL_MS per channel, so the outbox stays behind by design)`,
+    );
   }
   const errors = bare.result.errors + desk.result.errors + bare.warmupErrors + desk.warmupErrors;
   for (const run of [bare, desk]) {
@@ -417,7 +451,7 @@ async function main(): Promise<void> {
 
 main()
   .catch((error: unknown) => {
-    process.stderr.write(`bench:intake failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`bench:intake failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   })
   .finally(() => {

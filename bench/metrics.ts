@@ -11,10 +11,10 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Sqlite from "better-sqlite3";
-import { openDatabase } from "../src/db/client.ts";
-import { migrate } from "../src/db/migrate.ts";
-import { GROUP_BYS, supportMetrics, type GroupBy } from "../src/support/metrics.ts";
-import { seededRandom } from "../src/success/backtest/prng.ts";
+import { openDatabase } from "../src/platform/db/client.ts";
+import { migrate } from "../src/platform/db/migrate.ts";
+import { GROUP_BYS, supportMetrics, type GroupBy } from "../src/support/store/metrics.ts";
+import { seededRandom } from "../tools/backtest/prng.ts";
 
 const TARGET_MS = 2000;
 const DAY_MS = 86_400_000;
@@ -44,7 +44,6 @@ function usage(problem?: string): never {
   process.exit(problem ? 2 : 0);
 }
 
-
 /** How Prisma's SQLite adapter stores a DateTime. */
 const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
@@ -65,10 +64,22 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
   const agents = Array.from({ length: 20 }, (_, i) => `UAGENT${String(i + 1).padStart(2, "0")}`);
   const channels = Array.from({ length: 30 }, (_, i) => `CSUPPORT${String(i + 1).padStart(2, "0")}`);
   const accounts = Array.from({ length: 500 }, (_, i) => `acct-${String(i + 1).padStart(3, "0")}`);
-  const priorities: [string, number][] = [["urgent", 0.05], ["high", 0.2], ["normal", 0.6], ["low", 0.15]];
+  const priorities: [string, number][] = [
+    ["urgent", 0.05],
+    ["high", 0.2],
+    ["normal", 0.6],
+    ["low", 0.15],
+  ];
   const frTarget: Record<string, number> = { urgent: 1800, high: 3600, normal: 4 * 3600, low: 8 * 3600 };
   const rsTarget: Record<string, number> = { urgent: 4 * 3600, high: 8 * 3600, normal: 3 * 86_400, low: 5 * 86_400 };
-  const topics = ["The invoice PDF is empty", "Cannot log in since this morning", "Export to CSV times out", "Webhook deliveries are delayed", "Please add a seat to our plan", "The dashboard shows last week's numbers"];
+  const topics = [
+    "The invoice PDF is empty",
+    "Cannot log in since this morning",
+    "Export to CSV times out",
+    "Webhook deliveries are delayed",
+    "Please add a seat to our plan",
+    "The dashboard shows last week's numbers",
+  ];
 
   const sqlite = new Sqlite(file);
   sqlite.pragma("journal_mode = OFF");
@@ -78,13 +89,23 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
   // Load without the secondary indexes and build them afterwards from the migrations' own definitions:
   // building an index over sorted data is several times faster than maintaining it row by row.
   const indexes = sqlite
-    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('Ticket', 'SlaTimer', 'CsatSurvey', 'CsatResponse')`)
+    .prepare(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('Ticket', 'SlaTimer', 'CsatSurvey', 'CsatResponse')`,
+    )
     .all() as { name: string; sql: string }[];
   for (const index of indexes) sqlite.exec(`DROP INDEX "${index.name}"`);
-  const insertTicket = sqlite.prepare(`INSERT INTO "Ticket" ("id", "channelId", "sourceTs", "threadTs", "requesterId", "requesterTeamId", "text", "priority", "status", "assigneeId", "origin", "createdAt", "firstResponseAt", "firstResponderId", "resolvedAt", "resolvedById", "reopenedAt", "reopenCount", "lastCustomerMessageAt", "accountExternalId", "agentResponseCount", "firstResponseSeconds", "firstResponseBusinessSeconds", "resolutionSeconds", "resolutionBusinessSeconds", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'message', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertTimer = sqlite.prepare(`INSERT INTO "SlaTimer" ("ticketId", "kind", "targetSeconds", "startedAt", "consumedSeconds", "runningSince", "dueAt", "breachedAt", "stoppedAt", "met") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertSurvey = sqlite.prepare(`INSERT INTO "CsatSurvey" ("ticketId", "channelId", "requesterId", "requesterTeamId", "sentAt") VALUES (?, ?, ?, 'TCUSTOMER', ?)`);
-  const insertResponse = sqlite.prepare(`INSERT INTO "CsatResponse" ("ticketId", "userId", "score", "comment", "answeredAt", "updatedAt") VALUES (?, ?, ?, NULL, ?, ?)`);
+  const insertTicket = sqlite.prepare(
+    `INSERT INTO "Ticket" ("id", "channelId", "sourceTs", "threadTs", "requesterId", "requesterTeamId", "text", "priority", "status", "assigneeId", "origin", "createdAt", "firstResponseAt", "firstResponderId", "resolvedAt", "resolvedById", "reopenedAt", "reopenCount", "lastCustomerMessageAt", "accountExternalId", "agentResponseCount", "firstResponseSeconds", "firstResponseBusinessSeconds", "resolutionSeconds", "resolutionBusinessSeconds", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'message', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertTimer = sqlite.prepare(
+    `INSERT INTO "SlaTimer" ("ticketId", "kind", "targetSeconds", "startedAt", "consumedSeconds", "runningSince", "dueAt", "breachedAt", "stoppedAt", "met") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertSurvey = sqlite.prepare(
+    `INSERT INTO "CsatSurvey" ("ticketId", "channelId", "requesterId", "requesterTeamId", "sentAt") VALUES (?, ?, ?, 'TCUSTOMER', ?)`,
+  );
+  const insertResponse = sqlite.prepare(
+    `INSERT INTO "CsatResponse" ("ticketId", "userId", "score", "comment", "answeredAt", "updatedAt") VALUES (?, ?, ?, NULL, ?, ?)`,
+  );
 
   const counts = { tickets: 0, slaTimers: 0, csatSurveys: 0, csatResponses: 0 };
   const start = now - 365 * DAY_MS;
@@ -103,7 +124,8 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
       const requester = `UCUST${Math.floor(rnd() * 40_000)}`;
       const assignee = rnd() < 0.05 ? null : pick(agents);
 
-      const frSeconds = rnd() < 0.85 ? Math.min(lognormal(priority === "urgent" ? 600 : 1800, 1.2), Math.max(1, Math.floor(age / 1000))) : null;
+      const frSeconds =
+        rnd() < 0.85 ? Math.min(lognormal(priority === "urgent" ? 600 : 1800, 1.2), Math.max(1, Math.floor(age / 1000))) : null;
       const frAt = frSeconds === null ? null : created + frSeconds * 1000;
       const reopenCount = frSeconds !== null && rnd() < 0.08 ? (rnd() < 0.8 ? 1 : 2) : 0;
       let rsSeconds: number | null = null;
@@ -114,18 +136,45 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
       // A reopened ticket that is not resolved again still has the durations of its first resolution.
       const keptResolution = rsSeconds === null && reopenCount > 0 ? lognormal(20 * 3600, 1) : null;
       const resolvedAt = rsSeconds === null ? null : created + rsSeconds * 1000;
-      const responses = frSeconds === null ? 0 : reopenCount > 0 ? 2 + Math.floor(rnd() * 3) : weighted([[1, 0.55], [2, 0.3], [3, 0.1], [4, 0.05]] as [number, number][]);
+      const responses =
+        frSeconds === null
+          ? 0
+          : reopenCount > 0
+            ? 2 + Math.floor(rnd() * 3)
+            : weighted([
+                [1, 0.55],
+                [2, 0.3],
+                [3, 0.1],
+                [4, 0.05],
+              ] as [number, number][]);
       const status = resolvedAt ? "resolved" : rnd() < 0.3 ? "pending" : "open";
       const createdTs = ts(created);
       const sourceTs = `${Math.floor(created / 1000)}.${String(id % 1_000_000).padStart(6, "0")}`;
       insertTicket.run(
-        id, channel, sourceTs, sourceTs, requester, "TCUSTOMER", `${pick(topics)} (#${id})`, priority, status, assignee,
-        createdTs, frAt === null ? null : ts(frAt), frAt === null ? null : assignee ?? agents[0],
-        resolvedAt === null ? null : ts(resolvedAt), resolvedAt === null ? null : assignee ?? agents[0],
-        reopenCount > 0 ? ts(created + (rsSeconds ?? keptResolution ?? 3600) * 500) : null, reopenCount,
-        ts(resolvedAt ?? frAt ?? created), account, responses,
-        frSeconds, frSeconds === null ? null : business(frSeconds),
-        rsSeconds ?? keptResolution, rsSeconds !== null ? business(rsSeconds) : keptResolution !== null ? business(keptResolution) : null,
+        id,
+        channel,
+        sourceTs,
+        sourceTs,
+        requester,
+        "TCUSTOMER",
+        `${pick(topics)} (#${id})`,
+        priority,
+        status,
+        assignee,
+        createdTs,
+        frAt === null ? null : ts(frAt),
+        frAt === null ? null : (assignee ?? agents[0]),
+        resolvedAt === null ? null : ts(resolvedAt),
+        resolvedAt === null ? null : (assignee ?? agents[0]),
+        reopenCount > 0 ? ts(created + (rsSeconds ?? keptResolution ?? 3600) * 500) : null,
+        reopenCount,
+        ts(resolvedAt ?? frAt ?? created),
+        account,
+        responses,
+        frSeconds,
+        frSeconds === null ? null : business(frSeconds),
+        rsSeconds ?? keptResolution,
+        rsSeconds !== null ? business(rsSeconds) : keptResolution !== null ? business(keptResolution) : null,
         ts(resolvedAt ?? frAt ?? created),
       );
       counts.tickets++;
@@ -137,7 +186,18 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
         const due = created + target * 3000; // business targets stretch over calendar time
         const met = done ? seconds! <= target : null;
         const breached = (done && !met) || (!done && due < now) ? ts(Math.min(due, now)) : null;
-        insertTimer.run(id, kind, target, createdTs, done ? seconds : 0, done ? null : createdTs, done ? null : ts(due), breached, done ? ts(kind === "first_response" ? frAt! : resolvedAt!) : null, met === null ? null : met ? 1 : 0);
+        insertTimer.run(
+          id,
+          kind,
+          target,
+          createdTs,
+          done ? seconds : 0,
+          done ? null : createdTs,
+          done ? null : ts(due),
+          breached,
+          done ? ts(kind === "first_response" ? frAt! : resolvedAt!) : null,
+          met === null ? null : met ? 1 : 0,
+        );
         counts.slaTimers++;
       }
 
@@ -145,7 +205,13 @@ function generate(file: string, tickets: number, now: number): Record<string, nu
         insertSurvey.run(id, channel, requester, ts(resolvedAt + 1000));
         counts.csatSurveys++;
         if (rnd() < 0.5) {
-          const score = weighted([[5, 0.55], [4, 0.25], [3, 0.1], [2, 0.05], [1, 0.05]] as [number, number][]);
+          const score = weighted([
+            [5, 0.55],
+            [4, 0.25],
+            [3, 0.1],
+            [2, 0.05],
+            [1, 0.05],
+          ] as [number, number][]);
           const answered = ts(resolvedAt + 1000 + Math.floor(rnd() * 2 * DAY_MS));
           insertResponse.run(id, requester, score, answered, answered);
           counts.csatResponses++;
@@ -216,7 +282,9 @@ async function main() {
     console.log(`\nsupportMetrics, last 90 days (${rows[0].tickets.toLocaleString("en-US")} tickets), ${RUNS} runs each:`);
     console.log(`  ${"query".padEnd(22)} ${"median".padStart(9)} ${"min".padStart(9)} ${"max".padStart(9)}  groups`);
     for (const r of rows) {
-      console.log(`  ${r.name.padEnd(22)} ${fmtMs(median(r.runs))} ${fmtMs(Math.min(...r.runs))} ${fmtMs(Math.max(...r.runs))}  ${r.groups || ""}`);
+      console.log(
+        `  ${r.name.padEnd(22)} ${fmtMs(median(r.runs))} ${fmtMs(Math.min(...r.runs))} ${fmtMs(Math.max(...r.runs))}  ${r.groups || ""}`,
+      );
     }
     const fr = overall.overall.firstResponse;
     const rs = overall.overall.resolution;
@@ -228,7 +296,9 @@ async function main() {
         `SLA ${pct(overall.overall.sla.firstResponse?.attainment ?? null)} / ${pct(overall.overall.sla.resolution?.attainment ?? null)}`,
     );
     const headline = median(rows[0].runs);
-    console.log(`\n  90-day metrics, no groupBy: ${headline.toFixed(0)} ms (target < ${TARGET_MS} ms): ${headline < TARGET_MS ? "PASS" : "MISS"}`);
+    console.log(
+      `\n  90-day metrics, no groupBy: ${headline.toFixed(0)} ms (target < ${TARGET_MS} ms): ${headline < TARGET_MS ? "PASS" : "MISS"}`,
+    );
     console.log(`  peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
     if (o.keep) console.log(`  kept ${file}`);
   } finally {

@@ -11,7 +11,7 @@
 // normal load. Figures worse than hoped are reported; the exit code is 1 only when something broke.
 import http from "node:http";
 import { SlackStandIn } from "../test/support/slack-stand-in.ts";
-import { listMigrations } from "../src/db/migrate.ts";
+import { listMigrations } from "../src/platform/db/migrate.ts";
 import {
   TEAM_ID,
   TRIAGE_CHANNEL,
@@ -46,7 +46,17 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { requests: 3000, warmup: 300, connections: 20, replicas: 3, channels: 200, intervalMs: 0, steadyRate: 10, steadySeconds: 20, drainTimeoutS: 900 };
+  const o: Options = {
+    requests: 3000,
+    warmup: 300,
+    connections: 20,
+    replicas: 3,
+    channels: 200,
+    intervalMs: 0,
+    steadyRate: 10,
+    steadySeconds: 20,
+    drainTimeoutS: 900,
+  };
   const count = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) usage(`${flag} needs a whole number >= ${min}`);
@@ -135,7 +145,14 @@ function duplicatePosts(): number {
 }
 
 /** Closed loop: `connections` workers, one request at a time each; request i goes to server i mod n. */
-async function drive(agent: http.Agent, ports: number[], events: Prepared[], markers: string[], connections: number, sent: Sent[]): Promise<Phase> {
+async function drive(
+  agent: http.Agent,
+  ports: number[],
+  events: Prepared[],
+  markers: string[],
+  connections: number,
+  sent: Sent[],
+): Promise<Phase> {
   const latencies = new Float64Array(events.length);
   const errorSamples: string[] = [];
   let errors = 0;
@@ -162,11 +179,24 @@ async function drive(agent: http.Agent, ports: number[], events: Prepared[], mar
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: connections }, worker));
-  return { requests: events.length, errors, errorSamples, wallMs: performance.now() - started, latenciesMs: latencies, lastAckAt: Date.now() };
+  return {
+    requests: events.length,
+    errors,
+    errorSamples,
+    wallMs: performance.now() - started,
+    latenciesMs: latencies,
+    lastAckAt: Date.now(),
+  };
 }
 
 /** Open loop: `rate` messages a second for `seconds`, round-robin, each signed as it is sent. */
-async function steady(agent: http.Agent, ports: number[], messages: Array<{ marker: string; body: Buffer }>, rate: number, sent: Sent[]): Promise<Phase> {
+async function steady(
+  agent: http.Agent,
+  ports: number[],
+  messages: Array<{ marker: string; body: Buffer }>,
+  rate: number,
+  sent: Sent[],
+): Promise<Phase> {
   const latencies: number[] = [];
   const errorSamples: string[] = [];
   let errors = 0;
@@ -197,7 +227,14 @@ async function steady(agent: http.Agent, ports: number[], messages: Array<{ mark
     );
   }
   await Promise.all(inFlight);
-  return { requests: messages.length, errors, errorSamples, wallMs: performance.now() - started, latenciesMs: Float64Array.from(latencies), lastAckAt: Date.now() };
+  return {
+    requests: messages.length,
+    errors,
+    errorSamples,
+    wallMs: performance.now() - started,
+    latenciesMs: Float64Array.from(latencies),
+    lastAckAt: Date.now(),
+  };
 }
 
 /** Polls one node until no inbox event is pending and no outbox row is pending or sending. */
@@ -229,7 +266,14 @@ interface EndToEnd {
 function endToEnd(sent: Sent[]): EndToEnd {
   const cardAt = new Map<string, number>();
   for (const call of slack.calls) {
-    if (call.method !== "chat.postMessage" || call.status !== 200 || call.error || call.args.channel !== TRIAGE_CHANNEL || call.args.thread_ts) continue;
+    if (
+      call.method !== "chat.postMessage" ||
+      call.status !== 200 ||
+      call.error ||
+      call.args.channel !== TRIAGE_CHANNEL ||
+      call.args.thread_ts
+    )
+      continue;
     const m = /Request ([0-9A-F]+-\d+):/.exec(String(call.args.text ?? ""));
     if (m && !cardAt.has(m[1])) cardAt.set(m[1], call.at);
   }
@@ -241,7 +285,13 @@ function endToEnd(sent: Sent[]): EndToEnd {
     else times.push(Math.max(0, at - s.sentAt));
   }
   const sorted = Float64Array.from(times).sort();
-  return { matched: times.length, missing, p50: rank(sorted, 0.5), p99: rank(sorted, 0.99), max: sorted.length ? sorted[sorted.length - 1] : NaN };
+  return {
+    matched: times.length,
+    missing,
+    p50: rank(sorted, 0.5),
+    p99: rank(sorted, 0.99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+  };
 }
 
 // ------------------------------------------------------------------ scenario
@@ -278,7 +328,9 @@ async function runScenario(name: string, nodes: number, o: Options, channels: st
   };
   process.stderr.write(`${name}: starting ${nodes} process${nodes > 1 ? "es at the same moment" : ""} on the empty database\n`);
   const t0 = performance.now();
-  const started = await Promise.allSettled(Array.from({ length: nodes }, (_, k) => startServer(`${name} #${k + 1}`, "desk-node.ts", env, slack.apiUrl)));
+  const started = await Promise.allSettled(
+    Array.from({ length: nodes }, (_, k) => startServer(`${name} #${k + 1}`, "desk-node.ts", env, slack.apiUrl)),
+  );
   const startAllMs = performance.now() - t0;
   const servers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
@@ -292,15 +344,31 @@ async function runScenario(name: string, nodes: number, o: Options, channels: st
 
     process.stderr.write(`${name}: warm-up, ${o.warmup} requests, then waiting for its inbox and outbox to empty\n`);
     const warmEvents = all.slice(0, o.warmup).map((m) => signed(m.body));
-    const warm = await drive(agent, ports, warmEvents, all.slice(0, o.warmup).map((m) => m.marker), o.connections, []);
+    const warm = await drive(
+      agent,
+      ports,
+      warmEvents,
+      all.slice(0, o.warmup).map((m) => m.marker),
+      o.connections,
+      [],
+    );
     for (const sample of warm.errorSamples) process.stderr.write(`${name}: warm-up error: ${sample}\n`);
     await drain(servers[0], o.drainTimeoutS);
 
     await Promise.all(servers.map((s) => s.send("mark", "marked")));
-    process.stderr.write(`${name}: measuring, ${o.requests} requests over ${o.connections} connections, round-robin over ${nodes} process(es)\n`);
+    process.stderr.write(
+      `${name}: measuring, ${o.requests} requests over ${o.connections} connections, round-robin over ${nodes} process(es)\n`,
+    );
     const measured = all.slice(o.warmup);
     const sent: Sent[] = [];
-    const burst = await drive(agent, ports, measured.map((m) => signed(m.body)), measured.map((m) => m.marker), o.connections, sent);
+    const burst = await drive(
+      agent,
+      ports,
+      measured.map((m) => signed(m.body)),
+      measured.map((m) => m.marker),
+      o.connections,
+      sent,
+    );
     const reports = await Promise.all(servers.map((s) => s.send("report", "report")));
     process.stderr.write(`${name}: waiting for the inbox and outbox to empty (up to ${o.drainTimeoutS} s)\n`);
     const { drained, counts: final } = await drain(servers[0], o.drainTimeoutS);
@@ -314,7 +382,13 @@ async function runScenario(name: string, nodes: number, o: Options, channels: st
       const steadySent: Sent[] = [];
       const phase = await steady(agent, ports, buildMessages(run, o.warmup + o.requests, n, channels), o.steadyRate, steadySent);
       const d = await drain(servers[0], o.drainTimeoutS);
-      steadyResult = { phase, e2e: endToEnd(steadySent), drained: d.drained, inboxLagS: lag(d.counts.lastProcessedAt, phase.lastAckAt), outboxLagS: lag(d.counts.lastSentAt, phase.lastAckAt) };
+      steadyResult = {
+        phase,
+        e2e: endToEnd(steadySent),
+        drained: d.drained,
+        inboxLagS: lag(d.counts.lastProcessedAt, phase.lastAckAt),
+        outboxLagS: lag(d.counts.lastSentAt, phase.lastAckAt),
+      };
     }
     return {
       name,
@@ -369,7 +443,24 @@ function report(o: Options, scenarios: Scenario[]): string {
     ];
   });
   out.push("burst (closed loop, as fast as the processes answer):");
-  out.push(table(["setup", "requests", "errors", "throughput req/s", "ack p50 ms", "ack p99 ms", "inbox lag s", "outbox lag s", "e2e p50 s", "e2e p99 s", "cards"], rows));
+  out.push(
+    table(
+      [
+        "setup",
+        "requests",
+        "errors",
+        "throughput req/s",
+        "ack p50 ms",
+        "ack p99 ms",
+        "inbox lag s",
+        "outbox lag s",
+        "e2e p50 s",
+        "e2e p99 s",
+        "cards",
+      ],
+      rows,
+    ),
+  );
   if (scenarios.some((r) => r.steady)) {
     out.push("");
     out.push(`steady (open loop, ${o.steadyRate} messages/s for ${o.steadySeconds} s, after the burst has drained):`);
@@ -377,9 +468,27 @@ function report(o: Options, scenarios: Scenario[]): string {
       if (!r.steady) return [];
       const st = r.steady;
       const sorted = Float64Array.from(st.phase.latenciesMs).sort();
-      return [[r.name, String(st.phase.requests), String(st.phase.errors), fmt(rank(sorted, 0.5)), fmt(rank(sorted, 0.99)), st.drained ? fmt(st.outboxLagS, 1) : "not drained", fmt(st.e2e.p50 / 1000, 2), fmt(st.e2e.p99 / 1000, 2), fmt(st.e2e.max / 1000, 2), `${st.e2e.matched}/${st.e2e.matched + st.e2e.missing}`]];
+      return [
+        [
+          r.name,
+          String(st.phase.requests),
+          String(st.phase.errors),
+          fmt(rank(sorted, 0.5)),
+          fmt(rank(sorted, 0.99)),
+          st.drained ? fmt(st.outboxLagS, 1) : "not drained",
+          fmt(st.e2e.p50 / 1000, 2),
+          fmt(st.e2e.p99 / 1000, 2),
+          fmt(st.e2e.max / 1000, 2),
+          `${st.e2e.matched}/${st.e2e.matched + st.e2e.missing}`,
+        ],
+      ];
     });
-    out.push(table(["setup", "requests", "errors", "ack p50 ms", "ack p99 ms", "outbox lag s", "e2e p50 s", "e2e p99 s", "e2e max s", "cards"], steadyRows));
+    out.push(
+      table(
+        ["setup", "requests", "errors", "ack p50 ms", "ack p99 ms", "outbox lag s", "e2e p50 s", "e2e p99 s", "e2e max s", "cards"],
+        steadyRows,
+      ),
+    );
   }
   out.push("");
   for (const r of scenarios) {
@@ -388,18 +497,29 @@ function report(o: Options, scenarios: Scenario[]): string {
       `${r.name}: ${r.nodes} process(es) up ${s(r.startAllMs)} s after spawning (each ${r.startMs.map((m) => s(m)).join(", ")} s in its own startApp), ` +
         `${r.migrations} migrations recorded once; during the burst ${cpu} of a core, rss ${r.rssMb.join(" / ")} MB`,
     );
-    const inbox = Object.entries(r.final.inbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ");
-    const outbox = Object.entries(r.final.outbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ");
+    const inbox = Object.entries(r.final.inbox as Record<string, number>)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ");
+    const outbox = Object.entries(r.final.outbox as Record<string, number>)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ");
     out.push(`  database at the end: ${r.final.tickets} tickets; inbox ${inbox}; outbox ${outbox}`);
-    out.push(`  Slack stand-in: ${r.duplicates} outbox rows posted more than once, ${r.lookups} look-ups of possibly sent posts (conversations.replies/history)`);
+    out.push(
+      `  Slack stand-in: ${r.duplicates} outbox rows posted more than once, ${r.lookups} look-ups of possibly sent posts (conversations.replies/history)`,
+    );
     if (r.warmupErrors > 0) out.push(`  ${r.warmupErrors} errors during warm-up`);
     for (const sample of r.burst.errorSamples) out.push(`  error: ${sample}`);
     for (const sample of r.steady?.phase.errorSamples ?? []) out.push(`  steady error: ${sample}`);
   }
   out.push("");
   out.push("ack = HTTP response time of the event request; inbox/outbox lag = last event processed / last post sent, after the last ack;");
-  out.push("e2e = from sending a customer's message to the stand-in receiving its triage card (every measured message is matched by a marker in its text).");
-  if (o.intervalMs === 0) out.push("OUTBOX_CHANNEL_INTERVAL_MS=0: posts are not paced, so the outbox figures show what the processes can send, not Slack's one post a second per channel.");
+  out.push(
+    "e2e = from sending a customer's message to the stand-in receiving its triage card (every measured message is matched by a marker in its text).",
+  );
+  if (o.intervalMs === 0)
+    out.push(
+      "OUTBOX_CHANNEL_INTERVAL_MS=0: posts are not paced, so the outbox figures show what the processes can send, not Slack's one post a second per channel.",
+    );
   return out.join("\n");
 }
 
@@ -427,7 +547,7 @@ async function main(): Promise<void> {
 
 main()
   .catch((error: unknown) => {
-    process.stderr.write(`bench:replicas failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`bench:replicas failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   })
   .finally(async () => {

@@ -47,7 +47,16 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { minutes: 2, rate: 20, replyShare: 0.2, postgres: false, intervalMs: 0, channels: 200, sampleSeconds: 10, drainTimeoutS: 300 };
+  const o: Options = {
+    minutes: 2,
+    rate: 20,
+    replyShare: 0.2,
+    postgres: false,
+    intervalMs: 0,
+    channels: 200,
+    sampleSeconds: 10,
+    drainTimeoutS: 300,
+  };
   const number = (flag: string, value: string | undefined, min: number, max = Infinity) => {
     const n = Number(value);
     if (!Number.isFinite(n) || n < min || n > max) usage(`${flag} needs a number from ${min}${max < Infinity ? ` to ${max}` : ""}`);
@@ -187,12 +196,20 @@ async function main(): Promise<void> {
 
   const sendOne = (i: number) => {
     const now = Date.now();
-    const parent = threads.length > 0 && threads[0].at < now - 5000 ? threads[Math.floor(Math.random() * Math.min(threads.length, 500))] : undefined;
+    const parent =
+      threads.length > 0 && threads[0].at < now - 5000 ? threads[Math.floor(Math.random() * Math.min(threads.length, 500))] : undefined;
     let body: Buffer;
     if (parent && (i % 100) / 100 < o.replyShare) {
       const text = `More detail on ${parent.marker}: it happens every time`;
       const { ts } = slack.seed(parent.channel, { user: parent.user, text, thread_ts: parent.ts });
-      body = messageEnvelope({ channel: parent.channel, user: parent.user, text, ts, threadTs: parent.ts, eventId: `Ev${run}${i.toString(36).toUpperCase()}` });
+      body = messageEnvelope({
+        channel: parent.channel,
+        user: parent.user,
+        text,
+        ts,
+        threadTs: parent.ts,
+        eventId: `Ev${run}${i.toString(36).toUpperCase()}`,
+      });
       replies += 1;
     } else {
       const marker = `${run}-${i}`;
@@ -287,7 +304,21 @@ async function main(): Promise<void> {
   out.push("");
   out.push(
     table(
-      ["min", "sent", "errors", "ack p50 ms", "ack p99 ms", "rss MB", "heap MB", "live heap MB", "inbox pending", "oldest s", "outbox unsent", "oldest s", "posts"],
+      [
+        "min",
+        "sent",
+        "errors",
+        "ack p50 ms",
+        "ack p99 ms",
+        "rss MB",
+        "heap MB",
+        "live heap MB",
+        "inbox pending",
+        "oldest s",
+        "outbox unsent",
+        "oldest s",
+        "posts",
+      ],
       samples.map((s) => [
         fmt(s.t / 60, 2),
         String(s.sent),
@@ -322,7 +353,9 @@ async function main(): Promise<void> {
   );
   const maxOutboxAge = Math.max(...loaded.map((s) => s.outboxAgeS), 0);
   const maxInboxAge = Math.max(...loaded.map((s) => s.inboxAgeS), 0);
-  out.push(`backlog under load: oldest unprocessed inbox event at most ${fmt(maxInboxAge, 1)} s old, oldest unsent outbox row at most ${fmt(maxOutboxAge, 1)} s old (at the samples)`);
+  out.push(
+    `backlog under load: oldest unprocessed inbox event at most ${fmt(maxInboxAge, 1)} s old, oldest unsent outbox row at most ${fmt(maxOutboxAge, 1)} s old (at the samples)`,
+  );
   const drained = unfinished(final) === 0;
   const lag = (at: unknown) => (typeof at === "number" ? fmt(Math.max(0, at - loadEndedAt) / 1000, 1) : "-");
   out.push(
@@ -330,12 +363,21 @@ async function main(): Promise<void> {
       ? `after the load: inbox processed ${lag(final.lastProcessedAt)} s and outbox sent ${lag(final.lastSentAt)} s after the last ack`
       : `after the load: NOT drained within ${o.drainTimeoutS} s (inbox ${JSON.stringify(final.inbox)}, outbox ${JSON.stringify(final.outbox)})`,
   );
-  const inbox = Object.entries(final.inbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ");
-  const outbox = Object.entries(final.outbox as Record<string, number>).map(([k, v]) => `${v} ${k}`).join(", ");
+  const inbox = Object.entries(final.inbox as Record<string, number>)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
+  const outbox = Object.entries(final.outbox as Record<string, number>)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(", ");
   out.push(`database at the end: ${final.tickets} tickets; inbox ${inbox}; outbox ${outbox}`);
   out.push(`Slack calls (stand-in): ${[...methodCounts].map(([k, v]) => `${k} ${v}`).join(", ")}; ${failedCalls} answered with an error`);
-  out.push("rss/heap = the app process's process.memoryUsage() at each sample; live heap = heap used after a full collection right after; oldest s = age of the oldest unfinished row at the sample.");
-  if (o.intervalMs === 0) out.push("OUTBOX_CHANNEL_INTERVAL_MS=0: posts are not paced (all cards go to one triage channel, which Slack would hold to about one post a second).");
+  out.push(
+    "rss/heap = the app process's process.memoryUsage() at each sample; live heap = heap used after a full collection right after; oldest s = age of the oldest unfinished row at the sample.",
+  );
+  if (o.intervalMs === 0)
+    out.push(
+      "OUTBOX_CHANNEL_INTERVAL_MS=0: posts are not paced (all cards go to one triage channel, which Slack would hold to about one post a second).",
+    );
   for (const sample of errorSamples) out.push(`error: ${sample}`);
   process.stdout.write(`${out.join("\n")}\n`);
 
@@ -347,7 +389,7 @@ async function main(): Promise<void> {
 
 main()
   .catch((error: unknown) => {
-    process.stderr.write(`bench:soak failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`bench:soak failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   })
   .finally(async () => {

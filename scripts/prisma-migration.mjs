@@ -1,7 +1,7 @@
 // Writes a new migration for both providers: `npm run db:migration -- <name>`.
 // Diffs the schema saved with the latest migration against the current one (offline, no database
 // needed) and stores the SQL plus a snapshot of the schema it leads to. The app applies the SQL
-// files itself on start (src/db/migrate.ts), on SQLite and on Postgres alike.
+// files itself on start (src/platform/db/migrate.ts), on SQLite and on Postgres alike.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync, copyFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,10 +19,11 @@ const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 for (const provider of ["sqlite", "postgres"]) {
   const dir = path.join(root, "prisma", provider, "migrations");
   mkdirSync(dir, { recursive: true });
-  const previous = readdirSync(dir).filter((d) => existsSync(path.join(dir, d, "schema.snapshot.prisma"))).sort().at(-1);
-  const from = previous
-    ? ["--from-schema-datamodel", path.join(dir, previous, "schema.snapshot.prisma")]
-    : ["--from-empty"];
+  const previous = readdirSync(dir)
+    .filter((d) => existsSync(path.join(dir, d, "schema.snapshot.prisma")))
+    .sort()
+    .at(-1);
+  const from = previous ? ["--from-schema-datamodel", path.join(dir, previous, "schema.snapshot.prisma")] : ["--from-empty"];
   const schema = path.join(root, "prisma", provider, "schema.prisma");
   const sql = execFileSync(prisma, ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"], {
     cwd: root,

@@ -5,51 +5,51 @@ import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { DestinationStream } from "pino";
-import { ConfigError, describeParts, loadConfig, type Config } from "./config.ts";
-import { systemClock, type Clock } from "./clock.ts";
-import { createLogger, type Logger } from "./log.ts";
-import { openDatabase, type Database } from "./db/client.ts";
-import { isMigrated, migrate } from "./db/migrate.ts";
-import { SqliteCheckpoints } from "./db/sqlite-checkpoints.ts";
-import { Inbox } from "./inbox/inbox.ts";
-import { InboxProcessor } from "./inbox/processor.ts";
-import { IntakeActivity } from "./inbox/intake-activity.ts";
-import { Outbox } from "./outbox/outbox.ts";
-import { OutboxDispatcher } from "./outbox/dispatcher.ts";
-import { TicketService } from "./support/tickets.ts";
-import { SupportChannels } from "./support/channels.ts";
-import { SlaClock } from "./support/sla.ts";
-import { CsatService } from "./support/csat.ts";
-import { SlaSweep } from "./support/sla-sweep.ts";
-import { postSupportSummary } from "./slack/support-summary.ts";
-import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/sla-policy.ts";
-import { Scheduler, type Job } from "./jobs/scheduler.ts";
+import { ConfigError, describeParts, loadConfig, type Config } from "./platform/config/config.ts";
+import { systemClock, type Clock } from "./platform/clock.ts";
+import { createLogger, type Logger } from "./platform/observability/log.ts";
+import { openDatabase, type Database } from "./platform/db/client.ts";
+import { isMigrated, migrate } from "./platform/db/migrate.ts";
+import { SqliteCheckpoints } from "./platform/db/sqlite-checkpoints.ts";
+import { Inbox } from "./platform/inbox/inbox.ts";
+import { InboxProcessor } from "./platform/inbox/processor.ts";
+import { IntakeActivity } from "./platform/inbox/intake-activity.ts";
+import { Outbox } from "./platform/outbox/outbox.ts";
+import { OutboxDispatcher } from "./platform/outbox/dispatcher.ts";
+import { TicketService } from "./support/use-cases/tickets.ts";
+import { SupportChannels } from "./support/store/support-channels.ts";
+import { SlaClock } from "./support/store/sla-timers.ts";
+import { CsatService } from "./support/use-cases/csat.ts";
+import { SlaSweep } from "./support/use-cases/sweep-sla.ts";
+import { postSupportSummary } from "./slack/posts/support-summary.ts";
+import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/rules/sla-policy.ts";
+import { Scheduler, type Job } from "./platform/scheduler/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
-import { SlackTicketPosts } from "./slack/ticket-posts.ts";
+import { SlackTicketPosts } from "./slack/posts/ticket-posts.ts";
 import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver, send } from "./http/receiver.ts";
-import { metricsRoute } from "./http/metrics-route.ts";
-import { DeskMetrics } from "./observability/metrics.ts";
-import { readState } from "./observability/snapshot.ts";
-import { metricsEndpoint, readinessEndpoint } from "./observability/routes.ts";
-import { inboxRetentionJob } from "./inbox/retention.ts";
-import { successRoutes } from "./http/success-routes.ts";
-import { feedbackRoutes } from "./http/feedback-routes.ts";
-import { postVocDigest } from "./slack/voc-digest-post.ts";
+import { metricsRoute } from "./http/routes/support.ts";
+import { DeskMetrics } from "./platform/observability/metrics.ts";
+import { readState } from "./platform/observability/snapshot.ts";
+import { metricsEndpoint, readinessEndpoint } from "./http/routes/operations.ts";
+import { inboxRetentionJob } from "./platform/inbox/retention.ts";
+import { successRoutes } from "./http/routes/success.ts";
+import { feedbackRoutes } from "./http/routes/feedback.ts";
+import { postVocDigest } from "./slack/posts/voc-digest.ts";
 import type { SlackDeps } from "./slack/deps.ts";
-import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/health-config.ts";
-import { HealthCheckService } from "./success/health-check.ts";
-import { AlertService } from "./success/alerts.ts";
-import { SlackAlertPosts } from "./slack/alert-posts.ts";
-import { AccountHealthReader } from "./success/account-health.ts";
-import { FeedbackService } from "./feedback/feedback.ts";
-import { SlackFeedbackPosts } from "./slack/feedback-posts.ts";
-import { SlackNotices } from "./slack/notices.ts";
-import { LoopService } from "./feedback/loop.ts";
-import { ThemeService } from "./feedback/themes.ts";
-import { ThemeSimilarity } from "./feedback/similarity.ts";
+import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/rules/health-config.ts";
+import { HealthCheckService } from "./success/use-cases/run-health-check.ts";
+import { AlertService } from "./success/use-cases/alerts.ts";
+import { SlackAlertPosts } from "./slack/posts/alert-posts.ts";
+import { AccountHealthReader } from "./success/store/account-health.ts";
+import { FeedbackService } from "./feedback/use-cases/capture.ts";
+import { SlackFeedbackPosts } from "./slack/posts/feedback-posts.ts";
+import { SlackNotices } from "./slack/posts/notices.ts";
+import { LoopService } from "./feedback/use-cases/ship-theme.ts";
+import { ThemeService } from "./feedback/use-cases/themes.ts";
+import { ThemeSimilarity } from "./feedback/use-cases/similarity.ts";
 
 export interface StartOptions {
   clock?: Clock;
@@ -100,7 +100,9 @@ function loadSettingsFile<T>(
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new StartupError(`${variable} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`);
+    throw new StartupError(
+      `${variable} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`,
+    );
   }
   try {
     return { value: parse(text, path), source: path };
@@ -150,9 +152,19 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
 
   const clientOptions: WebClientOptions = { ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}) };
   // Posts: no retries inside the client; the dispatcher owns retrying, pacing and 429s.
-  const postClient = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 15_000 });
+  const postClient = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 15_000,
+  });
   // Reads after Slack has its answer: a couple of quick retries, never a long wait.
-  const readClient = new WebClient(config.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 2, maxTimeout: 2000 }, rejectRateLimitedCalls: true, timeout: 10_000 });
+  const readClient = new WebClient(config.SLACK_BOT_TOKEN, {
+    ...clientOptions,
+    retryConfig: { retries: 2, maxTimeout: 2000 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  });
 
   const directory = new SlackDirectory(readClient, log, config.AGENT_USER_IDS, config.AGENT_USERGROUP_ID);
   try {
@@ -161,11 +173,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const code = (error as { data?: { error?: string } }).data?.error;
     if (code && FATAL_AUTH_ERRORS.has(code)) {
       await db.close();
-      throw new StartupError(`SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token again from OAuth & Permissions`);
+      throw new StartupError(
+        `SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token again from OAuth & Permissions`,
+      );
     }
     log.warn({ err: error }, "could not reach Slack to read the app's identity; retrying in the background");
     const retry = setInterval(() => {
-      directory.identify().then(() => clearInterval(retry), () => {});
+      directory.identify().then(
+        () => clearInterval(retry),
+        () => {},
+      );
     }, 30_000);
     retry.unref();
   }
@@ -181,16 +198,33 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const csat = new CsatService(db, ticketPosts, csatSettings, clock, log, () => outbox.wake());
   const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake(), csat);
   const slaSweep = new SlaSweep(db, ticketPosts, log, () => outbox.wake());
-  const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone, { missedTicks: config.MISSED_TICKS, leaseMs: options.jobLeaseMs ?? config.LEASE_SECONDS * 1000, metrics });
+  const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone, {
+    missedTicks: config.MISSED_TICKS,
+    leaseMs: options.jobLeaseMs ?? config.LEASE_SECONDS * 1000,
+    metrics,
+  });
   const jobs: Job[] = [];
   if (config.INBOX_RETENTION) jobs.push(inboxRetentionJob(db, config.INBOX_RETENTION, () => clock.now()));
   if (config.SLA_SWEEP_CRON) jobs.push({ name: "sla-sweep", schedule: config.SLA_SWEEP_CRON, run: () => slaSweep.run(clock.now()) });
   if (config.SUPPORT_SUMMARY_CRON && config.TRIAGE_CHANNEL) {
     const channel = config.TRIAGE_CHANNEL;
-    jobs.push({ name: "support-summary", schedule: config.SUPPORT_SUMMARY_CRON, run: (slot) => postSupportSummary(db, outbox, channel, clock.now(), `support-summary:${slot.toISOString()}`) });
+    jobs.push({
+      name: "support-summary",
+      schedule: config.SUPPORT_SUMMARY_CRON,
+      run: (slot) => postSupportSummary(db, outbox, channel, clock.now(), `support-summary:${slot.toISOString()}`),
+    });
   }
   const alertPosts = new SlackAlertPosts(outbox);
-  const healthChecks = new HealthCheckService(db, healthConfig, alertPosts, { alertsChannel: config.ALERTS_CHANNEL }, clock, log, () => outbox.wake(), metrics);
+  const healthChecks = new HealthCheckService(
+    db,
+    healthConfig,
+    alertPosts,
+    { alertsChannel: config.ALERTS_CHANNEL },
+    clock,
+    log,
+    () => outbox.wake(),
+    metrics,
+  );
   const alerts = new AlertService(db, healthConfig, alertPosts, clock, log, () => outbox.wake());
   if (config.HEALTH_CHECK_CRON) {
     jobs.push({
@@ -204,18 +238,43 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     });
   }
   if (config.ALERT_ESCALATION_CRON && healthConfig.escalation.leadUserId) {
-    jobs.push({ name: "alert-escalation", schedule: config.ALERT_ESCALATION_CRON, run: async () => ({ escalated: await alerts.escalate() }) });
+    jobs.push({
+      name: "alert-escalation",
+      schedule: config.ALERT_ESCALATION_CRON,
+      run: async () => ({ escalated: await alerts.escalate() }),
+    });
   }
   if (config.PRODUCT_CHANNEL && config.VOC_DIGEST_CRON) {
     const channel = config.PRODUCT_CHANNEL;
-    jobs.push({ name: "voc-digest", schedule: config.VOC_DIGEST_CRON, run: async (slot) => ({ ...(await postVocDigest(db, outbox, channel, clock.now(), 7, `voc-digest:${slot.toISOString()}`)) }) });
+    jobs.push({
+      name: "voc-digest",
+      schedule: config.VOC_DIGEST_CRON,
+      run: async (slot) => ({ ...(await postVocDigest(db, outbox, channel, clock.now(), 7, `voc-digest:${slot.toISOString()}`)) }),
+    });
   }
   const feedbackPosts = new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL);
   const similarity = config.PRODUCT_CHANNEL ? new ThemeSimilarity(db, clock, log) : undefined;
   const feedback = config.PRODUCT_CHANNEL
-    ? new FeedbackService(db, feedbackPosts, { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE }, clock, log, () => outbox.wake(), similarity?.suggest)
+    ? new FeedbackService(
+        db,
+        feedbackPosts,
+        { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE },
+        clock,
+        log,
+        () => outbox.wake(),
+        similarity?.suggest,
+      )
     : undefined;
-  const themes = config.PRODUCT_CHANNEL ? new ThemeService(db, feedbackPosts, clock, log, () => outbox.wake(), () => similarity?.invalidate()) : undefined;
+  const themes = config.PRODUCT_CHANNEL
+    ? new ThemeService(
+        db,
+        feedbackPosts,
+        clock,
+        log,
+        () => outbox.wake(),
+        () => similarity?.invalidate(),
+      )
+    : undefined;
   const loop = config.PRODUCT_CHANNEL ? new LoopService(db, feedbackPosts, clock, log, () => outbox.wake()) : undefined;
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
@@ -284,11 +343,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     routes: {
       "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...feedbackRoutes({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
-      ...successRoutes({ db, token: config.INGEST_API_TOKEN, healthConfig, now: () => clock.now(), runHealthCheck: () => healthChecks.run("manual") }),
+      ...successRoutes({
+        db,
+        token: config.INGEST_API_TOKEN,
+        healthConfig,
+        now: () => clock.now(),
+        runHealthCheck: () => healthChecks.run("manual"),
+      }),
       "GET /metrics": metricsEndpoint(metrics, config.METRICS_TOKEN),
       "GET /readyz": readinessEndpoint(db, () => clock.now()),
       "GET /healthz": async (_req, res) => {
-        let reachable = false;
+        let reachable: boolean;
         let migrated = false;
         try {
           migrated = await isMigrated(db);
@@ -304,7 +369,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         send(res, 200, {
           status: !healthy ? "unavailable" : outboxStats && outboxStats.failed > 0 ? "degraded" : "ok",
           database: { provider: db.provider, reachable, migrated },
-          slack: { teamId: directory.identity.teamId, botUserId: directory.identity.botUserId, identified: Boolean(directory.identity.teamId) },
+          slack: {
+            teamId: directory.identity.teamId,
+            botUserId: directory.identity.botUserId,
+            identified: Boolean(directory.identity.teamId),
+          },
           parts: describeParts(config),
           outbox: outboxStats,
           inbox: { pending: inboxPending, failed: inboxFailed },

@@ -5,19 +5,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { COMPONENTS, parseHealthConfig } from "../src/success/health-config.ts";
-import { AccountSeries } from "../src/success/backtest/account-series.ts";
-import { loginsOnlyConfig } from "../src/success/backtest/baseline.ts";
-import { parseCsv } from "../src/success/backtest/csv.ts";
-import { dateOfDay, parseDay } from "../src/success/backtest/dates.ts";
-import { generateHistory } from "../src/success/backtest/generate.ts";
-import { FILES, HistoryError, readHistory, type History } from "../src/success/backtest/history.ts";
-import { writeHistory } from "../src/success/backtest/history-writer.ts";
-import { knownFeaturesByDay } from "../src/success/backtest/known-features.ts";
-import { replay } from "../src/success/backtest/replay.ts";
-import { baseRate, figuresOf, type Figures } from "../src/success/backtest/report.ts";
-import { runBacktest } from "../src/success/backtest/run.ts";
-import { timelineOf } from "../src/success/backtest/timeline.ts";
+import { COMPONENTS, parseHealthConfig } from "../src/success/rules/health-config.ts";
+import { AccountSeries } from "../tools/backtest/account-series.ts";
+import { loginsOnlyConfig } from "../tools/backtest/baseline.ts";
+import { parseCsv } from "../tools/backtest/csv.ts";
+import { dateOfDay, parseDay } from "../tools/backtest/dates.ts";
+import { generateHistory } from "../tools/backtest/generate.ts";
+import { FILES, HistoryError, readHistory, type History } from "../tools/backtest/history.ts";
+import { writeHistory } from "../tools/backtest/history-writer.ts";
+import { knownFeaturesByDay } from "../tools/backtest/known-features.ts";
+import { replay } from "../tools/backtest/replay.ts";
+import { baseRate, figuresOf, type Figures } from "../tools/backtest/report.ts";
+import { runBacktest } from "../tools/backtest/run.ts";
+import { timelineOf } from "../tools/backtest/timeline.ts";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -78,7 +78,13 @@ describe("inputs as of a day", () => {
     const config = parseHealthConfig(null);
     const t = timelineOf(h);
     const x = new AccountSeries(
-      { account: h.accounts[0], usage: h.usage.filter((u) => u.accountExternalId === "X"), tickets: h.tickets, nps: h.nps, seatChanges: h.seatChanges },
+      {
+        account: h.accounts[0],
+        usage: h.usage.filter((u) => u.accountExternalId === "X"),
+        tickets: h.tickets,
+        nps: h.nps,
+        seatChanges: h.seatChanges,
+      },
       t,
       config,
       knownFeaturesByDay(h, t, config),
@@ -87,7 +93,15 @@ describe("inputs as of a day", () => {
     expect(facts.inputs).toEqual({
       seats: 25,
       // last 30 = days 50-79 (5 active, 3 events), previous 30 = days 20-49 (10 active, 4 events)
-      usage: { daysLast30: 30, daysPrev30: 30, avgActiveLast30: 5, avgActivePrev30: 10, peakActiveLast30: 5, keyEventsLast30: 90, keyEventsPrev30: 120 },
+      usage: {
+        daysLast30: 30,
+        daysPrev30: 30,
+        avgActiveLast30: 5,
+        avgActivePrev30: 10,
+        peakActiveLast30: 5,
+        keyEventsLast30: 90,
+        keyEventsPrev30: 120,
+      },
       featuresUsedLast30: 1,
       knownFeatures: 4,
       supportLinked: true,
@@ -141,7 +155,10 @@ describe("replay and figures on a hand-made history", () => {
   const dir = writeFiles({
     "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier", ...Object.keys(plan).map((id) => `${id},${id} Inc,10,,,`)],
     "usage.csv": usage,
-    "churn.csv": ["accountExternalId,churnDate", ...Object.entries(plan).flatMap(([id, p]) => (p.churn === undefined ? [] : [`${id},${date(p.churn)}`]))],
+    "churn.csv": [
+      "accountExternalId,churnDate",
+      ...Object.entries(plan).flatMap(([id, p]) => (p.churn === undefined ? [] : [`${id},${date(p.churn)}`])),
+    ],
   });
   const weights = Object.fromEntries(COMPONENTS.map((c) => [c, c === "licenceUtilisation" ? 100 : 0]));
   const config = parseHealthConfig(JSON.stringify({ weights }));
@@ -282,8 +299,9 @@ describe("the generator", () => {
     const b = runBacktest(h, parseHealthConfig(null), 90);
     const all = [b.model, b.baseline, ...b.sweep.flatMap((r) => [r.model, r.baseline])];
     for (const f of all) {
-      for (const r of [f.precision, f.alertPrecision, f.recall]) if (r.value !== null) expect(r.value).toBeGreaterThanOrEqual(0), expect(r.value).toBeLessThanOrEqual(1);
-      for (const lead of f.leadTimes) expect(lead).toBeGreaterThan(0), expect(lead).toBeLessThanOrEqual(90);
+      for (const r of [f.precision, f.alertPrecision, f.recall])
+        if (r.value !== null) (expect(r.value).toBeGreaterThanOrEqual(0), expect(r.value).toBeLessThanOrEqual(1));
+      for (const lead of f.leadTimes) (expect(lead).toBeGreaterThan(0), expect(lead).toBeLessThanOrEqual(90));
     }
     expect(b.model.recall.of).toBeGreaterThan(0);
     expect(b.model.recall.hits + b.baseline.recall.hits).toBeGreaterThanOrEqual(1);

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, loadConfig } from "../src/platform/config/config.ts";
 
 const good = { SLACK_BOT_TOKEN: "xoxb-1-2-3", SLACK_SIGNING_SECRET: "abcdef0123456789abcdef0123456789" };
 const problems = (env: Record<string, string>) => {
@@ -17,7 +17,13 @@ const problems = (env: Record<string, string>) => {
 describe("configuration", () => {
   it("needs only the bot token and the signing secret; everything else has a default or stays off", () => {
     const cfg = loadConfig(good);
-    expect(cfg).toMatchObject({ PORT: 3000, SUPPORT_CHANNELS: [], TICKET_EMOJI: "ticket", INTAKE_IGNORE_PLEASANTRIES: true, INTAKE_MERGE_WINDOW_MINUTES: 5 });
+    expect(cfg).toMatchObject({
+      PORT: 3000,
+      SUPPORT_CHANNELS: [],
+      TICKET_EMOJI: "ticket",
+      INTAKE_IGNORE_PLEASANTRIES: true,
+      INTAKE_MERGE_WINDOW_MINUTES: 5,
+    });
     expect(cfg.TRIAGE_CHANNEL).toBeUndefined();
     expect(cfg.DATABASE_URL).toBeUndefined();
   });
@@ -37,7 +43,13 @@ describe("configuration", () => {
   });
 
   it("parses lists and flags", () => {
-    const cfg = loadConfig({ ...good, SUPPORT_CHANNELS: " C01, G02 ,,C03", AGENT_USER_IDS: "U1A,W2B", INTAKE_IGNORE_PLEASANTRIES: "off", TICKET_EMOJI: ":sos:" });
+    const cfg = loadConfig({
+      ...good,
+      SUPPORT_CHANNELS: " C01, G02 ,,C03",
+      AGENT_USER_IDS: "U1A,W2B",
+      INTAKE_IGNORE_PLEASANTRIES: "off",
+      TICKET_EMOJI: ":sos:",
+    });
     expect(cfg.SUPPORT_CHANNELS).toEqual(["C01", "G02", "C03"]);
     expect(cfg.AGENT_USER_IDS).toEqual(["U1A", "W2B"]);
     expect(cfg.INTAKE_IGNORE_PLEASANTRIES).toBe(false);
@@ -77,5 +89,39 @@ describe("configuration", () => {
     const lines = run.stderr.trim().split("\n");
     expect(lines[0]).toBe("Cannot start: fix the configuration and try again.");
     expect(lines.slice(1).map((l) => l.trim().split(" ")[0])).toEqual(["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "TRIAGE_CHANNEL"]);
+  });
+});
+
+describe("health configuration file at start-up", () => {
+  it("stops start-up with the problem when HEALTH_CONFIG_FILE is bad or missing", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(tmpdir(), "health-cfg-"));
+    const bad = path.join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ bands: { green: 20, yellow: 50 } }));
+    const root = path.resolve(import.meta.dirname, "..");
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_SIGNING_SECRET: "abcdef0123456789",
+      DATABASE_URL: `file:${path.join(dir, "x.db")}`,
+    };
+    const run = (file: string) =>
+      spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+        cwd: root,
+        env: { ...env, HEALTH_CONFIG_FILE: file },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+    const badRun = run(bad);
+    expect(badRun.status).toBe(1);
+    expect(badRun.stderr).toContain("bad.json is not a valid health configuration");
+    expect(badRun.stderr).toContain("bands green must be above yellow");
+    const missing = run("/nonexistent/health.json");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain("HEALTH_CONFIG_FILE /nonexistent/health.json cannot be read (ENOENT)");
   });
 });

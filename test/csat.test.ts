@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, cardAction, startDesk, type Desk } from "./support/harness.ts";
 import type { Msg } from "./support/slack-stand-in.ts";
-import { sampleFraction } from "../src/support/csat.ts";
+import { sampleFraction } from "../src/support/use-cases/csat.ts";
 
 let desk: Desk;
 afterEach(async () => desk?.stop());
@@ -43,7 +43,13 @@ async function vote(ticketId: number, score: number, user = CUSTOMER, team = HOM
     channel: { id: SUPPORT, name: "support" },
     response_url: desk.slack.responseUrl(id),
     actions: [
-      { type: "button", action_id: `csat_score_${score}`, block_id: `csat:${ticketId}`, value: String(ticketId), action_ts: `${Math.floor(Date.now() / 1000)}.000300` },
+      {
+        type: "button",
+        action_id: `csat_score_${score}`,
+        block_id: `csat:${ticketId}`,
+        value: String(ticketId),
+        action_ts: `${Math.floor(Date.now() / 1000)}.000300`,
+      },
     ],
   });
   expect(res.status).toBe(200);
@@ -62,8 +68,16 @@ describe("CSAT: the survey on resolve", () => {
     expect(posted).toHaveLength(1);
     expect(surveys()).toHaveLength(1);
     expect(posted[0].text).toContain(`How did we do with #${ticket.id}?`);
-    const actions = (posted[0].blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === "actions")!;
-    expect(actions.elements!.map((e) => e.action_id)).toEqual(["csat_score_1", "csat_score_2", "csat_score_3", "csat_score_4", "csat_score_5"]);
+    const actions = (posted[0].blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find(
+      (b) => b.type === "actions",
+    )!;
+    expect(actions.elements!.map((e) => e.action_id)).toEqual([
+      "csat_score_1",
+      "csat_score_2",
+      "csat_score_3",
+      "csat_score_4",
+      "csat_score_5",
+    ]);
     expect(new Set(actions.elements!.map((e) => e.value))).toEqual(new Set([String(ticket.id)]));
 
     const survey = await desk.app.db.client.csatSurvey.findUniqueOrThrow({ where: { ticketId: ticket.id } });
@@ -178,7 +192,10 @@ describe("CSAT: answers", () => {
     expect(rows[0].answeredAt.getTime()).toBe(first.answeredAt.getTime());
     expect(rows[0].updatedAt.getTime()).toBeGreaterThan(first.updatedAt.getTime());
 
-    const events = await desk.app.db.client.ticketEvent.findMany({ where: { ticketId: ticket.id, kind: "csat_answered" }, orderBy: { id: "asc" } });
+    const events = await desk.app.db.client.ticketEvent.findMany({
+      where: { ticketId: ticket.id, kind: "csat_answered" },
+      orderBy: { id: "asc" },
+    });
     expect(events.map((e) => [e.actorId, e.fromValue, e.toValue])).toEqual([
       [CUSTOMER, null, "4"],
       [CUSTOMER, "4", "5"],
@@ -265,7 +282,15 @@ describe("CSAT: answers", () => {
         team: { id: HOME_TEAM, domain: "example" },
         channel: { id: SUPPORT, name: "support" },
         response_url: desk.slack.responseUrl(`comment-${clicks++}`),
-        actions: [{ type: "button", action_id: "csat_comment", block_id: `csat_thanks:${ticket.id}`, value: String(ticket.id), action_ts: "1.000400" }],
+        actions: [
+          {
+            type: "button",
+            action_id: "csat_comment",
+            block_id: `csat_thanks:${ticket.id}`,
+            value: String(ticket.id),
+            action_ts: "1.000400",
+          },
+        ],
       });
 
     await vote(ticket.id, 3);

@@ -4,12 +4,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AGENT, AGENT2, CUSTOMER, HOME_TEAM, SUPPORT, startDesk, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { Outbox } from "../src/outbox/outbox.ts";
-import { SlackFeedbackPosts } from "../src/slack/feedback-posts.ts";
-import { ThemeService, type ThemeSummary } from "../src/feedback/themes.ts";
-import { FeedbackService } from "../src/feedback/feedback.ts";
-import { FeedbackError } from "../src/feedback/model.ts";
-import { SimilarityIndex, DEFAULT_SIMILARITY } from "../src/feedback/similarity.ts";
+import { Outbox } from "../src/platform/outbox/outbox.ts";
+import { SlackFeedbackPosts } from "../src/slack/posts/feedback-posts.ts";
+import { ThemeService, type ThemeSummary } from "../src/feedback/use-cases/themes.ts";
+import { FeedbackService } from "../src/feedback/use-cases/capture.ts";
+import { FeedbackError } from "../src/feedback/rules/feedback.ts";
+import { SimilarityIndex, DEFAULT_SIMILARITY } from "../src/feedback/use-cases/similarity.ts";
 import { listText, themesCommand } from "../src/slack/commands/feedback-themes.ts";
 import { parseConfirmValue } from "../src/slack/actions/feedback-themes.ts";
 import type { SlackDeps } from "../src/slack/deps.ts";
@@ -36,13 +36,25 @@ async function deskWithThemes() {
   const posts = new SlackFeedbackPosts(new Outbox(desk.app.db.provider), PRODUCT);
   const themes = new ThemeService(desk.app.db, posts, clock, desk.app.log, () => {});
   const feedback = new FeedbackService(desk.app.db, posts, { withdrawGraceMs: 10 * MINUTE }, clock, desk.app.log, () => {});
-  return { clock, themes, feedback, command: (text: string, user = AGENT) => themesCommand({ themes } as unknown as SlackDeps, user, text) };
+  return {
+    clock,
+    themes,
+    feedback,
+    command: (text: string, user = AGENT) => themesCommand({ themes } as unknown as SlackDeps, user, text),
+  };
 }
 
 /** A customer's message in the support channel, sent to product with the :bulb: reaction; its item id. */
 async function capture(text: string, tagger = AGENT): Promise<number> {
   const msg = desk.slack.seed(SUPPORT, { user: CUSTOMER, text });
-  await desk.event({ type: "reaction_added", user: tagger, reaction: "bulb", item: { type: "message", channel: SUPPORT, ts: msg.ts }, item_user: CUSTOMER, event_ts: `${Date.now() / 1000}` });
+  await desk.event({
+    type: "reaction_added",
+    user: tagger,
+    reaction: "bulb",
+    item: { type: "message", channel: SUPPORT, ts: msg.ts },
+    item_user: CUSTOMER,
+    event_ts: `${Date.now() / 1000}`,
+  });
   await desk.settle();
   const item = await desk.app.db.client.feedbackItem.findFirstOrThrow({ where: { messageTs: msg.ts } });
   return item.id;
@@ -55,7 +67,10 @@ const cardOf = async (itemId: number) => {
   const outbox = await db().outboxMessage.findUniqueOrThrow({ where: { id: item.cardOutboxId! } });
   const card = cards().find((m) => m.ts === outbox.postedTs);
   if (!card) throw new Error(`no card for item ${itemId}`);
-  return { text: JSON.stringify(card.blocks ?? []) + card.text, blocks: (card.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }> };
+  return {
+    text: JSON.stringify(card.blocks ?? []) + card.text,
+    blocks: (card.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>,
+  };
 };
 const themeLinks = (themeId: number) => db().feedbackTheme.findMany({ where: { themeId }, orderBy: { itemId: "asc" } });
 
@@ -81,7 +96,15 @@ async function confirmClick(itemId: number, themeId: number, user = AGENT, i = 0
     team: { id: HOME_TEAM, domain: "example" },
     channel: { id: PRODUCT, name: "product" },
     response_url: desk.slack.responseUrl(id),
-    actions: [{ action_id: `feedback_confirm_theme_${i}`, block_id: `feedback:${itemId}`, type: "button", value: `${itemId}:${themeId}`, action_ts: "1.2" }],
+    actions: [
+      {
+        action_id: `feedback_confirm_theme_${i}`,
+        block_id: `feedback:${itemId}`,
+        type: "button",
+        value: `${itemId}:${themeId}`,
+        action_ts: "1.2",
+      },
+    ],
   });
   return { id, response };
 }
@@ -145,7 +168,11 @@ describe("managing themes", () => {
     expect(merged).toMatchObject({ from: slow, into: exports, moved: 2, cardsUpdated: 2 });
     expect((await themeLinks(exports.id)).map((l) => l.itemId)).toEqual([a, b, c]);
     expect(await themeLinks(slow.id)).toHaveLength(0);
-    expect(await db().theme.findUniqueOrThrow({ where: { id: slow.id } })).toMatchObject({ status: "merged", mergedIntoId: exports.id, nameKey: null });
+    expect(await db().theme.findUniqueOrThrow({ where: { id: slow.id } })).toMatchObject({
+      status: "merged",
+      mergedIntoId: exports.id,
+      nameKey: null,
+    });
     expect((await themes.list()).map((t) => [t.name, t.items])).toEqual([["Exports", 3]]);
 
     await desk.settle();
@@ -201,7 +228,15 @@ describe("managing themes", () => {
 
   it("updates at most the configured number of cards, the most recent first, and logs the rest", async () => {
     const { clock, feedback } = await deskWithThemes();
-    const themes = new ThemeService(desk.app.db, new SlackFeedbackPosts(new Outbox(desk.app.db.provider), PRODUCT), clock, desk.app.log, () => {}, () => {}, { maxCardRefresh: 2 });
+    const themes = new ThemeService(
+      desk.app.db,
+      new SlackFeedbackPosts(new Outbox(desk.app.db.provider), PRODUCT),
+      clock,
+      desk.app.log,
+      () => {},
+      () => {},
+      { maxCardRefresh: 2 },
+    );
     // Texts unlike the theme's name, so no card also suggests it.
     const theme = await themes.create("Audit log", AGENT);
     const ids: number[] = [];
@@ -257,7 +292,8 @@ describe("/feedback themes", () => {
 
   it("works through the /feedback command of the running app, and a new theme is suggested at once", async () => {
     await deskWithThemes();
-    const feedbackCommand = async (text: string) => ((await (await desk.command({ command: "/feedback", text })).json()) as { text: string }).text;
+    const feedbackCommand = async (text: string) =>
+      ((await (await desk.command({ command: "/feedback", text })).json()) as { text: string }).text;
     const before = await capture("The report export to Excel is broken");
     expect(JSON.parse((await db().feedbackItem.findUniqueOrThrow({ where: { id: before } })).suggestions)).toEqual([]);
 
@@ -266,16 +302,27 @@ describe("/feedback themes", () => {
     const after = await capture("Please let us export to Excel");
     expect((await cardOf(after)).text).toContain("Theme: Excel export");
 
-    expect(await feedbackCommand("themes rename excel export → Spreadsheet export")).toBe("*Excel export* is now called *Spreadsheet export*. 1 card will show it.");
+    expect(await feedbackCommand("themes rename excel export → Spreadsheet export")).toBe(
+      "*Excel export* is now called *Spreadsheet export*. 1 card will show it.",
+    );
     await desk.settle();
     expect((await cardOf(after)).text).toContain("Theme: Spreadsheet export");
     expect(await feedbackCommand("themes")).toContain("• *Spreadsheet export* #");
-    expect(await feedbackCommand("themes merge Spreadsheet export into Nothing")).toBe("No theme called “Nothing”. `/feedback themes` lists them.");
+    expect(await feedbackCommand("themes merge Spreadsheet export into Nothing")).toBe(
+      "No theme called “Nothing”. `/feedback themes` lists them.",
+    );
     expect(await feedbackCommand("themes what")).toContain("I don't know `/feedback themes what`");
   });
 
   it("keeps the list within one message, saying how many more there are", () => {
-    const many: ThemeSummary[] = Array.from({ length: 120 }, (_, i) => ({ id: i + 1, name: `Theme number ${i + 1} with a long name`, status: "active", items: 120 - i, createdAt: AT, shippedAt: null }));
+    const many: ThemeSummary[] = Array.from({ length: 120 }, (_, i) => ({
+      id: i + 1,
+      name: `Theme number ${i + 1} with a long name`,
+      status: "active",
+      items: 120 - i,
+      createdAt: AT,
+      shippedAt: null,
+    }));
     const text = listText(many);
     expect(text.length).toBeLessThanOrEqual(3000);
     const shown = text.split("\n").filter((l) => l.startsWith("• ")).length;
@@ -287,13 +334,31 @@ describe("/feedback themes", () => {
 describe("suggested themes", () => {
   it("scores a paraphrase above the threshold and unrelated text at nothing", () => {
     const index = new SimilarityIndex([
-      { id: 1, name: "Excel export", documents: ["Excel export", "We need exports to Excel, the CSV is useless for our finance team", "Exporting big reports to Excel times out"] },
-      { id: 2, name: "SSO login", documents: ["SSO login", "SSO login loops back to the start page", "Okta single sign-on fails for new users"] },
+      {
+        id: 1,
+        name: "Excel export",
+        documents: [
+          "Excel export",
+          "We need exports to Excel, the CSV is useless for our finance team",
+          "Exporting big reports to Excel times out",
+        ],
+      },
+      {
+        id: 2,
+        name: "SSO login",
+        documents: ["SSO login", "SSO login loops back to the start page", "Okta single sign-on fails for new users"],
+      },
       { id: 3, name: "Dark mode", documents: ["Dark mode", "Dark mode please, the white screen hurts at night"] },
     ]);
     const { threshold, maxSuggestions } = DEFAULT_SIMILARITY;
-    expect(index.score("Could we get the report exported as an Excel file? Finance can't use CSV", threshold, maxSuggestions).map((s) => s.name)).toEqual(["Excel export"]);
-    expect(index.score("Single sign-on with <https://okta.com|Okta> keeps looping back to the login page :sob:", threshold, maxSuggestions).map((s) => s.name)).toEqual(["SSO login"]);
+    expect(
+      index.score("Could we get the report exported as an Excel file? Finance can't use CSV", threshold, maxSuggestions).map((s) => s.name),
+    ).toEqual(["Excel export"]);
+    expect(
+      index
+        .score("Single sign-on with <https://okta.com|Okta> keeps looping back to the login page :sob:", threshold, maxSuggestions)
+        .map((s) => s.name),
+    ).toEqual(["SSO login"]);
     expect(index.score("Invoices show the wrong VAT rate for Germany", threshold, maxSuggestions)).toEqual([]);
     expect(index.score("Our team loves the product", threshold, maxSuggestions)).toEqual([]);
     expect(index.score("", threshold, maxSuggestions)).toEqual([]);
@@ -320,7 +385,12 @@ describe("suggested themes", () => {
     const paraphrase = await capture("Could the monthly report be exported as an Excel file? Finance can't work with CSV");
     const unrelated = await capture("Invoices show the wrong VAT rate for Germany");
     const darkAgain = await capture("Please give us a dark mode, the white screen is too bright at night");
-    const suggestions = async (id: number) => JSON.parse((await db().feedbackItem.findUniqueOrThrow({ where: { id } })).suggestions) as { id: number; name: string; similarity: number }[];
+    const suggestions = async (id: number) =>
+      JSON.parse((await db().feedbackItem.findUniqueOrThrow({ where: { id } })).suggestions) as {
+        id: number;
+        name: string;
+        similarity: number;
+      }[];
 
     const [top, ...others] = await suggestions(paraphrase);
     expect(top).toMatchObject({ id: exports.id, name: "Excel export" });
@@ -352,7 +422,9 @@ describe("suggested themes", () => {
     const { response } = await confirmClick(item, exports.id, AGENT2);
     expect(response.status).toBe(200);
     await desk.settle();
-    expect(await db().feedbackTheme.findUniqueOrThrow({ where: { itemId_themeId: { itemId: item, themeId: exports.id } } })).toMatchObject({ addedById: AGENT2 });
+    expect(await db().feedbackTheme.findUniqueOrThrow({ where: { itemId_themeId: { itemId: item, themeId: exports.id } } })).toMatchObject({
+      addedById: AGENT2,
+    });
     const card = await cardOf(item);
     expect(card.text).toContain("`Excel export`");
     expect(card.text).not.toContain("feedback_confirm_theme");

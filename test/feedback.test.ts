@@ -17,17 +17,45 @@ afterEach(async () => {
 
 async function deskWithAccounts(env: Record<string, string> = {}) {
   const clock = new TestClock(AT);
-  desk = await startDesk({ env: { PRODUCT_CHANNEL: PRODUCT, SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", VOC_DIGEST_CRON: "off", ...env }, start: { clock } });
+  desk = await startDesk({
+    env: {
+      PRODUCT_CHANNEL: PRODUCT,
+      SLA_SWEEP_CRON: "off",
+      SUPPORT_SUMMARY_CRON: "off",
+      HEALTH_CHECK_CRON: "off",
+      VOC_DIGEST_CRON: "off",
+      ...env,
+    },
+    start: { clock },
+  });
   const c = desk.app.db.client;
-  await c.account.create({ data: { externalId: "acme", name: "Acme Corp", domain: "acme.com", arr: 120000, tier: "enterprise", csmSlackUserId: CSM, createdAt: AT, updatedAt: AT } });
-  await c.accountHealthCurrent.create({ data: { accountExternalId: "acme", runId: 1, computedAt: AT, score: 35, band: "red", components: "[]" } });
+  await c.account.create({
+    data: {
+      externalId: "acme",
+      name: "Acme Corp",
+      domain: "acme.com",
+      arr: 120000,
+      tier: "enterprise",
+      csmSlackUserId: CSM,
+      createdAt: AT,
+      updatedAt: AT,
+    },
+  });
+  await c.accountHealthCurrent.create({
+    data: { accountExternalId: "acme", runId: 1, computedAt: AT, score: 35, band: "red", components: "[]" },
+  });
   await c.account.create({ data: { externalId: "globex", name: "Globex", domain: "globex.io", arr: 40000, createdAt: AT, updatedAt: AT } });
   await c.supportChannel.create({ data: { channelId: ACME_CHANNEL, accountExternalId: "acme", linkedById: AGENT, linkedAt: AT } });
   return { clock };
 }
 
-const react = (channel: string, ts: string, user: string, type: "reaction_added" | "reaction_removed" = "reaction_added", reaction = "bulb") =>
-  desk.event({ type, user, reaction, item: { type: "message", channel, ts }, item_user: CUSTOMER, event_ts: `${Date.now() / 1000}` });
+const react = (
+  channel: string,
+  ts: string,
+  user: string,
+  type: "reaction_added" | "reaction_removed" = "reaction_added",
+  reaction = "bulb",
+) => desk.event({ type, user, reaction, item: { type: "message", channel, ts }, item_user: CUSTOMER, event_ts: `${Date.now() / 1000}` });
 const items = () => desk.app.db.client.feedbackItem.findMany({ orderBy: { id: "asc" } });
 const cards = () => desk.slack.messages(PRODUCT).filter((m) => !m.thread_ts);
 const cardText = (m: { blocks?: unknown[]; text: string }) => JSON.stringify(m.blocks ?? []) + m.text;
@@ -36,7 +64,10 @@ const ephemeralTo = (user: string) => desk.slack.ephemerals.filter((e) => e.user
 describe("capturing feedback", () => {
   it("a :bulb: reaction sends the message with its account, ARR and health to the product channel, once", async () => {
     await deskWithAccounts();
-    const msg = desk.slack.seed(ACME_CHANNEL, { user: CUSTOMER, text: "We need exports to Excel, the CSV is useless for our finance team" });
+    const msg = desk.slack.seed(ACME_CHANNEL, {
+      user: CUSTOMER,
+      text: "We need exports to Excel, the CSV is useless for our finance team",
+    });
     await react(ACME_CHANNEL, msg.ts, AGENT);
     await desk.settle();
     const [item] = await items();
@@ -58,7 +89,16 @@ describe("capturing feedback", () => {
     expect(item.permalink).toContain(`/archives/${ACME_CHANNEL}/p${msg.ts.replace(".", "")}`);
     expect(cards()).toHaveLength(1);
     const text = cardText(cards()[0]);
-    for (const expected of ["Acme Corp", "ARR $120,000", ":red_circle: red", "enterprise", "We need exports to Excel", item.permalink!, `tagged by <@${AGENT}>`, `said by <@${CUSTOMER}>`]) {
+    for (const expected of [
+      "Acme Corp",
+      "ARR $120,000",
+      ":red_circle: red",
+      "enterprise",
+      "We need exports to Excel",
+      item.permalink!,
+      `tagged by <@${AGENT}>`,
+      `said by <@${CUSTOMER}>`,
+    ]) {
       expect(text).toContain(expected);
     }
 
@@ -67,14 +107,23 @@ describe("capturing feedback", () => {
     await react(ACME_CHANNEL, msg.ts, AGENT);
     await desk.settle();
     expect(await items()).toHaveLength(1);
-    expect((await desk.app.db.client.feedbackTagger.findMany({ orderBy: { taggedAt: "asc" } })).map((t) => t.userId)).toEqual([AGENT, AGENT2]);
+    expect((await desk.app.db.client.feedbackTagger.findMany({ orderBy: { taggedAt: "asc" } })).map((t) => t.userId)).toEqual([
+      AGENT,
+      AGENT2,
+    ]);
     expect(cards()).toHaveLength(1);
     expect(cardText(cards()[0])).toContain(`tagged by <@${AGENT}>, <@${AGENT2}>`);
   });
 
   it("finds the account from the author's email domain when the channel names none, and marks our own people internal", async () => {
     await deskWithAccounts();
-    desk.slack.users.set("UGLOBEX", { id: "UGLOBEX", name: "gina", real_name: "Gina", team_id: HOME_TEAM, profile: { email: "gina@Globex.io" } });
+    desk.slack.users.set("UGLOBEX", {
+      id: "UGLOBEX",
+      name: "gina",
+      real_name: "Gina",
+      team_id: HOME_TEAM,
+      profile: { email: "gina@Globex.io" },
+    });
     const fromCustomer = desk.slack.seed(SUPPORT, { user: "UGLOBEX", text: "Dark mode please" });
     const fromAgent = desk.slack.seed(SUPPORT, { user: AGENT2, text: "Customers keep asking for an audit log" });
     await react(SUPPORT, fromCustomer.ts, AGENT);
@@ -137,19 +186,33 @@ describe("capturing feedback", () => {
     desk = await startDesk({ env: { SLA_SWEEP_CRON: "off" } });
     const answer = (await (await desk.command({ command: "/feedback", text: "Exports are slow" })).json()) as { text: string };
     expect(answer.text).toContain("PRODUCT_CHANNEL");
-    const health = (await (await fetch(`${desk.baseUrl}/healthz`)).json()) as { parts: Record<string, { enabled: boolean; reason?: string }> };
+    const health = (await (await fetch(`${desk.baseUrl}/healthz`)).json()) as {
+      parts: Record<string, { enabled: boolean; reason?: string }>;
+    };
     expect(health.parts.voiceOfCustomer).toMatchObject({ enabled: false });
   });
 
   it("/feedback <text> captures what the user types, with the channel's account", async () => {
     await deskWithAccounts();
-    const res = await desk.command({ command: "/feedback", text: "Acme wants audit logs exported nightly", channel_id: ACME_CHANNEL, user_id: AGENT });
+    const res = await desk.command({
+      command: "/feedback",
+      text: "Acme wants audit logs exported nightly",
+      channel_id: ACME_CHANNEL,
+      user_id: AGENT,
+    });
     const body = (await res.json()) as { response_type: string; text: string };
     expect(body.response_type).toBe("ephemeral");
     expect(body.text).toMatch(/Sent to product as feedback \*#\d+\*/);
     await desk.settle();
     const [item] = await items();
-    expect(item).toMatchObject({ origin: "command", messageTs: null, authorId: AGENT, internal: true, accountExternalId: "acme", text: "Acme wants audit logs exported nightly" });
+    expect(item).toMatchObject({
+      origin: "command",
+      messageTs: null,
+      authorId: AGENT,
+      internal: true,
+      accountExternalId: "acme",
+      text: "Acme wants audit logs exported nightly",
+    });
     expect(cards()).toHaveLength(1);
     const empty = (await (await desk.command({ command: "/feedback", text: "   " })).json()) as { text: string };
     expect(empty.text).toContain("Write the feedback after the command");
@@ -195,8 +258,15 @@ describe("capturing feedback", () => {
           state: {
             values: {
               new_themes: { names: { type: "plain_text_input", value: newThemes } },
-              kind: { pick: { type: "static_select", selected_option: { text: { type: "plain_text", text: "Feature request" }, value: "feature_request" } } },
-              importance: { pick: { type: "static_select", selected_option: { text: { type: "plain_text", text: "Very important" }, value: "high" } } },
+              kind: {
+                pick: {
+                  type: "static_select",
+                  selected_option: { text: { type: "plain_text", text: "Feature request" }, value: "feature_request" },
+                },
+              },
+              importance: {
+                pick: { type: "static_select", selected_option: { text: { type: "plain_text", text: "Very important" }, value: "high" } },
+              },
               note: { text: { type: "plain_text_input", value: "Raised on the QBR" } },
             },
           },
@@ -210,7 +280,13 @@ describe("capturing feedback", () => {
     expect((await submit("Bulk editing, Productivity")).status).toBe(200);
     await desk.settle();
     const [item] = await items();
-    expect(item).toMatchObject({ origin: "shortcut", kind: "feature_request", importance: "high", note: "Raised on the QBR", accountExternalId: "acme" });
+    expect(item).toMatchObject({
+      origin: "shortcut",
+      kind: "feature_request",
+      importance: "high",
+      note: "Raised on the QBR",
+      accountExternalId: "acme",
+    });
     const themes = await desk.app.db.client.theme.findMany({ orderBy: { name: "asc" } });
     expect(themes.map((t) => t.name)).toEqual(["Bulk editing", "Productivity"]);
     expect(await desk.app.db.client.feedbackTheme.count({ where: { itemId: item.id } })).toBe(2);
@@ -242,11 +318,20 @@ describe("capturing feedback", () => {
       team: { id: HOME_TEAM, domain: "example" },
       channel: { id: TRIAGE, name: "triage" },
       response_url: desk.slack.responseUrl("tag"),
-      actions: [{ action_id: "ticket_feedback", block_id: `ticket:${ticket.id}:2`, type: "button", value: String(ticket.id), action_ts: "1.2" }],
+      actions: [
+        { action_id: "ticket_feedback", block_id: `ticket:${ticket.id}:2`, type: "button", value: String(ticket.id), action_ts: "1.2" },
+      ],
     });
     await desk.settle();
     const [item] = await items();
-    expect(item).toMatchObject({ origin: "ticket", ticketId: ticket.id, accountExternalId: "acme", text: "The API rate limit is far too low for our sync", authorId: CUSTOMER, messageTs: ticket.sourceTs });
+    expect(item).toMatchObject({
+      origin: "ticket",
+      ticketId: ticket.id,
+      accountExternalId: "acme",
+      text: "The API rate limit is far too low for our sync",
+      authorId: CUSTOMER,
+      messageTs: ticket.sourceTs,
+    });
     const answer = await desk.slack.waitFor(() => desk.slack.responses.find((r) => r.id === "tag"), 5000, "tag answer");
     expect(answer.body.text).toContain(`#${item.id}`);
     expect(cardText(cards()[0])).toContain(`ticket #${ticket.id}`);
@@ -263,14 +348,23 @@ describe("closing the loop", () => {
     await react(ACME_CHANNEL, kept.ts, AGENT);
     await react(ACME_CHANNEL, gone.ts, AGENT);
     await desk.settle();
-    for (const item of await items()) await c.feedbackTheme.create({ data: { itemId: item.id, themeId: theme.id, addedById: AGENT, addedAt: AT } });
+    for (const item of await items())
+      await c.feedbackTheme.create({ data: { itemId: item.id, themeId: theme.id, addedById: AGENT, addedAt: AT } });
     // The second message is deleted before the theme ships.
     desk.slack.deleteMessage(ACME_CHANNEL, gone.ts);
     const keptNow = kept;
 
-    const res = await desk.command({ command: "/feedback", text: "ship excel exports Exports to .xlsx are live for everyone", user_id: "UPM1" });
+    const res = await desk.command({
+      command: "/feedback",
+      text: "ship excel exports Exports to .xlsx are live for everyone",
+      user_id: "UPM1",
+    });
     expect(((await res.json()) as { text: string }).text).toContain("Marking it shipped");
-    const answer = await desk.slack.waitFor(() => desk.slack.responses.find((r) => String(r.body.text).includes("is marked shipped")), 10000, "ship answer");
+    const answer = await desk.slack.waitFor(
+      () => desk.slack.responses.find((r) => String(r.body.text).includes("is marked shipped")),
+      10000,
+      "ship answer",
+    );
     expect(answer.body.text).toContain("I replied in 1 customer thread");
     expect(answer.body.text).toContain("1 source message was deleted or can't be read");
     expect(answer.body.text).toContain("1 CSM got the list");
@@ -281,18 +375,29 @@ describe("closing the loop", () => {
     expect(dm).toHaveLength(1);
     expect(dm[0].text).toContain("*Excel exports* has shipped");
     expect(dm[0].text).toContain("Acme Corp (2 items)");
-    expect(await c.theme.findUniqueOrThrow({ where: { id: theme.id } })).toMatchObject({ shippedById: "UPM1", shippedNote: "Exports to .xlsx are live for everyone" });
+    expect(await c.theme.findUniqueOrThrow({ where: { id: theme.id } })).toMatchObject({
+      shippedById: "UPM1",
+      shippedNote: "Exports to .xlsx are live for everyone",
+    });
 
     // Once: shipping again changes nothing and says so.
     await desk.command({ command: "/feedback", text: "ship Excel exports again", user_id: "UPM1" });
-    const again = await desk.slack.waitFor(() => desk.slack.responses.find((r) => String(r.body.text).includes("already marked shipped")), 10000, "second ship");
+    const again = await desk.slack.waitFor(
+      () => desk.slack.responses.find((r) => String(r.body.text).includes("already marked shipped")),
+      10000,
+      "second ship",
+    );
     expect(again.body.text).toContain("customers were told then");
     await desk.settle();
     expect(desk.slack.messages(ACME_CHANNEL).filter((m) => m.thread_ts === keptNow.ts)).toHaveLength(1);
     expect(desk.slack.messages(CSM)).toHaveLength(1);
 
     await desk.command({ command: "/feedback", text: "ship Nonexistent theme yes", user_id: "UPM1" });
-    const unknown = await desk.slack.waitFor(() => desk.slack.responses.find((r) => String(r.body.text).includes("No theme matches")), 10000, "unknown theme");
+    const unknown = await desk.slack.waitFor(
+      () => desk.slack.responses.find((r) => String(r.body.text).includes("No theme matches")),
+      10000,
+      "unknown theme",
+    );
     expect(unknown.body.text).toContain("/feedback themes");
   });
 });
@@ -320,7 +425,12 @@ describe("Mark shipped on a theme", () => {
       response_url: desk.slack.responseUrl("ship-button"),
       actions: [{ action_id: "theme_ship", block_id: "b1", type: "button", value: String(theme.id), action_ts: "1.2" }],
     });
-    const opened = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open" && (v.view as { callback_id?: string }).callback_id === "theme_ship_modal"), 5000, "ship modal");
+    const opened = await desk.slack.waitFor(
+      () =>
+        desk.slack.views.find((v) => v.method === "views.open" && (v.view as { callback_id?: string }).callback_id === "theme_ship_modal"),
+      5000,
+      "ship modal",
+    );
     const submit = (note: string) =>
       desk.interaction({
         type: "view_submission",
@@ -329,14 +439,30 @@ describe("Mark shipped on a theme", () => {
         api_app_id: "A111",
         token: "verification_token",
         trigger_id: "1.2.3",
-        view: { id: "V9", team_id: HOME_TEAM, type: "modal", callback_id: "theme_ship_modal", private_metadata: (opened.view as { private_metadata: string }).private_metadata, hash: "h", state: { values: { ship_note: { text: { type: "plain_text_input", value: note } } } } },
+        view: {
+          id: "V9",
+          team_id: HOME_TEAM,
+          type: "modal",
+          callback_id: "theme_ship_modal",
+          private_metadata: (opened.view as { private_metadata: string }).private_metadata,
+          hash: "h",
+          state: { values: { ship_note: { text: { type: "plain_text_input", value: note } } } },
+        },
       });
-    expect(await (await submit("  ")).json()).toEqual({ response_action: "errors", errors: { ship_note: "Say what shipped: customers read this in their threads." } });
+    expect(await (await submit("  ")).json()).toEqual({
+      response_action: "errors",
+      errors: { ship_note: "Say what shipped: customers read this in their threads." },
+    });
     expect((await submit("SAML SSO is available on every plan")).status).toBe(200);
     await desk.slack.waitFor(() => desk.slack.messages("UPM1").length > 0 || undefined, 10000, "report by DM");
     await desk.settle();
     expect(desk.slack.messages("UPM1")[0].text).toContain("*SSO* is marked shipped. I replied in 1 customer thread.");
-    expect(desk.slack.messages(ACME_CHANNEL).filter((m) => m.thread_ts === msg.ts).map((m) => m.text)).toEqual([expect.stringContaining("SAML SSO is available on every plan")]);
+    expect(
+      desk.slack
+        .messages(ACME_CHANNEL)
+        .filter((m) => m.thread_ts === msg.ts)
+        .map((m) => m.text),
+    ).toEqual([expect.stringContaining("SAML SSO is available on every plan")]);
     expect(desk.slack.messages(CSM)[0].text).toContain("Acme Corp (1 item)");
   });
 });

@@ -19,7 +19,10 @@ const BETA_CHANNEL = "CBETA";
 
 const dir = mkdtempSync(path.join(tmpdir(), "health-"));
 const configFile = path.join(dir, "health.json");
-writeFileSync(configFile, JSON.stringify({ routing: { csmChannels: { [CSM]: CSM_CHANNEL } }, escalation: { leadUserId: LEAD, afterHours: 24 } }));
+writeFileSync(
+  configFile,
+  JSON.stringify({ routing: { csmChannels: { [CSM]: CSM_CHANNEL } }, escalation: { leadUserId: LEAD, afterHours: 24 } }),
+);
 
 const desks: Desk[] = [];
 afterEach(async () => {
@@ -30,7 +33,14 @@ async function deskAt(at: Date, env: Record<string, string> = {}, databaseUrl?: 
   const clock = new TestClock(at);
   const desk = await startDesk({
     slack,
-    env: { ALERTS_CHANNEL: ALERTS, HEALTH_CONFIG_FILE: configFile, SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", ALERT_ESCALATION_CRON: "off", ...env },
+    env: {
+      ALERTS_CHANNEL: ALERTS,
+      HEALTH_CONFIG_FILE: configFile,
+      SLA_SWEEP_CRON: "off",
+      SUPPORT_SUMMARY_CRON: "off",
+      ALERT_ESCALATION_CRON: "off",
+      ...env,
+    },
     start: { clock },
     databaseUrl,
   });
@@ -41,9 +51,21 @@ async function deskAt(at: Date, env: Record<string, string> = {}, databaseUrl?: 
 /** acme: red (usage collapsed, detractor NPS, renewal soon); beta: healthy; gamma: yellow with few seats used. */
 async function seed(desk: Desk) {
   const db = desk.app.db;
-  await addAccount(db, { externalId: "acme", name: "Acme Corp", seats: 50, arr: 120000, renewalDate: "2027-01-10", csmSlackUserId: CSM }, AT);
+  await addAccount(
+    db,
+    { externalId: "acme", name: "Acme Corp", seats: 50, arr: 120000, renewalDate: "2027-01-10", csmSlackUserId: CSM },
+    AT,
+  );
   await addUsage(db, "acme", AT, { before: 40, after: 4, features: ["reports", "exports"], uploadsBefore: 200, uploadsAfter: 5 });
-  await db.client.npsResponse.create({ data: { accountExternalId: "acme", score: 3, comment: "Exports keep failing", respondedAt: new Date(AT.getTime() - 3 * DAY), receivedAt: AT } });
+  await db.client.npsResponse.create({
+    data: {
+      accountExternalId: "acme",
+      score: 3,
+      comment: "Exports keep failing",
+      respondedAt: new Date(AT.getTime() - 3 * DAY),
+      receivedAt: AT,
+    },
+  });
   await addAccount(db, { externalId: "beta", name: "Beta Ltd", seats: 10, arr: 30000, alertChannel: BETA_CHANNEL }, AT);
   await addUsage(db, "beta", AT, { before: 8, after: 8, features: ["reports", "exports", "dashboards", "api", "sso"] });
   await addAccount(db, { externalId: "gamma", name: "Gamma GmbH", seats: 100, arr: 50000 }, AT);
@@ -51,7 +73,11 @@ async function seed(desk: Desk) {
 }
 
 const topLevel = (desk: Desk, channel: string) => desk.slack.messages(channel).filter((m) => !m.thread_ts);
-const thread = (desk: Desk, channel: string, ts: string) => desk.slack.messages(channel).filter((m) => m.thread_ts === ts).map((m) => m.text);
+const thread = (desk: Desk, channel: string, ts: string) =>
+  desk.slack
+    .messages(channel)
+    .filter((m) => m.thread_ts === ts)
+    .map((m) => m.text);
 const blocksText = (m: { blocks?: unknown[]; text: string }) => JSON.stringify(m.blocks ?? []) + m.text;
 
 describe("health checks", () => {
@@ -83,7 +109,20 @@ describe("health checks", () => {
     const red = acme.find((m) => blocksText(m).includes("Entered red"))!;
     const text = blocksText(red);
     expect(red.text).toContain(`<@${CSM}>`);
-    for (const expected of ["Acme Corp", "$120,000", "2027-01-10", "*11* red", "health score 11 is red (below 40)", "active users 40 → 4 a day in 30 days (-90%)", "NPS 3: 'Exports keep failing'", "Support load, Support experience, Account growth", "alert_acknowledge", "alert_snooze", "alert_reassign", "alert_note"]) {
+    for (const expected of [
+      "Acme Corp",
+      "$120,000",
+      "2027-01-10",
+      "*11* red",
+      "health score 11 is red (below 40)",
+      "active users 40 → 4 a day in 30 days (-90%)",
+      "NPS 3: 'Exports keep failing'",
+      "Support load, Support experience, Account growth",
+      "alert_acknowledge",
+      "alert_snooze",
+      "alert_reassign",
+      "alert_note",
+    ]) {
       expect(text).toContain(expected);
     }
     const gamma = blocksText(topLevel(desk, ALERTS)[0]);
@@ -123,7 +162,10 @@ describe("health checks", () => {
     const cleared = desk.slack.messages(ALERTS)[0];
     expect(blocksText(cleared)).toContain("Cleared");
     expect(blocksText(cleared)).not.toContain("alert_acknowledge");
-    expect(await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } })).toMatchObject({ status: "cleared", openKey: null });
+    expect(await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } })).toMatchObject({
+      status: "cleared",
+      openKey: null,
+    });
 
     // It comes back: a new alert, a new message.
     await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 300 } });
@@ -137,7 +179,9 @@ describe("health checks", () => {
     const db = desk.app.db;
     await addAccount(db, { externalId: "delta", name: "Delta", seats: 20, csmSlackUserId: CSM }, AT);
     await addUsage(db, "delta", AT, { before: 16, after: 16, features: ["reports"] });
-    await db.client.supportChannel.create({ data: { channelId: "CDELTA", accountExternalId: "delta", linkedById: "UADMIN", linkedAt: AT } });
+    await db.client.supportChannel.create({
+      data: { channelId: "CDELTA", accountExternalId: "delta", linkedById: "UADMIN", linkedAt: AT },
+    });
     const first = await desk.app.healthChecks.run("manual", new Date(AT.getTime() - 5 * DAY));
     expect(first.alertsRaised).toBe(0);
     const before = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
@@ -145,7 +189,18 @@ describe("health checks", () => {
     await setRecentUsage(db, "delta", AT, 13);
     for (let i = 0; i < 4; i++) {
       await db.client.ticket.create({
-        data: { channelId: "CDELTA", sourceTs: `1.00${i}`, requesterId: "UCUST", text: "Down again", priority: "urgent", origin: "message", createdAt: new Date(AT.getTime() - (i + 1) * 3_600_000), lastCustomerMessageAt: AT, accountExternalId: "delta", permalink: `https://example.slack.com/archives/CDELTA/p100${i}` },
+        data: {
+          channelId: "CDELTA",
+          sourceTs: `1.00${i}`,
+          requesterId: "UCUST",
+          text: "Down again",
+          priority: "urgent",
+          origin: "message",
+          createdAt: new Date(AT.getTime() - (i + 1) * 3_600_000),
+          lastCustomerMessageAt: AT,
+          accountExternalId: "delta",
+          permalink: `https://example.slack.com/archives/CDELTA/p100${i}`,
+        },
       });
     }
     const second = await desk.app.healthChecks.run("manual", AT);
@@ -193,7 +248,10 @@ describe("alert buttons", () => {
     expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain(`Acknowledged by <@${CSM}>`);
     expect(blocksText(desk.slack.messages(ALERTS)[0])).not.toContain("alert_acknowledge");
 
-    await click("alert_snooze", { type: "static_select", selected_option: { text: { type: "plain_text", text: "Snooze 14 days" }, value: "14" } });
+    await click("alert_snooze", {
+      type: "static_select",
+      selected_option: { text: { type: "plain_text", text: "Snooze 14 days" }, value: "14" },
+    });
     await desk.settle();
     expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain("Snoozed until");
     const snoozed = await desk.app.db.client.healthAlert.findUniqueOrThrow({ where: { id: alert.id } });
@@ -215,10 +273,21 @@ describe("alert buttons", () => {
         api_app_id: "A111",
         token: "verification_token",
         trigger_id: "1.2.3",
-        view: { id: "V1", team_id: HOME_TEAM, type: "modal", callback_id: "alert_note_modal", private_metadata: view.private_metadata, state: { values: { alert_note: { text: { type: "plain_text_input", value: text } } } }, hash: "h" },
+        view: {
+          id: "V1",
+          team_id: HOME_TEAM,
+          type: "modal",
+          callback_id: "alert_note_modal",
+          private_metadata: view.private_metadata,
+          state: { values: { alert_note: { text: { type: "plain_text_input", value: text } } } },
+          hash: "h",
+        },
       });
     const empty = await submit("   ");
-    expect(await empty.json()).toEqual({ response_action: "errors", errors: { alert_note: "The note is empty: write what you learned or did." } });
+    expect(await empty.json()).toEqual({
+      response_action: "errors",
+      errors: { alert_note: "The note is empty: write what you learned or did." },
+    });
     expect((await submit("Called Dana; they are moving to SSO next month.")).status).toBe(200);
     await desk.settle();
 
@@ -229,11 +298,19 @@ describe("alert buttons", () => {
       `:memo: Note from <@${CSM}>:\n> Called Dana; they are moving to SSO next month.`,
     ]);
     const events = await desk.app.db.client.healthAlertEvent.findMany({ where: { alertId: alert.id }, orderBy: { id: "asc" } });
-    expect(events.map((e) => [e.kind, e.actorId])).toEqual([["raised", null], ["acknowledged", CSM], ["snoozed", CSM], ["reassigned", CSM], ["note", CSM]]);
+    expect(events.map((e) => [e.kind, e.actorId])).toEqual([
+      ["raised", null],
+      ["acknowledged", CSM],
+      ["snoozed", CSM],
+      ["reassigned", CSM],
+      ["note", CSM],
+    ]);
 
     // A second acknowledgement says who did it first and changes nothing.
     await click("alert_acknowledge", { type: "button", value: String(alert.id) }, "UCSM2");
-    const answer = await desk.slack.waitFor(() => desk.slack.responses.find((r) => JSON.stringify(r.body).includes("already acknowledged")));
+    const answer = await desk.slack.waitFor(() =>
+      desk.slack.responses.find((r) => JSON.stringify(r.body).includes("already acknowledged")),
+    );
     expect(JSON.stringify(answer.body)).toContain(`already acknowledged by <@${CSM}>`);
   });
 
@@ -249,7 +326,9 @@ describe("alert buttons", () => {
     expect(await desk.app.alerts.escalate()).toBe(0);
     await desk.settle();
     const red = topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Entered red"))!;
-    expect(thread(desk, CSM_CHANNEL, red.ts)).toEqual([`:rotating_light: <@${LEAD}> this red alert has not been acknowledged for 24 hours`]);
+    expect(thread(desk, CSM_CHANNEL, red.ts)).toEqual([
+      `:rotating_light: <@${LEAD}> this red alert has not been acknowledged for 24 hours`,
+    ]);
   });
 });
 
@@ -259,11 +338,24 @@ describe("/cs account", () => {
     await seed(desk);
     await desk.app.healthChecks.run("manual", new Date(AT.getTime() - DAY));
     await desk.app.healthChecks.run("manual", AT);
-    const answer = (text: string) => desk.command({ command: "/cs", text, user_id: CSM }).then((r) => r.json() as Promise<{ response_type: string; text: string; blocks?: unknown[] }>);
+    const answer = (text: string) =>
+      desk
+        .command({ command: "/cs", text, user_id: CSM })
+        .then((r) => r.json() as Promise<{ response_type: string; text: string; blocks?: unknown[] }>);
     const byName = await answer("account acme corp");
     expect(byName.response_type).toBe("ephemeral");
     const text = JSON.stringify(byName.blocks);
-    for (const expected of ["Acme Corp", "*11* red", "$120,000", `<@${CSM}>`, "Usage trend *0*", "Entered red", "NPS detractor", "Open tickets*: none"]) expect(text).toContain(expected);
+    for (const expected of [
+      "Acme Corp",
+      "*11* red",
+      "$120,000",
+      `<@${CSM}>`,
+      "Usage trend *0*",
+      "Entered red",
+      "NPS detractor",
+      "Open tickets*: none",
+    ])
+      expect(text).toContain(expected);
     expect(text).toMatch(/Trend: \d+ → 11/);
     expect(JSON.stringify((await answer("account gamma")).blocks)).toContain("Gamma GmbH");
     expect((await answer("account nobody")).text).toContain("No account matches “nobody”");
@@ -334,7 +426,9 @@ describe("support and success joined", () => {
 
     // The ticket now counts for the account's health (its time is the Slack message's, so check after it).
     await desk.app.healthChecks.run("manual", new Date(ticket.createdAt.getTime() + 3_600_000));
-    const components = JSON.parse((await desk.app.db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "acme" } })).components) as { name: string; evidence: string }[];
+    const components = JSON.parse(
+      (await desk.app.db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "acme" } })).components,
+    ) as { name: string; evidence: string }[];
     expect(components.find((c) => c.name === "supportLoad")?.evidence).toBe("1 ticket in 30 days for 50 seats");
   });
 });

@@ -15,7 +15,10 @@ async function ask(clock: TestClock, text: string, user = CUSTOMER) {
 describe("App Home", () => {
   it("shows the agent's open tickets by SLA time left, the team queue and this week's figures", async () => {
     const clock = new TestClock("2026-11-23T10:00:00Z");
-    desk = await startDesk({ env: { INTAKE_MERGE_WINDOW_MINUTES: "0", SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off" }, start: { clock } });
+    desk = await startDesk({
+      env: { INTAKE_MERGE_WINDOW_MINUTES: "0", SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off" },
+      start: { clock },
+    });
     const low = await ask(clock, "Low priority question", "UC1");
     const urgent = await ask(clock, "Production is down", "UC2");
     const other = await ask(clock, "Someone else's", "UC3");

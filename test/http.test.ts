@@ -22,7 +22,9 @@ describe("requests that are not Slack's, or not well formed", () => {
     expect((await desk.post(envelope(), { timestamp: sixMinutesAgo })).status).toBe(401);
     // A body changed after signing.
     const body = envelope();
-    const res = await desk.post(body.replace("Please help", "Please help!"), { headers: (await import("./support/harness.ts")).sign(body) });
+    const res = await desk.post(body.replace("Please help", "Please help!"), {
+      headers: (await import("./support/harness.ts")).sign(body),
+    });
     expect(res.status).toBe(401);
     await desk.settle();
     expect(await stored()).toBe(0);
@@ -44,7 +46,12 @@ describe("requests that are not Slack's, or not well formed", () => {
 
   it("logs and skips an event whose fields are not what Slack documents, and keeps working", async () => {
     desk = await startDesk();
-    const odd = JSON.stringify({ type: "event_callback", team_id: HOME_TEAM, event_id: nextEventId(), event: { type: "message", channel: SUPPORT, user: CUSTOMER, ts: "not-a-ts", text: 42 } });
+    const odd = JSON.stringify({
+      type: "event_callback",
+      team_id: HOME_TEAM,
+      event_id: nextEventId(),
+      event: { type: "message", channel: SUPPORT, user: CUSTOMER, ts: "not-a-ts", text: 42 },
+    });
     expect((await desk.post(odd)).status).toBe(200);
     await desk.settle();
     expect(desk.logs.some((l) => l.msg === "event skipped: unexpected shape")).toBe(true);
@@ -59,7 +66,9 @@ describe("requests that are not Slack's, or not well formed", () => {
 
   it("answers Slack's URL verification with the challenge", async () => {
     desk = await startDesk();
-    const res = await desk.post(JSON.stringify({ token: "t", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", type: "url_verification" }));
+    const res = await desk.post(
+      JSON.stringify({ token: "t", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", type: "url_verification" }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" });
   });

@@ -7,15 +7,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CsvFileError, csvToBatch } from "../scripts/import.ts";
-import { openDatabase, type Database } from "../src/db/client.ts";
+import { CsvFileError, csvToBatch } from "../tools/import.ts";
+import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { freshDatabase } from "./support/harness.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 describe("csvToBatch", () => {
   it("reads accounts with numbers, attributes columns and empty cells as absent", () => {
-    const batch = csvToBatch("accounts", "\uFEFFexternalId,name,seats,arr,attributes.region,attributes.segment,tier\nacme,Acme,50,1200.5,EMEA,,\n\nglobex,\"Globex, Inc\",lots,,,mid,smb\n");
+    const batch = csvToBatch(
+      "accounts",
+      '\uFEFFexternalId,name,seats,arr,attributes.region,attributes.segment,tier\nacme,Acme,50,1200.5,EMEA,,\n\nglobex,"Globex, Inc",lots,,,mid,smb\n',
+    );
     expect(batch.items).toEqual([
       { externalId: "acme", name: "Acme", seats: 50, arr: 1200.5, attributes: { region: "EMEA" } },
       { externalId: "globex", name: "Globex, Inc", seats: "lots", attributes: { segment: "mid" }, tier: "smb" },
@@ -25,22 +28,31 @@ describe("csvToBatch", () => {
   });
 
   it("reads usage features as a ;-list and events as name=count pairs", () => {
-    const batch = csvToBatch("usage", "accountExternalId,date,activeUsers,featuresUsed,events\nacme,2026-01-02,12,reports; exports,uploads=3;exports=1\nacme,2026-01-03,4,,uploads\n");
-    expect(batch.items[0]).toEqual({ accountExternalId: "acme", date: "2026-01-02", activeUsers: 12, featuresUsed: ["reports", "exports"], events: { uploads: 3, exports: 1 } });
+    const batch = csvToBatch(
+      "usage",
+      "accountExternalId,date,activeUsers,featuresUsed,events\nacme,2026-01-02,12,reports; exports,uploads=3;exports=1\nacme,2026-01-03,4,,uploads\n",
+    );
+    expect(batch.items[0]).toEqual({
+      accountExternalId: "acme",
+      date: "2026-01-02",
+      activeUsers: 12,
+      featuresUsed: ["reports", "exports"],
+      events: { uploads: 3, exports: 1 },
+    });
     expect(batch.problems).toEqual([{ index: 1, field: "events", reason: expect.stringContaining("name=count") }]);
   });
 
   it("refuses a header with unknown or missing columns, and malformed CSV, naming the line", () => {
     expect(() => csvToBatch("usage", "accountExternalId,day,activeUsers\n")).toThrow(/line 1: unknown column "day"/);
     expect(() => csvToBatch("nps", "accountExternalId,score\n")).toThrow(/missing column "respondedAt"/);
-    expect(() => csvToBatch("accounts", "externalId,name\nacme,\"Acme\n")).toThrow(CsvFileError);
+    expect(() => csvToBatch("accounts", 'externalId,name\nacme,"Acme\n')).toThrow(CsvFileError);
     expect(() => csvToBatch("accounts", "externalId,name\nacme,Acme,extra\n")).toThrow(/line 2/);
   });
 });
 
 function runImport(args: string[], databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["tsx", "scripts/import.ts", ...args], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } });
+    const child = spawn("npx", ["tsx", "tools/import.ts", ...args], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += String(d)));
@@ -68,7 +80,10 @@ describe("npm run import", () => {
 
   it("migrates the database, stores a good accounts file and says what it stored", async () => {
     const file = path.join(dir, "accounts.csv");
-    writeFileSync(file, "externalId,name,seats,renewalDate,csmSlackUserId,attributes.region\nacme,Acme,50,2027-03-31,U0123ABCD,EMEA\nglobex,Globex,,,,\n");
+    writeFileSync(
+      file,
+      "externalId,name,seats,renewalDate,csmSlackUserId,attributes.region\nacme,Acme,50,2027-03-31,U0123ABCD,EMEA\nglobex,Globex,,,,\n",
+    );
     const run = await runImport(["accounts", file], database.url);
     expect(run.stderr).not.toMatch(/problems|failed/);
     expect(run.code).toBe(0);
@@ -82,7 +97,10 @@ describe("npm run import", () => {
 
   it("prints every bad row with its line, field and reason, exits 1 and stores nothing", async () => {
     const file = path.join(dir, "usage.csv");
-    writeFileSync(file, "accountExternalId,date,activeUsers,events\nacme,2026-01-02,12,uploads=3\nacme,2026-02-30,4,\nnobody,2026-01-02,x,\nacme,2026-01-02,7,\n");
+    writeFileSync(
+      file,
+      "accountExternalId,date,activeUsers,events\nacme,2026-01-02,12,uploads=3\nacme,2026-02-30,4,\nnobody,2026-01-02,x,\nacme,2026-01-02,7,\n",
+    );
     const run = await runImport(["usage", file], database.url);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("3 of 4 rows have problems, so nothing was stored");

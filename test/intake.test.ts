@@ -11,7 +11,8 @@ afterEach(async () => desk?.stop());
 
 const tickets = () => desk.app.db.client.ticket.findMany({ orderBy: { id: "asc" } });
 const cards = () => desk.slack.messages(TRIAGE).filter((m) => !m.thread_ts);
-const botRepliesIn = (channel: string, threadTs: string) => desk.slack.messages(channel).filter((m) => m.thread_ts === threadTs && m.bot_id);
+const botRepliesIn = (channel: string, threadTs: string) =>
+  desk.slack.messages(channel).filter((m) => m.thread_ts === threadTs && m.bot_id);
 
 describe("intake: a customer's message in a support channel becomes a ticket", () => {
   it("acknowledges once in the customer's thread with the number and posts one triage card", async () => {
@@ -22,7 +23,15 @@ describe("intake: a customer's message in a support channel becomes a ticket", (
 
     const [t, ...rest] = await tickets();
     expect(rest).toHaveLength(0);
-    expect(t).toMatchObject({ channelId: SUPPORT, sourceTs: ts, threadTs: ts, requesterId: CUSTOMER, status: "open", priority: "normal", origin: "message" });
+    expect(t).toMatchObject({
+      channelId: SUPPORT,
+      sourceTs: ts,
+      threadTs: ts,
+      requesterId: CUSTOMER,
+      status: "open",
+      priority: "normal",
+      origin: "message",
+    });
     expect(t.createdAt.getTime()).toBe(Math.floor(Number(ts) * 1000));
 
     const ack = botRepliesIn(SUPPORT, ts);
@@ -31,7 +40,18 @@ describe("intake: a customer's message in a support channel becomes a ticket", (
 
     expect(cards()).toHaveLength(1);
     const card = JSON.stringify(cards()[0].blocks);
-    for (const expected of [`Ticket #${t.id}`, "Our exports fail with error 500", `<#${SUPPORT}>`, `<@${CUSTOMER}>`, "Normal", "Open", "Unassigned", "Assign to me", "Reply to customer", "Resolve"]) {
+    for (const expected of [
+      `Ticket #${t.id}`,
+      "Our exports fail with error 500",
+      `<#${SUPPORT}>`,
+      `<@${CUSTOMER}>`,
+      "Normal",
+      "Open",
+      "Unassigned",
+      "Assign to me",
+      "Reply to customer",
+      "Resolve",
+    ]) {
       expect(card).toContain(expected);
     }
     expect(card).toContain(`https://example.slack.com/archives/${SUPPORT}/p${ts.replace(".", "")}`);
@@ -141,7 +161,14 @@ describe("intake by hand", () => {
     desk = await startDesk();
     const msg = desk.slack.seed("CSALES", { user: "UPROSPECT", text: "Can you look at invoice 42?" });
     const react = (reaction: string, user = AGENT) =>
-      desk.event({ type: "reaction_added", user, reaction, item_user: "UPROSPECT", item: { type: "message", channel: "CSALES", ts: msg.ts }, event_ts: `${Date.now() / 1000}` });
+      desk.event({
+        type: "reaction_added",
+        user,
+        reaction,
+        item_user: "UPROSPECT",
+        item: { type: "message", channel: "CSALES", ts: msg.ts },
+        event_ts: `${Date.now() / 1000}`,
+      });
     await react("heart_eyes");
     await desk.settle();
     expect(await tickets()).toHaveLength(0);
@@ -151,7 +178,14 @@ describe("intake by hand", () => {
     await desk.settle();
     const all = await tickets();
     expect(all).toHaveLength(1);
-    expect(all[0]).toMatchObject({ channelId: "CSALES", sourceTs: msg.ts, requesterId: "UPROSPECT", createdById: AGENT, origin: "reaction", text: "Can you look at invoice 42?" });
+    expect(all[0]).toMatchObject({
+      channelId: "CSALES",
+      sourceTs: msg.ts,
+      requesterId: "UPROSPECT",
+      createdById: AGENT,
+      origin: "reaction",
+      text: "Can you look at invoice 42?",
+    });
     expect(botRepliesIn("CSALES", msg.ts)).toHaveLength(1);
     expect(cards()).toHaveLength(1);
   });
@@ -160,7 +194,13 @@ describe("intake by hand", () => {
     desk = await startDesk({ env: { TICKET_EMOJI: ":sos:" } });
     const parent = desk.slack.seed("CSALES", { user: "UPROSPECT", text: "parent" });
     const reply = desk.slack.seed("CSALES", { user: "UPROSPECT", text: "the actual request, in a thread", thread_ts: parent.ts });
-    await desk.event({ type: "reaction_added", user: AGENT, reaction: "sos", item: { type: "message", channel: "CSALES", ts: reply.ts }, event_ts: "1.1" });
+    await desk.event({
+      type: "reaction_added",
+      user: AGENT,
+      reaction: "sos",
+      item: { type: "message", channel: "CSALES", ts: reply.ts },
+      event_ts: "1.1",
+    });
     await desk.settle();
     const [t] = await tickets();
     expect(t).toMatchObject({ sourceTs: reply.ts, threadTs: parent.ts, text: "the actual request, in a thread" });
@@ -231,7 +271,15 @@ describe("intake by hand", () => {
 
     // A reply in that post's thread belongs to the ticket.
     const reply = desk.slack.seed("CSALES", { user: "UPROSPECT", text: "Here is the file", thread_ts: post.ts });
-    await desk.event({ type: "message", channel: "CSALES", user: "UPROSPECT", text: reply.text, ts: reply.ts, thread_ts: post.ts, team: HOME_TEAM });
+    await desk.event({
+      type: "message",
+      channel: "CSALES",
+      user: "UPROSPECT",
+      text: reply.text,
+      ts: reply.ts,
+      thread_ts: post.ts,
+      team: HOME_TEAM,
+    });
     await desk.settle();
     const messages = await desk.app.db.client.ticketMessage.findMany({ where: { ticketId: t.id } });
     expect(messages.map((m) => m.text)).toContain("Here is the file");
@@ -253,7 +301,10 @@ describe("/support link and unlink", () => {
     desk = await startDesk();
     const link = await desk.command({ command: "/support", text: "link acme-corp", channel_id: "CACME", user_id: AGENT });
     expect(((await link.json()) as { text: string }).text).toContain("is now a support channel for account `acme-corp`");
-    expect(await desk.app.db.client.supportChannel.findUnique({ where: { channelId: "CACME" } })).toMatchObject({ accountExternalId: "acme-corp", linkedById: AGENT });
+    expect(await desk.app.db.client.supportChannel.findUnique({ where: { channelId: "CACME" } })).toMatchObject({
+      accountExternalId: "acme-corp",
+      linkedById: AGENT,
+    });
 
     await desk.customerSays("Please reset my password", { channel: "CACME" });
     await desk.settle();
@@ -274,7 +325,10 @@ describe("/support link and unlink", () => {
   it("answers bad arguments with what is wrong and the right form", async () => {
     desk = await startDesk();
     const ask = async (text: string, user = AGENT, channel = "CACME") =>
-      ((await (await desk.command({ command: "/support", text, user_id: user, channel_id: channel })).json()) as { text: string; response_type: string });
+      (await (await desk.command({ command: "/support", text, user_id: user, channel_id: channel })).json()) as {
+        text: string;
+        response_type: string;
+      };
     const extra = await ask("link acme corp");
     expect(extra.response_type).toBe("ephemeral");
     expect(extra.text).toContain("at most one account external id");

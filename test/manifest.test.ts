@@ -70,8 +70,12 @@ describe("Slack's manifest schema, as this test runs it", () => {
   it("enforces the background colour's regex and the $schema uri format", () => {
     const badColour = structuredClone(manifest) as Manifest & { display_information: { background_color: string } };
     badColour.display_information.background_color = "navy";
-    expect(errorsOf(badColour)).toContainEqual(expect.objectContaining({ keyword: "regex", instancePath: "/display_information/background_color" }));
-    expect(errorsOf({ ...manifest, $schema: "not a uri" })).toContainEqual(expect.objectContaining({ keyword: "format", instancePath: "/$schema" }));
+    expect(errorsOf(badColour)).toContainEqual(
+      expect.objectContaining({ keyword: "regex", instancePath: "/display_information/background_color" }),
+    );
+    expect(errorsOf({ ...manifest, $schema: "not a uri" })).toContainEqual(
+      expect.objectContaining({ keyword: "format", instancePath: "/$schema" }),
+    );
   });
 });
 

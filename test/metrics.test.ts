@@ -1,7 +1,7 @@
 // Support metrics on a fixture of tickets whose figures were worked out by hand (the comments show
 // the working): the domain query, the HTTP API (JSON and CSV, auth, bad input) and `/support stats`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { comparePeriods, supportMetrics, type MetricsRow } from "../src/support/metrics.ts";
+import { comparePeriods, supportMetrics, type MetricsRow } from "../src/support/store/metrics.ts";
 import { formatChange } from "../src/slack/blocks/support-stats.ts";
 import { startDesk, type Desk } from "./support/harness.ts";
 
@@ -35,29 +35,204 @@ interface Fixture {
 
 // The current 7 days: T1..T12. The 7 days before: P1..P4. Older: O1 (40 days ago).
 const CURRENT: Fixture[] = [
-  { name: "T1", ageHours: 10, priority: "urgent", assignee: A1, fr: [60, 60], rs: [600, 600], resolved: true, agentResponses: 1, slaFr: true, slaRs: true, csat: [5] },
-  { name: "T2", ageHours: 20, priority: "urgent", assignee: A2, fr: [300, 120], rs: [3600, 1800], resolved: true, agentResponses: 2, slaFr: true, slaRs: true, csat: [2] },
-  { name: "T3", ageHours: 30, priority: "high", assignee: A1, fr: [900, 900], rs: [7200, 5400], resolved: true, reopenCount: 1, agentResponses: 3, slaFr: true, slaRs: false, csat: [4, 3] },
+  {
+    name: "T1",
+    ageHours: 10,
+    priority: "urgent",
+    assignee: A1,
+    fr: [60, 60],
+    rs: [600, 600],
+    resolved: true,
+    agentResponses: 1,
+    slaFr: true,
+    slaRs: true,
+    csat: [5],
+  },
+  {
+    name: "T2",
+    ageHours: 20,
+    priority: "urgent",
+    assignee: A2,
+    fr: [300, 120],
+    rs: [3600, 1800],
+    resolved: true,
+    agentResponses: 2,
+    slaFr: true,
+    slaRs: true,
+    csat: [2],
+  },
+  {
+    name: "T3",
+    ageHours: 30,
+    priority: "high",
+    assignee: A1,
+    fr: [900, 900],
+    rs: [7200, 5400],
+    resolved: true,
+    reopenCount: 1,
+    agentResponses: 3,
+    slaFr: true,
+    slaRs: false,
+    csat: [4, 3],
+  },
   { name: "T4", ageHours: 40, priority: "high", assignee: A1, fr: [1200, 600], rs: null, resolved: false, agentResponses: 1, slaFr: true },
-  { name: "T5", ageHours: 50, priority: "normal", assignee: A2, fr: [1800, 1800], rs: [86400, 28800], resolved: true, agentResponses: 1, slaFr: true, slaRs: true, csat: [4] },
+  {
+    name: "T5",
+    ageHours: 50,
+    priority: "normal",
+    assignee: A2,
+    fr: [1800, 1800],
+    rs: [86400, 28800],
+    resolved: true,
+    agentResponses: 1,
+    slaFr: true,
+    slaRs: true,
+    csat: [4],
+  },
   // No first response: left out of the first-response figures (counting it as 0 would change them).
   { name: "T6", ageHours: 60, priority: "normal", assignee: null, fr: null, rs: null, resolved: false, agentResponses: 0 },
-  { name: "T7", ageHours: 70, priority: "normal", assignee: A1, channel: "CACME", account: "acme", fr: [3600, 1800], rs: [172800, 57600], resolved: true, agentResponses: 1, slaFr: true, slaRs: false, csat: [] },
+  {
+    name: "T7",
+    ageHours: 70,
+    priority: "normal",
+    assignee: A1,
+    channel: "CACME",
+    account: "acme",
+    fr: [3600, 1800],
+    rs: [172800, 57600],
+    resolved: true,
+    agentResponses: 1,
+    slaFr: true,
+    slaRs: false,
+    csat: [],
+  },
   // Reopened and open again: its stale resolution seconds (100) must not count; its resolution timer restarted.
-  { name: "T8", ageHours: 80, priority: "normal", assignee: A2, channel: "CACME", account: "acme", fr: [7200, 3600], rs: [100, 100], resolved: false, reopenCount: 1, agentResponses: 2, slaFr: false, slaRs: null },
-  { name: "T9", ageHours: 90, priority: "low", assignee: A2, channel: "CACME", account: "acme", fr: [600, 600], rs: [1200, 1200], resolved: true, agentResponses: 1, slaFr: true, slaRs: true },
+  {
+    name: "T8",
+    ageHours: 80,
+    priority: "normal",
+    assignee: A2,
+    channel: "CACME",
+    account: "acme",
+    fr: [7200, 3600],
+    rs: [100, 100],
+    resolved: false,
+    reopenCount: 1,
+    agentResponses: 2,
+    slaFr: false,
+    slaRs: null,
+  },
+  {
+    name: "T9",
+    ageHours: 90,
+    priority: "low",
+    assignee: A2,
+    channel: "CACME",
+    account: "acme",
+    fr: [600, 600],
+    rs: [1200, 1200],
+    resolved: true,
+    agentResponses: 1,
+    slaFr: true,
+    slaRs: true,
+  },
   // Resolved without an agent's answer (spam closed): resolved, but not first-contact resolution.
-  { name: "T10", ageHours: 100, priority: "low", assignee: null, channel: "CACME", account: "acme", fr: null, rs: [300, 300], resolved: true, agentResponses: 0, slaFr: null, slaRs: true },
-  { name: "T11", ageHours: 110, priority: "normal", assignee: A1, channel: "CACME", account: "acme", fr: [14400, 7200], rs: null, resolved: false, agentResponses: 1, slaFr: false },
-  { name: "T12", ageHours: 120, priority: "urgent", assignee: A1, channel: "CACME", account: "acme", fr: null, rs: null, resolved: false, agentResponses: 0, slaFr: null },
+  {
+    name: "T10",
+    ageHours: 100,
+    priority: "low",
+    assignee: null,
+    channel: "CACME",
+    account: "acme",
+    fr: null,
+    rs: [300, 300],
+    resolved: true,
+    agentResponses: 0,
+    slaFr: null,
+    slaRs: true,
+  },
+  {
+    name: "T11",
+    ageHours: 110,
+    priority: "normal",
+    assignee: A1,
+    channel: "CACME",
+    account: "acme",
+    fr: [14400, 7200],
+    rs: null,
+    resolved: false,
+    agentResponses: 1,
+    slaFr: false,
+  },
+  {
+    name: "T12",
+    ageHours: 120,
+    priority: "urgent",
+    assignee: A1,
+    channel: "CACME",
+    account: "acme",
+    fr: null,
+    rs: null,
+    resolved: false,
+    agentResponses: 0,
+    slaFr: null,
+  },
 ];
 const PREVIOUS: Fixture[] = [
-  { name: "P1", ageHours: 8 * 24, priority: "normal", assignee: A1, fr: [600, 600], rs: [7200, 3600], resolved: true, agentResponses: 1, slaFr: true, slaRs: true, csat: [5] },
-  { name: "P2", ageHours: 9 * 24, priority: "high", assignee: A2, fr: [2400, 1200], rs: [14400, 7200], resolved: true, reopenCount: 1, agentResponses: 2, slaFr: false, slaRs: true },
+  {
+    name: "P1",
+    ageHours: 8 * 24,
+    priority: "normal",
+    assignee: A1,
+    fr: [600, 600],
+    rs: [7200, 3600],
+    resolved: true,
+    agentResponses: 1,
+    slaFr: true,
+    slaRs: true,
+    csat: [5],
+  },
+  {
+    name: "P2",
+    ageHours: 9 * 24,
+    priority: "high",
+    assignee: A2,
+    fr: [2400, 1200],
+    rs: [14400, 7200],
+    resolved: true,
+    reopenCount: 1,
+    agentResponses: 2,
+    slaFr: false,
+    slaRs: true,
+  },
   { name: "P3", ageHours: 10 * 24, priority: "normal", assignee: A1, fr: null, rs: null, resolved: false, agentResponses: 0 },
-  { name: "P4", ageHours: 11 * 24, priority: "low", assignee: A2, fr: [1200, 1200], rs: null, resolved: false, agentResponses: 1, slaFr: true },
+  {
+    name: "P4",
+    ageHours: 11 * 24,
+    priority: "low",
+    assignee: A2,
+    fr: [1200, 1200],
+    rs: null,
+    resolved: false,
+    agentResponses: 1,
+    slaFr: true,
+  },
 ];
-const OLD: Fixture[] = [{ name: "O1", ageHours: 40 * 24, priority: "urgent", assignee: A1, fr: [30, 30], rs: [60, 60], resolved: true, agentResponses: 1, slaFr: true, slaRs: true, csat: [1] }];
+const OLD: Fixture[] = [
+  {
+    name: "O1",
+    ageHours: 40 * 24,
+    priority: "urgent",
+    assignee: A1,
+    fr: [30, 30],
+    rs: [60, 60],
+    resolved: true,
+    agentResponses: 1,
+    slaFr: true,
+    slaRs: true,
+    csat: [1],
+  },
+];
 
 let desk: Desk;
 let NOW: Date;
@@ -109,10 +284,14 @@ async function insert(f: Fixture): Promise<void> {
   }
   if (f.csat) {
     const sentAt = at((f.rs?.[0] ?? 0) + 1);
-    await db.csatSurvey.create({ data: { ticketId: ticket.id, channelId: f.channel ?? "CSUPPORT", requesterId: `UCUST_${f.name}`, sentAt } });
+    await db.csatSurvey.create({
+      data: { ticketId: ticket.id, channelId: f.channel ?? "CSUPPORT", requesterId: `UCUST_${f.name}`, sentAt },
+    });
     let n = 0;
     for (const score of f.csat) {
-      await db.csatResponse.create({ data: { ticketId: ticket.id, userId: `UCUST_${f.name}_${n++}`, score, answeredAt: sentAt, updatedAt: sentAt } });
+      await db.csatResponse.create({
+        data: { ticketId: ticket.id, userId: `UCUST_${f.name}_${n++}`, score, answeredAt: sentAt, updatedAt: sentAt },
+      });
     }
   }
 }
@@ -183,9 +362,25 @@ describe("supportMetrics on the hand-computed fixture", () => {
   });
 
   it("a period with no tickets has counts of zero and no rates or durations (null, not 0)", async () => {
-    const result = await supportMetrics(desk.app.db, { from: new Date(NOW.getTime() - 300 * DAY), to: new Date(NOW.getTime() - 200 * DAY) });
-    expect(result.overall).toMatchObject({ tickets: 0, firstResponse: null, resolution: null, reopenRate: null, firstContactResolution: null });
-    expect(result.overall.csat).toEqual({ responses: 0, satisfied: 0, satisfiedShare: null, surveys: 0, answeredSurveys: 0, responseRate: null });
+    const result = await supportMetrics(desk.app.db, {
+      from: new Date(NOW.getTime() - 300 * DAY),
+      to: new Date(NOW.getTime() - 200 * DAY),
+    });
+    expect(result.overall).toMatchObject({
+      tickets: 0,
+      firstResponse: null,
+      resolution: null,
+      reopenRate: null,
+      firstContactResolution: null,
+    });
+    expect(result.overall.csat).toEqual({
+      responses: 0,
+      satisfied: 0,
+      satisfiedShare: null,
+      surveys: 0,
+      answeredSurveys: 0,
+      responseRate: null,
+    });
     expect(result.overall.sla).toEqual({ firstResponse: null, resolution: null });
   });
 
@@ -273,7 +468,12 @@ describe("supportMetrics on the hand-computed fixture", () => {
       resolved: 3,
     });
     // unassigned: T6 and T10, neither answered: no first-response figures at all
-    expect(unassigned).toMatchObject({ firstResponse: null, resolution: { count: 1, medianSeconds: 300 }, reopenRate: 0, firstContactResolution: 0 });
+    expect(unassigned).toMatchObject({
+      firstResponse: null,
+      resolution: { count: 1, medianSeconds: 300 },
+      reopenRate: 0,
+      firstContactResolution: 0,
+    });
   });
 
   it("groups by account and channel", async () => {
@@ -323,16 +523,16 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
       else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
+    else if (c === ",") (row.push(cell), (cell = ""));
     else if (c === "\r") continue;
-    else if (c === "\n") row.push(cell), rows.push(row), (row = []), (cell = "");
+    else if (c === "\n") (row.push(cell), rows.push(row), (row = []), (cell = ""));
     else cell += c;
   }
-  if (cell || row.length) row.push(cell), rows.push(row);
+  if (cell || row.length) (row.push(cell), rows.push(row));
   return rows;
 }
 

@@ -1,14 +1,14 @@
 // Operating the desk, through the real app: GET /metrics after real traffic, /healthz (liveness) and
-// /readyz (readiness), the inbox retention job, and the outbox tool (scripts/outbox.ts).
+// /readyz (readiness), the inbox retention job, and the outbox tool (tools/outbox.ts).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDesk, SUPPORT, TRIAGE, usePostgres, type Desk } from "./support/harness.ts";
-import { slotOf } from "../src/jobs/scheduler.ts";
-import { INBOX_RETENTION_JOB, InboxRetention } from "../src/inbox/retention.ts";
-import { runOutboxCommand, type Output } from "../scripts/outbox.ts";
+import { slotOf } from "../src/platform/scheduler/scheduler.ts";
+import { INBOX_RETENTION_JOB, InboxRetention } from "../src/platform/inbox/retention.ts";
+import { runOutboxCommand, type Output } from "../tools/outbox.ts";
 import { addAccount } from "./support/success-fixtures.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,7 +27,8 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const found = Object.fromEntries([...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.keys(found).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
+    if (Object.keys(found).length === Object.keys(labels).length && Object.entries(labels).every(([k, v]) => found[k] === v))
+      return Number(match[3]);
   }
   return undefined;
 }
@@ -47,7 +48,7 @@ const readyz = async (d: Desk) => {
 /** Runs `npm run outbox -- <args>` as an operator would, against the test's database. */
 function outboxTool(databaseUrl: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/outbox.ts"), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tools/outbox.ts"), ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl },
       stdio: ["ignore", "pipe", "pipe"],
@@ -99,7 +100,9 @@ describe("GET /metrics", () => {
 
     // A health check that raises alerts, and a scheduled job's tick run here and then claimed elsewhere.
     await addAccount(desk.app.db, { externalId: "acme", name: "Acme", seats: 10 }, new Date());
-    await desk.app.db.client.npsResponse.create({ data: { accountExternalId: "acme", score: 2, comment: "Slow", respondedAt: new Date(Date.now() - DAY), receivedAt: new Date() } });
+    await desk.app.db.client.npsResponse.create({
+      data: { accountExternalId: "acme", score: 2, comment: "Slow", respondedAt: new Date(Date.now() - DAY), receivedAt: new Date() },
+    });
     const summary = await desk.app.healthChecks.run("manual");
     expect(summary.alertsRaised).toBeGreaterThan(0);
     const job = desk.app.jobs.find((j) => j.name === INBOX_RETENTION_JOB)!;
@@ -118,9 +121,19 @@ describe("GET /metrics", () => {
     desk = await startDesk();
     await desk.app.dispatcher.stop(); // nothing is sent: the posts wait
     const old = new Date(Date.now() - 120_000);
-    await desk.app.db.client.outboxMessage.create({ data: { method: "chat.postMessage", channelId: SUPPORT, payload: JSON.stringify({ text: "waiting" }), availableAt: old, createdAt: old } });
+    await desk.app.db.client.outboxMessage.create({
+      data: {
+        method: "chat.postMessage",
+        channelId: SUPPORT,
+        payload: JSON.stringify({ text: "waiting" }),
+        availableAt: old,
+        createdAt: old,
+      },
+    });
     await desk.app.processor.stop(); // nothing is worked through: the events wait
-    await desk.app.db.client.inboxEvent.create({ data: { eventId: "EvWAITING", eventType: "message", body: "{}", receivedAt: old, availableAt: old } });
+    await desk.app.db.client.inboxEvent.create({
+      data: { eventId: "EvWAITING", eventType: "message", body: "{}", receivedAt: old, availableAt: old },
+    });
     await desk.customerSays("Is anyone there?");
     const text = await scrape(desk);
     expect(sample(text, "desk_inbox_events_received_total", { type: "message" })).toBe(1);
@@ -136,7 +149,10 @@ describe("GET /healthz and GET /readyz", () => {
   it("is ready while the database answers; when the database is gone /readyz answers 503 naming it and /healthz still 200", async () => {
     desk = await startDesk();
     const ready = await readyz(desk);
-    expect(ready).toMatchObject({ status: 200, body: { status: "ready", problems: [], database: { reachable: true, migrated: true }, outbox: { stuck: false } } });
+    expect(ready).toMatchObject({
+      status: 200,
+      body: { status: "ready", problems: [], database: { reachable: true, migrated: true }, outbox: { stuck: false } },
+    });
     if (usePostgres()) {
       // The database server loses the database under the running app.
       const url = new URL(desk.databaseUrl);
@@ -180,7 +196,11 @@ describe("GET /healthz and GET /readyz", () => {
     );
     const stuck = await readyz(desk);
     expect(stuck.status).toBe(503);
-    expect(stuck.body).toMatchObject({ status: "not_ready", database: { reachable: true, migrated: true }, outbox: { stuck: true, recentFailures: 2, lastSentAt: null } });
+    expect(stuck.body).toMatchObject({
+      status: "not_ready",
+      database: { reachable: true, migrated: true },
+      outbox: { stuck: true, recentFailures: 2, lastSentAt: null },
+    });
     expect(stuck.body.problems).toEqual([expect.stringContaining("the outbox is stuck: 2 post(s) to Slack failed for good")]);
     expect((await fetch(`${desk.baseUrl}/healthz`)).status).toBe(200);
 
@@ -191,7 +211,9 @@ describe("GET /healthz and GET /readyz", () => {
     expect(listed.stdout).toContain("0 pending, 0 sending, 0 sent, 2 failed");
     const card = failed.find((r) => r.channelId === TRIAGE)!;
     const ack = failed.find((r) => r.channelId === SUPPORT)!;
-    expect(listed.stdout).toMatch(new RegExp(`#${card.id}\\tfailed\\tchat.postMessage\\t${TRIAGE}\\t1\\t\\S+\\tchannel_not_found\\t"[^"]+`));
+    expect(listed.stdout).toMatch(
+      new RegExp(`#${card.id}\\tfailed\\tchat.postMessage\\t${TRIAGE}\\t1\\t\\S+\\tchannel_not_found\\t"[^"]+`),
+    );
     desk.slack.missingChannels.delete(TRIAGE);
     const retried = await outboxTool(desk.databaseUrl, ["retry", String(card.id)]);
     expect(retried).toMatchObject({ code: 0, stderr: "" });
@@ -258,7 +280,15 @@ describe("inbox retention", () => {
 
     // Batches: three statements of at most 2 rows for 5 old rows.
     await desk.app.db.client.inboxEvent.createMany({
-      data: [1, 2, 3, 4, 5].map((i) => ({ eventId: `EvBATCH${i}`, eventType: "message", body: "{}", receivedAt: new Date(now.getTime() - 9 * DAY), availableAt: new Date(now.getTime() - 9 * DAY), status: "done", processedAt: new Date(now.getTime() - 9 * DAY) })),
+      data: [1, 2, 3, 4, 5].map((i) => ({
+        eventId: `EvBATCH${i}`,
+        eventType: "message",
+        body: "{}",
+        receivedAt: new Date(now.getTime() - 9 * DAY),
+        availableAt: new Date(now.getTime() - 9 * DAY),
+        status: "done",
+        processedAt: new Date(now.getTime() - 9 * DAY),
+      })),
     });
     expect(await new InboxRetention(desk.app.db, 7 * DAY, { batchRows: 2 }).purge(now)).toMatchObject({ deleted: 5, batches: 3 });
     expect(await desk.app.db.client.inboxEvent.count()).toBe(3);

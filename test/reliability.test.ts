@@ -2,8 +2,19 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { SlackStandIn } from "./support/slack-stand-in.ts";
-import { CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, baseEnv, freshDatabase, nextEventId, sign, startDesk, type Desk } from "./support/harness.ts";
-import { OUTBOX_METADATA_TYPE } from "../src/outbox/dispatcher.ts";
+import {
+  CUSTOMER,
+  HOME_TEAM,
+  SUPPORT,
+  TRIAGE,
+  baseEnv,
+  freshDatabase,
+  nextEventId,
+  sign,
+  startDesk,
+  type Desk,
+} from "./support/harness.ts";
+import { OUTBOX_METADATA_TYPE } from "../src/platform/outbox/dispatcher.ts";
 
 let desk: Desk | undefined;
 afterEach(async () => {
@@ -100,7 +111,10 @@ describe("the outbox under Slack's errors", () => {
     expect(desk.slack.messages(TRIAGE)).toHaveLength(1); // the card still went out
     expect(desk.logs.some((l) => l.level === "error" && l.error === "not_in_channel" && l.outboxId === failed[0].id)).toBe(true);
     const health = await (await fetch(`${desk.baseUrl}/healthz`)).json();
-    expect(health).toMatchObject({ status: "degraded", outbox: { failed: 1, recentFailures: [{ error: "not_in_channel", channel: SUPPORT }] } });
+    expect(health).toMatchObject({
+      status: "degraded",
+      outbox: { failed: 1, recentFailures: [{ error: "not_in_channel", channel: SUPPORT }] },
+    });
   });
 
   it("does not post twice when a crash came between sending and recording", async () => {
@@ -111,12 +125,25 @@ describe("the outbox under Slack's errors", () => {
     const card = await db.outboxMessage.findFirstOrThrow({ where: { channelId: TRIAGE } });
     // Another card, as a crashed process left it: Slack has the message, the row still says "sending".
     const row = await db.outboxMessage.create({
-      data: { method: "chat.postMessage", channelId: TRIAGE, payload: JSON.stringify({ text: "orphan" }), status: "sending", attempts: 1, availableAt: new Date(), createdAt: new Date(), leaseUntil: new Date(Date.now() - 1000) },
+      data: {
+        method: "chat.postMessage",
+        channelId: TRIAGE,
+        payload: JSON.stringify({ text: "orphan" }),
+        status: "sending",
+        attempts: 1,
+        availableAt: new Date(),
+        createdAt: new Date(),
+        leaseUntil: new Date(Date.now() - 1000),
+      },
     });
     const posted = await fetch(`${desk.slack.apiUrl}chat.postMessage`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer xoxb-x" },
-      body: JSON.stringify({ channel: TRIAGE, text: "orphan", metadata: { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } } }),
+      body: JSON.stringify({
+        channel: TRIAGE,
+        text: "orphan",
+        metadata: { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } },
+      }),
     }).then((r) => r.json() as Promise<{ ts: string }>);
     desk.app.dispatcher.wake();
     await desk.settle();
@@ -132,16 +159,28 @@ describe("a process killed right after answering 200", () => {
     const slack = new SlackStandIn();
     await slack.start();
     const database = await freshDatabase();
-    const env = { ...process.env, ...baseEnv(slack, database.url), PORT: String(20000 + Math.floor(Math.random() * 20000)), LOG_LEVEL: "warn" };
+    const env = {
+      ...process.env,
+      ...baseEnv(slack, database.url),
+      PORT: String(20000 + Math.floor(Math.random() * 20000)),
+      LOG_LEVEL: "warn",
+    };
     const children: ChildProcess[] = [];
     const launch = async () => {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/main.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "src/main.ts")], {
+        cwd: root,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       children.push(child);
       let stderr = "";
       child.stderr!.on("data", (d) => (stderr += String(d)));
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
-        const ok = await fetch(`http://127.0.0.1:${env.PORT}/healthz`).then((r) => r.ok, () => false);
+        const ok = await fetch(`http://127.0.0.1:${env.PORT}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) return child;
         if (child.exitCode !== null) throw new Error(`app exited: ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
@@ -159,7 +198,11 @@ describe("a process killed right after answering 200", () => {
         event_id: nextEventId(),
         event: { type: "message", channel: SUPPORT, user: CUSTOMER, text: msg.text, ts: msg.ts, team: HOME_TEAM },
       });
-      const res = await fetch(`http://127.0.0.1:${env.PORT}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...sign(body) }, body });
+      const res = await fetch(`http://127.0.0.1:${env.PORT}/slack/events`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...sign(body) },
+        body,
+      });
       expect(res.status).toBe(200);
       first.kill("SIGKILL");
       await new Promise((r) => first.once("exit", r));
@@ -167,7 +210,11 @@ describe("a process killed right after answering 200", () => {
 
       slack.delayMs = 0;
       const second = await launch();
-      await slack.waitFor(() => slack.messages(TRIAGE).length === 1 && slack.messages(SUPPORT).some((m) => m.bot_id), 20_000, "ticket after restart");
+      await slack.waitFor(
+        () => slack.messages(TRIAGE).length === 1 && slack.messages(SUPPORT).some((m) => m.bot_id),
+        20_000,
+        "ticket after restart",
+      );
       await new Promise((r) => setTimeout(r, 500));
       expect(slack.messages(TRIAGE)).toHaveLength(1);
       const acks = slack.messages(SUPPORT).filter((m) => m.bot_id && m.thread_ts === msg.ts);

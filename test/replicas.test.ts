@@ -49,7 +49,11 @@ async function createDatabase(): Promise<string> {
 }
 
 function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const stderr: string[] = [];
   child.stderr!.on("data", (d: Buffer) => stderr.push(String(d)));
   cleanups.push(async () => {
@@ -76,7 +80,12 @@ async function deliver(replica: Replica, envelope: Record<string, unknown>, retr
   const body = JSON.stringify(envelope);
   const headers: Record<string, string> = { "content-type": "application/json", ...sign(body) };
   if (retryNum) Object.assign(headers, { "x-slack-retry-num": String(retryNum), "x-slack-retry-reason": "http_timeout" });
-  const res = await fetch(`http://127.0.0.1:${replica.port}/slack/events`, { method: "POST", headers, body, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`http://127.0.0.1:${replica.port}/slack/events`, {
+    method: "POST",
+    headers,
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
   await res.text();
   return res.status;
 }
@@ -131,7 +140,16 @@ describe.runIf(usePostgres())("three replicas on one Postgres database", () => {
       type: "event_callback",
       event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),
-      event: { type: "message", channel: m.channel, user: m.user, text: m.text, ts: m.ts, team: HOME_TEAM, event_ts: m.ts, channel_type: "channel" },
+      event: {
+        type: "message",
+        channel: m.channel,
+        user: m.user,
+        text: m.text,
+        ts: m.ts,
+        team: HOME_TEAM,
+        event_ts: m.ts,
+        channel_type: "channel",
+      },
     });
 
     let next = 0;

@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import pino from "pino";
 import { startDesk, type Desk } from "./support/harness.ts";
-import { Scheduler, previousSlot, type Job } from "../src/jobs/scheduler.ts";
-import type { Clock } from "../src/clock.ts";
+import { Scheduler, previousSlot, type Job } from "../src/platform/scheduler/scheduler.ts";
+import type { Clock } from "../src/platform/clock.ts";
 
 let desk: Desk;
 afterEach(async () => {
@@ -27,11 +27,22 @@ describe("scheduler", () => {
   });
 
   it("runs a tick missed while no process ran, once, however many processes come back", async () => {
-    desk = await startDesk({ env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", ALERT_ESCALATION_CRON: "off" } });
+    desk = await startDesk({
+      env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", ALERT_ESCALATION_CRON: "off" },
+    });
     const db = desk.app.db;
     const { job, runs } = countingJob();
     // It ran on the 20th; every process was down on the 21st and 22nd; they come back on the 22nd at noon.
-    await db.client.jobRun.create({ data: { key: "report:2026-11-20T09:00:00.000Z", name: "report", slot: new Date("2026-11-20T09:00:00Z"), owner: "old", status: "done", startedAt: new Date("2026-11-20T09:00:00Z") } });
+    await db.client.jobRun.create({
+      data: {
+        key: "report:2026-11-20T09:00:00.000Z",
+        name: "report",
+        slot: new Date("2026-11-20T09:00:00Z"),
+        owner: "old",
+        status: "done",
+        startedAt: new Date("2026-11-20T09:00:00Z"),
+      },
+    });
     const a = new Scheduler(db, at("2026-11-22T12:00:00Z"), log, "a", "UTC");
     const b = new Scheduler(db, at("2026-11-22T12:00:01Z"), log, "b", "UTC");
     a.start([job]);
@@ -49,7 +60,9 @@ describe("scheduler", () => {
   });
 
   it("records a missed tick as skipped with MISSED_TICKS=skip, and catches nothing up on a first install", async () => {
-    desk = await startDesk({ env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", ALERT_ESCALATION_CRON: "off" } });
+    desk = await startDesk({
+      env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", ALERT_ESCALATION_CRON: "off" },
+    });
     const db = desk.app.db;
     const first = countingJob("fresh");
     const fresh = new Scheduler(db, at("2026-11-22T12:00:00Z"), log, "a", "UTC");
@@ -60,21 +73,45 @@ describe("scheduler", () => {
     expect(await db.client.jobRun.count({ where: { name: "fresh" } })).toBe(0);
 
     const { job, runs } = countingJob();
-    await db.client.jobRun.create({ data: { key: "report:2026-11-20T09:00:00.000Z", name: "report", slot: new Date("2026-11-20T09:00:00Z"), owner: "old", status: "done", startedAt: new Date("2026-11-20T09:00:00Z") } });
+    await db.client.jobRun.create({
+      data: {
+        key: "report:2026-11-20T09:00:00.000Z",
+        name: "report",
+        slot: new Date("2026-11-20T09:00:00Z"),
+        owner: "old",
+        status: "done",
+        startedAt: new Date("2026-11-20T09:00:00Z"),
+      },
+    });
     const skipping = new Scheduler(db, at("2026-11-22T12:00:00Z"), log, "a", "UTC", { missedTicks: "skip" });
     skipping.start([job]);
     await skipping.catchUp();
     await skipping.stop();
     expect(runs).toEqual([]);
-    expect(await db.client.jobRun.findUniqueOrThrow({ where: { key: "report:2026-11-22T09:00:00.000Z" } })).toMatchObject({ status: "skipped", detail: "missed while no process was running" });
+    expect(await db.client.jobRun.findUniqueOrThrow({ where: { key: "report:2026-11-22T09:00:00.000Z" } })).toMatchObject({
+      status: "skipped",
+      detail: "missed while no process was running",
+    });
   });
 
   it("takes over a run whose process died once its lease runs out, and leaves a live run alone", async () => {
-    desk = await startDesk({ env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", ALERT_ESCALATION_CRON: "off" } });
+    desk = await startDesk({
+      env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", ALERT_ESCALATION_CRON: "off" },
+    });
     const db = desk.app.db;
     const { job, runs } = countingJob();
     const slot = new Date("2026-11-22T09:00:00Z");
-    await db.client.jobRun.create({ data: { key: `report:${slot.toISOString()}`, name: "report", slot, owner: "alive", status: "running", startedAt: new Date(), leaseUntil: new Date(Date.now() + 60_000) } });
+    await db.client.jobRun.create({
+      data: {
+        key: `report:${slot.toISOString()}`,
+        name: "report",
+        slot,
+        owner: "alive",
+        status: "running",
+        startedAt: new Date(),
+        leaseUntil: new Date(Date.now() + 60_000),
+      },
+    });
     const other = new Scheduler(db, at("2026-11-22T09:00:30Z"), log, "b", "UTC", { leaseMs: 60_000 });
     other.start([job]);
     expect(await other.recover()).toBe(0);
@@ -86,6 +123,10 @@ describe("scheduler", () => {
     expect(await other.recover()).toBe(0);
     await other.stop();
     expect(runs).toEqual([slot.toISOString()]);
-    expect(await db.client.jobRun.findUniqueOrThrow({ where: { key: `report:${slot.toISOString()}` } })).toMatchObject({ status: "done", owner: "b", leaseUntil: null });
+    expect(await db.client.jobRun.findUniqueOrThrow({ where: { key: `report:${slot.toISOString()}` } })).toMatchObject({
+      status: "done",
+      owner: "b",
+      leaseUntil: null,
+    });
   });
 });

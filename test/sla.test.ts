@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, cardAction, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { parseSlaPolicy, SlaPolicyError } from "../src/support/sla-policy.ts";
+import { parseSlaPolicy, SlaPolicyError } from "../src/support/rules/sla-policy.ts";
 
 const H = 3_600_000;
 const M = 60_000;
@@ -34,7 +34,11 @@ afterEach(async () => {
 
 async function deskAt(start: string, env: Record<string, string> = {}, databaseUrl?: string) {
   const clock = new TestClock(start);
-  const desk = await startDesk({ env: { SLA_POLICY_FILE: policyFile(POLICY), SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", ...env }, start: { clock }, databaseUrl });
+  const desk = await startDesk({
+    env: { SLA_POLICY_FILE: policyFile(POLICY), SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", ...env },
+    start: { clock },
+    databaseUrl,
+  });
   desks.push(desk);
   return { desk, clock };
 }
@@ -47,10 +51,15 @@ async function customerAsks(desk: Desk, clock: TestClock, text = "Our invoices a
   return { ts, ticket };
 }
 const timers = (desk: Desk, ticketId: number) =>
-  desk.app.db.client.slaTimer.findMany({ where: { ticketId }, orderBy: { kind: "asc" } }).then((ts) => Object.fromEntries(ts.map((t) => [t.kind, t])));
+  desk.app.db.client.slaTimer
+    .findMany({ where: { ticketId }, orderBy: { kind: "asc" } })
+    .then((ts) => Object.fromEntries(ts.map((t) => [t.kind, t])));
 const cardThread = (desk: Desk) => {
   const card = desk.slack.messages(TRIAGE).find((m) => !m.thread_ts)!;
-  return desk.slack.messages(TRIAGE).filter((m) => m.thread_ts === card.ts).map((m) => m.text);
+  return desk.slack
+    .messages(TRIAGE)
+    .filter((m) => m.thread_ts === card.ts)
+    .map((m) => m.text);
 };
 
 describe("SLA policy file", () => {
@@ -72,7 +81,10 @@ describe("SLA policy file", () => {
     ['{"businessHours":{"hours":{"start":"17:00","end":"09:00"}}}', "businessHours.hours end must be after start"],
     ['{"businessHours":{"workingDays":["monday"]}}', "businessHours.workingDays.0 must list days as mon, tue"],
     ['{"businessHours":{"holidays":["25/12/2026"]}}', 'businessHours.holidays.0 must be dates such as "2026-12-25"'],
-    ['{"targets":{"urgent":{"firstResponse":"soon","resolution":"4h"}}}', 'targets.urgent.firstResponse must be a duration such as "30m", "4h" or "1h30m"'],
+    [
+      '{"targets":{"urgent":{"firstResponse":"soon","resolution":"4h"}}}',
+      'targets.urgent.firstResponse must be a duration such as "30m", "4h" or "1h30m"',
+    ],
     ['{"targets":{"critical":{"firstResponse":"1h","resolution":"4h"}}}', 'targets has unknown field "critical"'],
     ['{"warnAt":1.5}', "warnAt must be below 1"],
     ["{not json", "is not valid JSON"],
@@ -88,12 +100,28 @@ describe("SLA policy file", () => {
 
   it("stops start-up with the problem when the file is bad or missing", () => {
     const root = path.resolve(import.meta.dirname, "..");
-    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "abcdef0123456789", DATABASE_URL: `file:${path.join(policyDir, "x.db")}` };
-    const bad = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: { ...env, SLA_POLICY_FILE: policyFile({ warnAt: 7 }, "bad.json") }, encoding: "utf8", timeout: 30_000 });
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_SIGNING_SECRET: "abcdef0123456789",
+      DATABASE_URL: `file:${path.join(policyDir, "x.db")}`,
+    };
+    const bad = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: root,
+      env: { ...env, SLA_POLICY_FILE: policyFile({ warnAt: 7 }, "bad.json") },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("bad.json is not a valid SLA policy");
     expect(bad.stderr).toContain("warnAt must be below 1");
-    const missing = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env: { ...env, SLA_POLICY_FILE: "/nonexistent/sla.json" }, encoding: "utf8", timeout: 30_000 });
+    const missing = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: root,
+      env: { ...env, SLA_POLICY_FILE: "/nonexistent/sla.json" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("SLA_POLICY_FILE /nonexistent/sla.json cannot be read (ENOENT)");
   });
@@ -104,7 +132,11 @@ describe("SLA timers on business hours", () => {
     const { desk, clock } = await deskAt("2026-11-23T10:00:00Z"); // a Monday
     const { ticket } = await customerAsks(desk, clock);
     const t = await timers(desk, ticket.id);
-    expect(t.first_response).toMatchObject({ targetSeconds: 3600, warnAt: new Date("2026-11-23T10:45:00Z"), dueAt: new Date("2026-11-23T11:00:00Z") });
+    expect(t.first_response).toMatchObject({
+      targetSeconds: 3600,
+      warnAt: new Date("2026-11-23T10:45:00Z"),
+      dueAt: new Date("2026-11-23T11:00:00Z"),
+    });
     expect(t.resolution.dueAt).toEqual(new Date("2026-11-23T14:00:00Z"));
     expect(JSON.stringify(desk.slack.messages(TRIAGE)[0].blocks)).toContain("First response due");
 
@@ -131,7 +163,15 @@ describe("SLA timers on business hours", () => {
 
     // The first response comes late: the clock stops, not met.
     clock.set("2026-11-23T11:30:00Z");
-    await desk.event({ type: "message", channel: SUPPORT, user: AGENT, text: "Looking now", ts: clock.ts(), thread_ts: ticket.sourceTs!, team: HOME_TEAM });
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: AGENT,
+      text: "Looking now",
+      ts: clock.ts(),
+      thread_ts: ticket.sourceTs!,
+      team: HOME_TEAM,
+    });
     await desk.settle();
     const after = await timers(desk, ticket.id);
     expect(after.first_response).toMatchObject({ met: false, consumedSeconds: 5400, stoppedAt: new Date("2026-11-23T11:30:00Z") });
@@ -143,7 +183,15 @@ describe("SLA timers on business hours", () => {
     const { desk, clock } = await deskAt("2026-11-23T10:00:00Z");
     const { ticket, ts } = await customerAsks(desk, clock);
     clock.set("2026-11-23T10:30:00Z");
-    await desk.event({ type: "message", channel: SUPPORT, user: AGENT, text: "Which invoice?", ts: clock.ts(), thread_ts: ts, team: HOME_TEAM });
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: AGENT,
+      text: "Which invoice?",
+      ts: clock.ts(),
+      thread_ts: ts,
+      team: HOME_TEAM,
+    });
     await desk.settle();
     await cardAction(desk, { ticketId: ticket.id, actionId: "ticket_status", selectedOption: "pending" });
     await desk.settle();
@@ -154,7 +202,15 @@ describe("SLA timers on business hours", () => {
     // Nothing is due while paused, however long it takes.
     clock.set("2026-11-24T15:00:00Z");
     expect(await desk.app.slaSweep.run(clock.now())).toEqual({ warned: 0, breached: 0 });
-    await desk.event({ type: "message", channel: SUPPORT, user: CUSTOMER, text: "Invoice 42", ts: clock.ts(), thread_ts: ts, team: HOME_TEAM });
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: CUSTOMER,
+      text: "Invoice 42",
+      ts: clock.ts(),
+      thread_ts: ts,
+      team: HOME_TEAM,
+    });
     await desk.settle();
     t = await timers(desk, ticket.id);
     // 4 h target, 30 min used: 3.5 h left from Tuesday 15:00 = 2 h Tuesday + 1.5 h Wednesday → 10:30.
@@ -206,20 +262,27 @@ describe("SLA timers on business hours", () => {
     // Postgres: truly at once. SQLite is for one process: two clients in one test process would wait on each
     // other's write lock with the event loop blocked, so there they take turns (the claim is the same).
     const both = <T>(x: () => Promise<T>, y: () => Promise<T>, z?: () => Promise<T>): Promise<T[]> =>
-      usePostgres()
-        ? Promise.all([x(), y(), ...(z ? [z()] : [])])
-        : (async () => [await x(), await y(), ...(z ? [await z()] : [])])();
-    const results = await both(() => a.desk.app.slaSweep.run(a.clock.now()), () => b.desk.app.slaSweep.run(b.clock.now()));
+      usePostgres() ? Promise.all([x(), y(), ...(z ? [z()] : [])]) : (async () => [await x(), await y(), ...(z ? [await z()] : [])])();
+    const results = await both(
+      () => a.desk.app.slaSweep.run(a.clock.now()),
+      () => b.desk.app.slaSweep.run(b.clock.now()),
+    );
     expect(results.reduce((n, r) => n + r.breached, 0)).toBe(2);
     expect(await a.desk.app.db.client.ticketEvent.count({ where: { kind: "sla_breached" } })).toBe(2);
 
     const slot = new Date("2026-11-23T11:30:00Z");
     let runs = 0;
     const job = { name: "test-job", schedule: "* * * * *", run: async () => void runs++ };
-    const ran = await both(() => a.desk.app.scheduler.tick(job, slot), () => b.desk.app.scheduler.tick(job, slot), () => a.desk.app.scheduler.tick(job, slot));
+    const ran = await both(
+      () => a.desk.app.scheduler.tick(job, slot),
+      () => b.desk.app.scheduler.tick(job, slot),
+      () => a.desk.app.scheduler.tick(job, slot),
+    );
     expect(ran.filter(Boolean)).toHaveLength(1);
     expect(runs).toBe(1);
-    expect(await a.desk.app.db.client.jobRun.findUnique({ where: { key: `test-job:${slot.toISOString()}` } })).toMatchObject({ status: "done" });
+    expect(await a.desk.app.db.client.jobRun.findUnique({ where: { key: `test-job:${slot.toISOString()}` } })).toMatchObject({
+      status: "done",
+    });
   });
 });
 
@@ -232,26 +295,58 @@ describe("reopen window", () => {
     expect((await timers(desk, ticket.id)).resolution).toMatchObject({ met: true, consumedSeconds: 3600 });
 
     clock.set("2026-11-23T12:30:00Z");
-    await desk.event({ type: "message", channel: SUPPORT, user: CUSTOMER, text: "Still broken", ts: clock.ts(), thread_ts: ts, team: HOME_TEAM });
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: CUSTOMER,
+      text: "Still broken",
+      ts: clock.ts(),
+      thread_ts: ts,
+      team: HOME_TEAM,
+    });
     await desk.settle();
     let stored = await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(stored).toMatchObject({ status: "open", reopenCount: 1 });
-    expect((await timers(desk, ticket.id)).resolution).toMatchObject({ stoppedAt: null, met: null, consumedSeconds: 0, dueAt: new Date("2026-11-23T16:30:00Z") });
+    expect((await timers(desk, ticket.id)).resolution).toMatchObject({
+      stoppedAt: null,
+      met: null,
+      consumedSeconds: 0,
+      dueAt: new Date("2026-11-23T16:30:00Z"),
+    });
 
     clock.set("2026-11-23T13:00:00Z");
     await cardAction(desk, { ticketId: ticket.id, actionId: "ticket_resolve", value: String(ticket.id), blockN: 2 });
     clock.set("2026-11-23T16:00:00Z"); // three hours after resolution: past the window
     const late = clock.ts();
-    await desk.event({ type: "message", channel: SUPPORT, user: CUSTOMER, text: "A new problem", ts: late, thread_ts: ts, team: HOME_TEAM });
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: CUSTOMER,
+      text: "A new problem",
+      ts: late,
+      thread_ts: ts,
+      team: HOME_TEAM,
+    });
     await desk.settle();
     stored = await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(stored.status).toBe("resolved");
     const followUp = await desk.app.db.client.ticket.findFirstOrThrow({ where: { previousTicketId: ticket.id } });
     expect(followUp).toMatchObject({ sourceTs: late, threadTs: ts, text: "A new problem", status: "open" });
-    const acks = desk.slack.messages(SUPPORT).filter((m) => m.thread_ts === ts && m.bot_id).map((m) => m.text);
+    const acks = desk.slack
+      .messages(SUPPORT)
+      .filter((m) => m.thread_ts === ts && m.bot_id)
+      .map((m) => m.text);
     expect(acks.some((t) => t.includes(`#${followUp.id}`))).toBe(true);
     // Later replies in that thread belong to the new ticket.
-    await desk.event({ type: "message", channel: SUPPORT, user: CUSTOMER, text: "More details", ts: clock.ts(), thread_ts: ts, team: HOME_TEAM });
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: CUSTOMER,
+      text: "More details",
+      ts: clock.ts(),
+      thread_ts: ts,
+      team: HOME_TEAM,
+    });
     await desk.settle();
     expect(await desk.app.db.client.ticketMessage.count({ where: { ticketId: followUp.id } })).toBe(2);
   });

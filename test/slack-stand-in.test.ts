@@ -159,8 +159,12 @@ describe("SlackStandIn", () => {
   it("enforces Block Kit limits", async () => {
     const blocks = (n: number) => Array.from({ length: n }, (_, i) => section(`b${i}`));
     expect((await client.chat.postMessage({ channel: "C9", text: "ok", blocks: blocks(50) })).ok).toBe(true);
-    expect((await rejection(() => client.chat.postMessage({ channel: "C9", text: "x", blocks: blocks(51) }))).data.error).toBe("invalid_blocks");
-    expect((await rejection(() => client.chat.postMessage({ channel: "C9", text: "x", blocks: [section("a".repeat(3001))] }))).data.error).toBe("invalid_blocks");
+    expect((await rejection(() => client.chat.postMessage({ channel: "C9", text: "x", blocks: blocks(51) }))).data.error).toBe(
+      "invalid_blocks",
+    );
+    expect(
+      (await rejection(() => client.chat.postMessage({ channel: "C9", text: "x", blocks: [section("a".repeat(3001))] }))).data.error,
+    ).toBe("invalid_blocks");
     expect((await rejection(() => client.chat.postMessage({ channel: "C9", text: "a".repeat(40001) }))).data.error).toBe("msg_too_long");
     expect((await rejection(() => client.chat.postMessage({ channel: "C9", text: "" }))).data.error).toBe("no_text");
     expect(standIn.messages("C9")).toHaveLength(1);
@@ -201,7 +205,8 @@ describe("SlackStandIn", () => {
     expect(response.body).toEqual({ text: "done" });
 
     await client.chat.postMessage({ channel: "C11", text: "x" }).catch(() => undefined);
-    await expect(standIn.waitFor(() => standIn.messages("C404").length > 0, 100, "a post in C404"))
-      .rejects.toThrow(/a post in C404[\s\S]*chat\.postMessage/);
+    await expect(standIn.waitFor(() => standIn.messages("C404").length > 0, 100, "a post in C404")).rejects.toThrow(
+      /a post in C404[\s\S]*chat\.postMessage/,
+    );
   });
 });

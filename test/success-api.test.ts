@@ -144,7 +144,13 @@ describe("POST /api/v1/usage", () => {
     await post("/api/v1/accounts", { accounts: [{ externalId: "umbrella", name: "Umbrella", seats: 30 }] });
     const batch = {
       usage: [
-        { accountExternalId: "umbrella", date: daysAgo(3), activeUsers: 12, featuresUsed: ["reports", "exports", "reports"], events: { uploads: 7, exports: 2 } },
+        {
+          accountExternalId: "umbrella",
+          date: daysAgo(3),
+          activeUsers: 12,
+          featuresUsed: ["reports", "exports", "reports"],
+          events: { uploads: 7, exports: 2 },
+        },
         { accountExternalId: "umbrella", date: daysAgo(2), activeUsers: 15, featuresUsed: ["reports"], events: {} },
         { accountExternalId: "umbrella", date: daysAgo(1), activeUsers: 9 },
       ],
@@ -154,7 +160,9 @@ describe("POST /api/v1/usage", () => {
     expect(await response.json()).toEqual({ kind: "usage", received: 3, created: 3, updated: 0, unchanged: 0 });
 
     const c = desk.app.db.client;
-    const day3 = await c.usageDay.findUniqueOrThrow({ where: { accountExternalId_date: { accountExternalId: "umbrella", date: daysAgo(3) } } });
+    const day3 = await c.usageDay.findUniqueOrThrow({
+      where: { accountExternalId_date: { accountExternalId: "umbrella", date: daysAgo(3) } },
+    });
     expect(JSON.parse(day3.featuresUsed)).toEqual(["exports", "reports"]);
     expect(JSON.parse(day3.events)).toEqual({ exports: 2, uploads: 7 });
     expect(day3.keyEvents).toBe(9); // the default configuration counts every event
@@ -184,7 +192,11 @@ describe("POST /api/v1/usage", () => {
   });
 
   it("accepts a batch of 10,000 rows", async () => {
-    const accounts = Array.from({ length: 100 }, (_, i) => ({ externalId: `bulk-${String(i).padStart(3, "0")}`, name: `Bulk ${i}`, seats: 40 }));
+    const accounts = Array.from({ length: 100 }, (_, i) => ({
+      externalId: `bulk-${String(i).padStart(3, "0")}`,
+      name: `Bulk ${i}`,
+      seats: 40,
+    }));
     expect((await post("/api/v1/accounts", { accounts })).status).toBe(200);
     const usage = accounts.flatMap((a, i) =>
       Array.from({ length: 100 }, (_, d) => ({
@@ -211,7 +223,13 @@ describe("POST /api/v1/nps", () => {
     await post("/api/v1/accounts", { accounts: [{ externalId: "hooli", name: "Hooli" }] });
     const batch = {
       responses: [
-        { accountExternalId: "hooli", score: 3, comment: "Too slow", respondedAt: "2026-01-31T10:00:00+01:00", respondentEmail: "Ana@Hooli.com" },
+        {
+          accountExternalId: "hooli",
+          score: 3,
+          comment: "Too slow",
+          respondedAt: "2026-01-31T10:00:00+01:00",
+          respondentEmail: "Ana@Hooli.com",
+        },
         { accountExternalId: "hooli", score: 9, respondedAt: "2026-01-31T09:00:00Z" },
       ],
     };
@@ -221,7 +239,9 @@ describe("POST /api/v1/nps", () => {
     expect(await counts()).toEqual(before);
 
     const rescored = await post("/api/v1/nps", {
-      responses: [{ accountExternalId: "hooli", score: 5, comment: "Better", respondedAt: "2026-01-31T09:00:00Z", respondentEmail: "ana@hooli.com" }],
+      responses: [
+        { accountExternalId: "hooli", score: 5, comment: "Better", respondedAt: "2026-01-31T09:00:00Z", respondentEmail: "ana@hooli.com" },
+      ],
     });
     expect(await rescored.json()).toMatchObject({ created: 0, updated: 1 });
     expect(await counts()).toEqual(before);
@@ -240,17 +260,99 @@ describe("a bad batch stores nothing", () => {
 
   const goodUsage = { accountExternalId: "wayne", date: daysAgo(1), activeUsers: 5 };
   const cases: { name: string; path: string; body: unknown; index: number; field: string; reason: RegExp }[] = [
-    { name: "unknown account", path: "/api/v1/usage", body: { usage: [goodUsage, { ...goodUsage, accountExternalId: "nobody" }] }, index: 1, field: "accountExternalId", reason: /not a known account \("nobody"\)/ },
-    { name: "bad date", path: "/api/v1/usage", body: { usage: [goodUsage, { ...goodUsage, date: "2026-02-30" }] }, index: 1, field: "date", reason: /real date as YYYY-MM-DD/ },
-    { name: "wrong type", path: "/api/v1/usage", body: { usage: [goodUsage, { ...goodUsage, date: daysAgo(2), activeUsers: "many" }] }, index: 1, field: "activeUsers", reason: /not "many"/ },
-    { name: "out of range", path: "/api/v1/nps", body: { responses: [{ accountExternalId: "wayne", score: 11, respondedAt: "2026-01-31T09:00:00Z" }] }, index: 0, field: "score", reason: /at most 10/ },
-    { name: "duplicate in the batch", path: "/api/v1/usage", body: { usage: [goodUsage, { ...goodUsage, activeUsers: 6 }] }, index: 1, field: "date", reason: /already at index 0/ },
-    { name: "duplicate account", path: "/api/v1/accounts", body: { accounts: [{ externalId: "new-1", name: "A" }, { externalId: "new-1", name: "B" }] }, index: 1, field: "externalId", reason: /already at index 0/ },
-    { name: "Slack user ID", path: "/api/v1/accounts", body: { accounts: [{ externalId: "new-2", name: "A", csmSlackUserId: "@bruce" }] }, index: 0, field: "csmSlackUserId", reason: /Slack user ID such as U0123ABCD/ },
-    { name: "Slack channel ID", path: "/api/v1/accounts", body: { accounts: [{ externalId: "new-3", name: "A", alertChannel: "#alerts" }] }, index: 0, field: "alertChannel", reason: /Slack channel ID such as C0123ABCD/ },
-    { name: "unknown field", path: "/api/v1/accounts", body: { accounts: [{ externalId: "new-4", name: "A", seat: 4 }] }, index: 0, field: "seat", reason: /check the spelling/ },
-    { name: "missing field", path: "/api/v1/nps", body: { responses: [{ accountExternalId: "wayne", score: 4 }] }, index: 0, field: "respondedAt", reason: /is required/ },
-    { name: "row not an object", path: "/api/v1/usage", body: { usage: [goodUsage, 42] }, index: 1, field: "row", reason: /must be an object/ },
+    {
+      name: "unknown account",
+      path: "/api/v1/usage",
+      body: { usage: [goodUsage, { ...goodUsage, accountExternalId: "nobody" }] },
+      index: 1,
+      field: "accountExternalId",
+      reason: /not a known account \("nobody"\)/,
+    },
+    {
+      name: "bad date",
+      path: "/api/v1/usage",
+      body: { usage: [goodUsage, { ...goodUsage, date: "2026-02-30" }] },
+      index: 1,
+      field: "date",
+      reason: /real date as YYYY-MM-DD/,
+    },
+    {
+      name: "wrong type",
+      path: "/api/v1/usage",
+      body: { usage: [goodUsage, { ...goodUsage, date: daysAgo(2), activeUsers: "many" }] },
+      index: 1,
+      field: "activeUsers",
+      reason: /not "many"/,
+    },
+    {
+      name: "out of range",
+      path: "/api/v1/nps",
+      body: { responses: [{ accountExternalId: "wayne", score: 11, respondedAt: "2026-01-31T09:00:00Z" }] },
+      index: 0,
+      field: "score",
+      reason: /at most 10/,
+    },
+    {
+      name: "duplicate in the batch",
+      path: "/api/v1/usage",
+      body: { usage: [goodUsage, { ...goodUsage, activeUsers: 6 }] },
+      index: 1,
+      field: "date",
+      reason: /already at index 0/,
+    },
+    {
+      name: "duplicate account",
+      path: "/api/v1/accounts",
+      body: {
+        accounts: [
+          { externalId: "new-1", name: "A" },
+          { externalId: "new-1", name: "B" },
+        ],
+      },
+      index: 1,
+      field: "externalId",
+      reason: /already at index 0/,
+    },
+    {
+      name: "Slack user ID",
+      path: "/api/v1/accounts",
+      body: { accounts: [{ externalId: "new-2", name: "A", csmSlackUserId: "@bruce" }] },
+      index: 0,
+      field: "csmSlackUserId",
+      reason: /Slack user ID such as U0123ABCD/,
+    },
+    {
+      name: "Slack channel ID",
+      path: "/api/v1/accounts",
+      body: { accounts: [{ externalId: "new-3", name: "A", alertChannel: "#alerts" }] },
+      index: 0,
+      field: "alertChannel",
+      reason: /Slack channel ID such as C0123ABCD/,
+    },
+    {
+      name: "unknown field",
+      path: "/api/v1/accounts",
+      body: { accounts: [{ externalId: "new-4", name: "A", seat: 4 }] },
+      index: 0,
+      field: "seat",
+      reason: /check the spelling/,
+    },
+    {
+      name: "missing field",
+      path: "/api/v1/nps",
+      body: { responses: [{ accountExternalId: "wayne", score: 4 }] },
+      index: 0,
+      field: "respondedAt",
+      reason: /is required/,
+    },
+    {
+      name: "row not an object",
+      path: "/api/v1/usage",
+      body: { usage: [goodUsage, 42] },
+      index: 1,
+      field: "row",
+      reason: /must be an object/,
+    },
   ];
 
   for (const c of cases) {
@@ -268,7 +370,11 @@ describe("a bad batch stores nothing", () => {
 
   it("lists every problem of every row", async () => {
     const response = await post("/api/v1/usage", {
-      usage: [{ accountExternalId: "ghost", date: "31/01/2026", activeUsers: -2, events: { uploads: 1.5 } }, goodUsage, { accountExternalId: "wayne", date: "2099-01-01", activeUsers: 1, featuresUsed: "reports" }],
+      usage: [
+        { accountExternalId: "ghost", date: "31/01/2026", activeUsers: -2, events: { uploads: 1.5 } },
+        goodUsage,
+        { accountExternalId: "wayne", date: "2099-01-01", activeUsers: 1, featuresUsed: "reports" },
+      ],
     });
     const body = (await response.json()) as BatchError;
     expect(body.problems.map((p) => [p.index, p.field])).toEqual([
@@ -341,9 +447,13 @@ describe("GET /api/v1/accounts", () => {
     ];
     const at = new Date(Date.now() - DAY);
     for (const [id, score, band] of scores) {
-      const components = JSON.stringify([{ name: "usageTrend", score, weight: 1, evidence: "active users 10 → 8 a day in 30 days (-20%)" }]);
+      const components = JSON.stringify([
+        { name: "usageTrend", score, weight: 1, evidence: "active users 10 → 8 a day in 30 days (-20%)" },
+      ]);
       await c.accountHealthCurrent.create({ data: { accountExternalId: id, runId: 1, computedAt: at, score, band, components } });
-      await c.accountHealth.create({ data: { runId: 1, accountExternalId: id, computedAt: new Date(at.getTime() - 7 * DAY), score: score + 10, band, components } });
+      await c.accountHealth.create({
+        data: { runId: 1, accountExternalId: id, computedAt: new Date(at.getTime() - 7 * DAY), score: score + 10, band, components },
+      });
       await c.accountHealth.create({ data: { runId: 2, accountExternalId: id, computedAt: at, score, band, components } });
     }
   });
@@ -351,7 +461,10 @@ describe("GET /api/v1/accounts", () => {
   it("lists the accounts of a band with their score", async () => {
     const response = await get("/api/v1/accounts?band=red");
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { accounts: { externalId: string; score: number | null; band: string }[]; nextCursor: string | null };
+    const body = (await response.json()) as {
+      accounts: { externalId: string; score: number | null; band: string }[];
+      nextCursor: string | null;
+    };
     expect(body.accounts.map((a) => [a.externalId, a.score, a.band])).toEqual([
       ["list-b", 35, "red"],
       ["list-c", 20, "red"],
@@ -367,7 +480,10 @@ describe("GET /api/v1/accounts", () => {
     let cursor: string | null = "list-";
     let pages = 0;
     while (cursor !== null && pages < 10) {
-      const body = (await (await get(`/api/v1/accounts?limit=2&cursor=${encodeURIComponent(cursor)}`)).json()) as { accounts: { externalId: string }[]; nextCursor: string | null };
+      const body = (await (await get(`/api/v1/accounts?limit=2&cursor=${encodeURIComponent(cursor)}`)).json()) as {
+        accounts: { externalId: string }[];
+        nextCursor: string | null;
+      };
       seen.push(...body.accounts.map((a) => a.externalId));
       cursor = body.nextCursor;
       pages += 1;
@@ -379,7 +495,11 @@ describe("GET /api/v1/accounts", () => {
   it("refuses a bad band or limit with 400 naming the parameter", async () => {
     const band = await get("/api/v1/accounts?band=purple");
     expect(band.status).toBe(400);
-    expect(await band.json()).toMatchObject({ error: "invalid_parameter", parameter: "band", message: expect.stringContaining("green, yellow, red, unscored") });
+    expect(await band.json()).toMatchObject({
+      error: "invalid_parameter",
+      parameter: "band",
+      message: expect.stringContaining("green, yellow, red, unscored"),
+    });
     for (const limit of ["0", "1001", "ten"]) {
       const response = await get(`/api/v1/accounts?limit=${limit}`);
       expect(response.status).toBe(400);
@@ -388,7 +508,9 @@ describe("GET /api/v1/accounts", () => {
   });
 
   it("shows one account with its health, components and history, newest first", async () => {
-    const body = (await (await get("/api/v1/accounts/list-b")).json()) as { health: { score: number; band: string; components: unknown[]; history: { score: number }[] } };
+    const body = (await (await get("/api/v1/accounts/list-b")).json()) as {
+      health: { score: number; band: string; components: unknown[]; history: { score: number }[] };
+    };
     expect(body.health).toMatchObject({
       score: 35,
       band: "red",
@@ -400,7 +522,10 @@ describe("GET /api/v1/accounts", () => {
   it("answers 404 with a clear message for an unknown account, and decodes the ID in the path", async () => {
     const response = await get("/api/v1/accounts/no-such-account");
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: "account_not_found", message: expect.stringContaining('no account has externalId "no-such-account"') });
+    expect(await response.json()).toEqual({
+      error: "account_not_found",
+      message: expect.stringContaining('no account has externalId "no-such-account"'),
+    });
     await post("/api/v1/accounts", { accounts: [{ externalId: "emea/acme corp", name: "Acme EMEA" }] });
     const encoded = await get(`/api/v1/accounts/${encodeURIComponent("emea/acme corp")}`);
     expect(encoded.status).toBe(200);

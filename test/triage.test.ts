@@ -113,7 +113,11 @@ describe("the triage card's controls", () => {
     const stored = await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(stored.firstResponderId).toBe(AGENT);
     expect(stored.firstResponseAt).not.toBeNull();
-    expect(cardThread(card.ts).map((m) => m.text).join("\n")).toContain(`<@${AGENT}> replied to the customer through the app`);
+    expect(
+      cardThread(card.ts)
+        .map((m) => m.text)
+        .join("\n"),
+    ).toContain(`<@${AGENT}> replied to the customer through the app`);
     expect((await events(ticket.id)).map((e) => e.kind)).toContain("first_response");
   });
 });
@@ -158,7 +162,11 @@ describe("threads: the customer's thread and the card's internal thread", () => 
     await desk.settle();
     expect(desk.slack.messages(SUPPORT)).toHaveLength(before);
     expect(desk.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === SUPPORT)).toHaveLength(1); // the acknowledgement only
-    expect(customerThread(ts).map((m) => m.text).join()).not.toContain("fixed");
+    expect(
+      customerThread(ts)
+        .map((m) => m.text)
+        .join(),
+    ).not.toContain("fixed");
     const notes = await desk.app.db.client.ticketMessage.findMany({ where: { ticketId: ticket.id, role: "internal" } });
     expect(notes).toHaveLength(3);
     const stored = await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
@@ -192,7 +200,9 @@ describe("threads: the customer's thread and the card's internal thread", () => 
       "customer_message:>",
       "reopened:resolved>open",
     ]);
-    const log = cardThread(card.ts).map((m) => m.text).join("\n");
+    const log = cardThread(card.ts)
+      .map((m) => m.text)
+      .join("\n");
     expect(log).toContain("the ticket is reopened");
     const cardNow = desk.slack.messages(TRIAGE).find((m) => m.ts === card.ts)!;
     expect(JSON.stringify(cardNow.blocks)).toContain("reopened 1×");

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { buildDigest, themeRanking } from "../src/feedback/digest.ts";
+import { buildDigest, themeRanking } from "../src/feedback/store/digest.ts";
 import { vocDigestMessages } from "../src/slack/blocks/voc-digest.ts";
 import { CONTINUES, digestCommand } from "../src/slack/commands/feedback-digest.ts";
 import type { SlackDeps } from "../src/slack/deps.ts";
@@ -51,21 +51,47 @@ let itemSeq = 0;
 
 async function account(c: Client, externalId: string, name: string, arr: number | null, band: string | null) {
   await c.account.create({ data: { externalId, name, arr, createdAt: AT, updatedAt: AT } });
-  if (band) await c.accountHealthCurrent.create({ data: { accountExternalId: externalId, runId: 1, computedAt: AT, score: band === "red" ? 20 : band === "yellow" ? 55 : 85, band, components: "[]" } });
+  if (band)
+    await c.accountHealthCurrent.create({
+      data: {
+        accountExternalId: externalId,
+        runId: 1,
+        computedAt: AT,
+        score: band === "red" ? 20 : band === "yellow" ? 55 : 85,
+        band,
+        components: "[]",
+      },
+    });
 }
 
 async function theme(c: Client, name: string, o: { createdAt?: Date; status?: string; mergedIntoId?: number } = {}) {
   const status = o.status ?? "active";
   return (
     await c.theme.create({
-      data: { name, nameKey: status === "merged" ? null : name.toLowerCase(), status, mergedIntoId: o.mergedIntoId ?? null, createdById: "UPM", createdAt: o.createdAt ?? new Date(AT.getTime() - 60 * DAY) },
+      data: {
+        name,
+        nameKey: status === "merged" ? null : name.toLowerCase(),
+        status,
+        mergedIntoId: o.mergedIntoId ?? null,
+        createdById: "UPM",
+        createdAt: o.createdAt ?? new Date(AT.getTime() - 60 * DAY),
+      },
     })
   ).id;
 }
 
 async function item(
   c: Client,
-  o: { at: Date; themes: number[]; account?: string | null; arr?: number | null; band?: string | null; text?: string; status?: string; internal?: boolean },
+  o: {
+    at: Date;
+    themes: number[];
+    account?: string | null;
+    arr?: number | null;
+    band?: string | null;
+    text?: string;
+    status?: string;
+    internal?: boolean;
+  },
 ) {
   const n = ++itemSeq;
   const row = await c.feedbackItem.create({
@@ -110,11 +136,32 @@ async function seedFixture(c: Client) {
   const exportsMerged = await theme(c, "Exports", { status: "merged", mergedIntoId: excel });
 
   const ids: Record<string, number> = {};
-  ids.acme1 = await item(c, { at: inPeriod(10), themes: [excel, exportsMerged], account: "acme", arr: 120000, band: "red", text: "We need Excel exports for finance" });
-  ids.acme2 = await item(c, { at: inPeriod(20), themes: [excel], account: "acme", arr: 120000, band: "red", text: "Excel export, please: the CSV breaks our macros" });
+  ids.acme1 = await item(c, {
+    at: inPeriod(10),
+    themes: [excel, exportsMerged],
+    account: "acme",
+    arr: 120000,
+    band: "red",
+    text: "We need Excel exports for finance",
+  });
+  ids.acme2 = await item(c, {
+    at: inPeriod(20),
+    themes: [excel],
+    account: "acme",
+    arr: 120000,
+    band: "red",
+    text: "Excel export, please: the CSV breaks our macros",
+  });
   await item(c, { at: inPeriod(30), themes: [excel], account: "globex", arr: 40000, band: "green" });
   await item(c, { at: inPeriod(31), themes: [excel], account: null, internal: true, text: "Sales keeps hearing about Excel" });
-  ids.umbrella = await item(c, { at: inPeriod(40), themes: [sso, excel], account: "umbrella", arr: 10000, band: "green", text: "SSO with Okta is a must for us" });
+  ids.umbrella = await item(c, {
+    at: inPeriod(40),
+    themes: [sso, excel],
+    account: "umbrella",
+    arr: 10000,
+    band: "green",
+    text: "SSO with Okta is a must for us",
+  });
   ids.initech = await item(c, { at: inPeriod(41), themes: [sso], account: "initech", arr: 30000, band: "yellow", text: "Azure AD SSO" });
   for (const h of [50, 51, 52]) await item(c, { at: inPeriod(h), themes: [dark], account: "globex", arr: 40000 });
   for (const h of [60, 61, 62]) await item(c, { at: inPeriod(h), themes: [api], account: "globex", arr: 40000 });
@@ -140,7 +187,13 @@ function limitProblems(message: { text?: string; blocks?: unknown[] }): string[]
     if (!node || typeof node !== "object") return;
     for (const [key, value] of Object.entries(node)) {
       if (key === "text" && typeof value === "string" && value.length > 3000) problems.push(`${path}.text has ${value.length} characters`);
-      if (key === "text" && typeof value === "string" && (node as { type?: string }).type === "plain_text" && value.length > 150 && path.includes("header")) {
+      if (
+        key === "text" &&
+        typeof value === "string" &&
+        (node as { type?: string }).type === "plain_text" &&
+        value.length > 150 &&
+        path.includes("header")
+      ) {
         problems.push(`${path} header text has ${value.length} characters`);
       }
       walk(value, `${path}.${key}`);
@@ -200,9 +253,19 @@ describe("ranking themes by the ARR of the accounts asking", () => {
     expect(digest.previousTotals).toEqual({ items: 1, accounts: 1, arr: 40000, atRiskArr: 0, atRiskAccounts: 0, untagged: 0 });
     // Quotes: the items of the accounts with the highest ARR, newest first among equals.
     expect(digest.themes[0].quotes.map((q) => q.itemId)).toEqual([f.ids.acme2, f.ids.acme1]);
-    expect(digest.themes[0].quotes[0]).toMatchObject({ text: "Excel export, please: the CSV breaks our macros", accountName: "Acme Corp", accountArr: 120000 });
-    expect(digest.themes[1].quotes.map((q) => [q.itemId, q.accountArr])).toEqual([[f.ids.umbrella, 50000], [f.ids.initech, 30000]]);
-    expect(digest.newThemes.map((t) => [t.name, t.items])).toEqual([["SSO", 2], ["Billing", 0]]);
+    expect(digest.themes[0].quotes[0]).toMatchObject({
+      text: "Excel export, please: the CSV breaks our macros",
+      accountName: "Acme Corp",
+      accountArr: 120000,
+    });
+    expect(digest.themes[1].quotes.map((q) => [q.itemId, q.accountArr])).toEqual([
+      [f.ids.umbrella, 50000],
+      [f.ids.initech, 30000],
+    ]);
+    expect(digest.newThemes.map((t) => [t.name, t.items])).toEqual([
+      ["SSO", 2],
+      ["Billing", 0],
+    ]);
     expect(digest.moreThemes).toBe(0);
 
     const [message, ...rest] = vocDigestMessages(digest);
@@ -254,7 +317,14 @@ describe("the scheduled digest", () => {
     const long = "This is a long piece of feedback, quoted verbatim. ".repeat(40).trim(); // ~2,000 characters
     for (let i = 1; i <= 120; i++) {
       const t = await theme(c, `Theme ${String(i).padStart(3, "0")} ${"with a rather long name ".repeat(3)}`);
-      await item(c, { at: inPeriod(i), themes: [t], account: `acct-${i}`, arr: 1000 * i, band: i % 3 === 0 ? "red" : "green", text: `${long} #${i}` });
+      await item(c, {
+        at: inPeriod(i),
+        themes: [t],
+        account: `acct-${i}`,
+        arr: 1000 * i,
+        band: i % 3 === 0 ? "red" : "green",
+        text: `${long} #${i}`,
+      });
       await item(c, { at: inPeriod(i + 0.5), themes: [t], account: `acct-${i}`, arr: 1000 * i, text: `${long} (again) #${i}` });
     }
     const job = desk.app.jobs.find((j) => j.name === "voc-digest")!;
@@ -314,7 +384,8 @@ describe("/feedback digest preview", () => {
     expect(bad.blocks).toBeUndefined();
     expect(bad.text).toContain("`week` is not a period I know. Usage: `/feedback digest [7d|30d]`");
 
-    for (let i = 1; i <= 60; i++) await item(c, { at: inPeriod(i), themes: [await theme(c, `Extra ${i}`)], account: `x-${i}`, arr: 500 * i });
+    for (let i = 1; i <= 60; i++)
+      await item(c, { at: inPeriod(i), themes: [await theme(c, `Extra ${i}`)], account: `x-${i}`, arr: 500 * i });
     const long = await digestCommand(depsOf(desk, clock), "UPM", "7d");
     expect(long.blocks!.length).toBeLessThanOrEqual(50);
     expect(JSON.stringify(long.blocks)).toContain(CONTINUES);
@@ -358,7 +429,11 @@ describe("the feedback API", () => {
     await seedFixture(desk.app.db.client);
     const res = await get(desk, `/api/v1/themes?from=${FROM.toISOString()}&to=${AT.toISOString()}`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { totals: unknown; themesWithFeedback: number; themes: { rank: number; name: string; arr: number; items: number; new: boolean; previous: { arr: number } }[] };
+    const body = (await res.json()) as {
+      totals: unknown;
+      themesWithFeedback: number;
+      themes: { rank: number; name: string; arr: number; items: number; new: boolean; previous: { arr: number } }[];
+    };
     expect(body.totals).toMatchObject({ items: 14, arr: 240000, untagged: 1 });
     expect(body.themes.map((t) => [t.rank, t.name, t.arr, t.items])).toEqual([
       [1, "Excel export", 210000, 5],
@@ -373,7 +448,9 @@ describe("the feedback API", () => {
     const csv = await get(desk, `/api/v1/themes?from=${FROM.toISOString()}&to=${AT.toISOString()}&format=csv&limit=2`);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const lines = (await csv.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("rank,theme_id,name,status,new,items,total_items,accounts,arr,at_risk_arr,at_risk_accounts,previous_items,previous_accounts,previous_arr,previous_at_risk_arr");
+    expect(lines[0]).toBe(
+      "rank,theme_id,name,status,new,items,total_items,accounts,arr,at_risk_arr,at_risk_accounts,previous_items,previous_accounts,previous_arr,previous_at_risk_arr",
+    );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^1,\d+,Excel export,active,false,5,7,3,210000,170000,2,1,1,40000,0$/);
   });
@@ -382,7 +459,11 @@ describe("the feedback API", () => {
     const { desk } = await deskAt({ VOC_DIGEST_CRON: "off" });
     const f = await seedFixture(desk.app.db.client);
     const range = `from=${FROM.toISOString()}&to=${AT.toISOString()}`;
-    const byName = (await (await get(desk, `/api/v1/feedback?theme=excel%20EXPORT&${range}`)).json()) as { theme: { id: number }; items: { id: number; account: { name: string; arr: number; band: string } | null; themes: { name: string }[] }[]; nextCursor: string | null };
+    const byName = (await (await get(desk, `/api/v1/feedback?theme=excel%20EXPORT&${range}`)).json()) as {
+      theme: { id: number };
+      items: { id: number; account: { name: string; arr: number; band: string } | null; themes: { name: string }[] }[];
+      nextCursor: string | null;
+    };
     expect(byName.theme.id).toBe(f.excel);
     expect(byName.items).toHaveLength(5);
     expect(byName.nextCursor).toBeNull();
@@ -391,7 +472,9 @@ describe("the feedback API", () => {
     expect(umbrella.themes.map((t) => t.name)).toEqual(["Excel export", "SSO"]);
 
     // The merged theme's id leads to the theme it joined.
-    const merged = (await (await get(desk, `/api/v1/feedback?theme=${f.exportsMerged}&${range}`)).json()) as { theme: { id: number; mergedFrom: number[] } };
+    const merged = (await (await get(desk, `/api/v1/feedback?theme=${f.exportsMerged}&${range}`)).json()) as {
+      theme: { id: number; mergedFrom: number[] };
+    };
     expect(merged.theme).toMatchObject({ id: f.excel, mergedFrom: [f.exportsMerged] });
 
     // Pages of 2: newest first, every item once.
@@ -399,7 +482,9 @@ describe("the feedback API", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = (await (await get(desk, `/api/v1/feedback?theme=${f.excel}&${range}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)).json()) as { items: { id: number }[]; nextCursor: string | null };
+      const page = (await (
+        await get(desk, `/api/v1/feedback?theme=${f.excel}&${range}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)
+      ).json()) as { items: { id: number }[]; nextCursor: string | null };
       seen.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor;
       pages++;
@@ -411,7 +496,9 @@ describe("the feedback API", () => {
 
     const csv = await get(desk, `/api/v1/feedback?theme=${f.sso}&${range}&format=csv`);
     const lines = (await csv.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("id,created_at,account_external_id,account_name,account_arr,account_band,themes,kind,importance,internal,text,permalink,channel_id,author_id");
+    expect(lines[0]).toBe(
+      "id,created_at,account_external_id,account_name,account_arr,account_band,themes,kind,importance,internal,text,permalink,channel_id,author_id",
+    );
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(",initech,,30000,yellow,SSO,,,false,Azure AD SSO,https://");
     expect(lines[2]).toContain(",umbrella,Umbrella,50000,yellow,Excel export;SSO,,,false,SSO with Okta is a must for us,");

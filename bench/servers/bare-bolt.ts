@@ -3,6 +3,7 @@
 //
 // Its Web API client points at the bench's Slack stand-in, so that whatever Bolt calls (nothing, when
 // it is given its identity; auth.test on every event, when BENCH_BARE_IDENTITY=auth.test) is answered.
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, LogLevel } from "@slack/bolt";
 import { emit, loadMeter, required, serve } from "./protocol.ts";
@@ -25,7 +26,7 @@ const app = new App({
 });
 app.message(async () => {});
 
-const server = (await app.start(0)) as import("node:http").Server;
+const server = (await app.start(0)) as Server;
 const meter = loadMeter();
 emit({ bench: "ready", port: (server.address() as AddressInfo).port });
 

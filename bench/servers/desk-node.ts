@@ -6,7 +6,7 @@
 // --expose-gc, the heap left after a full collection, taken after the other figures).
 import { performance } from "node:perf_hooks";
 import pino from "pino";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/platform/config/config.ts";
 import { startApp } from "../../src/main.ts";
 import { emit, loadMeter, required, serve } from "./protocol.ts";
 

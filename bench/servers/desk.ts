@@ -3,7 +3,7 @@
 // outbox posts) really happens beside intake. Started by bench/intake.ts in its own process.
 import { rmSync } from "node:fs";
 import pino from "pino";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/platform/config/config.ts";
 import { startApp } from "../../src/main.ts";
 import { emit, loadMeter, required, serve } from "./protocol.ts";
 

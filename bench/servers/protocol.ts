@@ -72,7 +72,9 @@ export function serve(handle: (command: Command) => Promise<void>, shutdown: () 
     const command = line.trim() as Command;
     if (!command) return;
     if (command === "stop") return stop(0);
-    handle(command).catch((error: unknown) => emit({ bench: "error", command, message: error instanceof Error ? error.stack ?? error.message : String(error) }));
+    handle(command).catch((error: unknown) =>
+      emit({ bench: "error", command, message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
   });
   lines.on("close", () => stop(0));
   process.once("SIGTERM", () => stop(0));

@@ -28,7 +28,8 @@ export function authorizeApi(req: http.IncomingMessage, res: http.ServerResponse
   if (!token) {
     send(res, 503, {
       error: "not_configured",
-      message: "INGEST_API_TOKEN is not set: set it (at least 16 characters, for example `openssl rand -hex 24`) to enable the /api/v1 routes",
+      message:
+        "INGEST_API_TOKEN is not set: set it (at least 16 characters, for example `openssl rand -hex 24`) to enable the /api/v1 routes",
     });
     return false;
   }
@@ -37,9 +38,10 @@ export function authorizeApi(req: http.IncomingMessage, res: http.ServerResponse
     res.setHeader("www-authenticate", 'Bearer realm="customer-desk"');
     send(res, 401, {
       error: "unauthorized",
-      message: sent === null
-        ? "Authenticate with the INGEST_API_TOKEN as a bearer token: send the header `Authorization: Bearer <INGEST_API_TOKEN>`"
-        : "The bearer token is not the INGEST_API_TOKEN: send the header `Authorization: Bearer <INGEST_API_TOKEN>`",
+      message:
+        sent === null
+          ? "Authenticate with the INGEST_API_TOKEN as a bearer token: send the header `Authorization: Bearer <INGEST_API_TOKEN>`"
+          : "The bearer token is not the INGEST_API_TOKEN: send the header `Authorization: Bearer <INGEST_API_TOKEN>`",
     });
     return false;
   }

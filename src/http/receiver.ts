@@ -4,9 +4,9 @@
 import http from "node:http";
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { isValidSlackRequest } from "@slack/bolt";
-import type { Logger } from "../log.ts";
-import type { IncomingEvent } from "../inbox/inbox.ts";
-import { dedupeKeyOf } from "../inbox/inbox.ts";
+import type { Logger } from "../platform/observability/log.ts";
+import type { IncomingEvent } from "../platform/inbox/inbox.ts";
+import { dedupeKeyOf } from "../platform/inbox/inbox.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACK_TIMEOUT_MS = 3000;
@@ -254,6 +254,8 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
 export function send(res: http.ServerResponse, status: number, body: unknown, contentType?: string): void {
   if (res.headersSent) return;
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, { "content-type": contentType ?? (typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8") });
+  res.writeHead(status, {
+    "content-type": contentType ?? (typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8"),
+  });
   res.end(text);
 }

@@ -1,7 +1,7 @@
 // The Bolt app: interactivity and commands arrive through it; listeners are registered by surface.
 import { App, LogLevel, type Receiver, type Logger as BoltLogger } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../platform/observability/log.ts";
 import type { SlackDeps } from "./deps.ts";
 import { registerTicketCardActions } from "./actions/ticket-card.ts";
 import { registerCreateTicketShortcut } from "./shortcuts/create-ticket.ts";

@@ -1,19 +1,19 @@
 // What the Slack listeners need: the domain services and the few settings that shape intake.
 import type { WebClient } from "@slack/web-api";
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../log.ts";
-import type { TicketService } from "../support/tickets.ts";
-import type { CsatService } from "../support/csat.ts";
-import type { SupportChannels } from "../support/channels.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { Logger } from "../platform/observability/log.ts";
+import type { TicketService } from "../support/use-cases/tickets.ts";
+import type { CsatService } from "../support/use-cases/csat.ts";
+import type { SupportChannels } from "../support/store/support-channels.ts";
 import type { SlackDirectory } from "./directory.ts";
-import type { Database } from "../db/client.ts";
-import type { SlaClock } from "../support/sla.ts";
-import type { AlertService } from "../success/alerts.ts";
-import type { AccountHealthReader } from "../success/account-health.ts";
-import type { FeedbackService } from "../feedback/feedback.ts";
-import type { LoopService } from "../feedback/loop.ts";
-import type { ThemeService } from "../feedback/themes.ts";
-import type { SlackNotices } from "./notices.ts";
+import type { Database } from "../platform/db/client.ts";
+import type { SlaClock } from "../support/store/sla-timers.ts";
+import type { AlertService } from "../success/use-cases/alerts.ts";
+import type { AccountHealthReader } from "../success/store/account-health.ts";
+import type { FeedbackService } from "../feedback/use-cases/capture.ts";
+import type { LoopService } from "../feedback/use-cases/ship-theme.ts";
+import type { ThemeService } from "../feedback/use-cases/themes.ts";
+import type { SlackNotices } from "./posts/notices.ts";
 
 export interface IntakeSettings {
   triageChannel: string | undefined;

@@ -2,7 +2,7 @@
 // are (AGENT_USER_IDS plus the members of AGENT_USERGROUP_ID, refreshed in the background) and the
 // names of customers' companies (team.info, cached). Never called on a request Slack is waiting on.
 import type { WebClient } from "@slack/web-api";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../platform/observability/log.ts";
 
 export interface Identity {
   teamId: string | null;

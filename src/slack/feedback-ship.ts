@@ -1,15 +1,18 @@
 // `/feedback ship <theme> <note>`: finds the theme (the longest leading words that name one), reads each
 // source message to learn which threads can still be answered, then marks the theme shipped once.
 import type { SlackDeps } from "./deps.ts";
-import { FeedbackError } from "../feedback/model.ts";
-import { itemsToAnswer } from "../feedback/loop.ts";
+import { FeedbackError } from "../feedback/rules/feedback.ts";
+import { itemsToAnswer } from "../feedback/use-cases/ship-theme.ts";
 import { fetchMessage } from "./events/reaction.ts";
 import { escapeMrkdwn } from "./blocks/limits.ts";
 
 export async function shipTheme(deps: SlackDeps, userId: string, args: string): Promise<string> {
   if (!deps.themes || !deps.loop) throw new FeedbackError("Themes are not set up in this app.");
   const words = args.split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new FeedbackError("Which theme shipped? `/feedback ship <theme> <what changed for customers>`, for example `/feedback ship Exports Excel exports now finish in seconds`.");
+  if (words.length === 0)
+    throw new FeedbackError(
+      "Which theme shipped? `/feedback ship <theme> <what changed for customers>`, for example `/feedback ship Exports Excel exports now finish in seconds`.",
+    );
   let theme: { id: number; name: string } | null = null;
   let noteStart = 0;
   for (let n = words.length; n >= 1 && !theme; n--) {
@@ -19,7 +22,8 @@ export async function shipTheme(deps: SlackDeps, userId: string, args: string): 
       noteStart = n;
     }
   }
-  if (!theme) throw new FeedbackError(`No theme matches the start of “${escapeMrkdwn(args.slice(0, 60))}”. \`/feedback themes\` lists them.`);
+  if (!theme)
+    throw new FeedbackError(`No theme matches the start of “${escapeMrkdwn(args.slice(0, 60))}”. \`/feedback themes\` lists them.`);
   const note = words.slice(noteStart).join(" ");
   if (!note) throw new FeedbackError(`Say what shipped for customers after the theme: \`/feedback ship ${theme.name} <what changed>\`.`);
 
@@ -40,8 +44,19 @@ export async function shipById(deps: SlackDeps, userId: string, themeId: number,
   }
   const result = await deps.loop.ship(themeId, userId, note, reachable);
   const parts = [`*${escapeMrkdwn(result.theme.name)}* is marked shipped.`];
-  parts.push(result.replied ? `I replied in ${result.replied} customer thread${result.replied === 1 ? "" : "s"}.` : "No customer thread to reply in.");
-  if (result.unreachable) parts.push(`${result.unreachable} source message${result.unreachable === 1 ? " was" : "s were"} deleted or can't be read, so ${result.unreachable === 1 ? "its thread was" : "their threads were"} skipped.`);
-  parts.push(result.csmsTold ? `${result.csmsTold} CSM${result.csmsTold === 1 ? "" : "s"} got the list of their accounts that asked.` : "No CSM to tell.");
+  parts.push(
+    result.replied
+      ? `I replied in ${result.replied} customer thread${result.replied === 1 ? "" : "s"}.`
+      : "No customer thread to reply in.",
+  );
+  if (result.unreachable)
+    parts.push(
+      `${result.unreachable} source message${result.unreachable === 1 ? " was" : "s were"} deleted or can't be read, so ${result.unreachable === 1 ? "its thread was" : "their threads were"} skipped.`,
+    );
+  parts.push(
+    result.csmsTold
+      ? `${result.csmsTold} CSM${result.csmsTold === 1 ? "" : "s"} got the list of their accounts that asked.`
+      : "No CSM to tell.",
+  );
   return parts.join(" ");
 }

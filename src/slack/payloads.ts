@@ -28,7 +28,10 @@ export const messageEventSchema = z.object({
   team: z.string().optional(),
   user_team: z.string().optional(),
   source_team: z.string().optional(),
-  user_profile: z.object({ team: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() }).passthrough().optional(),
+  user_profile: z
+    .object({ team: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() })
+    .passthrough()
+    .optional(),
 });
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 

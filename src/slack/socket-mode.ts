@@ -2,9 +2,9 @@
 // before they are acknowledged; interactivity and commands go to Bolt.
 import { SocketModeClient } from "@slack/socket-mode";
 import type { App } from "@slack/bolt";
-import type { Logger } from "../log.ts";
-import type { IncomingEvent } from "../inbox/inbox.ts";
-import { dedupeKeyOf } from "../inbox/inbox.ts";
+import type { Logger } from "../platform/observability/log.ts";
+import type { IncomingEvent } from "../platform/inbox/inbox.ts";
+import { dedupeKeyOf } from "../platform/inbox/inbox.ts";
 
 export interface SocketModeOptions {
   appToken: string;

@@ -6,7 +6,7 @@ import path from "node:path";
 import { rmSync } from "node:fs";
 import { Writable } from "node:stream";
 import pg from "pg";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/platform/config/config.ts";
 import { startApp, type RunningApp, type StartOptions } from "../../src/main.ts";
 import { SlackStandIn } from "./slack-stand-in.ts";
 
@@ -41,6 +41,7 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
     throw new Error(
       `TEST_DATABASE=postgres but no Postgres answers at ${POSTGRES_ADMIN_URL} (${(error as Error).message}). ` +
         "Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set TEST_POSTGRES_URL.",
+      { cause: error },
     );
   }
   await admin.query(`CREATE DATABASE ${name}`);
@@ -82,9 +83,15 @@ export interface Desk {
   logs: Record<string, unknown>[];
   post(body: string, options?: PostOptions): Promise<Response>;
   /** Sends an Events API envelope around `event`. */
-  event(event: Record<string, unknown>, options?: { eventId?: string; retryNum?: number; shared?: boolean; teamId?: string }): Promise<Response>;
+  event(
+    event: Record<string, unknown>,
+    options?: { eventId?: string; retryNum?: number; shared?: boolean; teamId?: string },
+  ): Promise<Response>;
   /** A customer's message: stored in the stand-in (as Slack would have it) and delivered as an event. */
-  customerSays(text: string, options?: { channel?: string; user?: string; thread_ts?: string; team?: string; shared?: boolean }): Promise<{ ts: string; response: Response }>;
+  customerSays(
+    text: string,
+    options?: { channel?: string; user?: string; thread_ts?: string; team?: string; shared?: boolean },
+  ): Promise<{ ts: string; response: Response }>;
   command(fields: Record<string, string>): Promise<Response>;
   interaction(payload: Record<string, unknown>): Promise<Response>;
   /** Waits until the inbox is worked through and the outbox is sent. */
@@ -151,7 +158,10 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
       event_time: Math.floor(Date.now() / 1000),
       is_ext_shared_channel: o.shared ?? false,
     };
-    return post(JSON.stringify(envelope), o.retryNum ? { headers: { "x-slack-retry-num": String(o.retryNum), "x-slack-retry-reason": "http_timeout" } } : {});
+    return post(
+      JSON.stringify(envelope),
+      o.retryNum ? { headers: { "x-slack-retry-num": String(o.retryNum), "x-slack-retry-reason": "http_timeout" } } : {},
+    );
   };
 
   const desk: Desk = {
@@ -228,7 +238,10 @@ export async function startDesk(options: DeskOptions = {}): Promise<Desk> {
 }
 
 /** A block_actions payload as Slack sends it for a click on the triage card. */
-export function cardAction(desk: Desk, o: { ticketId: number; actionId: string; user?: string; value?: string; selectedUser?: string; selectedOption?: string; blockN?: number }) {
+export function cardAction(
+  desk: Desk,
+  o: { ticketId: number; actionId: string; user?: string; value?: string; selectedUser?: string; selectedOption?: string; blockN?: number },
+) {
   const action: Record<string, unknown> = {
     action_id: o.actionId,
     block_id: `ticket:${o.ticketId}:${o.blockN ?? 1}`,
@@ -236,7 +249,11 @@ export function cardAction(desk: Desk, o: { ticketId: number; actionId: string; 
   };
   if (o.value !== undefined) Object.assign(action, { type: "button", value: o.value });
   if (o.selectedUser !== undefined) Object.assign(action, { type: "users_select", selected_user: o.selectedUser });
-  if (o.selectedOption !== undefined) Object.assign(action, { type: "static_select", selected_option: { text: { type: "plain_text", text: o.selectedOption }, value: o.selectedOption } });
+  if (o.selectedOption !== undefined)
+    Object.assign(action, {
+      type: "static_select",
+      selected_option: { text: { type: "plain_text", text: o.selectedOption }, value: o.selectedOption },
+    });
   return desk.interaction({
     type: "block_actions",
     user: { id: o.user ?? AGENT, username: "agent", name: "agent", team_id: HOME_TEAM },

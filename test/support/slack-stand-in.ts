@@ -13,9 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { createHash, randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
-import { seededRandom } from "../../src/success/backtest/prng.ts";
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- args and bodies are free-form JSON */
+import { seededRandom } from "../../tools/backtest/prng.ts";
 
 /** A message as stored by the stand-in. */
 export interface Msg {
@@ -45,21 +43,43 @@ export interface CallRecord {
   at: number;
 }
 
-export interface ResponseRecord { id: string; body: any; at: number }
-export interface Ephemeral { channel: string; user: string; text: string; blocks?: unknown[] }
-export interface ViewRecord { method: string; id: string; view: Record<string, any>; args: Record<string, any> }
+export interface ResponseRecord {
+  id: string;
+  body: any;
+  at: number;
+}
+export interface Ephemeral {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+}
+export interface ViewRecord {
+  method: string;
+  id: string;
+  view: Record<string, any>;
+  args: Record<string, any>;
+}
 export interface UserRecord {
-  id: string; name: string; real_name: string; team_id: string;
+  id: string;
+  name: string;
+  real_name: string;
+  team_id: string;
   profile?: { email?: string; display_name?: string };
 }
-export interface TeamRecord { id: string; name: string; domain?: string }
+export interface TeamRecord {
+  id: string;
+  name: string;
+  domain?: string;
+}
 
-export type FaultReply =
-  | { status: 429; retryAfter?: number }
-  | { status: 500 | 502 | 503 }
-  | { error: string };
+export type FaultReply = { status: 429; retryAfter?: number } | { status: 500 | 502 | 503 } | { error: string };
 
-export interface FaultRateOptions { methods?: string[]; retryAfter?: number; seed?: number }
+export interface FaultRateOptions {
+  methods?: string[];
+  retryAfter?: number;
+  seed?: number;
+}
 
 type Answer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
 type Handler = (args: Record<string, any>, token?: string) => Answer;
@@ -74,7 +94,10 @@ export interface SocketEnvelope {
 }
 
 /** What a Socket Mode client answers to an envelope. */
-export interface SocketAck { envelope_id: string; payload?: unknown }
+export interface SocketAck {
+  envelope_id: string;
+  payload?: unknown;
+}
 
 /** Slack's first message on a new Socket Mode connection. */
 export const SOCKET_HELLO = {
@@ -109,10 +132,8 @@ function compareTs(a: string, b: string): number {
 function hasLongText(node: unknown, limit: number): boolean {
   if (Array.isArray(node)) return node.some((n) => hasLongText(n, limit));
   if (node === null || typeof node !== "object") return false;
-  return Object.entries(node).some(([k, v]) =>
-    k === "text" && typeof v === "string" ? v.length > limit : hasLongText(v, limit));
+  return Object.entries(node).some(([k, v]) => (k === "text" && typeof v === "string" ? v.length > limit : hasLongText(v, limit)));
 }
-
 
 export class SlackStandIn {
   // --- knobs and fixtures the tests may set ---
@@ -143,7 +164,10 @@ export class SlackStandIn {
   private sockets = new Set<StandInSocket>();
   private socketTickets = new Set<string>();
   private socketTicketCounter = 0;
-  private pendingAcks = new Map<string, { type: string; conn: StandInSocket; resolve: (ack: SocketAck) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  private pendingAcks = new Map<
+    string,
+    { type: string; conn: StandInSocket; resolve: (ack: SocketAck) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }
+  >();
   private port = 0;
   private byChannel = new Map<string, Msg[]>();
   private tsMicros = Math.floor(Date.now() / 1000) * 1_000_000;
@@ -160,8 +184,13 @@ export class SlackStandIn {
     "conversations.replies": (a) => this.replies(a),
     "conversations.info": (a) => this.conversationInfo(a),
     "auth.test": () => ({
-      ok: true, url: "https://example.slack.com/", team: "Example", user: "desk",
-      team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId,
+      ok: true,
+      url: "https://example.slack.com/",
+      team: "Example",
+      user: "desk",
+      team_id: this.teamId,
+      user_id: this.botUserId,
+      bot_id: this.botId,
     }),
     "users.info": (a) => this.userInfo(a),
     "team.info": (a) => {
@@ -243,7 +272,9 @@ export class SlackStandIn {
   async socketSend(envelope: SocketEnvelope, timeoutMs = SOCKET_ACK_TIMEOUT_MS): Promise<SocketAck> {
     const conn = this.newestSocket();
     if (!conn) {
-      throw new Error(`socketSend(${envelope.type}): no open Socket Mode connection (has the app called apps.connections.open and connected?)`);
+      throw new Error(
+        `socketSend(${envelope.type}): no open Socket Mode connection (has the app called apps.connections.open and connected?)`,
+      );
     }
     const envelope_id = randomUUID();
     const events = envelope.type === "events_api";
@@ -259,7 +290,11 @@ export class SlackStandIn {
     return new Promise<SocketAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingAcks.delete(envelope_id);
-        reject(new Error(`socketSend(${envelope.type}): no ack for envelope ${envelope_id} within ${timeoutMs} ms (expected {"envelope_id":"${envelope_id}","payload":{...}} back)`));
+        reject(
+          new Error(
+            `socketSend(${envelope.type}): no ack for envelope ${envelope_id} within ${timeoutMs} ms (expected {"envelope_id":"${envelope_id}","payload":{...}} back)`,
+          ),
+        );
       }, timeoutMs);
       this.pendingAcks.set(envelope_id, { type: envelope.type, conn, resolve, reject, timer });
       conn.sendText(JSON.stringify(message));
@@ -301,8 +336,14 @@ export class SlackStandIn {
       return;
     }
     const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-    const conn: StandInSocket = new StandInSocket(socket, (text) => this.onSocketText(text), () => this.onSocketGone(conn));
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    const conn: StandInSocket = new StandInSocket(
+      socket,
+      (text) => this.onSocketText(text),
+      () => this.onSocketGone(conn),
+    );
     this.sockets.add(conn);
     conn.sendText(JSON.stringify(SOCKET_HELLO));
     if (head.length > 0) conn.feed(head);
@@ -385,9 +426,8 @@ export class SlackStandIn {
    * half answer 500 or 503. Seeded, so runs are repeatable. `faultRate(0)` turns it off.
    */
   faultRate(rate: number, opts: FaultRateOptions = {}): void {
-    this.rate = rate > 0
-      ? { rate, methods: opts.methods, retryAfter: opts.retryAfter ?? 1, rand: seededRandom(opts.seed ?? 1) }
-      : undefined;
+    this.rate =
+      rate > 0 ? { rate, methods: opts.methods, retryAfter: opts.retryAfter ?? 1, rand: seededRandom(opts.seed ?? 1) } : undefined;
   }
 
   private pickFault(method: string): FaultReply | undefined {
@@ -427,7 +467,11 @@ export class SlackStandIn {
     const args: Record<string, any> = { ...Object.fromEntries(url.searchParams), ...body };
     for (const field of JSON_FIELDS) {
       if (typeof args[field] === "string") {
-        try { args[field] = JSON.parse(args[field]); } catch { /* leave as is; validation will complain */ }
+        try {
+          args[field] = JSON.parse(args[field]);
+        } catch {
+          /* leave as is; validation will complain */
+        }
       }
     }
     const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
@@ -468,7 +512,15 @@ export class SlackStandIn {
 
   /** Stores a message a person wrote (not the app), as Slack would have it; returns it with its new ts. */
   seed(channel: string, m: { user: string; text: string; thread_ts?: string; team?: string }): Msg & { team?: string } {
-    const msg: Msg & { team?: string } = { channel, ts: this.nextTs(), thread_ts: m.thread_ts, text: m.text, user: m.user, team: m.team, history: [] };
+    const msg: Msg & { team?: string } = {
+      channel,
+      ts: this.nextTs(),
+      thread_ts: m.thread_ts,
+      text: m.text,
+      user: m.user,
+      team: m.team,
+      history: [],
+    };
     this.byChannel.set(channel, [...this.messages(channel), msg]);
     return msg;
   }
@@ -500,9 +552,16 @@ export class SlackStandIn {
 
   /** The API shape of a stored message. */
   private render(m: Msg, withMetadata: boolean): Record<string, unknown> {
-    const replies = m.thread_ts && m.thread_ts !== m.ts ? [] : this.messages(m.channel).filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
+    const replies =
+      m.thread_ts && m.thread_ts !== m.ts ? [] : this.messages(m.channel).filter((r) => r.thread_ts === m.ts && r.ts !== m.ts);
     return {
-      type: "message", ts: m.ts, user: m.user, bot_id: m.bot_id, text: m.text, blocks: m.blocks, attachments: m.attachments,
+      type: "message",
+      ts: m.ts,
+      user: m.user,
+      bot_id: m.bot_id,
+      text: m.text,
+      blocks: m.blocks,
+      attachments: m.attachments,
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
       ...(replies.length ? { thread_ts: m.ts, reply_count: replies.length, latest_reply: replies[replies.length - 1].ts } : {}),
       ...(m.edited ? { edited: { user: m.user, ts: m.ts } } : {}),
@@ -519,9 +578,16 @@ export class SlackStandIn {
     const bad = this.channelError(channel) ?? this.contentError(a, true);
     if (bad || !channel) return bad ?? fail("channel_not_found");
     const msg: Msg = {
-      channel, ts: this.nextTs(), thread_ts: str(a.thread_ts), text: typeof a.text === "string" ? a.text : "",
-      blocks: a.blocks, attachments: a.attachments, metadata: a.metadata,
-      user: this.botUserId, bot_id: this.botId, history: [],
+      channel,
+      ts: this.nextTs(),
+      thread_ts: str(a.thread_ts),
+      text: typeof a.text === "string" ? a.text : "",
+      blocks: a.blocks,
+      attachments: a.attachments,
+      metadata: a.metadata,
+      user: this.botUserId,
+      bot_id: this.botId,
+      history: [],
     };
     this.byChannel.set(channel, [...this.messages(channel), msg]);
     return { ok: true, channel, ts: msg.ts, message: this.render(msg, true) };
@@ -544,7 +610,10 @@ export class SlackStandIn {
 
   /** Deletes a message as a person in Slack would (no API call recorded). */
   deleteMessage(channel: string, ts: string): void {
-    this.byChannel.set(channel, this.messages(channel).filter((m) => m.ts !== ts));
+    this.byChannel.set(
+      channel,
+      this.messages(channel).filter((m) => m.ts !== ts),
+    );
   }
 
   private remove(a: Record<string, any>): Answer {
@@ -553,7 +622,10 @@ export class SlackStandIn {
     if (bad || !channel) return bad ?? fail("channel_not_found");
     const msg = this.find(channel, str(a.ts));
     if (!msg) return fail("message_not_found");
-    this.byChannel.set(channel, this.messages(channel).filter((m) => m !== msg));
+    this.byChannel.set(
+      channel,
+      this.messages(channel).filter((m) => m !== msg),
+    );
     this.deleted.push(msg);
     return { ok: true, channel, ts: msg.ts };
   }

@@ -1,6 +1,6 @@
 // Customer-success fixtures written straight to the database: accounts and their daily usage, NPS and
 // tickets, shaped so the health model's outcome is known.
-import type { Database } from "../../src/db/client.ts";
+import type { Database } from "../../src/platform/db/client.ts";
 
 const DAY_MS = 86_400_000;
 export const dayBefore = (at: Date, days: number) => new Date(at.getTime() - days * DAY_MS).toISOString().slice(0, 10);
@@ -58,7 +58,9 @@ export async function addUsage(
   }
   await db.client.usageDay.createMany({ data: rows });
   for (const feature of o.features ?? []) {
-    await db.client.accountFeature.create({ data: { accountExternalId, feature, firstSeen: dayBefore(at, 59), lastSeen: dayBefore(at, 0) } });
+    await db.client.accountFeature.create({
+      data: { accountExternalId, feature, firstSeen: dayBefore(at, 59), lastSeen: dayBefore(at, 0) },
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/clock.ts";
+import type { Clock } from "../../src/platform/clock.ts";
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {

@@ -2,7 +2,7 @@
 // answer (thanks, or why not) goes through the response URL after it. "Add a comment" acknowledges
 // first and then opens the modal, since the trigger expires within 3 seconds.
 import type { App, BlockAction } from "@slack/bolt";
-import type { CsatAnswerResult } from "../../support/csat.ts";
+import type { CsatAnswerResult } from "../../support/use-cases/csat.ts";
 import { ACTIONS, CSAT_SCORE_ACTION } from "../blocks/ids.ts";
 import { csatCommentModal, csatNoSurvey, csatRefusal, csatThanks } from "../blocks/csat.ts";
 import type { SlackDeps } from "../deps.ts";
@@ -48,7 +48,11 @@ export function registerCsatActions(app: App, deps: SlackDeps): void {
     }
     let result: CsatAnswerResult;
     try {
-      result = await csat.answer(ticketId, { userId: body.user.id, teamId: body.user.team_id ?? null, homeTeamId: deps.directory.identity.teamId }, score);
+      result = await csat.answer(
+        ticketId,
+        { userId: body.user.id, teamId: body.user.team_id ?? null, homeTeamId: deps.directory.identity.teamId },
+        score,
+      );
     } catch (error) {
       await ack();
       deps.log.error({ err: error, ticket: ticketId }, "survey answer failed");

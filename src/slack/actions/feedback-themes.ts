@@ -2,7 +2,7 @@
 // one click tags the item with the theme. Stored (with the card's update in the outbox) before Slack gets
 // its acknowledgement; problems are answered privately.
 import type { App, BlockAction } from "@slack/bolt";
-import { FeedbackError } from "../../feedback/model.ts";
+import { FeedbackError } from "../../feedback/rules/feedback.ts";
 import { ACTIONS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
 import { FEEDBACK_OFF } from "../feedback-capture.ts";

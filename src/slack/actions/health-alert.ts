@@ -1,12 +1,16 @@
 // The churn-risk alert's controls: acknowledge, snooze, reassign the owner, add a note. Each change is
 // stored (with the alert's update and its thread line in the outbox) before Slack gets its acknowledgement.
 import type { App, BlockAction } from "@slack/bolt";
-import { AlertError } from "../../success/alerts.ts";
+import { AlertError } from "../../success/use-cases/alerts.ts";
 import { ACTIONS, alertIdFromBlockId } from "../blocks/ids.ts";
 import { alertNoteModal } from "../blocks/alert-note-modal.ts";
 import type { SlackDeps } from "../deps.ts";
 
-type Action = BlockAction["actions"][number] & { value?: string; selected_user?: string | null; selected_option?: { value?: string } | null };
+type Action = BlockAction["actions"][number] & {
+  value?: string;
+  selected_user?: string | null;
+  selected_option?: { value?: string } | null;
+};
 
 function alertIdOf(action: Action): number | null {
   const fromBlock = alertIdFromBlockId(action.block_id);

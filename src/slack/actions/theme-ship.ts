@@ -1,7 +1,7 @@
 // "Mark shipped" on a theme in the digest: opens the modal; its submission closes the loop after the
 // modal closes (reading each source message takes longer than Slack's 3 seconds) and reports by DM.
 import type { App, BlockAction, ViewSubmitAction } from "@slack/bolt";
-import { FeedbackError } from "../../feedback/model.ts";
+import { FeedbackError } from "../../feedback/rules/feedback.ts";
 import { ACTIONS, THEME_SHIP_INPUT, VIEWS } from "../blocks/ids.ts";
 import { themeShipModal } from "../blocks/theme-ship-modal.ts";
 import type { SlackDeps } from "../deps.ts";
@@ -30,7 +30,11 @@ export function registerThemeShip(app: App, deps: SlackDeps): void {
     } catch {
       themeId = null;
     }
-    if (!themeId) return ack({ response_action: "errors", errors: { [block]: "This form has lost its theme. Close it and click Mark shipped again." } });
+    if (!themeId)
+      return ack({
+        response_action: "errors",
+        errors: { [block]: "This form has lost its theme. Close it and click Mark shipped again." },
+      });
     if (!note) return ack({ response_action: "errors", errors: { [block]: "Say what shipped: customers read this in their threads." } });
     await ack();
     const userId = body.user.id;

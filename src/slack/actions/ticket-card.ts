@@ -1,12 +1,16 @@
 // The triage card's controls. Each change is stored (with its card update and log line in the outbox)
 // before Slack gets its acknowledgement; nothing here waits on the Web API before acknowledging.
 import type { App, BlockAction } from "@slack/bolt";
-import { isPriority, isStatus, TicketNotFound } from "../../support/model.ts";
+import { isPriority, isStatus, TicketNotFound } from "../../support/rules/ticket.ts";
 import { ACTIONS, ticketIdFromBlockId } from "../blocks/ids.ts";
 import { replyModal } from "../blocks/reply-modal.ts";
 import type { SlackDeps } from "../deps.ts";
 
-type Action = BlockAction["actions"][number] & { value?: string; selected_user?: string | null; selected_option?: { value?: string } | null };
+type Action = BlockAction["actions"][number] & {
+  value?: string;
+  selected_user?: string | null;
+  selected_option?: { value?: string } | null;
+};
 
 function ticketIdOf(action: Action): number | null {
   const fromBlock = ticketIdFromBlockId(action.block_id);
@@ -66,7 +70,9 @@ export function registerTicketCardActions(app: App, deps: SlackDeps): void {
     const ticketId = ticketIdOf(action as Action);
     const ticket = ticketId ? await deps.tickets.get(ticketId) : null;
     if (!ticket) {
-      void respond({ response_type: "ephemeral", replace_original: false, text: `Ticket #${ticketId ?? "?"} no longer exists.` }).catch(() => {});
+      void respond({ response_type: "ephemeral", replace_original: false, text: `Ticket #${ticketId ?? "?"} no longer exists.` }).catch(
+        () => {},
+      );
       return;
     }
     void client.views.open({ trigger_id: body.trigger_id, view: replyModal(ticket) }).catch((error: unknown) => {

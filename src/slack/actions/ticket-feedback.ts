@@ -1,7 +1,7 @@
 // "Tag as feedback" on the triage card: the ticket's first message goes to the product team as feedback,
 // with the ticket's account. Stored before the acknowledgement; the answer is ephemeral.
 import type { App, BlockAction } from "@slack/bolt";
-import { FeedbackError } from "../../feedback/model.ts";
+import { FeedbackError } from "../../feedback/rules/feedback.ts";
 import { ACTIONS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
 import { accountHints, capturedAnswer, FEEDBACK_OFF } from "../feedback-capture.ts";
@@ -31,7 +31,9 @@ export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
         authorId: ticket.requesterId,
         authorName: ticket.requesterName,
         internal: false,
-        ...(ticket.accountExternalId ? { channelAccount: ticket.accountExternalId, emailDomain: null } : await accountHints(deps, ticket.channelId, ticket.requesterId)),
+        ...(ticket.accountExternalId
+          ? { channelAccount: ticket.accountExternalId, emailDomain: null }
+          : await accountHints(deps, ticket.channelId, ticket.requesterId)),
         permalink: ticket.permalink,
         taggerId: userId,
         ticketId: ticket.id,

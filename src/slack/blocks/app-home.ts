@@ -1,16 +1,23 @@
 // The App Home of an agent: their open tickets by SLA time left, the team's queue, this week's figures.
 import type { KnownBlock, View } from "@slack/types";
-import { PRIORITY_LABELS, STATUS_LABELS, type Priority } from "../../support/model.ts";
-import type { QueuedTicket, TeamQueue } from "../../support/queue.ts";
+import { PRIORITY_LABELS, STATUS_LABELS, type Priority } from "../../support/rules/ticket.ts";
+import type { QueuedTicket, TeamQueue } from "../../support/store/queue.ts";
 import { LIMITS, oneLine, slackDate } from "./limits.ts";
 import { slaLine } from "./ticket-card.ts";
-import type { AlertView } from "../../success/alert-model.ts";
-import { RULE_LABELS } from "../../success/risk-rules.ts";
+import type { AlertView } from "../../success/rules/alert.ts";
+import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { escapeMrkdwn, truncate } from "./limits.ts";
 
 export interface CsmHome {
-  accounts: { externalId: string; name: string; arr: number | null; renewalDate: string | null; score: number | null; band: string | null }[];
+  accounts: {
+    externalId: string;
+    name: string;
+    arr: number | null;
+    renewalDate: string | null;
+    score: number | null;
+    band: string | null;
+  }[];
   totalAccounts: number;
   alerts: AlertView[];
 }
@@ -25,13 +32,19 @@ export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
       const health = a.score === null ? `${BAND_EMOJI.unknown} not scored` : `${BAND_EMOJI[a.band ?? "unknown"] ?? ""} *${a.score}*`;
       return `${health} · *${escapeMrkdwn(a.name)}* · ARR ${money(a.arr)}${a.renewalDate ? ` · renews ${a.renewalDate}` : ""}`;
     });
-    const more = o.totalAccounts > o.accounts.length ? `\n_…and ${o.totalAccounts - o.accounts.length} more: \`/cs account <name>\` shows any of them._` : "";
+    const more =
+      o.totalAccounts > o.accounts.length
+        ? `\n_…and ${o.totalAccounts - o.accounts.length} more: \`/cs account <name>\` shows any of them._`
+        : "";
     blocks.push(section(truncate(lines.join("\n") + more, LIMITS.sectionText)));
   }
   blocks.push(header("My open alerts"));
   if (o.alerts.length === 0) blocks.push(section("_No open churn-risk alerts._ :tada:"));
   for (const a of o.alerts) {
-    const snoozed = a.snoozedUntil && a.snoozedUntil.getTime() > now.getTime() ? ` · :zzz: until ${slackDate(a.snoozedUntil, "{date_short_pretty}")}` : "";
+    const snoozed =
+      a.snoozedUntil && a.snoozedUntil.getTime() > now.getTime()
+        ? ` · :zzz: until ${slackDate(a.snoozedUntil, "{date_short_pretty}")}`
+        : "";
     const where = a.channelId ? ` · <#${a.channelId}>` : " · not posted (no alert channel)";
     blocks.push(
       section(
@@ -49,10 +62,18 @@ export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
 const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text } });
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
 
-export function appHome(o: { userId: string; mine: QueuedTicket[]; team: TeamQueue; figures: KnownBlock[]; now: Date; csm?: CsmHome | null }): View {
+export function appHome(o: {
+  userId: string;
+  mine: QueuedTicket[];
+  team: TeamQueue;
+  figures: KnownBlock[];
+  now: Date;
+  csm?: CsmHome | null;
+}): View {
   const blocks: KnownBlock[] = o.csm ? csmHomeBlocks(o.csm, o.now) : [];
   blocks.push(header("My open tickets"));
-  if (o.mine.length === 0) blocks.push(section("_Nothing assigned to you. Take one from the queue below with *Assign to me* on its card._"));
+  if (o.mine.length === 0)
+    blocks.push(section("_Nothing assigned to you. Take one from the queue below with *Assign to me* on its card._"));
   for (const { ticket, sla } of o.mine) {
     const link = ticket.permalink ? ` · <${ticket.permalink}|conversation>` : "";
     blocks.push(
@@ -70,7 +91,9 @@ export function appHome(o: { userId: string; mine: QueuedTicket[]; team: TeamQue
     const lines = o.team.counts.map((c) => `• ${STATUS_LABELS[c.status]} · ${PRIORITY_LABELS[c.priority]}: *${c.count}*`);
     blocks.push(section(`${lines.join("\n")}\n*Unassigned:* ${o.team.unassigned}`));
     if (o.team.oldestUnassigned.length > 0) {
-      const oldest = o.team.oldestUnassigned.map((t) => `• *#${t.id}* <#${t.channelId}> opened ${slackDate(t.createdAt, "{ago}")}: ${oneLine(t.text, 120)}`);
+      const oldest = o.team.oldestUnassigned.map(
+        (t) => `• *#${t.id}* <#${t.channelId}> opened ${slackDate(t.createdAt, "{ago}")}: ${oneLine(t.text, 120)}`,
+      );
       blocks.push(section(`Oldest unassigned:\n${oldest.join("\n")}`));
     }
   }

@@ -1,9 +1,9 @@
 // `/cs account` answer: the account's health, its trend and components, its open alerts and open tickets.
 import type { KnownBlock } from "@slack/types";
-import type { AccountSummary } from "../../success/account-health.ts";
-import type { AlertView } from "../../success/alert-model.ts";
-import { COMPONENT_LABELS } from "../../success/health-model.ts";
-import { RULE_LABELS } from "../../success/risk-rules.ts";
+import type { AccountSummary } from "../../success/store/account-health.ts";
+import type { AlertView } from "../../success/rules/alert.ts";
+import { COMPONENT_LABELS } from "../../success/rules/health-model.ts";
+import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { LIMITS, escapeMrkdwn, oneLine, slackDate, truncate } from "./limits.ts";
 
@@ -20,11 +20,23 @@ export function trendLine(trend: AccountSummary["trend"]): string {
   return `Trend: ${trend.map((t) => String(t.score)).join(" → ")} (last ${trend.length} checks)`;
 }
 
-export function csAccountMessage(account: AccountSummary, alerts: AlertView[], tickets: OpenTicketLine[]): { text: string; blocks: KnownBlock[] } {
+export function csAccountMessage(
+  account: AccountSummary,
+  alerts: AlertView[],
+  tickets: OpenTicketLine[],
+): { text: string; blocks: KnownBlock[] } {
   const h = account.health;
-  const healthText = h ? `${BAND_EMOJI[h.band]} *${h.score}* ${h.band} (checked ${slackDate(h.computedAt, "{date_short_pretty}")})` : `${BAND_EMOJI.unknown} not scored yet`;
+  const healthText = h
+    ? `${BAND_EMOJI[h.band]} *${h.score}* ${h.band} (checked ${slackDate(h.computedAt, "{date_short_pretty}")})`
+    : `${BAND_EMOJI.unknown} not scored yet`;
   const blocks: KnownBlock[] = [
-    { type: "section", text: { type: "mrkdwn", text: truncate(`*${escapeMrkdwn(account.name)}* (\`${escapeMrkdwn(account.externalId)}\`)`, LIMITS.sectionText) } },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: truncate(`*${escapeMrkdwn(account.name)}* (\`${escapeMrkdwn(account.externalId)}\`)`, LIMITS.sectionText),
+      },
+    },
     {
       type: "section",
       fields: [
@@ -47,12 +59,24 @@ export function csAccountMessage(account: AccountSummary, alerts: AlertView[], t
     (a) =>
       `• *${RULE_LABELS[a.rule]}*: ${escapeMrkdwn(a.detail.ruleReason)} — raised ${slackDate(a.raisedAt, "{date_short_pretty}")}${a.channelId ? ` in <#${a.channelId}>` : ""}${a.acknowledgedAt ? ", acknowledged" : ""}`,
   );
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(alertLines.length ? `*Open alerts*\n${alertLines.join("\n")}` : "*Open alerts*: none", LIMITS.sectionText) } });
+  blocks.push({
+    type: "section",
+    text: {
+      type: "mrkdwn",
+      text: truncate(alertLines.length ? `*Open alerts*\n${alertLines.join("\n")}` : "*Open alerts*: none", LIMITS.sectionText),
+    },
+  });
   const ticketLines = tickets.map((t) => {
     const label = `#${t.id} (${t.priority}, ${t.status})`;
     return `• ${t.permalink ? `<${t.permalink}|${label}>` : label} ${escapeMrkdwn(oneLine(t.text, 80))}`;
   });
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(ticketLines.length ? `*Open tickets*\n${ticketLines.join("\n")}` : "*Open tickets*: none", LIMITS.sectionText) } });
+  blocks.push({
+    type: "section",
+    text: {
+      type: "mrkdwn",
+      text: truncate(ticketLines.length ? `*Open tickets*\n${ticketLines.join("\n")}` : "*Open tickets*: none", LIMITS.sectionText),
+    },
+  });
   const summary = h ? `${account.name}: health ${h.score} (${h.band})` : `${account.name}: not scored yet`;
   return { text: oneLine(summary), blocks };
 }

@@ -1,8 +1,8 @@
 // The CSAT surfaces: the survey in the customer's thread, the private thanks after a click, the
 // comment modal, and the low-score line in the card's thread.
 import type { KnownBlock, View } from "@slack/types";
-import { CSAT_COMMENT_MAX_CHARS, CSAT_MAX_SCORE, CSAT_MIN_SCORE } from "../../support/csat.ts";
-import type { Ticket } from "../../support/model.ts";
+import { CSAT_COMMENT_MAX_CHARS, CSAT_MAX_SCORE, CSAT_MIN_SCORE } from "../../support/use-cases/csat.ts";
+import type { Ticket } from "../../support/rules/ticket.ts";
 import { ACTIONS, CSAT_COMMENT_INPUT, VIEWS, csatScoreActionId } from "./ids.ts";
 import { LIMITS, truncate } from "./limits.ts";
 
@@ -48,7 +48,9 @@ export function csatThanks(ticketId: number, score: number, changed: boolean): S
       {
         type: "actions",
         block_id: `csat_thanks:${ticketId}`,
-        elements: [{ type: "button", action_id: ACTIONS.csatComment, text: { type: "plain_text", text: "Add a comment" }, value: String(ticketId) }],
+        elements: [
+          { type: "button", action_id: ACTIONS.csatComment, text: { type: "plain_text", text: "Add a comment" }, value: String(ticketId) },
+        ],
       },
     ],
   };

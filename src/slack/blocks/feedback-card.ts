@@ -1,7 +1,7 @@
 // The compact card of one feedback item in PRODUCT_CHANNEL: kind, themes, the account with its ARR and
 // health band, the verbatim quote, the link, who tagged it; suggested themes confirm with one click.
 import type { KnownBlock } from "@slack/types";
-import { IMPORTANCE_LABELS, KIND_LABELS, type FeedbackView } from "../../feedback/model.ts";
+import { IMPORTANCE_LABELS, KIND_LABELS, type FeedbackView } from "../../feedback/rules/feedback.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { ACTIONS } from "./ids.ts";
 import { LIMITS, escapeMrkdwn, oneLine, quote, truncate } from "./limits.ts";
@@ -36,7 +36,11 @@ export function feedbackCard(item: FeedbackView): { text: string; blocks: KnownB
     { type: "context", elements: [{ type: "mrkdwn", text: truncate(`:office: ${accountLabel(item)}`, LIMITS.contextText) }] },
     { type: "section", text: { type: "mrkdwn", text: quote(escapeMrkdwn(item.text), LIMITS.sectionText) } },
   ];
-  if (item.note) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(`:memo: ${escapeMrkdwn(item.note)}`, LIMITS.contextText) }] });
+  if (item.note)
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: truncate(`:memo: ${escapeMrkdwn(item.note)}`, LIMITS.contextText) }],
+    });
   blocks.push({
     type: "context",
     elements: [
@@ -61,11 +65,17 @@ export function feedbackCard(item: FeedbackView): { text: string; blocks: KnownB
         value: `${item.id}:${s.id}`,
       })),
     });
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: "Suggested themes by similarity to their feedback: click one to confirm it." }] });
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "Suggested themes by similarity to their feedback: click one to confirm it." }],
+    });
   }
   return { text: oneLine(`${kind} from ${item.account?.name ?? item.authorName ?? "a customer"}: ${item.text}`), blocks };
 }
 
 export function withdrawnCard(item: FeedbackView): { text: string; blocks: KnownBlock[] } {
-  return { text: `Feedback #${item.id} was withdrawn`, blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: `:wastebasket: Feedback #${item.id} was withdrawn by its tagger.` }] }] };
+  return {
+    text: `Feedback #${item.id} was withdrawn`,
+    blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: `:wastebasket: Feedback #${item.id} was withdrawn by its tagger.` }] }],
+  };
 }

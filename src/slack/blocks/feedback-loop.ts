@@ -1,10 +1,13 @@
 // Closing the loop: the reply in a customer's thread when what they asked for ships, and the note to
 // their CSM listing the accounts that asked.
-import type { ThemeRef } from "../../feedback/model.ts";
+import type { ThemeRef } from "../../feedback/rules/feedback.ts";
 import { LIMITS, escapeMrkdwn, truncate } from "./limits.ts";
 
 export function shippedReply(theme: ThemeRef, note: string): string {
-  return truncate(`:tada: Good news about what you asked for here (${escapeMrkdwn(theme.name)}): ${escapeMrkdwn(note)}\nThank you for the feedback!`, LIMITS.sectionText);
+  return truncate(
+    `:tada: Good news about what you asked for here (${escapeMrkdwn(theme.name)}): ${escapeMrkdwn(note)}\nThank you for the feedback!`,
+    LIMITS.sectionText,
+  );
 }
 
 export function csmShippedNotice(theme: ThemeRef, accounts: { name: string; items: number }[], note: string): { text: string } {

@@ -2,19 +2,25 @@
 // reasons with their evidence, the rule that fired, and the controls (acknowledge, snooze, reassign,
 // add a note). Updated in place on every change; the changes are logged in its thread.
 import type { KnownBlock } from "@slack/types";
-import type { AlertLogLine, AlertView } from "../../success/alert-model.ts";
-import { RULE_LABELS } from "../../success/risk-rules.ts";
-import { SNOOZE_DAYS } from "../../success/alerts.ts";
+import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
+import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
+import { SNOOZE_DAYS } from "../../success/use-cases/alerts.ts";
 import { ACTIONS, alertBlockId } from "./ids.ts";
 import { LIMITS, escapeMrkdwn, oneLine, slackDate, truncate } from "./limits.ts";
 
-export const BAND_EMOJI: Record<string, string> = { green: ":large_green_circle:", yellow: ":large_yellow_circle:", red: ":red_circle:", unknown: ":white_circle:" };
+export const BAND_EMOJI: Record<string, string> = {
+  green: ":large_green_circle:",
+  yellow: ":large_yellow_circle:",
+  red: ":red_circle:",
+  unknown: ":white_circle:",
+};
 
 export const money = (v: number | null) => (v === null ? "unknown" : `$${Math.round(v).toLocaleString("en-US")}`);
 
 export function scoreWithChange(score: number | null, band: string, previous: number | null): string {
   if (score === null) return `${BAND_EMOJI.unknown} no score (no data)`;
-  const change = previous === null || previous === score ? "" : ` (${score > previous ? "+" : "−"}${Math.abs(score - previous)} from ${previous})`;
+  const change =
+    previous === null || previous === score ? "" : ` (${score > previous ? "+" : "−"}${Math.abs(score - previous)} from ${previous})`;
   return `${BAND_EMOJI[band] ?? ""} *${score}* ${band}${change}`;
 }
 
@@ -29,10 +35,12 @@ function ticketLinks(alert: AlertView): string | null {
 }
 
 export function alertStateLine(alert: AlertView, now: Date): string {
-  if (alert.status === "cleared") return `:white_check_mark: Cleared${alert.clearedAt ? ` ${slackDate(alert.clearedAt, "{date_short_pretty}")}` : ""}`;
+  if (alert.status === "cleared")
+    return `:white_check_mark: Cleared${alert.clearedAt ? ` ${slackDate(alert.clearedAt, "{date_short_pretty}")}` : ""}`;
   const parts = [`Owner: ${alert.ownerId ? `<@${alert.ownerId}>` : "_nobody_"}`];
   if (alert.acknowledgedAt) parts.push(`:eyes: Acknowledged by <@${alert.acknowledgedById}> ${slackDate(alert.acknowledgedAt, "{ago}")}`);
-  if (alert.snoozedUntil && alert.snoozedUntil.getTime() > now.getTime()) parts.push(`:zzz: Snoozed until ${slackDate(alert.snoozedUntil, "{date_short_pretty}")}`);
+  if (alert.snoozedUntil && alert.snoozedUntil.getTime() > now.getTime())
+    parts.push(`:zzz: Snoozed until ${slackDate(alert.snoozedUntil, "{date_short_pretty}")}`);
   if (alert.escalatedAt) parts.push(":rotating_light: Escalated");
   return parts.join(" · ");
 }
@@ -46,7 +54,10 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
   const d = alert.detail;
   const cleared = alert.status === "cleared";
   const mention = alert.ownerId ? `<@${alert.ownerId}> ` : "";
-  const reasons = [`• *${RULE_LABELS[alert.rule]}*: ${escapeMrkdwn(d.ruleReason)}`, ...d.reasons.map((r) => `• ${r.source}: ${escapeMrkdwn(r.text)}`)];
+  const reasons = [
+    `• *${RULE_LABELS[alert.rule]}*: ${escapeMrkdwn(d.ruleReason)}`,
+    ...d.reasons.map((r) => `• ${r.source}: ${escapeMrkdwn(r.text)}`),
+  ];
   const links = ticketLinks(alert);
   const blocks: KnownBlock[] = [
     {
@@ -80,7 +91,17 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
       type: "actions",
       block_id: alertBlockId(alert.id, 1),
       elements: [
-        ...(alert.acknowledgedAt ? [] : [{ type: "button" as const, action_id: ACTIONS.alertAcknowledge, text: { type: "plain_text" as const, text: "Acknowledge" }, style: "primary" as const, value: String(alert.id) }]),
+        ...(alert.acknowledgedAt
+          ? []
+          : [
+              {
+                type: "button" as const,
+                action_id: ACTIONS.alertAcknowledge,
+                text: { type: "plain_text" as const, text: "Acknowledge" },
+                style: "primary" as const,
+                value: String(alert.id),
+              },
+            ]),
         {
           type: "static_select",
           action_id: ACTIONS.alertSnooze,
@@ -113,7 +134,13 @@ export function alertLogLine(line: AlertLogLine): string {
     case "reassigned":
       return `:bust_in_silhouette: <@${line.actorId}> made <@${line.to}> the owner${line.from ? ` (was <@${line.from}>)` : ""}`;
     case "note":
-      return truncate(`:memo: Note from <@${line.actorId}>:\n${line.text.split("\n").map((l) => `> ${escapeMrkdwn(l)}`).join("\n")}`, LIMITS.sectionText);
+      return truncate(
+        `:memo: Note from <@${line.actorId}>:\n${line.text
+          .split("\n")
+          .map((l) => `> ${escapeMrkdwn(l)}`)
+          .join("\n")}`,
+        LIMITS.sectionText,
+      );
     case "escalated":
       return `:rotating_light: <@${line.leadUserId}> this red alert has not been acknowledged for ${line.hours} hours`;
   }

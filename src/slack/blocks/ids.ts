@@ -20,7 +20,13 @@ export const ACTIONS = {
 export const csatScoreActionId = (score: number) => `csat_score_${score}`;
 export const CSAT_SCORE_ACTION = /^csat_score_([1-5])$/;
 
-export const VIEWS = { reply: "ticket_reply_modal", csatComment: "csat_comment_modal", alertNote: "alert_note_modal", sendToProduct: "send_to_product_modal", themeShip: "theme_ship_modal" } as const;
+export const VIEWS = {
+  reply: "ticket_reply_modal",
+  csatComment: "csat_comment_modal",
+  alertNote: "alert_note_modal",
+  sendToProduct: "send_to_product_modal",
+  themeShip: "theme_ship_modal",
+} as const;
 export const SHORTCUTS = { createTicket: "create_ticket", sendToProduct: "send_to_product" } as const;
 export const COMMANDS = { ticket: "/ticket", support: "/support", cs: "/cs", feedback: "/feedback" } as const;
 

@@ -1,6 +1,6 @@
 // The Reply to customer modal.
 import type { View } from "@slack/types";
-import type { Ticket } from "../../support/model.ts";
+import type { Ticket } from "../../support/rules/ticket.ts";
 import { REPLY_INPUT, VIEWS } from "./ids.ts";
 import { LIMITS, quote } from "./limits.ts";
 import { requesterLabel } from "./ticket-card.ts";

@@ -1,6 +1,6 @@
 // The "Send to product" modal of the message shortcut: themes (pick or create), kind, importance, note.
 import type { View } from "@slack/types";
-import { IMPORTANCE, IMPORTANCE_LABELS, KINDS, KIND_LABELS } from "../../feedback/model.ts";
+import { IMPORTANCE, IMPORTANCE_LABELS, KINDS, KIND_LABELS } from "../../feedback/rules/feedback.ts";
 import { VIEWS } from "./ids.ts";
 import { LIMITS, oneLine, quote, truncate } from "./limits.ts";
 
@@ -31,7 +31,8 @@ export function sendToProductModal(source: SendToProductSource, themes: { id: nu
   return {
     type: "modal",
     callback_id: VIEWS.sendToProduct,
-    private_metadata: JSON.stringify(source).length <= 3000 ? JSON.stringify(source) : JSON.stringify({ ...source, text: source.text.slice(0, 1500) }),
+    private_metadata:
+      JSON.stringify(source).length <= 3000 ? JSON.stringify(source) : JSON.stringify({ ...source, text: source.text.slice(0, 1500) }),
     title: { type: "plain_text", text: "Send to product" },
     submit: { type: "plain_text", text: "Send" },
     close: { type: "plain_text", text: "Cancel" },

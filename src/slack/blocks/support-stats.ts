@@ -1,6 +1,6 @@
 // The `/support stats` answer: the headline figures of a period, each with its change against the
 // previous period of the same length. Pure: figures in, Block Kit and a plain-text fallback out.
-import type { HeadlineFigure } from "../../support/metrics.ts";
+import type { HeadlineFigure } from "../../support/store/metrics.ts";
 import { formatDuration } from "./durations.ts";
 
 export interface SupportStatsInput {

@@ -1,6 +1,6 @@
 // "Mark shipped" on a theme: the modal that asks what shipped, in words customers will read.
 import type { View } from "@slack/types";
-import { MAX_SHIP_NOTE } from "../../feedback/loop.ts";
+import { MAX_SHIP_NOTE } from "../../feedback/use-cases/ship-theme.ts";
 import { THEME_SHIP_INPUT, VIEWS } from "./ids.ts";
 import { LIMITS, escapeMrkdwn, truncate } from "./limits.ts";
 
@@ -17,7 +17,10 @@ export function themeShipModal(theme: { id: number; name: string }): View {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncate(`*${escapeMrkdwn(theme.name)}*: each customer thread that asked for it gets one reply with your note, and each account's CSM gets the list of their accounts that asked.`, LIMITS.sectionText),
+          text: truncate(
+            `*${escapeMrkdwn(theme.name)}*: each customer thread that asked for it gets one reply with your note, and each account's CSM gets the list of their accounts that asked.`,
+            LIMITS.sectionText,
+          ),
         },
       },
       {

@@ -10,12 +10,12 @@ import {
   type Priority,
   type Status,
   type Ticket,
-} from "../../support/model.ts";
+} from "../../support/rules/ticket.ts";
 import { ACTIONS, cardBlockId } from "./ids.ts";
 import { LIMITS, oneLine, quote, slackDate } from "./limits.ts";
-import type { SlaStatus } from "../../support/sla.ts";
+import type { SlaStatus } from "../../support/store/sla-timers.ts";
 import { formatDuration } from "./durations.ts";
-import type { CardAccount } from "../../success/account-health.ts";
+import type { CardAccount } from "../../success/store/account-health.ts";
 
 const BAND_DOT: Record<string, string> = { green: ":large_green_circle:", yellow: ":large_yellow_circle:", red: ":red_circle:" };
 
@@ -29,8 +29,17 @@ export function accountLine(account: CardAccount): string {
   return parts.join(" · ");
 }
 
-const PRIORITY_EMOJI: Record<Priority, string> = { urgent: ":red_circle:", high: ":large_orange_circle:", normal: ":large_blue_circle:", low: ":white_circle:" };
-const STATUS_EMOJI: Record<Status, string> = { open: ":envelope_with_arrow:", pending: ":hourglass_flowing_sand:", resolved: ":white_check_mark:" };
+const PRIORITY_EMOJI: Record<Priority, string> = {
+  urgent: ":red_circle:",
+  high: ":large_orange_circle:",
+  normal: ":large_blue_circle:",
+  low: ":white_circle:",
+};
+const STATUS_EMOJI: Record<Status, string> = {
+  open: ":envelope_with_arrow:",
+  pending: ":hourglass_flowing_sand:",
+  resolved: ":white_check_mark:",
+};
 
 const option = (value: string, text: string) => ({ text: { type: "plain_text" as const, text }, value });
 
@@ -55,7 +64,12 @@ export function slaLine(sla: SlaStatus | null | undefined): string | null {
   }
 }
 
-export function ticketCard(ticket: Ticket, sla?: SlaStatus | null, account?: CardAccount | null, options: { feedback?: boolean } = {}): { text: string; blocks: KnownBlock[] } {
+export function ticketCard(
+  ticket: Ticket,
+  sla?: SlaStatus | null,
+  account?: CardAccount | null,
+  options: { feedback?: boolean } = {},
+): { text: string; blocks: KnownBlock[] } {
   const priority: Priority = isPriority(ticket.priority) ? ticket.priority : "normal";
   const status: Status = isStatus(ticket.status) ? ticket.status : "open";
   const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
@@ -134,9 +148,24 @@ export function ticketCard(ticket: Ticket, sla?: SlaStatus | null, account?: Car
         { type: "button", action_id: ACTIONS.reply, text: { type: "plain_text", text: "Reply to customer" }, value: String(ticket.id) },
         ...(status === "resolved"
           ? []
-          : [{ type: "button" as const, action_id: ACTIONS.resolve, style: "primary" as const, text: { type: "plain_text" as const, text: "Resolve" }, value: String(ticket.id) }]),
+          : [
+              {
+                type: "button" as const,
+                action_id: ACTIONS.resolve,
+                style: "primary" as const,
+                text: { type: "plain_text" as const, text: "Resolve" },
+                value: String(ticket.id),
+              },
+            ]),
         ...(options.feedback
-          ? [{ type: "button" as const, action_id: ACTIONS.ticketFeedback, text: { type: "plain_text" as const, text: "Tag as feedback" }, value: String(ticket.id) }]
+          ? [
+              {
+                type: "button" as const,
+                action_id: ACTIONS.ticketFeedback,
+                text: { type: "plain_text" as const, text: "Tag as feedback" },
+                value: String(ticket.id),
+              },
+            ]
           : []),
       ],
     },

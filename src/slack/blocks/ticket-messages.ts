@@ -1,8 +1,8 @@
 // The short messages the desk posts: the customer's acknowledgement, the log lines and mirrors in the
 // card's thread, and the ephemeral answers to commands and shortcuts.
-import { PRIORITY_LABELS, STATUS_LABELS, type Priority, type Status, type Ticket, type TicketChange } from "../../support/model.ts";
+import { PRIORITY_LABELS, STATUS_LABELS, type Priority, type Status, type Ticket, type TicketChange } from "../../support/rules/ticket.ts";
 import { LIMITS, escapeMrkdwn, quote, slackDate } from "./limits.ts";
-import type { SlaAlert } from "../../support/notifier.ts";
+import type { SlaAlert } from "../../support/ports.ts";
 import { formatDuration } from "./durations.ts";
 
 export function acknowledgement(ticket: Ticket): string {

@@ -3,7 +3,7 @@
 // The first message is the top-level post; the others continue in its thread.
 import { ACTIONS } from "./ids.ts";
 import type { KnownBlock } from "@slack/types";
-import type { Digest, DigestTheme, Quote, ThemeFigures } from "../../feedback/digest.ts";
+import type { Digest, DigestTheme, Quote, ThemeFigures } from "../../feedback/store/digest.ts";
 import { money } from "./health-alert.ts";
 import { LIMITS, escapeMrkdwn, oneLine, quote, slackDate, truncate } from "./limits.ts";
 
@@ -26,7 +26,10 @@ export interface DigestRenderOptions {
 }
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text: truncate(text, LIMITS.sectionText) } });
-const context = (text: string): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.contextText) }] });
+const context = (text: string): KnownBlock => ({
+  type: "context",
+  elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.contextText) }],
+});
 const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text: truncate(text, HEADER_TEXT) } });
 
 export function periodLabel(d: Pick<Digest, "from" | "to">): string {
@@ -53,11 +56,17 @@ function figuresLine(f: ThemeFigures, previous: ThemeFigures, days: string): str
 }
 
 function atRiskLine(f: ThemeFigures): string {
-  return f.atRiskAccounts > 0 ? `:warning: at-risk ARR ${money(f.atRiskArr)} (${plural(f.atRiskAccounts, "yellow or red account")})` : "no yellow or red accounts";
+  return f.atRiskAccounts > 0
+    ? `:warning: at-risk ARR ${money(f.atRiskArr)} (${plural(f.atRiskAccounts, "yellow or red account")})`
+    : "no yellow or red accounts";
 }
 
 function quoteBlock(q: Quote): KnownBlock {
-  const who = [q.accountName ? `*${escapeMrkdwn(q.accountName)}*` : "_no account_", q.accountArr !== null ? money(q.accountArr) : null, q.internal ? "_internal_" : null]
+  const who = [
+    q.accountName ? `*${escapeMrkdwn(q.accountName)}*` : "_no account_",
+    q.accountArr !== null ? money(q.accountArr) : null,
+    q.internal ? "_internal_" : null,
+  ]
     .filter(Boolean)
     .join(" · ");
   const link = q.permalink ? ` · <${q.permalink}|source>` : "";
@@ -74,7 +83,12 @@ function themeBlocks(t: DigestTheme, days: string): KnownBlock[] {
     {
       ...section(head),
       // Closing the loop from the theme itself: a modal asks what shipped.
-      accessory: { type: "button", action_id: ACTIONS.themeShip, text: { type: "plain_text", text: "Mark shipped" }, value: String(t.themeId) },
+      accessory: {
+        type: "button",
+        action_id: ACTIONS.themeShip,
+        text: { type: "plain_text", text: "Mark shipped" },
+        value: String(t.themeId),
+      },
     } as KnownBlock,
     context(`${atRiskLine(t)} · ${plural(t.totalItems, "item")} in all · theme #${t.themeId}`),
   ];
@@ -87,7 +101,9 @@ function summaryBlocks(d: Digest, title: string, days: string): KnownBlock[] {
   const p = d.previousTotals;
   const blocks: KnownBlock[] = [
     header(`${title}: ${days}`),
-    context(`${slackDate(d.from, "{date_short_pretty} {time}")} to ${slackDate(d.to, "{date_short_pretty} {time}")} · themes ranked by the ARR of the distinct accounts asking`),
+    context(
+      `${slackDate(d.from, "{date_short_pretty} {time}")} to ${slackDate(d.to, "{date_short_pretty} {time}")} · themes ranked by the ARR of the distinct accounts asking`,
+    ),
   ];
   if (t.items === 0) {
     blocks.push(section(`No feedback in the ${days} (${plural(p.items, "item")} in the ${days.replace("last", "previous")}).`));
@@ -136,7 +152,8 @@ export function vocDigestMessages(d: Digest, options: DigestRenderOptions = {}):
   const title = options.title ?? "Voice of the customer";
   const days = periodLabel(d);
   const groups: KnownBlock[][] = [summaryBlocks(d, title, days), ...d.themes.map((t) => themeBlocks(t, days.replace(/^last /, "")))];
-  if (d.moreThemes > 0) groups.push([context(`${plural(d.moreThemes, "more theme")} had feedback in the ${days}: \`GET /api/v1/themes\` lists them all.`)]);
+  if (d.moreThemes > 0)
+    groups.push([context(`${plural(d.moreThemes, "more theme")} had feedback in the ${days}: \`GET /api/v1/themes\` lists them all.`)]);
   // Each continuation starts with one line saying what it is.
   const pages = packBlocks(groups, LIMITS.blocksPerMessage - 1, LIMITS.blocksPerMessage - (options.reserveInFirst ?? 0));
   const top = d.themes[0];
@@ -148,6 +165,9 @@ export function vocDigestMessages(d: Digest, options: DigestRenderOptions = {}):
   return pages.map((blocks, i) =>
     i === 0
       ? { text: firstText, blocks }
-      : { text: oneLine(`${title}, ${days}, continued (${i + 1} of ${pages.length})`), blocks: [context(`_${title}, ${days}, continued (${i + 1} of ${pages.length})_`), ...blocks] },
+      : {
+          text: oneLine(`${title}, ${days}, continued (${i + 1} of ${pages.length})`),
+          blocks: [context(`_${title}, ${days}, continued (${i + 1} of ${pages.length})_`), ...blocks],
+        },
   );
 }

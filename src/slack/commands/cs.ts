@@ -4,7 +4,7 @@ import type { App } from "@slack/bolt";
 import { COMMANDS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
 import { csAccountMessage } from "../blocks/cs-account.ts";
-import { RULE_LABELS } from "../../success/risk-rules.ts";
+import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { escapeMrkdwn, LIMITS, slackDate, truncate } from "../blocks/limits.ts";
 
 export const CS_USAGE = [
@@ -30,11 +30,18 @@ export function registerCsCommand(app: App, deps: SlackDeps): void {
           if (!rest) return say("Which account? Type `/cs account <name or external id>`, for example `/cs account Acme`.");
           const found = await accounts.find(rest);
           if (found.kind === "none") {
-            return say(`No account matches “${escapeMrkdwn(truncate(rest, 80))}”. Check the spelling, or use the external id from your CRM.`);
+            return say(
+              `No account matches “${escapeMrkdwn(truncate(rest, 80))}”. Check the spelling, or use the external id from your CRM.`,
+            );
           }
           if (found.kind === "several") {
             const list = found.matches.map((m) => `• ${escapeMrkdwn(m.name)} (\`${escapeMrkdwn(m.externalId)}\`)`).join("\n");
-            return say(truncate(`Several accounts match “${escapeMrkdwn(truncate(rest, 80))}”; type \`/cs account <external id>\` for one of them:\n${list}`, LIMITS.sectionText));
+            return say(
+              truncate(
+                `Several accounts match “${escapeMrkdwn(truncate(rest, 80))}”; type \`/cs account <external id>\` for one of them:\n${list}`,
+                LIMITS.sectionText,
+              ),
+            );
           }
           const account = found.account;
           const [open, tickets] = await Promise.all([
@@ -52,7 +59,8 @@ export function registerCsCommand(app: App, deps: SlackDeps): void {
           const mine = await alerts.open({ ownerId: command.user_id }, 20);
           if (mine.length === 0) return say("You have no open churn-risk alerts.");
           const lines = mine.map(
-            (a) => `• *${escapeMrkdwn(a.account.name)}* — ${RULE_LABELS[a.rule]}: ${escapeMrkdwn(a.detail.ruleReason)} (${slackDate(a.raisedAt, "{date_short_pretty}")})`,
+            (a) =>
+              `• *${escapeMrkdwn(a.account.name)}* — ${RULE_LABELS[a.rule]}: ${escapeMrkdwn(a.detail.ruleReason)} (${slackDate(a.raisedAt, "{date_short_pretty}")})`,
           );
           return say(truncate(`Your open alerts:\n${lines.join("\n")}`, LIMITS.sectionText));
         }

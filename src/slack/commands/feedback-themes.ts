@@ -7,8 +7,8 @@
 //   /feedback themes archive <name>           /feedback themes unarchive <name>
 // A theme is named by its name (any case) or by its number, `#12`.
 import type { SlackDeps } from "../deps.ts";
-import { FeedbackError } from "../../feedback/model.ts";
-import type { ThemeService, ThemeSummary } from "../../feedback/themes.ts";
+import { FeedbackError } from "../../feedback/rules/feedback.ts";
+import type { ThemeService, ThemeSummary } from "../../feedback/use-cases/themes.ts";
 import { escapeMrkdwn, LIMITS, truncate } from "../blocks/limits.ts";
 
 export const THEMES_USAGE = [
@@ -99,7 +99,12 @@ export function listText(themes: ThemeSummary[], max: number = LIMITS.sectionTex
  * Splits "<a> <separator> <b>" where names may hold spaces and even the separator word: arrows win,
  * then the split whose two sides name existing themes (or whose left side does, for a new name).
  */
-export async function splitPair(themes: Pick<ThemeService, "find">, text: string, separators: string[], form: string): Promise<[string, string]> {
+export async function splitPair(
+  themes: Pick<ThemeService, "find">,
+  text: string,
+  separators: string[],
+  form: string,
+): Promise<[string, string]> {
   const usage = `Type \`/feedback themes ${form}\`.`;
   const candidates: [string, string][] = [];
   for (const sep of separators) {
@@ -113,7 +118,9 @@ export async function splitPair(themes: Pick<ThemeService, "find">, text: string
   }
   if (candidates.length === 0) throw new FeedbackError(usage);
   if (candidates.length === 1) return candidates[0];
-  const found = await Promise.all(candidates.map(async ([l, r]) => [Boolean(await themes.find(l)), Boolean(await themes.find(r))] as const));
+  const found = await Promise.all(
+    candidates.map(async ([l, r]) => [Boolean(await themes.find(l)), Boolean(await themes.find(r))] as const),
+  );
   const both = found.findIndex(([l, r]) => l && r);
   if (both !== -1) return candidates[both];
   const left = found.findIndex(([l]) => l);

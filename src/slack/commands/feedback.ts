@@ -6,7 +6,7 @@
 import type { App, RespondFn } from "@slack/bolt";
 import { COMMANDS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
-import { FeedbackError } from "../../feedback/model.ts";
+import { FeedbackError } from "../../feedback/rules/feedback.ts";
 import { accountHints, authorName, capturedAnswer, FEEDBACK_OFF, isInternalAuthor } from "../feedback-capture.ts";
 import { themesCommand } from "./feedback-themes.ts";
 import { digestCommand } from "./feedback-digest.ts";
@@ -32,7 +32,10 @@ export function registerFeedbackCommand(app: App, deps: SlackDeps): void {
     const first = text.split(/\s+/)[0]?.toLowerCase() ?? "";
     const rest = text.slice(first.length).trim();
     try {
-      if (!text) return say(`Write the feedback after the command, for example \`/feedback Exports to Excel time out on big reports\`.\n${FEEDBACK_USAGE}`);
+      if (!text)
+        return say(
+          `Write the feedback after the command, for example \`/feedback Exports to Excel time out on big reports\`.\n${FEEDBACK_USAGE}`,
+        );
       if (!SUBCOMMANDS.has(first)) return say(await captureText(deps, command, text));
       switch (first) {
         case "help":
@@ -64,7 +67,11 @@ function answerLater(respond: RespondFn, work: () => Promise<string>): Promise<v
     );
 }
 
-async function captureText(deps: SlackDeps, command: { user_id: string; channel_id: string; team_id: string }, text: string): Promise<string> {
+async function captureText(
+  deps: SlackDeps,
+  command: { user_id: string; channel_id: string; team_id: string },
+  text: string,
+): Promise<string> {
   const result = await deps.feedback!.capture({
     origin: "command",
     channelId: command.channel_id,
@@ -73,12 +80,20 @@ async function captureText(deps: SlackDeps, command: { user_id: string; channel_
     text,
     authorId: command.user_id,
     authorName: await authorName(deps, command.user_id),
-    internal: isInternalAuthor(deps, { userId: command.user_id, authorTeamId: command.team_id, homeTeamId: deps.directory.identity.teamId, sharedChannel: false }),
+    internal: isInternalAuthor(deps, {
+      userId: command.user_id,
+      authorTeamId: command.team_id,
+      homeTeamId: deps.directory.identity.teamId,
+      sharedChannel: false,
+    }),
     ...(await accountHints(deps, command.channel_id, command.user_id)),
     permalink: null,
     taggerId: command.user_id,
     at: deps.clock.now(),
   });
   const account = result.item.account ? ` for *${escapeMrkdwn(result.item.account.name ?? result.item.account.externalId)}*` : "";
-  return truncate(`${capturedAnswer(result.item.id, result.created, result.newTagger)}${account ? ` (account${account.slice(4)})` : ""}`, 3000);
+  return truncate(
+    `${capturedAnswer(result.item.id, result.created, result.newTagger)}${account ? ` (account${account.slice(4)})` : ""}`,
+    3000,
+  );
 }

@@ -2,7 +2,7 @@
 import type { App } from "@slack/bolt";
 import { COMMANDS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
-import { periodHeadlines } from "../../support/headlines.ts";
+import { periodHeadlines } from "../../support/use-cases/read-headlines.ts";
 import { supportStatsMessage } from "../blocks/support-stats.ts";
 
 export const SUPPORT_USAGE = [
@@ -15,7 +15,11 @@ export const SUPPORT_USAGE = [
   "• `/support help`: this help",
 ].join("\n");
 
-const STATS_PERIODS = new Map([["7d", 7], ["30d", 30], ["90d", 90]]);
+const STATS_PERIODS = new Map([
+  ["7d", 7],
+  ["30d", 30],
+  ["90d", 90],
+]);
 
 const ACCOUNT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,99}$/;
 
@@ -40,7 +44,8 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         const list = await deps.channels.list();
         if (list.length === 0) return say("There are no support channels yet. Type `/support link` in a customer channel to add one.");
         const lines = list.map(
-          (c) => `• <#${c.channelId}>${c.accountExternalId ? ` (account \`${c.accountExternalId}\`)` : ""}${c.configured ? " — from SUPPORT_CHANNELS" : ""}`,
+          (c) =>
+            `• <#${c.channelId}>${c.accountExternalId ? ` (account \`${c.accountExternalId}\`)` : ""}${c.configured ? " — from SUPPORT_CHANNELS" : ""}`,
         );
         return say(`Support channels:\n${lines.join("\n")}`);
       }
@@ -50,7 +55,9 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         if (args.length > 1) return say(`\`/support link\` takes at most one account external id, with no spaces.\n${SUPPORT_USAGE}`);
         const account = args[0] ?? null;
         if (account && !ACCOUNT_ID.test(account)) {
-          return say("The account external id may use letters, digits and . _ : @ / - (up to 100 characters), for example `/support link acme-corp`.");
+          return say(
+            "The account external id may use letters, digits and . _ : @ / - (up to 100 characters), for example `/support link acme-corp`.",
+          );
         }
         if (channel === deps.settings.triageChannel) return say("This is the triage channel; it cannot also be a support channel.");
         if (!/^[CG]/.test(channel)) return say("Only channels can be support channels; run `/support link` in the customer's channel.");
@@ -65,7 +72,8 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         return say(
           (previous
             ? `<#${channel}> was already a support channel; it is now linked${forAccount || " with no account"}.`
-            : `<#${channel}> is now a support channel${forAccount}. Customers' messages here become tickets. Make sure I'm a member (\`/invite @Customer Desk\`).`) + accountNote,
+            : `<#${channel}> is now a support channel${forAccount}. Customers' messages here become tickets. Make sure I'm a member (\`/invite @Customer Desk\`).`) +
+            accountNote,
         );
       }
 
@@ -73,7 +81,9 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         if (!isAdmin(deps, user)) return say("Only support admins can set tiers.");
         const tiers = deps.settings.slaTiers;
         if (args.length !== 1) {
-          return say(`\`/support tier\` takes one tier name${tiers.length ? ` (${tiers.map((t) => `\`${t}\``).join(", ")})` : ""}, or \`none\`.`);
+          return say(
+            `\`/support tier\` takes one tier name${tiers.length ? ` (${tiers.map((t) => `\`${t}\``).join(", ")})` : ""}, or \`none\`.`,
+          );
         }
         const tier = args[0].toLowerCase() === "none" ? null : args[0];
         if (tier && !tiers.includes(tier)) {
@@ -87,13 +97,18 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
           return say(`<#${channel}> is not a support channel. Link it first with \`/support link [account-external-id]\`.`);
         }
         deps.log.info({ event: "support.channel_tier", channel, tier, by: user }, "support channel tier set");
-        return say(tier ? `<#${channel}> now has tier \`${tier}\`: new tickets here get its SLA targets.` : `<#${channel}> has no tier now: new tickets get the default SLA targets.`);
+        return say(
+          tier
+            ? `<#${channel}> now has tier \`${tier}\`: new tickets here get its SLA targets.`
+            : `<#${channel}> has no tier now: new tickets get the default SLA targets.`,
+        );
       }
 
       case "stats": {
         const period = (args[0] ?? "7d").toLowerCase();
         const days = STATS_PERIODS.get(period);
-        if (args.length > 1 || !days) return say(`\`/support stats\` takes one period: \`7d\` (the default), \`30d\` or \`90d\`, for example \`/support stats 30d\`.`);
+        if (args.length > 1 || !days)
+          return say(`\`/support stats\` takes one period: \`7d\` (the default), \`30d\` or \`90d\`, for example \`/support stats 30d\`.`);
         // Two periods over a large desk can take longer than Slack waits: acknowledge first, answer after.
         await ack({ response_type: "ephemeral", text: `Working out the support figures of the last ${days} days…` });
         try {
@@ -101,7 +116,11 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
           await respond({ response_type: "ephemeral", replace_original: true, ...message } as Parameters<typeof respond>[0]);
         } catch (error) {
           deps.log.error({ err: error }, "support stats failed");
-          await respond({ response_type: "ephemeral", replace_original: true, text: "Sorry, the support figures could not be computed. Please try again." }).catch(() => {});
+          await respond({
+            response_type: "ephemeral",
+            replace_original: true,
+            text: "Sorry, the support figures could not be computed. Please try again.",
+          }).catch(() => {});
         }
         return;
       }
@@ -114,7 +133,9 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
         if (deps.channels.isConfigured(channel)) {
           return say(`<#${channel}> is listed in SUPPORT_CHANNELS, so it stays a support channel until it is removed from that setting.`);
         }
-        return say(removed ? `<#${channel}> is no longer a support channel. Existing tickets are kept.` : `<#${channel}> was not a support channel.`);
+        return say(
+          removed ? `<#${channel}> is no longer a support channel. Existing tickets are kept.` : `<#${channel}> was not a support channel.`,
+        );
       }
 
       default:

@@ -38,7 +38,10 @@ export function registerTicketCommand(app: App, deps: SlackDeps): void {
       accountExternalId: support?.accountExternalId ?? null,
       tier: support?.tier ?? null,
     });
-    await ack({ response_type: "ephemeral", text: `Ticket *#${ticket.id}* created. I'll post it in this channel; the conversation continues in its thread.` });
+    await ack({
+      response_type: "ephemeral",
+      text: `Ticket *#${ticket.id}* created. I'll post it in this channel; the conversation continues in its thread.`,
+    });
     if ((await appIsInChannel(deps, command.channel_id)) === false) {
       void respond({ response_type: "ephemeral", text: notInChannelWarning(ticket.id, command.channel_id) }).catch(() => {});
     }

@@ -1,8 +1,8 @@
 // Reacting with the feedback emoji (FEEDBACK_EMOJI, :bulb: by default) to a message sends it to the
 // product team; taking the reaction back soon after withdraws it.
-import { tsToDate } from "../../support/intake.ts";
-import { SkipEvent } from "../../inbox/processor.ts";
-import { FeedbackError } from "../../feedback/model.ts";
+import { tsToDate } from "../../support/rules/intake.ts";
+import { SkipEvent } from "../../platform/inbox/processor.ts";
+import { FeedbackError } from "../../feedback/rules/feedback.ts";
 import { parse, reactionEventSchema, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 import { fetchMessage } from "./reaction.ts";
@@ -12,7 +12,8 @@ function feedbackReaction(deps: SlackDeps, envelope: Envelope) {
   const parsed = parse(reactionEventSchema, envelope.event);
   if (!parsed.ok) throw new SkipEvent(parsed.reason);
   const r = parsed.value;
-  if (!deps.feedback || r.reaction !== deps.settings.feedbackEmoji || r.item.type !== "message" || !r.item.channel || !r.item.ts) return null;
+  if (!deps.feedback || r.reaction !== deps.settings.feedbackEmoji || r.item.type !== "message" || !r.item.channel || !r.item.ts)
+    return null;
   if (r.item.channel === deps.settings.productChannel) return null;
   return { user: r.user, channel: r.item.channel, ts: r.item.ts, itemUser: r.item_user ?? null };
 }
@@ -29,7 +30,9 @@ export async function onFeedbackReactionAdded(deps: SlackDeps, envelope: Envelop
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     deps.log.warn({ event: "feedback.unreadable", channel: r.channel, code }, "cannot read the message reacted to");
-    await tell(`I couldn't read that message (${code ?? "Slack did not answer"}), so it was not sent to product. Invite me to the channel (\`/invite @Customer Desk\`) and react again, or use \`/feedback <text>\`.`);
+    await tell(
+      `I couldn't read that message (${code ?? "Slack did not answer"}), so it was not sent to product. Invite me to the channel (\`/invite @Customer Desk\`) and react again, or use \`/feedback <text>\`.`,
+    );
     return;
   }
   if (!message) {
@@ -47,7 +50,12 @@ export async function onFeedbackReactionAdded(deps: SlackDeps, envelope: Envelop
       text: message.text,
       authorId: author,
       authorName: await deps.directory.userName(author),
-      internal: isInternalAuthor(deps, { userId: author, authorTeamId: message.user_team ?? message.team ?? null, homeTeamId: home, sharedChannel: envelope.is_ext_shared_channel === true }),
+      internal: isInternalAuthor(deps, {
+        userId: author,
+        authorTeamId: message.user_team ?? message.team ?? null,
+        homeTeamId: home,
+        sharedChannel: envelope.is_ext_shared_channel === true,
+      }),
       ...(await accountHints(deps, r.channel, author)),
       permalink: deps.directory.permalink(r.channel, r.ts, message.thread_ts),
       taggerId: r.user,

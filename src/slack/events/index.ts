@@ -1,10 +1,10 @@
 // Routes stored Events API envelopes to their listeners (run by the inbox processor, after the ack).
-import { SkipEvent } from "../../inbox/processor.ts";
+import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { envelopeSchema, parse } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 import { onMessage } from "./message.ts";
 import { onReactionAdded } from "./reaction.ts";
-import { onAppHomeOpened } from "./app-home.ts";
+import { onAppHomeOpened } from "../home/app-home.ts";
 import { onFeedbackReactionAdded, onFeedbackReactionRemoved } from "./feedback-reaction.ts";
 import type { Envelope } from "../payloads.ts";
 

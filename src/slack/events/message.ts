@@ -1,9 +1,9 @@
 // Message events (after they are stored and acknowledged): a customer's top-level message in a
 // support channel becomes a ticket; replies in a ticket's thread join it; notes in a card's thread stay internal.
-import { classifyAuthor, isPleasantry, tsToDate } from "../../support/intake.ts";
+import { classifyAuthor, isPleasantry, tsToDate } from "../../support/rules/intake.ts";
 import type { Envelope, MessageEvent } from "../payloads.ts";
 import { messageEventSchema, parse } from "../payloads.ts";
-import { SkipEvent } from "../../inbox/processor.ts";
+import { SkipEvent } from "../../platform/inbox/processor.ts";
 import type { SlackDeps } from "../deps.ts";
 
 export async function onMessage(deps: SlackDeps, envelope: Envelope): Promise<void> {
@@ -60,7 +60,10 @@ async function onTopLevelMessage(deps: SlackDeps, envelope: Envelope, m: Message
     if (recent && recent.sourceTs !== m.ts) {
       await deps.tickets.addMessage(recent.id, { channelId: m.channel, ts: m.ts, userId: user, text: m.text, role: "customer", at });
       await deps.tickets.linkThread(recent.id, m.channel, m.ts);
-      deps.log.info({ event: "intake.merged", ticket: recent.id, channel: m.channel, ts: m.ts }, "message joined the customer's open ticket");
+      deps.log.info(
+        { event: "intake.merged", ticket: recent.id, channel: m.channel, ts: m.ts },
+        "message joined the customer's open ticket",
+      );
       return;
     }
   }

@@ -1,7 +1,7 @@
 // Reacting with the ticket emoji (TICKET_EMOJI, :ticket: by default) to any message in a channel the
 // app is in makes a ticket of that message.
-import { tsToDate } from "../../support/intake.ts";
-import { SkipEvent } from "../../inbox/processor.ts";
+import { tsToDate } from "../../support/rules/intake.ts";
+import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { fetchedMessageSchema, parse, reactionEventSchema, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 

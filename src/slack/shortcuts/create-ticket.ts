@@ -1,6 +1,6 @@
 // The message shortcut "Create ticket": makes a ticket of any message.
 import type { App, MessageShortcut } from "@slack/bolt";
-import { tsToDate } from "../../support/intake.ts";
+import { tsToDate } from "../../support/rules/intake.ts";
 import { SHORTCUTS } from "../blocks/ids.ts";
 import { messageShortcutSchema, parse } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";

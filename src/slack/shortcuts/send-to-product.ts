@@ -18,10 +18,15 @@ export function registerSendToProductShortcut(app: App, deps: SlackDeps): void {
     }
     if (!deps.feedback) return reply(FEEDBACK_OFF);
     const s = parsed.value;
-    if (!s.message.text.trim()) return reply("That message has no text to send to product (files and images alone can't be quoted). Use `/feedback <text>` to describe it.");
+    if (!s.message.text.trim())
+      return reply(
+        "That message has no text to send to product (files and images alone can't be quoted). Use `/feedback <text>` to describe it.",
+      );
     const member = await appIsInChannel(deps, s.channel.id);
     if (member === false) {
-      return reply(`I'm not a member of <#${s.channel.id}>, so I can't link back to that message or answer in its thread later. Invite me with \`/invite @Customer Desk\` and try again, or use \`/feedback <text>\`.`);
+      return reply(
+        `I'm not a member of <#${s.channel.id}>, so I can't link back to that message or answer in its thread later. Invite me with \`/invite @Customer Desk\` and try again, or use \`/feedback <text>\`.`,
+      );
     }
     const themes = deps.themes ? await deps.themes.list() : [];
     const view = sendToProductModal(

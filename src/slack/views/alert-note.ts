@@ -1,6 +1,6 @@
 // The alert note modal's submission: the note is stored (and queued for the alert's thread) before the modal closes.
 import type { App, ViewSubmitAction } from "@slack/bolt";
-import { AlertError } from "../../success/alerts.ts";
+import { AlertError } from "../../success/use-cases/alerts.ts";
 import { ALERT_NOTE_INPUT, VIEWS } from "../blocks/ids.ts";
 import type { SlackDeps } from "../deps.ts";
 
@@ -9,7 +9,7 @@ export function registerAlertNoteView(app: App, deps: SlackDeps): void {
   if (!alerts) return;
   app.view<ViewSubmitAction>(VIEWS.alertNote, async ({ ack, body, view }) => {
     const block = ALERT_NOTE_INPUT.block;
-    let alertId: number | null = null;
+    let alertId: number | null;
     try {
       const meta = JSON.parse(view.private_metadata || "{}") as { alertId?: unknown };
       alertId = typeof meta.alertId === "number" ? meta.alertId : null;

@@ -8,7 +8,7 @@ export function registerCsatCommentView(app: App, deps: SlackDeps): void {
   if (!csat) return;
   app.view<ViewSubmitAction>(VIEWS.csatComment, async ({ ack, body, view }) => {
     const block = CSAT_COMMENT_INPUT.block;
-    let ticketId: number | null = null;
+    let ticketId: number | null;
     try {
       const meta = JSON.parse(view.private_metadata || "{}") as { ticketId?: unknown };
       ticketId = typeof meta.ticketId === "number" ? meta.ticketId : null;
@@ -18,7 +18,10 @@ export function registerCsatCommentView(app: App, deps: SlackDeps): void {
     const text = view.state.values[block]?.[CSAT_COMMENT_INPUT.action]?.value?.trim() ?? "";
     if (!ticketId) {
       deps.log.warn({ view: VIEWS.csatComment }, "survey comment without a ticket id; ignored");
-      await ack({ response_action: "errors", errors: { [block]: "This form has lost its ticket. Close it and click Add a comment again." } });
+      await ack({
+        response_action: "errors",
+        errors: { [block]: "This form has lost its ticket. Close it and click Add a comment again." },
+      });
       return;
     }
     if (text.length === 0) {

@@ -1,8 +1,8 @@
 // The "Send to product" modal's submission: themes created or picked, the item captured with its kind,
 // importance and note, all before the modal closes.
 import type { App, ViewSubmitAction } from "@slack/bolt";
-import { FeedbackError, isImportance, isKind } from "../../feedback/model.ts";
-import { tsToDate } from "../../support/intake.ts";
+import { FeedbackError, isImportance, isKind } from "../../feedback/rules/feedback.ts";
+import { tsToDate } from "../../support/rules/intake.ts";
 import { VIEWS } from "../blocks/ids.ts";
 import { SEND_TO_PRODUCT_INPUTS as IN, type SendToProductSource } from "../blocks/send-to-product-modal.ts";
 import type { SlackDeps } from "../deps.ts";
@@ -19,7 +19,10 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
       source = JSON.parse(view.private_metadata) as SendToProductSource;
       if (typeof source.channelId !== "string" || typeof source.messageTs !== "string") throw new Error("incomplete");
     } catch {
-      await ack({ response_action: "errors", errors: { [IN.note.block]: "This form has lost its message. Close it and use Send to product again." } });
+      await ack({
+        response_action: "errors",
+        errors: { [IN.note.block]: "This form has lost its message. Close it and use Send to product again." },
+      });
       return;
     }
     if (!feedback) {
@@ -27,7 +30,9 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
       return;
     }
     const values = view.state.values;
-    const picked = (values[IN.themes.block]?.[IN.themes.action]?.selected_options ?? []).map((o) => Number(o.value)).filter((n) => Number.isInteger(n));
+    const picked = (values[IN.themes.block]?.[IN.themes.action]?.selected_options ?? [])
+      .map((o) => Number(o.value))
+      .filter((n) => Number.isInteger(n));
     const newNames = (values[IN.newThemes.block]?.[IN.newThemes.action]?.value ?? "")
       .split(",")
       .map((n) => n.trim())
@@ -43,11 +48,16 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
       // The message as it is now (the shortcut's copy may be cut to fit the form); gone means deleted.
       // Deleted means not sent; unreadable or slow (this is before the acknowledgement) means the copy will do.
       const read = await withinAckBudget(
-        fetchMessage(deps, source.channelId, source.messageTs).then((message) => ({ message: message as Awaited<ReturnType<typeof fetchMessage>> | undefined })),
+        fetchMessage(deps, source.channelId, source.messageTs).then((message) => ({
+          message: message as Awaited<ReturnType<typeof fetchMessage>> | undefined,
+        })),
         { message: undefined },
       );
       if (read.message === null) {
-        await ack({ response_action: "errors", errors: { [IN.note.block]: "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead." } });
+        await ack({
+          response_action: "errors",
+          errors: { [IN.note.block]: "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead." },
+        });
         return;
       }
       const text = read.message?.text ?? source.text;
@@ -59,7 +69,12 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
         text,
         authorId: source.authorId,
         authorName: await authorName(deps, source.authorId),
-        internal: isInternalAuthor(deps, { userId: source.authorId, authorTeamId: source.authorTeamId, homeTeamId: deps.directory.identity.teamId, sharedChannel: false }),
+        internal: isInternalAuthor(deps, {
+          userId: source.authorId,
+          authorTeamId: source.authorTeamId,
+          homeTeamId: deps.directory.identity.teamId,
+          sharedChannel: false,
+        }),
         ...(await accountHints(deps, source.channelId, source.authorId)),
         permalink: deps.directory.permalink(source.channelId, source.messageTs, source.threadTs),
         taggerId: userId,

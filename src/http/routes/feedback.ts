@@ -1,0 +1,252 @@
+// The voice-of-customer API (bearer INGEST_API_TOKEN):
+//   GET /api/v1/themes?from=&to=&limit=&format=json|csv
+//       themes with feedback in the period, ranked by the ARR of the distinct accounts asking, with
+//       the previous period's figures and the period's totals (untagged items included).
+//   GET /api/v1/feedback?theme=&from=&to=&limit=&cursor=&format=json|csv
+//       active items of the period, newest first, optionally of one theme (its id or name; a merged
+//       theme's items are under the theme it joined), a page at a time: `limit` 1-1000 (default 100),
+//       `nextCursor` (null on the last page) is the `cursor` of the next page (CSV: the header
+//       x-next-cursor).
+// from / to as for /api/v1/metrics/support: ISO dates or date-times, a date-only `to` includes that
+// day, default the last 30 days, at most 366 days. Bad parameters get 400 naming the parameter; an
+// unknown theme 404.
+import type http from "node:http";
+import type { Database } from "../../platform/db/client.ts";
+import {
+  DEFAULT_FEEDBACK_PAGE,
+  feedbackPage,
+  findTheme,
+  MAX_FEEDBACK_PAGE,
+  periodTotals,
+  previousPeriod,
+  themeRanking,
+  UnknownTheme,
+  type FeedbackCursor,
+  type FeedbackListItem,
+  type RankedTheme,
+} from "../../feedback/store/digest.ts";
+import { authorizeApi } from "../api-auth.ts";
+import { BadParameter, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, parseInstant } from "./support.ts";
+import { send, type Route } from "../receiver.ts";
+
+const DAY_MS = 86_400_000;
+export const MAX_THEMES = 1000;
+
+export interface FeedbackRouteDeps {
+  db: Database;
+  token: string | undefined;
+  now: () => Date;
+}
+
+type Params = URLSearchParams;
+
+function single(params: Params, name: string): string | null {
+  const all = params.getAll(name);
+  if (all.length > 1) throw new BadParameter(name, `${name} was given ${all.length} times; give it once`);
+  const v = all[0]?.trim();
+  return v ? v : null;
+}
+
+function instant(name: string, value: string, endOfDay = false): Date {
+  try {
+    return parseInstant(name, value, endOfDay);
+  } catch (error) {
+    throw new BadParameter(name, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function period(params: Params, now: Date): { from: Date; to: Date } {
+  const fromText = single(params, "from");
+  const toText = single(params, "to");
+  const to = toText ? instant("to", toText, true) : now;
+  const from = fromText ? instant("from", fromText) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
+  if (from.getTime() >= to.getTime())
+    throw new BadParameter("from", `from (${from.toISOString()}) must be before to (${to.toISOString()})`);
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
+    throw new BadParameter("from", `from and to may be at most ${MAX_RANGE_DAYS} days apart; ask for a shorter period`);
+  return { from, to };
+}
+
+function format(params: Params): "json" | "csv" {
+  const f = single(params, "format");
+  if (f !== null && f !== "json" && f !== "csv")
+    throw new BadParameter("format", `format must be json or csv, not ${JSON.stringify(f.slice(0, 40))}`);
+  return f === "csv" ? "csv" : "json";
+}
+
+function limit(params: Params, fallback: number | null, max: number): number | null {
+  const text = single(params, "limit");
+  if (text === null) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > max)
+    throw new BadParameter("limit", `limit must be a whole number from 1 to ${max}, not ${JSON.stringify(text.slice(0, 40))}`);
+  return n;
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_(\d{1,12})$/;
+
+export const encodeCursor = (c: FeedbackCursor) => `${c.createdAt.toISOString()}_${c.id}`;
+
+function cursor(params: Params): FeedbackCursor | null {
+  const text = single(params, "cursor");
+  if (text === null) return null;
+  const m = CURSOR.exec(text);
+  const at = m ? new Date(m[1]) : null;
+  if (!m || !at || Number.isNaN(at.getTime())) {
+    throw new BadParameter(
+      "cursor",
+      `cursor must be the nextCursor of the previous page (like 2026-11-20T06:00:00.000Z_123), not ${JSON.stringify(text.slice(0, 60))}`,
+    );
+  }
+  return { createdAt: at, id: Number(m[2]) };
+}
+
+/** Answers 400 for a bad parameter, 404 for an unknown theme; rethrows anything else. */
+function answerError(res: http.ServerResponse, error: unknown): void {
+  if (error instanceof BadParameter)
+    return send(res, 400, { error: "invalid_parameter", parameter: error.parameter, message: error.message });
+  if (error instanceof UnknownTheme) return send(res, 404, { error: "unknown_theme", parameter: "theme", message: error.message });
+  throw error;
+}
+
+// ------------------------------------------------------------------ CSV
+
+type Cell = string | number | boolean | null;
+
+function csvCell(value: Cell): string {
+  if (value === null) return "";
+  const text = typeof value === "number" ? String(Number.isInteger(value) ? value : Number(value.toFixed(2))) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** RFC 4180: a header row, then one line per row. */
+export function toCsv<T>(columns: [string, (row: T) => Cell][], rows: T[]): string {
+  const lines = [columns.map(([name]) => name).join(",")];
+  for (const row of rows) lines.push(columns.map(([, pick]) => csvCell(pick(row))).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+export const THEME_CSV: [string, (t: RankedTheme) => Cell][] = [
+  ["rank", (t) => t.rank],
+  ["theme_id", (t) => t.themeId],
+  ["name", (t) => t.name],
+  ["status", (t) => t.status],
+  ["new", (t) => t.isNew],
+  ["items", (t) => t.items],
+  ["total_items", (t) => t.totalItems],
+  ["accounts", (t) => t.accounts],
+  ["arr", (t) => t.arr],
+  ["at_risk_arr", (t) => t.atRiskArr],
+  ["at_risk_accounts", (t) => t.atRiskAccounts],
+  ["previous_items", (t) => t.previous.items],
+  ["previous_accounts", (t) => t.previous.accounts],
+  ["previous_arr", (t) => t.previous.arr],
+  ["previous_at_risk_arr", (t) => t.previous.atRiskArr],
+];
+
+export const FEEDBACK_CSV: [string, (i: FeedbackListItem) => Cell][] = [
+  ["id", (i) => i.id],
+  ["created_at", (i) => i.createdAt.toISOString()],
+  ["account_external_id", (i) => i.account?.externalId ?? null],
+  ["account_name", (i) => i.account?.name ?? null],
+  ["account_arr", (i) => i.account?.arr ?? null],
+  ["account_band", (i) => i.account?.band ?? null],
+  ["themes", (i) => i.themes.map((t) => t.name).join(";")],
+  ["kind", (i) => i.kind],
+  ["importance", (i) => i.importance],
+  ["internal", (i) => i.internal],
+  ["text", (i) => i.text],
+  ["permalink", (i) => i.permalink],
+  ["channel_id", (i) => i.channelId],
+  ["author_id", (i) => i.authorId],
+];
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+// ------------------------------------------------------------------ routes
+
+function themesRoute(deps: FeedbackRouteDeps): Route {
+  return async (req, res) => {
+    if (!authorizeApi(req, res, deps.token)) return;
+    let q: { from: Date; to: Date; limit: number | null; format: "json" | "csv" };
+    try {
+      const params = new URL(req.url ?? "/", "http://localhost").searchParams;
+      q = { ...period(params, deps.now()), limit: limit(params, null, MAX_THEMES), format: format(params) };
+    } catch (error) {
+      return answerError(res, error);
+    }
+    const [ranking, totals] = await Promise.all([
+      themeRanking(deps.db, { from: q.from, to: q.to, limit: q.limit ?? undefined }),
+      periodTotals(deps.db, q),
+    ]);
+    if (q.format === "csv") {
+      res.setHeader("content-disposition", `attachment; filename="themes_${day(q.from)}_${day(q.to)}.csv"`);
+      return send(res, 200, toCsv(THEME_CSV, ranking.themes), "text/csv; charset=utf-8");
+    }
+    const before = previousPeriod(q);
+    send(res, 200, {
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      previous: { from: before.from.toISOString(), to: before.to.toISOString() },
+      totals,
+      themesWithFeedback: ranking.themesWithFeedback,
+      themes: ranking.themes.map(({ themeId, createdAt, isNew, ...t }) => ({
+        ...t,
+        id: themeId,
+        createdAt: createdAt.toISOString(),
+        new: isNew,
+      })),
+    });
+  };
+}
+
+function feedbackRoute(deps: FeedbackRouteDeps): Route {
+  return async (req, res) => {
+    if (!authorizeApi(req, res, deps.token)) return;
+    let q: {
+      from: Date;
+      to: Date;
+      limit: number;
+      cursor: FeedbackCursor | null;
+      format: "json" | "csv";
+      theme: Awaited<ReturnType<typeof findTheme>> | null;
+    };
+    try {
+      const params = new URL(req.url ?? "/", "http://localhost").searchParams;
+      const themeRef = single(params, "theme");
+      const parsed = {
+        ...period(params, deps.now()),
+        limit: limit(params, DEFAULT_FEEDBACK_PAGE, MAX_FEEDBACK_PAGE)!,
+        cursor: cursor(params),
+        format: format(params),
+      };
+      q = { ...parsed, theme: themeRef === null ? null : await findTheme(deps.db, themeRef) };
+    } catch (error) {
+      return answerError(res, error);
+    }
+    const page = await feedbackPage(deps.db, { from: q.from, to: q.to, themeId: q.theme?.id ?? null, limit: q.limit, cursor: q.cursor });
+    const nextCursor = page.next ? encodeCursor(page.next) : null;
+    if (q.format === "csv") {
+      if (nextCursor) res.setHeader("x-next-cursor", nextCursor);
+      res.setHeader(
+        "content-disposition",
+        `attachment; filename="feedback_${q.theme ? `theme-${q.theme.id}_` : ""}${day(q.from)}_${day(q.to)}.csv"`,
+      );
+      return send(res, 200, toCsv(FEEDBACK_CSV, page.items), "text/csv; charset=utf-8");
+    }
+    send(res, 200, {
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      theme: q.theme,
+      items: page.items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString() })),
+      nextCursor,
+    });
+  };
+}
+
+export function feedbackRoutes(deps: FeedbackRouteDeps): Record<string, Route> {
+  return {
+    "GET /api/v1/themes": themesRoute(deps),
+    "GET /api/v1/feedback": feedbackRoute(deps),
+  };
+}

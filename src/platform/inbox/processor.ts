@@ -1,0 +1,140 @@
+// Works through the inbox after Slack has its 200: one stored event at a time, oldest first, each
+// claimed with a lease so a crashed process's events are taken over once the lease expires.
+// A handler that throws is retried with backoff; after maxAttempts the event is kept as failed.
+import type { Database } from "../db/client.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../observability/log.ts";
+import type { Inbox } from "./inbox.ts";
+import { WakeableLoop } from "../work/wakeable-loop.ts";
+import type { IntakeActivity } from "./intake-activity.ts";
+import type { DeskMetrics } from "../observability/metrics.ts";
+
+export type EventHandler = (body: unknown, meta: { inboxId: number; eventType: string }) => Promise<void>;
+
+export interface ProcessorOptions {
+  db: Database;
+  inbox: Inbox;
+  clock: Clock;
+  log: Logger;
+  handle: EventHandler;
+  owner: string;
+  /** When given, each event waits for a pause in incoming Slack requests (acknowledgements first). */
+  activity?: IntakeActivity;
+  maxAttempts?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  backoffBaseMs?: number;
+  metrics?: DeskMetrics;
+}
+
+export class InboxProcessor {
+  private readonly loop: WakeableLoop;
+  private unsubscribe: (() => void) | null = null;
+  private readonly maxAttempts: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly backoffBaseMs: number;
+
+  constructor(private readonly o: ProcessorOptions) {
+    this.maxAttempts = o.maxAttempts ?? 8;
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.pollMs = o.pollMs ?? 500;
+    this.backoffBaseMs = o.backoffBaseMs ?? 1000;
+    this.loop = new WakeableLoop(
+      () => this.batch(),
+      this.pollMs,
+      (error) => this.o.log.error({ err: error }, "inbox batch failed"),
+    );
+  }
+
+  start(): void {
+    this.unsubscribe = this.o.inbox.onStored(() => this.wake());
+    this.loop.start();
+  }
+
+  /** Finishes the event in hand, then stops; the rest stay pending for the next start. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.loop.stop();
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.o.db.client.inboxEvent.count({ where: { status: "pending" } });
+  }
+
+  private async batch(): Promise<boolean> {
+    const c = this.o.db.client;
+    const now = this.o.clock.now();
+    const rows = await c.inboxEvent.findMany({
+      where: { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      orderBy: { id: "asc" },
+      take: 50,
+      select: { id: true, attempts: true, body: true, eventType: true },
+    });
+    for (const row of rows) {
+      if (!this.loop.isRunning) break;
+      await this.o.activity?.quiet();
+      await this.processOne({ ...row, attempts: row.attempts + 1 });
+    }
+    return rows.length > 0;
+  }
+
+  private async processOne(row: { id: number; attempts: number; body: string; eventType: string }): Promise<void> {
+    const c = this.o.db.client;
+    const id = row.id;
+    const now = this.o.clock.now();
+    const claimed = await c.inboxEvent.updateMany({
+      where: { id, status: "pending", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+      data: { leaseOwner: this.o.owner, leaseUntil: new Date(now.getTime() + this.leaseMs), attempts: { increment: 1 } },
+    });
+    if (claimed.count === 0) return;
+    try {
+      let body: unknown;
+      try {
+        body = JSON.parse(row.body);
+      } catch {
+        throw new SkipEvent("stored body is not JSON");
+      }
+      await this.o.handle(body, { inboxId: row.id, eventType: row.eventType });
+      await c.inboxEvent.update({
+        where: { id },
+        data: { status: "done", processedAt: this.o.clock.now(), leaseUntil: null, lastError: null },
+      });
+      this.o.metrics?.eventProcessed(row.eventType, "done");
+    } catch (error) {
+      if (error instanceof SkipEvent) {
+        this.o.log.warn({ inboxId: id, eventType: row.eventType, reason: error.message }, "event skipped: unexpected shape");
+        await c.inboxEvent.update({
+          where: { id },
+          data: { status: "done", processedAt: this.o.clock.now(), leaseUntil: null, lastError: `skipped: ${error.message}` },
+        });
+        this.o.metrics?.eventProcessed(row.eventType, "skipped");
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      const failed = row.attempts >= this.maxAttempts;
+      const delay = Math.min(this.backoffBaseMs * 2 ** (row.attempts - 1), 300_000);
+      await c.inboxEvent.update({
+        where: { id },
+        data: {
+          status: failed ? "failed" : "pending",
+          availableAt: new Date(this.o.clock.now().getTime() + delay),
+          leaseUntil: null,
+          lastError: message.slice(0, 500),
+        },
+      });
+      this.o.log.error(
+        { inboxId: id, eventType: row.eventType, err: error, attempts: row.attempts, gaveUp: failed },
+        "event processing failed",
+      );
+      this.o.metrics?.eventProcessed(row.eventType, failed ? "failed" : "retried");
+    }
+  }
+}
+
+/** Thrown by a handler for a payload it cannot use: logged and skipped, never retried. */
+export class SkipEvent extends Error {}

@@ -1,0 +1,385 @@
+// Sends the outbox to Slack at Slack's pace: one message at a time per channel, in order, about one a
+// second; honours 429 Retry-After, retries 5xx and network errors with backoff, stops on permanent
+// errors and reports them. A row interrupted by a crash after sending is looked up in Slack by the
+// outbox id carried in the message's metadata, so it is never posted twice.
+import type { WebClient } from "@slack/web-api";
+import type { Database } from "../db/client.ts";
+import type { OutboxMessage } from "../../generated/sqlite/client.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../observability/log.ts";
+import type { Outbox } from "./outbox.ts";
+import { classifyFailure } from "./slack-errors.ts";
+import { WakeableLoop } from "../work/wakeable-loop.ts";
+import type { DeskMetrics } from "../observability/metrics.ts";
+import { execute } from "../db/sql.ts";
+
+export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
+
+export interface DispatcherOptions {
+  db: Database;
+  client: WebClient;
+  outbox: Outbox;
+  clock: Clock;
+  log: Logger;
+  /** Minimum gap between two calls to one channel. */
+  channelIntervalMs: number;
+  maxAttempts: number;
+  /** Identifies this process in leases. */
+  owner: string;
+  /** First retry delay after a 5xx or network error; doubles each attempt up to 5 minutes. */
+  backoffBaseMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  pollMs?: number;
+  metrics?: DeskMetrics;
+}
+
+export interface OutboxStats {
+  pending: number;
+  failed: number;
+  oldestPendingAt: Date | null;
+  recentFailures: { id: number; method: string; channel: string; error: string | null; at: Date | null }[];
+}
+
+export class OutboxDispatcher {
+  private readonly loop: WakeableLoop;
+  private inFlight = new Map<string, Promise<void>>();
+  private nextAllowedAt = new Map<string, number>();
+  private unsubscribe: (() => void) | null = null;
+  private readonly backoffBaseMs: number;
+  private readonly leaseMs: number;
+  private readonly concurrency: number;
+  private readonly pollMs: number;
+  private readonly sharedPace: boolean;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.sharedPace = o.db.provider === "postgres" && o.channelIntervalMs > 0;
+    this.backoffBaseMs = o.backoffBaseMs ?? 1000;
+    this.leaseMs = o.leaseMs ?? 60_000;
+    this.concurrency = o.concurrency ?? 4;
+    this.pollMs = o.pollMs ?? 250;
+    this.loop = new WakeableLoop(
+      async () => {
+        await this.tick();
+        return false;
+      },
+      this.pollMs,
+      (error) => this.o.log.error({ err: error }, "outbox tick failed"),
+      // Woken after every commit: look at most every 20 ms.
+      20,
+    );
+  }
+
+  start(): void {
+    this.unsubscribe = this.o.outbox.onWake(() => this.wake());
+    this.loop.start();
+  }
+
+  /** Stops taking rows and waits for the sends under way; unsent rows stay pending for the next start. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.loop.stop();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  wake(): void {
+    this.loop.wake();
+  }
+
+  /** Resolves when nothing is pending or sending (tests and shutdown). */
+  async idle(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const busy = await this.o.db.client.outboxMessage.count({ where: { status: { in: ["pending", "sending"] } } });
+      if (busy === 0 && this.inFlight.size === 0) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  }
+
+  /**
+   * Takes the channel's next posting slot in the shared ChannelPace row (Postgres, where replicas share
+   * the outbox): true when this process may post now. One process: the in-memory pace is enough.
+   */
+  private async takeChannelSlot(channel: string): Promise<boolean> {
+    if (!this.sharedPace) return true;
+    const nowMs = Date.now();
+    const taken = await execute(
+      this.o.db,
+      this.o.db.client,
+      `INSERT INTO "ChannelPace" ("channelId", "nextAt") VALUES ($1, $2)
+       ON CONFLICT ("channelId") DO UPDATE SET "nextAt" = excluded."nextAt" WHERE "ChannelPace"."nextAt" <= $3`,
+      channel,
+      new Date(nowMs + this.o.channelIntervalMs),
+      new Date(nowMs),
+    );
+    if (taken > 0) return true;
+    const pace = await this.o.db.client.channelPace.findUnique({ where: { channelId: channel }, select: { nextAt: true } });
+    if (pace) this.nextAllowedAt.set(channel, pace.nextAt.getTime());
+    return false;
+  }
+
+  /** After a 429 every process waits out the channel's Retry-After. */
+  private async holdChannel(channel: string, untilMs: number): Promise<void> {
+    if (!this.sharedPace) return;
+    await execute(
+      this.o.db,
+      this.o.db.client,
+      `INSERT INTO "ChannelPace" ("channelId", "nextAt") VALUES ($1, $2)
+       ON CONFLICT ("channelId") DO UPDATE SET "nextAt" = excluded."nextAt" WHERE "ChannelPace"."nextAt" < excluded."nextAt"`,
+      channel,
+      new Date(untilMs),
+    );
+  }
+
+  async stats(): Promise<OutboxStats> {
+    const c = this.o.db.client;
+    const [pending, failed, oldest, recent] = await Promise.all([
+      c.outboxMessage.count({ where: { status: { in: ["pending", "sending"] } } }),
+      c.outboxMessage.count({ where: { status: "failed" } }),
+      c.outboxMessage.findFirst({ where: { status: { in: ["pending", "sending"] } }, orderBy: { id: "asc" }, select: { createdAt: true } }),
+      c.outboxMessage.findMany({ where: { status: "failed" }, orderBy: { id: "desc" }, take: 5 }),
+    ]);
+    return {
+      pending,
+      failed,
+      oldestPendingAt: oldest?.createdAt ?? null,
+      recentFailures: recent.map((r) => ({ id: r.id, method: r.method, channel: r.channelId, error: r.lastError, at: r.sentAt })),
+    };
+  }
+
+  /** Starts a send for the head row of every channel that may send now. */
+  private async tick(): Promise<void> {
+    const c = this.o.db.client;
+    // The oldest unsent row of each channel (an index scan, no payloads), then only the rows we may send.
+    const heads = await c.$queryRawUnsafe<{ channelId: string; id: number | bigint }[]>(
+      `SELECT "channelId", MIN("id") AS "id" FROM "OutboxMessage" WHERE "status" IN ('pending', 'sending') GROUP BY "channelId"`,
+    );
+    const nowMs = Date.now();
+    const candidates = heads
+      .filter((h) => !this.inFlight.has(h.channelId) && (this.nextAllowedAt.get(h.channelId) ?? 0) <= nowMs)
+      .map((h) => Number(h.id))
+      .slice(0, Math.max(0, this.concurrency - this.inFlight.size));
+    if (candidates.length === 0) return;
+    const rows = await c.outboxMessage.findMany({ where: { id: { in: candidates } }, orderBy: { id: "asc" } });
+    const now = this.o.clock.now().getTime();
+    for (const row of rows) {
+      if (!this.loop.isRunning || this.inFlight.size >= this.concurrency) return;
+      if (row.status !== "pending" && row.status !== "sending") continue;
+      if (row.availableAt.getTime() > now) continue;
+      if (row.status === "sending" && row.leaseUntil && row.leaseUntil.getTime() > now) continue;
+      const channel = row.channelId;
+      const job = this.send(row)
+        .catch((error) => this.o.log.error({ err: error, outboxId: row.id }, "outbox send crashed"))
+        .finally(() => {
+          this.inFlight.delete(channel);
+          this.wake();
+        });
+      this.inFlight.set(channel, job);
+    }
+  }
+
+  private async send(row: OutboxMessage): Promise<void> {
+    // The row may have been sent (by this process or another) since the channel's head was read.
+    if (row.status !== "pending" && row.status !== "sending") return;
+    const c = this.o.db.client;
+    const now = this.o.clock.now();
+
+    // Resolve the messages this one depends on; they were written earlier, so they are sent first.
+    let threadTs = row.threadTs;
+    if (!threadTs && row.threadRefId) {
+      const ref = await c.outboxMessage.findUnique({ where: { id: row.threadRefId } });
+      if (!ref || ref.status === "failed" || ref.status === "superseded" || ref.status === "dropped")
+        return this.fail(row, "thread_parent_failed");
+      if (ref.status !== "sent" || !ref.postedTs) return; // not yet: wait for it
+      threadTs = ref.postedTs;
+    }
+    let updateTs: string | null = null;
+    if (row.method === "chat.update" || row.method === "chat.delete") {
+      const ref = row.updateRefId ? await c.outboxMessage.findUnique({ where: { id: row.updateRefId } }) : null;
+      if (!ref || ref.status === "failed" || ref.status === "superseded" || ref.status === "dropped")
+        return this.fail(row, "updated_message_failed");
+      if (ref.status !== "sent" || !ref.postedTs) return;
+      updateTs = ref.postedTs;
+      // A newer update or a deletion of the same message makes this update pointless.
+      const newer =
+        row.method === "chat.delete"
+          ? 0
+          : await c.outboxMessage.count({
+              where: {
+                method: { in: ["chat.update", "chat.delete"] },
+                updateRefId: row.updateRefId,
+                status: "pending",
+                id: { gt: row.id },
+              },
+            });
+      if (newer > 0) {
+        await c.outboxMessage.updateMany({ where: { id: row.id, status: row.status }, data: { status: "superseded" } });
+        return;
+      }
+    }
+
+    // With several processes the channel's pace is shared: take the channel's next slot first.
+    if (!(await this.takeChannelSlot(row.channelId))) return;
+    // Claim the row: only one sender may hold it.
+    const claimed = await c.outboxMessage.updateMany({
+      where: {
+        id: row.id,
+        status: row.status,
+        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+      },
+      data: {
+        status: "sending",
+        leaseOwner: this.o.owner,
+        leaseUntil: new Date(now.getTime() + this.leaseMs),
+        attempts: { increment: 1 },
+      },
+    });
+    if (claimed.count === 0) return;
+    const claimedAtMs = Date.now();
+    const attempts = row.attempts + 1;
+    const possiblySent = row.status === "sending" || row.attempts > 0;
+
+    this.nextAllowedAt.set(row.channelId, Date.now() + this.o.channelIntervalMs);
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    try {
+      let postedTs: string | null = null;
+      if (row.method === "chat.postMessage" && possiblySent) postedTs = await this.findPosted(row, threadTs);
+      if (!postedTs) {
+        const args: Record<string, unknown> =
+          row.method === "chat.delete" ? { channel: row.channelId } : { ...payload, channel: row.channelId };
+        if (threadTs) args.thread_ts = threadTs;
+        if (row.method === "chat.update" || row.method === "chat.delete") args.ts = updateTs;
+        if (row.method === "chat.postMessage") {
+          args.metadata = { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } };
+          args.unfurl_links = false;
+          args.unfurl_media = false;
+        }
+        // A process stalled past half its lease might be overtaken by another that thinks it died:
+        // give the row back instead of racing it to Slack.
+        if (Date.now() - claimedAtMs > this.leaseMs / 2) {
+          await c.outboxMessage.updateMany({
+            where: { id: row.id, leaseOwner: this.o.owner, status: "sending" },
+            data: { status: "pending", leaseUntil: null },
+          });
+          this.o.log.warn({ outboxId: row.id }, "outbox send stalled past half its lease; released for a fresh claim");
+          return;
+        }
+        const result = (await this.o.client.apiCall(row.method, args)) as { ts?: string; message_ts?: string };
+        this.o.metrics?.slackCall(row.method, "ok");
+        postedTs = result.ts ?? result.message_ts ?? updateTs ?? null;
+      }
+      await this.markSent(row, postedTs);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      this.o.metrics?.slackCallFailed(row.method, error, failure);
+      if (row.method === "chat.delete" && failure.reason === "message_not_found") {
+        // Someone deleted it already: the deletion is done.
+        await this.markSent(row, updateTs);
+        return;
+      }
+      if (failure.kind === "rate_limited") {
+        this.nextAllowedAt.set(row.channelId, Date.now() + failure.retryAfterMs);
+        await this.holdChannel(row.channelId, Date.now() + failure.retryAfterMs);
+        await c.outboxMessage.update({
+          where: { id: row.id },
+          data: {
+            status: "pending",
+            attempts: row.attempts, // waiting out a rate limit is not a failed attempt
+            availableAt: new Date(this.o.clock.now().getTime() + failure.retryAfterMs),
+            leaseUntil: null,
+            lastError: failure.reason,
+          },
+        });
+        this.o.log.warn(
+          { outboxId: row.id, method: row.method, channel: row.channelId, retryAfterMs: failure.retryAfterMs },
+          "slack rate limited a post; waiting",
+        );
+      } else if (failure.kind === "transient" && attempts < this.o.maxAttempts) {
+        const delay = Math.min(this.backoffBaseMs * 2 ** (attempts - 1), 300_000) * (0.75 + Math.random() * 0.5);
+        await c.outboxMessage.update({
+          where: { id: row.id },
+          data: {
+            status: "pending",
+            availableAt: new Date(this.o.clock.now().getTime() + delay),
+            leaseUntil: null,
+            lastError: failure.reason,
+          },
+        });
+        this.o.log.warn(
+          { outboxId: row.id, method: row.method, channel: row.channelId, error: failure.reason, attempts },
+          "post failed; will retry",
+        );
+      } else {
+        await this.fail(row, failure.reason);
+      }
+    }
+  }
+
+  private async markSent(row: OutboxMessage, postedTs: string | null): Promise<void> {
+    const sentAt = this.o.clock.now();
+    await this.o.db.client.$transaction(async (tx) => {
+      await tx.outboxMessage.update({
+        where: { id: row.id },
+        data: { status: "sent", postedTs, sentAt, leaseUntil: null, leaseOwner: null, lastError: null },
+      });
+      if (row.ticketId && row.linkRole && postedTs) {
+        const link = { channelId: row.channelId, threadTs: postedTs, ticketId: row.ticketId };
+        const exists = await tx.threadLink.findFirst({ where: link, select: { id: true } });
+        if (!exists) await tx.threadLink.create({ data: { ...link, role: row.linkRole } });
+      }
+    });
+  }
+
+  private async fail(row: OutboxMessage, reason: string): Promise<void> {
+    await this.o.db.client.outboxMessage.update({
+      where: { id: row.id },
+      data: { status: "failed", lastError: reason, leaseUntil: null, sentAt: this.o.clock.now() },
+    });
+    this.o.log.error(
+      { outboxId: row.id, method: row.method, channel: row.channelId, error: reason },
+      `could not post to Slack (${reason}); the message is kept as failed`,
+    );
+  }
+
+  /** Looks in Slack for a message this row already posted before a crash; returns its ts. */
+  private async findPosted(row: OutboxMessage, threadTs: string | null): Promise<string | null> {
+    type Listed = {
+      messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }[];
+      response_metadata?: { next_cursor?: string };
+    };
+    // The earlier attempt posted after it claimed the row: look from then on, page by page.
+    const claimedAt = row.leaseUntil ? row.leaseUntil.getTime() - this.leaseMs : row.createdAt.getTime();
+    const oldest = String(Math.floor(Math.max(row.createdAt.getTime(), claimedAt) / 1000) - 10);
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const listed = (
+        threadTs
+          ? await this.o.client.conversations.replies({
+              channel: row.channelId,
+              ts: threadTs,
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            })
+          : await this.o.client.conversations.history({
+              channel: row.channelId,
+              oldest,
+              include_all_metadata: true,
+              limit: 200,
+              ...(cursor ? { cursor } : {}),
+            })
+      ) as Listed;
+      const found = listed.messages?.find(
+        (m) => m.metadata?.event_type === OUTBOX_METADATA_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id,
+      );
+      if (found?.ts) {
+        this.o.log.info({ outboxId: row.id, ts: found.ts }, "post found in Slack after an interrupted send; not posting again");
+        return found.ts;
+      }
+      cursor = listed.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
+    }
+    return null;
+  }
+}

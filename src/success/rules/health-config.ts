@@ -1,0 +1,176 @@
+// The health model's configuration: component weights, band thresholds, the features and key events
+// that count, the risk rules with their parameters, alert routing per CSM and the escalation of
+// unacknowledged red alerts. One validated JSON file (HEALTH_CONFIG_FILE, else ./health-config.json,
+// else the defaults below); a bad file stops start-up with one line per problem.
+import { z } from "zod";
+
+export const COMPONENTS = [
+  "productBreadth",
+  "licenceUtilisation",
+  "usageTrend",
+  "keyEventsTrend",
+  "supportLoad",
+  "supportExperience",
+  "nps",
+  "accountGrowth",
+] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+export const RULES = ["entered_red", "score_drop", "renewal_risk", "ticket_spike", "nps_detractor", "low_utilisation"] as const;
+export type RuleName = (typeof RULES)[number];
+
+const DEFAULT_WEIGHTS: Record<ComponentName, number> = {
+  productBreadth: 10,
+  licenceUtilisation: 15,
+  usageTrend: 20,
+  keyEventsTrend: 15,
+  supportLoad: 10,
+  supportExperience: 10,
+  nps: 10,
+  accountGrowth: 10,
+};
+
+const weight = z.number({ error: "must be a number from 0 to 100" }).min(0, "must be 0 or more").max(100, "must be at most 100");
+const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be a Slack user ID such as U0123ABCD");
+const channelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, "must be a Slack channel ID such as C0123ABCD");
+const enabled = z.boolean({ error: "must be true or false" }).default(true);
+
+export const healthConfigSchema = z
+  .object({
+    weights: z
+      .object(
+        Object.fromEntries(COMPONENTS.map((c) => [c, weight.default(DEFAULT_WEIGHTS[c])])) as Record<
+          ComponentName,
+          z.ZodDefault<typeof weight>
+        >,
+      )
+      .strict()
+      .default(DEFAULT_WEIGHTS)
+      .refine((w) => Object.values(w).some((v) => v > 0), "must give at least one component a weight above 0"),
+    bands: z
+      .object({
+        green: z.number().min(1).max(100).default(70),
+        yellow: z.number().min(0).max(100).default(40),
+      })
+      .strict()
+      .default({ green: 70, yellow: 40 })
+      .refine(
+        (b) => b.green > b.yellow,
+        "green must be above yellow (a score of at least green is green, at least yellow is yellow, else red)",
+      ),
+    /** How much more a component weighs as its score falls: weight × (1 + distressWeight × (1 − score/100)); 0: a plain weighted mean. */
+    distressWeight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 or more").max(3, "must be at most 3").default(1),
+    /** The features that exist; empty: all features any account used in the last 90 days. */
+    knownFeatures: z.array(z.string().min(1)).default([]),
+    /** The usage events that count as key actions (uploads...); empty: every event. */
+    keyEvents: z.array(z.string().min(1)).default([]),
+    rules: z
+      .object({
+        entered_red: z
+          .object({ enabled, worsenBy: z.number().positive().default(5) })
+          .strict()
+          .default({ enabled: true, worsenBy: 5 }),
+        score_drop: z
+          .object({
+            enabled,
+            points: z.number().positive().default(15),
+            days: z.number().int().positive().default(14),
+            worsenBy: z.number().positive().default(5),
+          })
+          .strict()
+          .default({ enabled: true, points: 15, days: 14, worsenBy: 5 }),
+        renewal_risk: z
+          .object({ enabled, withinDays: z.number().int().positive().default(90), worsenBy: z.number().positive().default(10) })
+          .strict()
+          .default({ enabled: true, withinDays: 90, worsenBy: 10 }),
+        ticket_spike: z
+          .object({
+            enabled,
+            factor: z.number().positive().default(3),
+            minTickets: z.number().int().positive().default(3),
+            baselineWeeks: z.number().int().min(2).max(52).default(12),
+            worsenBy: z.number().positive().default(2),
+          })
+          .strict()
+          .default({ enabled: true, factor: 3, minTickets: 3, baselineWeeks: 12, worsenBy: 2 }),
+        nps_detractor: z
+          .object({
+            enabled,
+            maxScore: z.number().int().min(0).max(10).default(6),
+            maxAgeDays: z.number().int().positive().default(180),
+            worsenBy: z.number().positive().default(1),
+          })
+          .strict()
+          .default({ enabled: true, maxScore: 6, maxAgeDays: 180, worsenBy: 1 }),
+        low_utilisation: z
+          .object({ enabled, below: z.number().gt(0).lt(1).default(0.3), worsenBy: z.number().positive().default(0.05) })
+          .strict()
+          .default({ enabled: true, below: 0.3, worsenBy: 0.05 }),
+      })
+      .strict()
+      .prefault({}),
+    routing: z
+      .object({ csmChannels: z.record(userId, channelId).default({}) })
+      .strict()
+      .default({ csmChannels: {} }),
+    escalation: z
+      .object({
+        /** Mentioned in the thread of a red alert nobody acknowledged in time. */
+        leadUserId: userId.optional(),
+        afterHours: z.number().positive().default(24),
+      })
+      .strict()
+      .default({ afterHours: 24 }),
+  })
+  .strict();
+
+export type HealthConfig = z.infer<typeof healthConfigSchema>;
+export type Band = "green" | "yellow" | "red";
+
+export class HealthConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source} is not a valid health configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+}
+
+/** Parses the file's text (or the defaults when `text` is null). */
+export function parseHealthConfig(text: string | null, source = "health configuration"): HealthConfig {
+  let raw: unknown = {};
+  if (text !== null) {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new HealthConfigError(source, [`is not valid JSON (${(error as Error).message})`]);
+    }
+  }
+  const result = healthConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new HealthConfigError(
+    source,
+    result.error.issues.map((i) => {
+      const where = i.path.length ? i.path.join(".") : "the top level";
+      if (i.code === "unrecognized_keys") {
+        return `${where} has unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}: check the spelling (see the README's health configuration section)`;
+      }
+      return `${where} ${i.message}`;
+    }),
+  );
+}
+
+export function bandOf(score: number, config: HealthConfig): Band {
+  if (score >= config.bands.green) return "green";
+  if (score >= config.bands.yellow) return "yellow";
+  return "red";
+}
+
+/** The day's count of key events: the configured names, or every event when none are configured. */
+export function keyEventCount(events: Record<string, number>, config: Pick<HealthConfig, "keyEvents">): number {
+  let total = 0;
+  for (const [name, count] of Object.entries(events)) {
+    if (config.keyEvents.length === 0 || config.keyEvents.includes(name)) total += count;
+  }
+  return total;
+}

@@ -1,0 +1,241 @@
+// The health model and the risk rules on hand-computed fixtures (pure functions, no database).
+import { describe, expect, it } from "vitest";
+import { parseHealthConfig, HealthConfigError } from "./health-config.ts";
+import { scoreHealth, type HealthInputs } from "./health-model.ts";
+import { evaluateRules, hasWorsened, type RuleFacts } from "./risk-rules.ts";
+
+const config = parseHealthConfig(null);
+
+const full: HealthInputs = {
+  seats: 50,
+  usage: {
+    daysLast30: 30,
+    daysPrev30: 30,
+    avgActiveLast30: 20,
+    avgActivePrev30: 25,
+    peakActiveLast30: 30,
+    keyEventsLast30: 300,
+    keyEventsPrev30: 600,
+  },
+  featuresUsedLast30: 4,
+  knownFeatures: 10,
+  supportLinked: true,
+  tickets30: { urgent: 1, high: 1, normal: 2, low: 0 },
+  experience: { csatAnswers: 2, csatAverage: 3, slaStopped: 4, slaBreached: 1, resolved: 4, reopened: 1 },
+  nps: { latest: { score: 3, comment: "Exports keep failing", at: new Date("2026-11-01T10:00:00Z") }, previousAverage: 7 },
+  growth: { seatsThen: 60, seatsNow: 50, arrThen: 60000, arrNow: 48000 },
+};
+
+describe("health model", () => {
+  it("scores each component by hand-computed rules and weighs them", () => {
+    const h = scoreHealth(full, config);
+    const by = Object.fromEntries(h.components.map((c) => [c.name, c]));
+    // breadth 4/10; licences 30/50 = 60% of the 80% target; usage 25 → 20 (-20%: 70 − 30); key events 20 → 10 a day (-50%: 70 − 75)
+    expect(by.productBreadth.score).toBe(40);
+    expect(by.licenceUtilisation.score).toBe(75);
+    expect(by.usageTrend.score).toBe(40);
+    expect(by.keyEventsTrend.score).toBe(0);
+    // weighted tickets 1×4 + 1×2 + 2×1 = 8 over 50 seats = 0.16 a seat → 100 − 40
+    expect(by.supportLoad.score).toBe(60);
+    // CSAT 3/5 → 50, SLA 3 of 4 met → 75, 1 of 4 reopened → 75: mean 66.7
+    expect(by.supportExperience.score).toBe(67);
+    // NPS 3 and 4 below the earlier average of 7 → 30 − 20
+    expect(by.nps.score).toBe(10);
+    // seats −16.7%, ARR −20%: mean −18.3% → 70 − 27.5
+    expect(by.accountGrowth.score).toBe(43);
+    // Weights grow as scores fall, w × (2 − s/100): 16, 18.75, 32, 30, 14, 13.3, 19, 15.7 (sum 158.75);
+    // (40×16 + 75×18.75 + 40×32 + 0×30 + 60×14 + 67×13.3 + 10×19 + 43×15.7) / 158.75 = 37.3
+    expect(h.score).toBe(37);
+    expect(h.band).toBe("red");
+    expect(h.missing).toEqual([]);
+    expect(by.usageTrend.evidence).toBe("active users 25 → 20 a day in 30 days (-20%)");
+    expect(by.nps.evidence).toBe("NPS 3: 'Exports keep failing' (before: 7)");
+    expect(by.accountGrowth.evidence).toBe("seats 60 → 50, ARR $60,000 → $48,000 in 90 days");
+    expect(h.components.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 6);
+  });
+
+  it("with distressWeight 0 is a plain weighted mean", () => {
+    const plain = parseHealthConfig(JSON.stringify({ distressWeight: 0 }));
+    // (40×10 + 75×15 + 40×20 + 0×15 + 60×10 + 67×10 + 10×10 + 43×10) / 100 = 41.25
+    expect(scoreHealth(full, plain)).toMatchObject({ score: 41, band: "yellow" });
+  });
+
+  it("leaves out components without data and renormalises the weights", () => {
+    const h = scoreHealth(
+      {
+        ...full,
+        supportLinked: false,
+        tickets30: { urgent: 0, high: 0, normal: 0, low: 0 },
+        experience: { csatAnswers: 0, csatAverage: null, slaStopped: 0, slaBreached: 0, resolved: 0, reopened: 0 },
+        nps: { latest: null, previousAverage: null },
+        growth: { seatsThen: null, seatsNow: 50, arrThen: null, arrNow: 48000 },
+      },
+      config,
+    );
+    expect(h.missing).toEqual(["supportLoad", "supportExperience", "nps", "accountGrowth"]);
+    // (40×16 + 75×18.75 + 40×32 + 0×30) / 96.75 = 34.4
+    expect(h.score).toBe(34);
+    expect(h.components.find((c) => c.name === "usageTrend")!.weight).toBeCloseTo(32 / 96.75, 6);
+  });
+
+  it("gives no score when nothing is known, and needs a week of usage in each window for a trend", () => {
+    const empty: HealthInputs = {
+      seats: null,
+      usage: {
+        daysLast30: 0,
+        daysPrev30: 0,
+        avgActiveLast30: 0,
+        avgActivePrev30: 0,
+        peakActiveLast30: 0,
+        keyEventsLast30: 0,
+        keyEventsPrev30: 0,
+      },
+      featuresUsedLast30: 0,
+      knownFeatures: 0,
+      supportLinked: false,
+      tickets30: { urgent: 0, high: 0, normal: 0, low: 0 },
+      experience: { csatAnswers: 0, csatAverage: null, slaStopped: 0, slaBreached: 0, resolved: 0, reopened: 0 },
+      nps: { latest: null, previousAverage: null },
+      growth: { seatsThen: null, seatsNow: null, arrThen: null, arrNow: null },
+    };
+    expect(scoreHealth(empty, config)).toMatchObject({ score: null, band: "unknown", components: [] });
+    const short = scoreHealth({ ...full, usage: { ...full.usage, daysPrev30: 6 } }, config);
+    expect(short.missing).toContain("usageTrend");
+    expect(short.missing).toContain("keyEventsTrend");
+  });
+
+  it("uses the configured weights and band thresholds", () => {
+    const custom = parseHealthConfig(
+      JSON.stringify({
+        weights: {
+          productBreadth: 0,
+          licenceUtilisation: 0,
+          usageTrend: 100,
+          keyEventsTrend: 0,
+          supportLoad: 0,
+          supportExperience: 0,
+          nps: 0,
+          accountGrowth: 0,
+        },
+        bands: { green: 90, yellow: 60 },
+      }),
+    );
+    const h = scoreHealth(full, custom);
+    expect(h.score).toBe(40);
+    expect(h.band).toBe("red");
+    expect(h.components.map((c) => c.name)).toEqual(["usageTrend"]);
+  });
+
+  it("rejects a bad configuration naming each problem", () => {
+    expect(() =>
+      parseHealthConfig(
+        '{"bands":{"green":30,"yellow":50},"rules":{"score_drop":{"pts":1}},"routing":{"csmChannels":{"UCSM":"general"}}}',
+        "health.json",
+      ),
+    ).toThrow(HealthConfigError);
+    try {
+      parseHealthConfig(
+        '{"bands":{"green":30,"yellow":50},"rules":{"score_drop":{"pts":1}},"routing":{"csmChannels":{"UCSM":"general"}}}',
+        "health.json",
+      );
+    } catch (error) {
+      const problems = (error as HealthConfigError).problems.join("\n");
+      expect(problems).toContain("bands green must be above yellow");
+      expect(problems).toContain('rules.score_drop has unknown field "pts"');
+      expect(problems).toContain("routing.csmChannels.UCSM must be a Slack channel ID");
+    }
+    expect(() => parseHealthConfig("{not json", "health.json")).toThrow(
+      /health.json is not a valid health configuration:\n {2}is not valid JSON/,
+    );
+  });
+});
+
+describe("risk rules", () => {
+  const base = (over: Partial<RuleFacts> = {}): RuleFacts => ({
+    today: "2026-11-20",
+    health: { score: 75, band: "green", components: [], missing: [] },
+    recentHighScore: 78,
+    renewalDate: null,
+    seats: 50,
+    peakActiveLast30: 40,
+    ticketsLast7: 1,
+    ticketBaselinePerWeek: 1,
+    nps: { score: 9, comment: null, at: new Date("2026-11-01T00:00:00Z") },
+    ...over,
+  });
+  const rules = (f: RuleFacts) => evaluateRules(f, config).map((h) => h.rule);
+
+  it("fires nothing for a healthy account", () => {
+    expect(rules(base())).toEqual([]);
+  });
+
+  it("fires entered_red below the yellow threshold", () => {
+    const hits = evaluateRules(base({ health: { score: 32, band: "red", components: [], missing: [] }, recentHighScore: 35 }), config);
+    expect(hits).toEqual([{ rule: "entered_red", severity: 68, reason: "health score 32 is red (below 40)" }]);
+  });
+
+  it("fires score_drop at 15 points in the window, not at 14", () => {
+    expect(
+      evaluateRules(base({ health: { score: 63, band: "yellow", components: [], missing: [] }, recentHighScore: 78 }), config),
+    ).toEqual([{ rule: "score_drop", severity: 15, reason: "health score fell 15 points in 14 days (78 → 63)" }]);
+    expect(rules(base({ health: { score: 64, band: "yellow", components: [], missing: [] }, recentHighScore: 78 }))).toEqual([]);
+  });
+
+  it("fires renewal_risk within 90 days when not green", () => {
+    const yellow = { score: 55, band: "yellow" as const, components: [], missing: [] };
+    expect(evaluateRules(base({ health: yellow, recentHighScore: 56, renewalDate: "2027-01-15" }), config)).toEqual([
+      { rule: "renewal_risk", severity: 45, reason: "renews on 2027-01-15 (in 56 days) and health is yellow" },
+    ]);
+    expect(rules(base({ health: yellow, recentHighScore: 56, renewalDate: "2027-03-01" }))).toEqual([]);
+    expect(rules(base({ renewalDate: "2027-01-15" }))).toEqual([]);
+    expect(rules(base({ health: yellow, recentHighScore: 56, renewalDate: "2026-11-01" }))).toEqual([]);
+  });
+
+  it("fires ticket_spike at three times the account's own baseline, with a floor of three tickets", () => {
+    expect(evaluateRules(base({ ticketsLast7: 6, ticketBaselinePerWeek: 2 }), config)).toEqual([
+      { rule: "ticket_spike", severity: 6, reason: "6 tickets in 7 days, 3× the usual 2 a week" },
+    ]);
+    expect(rules(base({ ticketsLast7: 5, ticketBaselinePerWeek: 2 }))).toEqual([]);
+    expect(rules(base({ ticketsLast7: 2, ticketBaselinePerWeek: 0 }))).toEqual([]);
+    expect(rules(base({ ticketsLast7: 3, ticketBaselinePerWeek: 0 }))).toEqual(["ticket_spike"]);
+    expect(rules(base({ ticketsLast7: 9, ticketBaselinePerWeek: null }))).toEqual([]);
+  });
+
+  it("fires nps_detractor for 0 to 6, quoting the comment", () => {
+    expect(
+      evaluateRules(base({ nps: { score: 3, comment: "Exports keep failing", at: new Date("2026-11-02T12:00:00Z") } }), config),
+    ).toEqual([{ rule: "nps_detractor", severity: 7, reason: "NPS 3 on 2026-11-02: 'Exports keep failing'" }]);
+    expect(rules(base({ nps: { score: 7, comment: null, at: new Date("2026-11-02T12:00:00Z") } }))).toEqual([]);
+    expect(rules(base({ nps: { score: 2, comment: null, at: new Date("2026-01-02T12:00:00Z") } }))).toEqual([]);
+  });
+
+  it("fires low_utilisation under 30% of seats", () => {
+    expect(evaluateRules(base({ peakActiveLast30: 6 }), config)).toEqual([
+      { rule: "low_utilisation", severity: 0.88, reason: "6 of 50 seats active (12%), under 30%" },
+    ]);
+    expect(rules(base({ peakActiveLast30: 15 }))).toEqual([]);
+  });
+
+  it("tells a worse run by the rule's step", () => {
+    expect(hasWorsened("entered_red", 60, 64, config)).toBe(false);
+    expect(hasWorsened("entered_red", 60, 65, config)).toBe(true);
+    expect(hasWorsened("low_utilisation", 0.8, 0.85, config)).toBe(true);
+  });
+
+  it("runs only the enabled rules", () => {
+    const off = parseHealthConfig(JSON.stringify({ rules: { nps_detractor: { enabled: false } } }));
+    expect(evaluateRules(base({ nps: { score: 1, comment: null, at: new Date("2026-11-02T12:00:00Z") } }), off)).toEqual([]);
+  });
+});
+
+describe("health configuration file", () => {
+  it("the shipped example is valid", async () => {
+    const { readFileSync } = await import("node:fs");
+    const example = parseHealthConfig(
+      readFileSync(new URL("../../../health-config.example.json", import.meta.url), "utf8"),
+      "health-config.example.json",
+    );
+    expect(example.keyEvents).toEqual(["uploads"]);
+    expect(example.escalation).toEqual({ leadUserId: "U0123LEAD", afterHours: 24 });
+  });
+});

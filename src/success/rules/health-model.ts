@@ -1,0 +1,202 @@
+// The health model: pure functions from an account's measured inputs (aggregated elsewhere, in SQL for
+// the scheduled checks or in memory for the backtest) to component scores 0-100 with their evidence, a
+// weighted score and a band. A component without data is left out and the weights of the others are
+// renormalised; `missing` names what was left out so alerts can say so.
+import { bandOf, type Band, type ComponentName, type HealthConfig } from "./health-config.ts";
+
+export interface HealthInputs {
+  seats: number | null;
+  /** Product usage: days with data and daily averages in the last 30 days and the 30 before. */
+  usage: {
+    daysLast30: number;
+    daysPrev30: number;
+    avgActiveLast30: number;
+    avgActivePrev30: number;
+    peakActiveLast30: number;
+    keyEventsLast30: number;
+    keyEventsPrev30: number;
+  };
+  /** Distinct features used in the last 30 days, and the features known (configured or seen in 90 days). */
+  featuresUsedLast30: number;
+  knownFeatures: number;
+  /** Whether support data can exist for the account (a linked channel or any ticket). */
+  supportLinked: boolean;
+  /** Tickets created in the last 30 days by priority. */
+  tickets30: { urgent: number; high: number; normal: number; low: number };
+  /** Support experience over the last 90 days. */
+  experience: {
+    csatAnswers: number;
+    csatAverage: number | null;
+    slaStopped: number;
+    slaBreached: number;
+    resolved: number;
+    reopened: number;
+  };
+  /** NPS answers: the latest and the average of those before it (within the configured age). */
+  nps: { latest: { score: number; comment: string | null; at: Date } | null; previousAverage: number | null };
+  /** Seats and ARR now and about 90 days ago (null when unknown). */
+  growth: { seatsThen: number | null; seatsNow: number | null; arrThen: number | null; arrNow: number | null };
+}
+
+export interface Component {
+  name: ComponentName;
+  score: number;
+  /** The share of the overall score after renormalising (0-1). */
+  weight: number;
+  evidence: string;
+}
+
+export interface HealthResult {
+  /** null when no component has data. */
+  score: number | null;
+  band: Band | "unknown";
+  components: Component[];
+  /** Components left out for lack of data. */
+  missing: ComponentName[];
+}
+
+export const COMPONENT_LABELS: Record<ComponentName, string> = {
+  productBreadth: "Product breadth",
+  licenceUtilisation: "Licence utilisation",
+  usageTrend: "Usage trend",
+  keyEventsTrend: "Key events trend",
+  supportLoad: "Support load",
+  supportExperience: "Support experience",
+  nps: "NPS",
+  accountGrowth: "Account growth",
+};
+
+/** Minimum days of usage in each 30-day window before a trend is measured. */
+export const MIN_TREND_DAYS = 7;
+export const PRIORITY_WEIGHTS = { urgent: 4, high: 2, normal: 1, low: 0.5 } as const;
+
+const clamp = (v: number) => Math.max(0, Math.min(100, Math.round(v)));
+const round1 = (v: number) => Math.round(v * 10) / 10;
+const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("en-US") : String(round1(v)));
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+const money = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+
+/** A trend's score: flat is 70 (the green line), each 1% down costs 1.5 points (−47% is 0), +20% is 100. */
+export const trendScore = (change: number) => 70 + change * 150;
+
+/** Each component's raw score and evidence, or null when it has no data. */
+export function componentScores(
+  i: HealthInputs,
+  config: Pick<HealthConfig, "keyEvents">,
+): Partial<Record<ComponentName, { score: number; evidence: string }>> {
+  const out: Partial<Record<ComponentName, { score: number; evidence: string }>> = {};
+  const u = i.usage;
+
+  if (i.knownFeatures > 0 && u.daysLast30 > 0) {
+    const share = Math.min(1, i.featuresUsedLast30 / i.knownFeatures);
+    out.productBreadth = { score: clamp(share * 100), evidence: `${i.featuresUsedLast30} of ${i.knownFeatures} features used in 30 days` };
+  }
+
+  if (i.seats && i.seats > 0 && u.daysLast30 > 0) {
+    const share = u.peakActiveLast30 / i.seats;
+    // 80% of seats active at the peak counts as fully used.
+    out.licenceUtilisation = {
+      score: clamp((share / 0.8) * 100),
+      evidence: `${u.peakActiveLast30} of ${i.seats} seats active (${pct(share)}) at the peak of 30 days`,
+    };
+  }
+
+  if (u.daysLast30 >= MIN_TREND_DAYS && u.daysPrev30 >= MIN_TREND_DAYS && u.avgActivePrev30 > 0) {
+    const change = u.avgActiveLast30 / u.avgActivePrev30 - 1;
+    out.usageTrend = {
+      score: clamp(trendScore(change)),
+      evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days (${change >= 0 ? "+" : ""}${pct(change)})`,
+    };
+  }
+
+  if (u.daysLast30 >= MIN_TREND_DAYS && u.daysPrev30 >= MIN_TREND_DAYS && u.keyEventsPrev30 > 0) {
+    const last = u.keyEventsLast30 / u.daysLast30;
+    const prev = u.keyEventsPrev30 / u.daysPrev30;
+    const change = last / prev - 1;
+    const label = config.keyEvents.length ? config.keyEvents.join(", ") : "key events";
+    out.keyEventsTrend = {
+      score: clamp(trendScore(change)),
+      evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days (${change >= 0 ? "+" : ""}${pct(change)})`,
+    };
+  }
+
+  if (i.supportLinked) {
+    const t = i.tickets30;
+    const count = t.urgent + t.high + t.normal + t.low;
+    const weighted =
+      t.urgent * PRIORITY_WEIGHTS.urgent +
+      t.high * PRIORITY_WEIGHTS.high +
+      t.normal * PRIORITY_WEIGHTS.normal +
+      t.low * PRIORITY_WEIGHTS.low;
+    // Per seat: 0.1 weighted tickets a seat in 30 days costs 25 points; without seats, 5 points a ticket.
+    const score = i.seats && i.seats > 0 ? clamp(100 - (weighted / i.seats) * 250) : clamp(100 - weighted * 5);
+    const urgentHigh = [t.urgent ? `${t.urgent} urgent` : "", t.high ? `${t.high} high` : ""].filter(Boolean).join(", ");
+    out.supportLoad = {
+      score,
+      evidence: `${count} ticket${count === 1 ? "" : "s"} in 30 days${urgentHigh ? ` (${urgentHigh})` : ""}${i.seats ? ` for ${i.seats} seats` : ""}`,
+    };
+  }
+
+  const e = i.experience;
+  const parts: { score: number; text: string }[] = [];
+  if (e.csatAnswers > 0 && e.csatAverage !== null)
+    parts.push({
+      score: ((e.csatAverage - 1) / 4) * 100,
+      text: `CSAT ${round1(e.csatAverage)}/5 (${e.csatAnswers} answer${e.csatAnswers === 1 ? "" : "s"})`,
+    });
+  if (e.slaStopped > 0)
+    parts.push({ score: (1 - e.slaBreached / e.slaStopped) * 100, text: `${e.slaBreached} of ${e.slaStopped} SLA targets breached` });
+  if (e.resolved > 0)
+    parts.push({
+      score: (1 - Math.min(1, e.reopened / e.resolved)) * 100,
+      text: `${e.reopened} of ${e.resolved} resolved tickets reopened`,
+    });
+  if (parts.length) {
+    out.supportExperience = {
+      score: clamp(parts.reduce((s, p) => s + p.score, 0) / parts.length),
+      evidence: `${parts.map((p) => p.text).join(", ")} in 90 days`,
+    };
+  }
+
+  if (i.nps.latest) {
+    const latest = i.nps.latest;
+    const trend = i.nps.previousAverage === null ? 0 : latest.score - i.nps.previousAverage;
+    const comment = latest.comment ? `: '${latest.comment.length > 120 ? `${latest.comment.slice(0, 119)}…` : latest.comment}'` : "";
+    const was = i.nps.previousAverage === null ? "" : ` (before: ${round1(i.nps.previousAverage)})`;
+    out.nps = { score: clamp(latest.score * 10 + trend * 5), evidence: `NPS ${latest.score}${comment}${was}` };
+  }
+
+  const g = i.growth;
+  const changes: { change: number; text: string }[] = [];
+  if (g.seatsThen && g.seatsNow !== null && g.seatsThen > 0)
+    changes.push({ change: g.seatsNow / g.seatsThen - 1, text: `seats ${g.seatsThen} → ${g.seatsNow}` });
+  if (g.arrThen && g.arrNow !== null && g.arrThen > 0)
+    changes.push({ change: g.arrNow / g.arrThen - 1, text: `ARR ${money(g.arrThen)} → ${money(g.arrNow)}` });
+  if (changes.length) {
+    const change = changes.reduce((s, c) => s + c.change, 0) / changes.length;
+    out.accountGrowth = { score: clamp(trendScore(change)), evidence: `${changes.map((c) => c.text).join(", ")} in 90 days` };
+  }
+  return out;
+}
+
+/** The weighted score over the components with data, its band, and what was left out. */
+export function scoreHealth(inputs: HealthInputs, config: HealthConfig): HealthResult {
+  const raw = componentScores(inputs, config);
+  const present = (Object.keys(config.weights) as ComponentName[]).filter((n) => raw[n] && config.weights[n] > 0);
+  const missing = (Object.keys(config.weights) as ComponentName[]).filter((n) => !raw[n] && config.weights[n] > 0);
+  const total = present.reduce((s, n) => s + config.weights[n], 0);
+  if (total === 0) return { score: null, band: "unknown", components: [], missing };
+  // Trouble is not averaged away: a component's weight grows as its score falls (by `distressWeight`,
+  // ×2 at 0 with the default 1), so one collapsed measure pulls the score down more than a good one lifts it.
+  const boost = config.distressWeight;
+  const effective = present.map((name) => config.weights[name] * (1 + boost * (1 - raw[name]!.score / 100)));
+  const effectiveTotal = effective.reduce((s, w) => s + w, 0);
+  const components = present.map((name, i) => ({
+    name,
+    score: raw[name]!.score,
+    weight: effective[i] / effectiveTotal,
+    evidence: raw[name]!.evidence,
+  }));
+  const score = clamp(components.reduce((s, c) => s + c.score * c.weight, 0));
+  return { score, band: bandOf(score, config), components, missing };
+}

@@ -1,0 +1,260 @@
+// The health checks' inputs, aggregated in SQL one slice of accounts at a time (a range of external
+// ids), so a check over any number of accounts reads a bounded number of rows into memory at once.
+// The same statements run on SQLite and Postgres (src/platform/db/sql.ts).
+import type { Database } from "../../platform/db/client.ts";
+import { num, queryRows } from "../../platform/db/sql.ts";
+import type { HealthConfig } from "../rules/health-config.ts";
+import type { HealthInputs } from "../rules/health-model.ts";
+
+const DAY_MS = 86_400_000;
+
+export interface SliceAccount {
+  externalId: string;
+  name: string;
+  arr: number | null;
+  seats: number | null;
+  renewalDate: string | null;
+  csmSlackUserId: string | null;
+  alertChannel: string | null;
+}
+
+export interface AccountFacts {
+  inputs: HealthInputs;
+  ticketsLast7: number;
+  ticketBaselinePerWeek: number | null;
+  recentHighScore: number | null;
+  previousScore: number | null;
+}
+
+/** YYYY-MM-DD of an instant (UTC) and n days before it. */
+export const dayOf = (at: Date, minusDays = 0) => new Date(at.getTime() - minusDays * DAY_MS).toISOString().slice(0, 10);
+
+/** The number of known features: the configured list, else every feature any account used in 90 days. */
+export async function knownFeatureCount(db: Database, config: HealthConfig, now: Date): Promise<number> {
+  if (config.knownFeatures.length) return new Set(config.knownFeatures).size;
+  const [row] = await queryRows<{ n: unknown }>(
+    db,
+    db.client,
+    `SELECT COUNT(DISTINCT "feature") AS n FROM "AccountFeature" WHERE "lastSeen" > $1 AND "lastSeen" <= $2`,
+    dayOf(now, 90),
+    dayOf(now),
+  );
+  return num(row?.n) ?? 0;
+}
+
+/** Every input of every account of the slice [first, last] (accounts in id order), as of `now`. */
+export async function sliceFacts(
+  db: Database,
+  config: HealthConfig,
+  accounts: SliceAccount[],
+  knownFeatures: number,
+  now: Date,
+): Promise<Map<string, AccountFacts>> {
+  const first = accounts[0].externalId;
+  const last = accounts[accounts.length - 1].externalId;
+  const c = db.client;
+  const today = dayOf(now);
+  const d30 = dayOf(now, 30);
+  const d60 = dayOf(now, 60);
+  const t7 = new Date(now.getTime() - 7 * DAY_MS);
+  const t30 = new Date(now.getTime() - 30 * DAY_MS);
+  const t90 = new Date(now.getTime() - 90 * DAY_MS);
+  const baselineWeeks = config.rules.ticket_spike.baselineWeeks;
+  const baselineStart = new Date(t7.getTime() - baselineWeeks * 7 * DAY_MS);
+  const dropStart = new Date(now.getTime() - config.rules.score_drop.days * DAY_MS);
+  const npsStart = new Date(now.getTime() - config.rules.nps_detractor.maxAgeDays * DAY_MS);
+  const featureFilter = config.knownFeatures.length
+    ? ` AND "feature" IN (${config.knownFeatures.map((_, i) => `$${i + 5}`).join(",")})`
+    : "";
+
+  const [usage, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
+    queryRows<Record<string, unknown>>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id,
+        SUM(CASE WHEN "date" > $3 THEN 1 ELSE 0 END) AS days_last,
+        SUM(CASE WHEN "date" <= $3 THEN 1 ELSE 0 END) AS days_prev,
+        SUM(CASE WHEN "date" > $3 THEN "activeUsers" ELSE 0 END) AS active_last,
+        SUM(CASE WHEN "date" <= $3 THEN "activeUsers" ELSE 0 END) AS active_prev,
+        MAX(CASE WHEN "date" > $3 THEN "activeUsers" ELSE 0 END) AS peak_last,
+        SUM(CASE WHEN "date" > $3 THEN "keyEvents" ELSE 0 END) AS key_last,
+        SUM(CASE WHEN "date" <= $3 THEN "keyEvents" ELSE 0 END) AS key_prev
+      FROM "UsageDay"
+      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "date" > $4 AND "date" <= $5
+      GROUP BY "accountExternalId"`,
+      first,
+      last,
+      d30,
+      d60,
+      today,
+    ),
+    queryRows<{ id: string; n: unknown }>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id, COUNT(*) AS n FROM "AccountFeature"
+      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "lastSeen" > $3 AND "firstSeen" <= $4${featureFilter}
+      GROUP BY "accountExternalId"`,
+      first,
+      last,
+      d30,
+      today,
+      ...config.knownFeatures,
+    ),
+    queryRows<Record<string, unknown>>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id,
+        SUM(CASE WHEN "createdAt" >= $3 THEN 1 ELSE 0 END) AS last7,
+        SUM(CASE WHEN "createdAt" >= $4 AND "createdAt" < $3 THEN 1 ELSE 0 END) AS baseline,
+        SUM(CASE WHEN "createdAt" >= $5 AND "priority" = 'urgent' THEN 1 ELSE 0 END) AS urgent30,
+        SUM(CASE WHEN "createdAt" >= $5 AND "priority" = 'high' THEN 1 ELSE 0 END) AS high30,
+        SUM(CASE WHEN "createdAt" >= $5 AND "priority" = 'normal' THEN 1 ELSE 0 END) AS normal30,
+        SUM(CASE WHEN "createdAt" >= $5 AND "priority" = 'low' THEN 1 ELSE 0 END) AS low30,
+        SUM(CASE WHEN "createdAt" >= $6 AND ("resolvedAt" IS NOT NULL OR "reopenCount" > 0) THEN 1 ELSE 0 END) AS resolved90,
+        SUM(CASE WHEN "createdAt" >= $6 AND "reopenCount" > 0 THEN 1 ELSE 0 END) AS reopened90
+      FROM "Ticket"
+      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "createdAt" < $7
+      GROUP BY "accountExternalId"`,
+      first,
+      last,
+      t7,
+      baselineStart,
+      t30,
+      t90,
+      now,
+    ),
+    queryRows<{ id: string; answers: unknown; average: unknown }>(
+      db,
+      c,
+      `SELECT t."accountExternalId" AS id, COUNT(*) AS answers, AVG(r."score" * 1.0) AS average
+      FROM "Ticket" t JOIN "CsatResponse" r ON r."ticketId" = t."id"
+      WHERE t."accountExternalId" >= $1 AND t."accountExternalId" <= $2 AND t."createdAt" >= $3 AND t."createdAt" < $4
+      GROUP BY t."accountExternalId"`,
+      first,
+      last,
+      t90,
+      now,
+    ),
+    queryRows<{ id: string; stopped: unknown; breached: unknown }>(
+      db,
+      c,
+      `SELECT t."accountExternalId" AS id,
+        SUM(CASE WHEN s."met" IS NOT NULL OR s."breachedAt" IS NOT NULL THEN 1 ELSE 0 END) AS stopped,
+        SUM(CASE WHEN s."breachedAt" IS NOT NULL THEN 1 ELSE 0 END) AS breached
+      FROM "Ticket" t JOIN "SlaTimer" s ON s."ticketId" = t."id"
+      WHERE t."accountExternalId" >= $1 AND t."accountExternalId" <= $2 AND t."createdAt" >= $3 AND t."createdAt" < $4
+      GROUP BY t."accountExternalId"`,
+      first,
+      last,
+      t90,
+      now,
+    ),
+    queryRows<{ id: string }>(
+      db,
+      c,
+      `SELECT DISTINCT "accountExternalId" AS id FROM "SupportChannel" WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2`,
+      first,
+      last,
+    ),
+    queryRows<{ id: string; high: unknown }>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id, MAX("score") AS high FROM "AccountHealth"
+      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "computedAt" >= $3 AND "computedAt" < $4
+      GROUP BY "accountExternalId"`,
+      first,
+      last,
+      dropStart,
+      now,
+    ),
+    c.accountHealthCurrent.findMany({
+      where: { accountExternalId: { gte: first, lte: last } },
+      select: { accountExternalId: true, score: true },
+    }),
+    c.npsResponse.findMany({
+      where: { accountExternalId: { gte: first, lte: last }, respondedAt: { gte: npsStart, lte: now } },
+      orderBy: [{ accountExternalId: "asc" }, { respondedAt: "desc" }],
+      select: { accountExternalId: true, score: true, comment: true, respondedAt: true },
+    }),
+    c.accountFigure.findMany({
+      where: { accountExternalId: { gte: first, lte: last }, recordedAt: { lte: now } },
+      orderBy: [{ accountExternalId: "asc" }, { recordedAt: "asc" }],
+      select: { accountExternalId: true, recordedAt: true, seats: true, arr: true },
+    }),
+  ]);
+
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  const usageBy = byId(usage as ({ id: string } & Record<string, unknown>)[]);
+  const featuresBy = byId(features);
+  const ticketsBy = byId(tickets as ({ id: string } & Record<string, unknown>)[]);
+  const csatBy = byId(csat);
+  const slaBy = byId(sla);
+  const linked = new Set(channels.map((r) => r.id));
+  const highBy = byId(highs);
+  const currentBy = new Map(current.map((r) => [r.accountExternalId, r.score]));
+  const npsBy = new Map<string, typeof nps>();
+  for (const r of nps) (npsBy.get(r.accountExternalId) ?? npsBy.set(r.accountExternalId, []).get(r.accountExternalId)!).push(r);
+  const figuresBy = new Map<string, typeof figures>();
+  for (const r of figures) (figuresBy.get(r.accountExternalId) ?? figuresBy.set(r.accountExternalId, []).get(r.accountExternalId)!).push(r);
+  const growthCut = now.getTime() - 90 * DAY_MS;
+
+  const out = new Map<string, AccountFacts>();
+  for (const a of accounts) {
+    const u = usageBy.get(a.externalId);
+    const daysLast = num(u?.days_last) ?? 0;
+    const daysPrev = num(u?.days_prev) ?? 0;
+    const t = ticketsBy.get(a.externalId);
+    const cs = csatBy.get(a.externalId);
+    const sl = slaBy.get(a.externalId);
+    const supportLinked = linked.has(a.externalId) || t !== undefined;
+    const answers = npsBy.get(a.externalId) ?? [];
+    const earlier = answers.slice(1);
+    const figs = figuresBy.get(a.externalId) ?? [];
+    const before = figs.filter((f) => f.recordedAt.getTime() <= growthCut).at(-1);
+    const then = before ?? (figs.length >= 2 ? figs[0] : undefined);
+    const inputs: HealthInputs = {
+      seats: a.seats,
+      usage: {
+        daysLast30: daysLast,
+        daysPrev30: daysPrev,
+        avgActiveLast30: daysLast ? (num(u?.active_last) ?? 0) / daysLast : 0,
+        avgActivePrev30: daysPrev ? (num(u?.active_prev) ?? 0) / daysPrev : 0,
+        peakActiveLast30: num(u?.peak_last) ?? 0,
+        keyEventsLast30: num(u?.key_last) ?? 0,
+        keyEventsPrev30: num(u?.key_prev) ?? 0,
+      },
+      featuresUsedLast30: num(featuresBy.get(a.externalId)?.n) ?? 0,
+      knownFeatures,
+      supportLinked,
+      tickets30: {
+        urgent: num(t?.urgent30) ?? 0,
+        high: num(t?.high30) ?? 0,
+        normal: num(t?.normal30) ?? 0,
+        low: num(t?.low30) ?? 0,
+      },
+      experience: {
+        csatAnswers: num(cs?.answers) ?? 0,
+        csatAverage: num(cs?.average),
+        slaStopped: num(sl?.stopped) ?? 0,
+        slaBreached: num(sl?.breached) ?? 0,
+        resolved: num(t?.resolved90) ?? 0,
+        reopened: num(t?.reopened90) ?? 0,
+      },
+      nps: {
+        latest: answers[0] ? { score: answers[0].score, comment: answers[0].comment, at: answers[0].respondedAt } : null,
+        previousAverage: earlier.length ? earlier.reduce((s, r) => s + r.score, 0) / earlier.length : null,
+      },
+      growth: then
+        ? { seatsThen: then.seats, seatsNow: a.seats, arrThen: then.arr, arrNow: a.arr }
+        : { seatsThen: null, seatsNow: a.seats, arrThen: null, arrNow: a.arr },
+    };
+    out.set(a.externalId, {
+      inputs,
+      ticketsLast7: num(t?.last7) ?? 0,
+      ticketBaselinePerWeek: supportLinked ? (num(t?.baseline) ?? 0) / baselineWeeks : null,
+      recentHighScore: num(highBy.get(a.externalId)?.high),
+      previousScore: currentBy.get(a.externalId) ?? null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+// The replay: from day 60 of the history (so trends have two 30-day windows) to its last day, every
+// account still a customer is scored as of each day from the data up to that day, under each
+// configuration, and the red alerts the scheduled check would raise are recorded: an `entered_red`
+// hit on a day the account was not red the day before (one alert per red episode).
+import { bandOf, type HealthConfig } from "../../src/success/rules/health-config.ts";
+import { scoreHealth, type HealthResult } from "../../src/success/rules/health-model.ts";
+import { evaluateRules } from "../../src/success/rules/risk-rules.ts";
+import { AccountSeries, type AccountRows } from "./account-series.ts";
+import { dateOfDay } from "./dates.ts";
+import { HistoryError, type History } from "./history.ts";
+import { knownFeaturesByDay } from "./known-features.ts";
+import { dayIndex, timelineOf, type Timeline } from "./timeline.ts";
+
+/** The replay starts this many days after the first day of usage. */
+export const WARM_UP_DAYS = 60;
+
+export interface ReplayRun {
+  name: string;
+  config: HealthConfig;
+}
+
+export interface RedAlert {
+  account: string;
+  /** Timeline index and date of the day the alert was raised. */
+  day: number;
+  date: string;
+  score: number;
+}
+
+export interface ReplayResult {
+  timeline: Timeline;
+  /** Timeline indexes of the first and last replayed days. */
+  start: number;
+  end: number;
+  accounts: number;
+  /** Churn day (timeline index) per account that churned. */
+  churn: Map<string, number>;
+  /** Per run, in the order given: the red alerts raised, by day then account. */
+  alerts: { name: string; config: HealthConfig; alerts: RedAlert[] }[];
+  /** Account-days scored (per run). */
+  accountDays: number;
+}
+
+export function rowsByAccount(h: History): AccountRows[] {
+  const rows = new Map<string, AccountRows>(
+    h.accounts.map((account) => [account.externalId, { account, usage: [], tickets: [], nps: [], seatChanges: h.seatChanges ? [] : null }]),
+  );
+  for (const u of h.usage) rows.get(u.accountExternalId)!.usage.push(u);
+  for (const t of h.tickets) rows.get(t.accountExternalId)!.tickets.push(t);
+  for (const n of h.nps) rows.get(n.accountExternalId)!.nps.push(n);
+  for (const s of h.seatChanges ?? []) rows.get(s.accountExternalId)!.seatChanges!.push(s);
+  return [...rows.values()];
+}
+
+/**
+ * Replays the history under each run's configuration. The inputs (key events, known features, rule
+ * windows) are computed with `inputsConfig`; the runs may differ in weights, bands and rule switches.
+ * Runs that share the same `weights` object share each day's score (only the band is recomputed).
+ */
+export function replay(h: History, inputsConfig: HealthConfig, runs: ReplayRun[]): ReplayResult {
+  const t = timelineOf(h);
+  const start = t.first + WARM_UP_DAYS;
+  const end = t.last;
+  if (start > end) {
+    throw new HistoryError([
+      `usage.csv covers ${t.last - t.first + 1} days (${dateOfDay(t.origin + t.first)} to ${dateOfDay(t.origin + t.last)}); the replay needs more than ${WARM_UP_DAYS} days of usage so trends have history`,
+    ]);
+  }
+  const churn = new Map(h.churn.map((c) => [c.accountExternalId, dayIndex(t, c.churnDate)]));
+  const known = knownFeaturesByDay(h, t, inputsConfig);
+  const alerts = runs.map((r) => ({ name: r.name, config: r.config, alerts: [] as RedAlert[] }));
+  const span = end - start + 1;
+  const dates = Array.from({ length: span }, (_, i) => dateOfDay(t.origin + start + i));
+  const scores = runs.map(() => new Float64Array(span));
+  let accountDays = 0;
+
+  for (const rows of rowsByAccount(h)) {
+    const series = new AccountSeries(rows, t, inputsConfig, known);
+    const id = rows.account.externalId;
+    const churnDay = churn.get(id);
+    // The churn date is the first day the account is no longer a customer: it is scored up to the day before.
+    const lastScored = churnDay === undefined ? end : Math.min(end, churnDay - 1);
+    const wasRed = runs.map(() => false);
+    for (const s of scores) s.fill(NaN);
+    for (let day = start; day <= lastScored; day++) {
+      accountDays++;
+      const facts = series.factsOn(day);
+      const today = dates[day - start];
+      const byWeights = new Map<HealthConfig["weights"], HealthResult>();
+      for (let r = 0; r < runs.length; r++) {
+        const config = runs[r].config;
+        let scored = byWeights.get(config.weights);
+        if (!scored) byWeights.set(config.weights, (scored = scoreHealth(facts.inputs, config)));
+        const health: HealthResult = scored.score === null ? scored : { ...scored, band: bandOf(scored.score, config) };
+        const history = scores[r];
+        let recentHighScore: number | null = null;
+        for (let back = Math.max(start, day - config.rules.score_drop.days); back < day; back++) {
+          const s = history[back - start];
+          if (!Number.isNaN(s) && (recentHighScore === null || s > recentHighScore)) recentHighScore = s;
+        }
+        history[day - start] = health.score ?? NaN;
+        const hits = evaluateRules(
+          {
+            today,
+            health,
+            recentHighScore,
+            renewalDate: rows.account.renewalDate,
+            seats: facts.inputs.seats,
+            peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
+            ticketsLast7: facts.ticketsLast7,
+            ticketBaselinePerWeek: facts.ticketBaselinePerWeek,
+            nps: facts.inputs.nps.latest,
+          },
+          config,
+        );
+        const red = hits.some((hit) => hit.rule === "entered_red");
+        if (red && !wasRed[r]) alerts[r].alerts.push({ account: id, day, date: today, score: health.score! });
+        wasRed[r] = red;
+      }
+    }
+  }
+  for (const a of alerts) a.alerts.sort((x, y) => x.day - y.day || x.account.localeCompare(y.account));
+  return { timeline: t, start, end, accounts: h.accounts.length, churn, alerts, accountDays };
+}

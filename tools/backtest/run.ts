@@ -1,0 +1,55 @@
+// A backtest end to end: replay the history under the health model's configuration and under the
+// logins-only baseline, then the figures and the report text.
+import type { HealthConfig } from "../../src/success/rules/health-config.ts";
+import { LOGIN_COMPONENTS, loginsOnlyConfig } from "./baseline.ts";
+import type { History } from "./history.ts";
+import { replay, type ReplayResult } from "./replay.ts";
+import { figuresOf, formatReport, formatSweep, type Figures, type SweepRow } from "./report.ts";
+
+export const MODEL_RUN = "health model";
+export const BASELINE_RUN = "logins-only baseline";
+
+/** Red thresholds ("red below") tried besides the configured one. */
+export const DEFAULT_SWEEP = [50, 55, 60, 65];
+
+export interface Backtest {
+  result: ReplayResult;
+  model: Figures;
+  baseline: Figures;
+  /** The same figures with red starting at other scores (empty when no sweep was asked for). */
+  sweep: SweepRow[];
+  text: string;
+}
+
+/** The configuration with scores below `redBelow` red (green moved up if needed; it does not affect red alerts). */
+const withRedBelow = (config: HealthConfig, redBelow: number): HealthConfig => ({
+  ...config,
+  bands: { green: Math.max(config.bands.green, redBelow + 1), yellow: redBelow },
+});
+
+export function runBacktest(history: History, config: HealthConfig, horizon: number, sweep: readonly number[] = DEFAULT_SWEEP): Backtest {
+  if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`the horizon must be a whole number of days, 1 or more (not ${horizon})`);
+  const baselineConfig = loginsOnlyConfig(config);
+  const thresholds = [...new Set(sweep)].filter((y) => y !== config.bands.yellow).sort((a, b) => a - b);
+  const result = replay(history, config, [
+    { name: MODEL_RUN, config },
+    { name: BASELINE_RUN, config: baselineConfig },
+    ...thresholds.flatMap((y) => [
+      { name: `${MODEL_RUN} <${y}`, config: withRedBelow(config, y) },
+      { name: `${BASELINE_RUN} <${y}`, config: withRedBelow(baselineConfig, y) },
+    ]),
+  ]);
+  const figures = result.alerts.map((run) => figuresOf(result, run.name, run.alerts, horizon));
+  const [model, baseline] = figures;
+  const rows: SweepRow[] = [
+    { redBelow: config.bands.yellow, model, baseline },
+    ...thresholds.map((redBelow, i) => ({ redBelow, model: figures[2 + 2 * i], baseline: figures[3 + 2 * i] })),
+  ].sort((a, b) => a.redBelow - b.redBelow);
+  const weights = LOGIN_COMPONENTS.map((c) => `${c} ${baselineConfig.weights[c]}`).join(", ");
+  const text = [
+    formatReport(result, [model, baseline], horizon),
+    `The logins-only baseline is the same replay with only the components computed from active users (${weights}; every other weight 0).`,
+    ...(thresholds.length ? ["", formatSweep(rows, config.bands.yellow)] : []),
+  ].join("\n");
+  return { result, model, baseline, sweep: thresholds.length ? rows : [], text };
+}
