@@ -14,9 +14,16 @@ import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
-import { buildDigest } from "../src/feedback/store/digest.ts";
+import { apiActor } from "../src/shared/actor.ts";
+import type { Database } from "../src/platform/db/client.ts";
+import type { Period } from "../src/feedback/rules/digest.ts";
+import { prismaDigests } from "../src/feedback/store/digest.ts";
+import { readDigest } from "../src/feedback/use-cases/read-digest.ts";
 import { vocDigestMessages } from "../src/slack/blocks/voc-digest.ts";
 import { seededRandom } from "../tools/backtest/prng.ts";
+
+/** The digest as the scheduled job reads it: the store's figures, ranked and composed by the rules. */
+const buildDigest = (db: Database, q: Period) => readDigest({ digests: prismaDigests(db) }, apiActor, q);
 
 const TARGET_MS = 5000;
 const DAY_MS = 86_400_000;

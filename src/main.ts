@@ -37,19 +37,20 @@ import { metricsEndpoint, readinessEndpoint } from "./http/routes/operations.ts"
 import { inboxRetentionJob } from "./platform/inbox/retention.ts";
 import { successRoutes } from "./http/routes/success.ts";
 import { feedbackRoutes } from "./http/routes/feedback.ts";
-import { postVocDigest } from "./slack/posts/voc-digest.ts";
+import { SlackDigestPosts } from "./slack/posts/voc-digest.ts";
 import type { SlackDeps } from "./slack/deps.ts";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/rules/health-config.ts";
 import { HealthCheckService } from "./success/use-cases/run-health-check.ts";
 import { AlertService } from "./success/use-cases/alerts.ts";
 import { SlackAlertPosts } from "./slack/posts/alert-posts.ts";
 import { AccountHealthReader } from "./success/store/account-health.ts";
-import { FeedbackService } from "./feedback/use-cases/capture.ts";
 import { SlackFeedbackPosts } from "./slack/posts/feedback-posts.ts";
 import { SlackNotices } from "./slack/posts/notices.ts";
-import { LoopService } from "./feedback/use-cases/ship-theme.ts";
-import { ThemeService } from "./feedback/use-cases/themes.ts";
-import { ThemeSimilarity } from "./feedback/use-cases/similarity.ts";
+import { prismaTransactor } from "./platform/db/transactor.ts";
+import { jobActor } from "./shared/actor.ts";
+import { feedbackContext } from "./feedback/use-cases/context.ts";
+import { prismaFeedbackStores } from "./feedback/store/index.ts";
+import { postDigest } from "./feedback/use-cases/post-digest.ts";
 
 export interface StartOptions {
   clock?: Clock;
@@ -244,38 +245,26 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       run: async () => ({ escalated: await alerts.escalate() }),
     });
   }
-  if (config.PRODUCT_CHANNEL && config.VOC_DIGEST_CRON) {
-    const channel = config.PRODUCT_CHANNEL;
+  const transactor = prismaTransactor(db, () => outbox.wake());
+  const feedbackStores = prismaFeedbackStores(db);
+  const feedback = config.PRODUCT_CHANNEL
+    ? feedbackContext({
+        tx: transactor,
+        ...feedbackStores,
+        notifier: new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL),
+        digest: new SlackDigestPosts(outbox, config.PRODUCT_CHANNEL),
+        clock,
+        log,
+        settings: { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE },
+      })
+    : undefined;
+  if (feedback && config.VOC_DIGEST_CRON) {
     jobs.push({
       name: "voc-digest",
       schedule: config.VOC_DIGEST_CRON,
-      run: async (slot) => ({ ...(await postVocDigest(db, outbox, channel, clock.now(), 7, `voc-digest:${slot.toISOString()}`)) }),
+      run: async (slot) => ({ ...(await postDigest(feedback, jobActor("voc-digest"), { refKey: `voc-digest:${slot.toISOString()}` })) }),
     });
   }
-  const feedbackPosts = new SlackFeedbackPosts(outbox, config.PRODUCT_CHANNEL);
-  const similarity = config.PRODUCT_CHANNEL ? new ThemeSimilarity(db, clock, log) : undefined;
-  const feedback = config.PRODUCT_CHANNEL
-    ? new FeedbackService(
-        db,
-        feedbackPosts,
-        { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE },
-        clock,
-        log,
-        () => outbox.wake(),
-        similarity?.suggest,
-      )
-    : undefined;
-  const themes = config.PRODUCT_CHANNEL
-    ? new ThemeService(
-        db,
-        feedbackPosts,
-        clock,
-        log,
-        () => outbox.wake(),
-        () => similarity?.invalidate(),
-      )
-    : undefined;
-  const loop = config.PRODUCT_CHANNEL ? new LoopService(db, feedbackPosts, clock, log, () => outbox.wake()) : undefined;
   const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
     tickets,
@@ -284,9 +273,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     alerts,
     accounts: new AccountHealthReader(db),
     feedback,
-    themes,
-    loop,
-    notify: new SlackNotices(db, outbox, clock),
+    notify: new SlackNotices(transactor, outbox, clock),
     db,
     sla,
     directory,
@@ -342,7 +329,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     onSlackRequest: () => intakeActivity.begin(),
     routes: {
       "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
-      ...feedbackRoutes({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
+      ...feedbackRoutes({ feedback: feedbackStores, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...successRoutes({
         db,
         token: config.INGEST_API_TOKEN,

@@ -5,12 +5,25 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AGENT, AGENT2, CUSTOMER, HOME_TEAM, SUPPORT, startDesk, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
 import { Outbox } from "../src/platform/outbox/outbox.ts";
+import { prismaTransactor } from "../src/platform/db/transactor.ts";
+import { userActor } from "../src/shared/actor.ts";
+import { DomainError } from "../src/shared/errors.ts";
 import { SlackFeedbackPosts } from "../src/slack/posts/feedback-posts.ts";
-import { ThemeService, type ThemeSummary } from "../src/feedback/use-cases/themes.ts";
-import { FeedbackService } from "../src/feedback/use-cases/capture.ts";
-import { FeedbackError } from "../src/feedback/rules/feedback.ts";
-import { SimilarityIndex, DEFAULT_SIMILARITY } from "../src/feedback/use-cases/similarity.ts";
-import { listText, themesCommand } from "../src/slack/commands/feedback-themes.ts";
+import { SlackDigestPosts } from "../src/slack/posts/voc-digest.ts";
+import { prismaFeedbackStores } from "../src/feedback/store/index.ts";
+import { feedbackContext, type FeedbackSettings } from "../src/feedback/use-cases/context.ts";
+import { addTheme, findOrCreateTheme } from "../src/feedback/use-cases/add-theme.ts";
+import { findTheme, themeForTagging } from "../src/feedback/use-cases/find-theme.ts";
+import { renameTheme } from "../src/feedback/use-cases/rename-theme.ts";
+import { mergeThemes } from "../src/feedback/use-cases/merge-themes.ts";
+import { archiveTheme, unarchiveTheme } from "../src/feedback/use-cases/archive-theme.ts";
+import { listThemes } from "../src/feedback/use-cases/list-themes.ts";
+import { classifyFeedback } from "../src/feedback/use-cases/classify-feedback.ts";
+import type { ThemeSummary } from "../src/feedback/rules/themes.ts";
+import { SimilarityIndex, DEFAULT_SIMILARITY } from "../src/feedback/rules/similarity.ts";
+import { feedbackErrorText } from "../src/slack/blocks/feedback-errors.ts";
+import { listText } from "../src/slack/blocks/feedback-answers.ts";
+import { themesCommand } from "../src/slack/commands/feedback-themes.ts";
 import { parseConfirmValue } from "../src/slack/actions/feedback-themes.ts";
 import type { SlackDeps } from "../src/slack/deps.ts";
 
@@ -24,23 +37,54 @@ afterEach(async () => {
 });
 
 /**
- * The app with PRODUCT_CHANNEL, and services on its database wired as main.ts wires them (their card
- * updates go through the app's outbox). The app's own services are not exposed by RunningApp.
+ * The feedback context on the app's database, wired as main.ts wires it (card updates go through the
+ * app's outbox), and the theme use cases called as a person would. The app's own context is not exposed
+ * by RunningApp.
  */
+function feedbackUseCases(clock: TestClock, settings: Partial<FeedbackSettings> = {}) {
+  const outbox = new Outbox(desk.app.db.provider);
+  const ctx = feedbackContext({
+    tx: prismaTransactor(desk.app.db),
+    ...prismaFeedbackStores(desk.app.db),
+    notifier: new SlackFeedbackPosts(outbox, PRODUCT),
+    digest: new SlackDigestPosts(outbox, PRODUCT),
+    clock,
+    log: desk.app.log,
+    settings: { withdrawGraceMs: 10 * MINUTE, ...settings },
+  });
+  const as = userActor;
+  return {
+    ctx,
+    themes: {
+      list: () => listThemes(ctx, as(AGENT)),
+      find: (ref: string) => findTheme(ctx, as(AGENT), { ref }),
+      forTagging: (themeId: number) => themeForTagging(ctx, themeId),
+      create: (name: string, user: string) => addTheme(ctx, as(user), { name }),
+      findOrCreate: (name: string, user: string) => findOrCreateTheme(ctx, as(user), { name }),
+      rename: (ref: string, name: string, user: string) => renameTheme(ctx, as(user), { ref, name }),
+      merge: (from: string, into: string, user: string) => mergeThemes(ctx, as(user), { from, into }),
+      archive: (ref: string, user: string) => archiveTheme(ctx, as(user), { ref }),
+      unarchive: (ref: string, user: string) => unarchiveTheme(ctx, as(user), { ref }),
+    },
+    feedback: {
+      addThemes: (itemId: number, themeIds: number[], user: string) => classifyFeedback(ctx, as(user), { itemId, themeIds }),
+    },
+  };
+}
+
+/** The app with PRODUCT_CHANNEL, and the feedback use cases on its database. */
 async function deskWithThemes() {
   const clock = new TestClock(AT);
   desk = await startDesk({
     env: { PRODUCT_CHANNEL: PRODUCT, SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", VOC_DIGEST_CRON: "off" },
     start: { clock },
   });
-  const posts = new SlackFeedbackPosts(new Outbox(desk.app.db.provider), PRODUCT);
-  const themes = new ThemeService(desk.app.db, posts, clock, desk.app.log, () => {});
-  const feedback = new FeedbackService(desk.app.db, posts, { withdrawGraceMs: 10 * MINUTE }, clock, desk.app.log, () => {});
+  const { ctx, themes, feedback } = feedbackUseCases(clock);
   return {
     clock,
     themes,
     feedback,
-    command: (text: string, user = AGENT) => themesCommand({ themes } as unknown as SlackDeps, user, text),
+    command: (text: string, user = AGENT) => themesCommand({ feedback: ctx } as unknown as SlackDeps, user, text),
   };
 }
 
@@ -63,8 +107,10 @@ async function capture(text: string, tagger = AGENT): Promise<number> {
 const db = () => desk.app.db.client;
 const cards = () => desk.slack.messages(PRODUCT).filter((m) => !m.thread_ts);
 const cardOf = async (itemId: number) => {
-  const item = await db().feedbackItem.findUniqueOrThrow({ where: { id: itemId } });
-  const outbox = await db().outboxMessage.findUniqueOrThrow({ where: { id: item.cardOutboxId! } });
+  const ref = await db().slackMessageRef.findUniqueOrThrow({
+    where: { subject_subjectId_role: { subject: "feedback_item", subjectId: itemId, role: "card" } },
+  });
+  const outbox = await db().outboxMessage.findUniqueOrThrow({ where: { id: ref.outboxId } });
   const card = cards().find((m) => m.ts === outbox.postedTs);
   if (!card) throw new Error(`no card for item ${itemId}`);
   return {
@@ -74,13 +120,14 @@ const cardOf = async (itemId: number) => {
 };
 const themeLinks = (themeId: number) => db().feedbackTheme.findMany({ where: { themeId }, orderBy: { itemId: "asc" } });
 
+/** The use case refuses with a DomainError, which Slack words as `message`. */
 async function expectFeedbackError(work: Promise<unknown>, message: RegExp | string): Promise<void> {
   const error = await work.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(FeedbackError);
-  expect((error as Error).message).toMatch(message);
+  expect(error).toBeInstanceOf(DomainError);
+  expect(feedbackErrorText(error as DomainError)).toMatch(message);
 }
 
 /** Clicks a suggestion's button on an item's card; resolves once the app has answered (the change is stored). */
@@ -228,15 +275,7 @@ describe("managing themes", () => {
 
   it("updates at most the configured number of cards, the most recent first, and logs the rest", async () => {
     const { clock, feedback } = await deskWithThemes();
-    const themes = new ThemeService(
-      desk.app.db,
-      new SlackFeedbackPosts(new Outbox(desk.app.db.provider), PRODUCT),
-      clock,
-      desk.app.log,
-      () => {},
-      () => {},
-      { maxCardRefresh: 2 },
-    );
+    const { themes } = feedbackUseCases(clock, { maxCardRefresh: 2 });
     // Texts unlike the theme's name, so no card also suggests it.
     const theme = await themes.create("Audit log", AGENT);
     const ids: number[] = [];

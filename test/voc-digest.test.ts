@@ -6,9 +6,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { buildDigest, themeRanking } from "../src/feedback/store/digest.ts";
+import { apiActor } from "../src/shared/actor.ts";
+import { prismaDigests } from "../src/feedback/store/digest.ts";
+import { readDigest, readThemeRanking } from "../src/feedback/use-cases/read-digest.ts";
+import type { Period } from "../src/feedback/rules/digest.ts";
 import { vocDigestMessages } from "../src/slack/blocks/voc-digest.ts";
-import { CONTINUES, digestCommand } from "../src/slack/commands/feedback-digest.ts";
+import { CONTINUES } from "../src/slack/blocks/feedback-answers.ts";
+import { digestCommand } from "../src/slack/commands/feedback-digest.ts";
 import type { SlackDeps } from "../src/slack/deps.ts";
 
 const PRODUCT = "CPRODUCT";
@@ -115,6 +119,11 @@ async function item(
   for (const themeId of o.themes) await c.feedbackTheme.create({ data: { itemId: row.id, themeId, addedById: "UAGENT1", addedAt: o.at } });
   return row.id;
 }
+
+/** The digest and the ranking read from the app's database, as the scheduled job and the API read them. */
+const buildDigest = (db: Desk["app"]["db"], q: Period) => readDigest({ digests: prismaDigests(db) }, apiActor, q);
+const themeRanking = async (db: Desk["app"]["db"], q: Period & { limit?: number }) =>
+  (await readThemeRanking({ digests: prismaDigests(db) }, apiActor, q)).ranking;
 
 const inPeriod = (hours: number) => new Date(FROM.getTime() + hours * 3_600_000);
 
@@ -368,7 +377,8 @@ describe("the scheduled digest", () => {
 });
 
 describe("/feedback digest preview", () => {
-  const depsOf = (desk: Desk, clock: TestClock) => ({ db: desk.app.db, clock, log: desk.app.log }) as unknown as SlackDeps;
+  const depsOf = (desk: Desk, clock: TestClock) =>
+    ({ feedback: { digests: prismaDigests(desk.app.db) }, clock, log: desk.app.log }) as unknown as SlackDeps;
 
   it("previews the first message, says when the posted digest continues, and explains a bad period", async () => {
     const { desk, clock } = await deskAt({ VOC_DIGEST_CRON: "off" });

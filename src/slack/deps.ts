@@ -10,9 +10,7 @@ import type { Database } from "../platform/db/client.ts";
 import type { SlaClock } from "../support/store/sla-timers.ts";
 import type { AlertService } from "../success/use-cases/alerts.ts";
 import type { AccountHealthReader } from "../success/store/account-health.ts";
-import type { FeedbackService } from "../feedback/use-cases/capture.ts";
-import type { LoopService } from "../feedback/use-cases/ship-theme.ts";
-import type { ThemeService } from "../feedback/use-cases/themes.ts";
+import type { FeedbackContext } from "../feedback/use-cases/context.ts";
 import type { SlackNotices } from "./posts/notices.ts";
 
 export interface IntakeSettings {
@@ -36,12 +34,8 @@ export interface SlackDeps {
   channels: SupportChannels;
   /** Churn-risk alerts (their buttons and note modal). */
   alerts?: AlertService;
-  /** Voice of the customer: capturing feedback (off without PRODUCT_CHANNEL). */
-  feedback?: FeedbackService;
-  /** Feedback themes: listed, added, renamed, merged and archived with `/feedback themes` (off without PRODUCT_CHANNEL). */
-  themes?: ThemeService;
-  /** Closing the loop when a theme ships. */
-  loop?: LoopService;
+  /** Voice of the customer: capturing feedback, themes, closing the loop, the digest (off without PRODUCT_CHANNEL). */
+  feedback?: FeedbackContext;
   /** Ephemeral notices through the outbox. */
   notify: SlackNotices;
   /** Accounts with their health, for /cs, the App Home and the triage card. */

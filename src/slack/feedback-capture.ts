@@ -1,11 +1,10 @@
 // What every feedback capture path shares: who the author is to the company (internal or a customer),
-// the account of the channel or of the author's email domain, and the answers people get.
+// the account of the channel or of the author's email domain, and what a refused request is answered.
 import type { SlackDeps } from "./deps.ts";
 import { classifyAuthor } from "../support/rules/intake.ts";
+import { isDomainError } from "../shared/errors.ts";
 import { withinAckBudget } from "./ack-budget.ts";
-
-export const FEEDBACK_OFF =
-  "Sending feedback to product is not set up: an admin sets PRODUCT_CHANNEL (the product team's channel ID) to turn it on.";
+import { feedbackErrorText } from "./blocks/feedback-errors.ts";
 
 /** Whether a message's author speaks for the company (an agent, or our workspace in a shared channel). */
 export function isInternalAuthor(
@@ -42,9 +41,7 @@ export function authorName(deps: SlackDeps, userId: string): Promise<string | nu
   return withinAckBudget(deps.directory.userName(userId), null);
 }
 
-export function capturedAnswer(id: number, created: boolean, newTagger: boolean): string {
-  if (created) return `Sent to product as feedback *#${id}*. Thanks!`;
-  return newTagger
-    ? `This message was already sent to product as feedback *#${id}*; you are added as a tagger.`
-    : `You already sent this message to product (feedback *#${id}*).`;
+/** The sentence for an error the feedback context refused with; null for anything else (a failure). */
+export function feedbackRefusal(error: unknown): string | null {
+  return isDomainError(error) ? feedbackErrorText(error) : null;
 }

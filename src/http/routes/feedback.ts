@@ -11,20 +11,13 @@
 // day, default the last 30 days, at most 366 days. Bad parameters get 400 naming the parameter; an
 // unknown theme 404.
 import type http from "node:http";
-import type { Database } from "../../platform/db/client.ts";
-import {
-  DEFAULT_FEEDBACK_PAGE,
-  feedbackPage,
-  findTheme,
-  MAX_FEEDBACK_PAGE,
-  periodTotals,
-  previousPeriod,
-  themeRanking,
-  UnknownTheme,
-  type FeedbackCursor,
-  type FeedbackListItem,
-  type RankedTheme,
-} from "../../feedback/store/digest.ts";
+import { apiActor } from "../../shared/actor.ts";
+import { isDomainError } from "../../shared/errors.ts";
+import type { RankedTheme } from "../../feedback/rules/digest.ts";
+import { DEFAULT_FEEDBACK_PAGE, MAX_FEEDBACK_PAGE, type FeedbackCursor, type FeedbackListItem } from "../../feedback/rules/listing.ts";
+import type { FeedbackContext } from "../../feedback/use-cases/context.ts";
+import { readThemeRanking } from "../../feedback/use-cases/read-digest.ts";
+import { listFeedback } from "../../feedback/use-cases/list-feedback.ts";
 import { authorizeApi } from "../api-auth.ts";
 import { BadParameter, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, parseInstant } from "./support.ts";
 import { send, type Route } from "../receiver.ts";
@@ -33,7 +26,7 @@ const DAY_MS = 86_400_000;
 export const MAX_THEMES = 1000;
 
 export interface FeedbackRouteDeps {
-  db: Database;
+  feedback: Pick<FeedbackContext, "digests" | "themes">;
   token: string | undefined;
   now: () => Date;
 }
@@ -105,8 +98,16 @@ function cursor(params: Params): FeedbackCursor | null {
 function answerError(res: http.ServerResponse, error: unknown): void {
   if (error instanceof BadParameter)
     return send(res, 400, { error: "invalid_parameter", parameter: error.parameter, message: error.message });
-  if (error instanceof UnknownTheme) return send(res, 404, { error: "unknown_theme", parameter: "theme", message: error.message });
+  if (isDomainError(error, "theme.not_found") || isDomainError(error, "theme.merged_away"))
+    return send(res, 404, { error: "unknown_theme", parameter: "theme", message: unknownThemeMessage(error.code, error.details) });
   throw error;
+}
+
+function unknownThemeMessage(code: string, d: Readonly<Record<string, unknown>>): string {
+  if (code === "theme.merged_away") return `theme ${String(d.ref)} was merged into a theme that no longer exists`;
+  return typeof d.themeId === "number"
+    ? `there is no theme with id ${d.themeId}: GET /api/v1/themes lists the themes with feedback`
+    : `there is no theme named ${JSON.stringify(String(d.ref))}: give its id or exact name (GET /api/v1/themes lists them)`;
 }
 
 // ------------------------------------------------------------------ CSV
@@ -175,15 +176,15 @@ function themesRoute(deps: FeedbackRouteDeps): Route {
     } catch (error) {
       return answerError(res, error);
     }
-    const [ranking, totals] = await Promise.all([
-      themeRanking(deps.db, { from: q.from, to: q.to, limit: q.limit ?? undefined }),
-      periodTotals(deps.db, q),
-    ]);
+    const { ranking, totals, previous: before } = await readThemeRanking(deps.feedback, apiActor, {
+      from: q.from,
+      to: q.to,
+      limit: q.limit ?? undefined,
+    });
     if (q.format === "csv") {
       res.setHeader("content-disposition", `attachment; filename="themes_${day(q.from)}_${day(q.to)}.csv"`);
       return send(res, 200, toCsv(THEME_CSV, ranking.themes), "text/csv; charset=utf-8");
     }
-    const before = previousPeriod(q);
     send(res, 200, {
       from: q.from.toISOString(),
       to: q.to.toISOString(),
@@ -203,41 +204,35 @@ function themesRoute(deps: FeedbackRouteDeps): Route {
 function feedbackRoute(deps: FeedbackRouteDeps): Route {
   return async (req, res) => {
     if (!authorizeApi(req, res, deps.token)) return;
-    let q: {
-      from: Date;
-      to: Date;
-      limit: number;
-      cursor: FeedbackCursor | null;
-      format: "json" | "csv";
-      theme: Awaited<ReturnType<typeof findTheme>> | null;
-    };
+    let q: { from: Date; to: Date; limit: number; cursor: FeedbackCursor | null; format: "json" | "csv" };
+    let found: Awaited<ReturnType<typeof listFeedback>>;
     try {
       const params = new URL(req.url ?? "/", "http://localhost").searchParams;
       const themeRef = single(params, "theme");
-      const parsed = {
+      q = {
         ...period(params, deps.now()),
         limit: limit(params, DEFAULT_FEEDBACK_PAGE, MAX_FEEDBACK_PAGE)!,
         cursor: cursor(params),
         format: format(params),
       };
-      q = { ...parsed, theme: themeRef === null ? null : await findTheme(deps.db, themeRef) };
+      found = await listFeedback(deps.feedback, apiActor, { ...q, theme: themeRef });
     } catch (error) {
       return answerError(res, error);
     }
-    const page = await feedbackPage(deps.db, { from: q.from, to: q.to, themeId: q.theme?.id ?? null, limit: q.limit, cursor: q.cursor });
+    const { theme, page } = found;
     const nextCursor = page.next ? encodeCursor(page.next) : null;
     if (q.format === "csv") {
       if (nextCursor) res.setHeader("x-next-cursor", nextCursor);
       res.setHeader(
         "content-disposition",
-        `attachment; filename="feedback_${q.theme ? `theme-${q.theme.id}_` : ""}${day(q.from)}_${day(q.to)}.csv"`,
+        `attachment; filename="feedback_${theme ? `theme-${theme.id}_` : ""}${day(q.from)}_${day(q.to)}.csv"`,
       );
       return send(res, 200, toCsv(FEEDBACK_CSV, page.items), "text/csv; charset=utf-8");
     }
     send(res, 200, {
       from: q.from.toISOString(),
       to: q.to.toISOString(),
-      theme: q.theme,
+      theme,
       items: page.items.map((i) => ({ ...i, createdAt: i.createdAt.toISOString() })),
       nextCursor,
     });

@@ -2,10 +2,12 @@
 // one click tags the item with the theme. Stored (with the card's update in the outbox) before Slack gets
 // its acknowledgement; problems are answered privately.
 import type { App, BlockAction } from "@slack/bolt";
-import { FeedbackError } from "../../feedback/rules/feedback.ts";
+import { userActor } from "../../shared/actor.ts";
+import { classifyFeedback } from "../../feedback/use-cases/classify-feedback.ts";
 import { ACTIONS } from "../blocks/ids.ts";
+import { BAD_CONFIRM_BUTTON, FEEDBACK_OFF, THEME_NOT_ADDED } from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
-import { FEEDBACK_OFF } from "../feedback-capture.ts";
+import { feedbackRefusal } from "../feedback-capture.ts";
 
 export const CONFIRM_THEME_ACTION = new RegExp(`^${ACTIONS.feedbackConfirmTheme}_\\d+$`);
 
@@ -29,18 +31,17 @@ export function registerFeedbackThemeActions(app: App, deps: SlackDeps): void {
     if (!parsed || !userId) {
       deps.log.warn({ action: (action as { action_id?: string }).action_id }, "theme confirmation without an item, theme or user; ignored");
       await ack();
-      return reply("That button does not name a feedback item and a theme, so nothing was changed.");
+      return reply(BAD_CONFIRM_BUTTON);
     }
     try {
-      // A theme merged since the suggestion was made stands for the theme it joined.
-      const themeId = deps.themes ? (await deps.themes.forTagging(parsed.themeId)).id : parsed.themeId;
-      await deps.feedback.addThemes(parsed.itemId, [themeId], userId);
+      await classifyFeedback(deps.feedback, userActor(userId, body.user.team_id), { itemId: parsed.itemId, themeIds: [parsed.themeId] });
       await ack();
     } catch (error) {
       await ack();
-      if (error instanceof FeedbackError) return reply(error.message);
+      const refused = feedbackRefusal(error);
+      if (refused !== null) return reply(refused);
       deps.log.error({ err: error, item: parsed.itemId, theme: parsed.themeId }, "confirming a suggested theme failed");
-      reply("Sorry, the theme could not be added. Please try again.");
+      reply(THEME_NOT_ADDED);
     }
   });
 }

@@ -1,20 +1,24 @@
 // "Mark shipped" on a theme in the digest: opens the modal; its submission closes the loop after the
 // modal closes (reading each source message takes longer than Slack's 3 seconds) and reports by DM.
 import type { App, BlockAction, ViewSubmitAction } from "@slack/bolt";
-import { FeedbackError } from "../../feedback/rules/feedback.ts";
+import { userActor } from "../../shared/actor.ts";
+import { findTheme } from "../../feedback/use-cases/find-theme.ts";
+import { shipTheme } from "../../feedback/use-cases/ship-theme.ts";
 import { ACTIONS, THEME_SHIP_INPUT, VIEWS } from "../blocks/ids.ts";
 import { themeShipModal } from "../blocks/theme-ship-modal.ts";
+import { FEEDBACK_OFF, SHIP_FAILED, SHIP_FORM_LOST, SHIP_NOTE_REQUIRED, THEME_GONE, shipReport } from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
-import { shipById } from "../feedback-ship.ts";
-import { FEEDBACK_OFF } from "../feedback-capture.ts";
+import { sourceReadable } from "../feedback-ship.ts";
+import { feedbackRefusal } from "../feedback-capture.ts";
 
 export function registerThemeShip(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTIONS.themeShip, async ({ ack, body, action, client, respond }) => {
     await ack();
     const reply = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
-    if (!deps.themes || !deps.loop) return reply(FEEDBACK_OFF);
-    const theme = await deps.themes.find(`#${Number((action as { value?: string }).value)}`).catch(() => null);
-    if (!theme) return reply("That theme no longer exists (it may have been merged): `/feedback themes` lists them.");
+    if (!deps.feedback) return reply(FEEDBACK_OFF);
+    const actor = userActor(body.user.id, body.user.team_id);
+    const theme = await findTheme(deps.feedback, actor, { ref: `#${Number((action as { value?: string }).value)}` }).catch(() => null);
+    if (!theme) return reply(THEME_GONE);
     void client.views.open({ trigger_id: body.trigger_id, view: themeShipModal(theme) }).catch((error: unknown) => {
       deps.log.error({ err: error }, "could not open the ship modal");
     });
@@ -30,19 +34,22 @@ export function registerThemeShip(app: App, deps: SlackDeps): void {
     } catch {
       themeId = null;
     }
-    if (!themeId)
-      return ack({
-        response_action: "errors",
-        errors: { [block]: "This form has lost its theme. Close it and click Mark shipped again." },
-      });
-    if (!note) return ack({ response_action: "errors", errors: { [block]: "Say what shipped: customers read this in their threads." } });
+    if (!themeId) return ack({ response_action: "errors", errors: { [block]: SHIP_FORM_LOST } });
+    if (!note) return ack({ response_action: "errors", errors: { [block]: SHIP_NOTE_REQUIRED } });
     await ack();
     const userId = body.user.id;
-    const text = await shipById(deps, userId, themeId, note).catch((error: unknown) => {
-      if (error instanceof FeedbackError) return error.message;
-      deps.log.error({ err: error, theme: themeId }, "marking a theme shipped failed");
-      return "Sorry, the theme could not be marked shipped. Please try again.";
-    });
+    const feedback = deps.feedback;
+    const text = feedback
+      ? await shipTheme(feedback, userActor(userId, body.user.team_id), { themeId, note, canReply: sourceReadable(deps) }).then(
+          shipReport,
+          (error: unknown) => {
+            const refused = feedbackRefusal(error);
+            if (refused !== null) return refused;
+            deps.log.error({ err: error, theme: themeId }, "marking a theme shipped failed");
+            return SHIP_FAILED;
+          },
+        )
+      : FEEDBACK_OFF;
     await deps.notify.direct(userId, text);
   });
 }

@@ -1,10 +1,12 @@
 // "Tag as feedback" on the triage card: the ticket's first message goes to the product team as feedback,
 // with the ticket's account. Stored before the acknowledgement; the answer is ephemeral.
 import type { App, BlockAction } from "@slack/bolt";
-import { FeedbackError } from "../../feedback/rules/feedback.ts";
+import { userActor } from "../../shared/actor.ts";
+import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
 import { ACTIONS } from "../blocks/ids.ts";
+import { capturedAnswer, FEEDBACK_NOT_SAVED, FEEDBACK_OFF, ticketGone } from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
-import { accountHints, capturedAnswer, FEEDBACK_OFF } from "../feedback-capture.ts";
+import { accountHints, feedbackRefusal } from "../feedback-capture.ts";
 
 export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTIONS.ticketFeedback, async ({ ack, body, action, respond }) => {
@@ -18,10 +20,10 @@ export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
     const ticket = Number.isInteger(ticketId) && ticketId > 0 ? await deps.tickets.get(ticketId) : null;
     if (!ticket || !userId) {
       await ack();
-      return reply(`Ticket #${Number.isInteger(ticketId) ? ticketId : "?"} no longer exists.`);
+      return reply(ticketGone(ticketId));
     }
     try {
-      const result = await deps.feedback.capture({
+      const result = await captureFeedback(deps.feedback, userActor(userId, body.user.team_id), {
         origin: "ticket",
         channelId: ticket.channelId,
         // A ticket from /ticket has no customer message: it is the ticket's own post in the channel.
@@ -35,7 +37,6 @@ export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
           ? { channelAccount: ticket.accountExternalId, emailDomain: null }
           : await accountHints(deps, ticket.channelId, ticket.requesterId)),
         permalink: ticket.permalink,
-        taggerId: userId,
         ticketId: ticket.id,
         at: ticket.createdAt,
       });
@@ -43,9 +44,10 @@ export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
       reply(capturedAnswer(result.item.id, result.created, result.newTagger));
     } catch (error) {
       await ack();
-      if (error instanceof FeedbackError) return reply(error.message);
+      const refused = feedbackRefusal(error);
+      if (refused !== null) return reply(refused);
       deps.log.error({ err: error, ticket: ticketId }, "tag as feedback failed");
-      reply("Sorry, the feedback could not be saved. Please try again.");
+      reply(FEEDBACK_NOT_SAVED);
     }
   });
 }

@@ -1,10 +1,25 @@
 // The compact card of one feedback item in PRODUCT_CHANNEL: kind, themes, the account with its ARR and
 // health band, the verbatim quote, the link, who tagged it; suggested themes confirm with one click.
 import type { KnownBlock } from "@slack/types";
-import { IMPORTANCE_LABELS, KIND_LABELS, type FeedbackView } from "../../feedback/rules/feedback.ts";
+import type { FeedbackItem, Importance, Kind } from "../../feedback/rules/feedback.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { ACTIONS } from "./ids.ts";
 import { LIMITS, escapeMrkdwn, oneLine, quote, truncate } from "./limits.ts";
+
+export const KIND_LABELS: Record<Kind, string> = {
+  bug: "Bug",
+  feature_request: "Feature request",
+  usability: "Usability",
+  praise: "Praise",
+  churn_reason: "Churn reason",
+};
+
+export const IMPORTANCE_LABELS: Record<Importance, string> = {
+  low: "Nice to have",
+  medium: "Important",
+  high: "Very important",
+  critical: "Blocker",
+};
 
 export const feedbackBlockId = (itemId: number) => `feedback:${itemId}`;
 
@@ -14,7 +29,7 @@ export function feedbackIdFromBlockId(blockId: unknown): number | null {
   return match ? Number(match[1]) : null;
 }
 
-export function accountLabel(item: Pick<FeedbackView, "account" | "internal">): string {
+export function accountLabel(item: Pick<FeedbackItem, "account" | "internal">): string {
   const a = item.account;
   const internal = item.internal ? " · _internal (said by our own people)_" : "";
   if (!a) return `_No account_${internal}`;
@@ -25,7 +40,7 @@ export function accountLabel(item: Pick<FeedbackView, "account" | "internal">): 
   return parts.join(" · ") + internal;
 }
 
-export function feedbackCard(item: FeedbackView): { text: string; blocks: KnownBlock[] } {
+export function feedbackCard(item: FeedbackItem): { text: string; blocks: KnownBlock[] } {
   const kind = item.kind ? KIND_LABELS[item.kind] : "Feedback";
   const themes = item.themes.length ? item.themes.map((t) => `\`${escapeMrkdwn(t.name)}\``).join(", ") : "_no theme yet_";
   const head = `:bulb: *${kind}* #${item.id} · ${themes}${item.importance ? ` · ${IMPORTANCE_LABELS[item.importance]}` : ""}`;
@@ -73,7 +88,7 @@ export function feedbackCard(item: FeedbackView): { text: string; blocks: KnownB
   return { text: oneLine(`${kind} from ${item.account?.name ?? item.authorName ?? "a customer"}: ${item.text}`), blocks };
 }
 
-export function withdrawnCard(item: FeedbackView): { text: string; blocks: KnownBlock[] } {
+export function withdrawnCard(item: FeedbackItem): { text: string; blocks: KnownBlock[] } {
   return {
     text: `Feedback #${item.id} was withdrawn`,
     blocks: [{ type: "context", elements: [{ type: "mrkdwn", text: `:wastebasket: Feedback #${item.id} was withdrawn by its tagger.` }] }],

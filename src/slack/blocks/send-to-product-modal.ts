@@ -1,6 +1,7 @@
 // The "Send to product" modal of the message shortcut: themes (pick or create), kind, importance, note.
 import type { View } from "@slack/types";
-import { IMPORTANCE, IMPORTANCE_LABELS, KINDS, KIND_LABELS } from "../../feedback/rules/feedback.ts";
+import { IMPORTANCE, KINDS } from "../../feedback/rules/feedback.ts";
+import { IMPORTANCE_LABELS, KIND_LABELS } from "./feedback-card.ts";
 import { VIEWS } from "./ids.ts";
 import { LIMITS, oneLine, quote, truncate } from "./limits.ts";
 

@@ -1,6 +1,6 @@
 // "Mark shipped" on a theme: the modal that asks what shipped, in words customers will read.
 import type { View } from "@slack/types";
-import { MAX_SHIP_NOTE } from "../../feedback/use-cases/ship-theme.ts";
+import { MAX_SHIP_NOTE } from "../../feedback/rules/loop.ts";
 import { THEME_SHIP_INPUT, VIEWS } from "./ids.ts";
 import { LIMITS, escapeMrkdwn, truncate } from "./limits.ts";
 

@@ -3,7 +3,7 @@
 // The first message is the top-level post; the others continue in its thread.
 import { ACTIONS } from "./ids.ts";
 import type { KnownBlock } from "@slack/types";
-import type { Digest, DigestTheme, Quote, ThemeFigures } from "../../feedback/store/digest.ts";
+import type { Digest, DigestTheme, Quote, ThemeFigures } from "../../feedback/rules/digest.ts";
 import { money } from "./health-alert.ts";
 import { LIMITS, escapeMrkdwn, oneLine, quote, slackDate, truncate } from "./limits.ts";
 

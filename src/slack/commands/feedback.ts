@@ -4,39 +4,41 @@
 //   /feedback digest [7d|30d]         preview the voice-of-customer digest
 //   /feedback ship <theme> <note>     mark a theme shipped: tell the customers who asked, and their CSMs
 import type { App, RespondFn } from "@slack/bolt";
+import { userActor, type Actor } from "../../shared/actor.ts";
+import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
+import { shipThemeNamed } from "../../feedback/use-cases/ship-theme.ts";
+import type { FeedbackContext } from "../../feedback/use-cases/context.ts";
 import { COMMANDS } from "../blocks/ids.ts";
+import {
+  FEEDBACK_OFF,
+  FEEDBACK_TEXT_MISSING,
+  FEEDBACK_USAGE,
+  SHIP_STARTED,
+  TRY_AGAIN,
+  capturedTextAnswer,
+  shipReport,
+} from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
-import { FeedbackError } from "../../feedback/rules/feedback.ts";
-import { accountHints, authorName, capturedAnswer, FEEDBACK_OFF, isInternalAuthor } from "../feedback-capture.ts";
+import { accountHints, authorName, feedbackRefusal, isInternalAuthor } from "../feedback-capture.ts";
+import { sourceReadable } from "../feedback-ship.ts";
 import { themesCommand } from "./feedback-themes.ts";
 import { digestCommand } from "./feedback-digest.ts";
-import { shipTheme } from "../feedback-ship.ts";
-import { escapeMrkdwn, truncate } from "../blocks/limits.ts";
 
-export const FEEDBACK_USAGE = [
-  "*/feedback* commands:",
-  "• `/feedback <text>`: send what a customer said to the product team",
-  "• `/feedback themes`: list themes (`add`, `rename <old> to <new>`, `merge <from> into <to>`, `archive <name>`, `unarchive <name>`)",
-  "• `/feedback digest [7d|30d]`: preview the voice-of-customer digest",
-  "• `/feedback ship <theme> <what shipped>`: tell the customers who asked, and their CSMs",
-  "• React with the feedback emoji to a message, or use the message shortcut *Send to product*",
-].join("\n");
 
 const SUBCOMMANDS = new Set(["help", "themes", "digest", "ship"]);
 
 export function registerFeedbackCommand(app: App, deps: SlackDeps): void {
   app.command(COMMANDS.feedback, async ({ ack, command, respond }) => {
     const say = (text: string) => ack({ response_type: "ephemeral", text });
-    if (!deps.feedback) return say(FEEDBACK_OFF);
+    const feedback = deps.feedback;
+    if (!feedback) return say(FEEDBACK_OFF);
+    const actor = userActor(command.user_id, command.team_id);
     const text = (command.text ?? "").trim();
     const first = text.split(/\s+/)[0]?.toLowerCase() ?? "";
     const rest = text.slice(first.length).trim();
     try {
-      if (!text)
-        return say(
-          `Write the feedback after the command, for example \`/feedback Exports to Excel time out on big reports\`.\n${FEEDBACK_USAGE}`,
-        );
-      if (!SUBCOMMANDS.has(first)) return say(await captureText(deps, command, text));
+      if (!text) return say(FEEDBACK_TEXT_MISSING);
+      if (!SUBCOMMANDS.has(first)) return say(await captureText(deps, feedback, actor, command, text));
       switch (first) {
         case "help":
           return say(FEEDBACK_USAGE);
@@ -46,20 +48,23 @@ export function registerFeedbackCommand(app: App, deps: SlackDeps): void {
           return ack({ response_type: "ephemeral", ...(await digestCommand(deps, command.user_id, rest)) });
         case "ship":
           // Reading each source message takes longer than Slack's 3 seconds: answer after the ack.
-          await say("Marking it shipped and telling the customers who asked…");
-          return void answerLater(respond, () => shipTheme(deps, command.user_id, rest));
+          await say(SHIP_STARTED);
+          return void answerLater(respond, () =>
+            shipThemeNamed(feedback, actor, { text: rest, canReply: sourceReadable(deps) }).then(shipReport),
+          );
       }
     } catch (error) {
-      if (error instanceof FeedbackError) return say(error.message);
+      const refused = feedbackRefusal(error);
+      if (refused !== null) return say(refused);
       deps.log.error({ err: error }, "/feedback failed");
-      return say("Sorry, that did not work. Please try again.");
+      return say(TRY_AGAIN);
     }
   });
 }
 
 function answerLater(respond: RespondFn, work: () => Promise<string>): Promise<void> {
   return work()
-    .catch((error: unknown) => (error instanceof FeedbackError ? error.message : "Sorry, that did not work. Please try again."))
+    .catch((error: unknown) => feedbackRefusal(error) ?? TRY_AGAIN)
     .then((text) => respond({ response_type: "ephemeral", replace_original: false, text }))
     .then(
       () => {},
@@ -69,10 +74,12 @@ function answerLater(respond: RespondFn, work: () => Promise<string>): Promise<v
 
 async function captureText(
   deps: SlackDeps,
+  feedback: FeedbackContext,
+  actor: Actor,
   command: { user_id: string; channel_id: string; team_id: string },
   text: string,
 ): Promise<string> {
-  const result = await deps.feedback!.capture({
+  const result = await captureFeedback(feedback, actor, {
     origin: "command",
     channelId: command.channel_id,
     messageTs: null,
@@ -88,12 +95,7 @@ async function captureText(
     }),
     ...(await accountHints(deps, command.channel_id, command.user_id)),
     permalink: null,
-    taggerId: command.user_id,
     at: deps.clock.now(),
   });
-  const account = result.item.account ? ` for *${escapeMrkdwn(result.item.account.name ?? result.item.account.externalId)}*` : "";
-  return truncate(
-    `${capturedAnswer(result.item.id, result.created, result.newTagger)}${account ? ` (account${account.slice(4)})` : ""}`,
-    3000,
-  );
+  return capturedTextAnswer(result);
 }

@@ -2,11 +2,14 @@
 // product team; taking the reaction back soon after withdraws it.
 import { tsToDate } from "../../support/rules/intake.ts";
 import { SkipEvent } from "../../platform/inbox/processor.ts";
-import { FeedbackError } from "../../feedback/rules/feedback.ts";
+import { userActor } from "../../shared/actor.ts";
+import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
+import { withdrawFeedback } from "../../feedback/use-cases/withdraw-feedback.ts";
 import { parse, reactionEventSchema, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 import { fetchMessage } from "./reaction.ts";
-import { accountHints, isInternalAuthor } from "../feedback-capture.ts";
+import { accountHints, feedbackRefusal, isInternalAuthor } from "../feedback-capture.ts";
+import { DELETED_MESSAGE, NOTHING_SENT, unreadableMessage } from "../blocks/feedback-answers.ts";
 
 function feedbackReaction(deps: SlackDeps, envelope: Envelope) {
   const parsed = parse(reactionEventSchema, envelope.event);
@@ -30,19 +33,17 @@ export async function onFeedbackReactionAdded(deps: SlackDeps, envelope: Envelop
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     deps.log.warn({ event: "feedback.unreadable", channel: r.channel, code }, "cannot read the message reacted to");
-    await tell(
-      `I couldn't read that message (${code ?? "Slack did not answer"}), so it was not sent to product. Invite me to the channel (\`/invite @Customer Desk\`) and react again, or use \`/feedback <text>\`.`,
-    );
+    await tell(unreadableMessage(code));
     return;
   }
   if (!message) {
-    await tell("That message was deleted or I can't see it, so it was not sent to product. Copy its text into `/feedback <text>` instead.");
+    await tell(DELETED_MESSAGE);
     return;
   }
   const author = message.user ?? r.itemUser ?? r.user;
   const home = envelope.team_id ?? deps.directory.identity.teamId;
   try {
-    const result = await feedback.capture({
+    const result = await captureFeedback(feedback, userActor(r.user, home), {
       origin: "reaction",
       channelId: r.channel,
       messageTs: r.ts,
@@ -58,22 +59,19 @@ export async function onFeedbackReactionAdded(deps: SlackDeps, envelope: Envelop
       }),
       ...(await accountHints(deps, r.channel, author)),
       permalink: deps.directory.permalink(r.channel, r.ts, message.thread_ts),
-      taggerId: r.user,
       at: tsToDate(r.ts),
     });
     if (result.created) deps.log.info({ event: "feedback.reaction", item: result.item.id }, "feedback tagged by reaction");
   } catch (error) {
-    if (error instanceof FeedbackError) {
-      await tell(`${error.message} Nothing was sent to product.`);
-      return;
-    }
-    throw error;
+    const refused = feedbackRefusal(error);
+    if (refused === null) throw error;
+    await tell(`${refused} ${NOTHING_SENT}`);
   }
 }
 
 export async function onFeedbackReactionRemoved(deps: SlackDeps, envelope: Envelope): Promise<void> {
   const r = feedbackReaction(deps, envelope);
   if (!r) return;
-  const outcome = await deps.feedback!.untag(r.channel, r.ts, r.user);
+  const outcome = await withdrawFeedback(deps.feedback!, userActor(r.user, envelope.team_id), { channelId: r.channel, messageTs: r.ts });
   deps.log.info({ event: "feedback.reaction_removed", channel: r.channel, outcome }, "feedback reaction removed");
 }

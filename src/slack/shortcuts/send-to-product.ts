@@ -5,7 +5,9 @@ import { messageShortcutSchema, parse } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 import { appIsInChannel } from "../membership.ts";
 import { sendToProductModal } from "../blocks/send-to-product-modal.ts";
-import { FEEDBACK_OFF } from "../feedback-capture.ts";
+import { FEEDBACK_OFF, FORM_NOT_OPENED, NO_TEXT_TO_SEND, notInChannel } from "../blocks/feedback-answers.ts";
+import { userActor } from "../../shared/actor.ts";
+import { listThemes } from "../../feedback/use-cases/list-themes.ts";
 
 export function registerSendToProductShortcut(app: App, deps: SlackDeps): void {
   app.shortcut<MessageShortcut>(SHORTCUTS.sendToProduct, async ({ ack, body, respond, client }) => {
@@ -16,19 +18,16 @@ export function registerSendToProductShortcut(app: App, deps: SlackDeps): void {
       deps.log.warn({ shortcut: SHORTCUTS.sendToProduct, reason: parsed.reason }, "shortcut payload skipped: unexpected shape");
       return;
     }
-    if (!deps.feedback) return reply(FEEDBACK_OFF);
+    const feedback = deps.feedback;
+    if (!feedback) return reply(FEEDBACK_OFF);
     const s = parsed.value;
     if (!s.message.text.trim())
-      return reply(
-        "That message has no text to send to product (files and images alone can't be quoted). Use `/feedback <text>` to describe it.",
-      );
+      return reply(NO_TEXT_TO_SEND);
     const member = await appIsInChannel(deps, s.channel.id);
     if (member === false) {
-      return reply(
-        `I'm not a member of <#${s.channel.id}>, so I can't link back to that message or answer in its thread later. Invite me with \`/invite @Customer Desk\` and try again, or use \`/feedback <text>\`.`,
-      );
+      return reply(notInChannel(s.channel.id));
     }
-    const themes = deps.themes ? await deps.themes.list() : [];
+    const themes = await listThemes(feedback, userActor(s.user.id, s.team?.id));
     const view = sendToProductModal(
       {
         channelId: s.channel.id,
@@ -44,7 +43,7 @@ export function registerSendToProductShortcut(app: App, deps: SlackDeps): void {
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       deps.log.error({ err: error }, "could not open the send-to-product modal");
-      reply("Sorry, the form could not be opened. Please try again.");
+      reply(FORM_NOT_OPENED);
     }
   });
 }

@@ -1,13 +1,16 @@
-// The "Send to product" modal's submission: themes created or picked, the item captured with its kind,
-// importance and note, all before the modal closes.
+// The "Send to product" modal's submission: the item captured with its kind, importance, note and themes
+// (picked, or named and created), all before the modal closes.
 import type { App, ViewSubmitAction } from "@slack/bolt";
-import { FeedbackError, isImportance, isKind } from "../../feedback/rules/feedback.ts";
+import { userActor } from "../../shared/actor.ts";
+import { isImportance, isKind } from "../../feedback/rules/feedback.ts";
+import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
 import { tsToDate } from "../../support/rules/intake.ts";
 import { VIEWS } from "../blocks/ids.ts";
 import { SEND_TO_PRODUCT_INPUTS as IN, type SendToProductSource } from "../blocks/send-to-product-modal.ts";
+import { capturedAnswer, DELETED_BEFORE_SEND, FEEDBACK_NOT_SAVED, FEEDBACK_OFF, FORM_LOST_MESSAGE } from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
 import { fetchMessage } from "../events/reaction.ts";
-import { accountHints, authorName, capturedAnswer, FEEDBACK_OFF, isInternalAuthor } from "../feedback-capture.ts";
+import { accountHints, authorName, feedbackRefusal, isInternalAuthor } from "../feedback-capture.ts";
 import { withinAckBudget } from "../ack-budget.ts";
 
 export function registerSendToProductView(app: App, deps: SlackDeps): void {
@@ -19,10 +22,7 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
       source = JSON.parse(view.private_metadata) as SendToProductSource;
       if (typeof source.channelId !== "string" || typeof source.messageTs !== "string") throw new Error("incomplete");
     } catch {
-      await ack({
-        response_action: "errors",
-        errors: { [IN.note.block]: "This form has lost its message. Close it and use Send to product again." },
-      });
+      await ack({ response_action: "errors", errors: { [IN.note.block]: FORM_LOST_MESSAGE } });
       return;
     }
     if (!feedback) {
@@ -42,9 +42,6 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
     const note = values[IN.note.block]?.[IN.note.action]?.value ?? null;
 
     try {
-      const themeIds = [...picked];
-      if (newNames.length && !deps.themes) throw new FeedbackError("Themes cannot be created here.");
-      for (const name of newNames) themeIds.push((await deps.themes!.findOrCreate(name, userId)).id);
       // The message as it is now (the shortcut's copy may be cut to fit the form); gone means deleted.
       // Deleted means not sent; unreadable or slow (this is before the acknowledgement) means the copy will do.
       const read = await withinAckBudget(
@@ -54,19 +51,15 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
         { message: undefined },
       );
       if (read.message === null) {
-        await ack({
-          response_action: "errors",
-          errors: { [IN.note.block]: "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead." },
-        });
+        await ack({ response_action: "errors", errors: { [IN.note.block]: DELETED_BEFORE_SEND } });
         return;
       }
-      const text = read.message?.text ?? source.text;
-      const result = await feedback.capture({
+      const result = await captureFeedback(feedback, userActor(userId, body.user.team_id), {
         origin: "shortcut",
         channelId: source.channelId,
         messageTs: source.messageTs,
         threadTs: source.threadTs,
-        text,
+        text: read.message?.text ?? source.text,
         authorId: source.authorId,
         authorName: await authorName(deps, source.authorId),
         internal: isInternalAuthor(deps, {
@@ -77,11 +70,11 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
         }),
         ...(await accountHints(deps, source.channelId, source.authorId)),
         permalink: deps.directory.permalink(source.channelId, source.messageTs, source.threadTs),
-        taggerId: userId,
         kind: isKind(kind) ? kind : null,
         importance: isImportance(importance) ? importance : null,
         note,
-        themeIds,
+        themeIds: picked,
+        newThemeNames: newNames,
         at: tsToDate(source.messageTs),
       });
       await ack();
@@ -89,12 +82,13 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
         .postEphemeral({ channel: source.channelId, user: userId, text: capturedAnswer(result.item.id, result.created, result.newTagger) })
         .catch((error: unknown) => deps.log.debug({ err: error }, "could not confirm the feedback ephemerally"));
     } catch (error) {
-      if (error instanceof FeedbackError) {
-        await ack({ response_action: "errors", errors: { [newNames.length ? IN.newThemes.block : IN.note.block]: error.message } });
+      const refused = feedbackRefusal(error);
+      if (refused !== null) {
+        await ack({ response_action: "errors", errors: { [newNames.length ? IN.newThemes.block : IN.note.block]: refused } });
         return;
       }
       deps.log.error({ err: error }, "send to product failed");
-      await ack({ response_action: "errors", errors: { [IN.note.block]: "Sorry, the feedback could not be saved. Please try again." } });
+      await ack({ response_action: "errors", errors: { [IN.note.block]: FEEDBACK_NOT_SAVED } });
     }
   });
 }

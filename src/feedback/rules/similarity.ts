@@ -1,14 +1,10 @@
 // Suggested themes by text similarity, computed locally: each active theme gets a profile from its name
 // and its most recent items (TF-IDF over stemmed words, stop words left out, winkNLP's English model from
 // npm, nothing downloaded at run time); a new text is scored by cosine similarity against each profile.
-// Profiles are cached and rebuilt at most once a minute, or when themes change.
+// Pure: the store reads the documents, the suggest-themes use case caches the index.
 import winkNLP, { type ItsFunction } from "wink-nlp";
 import model from "wink-eng-lite-web-model";
-import type { Database } from "../../platform/db/client.ts";
-import type { Clock } from "../../platform/clock.ts";
-import type { Logger } from "../../platform/observability/log.ts";
-import { queryRows } from "../../platform/db/sql.ts";
-import type { Suggestion } from "../rules/feedback.ts";
+import type { Suggestion } from "./feedback.ts";
 
 export interface SimilaritySettings {
   /** The least cosine similarity that is suggested. */
@@ -122,69 +118,5 @@ export class SimilarityIndex {
     const out: Vector = new Map();
     for (const [w, x] of tf) out.set(w, x * (this.idf.get(w) ?? this.unseenIdf));
     return normalize(out);
-  }
-}
-
-/** Reads the active themes and their recent items, and answers suggestions from a cached index. */
-export class ThemeSimilarity {
-  private index: { built: number; value: Promise<SimilarityIndex> } | null = null;
-
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
-    private readonly log: Logger,
-    private readonly settings: SimilaritySettings = DEFAULT_SIMILARITY,
-  ) {}
-
-  /** Themes changed: the next suggestion rebuilds the profiles. */
-  invalidate(): void {
-    this.index = null;
-  }
-
-  /** The `ThemeSuggester` of the feedback service. */
-  readonly suggest = async (text: string): Promise<Suggestion[]> => {
-    const index = await this.current();
-    return index.score(text, this.settings.threshold, this.settings.maxSuggestions);
-  };
-
-  private current(): Promise<SimilarityIndex> {
-    const now = this.clock.now().getTime();
-    if (!this.index || now - this.index.built >= this.settings.maxAgeMs) {
-      const entry = { built: now, value: this.build() };
-      this.index = entry;
-      // A failed build is not kept: the next suggestion tries again.
-      entry.value.catch(() => {
-        if (this.index === entry) this.index = null;
-      });
-    }
-    return this.index.value;
-  }
-
-  private async build(): Promise<SimilarityIndex> {
-    const started = Date.now();
-    const themes = await this.db.client.theme.findMany({ where: { status: "active" }, select: { id: true, name: true } });
-    const rows = themes.length
-      ? await queryRows<{ themeId: unknown; text: string }>(
-          this.db,
-          this.db.client,
-          `SELECT r."themeId" AS "themeId", r."text" AS "text" FROM (
-             SELECT ft."themeId" AS "themeId", fi."text" AS "text",
-                    ROW_NUMBER() OVER (PARTITION BY ft."themeId" ORDER BY fi."createdAt" DESC, fi."id" DESC) AS rn
-               FROM "FeedbackTheme" ft
-               JOIN "FeedbackItem" fi ON fi."id" = ft."itemId"
-               JOIN "Theme" t ON t."id" = ft."themeId"
-              WHERE fi."status" = 'active' AND t."status" = 'active'
-           ) r WHERE r.rn <= $1`,
-          this.settings.itemsPerTheme,
-        )
-      : [];
-    const texts = new Map<number, string[]>(themes.map((t) => [t.id, [t.name]]));
-    for (const row of rows) texts.get(Number(row.themeId))?.push(row.text);
-    const index = new SimilarityIndex(themes.map((t) => ({ id: t.id, name: t.name, documents: texts.get(t.id)! })));
-    this.log.debug(
-      { event: "feedback.similarity_built", themes: index.size, items: rows.length, ms: Date.now() - started },
-      "theme profiles built",
-    );
-    return index;
   }
 }

@@ -1,0 +1,8 @@
+// Listing the themes: those not merged away, active first, each with its number of active items.
+import type { Actor } from "../../shared/actor.ts";
+import { sortThemeList, type ThemeSummary } from "../rules/themes.ts";
+import type { FeedbackContext } from "./context.ts";
+
+export async function listThemes(ctx: FeedbackContext, _actor: Actor): Promise<ThemeSummary[]> {
+  return sortThemeList(await ctx.themes.list());
+}

@@ -1,0 +1,55 @@
+// What a person is told when the voice-of-the-customer context refuses something: one sentence per
+// DomainError code, built from the error's facts. Null for a code of another context.
+import type { DomainError } from "../../shared/errors.ts";
+import { escapeMrkdwn } from "./limits.ts";
+
+export function feedbackErrorText(error: DomainError): string | null {
+  const d = error.details;
+  const text = (key: string) => String(d[key] ?? "");
+  switch (error.code) {
+    case "feedback.empty":
+      return "There is no text to send: the message is empty.";
+    case "feedback.withdrawn":
+      return "This feedback was withdrawn.";
+    case "feedback.person_required":
+      return "Only a person in Slack can do that.";
+    case "theme.not_found":
+      return typeof d.ref === "string"
+        ? `No theme called “${d.ref}”. \`/feedback themes\` lists them.`
+        : "That theme no longer exists: `/feedback themes` lists them.";
+    case "theme.merged_away":
+      return "That theme was merged into a theme that no longer exists: `/feedback themes` lists them.";
+    case "theme.archived":
+      return `“${text("name")}” is archived, so nothing new is tagged with it. \`/feedback themes unarchive ${text("name")}\` brings it back.`;
+    case "theme.name_empty":
+      return "Give the theme a name, for example `/feedback themes add Excel export`.";
+    case "theme.name_too_long":
+      return `“${text("name").slice(0, 40)}…” is ${text("length")} characters; keep a theme's name to ${text("max")}.`;
+    case "theme.name_like_number":
+      return `“${text("name")}” looks like a theme number (\`#12\` refers to theme 12); choose a name with words.`;
+    case "theme.name_taken":
+      return `There is already a theme called “${text("name")}”${d.archived ? " (archived)" : ""} (#${text("themeId")}): choose another name, or merge into it with \`/feedback themes merge <theme> into ${text("name")}\`.`;
+    case "theme.same_name":
+      return `The theme is already called “${text("name")}”.`;
+    case "theme.merge_same":
+      return `“${text("from")}” and “${text("into")}” are the same theme: name two different themes.`;
+    case "theme.merge_into_archived":
+      return `“${text("name")}” is archived: merge into an active theme, or \`/feedback themes unarchive ${text("name")}\` first.`;
+    case "theme.already_in_status":
+      return `“${text("name")}” is already ${text("status")}.`;
+    case "theme.ship_which":
+      return "Which theme shipped? `/feedback ship <theme> <what changed for customers>`, for example `/feedback ship Exports Excel exports now finish in seconds`.";
+    case "theme.no_match":
+      return `No theme matches the start of “${escapeMrkdwn(text("text"))}”. \`/feedback themes\` lists them.`;
+    case "theme.ship_note_missing":
+      return `Say what shipped for customers after the theme: \`/feedback ship ${text("name")} <what changed>\`.`;
+    case "theme.ship_note_empty":
+      return "Say what shipped: `/feedback ship <theme> <what changed for customers>`.";
+    case "theme.ship_note_too_long":
+      return `The note is ${text("length")} characters; keep it under ${text("max")}.`;
+    case "theme.already_shipped":
+      return `“${text("name")}” was already marked shipped${d.shippedOn ? ` on ${text("shippedOn")}` : ""}; customers were told then.`;
+    default:
+      return null;
+  }
+}
