@@ -149,26 +149,30 @@ export function compareThemes(
  * The themes with feedback in the period, ranked by the ARR of the distinct accounts asking, each with
  * its figures of the previous period; at most `limit` (all by default).
  */
-export function rankThemes(period: Period, current: readonly ThemePeriodRow[], previous: readonly ThemePeriodRow[], limit?: number): Ranking {
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new RangeError("a ranking's limit must be a whole number of at least 1");
+export function rankThemes(
+  period: Period,
+  current: readonly ThemePeriodRow[],
+  previous: readonly ThemePeriodRow[],
+  limit?: number,
+): Ranking {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+    throw new RangeError("a ranking's limit must be a whole number of at least 1");
   const before = new Map(previous.map((r) => [r.themeId, r.figures]));
   const themes = current
     .map((r) => ({ ...r, ...r.figures }))
     .sort(compareThemes)
     .slice(0, limit ?? current.length)
-    .map(
-      (r, i): RankedTheme => ({
-        rank: i + 1,
-        themeId: r.themeId,
-        name: r.name,
-        status: r.status,
-        createdAt: r.createdAt,
-        isNew: r.createdAt.getTime() >= period.from.getTime() && r.createdAt.getTime() < period.to.getTime(),
-        totalItems: r.totalItems,
-        ...r.figures,
-        previous: { ...(before.get(r.themeId) ?? NO_FIGURES) },
-      }),
-    );
+    .map((r, i): RankedTheme => ({
+      rank: i + 1,
+      themeId: r.themeId,
+      name: r.name,
+      status: r.status,
+      createdAt: r.createdAt,
+      isNew: r.createdAt.getTime() >= period.from.getTime() && r.createdAt.getTime() < period.to.getTime(),
+      totalItems: r.totalItems,
+      ...r.figures,
+      previous: { ...(before.get(r.themeId) ?? NO_FIGURES) },
+    }));
   return { themes, themesWithFeedback: current.length };
 }
 

@@ -284,7 +284,9 @@ export function prismaDigests(db: Database): DigestStore {
                 }
               : null,
             themes: sortItemThemes(
-              links.filter((l) => l.itemId === i.id && themeName.has(l.themeId)).map((l) => ({ id: l.themeId, name: themeName.get(l.themeId)! })),
+              links
+                .filter((l) => l.itemId === i.id && themeName.has(l.themeId))
+                .map((l) => ({ id: l.themeId, name: themeName.get(l.themeId)! })),
             ),
           };
         });

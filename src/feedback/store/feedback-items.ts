@@ -241,7 +241,13 @@ export function prismaFeedbackItems(db: Database): FeedbackItemStore {
       const externalId = account?.externalId ?? channelAccount;
       if (!externalId) return null;
       const health = await c.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId }, select: { band: true } });
-      return { externalId, name: account?.name ?? null, arr: account?.arr ?? null, tier: account?.tier ?? null, band: health?.band ?? null };
+      return {
+        externalId,
+        name: account?.name ?? null,
+        arr: account?.arr ?? null,
+        tier: account?.tier ?? null,
+        band: health?.band ?? null,
+      };
     },
 
     async create(tx, item) {

@@ -111,7 +111,14 @@ export async function captureFeedback(ctx: FeedbackContext, actor: Actor, input:
 }
 
 /** The item exists: the tagger joins it (once), with any new themes, and its card shows them. */
-function addTagger(ctx: FeedbackContext, itemId: number, userId: string, via: Origin, themeIds: number[], now: Date): Promise<CaptureResult> {
+function addTagger(
+  ctx: FeedbackContext,
+  itemId: number,
+  userId: string,
+  via: Origin,
+  themeIds: number[],
+  now: Date,
+): Promise<CaptureResult> {
   return ctx.tx.transaction(async (tx) => {
     const known = await ctx.items.tagger(tx, itemId, userId);
     if (!known) await ctx.items.addTagger(tx, { itemId, userId, via, taggedAt: now });

@@ -28,7 +28,14 @@ export async function mergeThemes(
   }, THEME_TX);
   themesChanged(ctx);
   ctx.log.info(
-    { event: "feedback.theme_merged", theme: result.from.id, into: result.into.id, items: result.moved, cards: result.cardsUpdated, by: userId },
+    {
+      event: "feedback.theme_merged",
+      theme: result.from.id,
+      into: result.into.id,
+      items: result.moved,
+      cards: result.cardsUpdated,
+      by: userId,
+    },
     "theme merged",
   );
   return result;

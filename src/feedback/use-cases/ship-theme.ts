@@ -61,7 +61,13 @@ export async function shipTheme(ctx: FeedbackContext, actor: Actor, input: ShipI
     return { theme: ref, replied, unreachable: plan.unreachable, csmsTold: notices.size };
   });
   ctx.log.info(
-    { event: "feedback.theme_shipped", theme: input.themeId, replied: result.replied, unreachable: result.unreachable, csms: result.csmsTold },
+    {
+      event: "feedback.theme_shipped",
+      theme: input.themeId,
+      replied: result.replied,
+      unreachable: result.unreachable,
+      csms: result.csmsTold,
+    },
     "theme shipped",
   );
   return result;

@@ -51,10 +51,7 @@ export class ThemeSuggestions {
     const started = Date.now();
     const { themes, items } = await this.themes.profiles(this.settings.itemsPerTheme);
     const index = new SimilarityIndex(themes);
-    this.log.debug(
-      { event: "feedback.similarity_built", themes: index.size, items, ms: Date.now() - started },
-      "theme profiles built",
-    );
+    this.log.debug({ event: "feedback.similarity_built", themes: index.size, items, ms: Date.now() - started }, "theme profiles built");
     return index;
   }
 }

@@ -176,7 +176,11 @@ function themesRoute(deps: FeedbackRouteDeps): Route {
     } catch (error) {
       return answerError(res, error);
     }
-    const { ranking, totals, previous: before } = await readThemeRanking(deps.feedback, apiActor, {
+    const {
+      ranking,
+      totals,
+      previous: before,
+    } = await readThemeRanking(deps.feedback, apiActor, {
       from: q.from,
       to: q.to,
       limit: q.limit ?? undefined,

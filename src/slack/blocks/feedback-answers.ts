@@ -35,9 +35,11 @@ export function capturedAnswer(id: number, created: boolean, newTagger: boolean)
 }
 
 /** The answer to `/feedback <text>`: the confirmation, with the account it was filed under. */
-export function capturedTextAnswer(
-  result: { item: { id: number; account: { externalId: string; name: string | null } | null }; created: boolean; newTagger: boolean },
-): string {
+export function capturedTextAnswer(result: {
+  item: { id: number; account: { externalId: string; name: string | null } | null };
+  created: boolean;
+  newTagger: boolean;
+}): string {
   const a = result.item.account;
   const account = a ? ` (account *${escapeMrkdwn(a.name ?? a.externalId)}*)` : "";
   return truncate(`${capturedAnswer(result.item.id, result.created, result.newTagger)}${account}`, 3000);
@@ -49,8 +51,7 @@ export const unreadableMessage = (code: string | undefined) =>
   `I couldn't read that message (${code ?? "Slack did not answer"}), so it was not sent to product. Invite me to the channel (\`/invite @Customer Desk\`) and react again, or use \`/feedback <text>\`.`;
 export const DELETED_MESSAGE =
   "That message was deleted or I can't see it, so it was not sent to product. Copy its text into `/feedback <text>` instead.";
-export const DELETED_BEFORE_SEND =
-  "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead.";
+export const DELETED_BEFORE_SEND = "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead.";
 export const NO_TEXT_TO_SEND =
   "That message has no text to send to product (files and images alone can't be quoted). Use `/feedback <text>` to describe it.";
 export const notInChannel = (channelId: string) =>
@@ -72,7 +73,8 @@ export const THEMES_USAGE = [
 ].join("\n");
 
 export const themePairUsage = (form: string) => `Type \`/feedback themes ${form}\`.`;
-export const unknownThemesCommand = (sub: string) => `I don't know \`/feedback themes ${escapeMrkdwn(truncate(sub, 40))}\`.\n${THEMES_USAGE}`;
+export const unknownThemesCommand = (sub: string) =>
+  `I don't know \`/feedback themes ${escapeMrkdwn(truncate(sub, 40))}\`.\n${THEMES_USAGE}`;
 export const whichTheme = (sub: "archive" | "unarchive") => `Which theme? \`/feedback themes ${sub} <name>\`.`;
 
 export const themeAdded = (theme: ThemeRef) =>
@@ -122,14 +124,18 @@ export const SHIP_NOTE_REQUIRED = "Say what shipped: customers read this in thei
 export function shipReport(result: { theme: ThemeRef; replied: number; unreachable: number; csmsTold: number }): string {
   const parts = [`*${escapeMrkdwn(result.theme.name)}* is marked shipped.`];
   parts.push(
-    result.replied ? `I replied in ${result.replied} customer thread${result.replied === 1 ? "" : "s"}.` : "No customer thread to reply in.",
+    result.replied
+      ? `I replied in ${result.replied} customer thread${result.replied === 1 ? "" : "s"}.`
+      : "No customer thread to reply in.",
   );
   if (result.unreachable)
     parts.push(
       `${result.unreachable} source message${result.unreachable === 1 ? " was" : "s were"} deleted or can't be read, so ${result.unreachable === 1 ? "its thread was" : "their threads were"} skipped.`,
     );
   parts.push(
-    result.csmsTold ? `${result.csmsTold} CSM${result.csmsTold === 1 ? "" : "s"} got the list of their accounts that asked.` : "No CSM to tell.",
+    result.csmsTold
+      ? `${result.csmsTold} CSM${result.csmsTold === 1 ? "" : "s"} got the list of their accounts that asked.`
+      : "No CSM to tell.",
   );
   return parts.join(" ");
 }

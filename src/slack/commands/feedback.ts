@@ -24,7 +24,6 @@ import { sourceReadable } from "../feedback-ship.ts";
 import { themesCommand } from "./feedback-themes.ts";
 import { digestCommand } from "./feedback-digest.ts";
 
-
 const SUBCOMMANDS = new Set(["help", "themes", "digest", "ship"]);
 
 export function registerFeedbackCommand(app: App, deps: SlackDeps): void {

@@ -20,7 +20,11 @@ export class SlackFeedbackPosts implements FeedbackNotifier, LoopNotifier {
 
   async itemCaptured(tx: Tx, item: FeedbackItem, now: Date): Promise<void> {
     if (!this.productChannel) return;
-    const id = await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: this.productChannel, payload: feedbackCard(item) }, now);
+    const id = await this.outbox.enqueue(
+      tx,
+      { method: "chat.postMessage", channel: this.productChannel, payload: feedbackCard(item) },
+      now,
+    );
     await this.refs.set(tx, CARD[0], item.id, CARD[1], id);
   }
 

@@ -20,6 +20,8 @@ export class SlackNotices {
 
   /** A message in the app's direct messages with the person. */
   async direct(user: string, text: string): Promise<void> {
-    await this.tx.transaction((tx) => this.outbox.enqueue(tx, { method: "chat.postMessage", channel: user, payload: { text } }, this.clock.now()));
+    await this.tx.transaction((tx) =>
+      this.outbox.enqueue(tx, { method: "chat.postMessage", channel: user, payload: { text } }, this.clock.now()),
+    );
   }
 }

@@ -21,8 +21,7 @@ export function registerSendToProductShortcut(app: App, deps: SlackDeps): void {
     const feedback = deps.feedback;
     if (!feedback) return reply(FEEDBACK_OFF);
     const s = parsed.value;
-    if (!s.message.text.trim())
-      return reply(NO_TEXT_TO_SEND);
+    if (!s.message.text.trim()) return reply(NO_TEXT_TO_SEND);
     const member = await appIsInChannel(deps, s.channel.id);
     if (member === false) {
       return reply(notInChannel(s.channel.id));
