@@ -1,7 +1,7 @@
 // The timed part of `npm run bench:health`, in a fresh process per database so the peak RSS is this
 // run's own: tsx bench/health-run.ts --db FILE --at ISO
 //
-// Opens the seeded SQLite file the way the app does (openDatabase), builds the HealthCheckService as
+// Opens the seeded SQLite file the way the app does (openDatabase), builds the success context as
 // src/main.ts does (the real SlackAlertPosts over an Outbox, so alert writes cost what they cost in the
 // app) and times:
 //   run 1  `run("manual", at)` on the fresh data: scores, history and current rows, alerts raised;
@@ -18,9 +18,13 @@ import { createLogger } from "../src/platform/observability/log.ts";
 import { SqliteCheckpoints } from "../src/platform/db/sqlite-checkpoints.ts";
 import { Outbox } from "../src/platform/outbox/outbox.ts";
 import { SlackAlertPosts } from "../src/slack/posts/alert-posts.ts";
-import { HealthCheckService, type HealthCheckSummary } from "../src/success/use-cases/run-health-check.ts";
+import { prismaTransactor } from "../src/platform/db/transactor.ts";
+import { jobActor } from "../src/shared/actor.ts";
+import { runHealthCheck, type HealthCheckSummary } from "../src/success/use-cases/run-health-check.ts";
+import { prismaSuccessStores } from "../src/success/store/index.ts";
 import { parseHealthConfig } from "../src/success/rules/health-config.ts";
-import { dayOf, knownFeatureCount, sliceFacts, type SliceAccount } from "../src/success/store/health-inputs.ts";
+import { dayOf } from "../src/success/rules/health-check.ts";
+import { knownFeatureCount, sliceFacts, type SliceAccount } from "../src/success/store/health-inputs.ts";
 import { scoreHealth } from "../src/success/rules/health-model.ts";
 import { evaluateRules } from "../src/success/rules/risk-rules.ts";
 
@@ -87,15 +91,18 @@ async function main() {
   // As in the app (src/main.ts): passive WAL checkpoints from a worker thread every second.
   const checkpoints = new SqliteCheckpoints(db, log);
   checkpoints.start();
-  const service = new HealthCheckService(
-    db,
-    config,
-    new SlackAlertPosts(new Outbox(db.provider)),
-    { alertsChannel: "CALERTS" },
-    systemClock,
+  const success = {
+    ...prismaSuccessStores(db),
+    tx: prismaTransactor(db),
+    notifier: new SlackAlertPosts(new Outbox(db.provider)),
+    clock: systemClock,
     log,
-    () => {},
-  );
+    config,
+    settings: { alertsChannel: "CALERTS" },
+  };
+  const service = {
+    run: (trigger: "manual", at: Date) => runHealthCheck(success, jobActor("bench"), { trigger, at }),
+  };
   const walSize = () => {
     try {
       return statSync(`${o.db}-wal`).size;

@@ -40,14 +40,15 @@ import { feedbackRoutes } from "./http/routes/feedback.ts";
 import { SlackDigestPosts } from "./slack/posts/voc-digest.ts";
 import type { SlackDeps } from "./slack/deps.ts";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/rules/health-config.ts";
-import { HealthCheckService } from "./success/use-cases/run-health-check.ts";
-import { AlertService } from "./success/use-cases/alerts.ts";
+import { runHealthCheck, type HealthCheckSummary } from "./success/use-cases/run-health-check.ts";
+import { escalateAlerts } from "./success/use-cases/escalate-alerts.ts";
+import type { SuccessContext } from "./success/use-cases/context.ts";
+import { prismaSuccessStores } from "./success/store/index.ts";
 import { SlackAlertPosts } from "./slack/posts/alert-posts.ts";
-import { AccountHealthReader } from "./success/store/account-health.ts";
 import { SlackFeedbackPosts } from "./slack/posts/feedback-posts.ts";
 import { SlackNotices } from "./slack/posts/notices.ts";
 import { prismaTransactor } from "./platform/db/transactor.ts";
-import { jobActor } from "./shared/actor.ts";
+import { apiActor, jobActor } from "./shared/actor.ts";
 import { feedbackContext } from "./feedback/use-cases/context.ts";
 import { prismaFeedbackStores } from "./feedback/store/index.ts";
 import { postDigest } from "./feedback/use-cases/post-digest.ts";
@@ -70,8 +71,9 @@ export interface RunningApp {
   jobs: Job[];
   slaSweep: SlaSweep;
   healthConfig: HealthConfig;
-  healthChecks: HealthCheckService;
-  alerts: AlertService;
+  success: SuccessContext;
+  healthChecks: { run(trigger: "scheduled" | "manual", at?: Date): Promise<HealthCheckSummary> };
+  alerts: { escalate(): Promise<number> };
   db: Database;
   port: number;
   log: Logger;
@@ -194,7 +196,25 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const intakeActivity = new IntakeActivity();
   const metrics = new DeskMetrics({ readState: () => readState(db), now: () => clock.now() });
   const sla = new SlaClock(policy);
-  const ticketPosts = new SlackTicketPosts(outbox, config.TRIAGE_CHANNEL, sla, config.AGENT_USERGROUP_ID, Boolean(config.PRODUCT_CHANNEL));
+  const transactor = prismaTransactor(db, () => outbox.wake());
+  const success: SuccessContext = {
+    ...prismaSuccessStores(db),
+    tx: transactor,
+    notifier: new SlackAlertPosts(outbox),
+    clock,
+    log,
+    config: healthConfig,
+    settings: { alertsChannel: config.ALERTS_CHANNEL },
+    metrics,
+  };
+  const ticketPosts = new SlackTicketPosts(
+    outbox,
+    config.TRIAGE_CHANNEL,
+    sla,
+    config.AGENT_USERGROUP_ID,
+    Boolean(config.PRODUCT_CHANNEL),
+    success,
+  );
   const csatSettings = { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN };
   const csat = new CsatService(db, ticketPosts, csatSettings, clock, log, () => outbox.wake());
   const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake(), csat);
@@ -215,18 +235,11 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       run: (slot) => postSupportSummary(db, outbox, channel, clock.now(), `support-summary:${slot.toISOString()}`),
     });
   }
-  const alertPosts = new SlackAlertPosts(outbox);
-  const healthChecks = new HealthCheckService(
-    db,
-    healthConfig,
-    alertPosts,
-    { alertsChannel: config.ALERTS_CHANNEL },
-    clock,
-    log,
-    () => outbox.wake(),
-    metrics,
-  );
-  const alerts = new AlertService(db, healthConfig, alertPosts, clock, log, () => outbox.wake());
+  const healthChecks = {
+    run: (trigger: "scheduled" | "manual", at?: Date) =>
+      runHealthCheck(success, trigger === "scheduled" ? jobActor("health-check") : apiActor, { trigger, at }),
+  };
+  const alerts = { escalate: () => escalateAlerts(success, jobActor("alert-escalation")) };
   if (config.HEALTH_CHECK_CRON) {
     jobs.push({
       name: "health-check",
@@ -245,7 +258,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       run: async () => ({ escalated: await alerts.escalate() }),
     });
   }
-  const transactor = prismaTransactor(db, () => outbox.wake());
   const feedbackStores = prismaFeedbackStores(db);
   const feedback = config.PRODUCT_CHANNEL
     ? feedbackContext({
@@ -270,8 +282,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     tickets,
     csat,
     channels,
-    alerts,
-    accounts: new AccountHealthReader(db),
+    success,
     feedback,
     notify: new SlackNotices(transactor, outbox, clock),
     db,
@@ -330,13 +341,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     routes: {
       "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...feedbackRoutes({ feedback: feedbackStores, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
-      ...successRoutes({
-        db,
-        token: config.INGEST_API_TOKEN,
-        healthConfig,
-        now: () => clock.now(),
-        runHealthCheck: () => healthChecks.run("manual"),
-      }),
+      ...successRoutes({ success, token: config.INGEST_API_TOKEN }),
       "GET /metrics": metricsEndpoint(metrics, config.METRICS_TOKEN),
       "GET /readyz": readinessEndpoint(db, () => clock.now()),
       "GET /healthz": async (_req, res) => {
@@ -410,7 +415,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       log.info("stopped");
     })());
 
-  return { config, db, port, log, dispatcher, processor, scheduler, jobs, slaSweep, healthConfig, healthChecks, alerts, stop };
+  return { config, db, port, log, dispatcher, processor, scheduler, jobs, slaSweep, healthConfig, success, healthChecks, alerts, stop };
 }
 
 async function main(): Promise<void> {

@@ -11,7 +11,13 @@ import { CsvError, parse } from "csv-parse/sync";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
 import { loadHealthConfig } from "../src/main.ts";
-import { BATCH_KINDS, storeBatch, validateBatch, type BatchKind, type Problem } from "../src/success/use-cases/ingest-batch.ts";
+import { prismaTransactor } from "../src/platform/db/transactor.ts";
+import { systemClock } from "../src/platform/clock.ts";
+import { jobActor } from "../src/shared/actor.ts";
+import { BATCH_KINDS, InvalidBatch, type BatchKind, type Problem } from "../src/success/rules/batch.ts";
+import { prismaBatchStore } from "../src/success/store/batches.ts";
+import { ingestBatch, type IngestContext } from "../src/success/use-cases/ingest-batch.ts";
+import { validateBatch } from "../src/success/use-cases/validate-batch.ts";
 
 const COLUMNS: Record<BatchKind, string[]> = {
   accounts: ["externalId", "name", "domain", "tier", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel"],
@@ -151,10 +157,9 @@ async function main(argv: string[]): Promise<number> {
   const db = await openDatabase(process.env.DATABASE_URL || undefined);
   try {
     await migrate(db);
-    const now = new Date();
-    const { rows, problems } = await validateBatch(db, batchKind, batch.items, now);
-    const all = [...batch.problems, ...problems].sort((a, b) => a.index - b.index);
-    if (all.length) {
+    const success: IngestContext = { tx: prismaTransactor(db), batches: prismaBatchStore(db), clock: systemClock, config: healthConfig };
+    const fail = (problems: Problem[]) => {
+      const all = [...batch.problems, ...problems].sort((a, b) => a.index - b.index);
       const badRows = new Set(all.map((p) => p.index)).size;
       const lines = all.slice(0, MAX_PRINTED_PROBLEMS).map((p) => `  line ${batch.lines[p.index]}, ${p.field}: ${p.reason}`);
       if (all.length > MAX_PRINTED_PROBLEMS) lines.push(`  ... and ${all.length - MAX_PRINTED_PROBLEMS} more problems`);
@@ -162,8 +167,17 @@ async function main(argv: string[]): Promise<number> {
         `${file}: ${badRows} of ${batch.items.length} rows have problems, so nothing was stored. Fix them and import the file again:\n${lines.join("\n")}\n`,
       );
       return 1;
+    };
+    // Problems found reading the CSV: list them with the batch's own, and store nothing.
+    if (batch.problems.length)
+      return fail((await validateBatch(success, jobActor("import"), { kind: batchKind, items: batch.items })).problems);
+    let summary;
+    try {
+      summary = await ingestBatch(success, jobActor("import"), { kind: batchKind, items: batch.items });
+    } catch (error) {
+      if (error instanceof InvalidBatch) return fail(error.problems);
+      throw error;
     }
-    const summary = await storeBatch(db, batchKind, rows, { now, healthConfig });
     process.stdout.write(
       `${file}: stored ${summary.received} ${NOUNS[batchKind][summary.received === 1 ? 0 : 1]} in ${db.location} ` +
         `(${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged)\n`,

@@ -8,8 +8,7 @@ import type { SupportChannels } from "../support/store/support-channels.ts";
 import type { SlackDirectory } from "./directory.ts";
 import type { Database } from "../platform/db/client.ts";
 import type { SlaClock } from "../support/store/sla-timers.ts";
-import type { AlertService } from "../success/use-cases/alerts.ts";
-import type { AccountHealthReader } from "../success/store/account-health.ts";
+import type { SuccessContext } from "../success/use-cases/context.ts";
 import type { FeedbackContext } from "../feedback/use-cases/context.ts";
 import type { SlackNotices } from "./posts/notices.ts";
 
@@ -32,14 +31,12 @@ export interface SlackDeps {
   /** Satisfaction surveys (the survey buttons and comment modal); without it those clicks are ignored. */
   csat?: CsatService;
   channels: SupportChannels;
-  /** Churn-risk alerts (their buttons and note modal). */
-  alerts?: AlertService;
+  /** Customer success: accounts with their health and churn-risk alerts (/cs, the alert buttons and note modal, the App Home, the triage card). */
+  success: SuccessContext;
   /** Voice of the customer: capturing feedback, themes, closing the loop, the digest (off without PRODUCT_CHANNEL). */
   feedback?: FeedbackContext;
   /** Ephemeral notices through the outbox. */
   notify: SlackNotices;
-  /** Accounts with their health, for /cs, the App Home and the triage card. */
-  accounts?: AccountHealthReader;
   directory: SlackDirectory;
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;

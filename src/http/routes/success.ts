@@ -7,17 +7,15 @@
 //   POST /api/v1/health-checks                        run a health check now (201 with its summary)
 // A batch is validated whole: any bad row gets 400 with every problem and nothing is stored.
 import type http from "node:http";
-import type { Database } from "../../platform/db/client.ts";
-import type { HealthConfig } from "../../success/rules/health-config.ts";
-import { BATCH_KEYS, ingestBatch, InvalidBatch, type BatchKind } from "../../success/use-cases/ingest-batch.ts";
-import {
-  accountWithHealth,
-  BAND_FILTERS,
-  DEFAULT_PAGE_SIZE,
-  listAccounts,
-  MAX_PAGE_SIZE,
-  type BandFilter,
-} from "../../success/store/accounts.ts";
+import { apiActor } from "../../shared/actor.ts";
+import { isDomainError } from "../../shared/errors.ts";
+import { BATCH_KEYS, InvalidBatch, ROW_NOUNS, type BatchKind } from "../../success/rules/batch.ts";
+import { BAND_FILTERS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type BandFilter } from "../../success/rules/account.ts";
+import type { SuccessContext } from "../../success/use-cases/context.ts";
+import { ingestBatch } from "../../success/use-cases/ingest-batch.ts";
+import { listAccounts } from "../../success/use-cases/list-accounts.ts";
+import { getAccount } from "../../success/use-cases/get-account.ts";
+import { runHealthCheck } from "../../success/use-cases/run-health-check.ts";
 import { authorizeApi } from "../api-auth.ts";
 import { HttpError, pathParameter, readBody, send, type Route } from "../receiver.ts";
 
@@ -26,23 +24,19 @@ export const INGEST_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** Problems listed in a 400 answer; problemCount says how many there were in all. */
 export const MAX_LISTED_PROBLEMS = 1000;
 
-export interface HealthCheckRunResult {
-  runId: number;
-  status: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  accountsScored: number;
-  alertsRaised: number;
-  alertsCleared: number;
-  alertsWorsened: number;
+export interface SuccessRouteDeps {
+  success: SuccessContext;
+  token: string | undefined;
 }
 
-export interface SuccessRouteDeps {
-  db: Database;
-  token: string | undefined;
-  healthConfig: HealthConfig;
-  now: () => Date;
-  runHealthCheck: () => Promise<HealthCheckRunResult>;
+/** "2 of 3 usage rows have problems, so nothing was stored: ..." */
+function invalidBatchMessage(error: InvalidBatch): string {
+  const bad = new Set(error.problems.map((p) => p.index)).size;
+  const rows = error.rowCount;
+  return (
+    `${bad} of ${rows} ${ROW_NOUNS[error.kind]}${rows === 1 ? "" : "s"} ${bad === 1 ? "has" : "have"} problems, so nothing was stored: ` +
+    "fix every row listed and send the whole batch again"
+  );
 }
 
 const EXAMPLE_ROWS: Record<BatchKind, string> = {
@@ -87,7 +81,7 @@ function batchRoute(deps: SuccessRouteDeps, kind: BatchKind): Route {
     if (!authorizeApi(req, res, deps.token)) return;
     try {
       const rows = await readBatch(req, kind);
-      const summary = await ingestBatch(deps.db, kind, rows, { now: deps.now(), healthConfig: deps.healthConfig });
+      const summary = await ingestBatch(deps.success, apiActor, { kind, items: rows });
       send(res, 200, summary);
     } catch (error) {
       if (error instanceof BadBody) return send(res, 400, { error: error.code, message: error.message });
@@ -102,7 +96,7 @@ function batchRoute(deps: SuccessRouteDeps, kind: BatchKind): Route {
         const more = error.problems.length - listed.length;
         return send(res, 400, {
           error: "invalid_batch",
-          message: `${error.message}${more ? ` (the first ${listed.length} problems are listed; ${more} more are not)` : ""}`,
+          message: `${invalidBatchMessage(error)}${more ? ` (the first ${listed.length} problems are listed; ${more} more are not)` : ""}`,
           problemCount: error.problems.length,
           problems: listed,
         });
@@ -157,7 +151,7 @@ function listRoute(deps: SuccessRouteDeps): Route {
         return send(res, 400, { error: "invalid_parameter", parameter: error.parameter, message: error.message });
       throw error;
     }
-    send(res, 200, await listAccounts(deps.db, query));
+    send(res, 200, await listAccounts(deps.success, apiActor, query));
   };
 }
 
@@ -172,21 +166,22 @@ function accountRoute(deps: SuccessRouteDeps): Route {
         message: "the account ID in the path is not valid percent-encoding: encode it with encodeURIComponent",
       });
     }
-    const account = await accountWithHealth(deps.db, externalId);
-    if (!account) {
+    try {
+      send(res, 200, await getAccount(deps.success, apiActor, { externalId }));
+    } catch (error) {
+      if (!isDomainError(error, "account.not_found")) throw error;
       return send(res, 404, {
         error: "account_not_found",
         message: `no account has externalId ${JSON.stringify(externalId)}: check the ID (GET /api/v1/accounts lists them) or send it with POST /api/v1/accounts`,
       });
     }
-    send(res, 200, account);
   };
 }
 
 function healthCheckRoute(deps: SuccessRouteDeps): Route {
   return async (req, res) => {
     if (!authorizeApi(req, res, deps.token)) return;
-    const result = await deps.runHealthCheck();
+    const result = await runHealthCheck(deps.success, apiActor, { trigger: "manual" });
     send(res, 201, {
       runId: result.runId,
       status: result.status,

@@ -1,9 +1,16 @@
 // The churn-risk alert's controls: acknowledge, snooze, reassign the owner, add a note. Each change is
 // stored (with the alert's update and its thread line in the outbox) before Slack gets its acknowledgement.
 import type { App, BlockAction } from "@slack/bolt";
-import { AlertError } from "../../success/use-cases/alerts.ts";
+import { userActor, type Actor } from "../../shared/actor.ts";
+import { DomainError, isDomainError } from "../../shared/errors.ts";
+import type { AlertView } from "../../success/rules/alert.ts";
+import { acknowledgeAlert } from "../../success/use-cases/acknowledge-alert.ts";
+import { snoozeAlert } from "../../success/use-cases/snooze-alert.ts";
+import { reassignAlert } from "../../success/use-cases/reassign-alert.ts";
+import { getAlert } from "../../success/use-cases/get-alert.ts";
 import { ACTIONS, alertIdFromBlockId } from "../blocks/ids.ts";
 import { alertNoteModal } from "../blocks/alert-note-modal.ts";
+import { ALERT_CHANGE_FAILED, successErrorText } from "../blocks/success-errors.ts";
 import type { SlackDeps } from "../deps.ts";
 
 type Action = BlockAction["actions"][number] & {
@@ -19,10 +26,11 @@ function alertIdOf(action: Action): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
+const teamOf = (body: BlockAction) => body.user.team_id ?? body.team?.id ?? null;
+
 export function registerHealthAlertActions(app: App, deps: SlackDeps): void {
-  const alerts = deps.alerts;
-  if (!alerts) return;
-  const handle = (actionId: string, work: (alertId: number, userId: string, action: Action) => Promise<unknown>) => {
+  const success = deps.success;
+  const handle = (actionId: string, work: (actor: Actor, alertId: number, action: Action) => Promise<unknown>) => {
     app.action<BlockAction>(actionId, async ({ ack, body, action, respond }) => {
       const a = action as Action;
       const alertId = alertIdOf(a);
@@ -32,35 +40,38 @@ export function registerHealthAlertActions(app: App, deps: SlackDeps): void {
         return;
       }
       try {
-        await work(alertId, body.user.id, a);
+        await work(userActor(body.user.id, teamOf(body)), alertId, a);
         await ack();
       } catch (error) {
         await ack();
-        const text = error instanceof AlertError ? error.message : "Sorry, that change to the alert could not be saved. Please try again.";
-        if (!(error instanceof AlertError)) deps.log.error({ err: error, alert: alertId, action: actionId }, "alert action failed");
-        void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+        const known = isDomainError(error) ? successErrorText(error) : null;
+        if (known === null) deps.log.error({ err: error, alert: alertId, action: actionId }, "alert action failed");
+        void respond({ response_type: "ephemeral", replace_original: false, text: known ?? ALERT_CHANGE_FAILED }).catch(() => {});
       }
     });
   };
 
-  handle(ACTIONS.alertAcknowledge, (alertId, userId) => alerts.acknowledge(alertId, userId));
-  handle(ACTIONS.alertSnooze, (alertId, userId, action) => {
-    const days = Number(action.selected_option?.value);
-    return alerts.snooze(alertId, userId, days);
-  });
-  handle(ACTIONS.alertReassign, (alertId, userId, action) => {
-    if (!action.selected_user) throw new AlertError("Pick the person who should own this alert.");
-    return alerts.reassign(alertId, userId, action.selected_user);
-  });
+  handle(ACTIONS.alertAcknowledge, (actor, alertId) => acknowledgeAlert(success, actor, { alertId }));
+  handle(ACTIONS.alertSnooze, (actor, alertId, action) =>
+    snoozeAlert(success, actor, { alertId, days: Number(action.selected_option?.value) }),
+  );
+  handle(ACTIONS.alertReassign, (actor, alertId, action) =>
+    reassignAlert(success, actor, { alertId, ownerId: action.selected_user ?? null }),
+  );
 
   // The note modal needs the trigger within 3 seconds: acknowledge first, then views.open.
   app.action<BlockAction>(ACTIONS.alertNote, async ({ ack, body, action, client, respond }) => {
     await ack();
     const alertId = alertIdOf(action as Action);
-    const alert = alertId ? await alerts.get(alertId) : null;
-    if (!alert) {
-      void respond({ response_type: "ephemeral", replace_original: false, text: "This alert no longer exists." }).catch(() => {});
-      return;
+    const tell = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+    if (!alertId) return tell(successErrorText(new DomainError("alert.not_found"))!);
+    let alert: AlertView;
+    try {
+      alert = await getAlert(success, userActor(body.user.id, teamOf(body)), { alertId });
+    } catch (error) {
+      const known = isDomainError(error) ? successErrorText(error) : null;
+      if (known === null) deps.log.error({ err: error, alert: alertId }, "could not read the alert for its note");
+      return tell(known ?? ALERT_CHANGE_FAILED);
     }
     void client.views.open({ trigger_id: body.trigger_id, view: alertNoteModal(alert) }).catch((error: unknown) => {
       deps.log.error({ err: error, alert: alert.id }, "could not open the alert note modal");

@@ -1,7 +1,7 @@
 // The "Add note" modal of a churn-risk alert.
 import type { View } from "@slack/types";
 import type { AlertView } from "../../success/rules/alert.ts";
-import { MAX_NOTE_LENGTH } from "../../success/use-cases/alerts.ts";
+import { MAX_NOTE_LENGTH } from "../../success/rules/alert-changes.ts";
 import { ALERT_NOTE_INPUT, VIEWS } from "./ids.ts";
 import { LIMITS, truncate } from "./limits.ts";
 

@@ -1,18 +1,46 @@
-// `/cs account` answer: the account's health, its trend and components, its open alerts and open tickets.
+// `/cs` answers: the account's health, its trend and components, its open alerts and open tickets; the
+// accounts a name could mean; the asker's open alerts; the help.
 import type { KnownBlock } from "@slack/types";
-import type { AccountSummary } from "../../success/store/account-health.ts";
+import type { AccountSummary, OpenTicketLine } from "../../success/rules/account.ts";
 import type { AlertView } from "../../success/rules/alert.ts";
 import { COMPONENT_LABELS } from "../../success/rules/health-model.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { LIMITS, escapeMrkdwn, oneLine, slackDate, truncate } from "./limits.ts";
 
-export interface OpenTicketLine {
-  id: number;
-  priority: string;
-  status: string;
-  permalink: string | null;
-  text: string;
+export const CS_USAGE = [
+  "*/cs* commands:",
+  "• `/cs account <name or external id>`: the account's health, trend, open alerts and open tickets",
+  "• `/cs alerts`: your open churn-risk alerts",
+  "• `/cs help`: this help",
+].join("\n");
+
+export const CS_TEXT = {
+  whichAccount: "Which account? Type `/cs account <name or external id>`, for example `/cs account Acme`.",
+  noAlerts: "You have no open churn-risk alerts.",
+  failed: "Sorry, that could not be looked up just now. Please try again.",
+  noMatch: (typed: string) =>
+    `No account matches “${escapeMrkdwn(truncate(typed, 80))}”. Check the spelling, or use the external id from your CRM.`,
+  unknown: (sub: string) => `I don't know \`/cs ${escapeMrkdwn(truncate(sub, 40))}\`.\n${CS_USAGE}`,
+};
+
+/** The accounts a typed name could mean. */
+export function severalAccountsText(typed: string, matches: { externalId: string; name: string }[]): string {
+  const list = matches.map((m) => `• ${escapeMrkdwn(m.name)} (\`${escapeMrkdwn(m.externalId)}\`)`).join("\n");
+  return truncate(
+    `Several accounts match “${escapeMrkdwn(truncate(typed, 80))}”; type \`/cs account <external id>\` for one of them:\n${list}`,
+    LIMITS.sectionText,
+  );
+}
+
+/** `/cs alerts`: the asker's open alerts, one line each. */
+export function myAlertsText(alerts: AlertView[]): string {
+  if (alerts.length === 0) return CS_TEXT.noAlerts;
+  const lines = alerts.map(
+    (a) =>
+      `• *${escapeMrkdwn(a.account.name)}* — ${RULE_LABELS[a.rule]}: ${escapeMrkdwn(a.detail.ruleReason)} (${slackDate(a.raisedAt, "{date_short_pretty}")})`,
+  );
+  return truncate(`Your open alerts:\n${lines.join("\n")}`, LIMITS.sectionText);
 }
 
 export function trendLine(trend: AccountSummary["trend"]): string {

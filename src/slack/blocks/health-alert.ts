@@ -4,7 +4,7 @@
 import type { KnownBlock } from "@slack/types";
 import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
-import { SNOOZE_DAYS } from "../../success/use-cases/alerts.ts";
+import { SNOOZE_DAYS } from "../../success/rules/alert-changes.ts";
 import { ACTIONS, alertBlockId } from "./ids.ts";
 import { LIMITS, escapeMrkdwn, oneLine, slackDate, truncate } from "./limits.ts";
 

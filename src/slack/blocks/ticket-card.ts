@@ -15,7 +15,7 @@ import { ACTIONS, cardBlockId } from "./ids.ts";
 import { LIMITS, oneLine, quote, slackDate } from "./limits.ts";
 import type { SlaStatus } from "../../support/store/sla-timers.ts";
 import { formatDuration } from "./durations.ts";
-import type { CardAccount } from "../../success/store/account-health.ts";
+import type { CardAccount } from "../../success/rules/account.ts";
 
 const BAND_DOT: Record<string, string> = { green: ":large_green_circle:", yellow: ":large_yellow_circle:", red: ":red_circle:" };
 

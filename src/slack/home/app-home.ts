@@ -3,6 +3,9 @@ import { z } from "zod";
 import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { myOpenTickets, teamQueue } from "../../support/store/queue.ts";
 import { periodHeadlines } from "../../support/use-cases/read-headlines.ts";
+import { userActor } from "../../shared/actor.ts";
+import { listMyAccounts } from "../../success/use-cases/list-my-accounts.ts";
+import { listMyAlerts } from "../../success/use-cases/list-my-alerts.ts";
 import { appHome } from "../blocks/app-home.ts";
 import { supportStatsMessage } from "../blocks/support-stats.ts";
 import type { KnownBlock } from "@slack/types";
@@ -24,11 +27,11 @@ export async function publishHome(deps: SlackDeps, userId: string): Promise<void
     myOpenTickets(deps.db, deps.sla, userId, now),
     teamQueue(deps.db),
     periodHeadlines(deps.db, 7, now),
-    deps.accounts ? deps.accounts.forCsm(userId, 12) : null,
-    deps.alerts ? deps.alerts.open({ ownerId: userId }, 10) : [],
+    listMyAccounts(deps.success, userActor(userId), { limit: 12 }),
+    listMyAlerts(deps.success, userActor(userId), { limit: 10 }),
   ]);
   // The customer-success part shows for people who own accounts or alerts.
-  const csm = owned && (owned.total > 0 || alerts.length > 0) ? { accounts: owned.accounts, totalAccounts: owned.total, alerts } : null;
+  const csm = owned.total > 0 || alerts.length > 0 ? { accounts: owned.accounts, totalAccounts: owned.total, alerts } : null;
   // The stats message without its own header: the Home has one.
   const figures = supportStatsMessage({ period: "7d", days: 7, ...week }).blocks.slice(1) as unknown as KnownBlock[];
   await deps.client.views.publish({ user_id: userId, view: appHome({ userId, mine, team, figures, now, csm }) });

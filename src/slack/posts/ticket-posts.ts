@@ -6,7 +6,8 @@ import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { MessageNote, SlaAlert, TicketNotifier } from "../../support/ports.ts";
 import type { SlaClock } from "../../support/store/sla-timers.ts";
 import { ticketCard } from "../blocks/ticket-card.ts";
-import { cardAccount } from "../../success/store/account-health.ts";
+import { readAccountCard } from "../../success/use-cases/read-account-card.ts";
+import type { SuccessContext } from "../../success/use-cases/context.ts";
 import {
   acknowledgement,
   changeLogLine,
@@ -28,10 +29,12 @@ export class SlackTicketPosts implements TicketNotifier {
     private readonly triageGroupId?: string,
     /** Whether cards offer "Tag as feedback" (PRODUCT_CHANNEL is set). */
     private readonly feedbackOn = false,
+    /** Customer success, for the account a card shows (without it, cards show none). */
+    private readonly success?: Pick<SuccessContext, "accounts">,
   ) {}
 
   private async card(tx: Tx, ticket: Ticket, now: Date) {
-    const account = ticket.accountExternalId ? await cardAccount(tx, ticket.accountExternalId) : null;
+    const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
     return ticketCard(ticket, await this.sla.status(tx, ticket.id, now), account, { feedback: this.feedbackOn });
   }
 

@@ -13,6 +13,8 @@ export interface MessageRefs {
   getMany(tx: Tx, subject: RefSubject, subjectIds: readonly number[], role: RefRole): Promise<Map<number, number>>;
   /** Records (or replaces) the outbox row posted as `role` for the subject. */
   set(tx: Tx, subject: RefSubject, subjectId: number, role: RefRole, outboxId: number): Promise<void>;
+  /** Records the outbox rows posted as `role` for many new subjects (none recorded yet) at once: outbox id by subject id. */
+  addMany(tx: Tx, subject: RefSubject, role: RefRole, outboxIds: ReadonlyMap<number, number>): Promise<void>;
 }
 
 export const messageRefs: MessageRefs = {
@@ -39,5 +41,10 @@ export const messageRefs: MessageRefs = {
       create: { subject, subjectId, role, outboxId },
       update: { outboxId },
     });
+  },
+
+  async addMany(tx, subject, role, outboxIds) {
+    if (outboxIds.size === 0) return;
+    await tx.slackMessageRef.createMany({ data: [...outboxIds].map(([subjectId, outboxId]) => ({ subject, subjectId, role, outboxId })) });
   },
 };

@@ -1,54 +1,37 @@
-// Reading customer-success accounts: one account with its current health and score history, and the
-// accounts listed by health band, a page at a time (ordered by externalId; the cursor is the last
-// externalId of the previous page).
-import type { Database } from "../../platform/db/client.ts";
+// Reading customer-success accounts: by external id or by name, one account with its current health and
+// score history, a page of accounts by health band (ordered by externalId; the cursor is the last
+// externalId of the previous page), the accounts a CSM owns, an account's open tickets, and the short
+// context a ticket's card shows. Reads run on their own, outside any transaction, unless given one.
+import type { Database, Tx } from "../../platform/db/client.ts";
 import { queryRows } from "../../platform/db/sql.ts";
+import {
+  HISTORY_LIMIT,
+  pageSize,
+  type AccountPage,
+  type AccountView,
+  type AccountWithHealth,
+  type CardAccount,
+  type HealthComponentView,
+  type ListQuery,
+  type OpenTicketLine,
+  type OwnedAccount,
+} from "../rules/account.ts";
 
-export const BAND_FILTERS = ["green", "yellow", "red", "unscored"] as const;
-export type BandFilter = (typeof BAND_FILTERS)[number];
-
-export const DEFAULT_PAGE_SIZE = 100;
-export const MAX_PAGE_SIZE = 1000;
-/** Entries of score history returned with an account, newest first. */
-export const HISTORY_LIMIT = 90;
-
-export interface AccountView {
-  externalId: string;
-  name: string;
-  domain: string | null;
-  tier: string | null;
-  arr: number | null;
-  seats: number | null;
-  renewalDate: string | null;
-  csmSlackUserId: string | null;
-  alertChannel: string | null;
-  attributes: Record<string, unknown> | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface HealthComponentView {
-  name: string;
-  score: number;
-  weight: number;
-  evidence: string;
-}
-
-export interface HealthView {
-  score: number;
-  band: string;
-  components: HealthComponentView[];
-  computedAt: string;
-  runId: number;
-  /** Newest first, at most HISTORY_LIMIT entries. */
-  history: { score: number; band: string; computedAt: string }[];
-}
-
-export interface AccountListEntry extends AccountView {
-  /** null (and band "unscored") until a health check has scored the account. */
-  score: number | null;
-  band: string;
-  computedAt: string | null;
+export interface AccountStore {
+  /** Whether an account has exactly this external id. */
+  exists(externalId: string): Promise<boolean>;
+  /** Accounts whose name contains `text` (case-insensitive; % and _ match literally), by name, at most `limit`. */
+  nameContains(text: string, limit: number): Promise<{ externalId: string; name: string }[]>;
+  /** The account with its current health (null when never scored), or null when there is no such account. */
+  withHealth(externalId: string): Promise<AccountWithHealth | null>;
+  /** A page of accounts by externalId, optionally of one band; nextCursor is null on the last page. */
+  page(query: ListQuery): Promise<AccountPage>;
+  /** The accounts a CSM owns with their current score, in no particular order (at most `limit`). */
+  ownedBy(userId: string, limit: number): Promise<OwnedAccount[]>;
+  /** The account's tickets not resolved yet, newest first. */
+  openTickets(externalId: string, limit: number): Promise<OpenTicketLine[]>;
+  /** What a ticket's card shows of its account, read in the ticket's transaction. */
+  card(tx: Tx, externalId: string): Promise<CardAccount>;
 }
 
 type AccountRow = Omit<AccountView, "attributes" | "createdAt" | "updatedAt"> & {
@@ -83,79 +66,126 @@ function view(a: AccountRow): AccountView {
   };
 }
 
-/** The account with its current health (null when never scored), or null when there is no such account. */
-export async function accountWithHealth(db: Database, externalId: string): Promise<(AccountView & { health: HealthView | null }) | null> {
-  const account = await db.client.account.findUnique({ where: { externalId } });
-  if (!account) return null;
-  const current = await db.client.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId } });
-  if (!current) return { ...view(account), health: null };
-  const history = await db.client.accountHealth.findMany({
-    where: { accountExternalId: externalId },
-    orderBy: [{ computedAt: "desc" }, { id: "desc" }],
-    take: HISTORY_LIMIT,
-    select: { score: true, band: true, computedAt: true },
-  });
+export function prismaAccountStore(db: Database): AccountStore {
+  const c = db.client;
   return {
-    ...view(account),
-    health: {
-      score: current.score,
-      band: current.band,
-      components: parseJson<HealthComponentView[]>(current.components, []),
-      computedAt: current.computedAt.toISOString(),
-      runId: current.runId,
-      history: history.map((h) => ({ score: h.score, band: h.band, computedAt: h.computedAt.toISOString() })),
+    async exists(externalId) {
+      return (await c.account.findUnique({ where: { externalId }, select: { externalId: true } })) !== null;
     },
-  };
-}
 
-export interface ListQuery {
-  band?: BandFilter | null;
-  limit?: number;
-  /** The last externalId of the previous page. */
-  cursor?: string | null;
-}
+    nameContains(text, limit) {
+      const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      return queryRows<{ externalId: string; name: string }>(
+        db,
+        c,
+        `SELECT "externalId", "name" FROM "Account" WHERE LOWER("name") LIKE $1 ESCAPE '\\' ORDER BY "name" LIMIT ${Math.floor(limit)}`,
+        pattern,
+      );
+    },
 
-/** A page of accounts by externalId, optionally of one band; nextCursor is null on the last page. */
-export async function listAccounts(
-  db: Database,
-  query: ListQuery = {},
-): Promise<{ accounts: AccountListEntry[]; nextCursor: string | null }> {
-  const limit = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(query.limit ?? DEFAULT_PAGE_SIZE)));
-  const params: unknown[] = [];
-  const param = (value: unknown) => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  const where: string[] = [];
-  if (query.cursor) where.push(`a."externalId" > ${param(query.cursor)}`);
-  if (query.band === "unscored") where.push(`h."accountExternalId" IS NULL`);
-  else if (query.band) where.push(`h."band" = ${param(query.band)}`);
-  const page = await queryRows<{ id: string }>(
-    db,
-    db.client,
-    `SELECT a."externalId" AS id FROM "Account" a
+    async withHealth(externalId) {
+      const account = await c.account.findUnique({ where: { externalId } });
+      if (!account) return null;
+      const current = await c.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId } });
+      if (!current) return { ...view(account), health: null };
+      const history = await c.accountHealth.findMany({
+        where: { accountExternalId: externalId },
+        orderBy: [{ computedAt: "desc" }, { id: "desc" }],
+        take: HISTORY_LIMIT,
+        select: { score: true, band: true, computedAt: true },
+      });
+      return {
+        ...view(account),
+        health: {
+          score: current.score,
+          band: current.band,
+          components: parseJson<HealthComponentView[]>(current.components, []),
+          computedAt: current.computedAt.toISOString(),
+          runId: current.runId,
+          history: history.map((h) => ({ score: h.score, band: h.band, computedAt: h.computedAt.toISOString() })),
+        },
+      };
+    },
+
+    async page(query) {
+      const limit = pageSize(query.limit);
+      const params: unknown[] = [];
+      const param = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+      };
+      const where: string[] = [];
+      if (query.cursor) where.push(`a."externalId" > ${param(query.cursor)}`);
+      if (query.band === "unscored") where.push(`h."accountExternalId" IS NULL`);
+      else if (query.band) where.push(`h."band" = ${param(query.band)}`);
+      const page = await queryRows<{ id: string }>(
+        db,
+        c,
+        `SELECT a."externalId" AS id FROM "Account" a
      LEFT JOIN "AccountHealthCurrent" h ON h."accountExternalId" = a."externalId"
      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
      ORDER BY a."externalId" LIMIT ${limit + 1}`,
-    ...params,
-  );
-  const ids = page.slice(0, limit).map((r) => r.id);
-  const [accounts, health] = await Promise.all([
-    db.client.account.findMany({ where: { externalId: { in: ids } } }),
-    db.client.accountHealthCurrent.findMany({
-      where: { accountExternalId: { in: ids } },
-      select: { accountExternalId: true, score: true, band: true, computedAt: true },
-    }),
-  ]);
-  const byId = new Map(accounts.map((a) => [a.externalId, a]));
-  const healthById = new Map(health.map((h) => [h.accountExternalId, h]));
-  return {
-    accounts: ids.flatMap((id) => {
-      const account = byId.get(id);
-      if (!account) return [];
-      const h = healthById.get(id);
-      return [{ ...view(account), score: h?.score ?? null, band: h?.band ?? "unscored", computedAt: h?.computedAt.toISOString() ?? null }];
-    }),
-    nextCursor: page.length > limit ? ids[ids.length - 1] : null,
+        ...params,
+      );
+      const ids = page.slice(0, limit).map((r) => r.id);
+      const [accounts, health] = await Promise.all([
+        c.account.findMany({ where: { externalId: { in: ids } } }),
+        c.accountHealthCurrent.findMany({
+          where: { accountExternalId: { in: ids } },
+          select: { accountExternalId: true, score: true, band: true, computedAt: true },
+        }),
+      ]);
+      const byId = new Map(accounts.map((a) => [a.externalId, a]));
+      const healthById = new Map(health.map((h) => [h.accountExternalId, h]));
+      return {
+        accounts: ids.flatMap((id) => {
+          const account = byId.get(id);
+          if (!account) return [];
+          const h = healthById.get(id);
+          return [
+            { ...view(account), score: h?.score ?? null, band: h?.band ?? "unscored", computedAt: h?.computedAt.toISOString() ?? null },
+          ];
+        }),
+        nextCursor: page.length > limit ? ids[ids.length - 1] : null,
+      };
+    },
+
+    async ownedBy(userId, limit) {
+      const owned = await c.account.findMany({
+        where: { csmSlackUserId: userId },
+        select: { externalId: true, name: true, arr: true, renewalDate: true },
+        take: limit,
+      });
+      const scores = await c.accountHealthCurrent.findMany({
+        where: { accountExternalId: { in: owned.map((a) => a.externalId) } },
+        select: { accountExternalId: true, score: true, band: true },
+      });
+      const by = new Map(scores.map((s) => [s.accountExternalId, s]));
+      return owned.map((a) => ({ ...a, score: by.get(a.externalId)?.score ?? null, band: by.get(a.externalId)?.band ?? null }));
+    },
+
+    openTickets(externalId, limit) {
+      return c.ticket.findMany({
+        where: { accountExternalId: externalId, status: { not: "resolved" } },
+        orderBy: { createdAt: "desc" },
+        take: limit,
+        select: { id: true, priority: true, status: true, permalink: true, text: true },
+      });
+    },
+
+    async card(tx, externalId) {
+      const account = await tx.account.findUnique({ where: { externalId }, select: { name: true, arr: true, csmSlackUserId: true } });
+      const current = account
+        ? await tx.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId }, select: { score: true, band: true } })
+        : null;
+      return {
+        externalId,
+        name: account?.name ?? null,
+        arr: account?.arr ?? null,
+        csmSlackUserId: account?.csmSlackUserId ?? null,
+        band: current?.band ?? null,
+        score: current?.score ?? null,
+      };
+    },
   };
 }

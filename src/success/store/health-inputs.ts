@@ -5,6 +5,7 @@ import type { Database } from "../../platform/db/client.ts";
 import { num, queryRows } from "../../platform/db/sql.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthInputs } from "../rules/health-model.ts";
+import { dayOf, type AccountFacts } from "../rules/health-check.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -17,17 +18,6 @@ export interface SliceAccount {
   csmSlackUserId: string | null;
   alertChannel: string | null;
 }
-
-export interface AccountFacts {
-  inputs: HealthInputs;
-  ticketsLast7: number;
-  ticketBaselinePerWeek: number | null;
-  recentHighScore: number | null;
-  previousScore: number | null;
-}
-
-/** YYYY-MM-DD of an instant (UTC) and n days before it. */
-export const dayOf = (at: Date, minusDays = 0) => new Date(at.getTime() - minusDays * DAY_MS).toISOString().slice(0, 10);
 
 /** The number of known features: the configured list, else every feature any account used in 90 days. */
 export async function knownFeatureCount(db: Database, config: HealthConfig, now: Date): Promise<number> {

@@ -1,0 +1,22 @@
+// The success context's stores on one database, for the wiring (src/main.ts) and the tools.
+import type { Database } from "../../platform/db/client.ts";
+import { prismaAccountStore, type AccountStore } from "./accounts.ts";
+import { prismaAlertStore, type AlertStore } from "./alerts.ts";
+import { prismaBatchStore, type BatchStore } from "./batches.ts";
+import { prismaHealthStore, type HealthStore } from "./health-runs.ts";
+
+export interface SuccessStores {
+  accounts: AccountStore;
+  health: HealthStore;
+  alerts: AlertStore;
+  batches: BatchStore;
+}
+
+export function prismaSuccessStores(db: Database): SuccessStores {
+  return {
+    accounts: prismaAccountStore(db),
+    health: prismaHealthStore(db),
+    alerts: prismaAlertStore(db),
+    batches: prismaBatchStore(db),
+  };
+}

@@ -1,0 +1,33 @@
+// What the customer-success use cases work with: the transaction owner, the stores, the alert notifier,
+// the clock, the log, the health configuration and the settings of the health check.
+import type { Clock } from "../../platform/clock.ts";
+import type { Transactor } from "../../platform/db/transactor.ts";
+import type { Logger } from "../../platform/observability/log.ts";
+import type { AlertNotifier } from "../ports.ts";
+import type { HealthConfig } from "../rules/health-config.ts";
+import type { AccountStore } from "../store/accounts.ts";
+import type { AlertStore } from "../store/alerts.ts";
+import type { BatchStore } from "../store/batches.ts";
+import type { HealthStore } from "../store/health-runs.ts";
+
+export interface SuccessSettings {
+  /** ALERTS_CHANNEL: where alerts go when neither the account nor its CSM has a channel. */
+  alertsChannel?: string;
+  /** Accounts read and scored at once by a health check (default 2000). */
+  sliceSize?: number;
+}
+
+export interface SuccessContext {
+  tx: Transactor;
+  accounts: AccountStore;
+  health: HealthStore;
+  alerts: AlertStore;
+  batches: BatchStore;
+  notifier: AlertNotifier;
+  clock: Clock;
+  log: Logger;
+  config: HealthConfig;
+  settings: SuccessSettings;
+  /** Counts health checks and the alerts they raise (GET /metrics). */
+  metrics?: { healthCheckRan(summary: { trigger: string; status: string; alertsRaised: number }): void };
+}

@@ -1,0 +1,10 @@
+// A person's open churn-risk alerts (`/cs alerts`, the App Home), the most recent first.
+import { actorUserId, type Actor } from "../../shared/actor.ts";
+import type { AlertView } from "../rules/alert.ts";
+import type { SuccessContext } from "./context.ts";
+
+export async function listMyAlerts(ctx: SuccessContext, actor: Actor, input: { limit: number }): Promise<AlertView[]> {
+  const userId = actorUserId(actor);
+  if (!userId) return [];
+  return ctx.alerts.open({ ownerId: userId }, input.limit);
+}
