@@ -1,0 +1,70 @@
+// Checking a batch before anything is stored: every problem of every row, duplicates in the batch and
+// unknown accounts, in row order (pure, no database).
+import { describe, expect, it } from "vitest";
+import { parseInstant, referencedAccounts, validateBatch } from "./batch.ts";
+
+const NOW = new Date("2026-11-20T10:00:00Z");
+
+describe("batch validation", () => {
+  it("accepts valid accounts, trimming text and reading blanks in optional fields as absent", () => {
+    const v = validateBatch("accounts", [{ externalId: " acme ", name: "Acme", tier: "", domain: "ACME.com", seats: 50 }], NOW, new Set());
+    expect(v.problems).toEqual([]);
+    expect(v.rows).toEqual([{ externalId: "acme", name: "Acme", domain: "acme.com", seats: 50 }]);
+  });
+
+  it("names each problem of a row with its field, and unknown fields with the known ones", () => {
+    const v = validateBatch(
+      "accounts",
+      [{ externalId: "a", name: "", seats: 2.5, csmSlackUserId: "ana", colour: "red" }, "x"],
+      NOW,
+      new Set(),
+    );
+    expect(v.rows).toEqual([]);
+    expect(v.problems).toEqual([
+      { index: 0, field: "name", reason: "must not be empty: give the account's name" },
+      { index: 0, field: "seats", reason: "must be a whole number, not 2.5" },
+      { index: 0, field: "csmSlackUserId", reason: expect.stringContaining("must be a Slack user ID such as U0123ABCD") },
+      {
+        index: 0,
+        field: "colour",
+        reason: expect.stringMatching(/^is not a field of an account: check the spelling \(the fields are externalId, name,/),
+      },
+      { index: 1, field: "row", reason: 'must be an object such as {"externalId": "acme", "name": "Acme"}, not "x"' },
+    ]);
+  });
+
+  it("finds duplicates in the batch and accounts that do not exist, in row order", () => {
+    const rows = [
+      { accountExternalId: "acme", date: "2026-11-01", activeUsers: 3 },
+      { accountExternalId: "nobody", date: "2026-11-01", activeUsers: "x" },
+      { accountExternalId: "acme", date: "2026-11-01", activeUsers: 4 },
+      { accountExternalId: "acme", date: "2026-11-22", activeUsers: 4 },
+    ];
+    expect(referencedAccounts("usage", rows)).toEqual(["acme", "nobody"]);
+    const v = validateBatch("usage", rows, NOW, new Set(["acme"]));
+    expect(v.problems.map((p) => [p.index, p.field])).toEqual([
+      [1, "activeUsers"],
+      [1, "accountExternalId"],
+      [2, "date"],
+      [3, "date"],
+    ]);
+    expect(v.problems[2].reason).toBe('repeats usage of "acme" on 2026-11-01, already at index 0 of this batch: send each once');
+    expect(v.problems[3].reason).toContain("is in the future");
+  });
+
+  it("reads NPS answer times with offsets, and keys answers by account, respondent and time", () => {
+    expect(parseInstant("2026-01-31T10:00:00+01:00")).toEqual(new Date("2026-01-31T09:00:00Z"));
+    expect(parseInstant("2026-01-31")).toEqual(new Date("2026-01-31T00:00:00Z"));
+    expect(parseInstant("2026-02-30T10:00")).toBeNull();
+    const answer = { accountExternalId: "acme", score: 9, respondedAt: "2026-11-01T09:00:00Z" };
+    const v = validateBatch("nps", [answer, { ...answer, respondedAt: "2026-11-01T10:00:00+01:00" }], NOW, new Set(["acme"]));
+    expect(v.problems).toEqual([
+      {
+        index: 1,
+        field: "respondedAt",
+        reason:
+          'repeats an answer for "acme" without respondentEmail at 2026-11-01T09:00:00.000Z, already at index 0 of this batch: send each once',
+      },
+    ]);
+  });
+});
