@@ -94,7 +94,7 @@ async function main() {
   const success = {
     ...prismaSuccessStores(db),
     tx: prismaTransactor(db),
-    notifier: new SlackAlertPosts(new Outbox(db.provider)),
+    notifier: new SlackAlertPosts(new Outbox(db.provider), db.provider),
     clock: systemClock,
     log,
     config,

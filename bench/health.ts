@@ -2,7 +2,7 @@
 //
 // How long a health check takes over many accounts: for each size, seeds a fresh SQLite file (migrated
 // by the app's migrator) with N accounts and 90 days of usage each (bench/health-seed.ts; not timed),
-// then times HealthCheckService.run in a fresh child process (bench/health-run.ts), so the peak RSS
+// then times runHealthCheck (src/success/use-cases) in a fresh child process (bench/health-run.ts), so the peak RSS
 // printed is that run's own. Target (from the issue): 100,000 accounts in under 10 s with peak RSS
 // under 400 MB, and time growing linearly with the number of accounts. A miss is reported, not failed.
 import { spawn } from "node:child_process";

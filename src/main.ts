@@ -200,7 +200,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const success: SuccessContext = {
     ...prismaSuccessStores(db),
     tx: transactor,
-    notifier: new SlackAlertPosts(outbox),
+    notifier: new SlackAlertPosts(outbox, db.provider),
     clock,
     log,
     config: healthConfig,
