@@ -26,6 +26,7 @@ import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/rules/
 import { Scheduler, type Job } from "./platform/scheduler/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
 import { SlackTicketPosts } from "./slack/posts/ticket-posts.ts";
+import { linkTicketThreads } from "./slack/posts/thread-links.ts";
 import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
@@ -316,6 +317,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     backoffBaseMs: options.backoffBaseMs ?? config.OUTBOX_RETRY_BASE_MS,
     pollMs: options.pollMs,
     metrics,
+    onSent: linkTicketThreads(db.provider),
   });
   const processor = new InboxProcessor({
     db,

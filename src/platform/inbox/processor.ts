@@ -1,11 +1,13 @@
 // Works through the inbox after Slack has its 200: one stored event at a time, oldest first, each
-// claimed with a lease so a crashed process's events are taken over once the lease expires.
-// A handler that throws is retried with backoff; after maxAttempts the event is kept as failed.
+// claimed with a lease (src/platform/work/leased-work.ts) so a crashed process's events are taken over
+// once the lease expires. A handler that throws is retried with backoff and jitter; after maxAttempts
+// the event is kept as failed.
 import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Inbox } from "./inbox.ts";
 import { WakeableLoop } from "../work/wakeable-loop.ts";
+import { DEFAULT_JITTER, DEFAULT_MAX_DELAY_MS, LeasedWork, leaseFree, retryDecision, type RetryPolicy } from "../work/leased-work.ts";
 import type { IntakeActivity } from "./intake-activity.ts";
 import type { DeskMetrics } from "../observability/metrics.ts";
 
@@ -30,19 +32,15 @@ export interface ProcessorOptions {
 export class InboxProcessor {
   private readonly loop: WakeableLoop;
   private unsubscribe: (() => void) | null = null;
-  private readonly maxAttempts: number;
-  private readonly leaseMs: number;
-  private readonly pollMs: number;
-  private readonly backoffBaseMs: number;
+  private readonly work: LeasedWork<"InboxEvent">;
+  private readonly retry: RetryPolicy;
 
   constructor(private readonly o: ProcessorOptions) {
-    this.maxAttempts = o.maxAttempts ?? 8;
-    this.leaseMs = o.leaseMs ?? 60_000;
-    this.pollMs = o.pollMs ?? 500;
-    this.backoffBaseMs = o.backoffBaseMs ?? 1000;
+    this.work = new LeasedWork(o.db, "InboxEvent", { owner: o.owner, leaseMs: o.leaseMs ?? 60_000, now: () => o.clock.now() });
+    this.retry = { baseMs: o.backoffBaseMs ?? 1000, maxMs: DEFAULT_MAX_DELAY_MS, maxAttempts: o.maxAttempts ?? 8, jitter: DEFAULT_JITTER };
     this.loop = new WakeableLoop(
       () => this.batch(),
-      this.pollMs,
+      o.pollMs ?? 500,
       (error) => this.o.log.error({ err: error }, "inbox batch failed"),
     );
   }
@@ -67,10 +65,9 @@ export class InboxProcessor {
   }
 
   private async batch(): Promise<boolean> {
-    const c = this.o.db.client;
     const now = this.o.clock.now();
-    const rows = await c.inboxEvent.findMany({
-      where: { status: "pending", availableAt: { lte: now }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    const rows = await this.o.db.client.inboxEvent.findMany({
+      where: { status: "pending", availableAt: { lte: now }, ...leaseFree(now) },
       orderBy: { id: "asc" },
       take: 50,
       select: { id: true, attempts: true, body: true, eventType: true },
@@ -84,14 +81,8 @@ export class InboxProcessor {
   }
 
   private async processOne(row: { id: number; attempts: number; body: string; eventType: string }): Promise<void> {
-    const c = this.o.db.client;
     const id = row.id;
-    const now = this.o.clock.now();
-    const claimed = await c.inboxEvent.updateMany({
-      where: { id, status: "pending", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { leaseOwner: this.o.owner, leaseUntil: new Date(now.getTime() + this.leaseMs), attempts: { increment: 1 } },
-    });
-    if (claimed.count === 0) return;
+    if (!(await this.work.claim(id, { from: "pending" }))) return;
     try {
       let body: unknown;
       try {
@@ -100,38 +91,28 @@ export class InboxProcessor {
         throw new SkipEvent("stored body is not JSON");
       }
       await this.o.handle(body, { inboxId: row.id, eventType: row.eventType });
-      await c.inboxEvent.update({
-        where: { id },
-        data: { status: "done", processedAt: this.o.clock.now(), leaseUntil: null, lastError: null },
-      });
+      await this.work.release(id, { status: "done", processedAt: this.o.clock.now(), lastError: null });
       this.o.metrics?.eventProcessed(row.eventType, "done");
     } catch (error) {
       if (error instanceof SkipEvent) {
         this.o.log.warn({ inboxId: id, eventType: row.eventType, reason: error.message }, "event skipped: unexpected shape");
-        await c.inboxEvent.update({
-          where: { id },
-          data: { status: "done", processedAt: this.o.clock.now(), leaseUntil: null, lastError: `skipped: ${error.message}` },
-        });
+        await this.work.release(id, { status: "done", processedAt: this.o.clock.now(), lastError: `skipped: ${error.message}` });
         this.o.metrics?.eventProcessed(row.eventType, "skipped");
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      const failed = row.attempts >= this.maxAttempts;
-      const delay = Math.min(this.backoffBaseMs * 2 ** (row.attempts - 1), 300_000);
-      await c.inboxEvent.update({
-        where: { id },
-        data: {
-          status: failed ? "failed" : "pending",
-          availableAt: new Date(this.o.clock.now().getTime() + delay),
-          leaseUntil: null,
-          lastError: message.slice(0, 500),
-        },
+      const now = this.o.clock.now();
+      const next = retryDecision(row.attempts, this.retry, now);
+      await this.work.release(id, {
+        status: next.giveUp ? "failed" : "pending",
+        availableAt: next.giveUp ? now : next.availableAt,
+        lastError: message.slice(0, 500),
       });
       this.o.log.error(
-        { inboxId: id, eventType: row.eventType, err: error, attempts: row.attempts, gaveUp: failed },
+        { inboxId: id, eventType: row.eventType, err: error, attempts: row.attempts, gaveUp: next.giveUp },
         "event processing failed",
       );
-      this.o.metrics?.eventProcessed(row.eventType, failed ? "failed" : "retried");
+      this.o.metrics?.eventProcessed(row.eventType, next.giveUp ? "failed" : "retried");
     }
   }
 }

@@ -1,9 +1,12 @@
 // Sends the outbox to Slack at Slack's pace: one message at a time per channel, in order, about one a
 // second; honours 429 Retry-After, retries 5xx and network errors with backoff, stops on permanent
 // errors and reports them. A row interrupted by a crash after sending is looked up in Slack by the
-// outbox id carried in the message's metadata, so it is never posted twice.
+// outbox id carried in the message's metadata, so it is never posted twice. Rows are claimed, released
+// and retried through the leased-work primitive (src/platform/work/leased-work.ts). What a sent post
+// means to the rest of the app is not known here: `onSent` is told, inside the transaction that
+// records the post as sent.
 import type { WebClient } from "@slack/web-api";
-import type { Database } from "../db/client.ts";
+import type { Database, Tx } from "../db/client.ts";
 import type { OutboxMessage } from "../../generated/sqlite/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../observability/log.ts";
@@ -11,9 +14,24 @@ import type { Outbox } from "./outbox.ts";
 import { classifyFailure } from "./slack-errors.ts";
 import { WakeableLoop } from "../work/wakeable-loop.ts";
 import type { DeskMetrics } from "../observability/metrics.ts";
-import { execute } from "../db/sql.ts";
+import { execute, queryRows } from "../db/sql.ts";
+import { DEFAULT_JITTER, DEFAULT_MAX_DELAY_MS, LeasedWork, type RetryPolicy, retryDecision } from "../work/leased-work.ts";
 
 export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
+
+/** A post Slack accepted, as told to `onSent`. */
+export interface SentPost {
+  outboxId: number;
+  channelId: string;
+  method: string;
+  /** The posted (or updated) message's ts; null when Slack gave none (a deletion). */
+  postedTs: string | null;
+  /** The thread it was posted in; null for a message of its own in the channel (one that can start a thread). */
+  threadTs: string | null;
+}
+
+/** Called inside the transaction that marks a row sent, so what depends on the post commits with it. */
+export type OnSent = (tx: Tx, sent: SentPost) => Promise<void>;
 
 export interface DispatcherOptions {
   db: Database;
@@ -32,6 +50,7 @@ export interface DispatcherOptions {
   concurrency?: number;
   pollMs?: number;
   metrics?: DeskMetrics;
+  onSent?: OnSent;
 }
 
 export interface OutboxStats {
@@ -46,7 +65,8 @@ export class OutboxDispatcher {
   private inFlight = new Map<string, Promise<void>>();
   private nextAllowedAt = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
-  private readonly backoffBaseMs: number;
+  private readonly work: LeasedWork<"OutboxMessage">;
+  private readonly retry: RetryPolicy;
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly pollMs: number;
@@ -54,8 +74,9 @@ export class OutboxDispatcher {
 
   constructor(private readonly o: DispatcherOptions) {
     this.sharedPace = o.db.provider === "postgres" && o.channelIntervalMs > 0;
-    this.backoffBaseMs = o.backoffBaseMs ?? 1000;
     this.leaseMs = o.leaseMs ?? 60_000;
+    this.work = new LeasedWork(o.db, "OutboxMessage", { owner: o.owner, leaseMs: this.leaseMs, now: () => o.clock.now() });
+    this.retry = { baseMs: o.backoffBaseMs ?? 1000, maxMs: DEFAULT_MAX_DELAY_MS, maxAttempts: o.maxAttempts, jitter: DEFAULT_JITTER };
     this.concurrency = o.concurrency ?? 4;
     this.pollMs = o.pollMs ?? 250;
     this.loop = new WakeableLoop(
@@ -115,7 +136,7 @@ export class OutboxDispatcher {
     );
     if (taken > 0) return true;
     const pace = await this.o.db.client.channelPace.findUnique({ where: { channelId: channel }, select: { nextAt: true } });
-    if (pace) this.nextAllowedAt.set(channel, pace.nextAt.getTime());
+    if (pace) this.holdOff(channel, pace.nextAt.getTime());
     return false;
   }
 
@@ -152,7 +173,9 @@ export class OutboxDispatcher {
   private async tick(): Promise<void> {
     const c = this.o.db.client;
     // The oldest unsent row of each channel (an index scan, no payloads), then only the rows we may send.
-    const heads = await c.$queryRawUnsafe<{ channelId: string; id: number | bigint }[]>(
+    const heads = await queryRows<{ channelId: string; id: number | bigint }>(
+      this.o.db,
+      c,
       `SELECT "channelId", MIN("id") AS "id" FROM "OutboxMessage" WHERE "status" IN ('pending', 'sending') GROUP BY "channelId"`,
     );
     const nowMs = Date.now();
@@ -183,7 +206,6 @@ export class OutboxDispatcher {
     // The row may have been sent (by this process or another) since the channel's head was read.
     if (row.status !== "pending" && row.status !== "sending") return;
     const c = this.o.db.client;
-    const now = this.o.clock.now();
 
     // Resolve the messages this one depends on; they were written earlier, so they are sent first.
     let threadTs = row.threadTs;
@@ -221,26 +243,13 @@ export class OutboxDispatcher {
 
     // With several processes the channel's pace is shared: take the channel's next slot first.
     if (!(await this.takeChannelSlot(row.channelId))) return;
-    // Claim the row: only one sender may hold it.
-    const claimed = await c.outboxMessage.updateMany({
-      where: {
-        id: row.id,
-        status: row.status,
-        OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
-      },
-      data: {
-        status: "sending",
-        leaseOwner: this.o.owner,
-        leaseUntil: new Date(now.getTime() + this.leaseMs),
-        attempts: { increment: 1 },
-      },
-    });
-    if (claimed.count === 0) return;
+    // Claim the row: only one sender may hold it (a dead sender's row once its lease ran out).
+    if (!(await this.work.claim(row.id, { from: row.status, to: "sending" }))) return;
     const claimedAtMs = Date.now();
     const attempts = row.attempts + 1;
     const possiblySent = row.status === "sending" || row.attempts > 0;
 
-    this.nextAllowedAt.set(row.channelId, Date.now() + this.o.channelIntervalMs);
+    this.holdOff(row.channelId, Date.now() + this.o.channelIntervalMs);
     const payload = JSON.parse(row.payload) as Record<string, unknown>;
     try {
       let postedTs: string | null = null;
@@ -258,54 +267,48 @@ export class OutboxDispatcher {
         // A process stalled past half its lease might be overtaken by another that thinks it died:
         // give the row back instead of racing it to Slack.
         if (Date.now() - claimedAtMs > this.leaseMs / 2) {
-          await c.outboxMessage.updateMany({
-            where: { id: row.id, leaseOwner: this.o.owner, status: "sending" },
-            data: { status: "pending", leaseUntil: null },
-          });
+          await this.work.release(row.id, { status: "pending" }, { ownedIn: "sending" });
           this.o.log.warn({ outboxId: row.id }, "outbox send stalled past half its lease; released for a fresh claim");
           return;
         }
-        const result = (await this.o.client.apiCall(row.method, args)) as { ts?: string; message_ts?: string };
+        let result: { ts?: string; message_ts?: string };
+        try {
+          result = (await this.o.client.apiCall(row.method, args)) as { ts?: string; message_ts?: string };
+        } finally {
+          // Slack counts a channel's posts as they arrive, which is some time before the answer: the
+          // next post to the channel waits a full interval from the end of this call.
+          this.holdOff(row.channelId, Date.now() + this.o.channelIntervalMs);
+        }
         this.o.metrics?.slackCall(row.method, "ok");
         postedTs = result.ts ?? result.message_ts ?? updateTs ?? null;
       }
-      await this.markSent(row, postedTs);
+      await this.markSent(row, postedTs, threadTs);
     } catch (error) {
       const failure = classifyFailure(error);
       this.o.metrics?.slackCallFailed(row.method, error, failure);
       if (row.method === "chat.delete" && failure.reason === "message_not_found") {
         // Someone deleted it already: the deletion is done.
-        await this.markSent(row, updateTs);
+        await this.markSent(row, updateTs, threadTs);
         return;
       }
       if (failure.kind === "rate_limited") {
-        this.nextAllowedAt.set(row.channelId, Date.now() + failure.retryAfterMs);
+        this.holdOff(row.channelId, Date.now() + failure.retryAfterMs);
         await this.holdChannel(row.channelId, Date.now() + failure.retryAfterMs);
-        await c.outboxMessage.update({
-          where: { id: row.id },
-          data: {
-            status: "pending",
-            attempts: row.attempts, // waiting out a rate limit is not a failed attempt
-            availableAt: new Date(this.o.clock.now().getTime() + failure.retryAfterMs),
-            leaseUntil: null,
-            lastError: failure.reason,
-          },
-        });
+        await this.work.release(
+          row.id,
+          { status: "pending", availableAt: new Date(this.o.clock.now().getTime() + failure.retryAfterMs), lastError: failure.reason },
+          // Waiting out a rate limit is not a failed attempt.
+          { refundAttempt: true },
+        );
         this.o.log.warn(
           { outboxId: row.id, method: row.method, channel: row.channelId, retryAfterMs: failure.retryAfterMs },
           "slack rate limited a post; waiting",
         );
-      } else if (failure.kind === "transient" && attempts < this.o.maxAttempts) {
-        const delay = Math.min(this.backoffBaseMs * 2 ** (attempts - 1), 300_000) * (0.75 + Math.random() * 0.5);
-        await c.outboxMessage.update({
-          where: { id: row.id },
-          data: {
-            status: "pending",
-            availableAt: new Date(this.o.clock.now().getTime() + delay),
-            leaseUntil: null,
-            lastError: failure.reason,
-          },
-        });
+        return;
+      }
+      const next = failure.kind === "transient" ? retryDecision(attempts, this.retry, this.o.clock.now()) : null;
+      if (next && !next.giveUp) {
+        await this.work.release(row.id, { status: "pending", availableAt: next.availableAt, lastError: failure.reason });
         this.o.log.warn(
           { outboxId: row.id, method: row.method, channel: row.channelId, error: failure.reason, attempts },
           "post failed; will retry",
@@ -316,26 +319,27 @@ export class OutboxDispatcher {
     }
   }
 
-  private async markSent(row: OutboxMessage, postedTs: string | null): Promise<void> {
+  /** No post to the channel from this process before `untilMs` (never brings an existing hold forward). */
+  private holdOff(channel: string, untilMs: number): void {
+    this.nextAllowedAt.set(channel, Math.max(this.nextAllowedAt.get(channel) ?? 0, untilMs));
+  }
+
+  private async markSent(row: OutboxMessage, postedTs: string | null, threadTs: string | null): Promise<void> {
     const sentAt = this.o.clock.now();
+    const sent = { status: "sent", postedTs, sentAt, leaseOwner: null, lastError: null };
+    const onSent = this.o.onSent;
+    if (!onSent) {
+      await this.work.release(row.id, sent);
+      return;
+    }
     await this.o.db.client.$transaction(async (tx) => {
-      await tx.outboxMessage.update({
-        where: { id: row.id },
-        data: { status: "sent", postedTs, sentAt, leaseUntil: null, leaseOwner: null, lastError: null },
-      });
-      if (row.ticketId && row.linkRole && postedTs) {
-        const link = { channelId: row.channelId, threadTs: postedTs, ticketId: row.ticketId };
-        const exists = await tx.threadLink.findFirst({ where: link, select: { id: true } });
-        if (!exists) await tx.threadLink.create({ data: { ...link, role: row.linkRole } });
-      }
+      await this.work.release(row.id, sent, {}, tx);
+      await onSent(tx, { outboxId: row.id, channelId: row.channelId, method: row.method, postedTs, threadTs });
     });
   }
 
   private async fail(row: OutboxMessage, reason: string): Promise<void> {
-    await this.o.db.client.outboxMessage.update({
-      where: { id: row.id },
-      data: { status: "failed", lastError: reason, leaseUntil: null, sentAt: this.o.clock.now() },
-    });
+    await this.work.release(row.id, { status: "failed", lastError: reason, sentAt: this.o.clock.now() });
     this.o.log.error(
       { outboxId: row.id, method: row.method, channel: row.channelId, error: reason },
       `could not post to Slack (${reason}); the message is kept as failed`,

@@ -8,8 +8,8 @@ import { CronExpressionParser } from "cron-parser";
 import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../observability/log.ts";
-import { isUniqueViolation } from "../../support/use-cases/tickets.ts";
 import type { DeskMetrics } from "../observability/metrics.ts";
+import { LeasedWork } from "../work/leased-work.ts";
 
 export interface Job {
   name: string;
@@ -37,6 +37,8 @@ export class Scheduler {
   private readonly missedTicks: "run" | "skip";
   private readonly recoverEveryMs: number;
   private readonly metrics: DeskMetrics | undefined;
+  /** Leases are in real time: a job's slot and records follow the app's clock, its heartbeat does not. */
+  private readonly work: LeasedWork<"JobRun">;
 
   constructor(
     private readonly db: Database,
@@ -50,6 +52,7 @@ export class Scheduler {
     this.missedTicks = options.missedTicks ?? "run";
     this.recoverEveryMs = options.recoverEveryMs ?? 15_000;
     this.metrics = options.metrics;
+    this.work = new LeasedWork(db, "JobRun", { owner, leaseMs: this.leaseMs });
   }
 
   start(jobs: Job[]): void {
@@ -84,25 +87,10 @@ export class Scheduler {
   /** Runs one tick of a job unless another process has it; returns whether this process ran it. */
   async tick(job: Job, slot: Date): Promise<boolean> {
     const key = `${job.name}:${slot.toISOString()}`;
-    const now = this.clock.now();
-    try {
-      await this.db.client.jobRun.create({
-        data: {
-          key,
-          name: job.name,
-          slot,
-          owner: this.owner,
-          status: "running",
-          startedAt: now,
-          leaseUntil: new Date(Date.now() + this.leaseMs),
-        },
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        this.metrics?.jobSkipped(job.name);
-        return false;
-      }
-      throw error;
+    const claimed = await this.work.claimNew({ key, name: job.name, slot, status: "running", startedAt: this.clock.now() });
+    if (!claimed) {
+      this.metrics?.jobSkipped(job.name);
+      return false;
     }
     await this.execute(job, slot, key);
     return true;
@@ -117,6 +105,7 @@ export class Scheduler {
     const stale = await this.db.client.jobRun.findMany({
       where: {
         status: "running",
+        // A run without a lease was written before leases existed: stale once a lease's time has passed.
         OR: [{ leaseUntil: { lt: new Date(nowMs) } }, { leaseUntil: null, startedAt: { lt: new Date(nowMs - this.leaseMs) } }],
       },
       take: 20,
@@ -125,11 +114,7 @@ export class Scheduler {
     for (const run of stale) {
       const job = this.jobs.find((j) => j.name === run.name);
       if (!job) continue;
-      const claimed = await this.db.client.jobRun.updateMany({
-        where: { key: run.key, status: "running", owner: run.owner, leaseUntil: run.leaseUntil },
-        data: { owner: this.owner, leaseUntil: new Date(Date.now() + this.leaseMs) },
-      });
-      if (claimed.count === 0) continue;
+      if (!(await this.work.claim(run.key, { from: "running" }))) continue;
       taken += 1;
       this.log.warn({ job: run.name, slot: run.slot.toISOString(), from: run.owner }, "taking over a job run whose process stopped");
       await this.execute(job, run.slot, run.key);
@@ -152,23 +137,17 @@ export class Scheduler {
       const ranBefore = await this.db.client.jobRun.findFirst({ where: { name: job.name, slot: { lt: slot } }, select: { key: true } });
       if (!ranBefore) continue;
       if (this.missedTicks === "skip") {
-        try {
-          await this.db.client.jobRun.create({
-            data: {
-              key,
-              name: job.name,
-              slot,
-              owner: this.owner,
-              status: "skipped",
-              startedAt: now,
-              finishedAt: now,
-              detail: "missed while no process was running",
-            },
-          });
-          this.log.warn({ job: job.name, slot: slot.toISOString() }, "a missed job run is recorded as skipped");
-        } catch (error) {
-          if (!isUniqueViolation(error)) throw error;
-        }
+        const recorded = await this.work.insertIfAbsent({
+          key,
+          name: job.name,
+          slot,
+          owner: this.owner,
+          status: "skipped",
+          startedAt: now,
+          finishedAt: now,
+          detail: "missed while no process was running",
+        });
+        if (recorded) this.log.warn({ job: job.name, slot: slot.toISOString() }, "a missed job run is recorded as skipped");
         continue;
       }
       this.log.warn({ job: job.name, slot: slot.toISOString() }, "running a job tick missed while no process was running");
@@ -178,39 +157,33 @@ export class Scheduler {
   }
 
   private async execute(job: Job, slot: Date, key: string): Promise<void> {
-    const where = { key, owner: this.owner, status: "running" };
     // Renew the claim while the job works, so no other process takes over a live run.
-    const heartbeat = setInterval(
-      () => {
-        void this.db.client.jobRun.updateMany({ where, data: { leaseUntil: new Date(Date.now() + this.leaseMs) } }).catch(() => {});
-      },
-      Math.max(1000, Math.floor(this.leaseMs / 3)),
-    );
-    heartbeat.unref();
+    const stopHeartbeat = this.work.heartbeat(key, "running");
     const finished = this.metrics?.jobStarted(job.name);
     const work = (async () => {
       try {
         const detail = await job.run(slot);
-        await this.db.client.jobRun.updateMany({
-          where,
-          data: { status: "done", finishedAt: this.clock.now(), leaseUntil: null, detail: detail ? JSON.stringify(detail) : null },
-        });
+        await this.work.release(
+          key,
+          { status: "done", finishedAt: this.clock.now(), detail: detail ? JSON.stringify(detail) : null },
+          { ownedIn: "running" },
+        );
         this.log.info({ job: job.name, slot: slot.toISOString(), ...(detail ?? {}) }, "scheduled job ran");
         finished?.("done");
       } catch (error) {
-        await this.db.client.jobRun.updateMany({
-          where,
-          data: {
+        await this.work.release(
+          key,
+          {
             status: "failed",
             finishedAt: this.clock.now(),
-            leaseUntil: null,
             detail: error instanceof Error ? error.message.slice(0, 500) : String(error),
           },
-        });
+          { ownedIn: "running" },
+        );
         this.log.error({ err: error, job: job.name }, "scheduled job failed");
         finished?.("failed");
       } finally {
-        clearInterval(heartbeat);
+        stopHeartbeat();
       }
     })();
     this.running.add(work);

@@ -1,0 +1,33 @@
+// Once a ticket's post is in Slack, its thread belongs to the ticket: the acknowledgement that starts the
+// customer's thread (a /ticket without a customer message to answer under) links as "customer", the
+// triage card as "card". Called by the outbox dispatcher inside the transaction that records the post as
+// sent (its `onSent` hook), so the link and the sent state commit together.
+import type { Provider, Tx } from "../../platform/db/client.ts";
+import type { SentPost } from "../../platform/outbox/dispatcher.ts";
+import { execute } from "../../platform/db/sql.ts";
+
+/**
+ * The hook for the dispatcher's `onSent`. The post is recognised by its message ref (SlackMessageRef:
+ * the ticket's "ack" or "card"). Rows written before the refs existed carry the ticket on the outbox row
+ * (OutboxMessage.ticketId / linkRole): read as a fallback until those columns are dropped.
+ * One statement, only for a message of its own in a channel (a reply cannot start a thread).
+ */
+export function linkTicketThreads(provider: Provider): (tx: Tx, sent: SentPost) => Promise<void> {
+  return async (tx, sent) => {
+    if (sent.method !== "chat.postMessage" || sent.threadTs !== null || !sent.postedTs) return;
+    await execute(
+      { provider },
+      tx,
+      `INSERT INTO "ThreadLink" ("channelId", "threadTs", "ticketId", "role")
+       SELECT $2, $3, COALESCE(r."subjectId", o."ticketId"),
+              CASE r."role" WHEN 'ack' THEN 'customer' WHEN 'card' THEN 'card' ELSE o."linkRole" END
+       FROM "OutboxMessage" o
+       LEFT JOIN "SlackMessageRef" r ON r."outboxId" = o."id" AND r."subject" = 'ticket' AND r."role" IN ('ack', 'card')
+       WHERE o."id" = $1 AND (r."id" IS NOT NULL OR (o."ticketId" IS NOT NULL AND o."linkRole" IS NOT NULL))
+       ON CONFLICT DO NOTHING`,
+      sent.outboxId,
+      sent.channelId,
+      sent.postedTs,
+    );
+  };
+}
