@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Database } from "./client.ts";
+import { execute, queryRows } from "./sql.ts";
 
 const migrationsRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../prisma");
 const LOCK_KEY = 4_217_001; // any constant shared by every replica
@@ -38,17 +39,13 @@ export async function migrate(db: Database): Promise<string[]> {
   if (db.provider === "postgres") {
     await client.$transaction(
       async (tx) => {
-        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`);
-        await tx.$executeRawUnsafe(bookkeeping);
-        const done = new Set((await tx.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_app_migrations"')).map((r) => r.name));
+        await queryRows(db, tx, "SELECT pg_advisory_xact_lock($1::bigint)", LOCK_KEY);
+        await execute(db, tx, bookkeeping);
+        const done = new Set((await queryRows<{ name: string }>(db, tx, 'SELECT "name" FROM "_app_migrations"')).map((r) => r.name));
         for (const m of listMigrations("postgres")) {
           if (done.has(m.name)) continue;
-          for (const s of statements(m.sql)) await tx.$executeRawUnsafe(s);
-          await tx.$executeRawUnsafe(
-            'INSERT INTO "_app_migrations" ("name", "appliedAt") VALUES ($1, $2)',
-            m.name,
-            new Date().toISOString(),
-          );
+          for (const s of statements(m.sql)) await execute(db, tx, s);
+          await execute(db, tx, 'INSERT INTO "_app_migrations" ("name", "appliedAt") VALUES ($1, $2)', m.name, new Date().toISOString());
           applied.push(m.name);
         }
       },
@@ -56,13 +53,13 @@ export async function migrate(db: Database): Promise<string[]> {
     );
     return applied;
   }
-  await client.$executeRawUnsafe(bookkeeping);
+  await execute(db, client, bookkeeping);
   for (const m of listMigrations("sqlite")) {
     await client.$transaction(async (tx) => {
-      const done = await tx.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_app_migrations" WHERE "name" = ?', m.name);
+      const done = await queryRows<{ name: string }>(db, tx, 'SELECT "name" FROM "_app_migrations" WHERE "name" = $1', m.name);
       if (done.length > 0) return;
-      for (const s of statements(m.sql)) await tx.$executeRawUnsafe(s);
-      await tx.$executeRawUnsafe('INSERT INTO "_app_migrations" ("name", "appliedAt") VALUES (?, ?)', m.name, new Date().toISOString());
+      for (const s of statements(m.sql)) await execute(db, tx, s);
+      await execute(db, tx, 'INSERT INTO "_app_migrations" ("name", "appliedAt") VALUES ($1, $2)', m.name, new Date().toISOString());
       applied.push(m.name);
     });
   }
@@ -71,7 +68,7 @@ export async function migrate(db: Database): Promise<string[]> {
 
 /** True when every migration the code knows is applied (for /healthz). */
 export async function isMigrated(db: Database): Promise<boolean> {
-  const rows = await db.client.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_app_migrations"');
+  const rows = await queryRows<{ name: string }>(db, db.client, 'SELECT "name" FROM "_app_migrations"');
   const done = new Set(rows.map((r) => r.name));
   return listMigrations(db.provider).every((m) => done.has(m.name));
 }

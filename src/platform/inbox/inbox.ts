@@ -4,6 +4,7 @@
 // message again under a new event id.
 import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
+import { execute, valuesList } from "../db/sql.ts";
 
 export interface IncomingEvent {
   eventId: string;
@@ -63,14 +64,11 @@ export class Inbox {
 
   private async insert(events: IncomingEvent[]): Promise<void> {
     const now = this.clock.now();
-    const pg = this.db.provider === "postgres";
-    const columns = 7;
-    const values = events
-      .map((_, i) => `(${Array.from({ length: columns }, (_, j) => (pg ? `$${i * columns + j + 1}` : "?")).join(", ")})`)
-      .join(", ");
     const params = events.flatMap((e) => [e.eventId, e.dedupeKey, e.eventType, e.body, e.retryNum, now, now]);
-    await this.db.client.$executeRawUnsafe(
-      `INSERT INTO "InboxEvent" ("eventId", "dedupeKey", "eventType", "body", "retryNum", "receivedAt", "availableAt") VALUES ${values} ON CONFLICT DO NOTHING`,
+    await execute(
+      this.db,
+      this.db.client,
+      `INSERT INTO "InboxEvent" ("eventId", "dedupeKey", "eventType", "body", "retryNum", "receivedAt", "availableAt") VALUES ${valuesList(events.length, 7)} ON CONFLICT DO NOTHING`,
       ...params,
     );
   }

@@ -9,6 +9,7 @@
 // the last failure when nothing more is tried.
 import type { Database } from "../db/client.ts";
 import { isMigrated } from "../db/migrate.ts";
+import { queryRows } from "../db/sql.ts";
 
 export const STUCK_WINDOW_MS = 15 * 60_000;
 const PROBE_TIMEOUT_MS = 2000;
@@ -34,7 +35,7 @@ export async function checkReadiness(db: Database, o: ReadinessOptions): Promise
   const problems: string[] = [];
   let reachable = false;
   try {
-    await withTimeout(db.client.$queryRawUnsafe("SELECT 1"), timeoutMs);
+    await withTimeout(queryRows(db, db.client, "SELECT 1"), timeoutMs);
     reachable = true;
   } catch (error) {
     problems.push(`the database (${db.location}) cannot be reached: ${messageOf(error)}`);
