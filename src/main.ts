@@ -1,15 +1,16 @@
 // The composition root: reads the configuration, opens and migrates the database, wires the desk,
 // Slack, the inbox, the outbox and HTTP together, and stops them in order. Nothing else wires.
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import type { DestinationStream } from "pino";
-import { ConfigError, describeParts, loadConfig, type Config } from "./platform/config/config.ts";
+import { ConfigError, loadConfig, type Config } from "./platform/config/config.ts";
+import { describeParts, partsOf } from "./platform/config/parts.ts";
+import { loadHealthConfig, loadSlaPolicy, StartupError } from "./platform/config/settings-files.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/observability/log.ts";
 import { openDatabase, type Database } from "./platform/db/client.ts";
-import { isMigrated, migrate } from "./platform/db/migrate.ts";
+import { migrate } from "./platform/db/migrate.ts";
 import { SqliteCheckpoints } from "./platform/db/sqlite-checkpoints.ts";
 import { Inbox } from "./platform/inbox/inbox.ts";
 import { InboxProcessor } from "./platform/inbox/processor.ts";
@@ -22,7 +23,6 @@ import { SlaClock } from "./support/store/sla-timers.ts";
 import { CsatService } from "./support/use-cases/csat.ts";
 import { SlaSweep } from "./support/use-cases/sweep-sla.ts";
 import { postSupportSummary } from "./slack/posts/support-summary.ts";
-import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "./support/rules/sla-policy.ts";
 import { Scheduler, type Job } from "./platform/scheduler/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
 import { SlackTicketPosts } from "./slack/posts/ticket-posts.ts";
@@ -30,17 +30,18 @@ import { linkTicketThreads } from "./slack/posts/thread-links.ts";
 import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
-import { DeskReceiver, send } from "./http/receiver.ts";
-import { metricsRoute } from "./http/routes/support.ts";
+import { DeskReceiver } from "./http/receiver.ts";
+import { Router } from "./http/router.ts";
+import { supportRoutes } from "./http/routes/support.ts";
 import { DeskMetrics } from "./platform/observability/metrics.ts";
 import { readState } from "./platform/observability/snapshot.ts";
-import { metricsEndpoint, readinessEndpoint } from "./http/routes/operations.ts";
+import { operationsRoutes } from "./http/routes/operations.ts";
 import { inboxRetentionJob } from "./platform/inbox/retention.ts";
 import { successRoutes } from "./http/routes/success.ts";
 import { feedbackRoutes } from "./http/routes/feedback.ts";
 import { SlackDigestPosts } from "./slack/posts/voc-digest.ts";
 import type { SlackDeps } from "./slack/deps.ts";
-import { HealthConfigError, parseHealthConfig, type HealthConfig } from "./success/rules/health-config.ts";
+import type { HealthConfig } from "./success/rules/health-config.ts";
 import { runHealthCheck, type HealthCheckSummary } from "./success/use-cases/run-health-check.ts";
 import { escalateAlerts } from "./success/use-cases/escalate-alerts.ts";
 import type { SuccessContext } from "./success/use-cases/context.ts";
@@ -83,59 +84,13 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export class StartupError extends Error {}
-
-export const DEFAULT_SLA_POLICY_FILE = "sla-policy.json";
-
-/**
- * A JSON settings file: the variable's path, else `defaultFile` when present, else the built-in defaults
- * (`parse(null)`). An unreadable file or one its parser refuses (`Refused`) stops start-up with the reason.
- */
-function loadSettingsFile<T>(
-  variable: string,
-  file: string | undefined,
-  defaultFile: string,
-  parse: (text: string | null, source?: string) => T,
-  Refused: new (...args: never[]) => Error,
-): { value: T; source: string } {
-  const path = file ?? (existsSync(defaultFile) ? defaultFile : null);
-  if (!path) return { value: parse(null), source: "built-in defaults" };
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new StartupError(
-      `${variable} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`,
-    );
-  }
-  try {
-    return { value: parse(text, path), source: path };
-  } catch (error) {
-    if (error instanceof Refused) throw new StartupError(error.message);
-    throw error;
-  }
-}
-
-/** SLA_POLICY_FILE, else ./sla-policy.json when present, else the built-in defaults. */
-export function loadSlaPolicy(file: string | undefined): { policy: SlaPolicy; source: string } {
-  const { value, source } = loadSettingsFile("SLA_POLICY_FILE", file, DEFAULT_SLA_POLICY_FILE, parseSlaPolicy, SlaPolicyError);
-  return { policy: value, source };
-}
-
-export const DEFAULT_HEALTH_CONFIG_FILE = "health-config.json";
-
-/** HEALTH_CONFIG_FILE, else ./health-config.json when present, else the built-in defaults. */
-export function loadHealthConfig(file: string | undefined): { config: HealthConfig; source: string } {
-  const { value, source } = loadSettingsFile("HEALTH_CONFIG_FILE", file, DEFAULT_HEALTH_CONFIG_FILE, parseHealthConfig, HealthConfigError);
-  return { config: value, source };
-}
-
 const FATAL_AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const log = createLogger(config.LOG_LEVEL, options.logDestination);
   const owner = options.owner ?? randomUUID();
+  const parts = partsOf(config);
 
   for (const [part, state] of Object.entries(describeParts(config))) {
     if (!state.enabled) log.warn({ part }, `${part} is off: ${state.reason}`);
@@ -226,7 +181,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     metrics,
   });
   const jobs: Job[] = [];
-  if (config.INBOX_RETENTION) jobs.push(inboxRetentionJob(db, config.INBOX_RETENTION, () => clock.now()));
+  if (parts.inboxRetention) jobs.push(inboxRetentionJob(db, parts.inboxRetention.retentionMs, () => clock.now()));
   if (config.SLA_SWEEP_CRON) jobs.push({ name: "sla-sweep", schedule: config.SLA_SWEEP_CRON, run: () => slaSweep.run(clock.now()) });
   if (config.SUPPORT_SUMMARY_CRON && config.TRIAGE_CHANNEL) {
     const channel = config.TRIAGE_CHANNEL;
@@ -340,40 +295,21 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     log,
     storeEvent,
     onSlackRequest: () => intakeActivity.begin(),
-    routes: {
-      "GET /api/v1/metrics/support": metricsRoute({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
+    router: new Router(log).add(
+      ...supportRoutes({ db, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...feedbackRoutes({ feedback: feedbackStores, token: config.INGEST_API_TOKEN, now: () => clock.now() }),
       ...successRoutes({ success, token: config.INGEST_API_TOKEN }),
-      "GET /metrics": metricsEndpoint(metrics, config.METRICS_TOKEN),
-      "GET /readyz": readinessEndpoint(db, () => clock.now()),
-      "GET /healthz": async (_req, res) => {
-        let reachable: boolean;
-        let migrated = false;
-        try {
-          migrated = await isMigrated(db);
-          reachable = true;
-        } catch {
-          reachable = false;
-        }
-        const [outboxStats, inboxPending, inboxFailed] = reachable
-          ? await Promise.all([dispatcher.stats(), processor.pendingCount(), db.client.inboxEvent.count({ where: { status: "failed" } })])
-          : [null, null, null];
-        const healthy = reachable && migrated;
-        // Liveness: 200 while the process runs, whatever the database; GET /readyz says whether to send it traffic.
-        send(res, 200, {
-          status: !healthy ? "unavailable" : outboxStats && outboxStats.failed > 0 ? "degraded" : "ok",
-          database: { provider: db.provider, reachable, migrated },
-          slack: {
-            teamId: directory.identity.teamId,
-            botUserId: directory.identity.botUserId,
-            identified: Boolean(directory.identity.teamId),
-          },
-          parts: describeParts(config),
-          outbox: outboxStats,
-          inbox: { pending: inboxPending, failed: inboxFailed },
-        });
-      },
-    },
+      ...operationsRoutes({
+        db,
+        now: () => clock.now(),
+        metrics,
+        metricsToken: config.METRICS_TOKEN,
+        parts: describeParts(config),
+        outboxStats: () => dispatcher.stats(),
+        inboxCounts: () => processor.counts(),
+        slackIdentity: () => directory.identity,
+      }),
+    ),
   });
   const app = createBoltApp(
     {
@@ -393,8 +329,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   checkpoints.start();
   scheduler.start(jobs);
   await receiver.start(config.PORT);
-  const socket = config.SLACK_APP_TOKEN
-    ? createSocketModeIngress({ appToken: config.SLACK_APP_TOKEN, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log })
+  const socket = parts.socketMode
+    ? createSocketModeIngress({ appToken: parts.socketMode.appToken, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log })
     : null;
   if (socket) {
     socket.start().catch((error: unknown) => log.error({ err: error }, "socket mode could not connect; HTTP still works"));

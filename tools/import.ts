@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { CsvError, parse } from "csv-parse/sync";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
-import { loadHealthConfig } from "../src/main.ts";
+import { loadHealthConfig } from "../src/platform/config/settings-files.ts";
 import { prismaTransactor } from "../src/platform/db/transactor.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { jobActor } from "../src/shared/actor.ts";

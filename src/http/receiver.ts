@@ -1,37 +1,29 @@
-// The HTTP front door, as a Bolt receiver: POST /slack/events (events, interactivity and commands),
-// plus the app's own routes (GET /healthz). Events API envelopes are verified, stored in the inbox and
-// only then answered 200; interactivity and commands go to Bolt, answered when a listener acknowledges.
+// The HTTP front door, as a Bolt receiver. It exists for what Bolt cannot do: on POST /slack/events,
+// Events API envelopes are verified, stored in the inbox and only then answered 200 (interactivity and
+// commands go to Bolt, answered when a listener acknowledges). Every other path goes to the app's router
+// (router.ts); errors are answered by the one error model (errors.ts).
 import http from "node:http";
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { isValidSlackRequest } from "@slack/bolt";
 import type { Logger } from "../platform/observability/log.ts";
 import type { IncomingEvent } from "../platform/inbox/inbox.ts";
 import { dedupeKeyOf } from "../platform/inbox/inbox.ts";
+import { ApiError } from "./errors.ts";
+import { readBody, send, sendError, type Router } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const ACK_TIMEOUT_MS = 3000;
-
-export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 
 export interface ReceiverOptions {
   signingSecret: string;
   log: Logger;
   /** Stores an envelope durably; resolves once stored. */
   storeEvent: (event: IncomingEvent) => Promise<void>;
-  routes?: Record<string, Route>;
+  /** The app's own routes: every path but /slack/events. */
+  router: Router;
   now?: () => number;
   /** Called for every Slack request taken; the returned function once it is answered (so background work can yield to intake). */
   onSlackRequest?: () => () => void;
-}
-
-/** An error answered with its status and message (400, 413...). */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export class DeskReceiver implements Receiver {
@@ -80,20 +72,16 @@ export class DeskReceiver implements Receiver {
     try {
       if (!this.accepting) {
         res.setHeader("connection", "close");
-        return send(res, 503, { ok: false, error: "shutting_down" });
+        throw new ApiError(503, "shutting_down", "the app is stopping: send the request to another instance or try again shortly");
       }
       const path = (req.url ?? "/").split("?")[0];
-      if (path === "/slack/events") {
-        if (req.method !== "POST") return send(res, 405, { ok: false, error: "method_not_allowed" });
-        return await this.slackRequest(req, res);
+      if (path !== "/slack/events") return await this.o.router.handle(req, res);
+      if (req.method !== "POST") {
+        throw new ApiError(405, "method_not_allowed", "/slack/events takes POST (Slack's requests)", {}, { allow: "POST" });
       }
-      const route = this.o.routes?.[`${req.method} ${path}`] ?? this.o.routes?.[parameterRouteKey(req.method, path)];
-      if (route) return await route(req, res);
-      return send(res, 404, { ok: false, error: "not_found" });
+      await this.slackRequest(req, res);
     } catch (error) {
-      if (error instanceof HttpError) return send(res, error.status, { ok: false, error: error.message });
-      this.o.log.error({ err: error }, "request failed");
-      if (!res.headersSent) send(res, 500, { ok: false, error: "internal_error" });
+      sendError(res, error, this.o.log, { path: (req.url ?? "/").split("?")[0] });
     } finally {
       this.inFlight -= 1;
     }
@@ -119,7 +107,7 @@ export class DeskReceiver implements Receiver {
       })
     ) {
       this.o.log.warn({ path: "/slack/events" }, "rejected a request with a missing, wrong or stale signature");
-      return send(res, 401, { ok: false, error: "invalid_signature" });
+      throw new ApiError(401, "invalid_signature", "the request's Slack signature is missing, wrong or stale");
     }
     const body = parseBody(raw, header(req, "content-type") ?? "");
     const retryNum = Number(header(req, "x-slack-retry-num") ?? 0) || 0;
@@ -131,7 +119,7 @@ export class DeskReceiver implements Receiver {
     if (body.type === "event_callback") {
       const event = body.event as Record<string, unknown> | undefined;
       if (typeof body.event_id !== "string" || !event || typeof event.type !== "string") {
-        throw new HttpError(400, "event_callback needs event_id and event.type");
+        throw new ApiError(400, "invalid_event", "event_callback needs event_id and event.type");
       }
       await this.o.storeEvent({
         eventId: body.event_id,
@@ -173,7 +161,7 @@ export class DeskReceiver implements Receiver {
       this.o.log.error({ err: error, type: body.type }, "listener failed");
       if (!acked) {
         acked = true;
-        send(res, 500, { ok: false, error: "internal_error" });
+        send(res, 500, { error: "internal_error", message: "the listener failed; the cause is in the app's log" });
       }
     } finally {
       clearTimeout(timer);
@@ -189,42 +177,6 @@ export class DeskReceiver implements Receiver {
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * The route key for a path ending in a parameter: `GET /api/v1/accounts/acme` → `GET /api/v1/accounts/*`
- * (one non-empty last segment; a route reads it with `pathParameter`). Exact keys win over these.
- */
-function parameterRouteKey(method: string | undefined, path: string): string {
-  const slash = path.lastIndexOf("/");
-  return slash > 0 && slash < path.length - 1 ? `${method} ${path.slice(0, slash)}/*` : "";
-}
-
-/** The decoded last path segment of a request routed by a `.../*` key (null when it is not valid percent-encoding). */
-export function pathParameter(req: http.IncomingMessage): string | null {
-  const path = (req.url ?? "/").split("?")[0];
-  try {
-    return decodeURIComponent(path.slice(path.lastIndexOf("/") + 1));
-  } catch {
-    return null;
-  }
-}
-
-/** The body as text; HttpError 413 when it is larger than `limit` bytes. */
-export async function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) {
-    req.resume();
-    throw new HttpError(413, `request body over ${limit} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `request body over ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** JSON (Events API), form with a `payload` field (interactivity), or a plain form (slash commands). */
@@ -246,16 +198,11 @@ function parseBody(raw: string, contentType: string): Record<string, unknown> {
       return form;
     }
   } catch (error) {
-    throw new HttpError(400, `malformed body: ${error instanceof Error ? error.message : "cannot parse"}`);
+    throw new ApiError(400, "malformed_body", `malformed body: ${error instanceof Error ? error.message : "cannot parse"}`);
   }
-  throw new HttpError(400, "unsupported content type: Slack sends application/json or application/x-www-form-urlencoded");
-}
-
-export function send(res: http.ServerResponse, status: number, body: unknown, contentType?: string): void {
-  if (res.headersSent) return;
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": contentType ?? (typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8"),
-  });
-  res.end(text);
+  throw new ApiError(
+    400,
+    "unsupported_content_type",
+    "unsupported content type: Slack sends application/json or application/x-www-form-urlencoded",
+  );
 }

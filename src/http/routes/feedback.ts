@@ -10,19 +10,17 @@
 // from / to as for /api/v1/metrics/support: ISO dates or date-times, a date-only `to` includes that
 // day, default the last 30 days, at most 366 days. Bad parameters get 400 naming the parameter; an
 // unknown theme 404.
-import type http from "node:http";
 import { apiActor } from "../../shared/actor.ts";
-import { isDomainError } from "../../shared/errors.ts";
 import type { RankedTheme } from "../../feedback/rules/digest.ts";
 import { DEFAULT_FEEDBACK_PAGE, MAX_FEEDBACK_PAGE, type FeedbackCursor, type FeedbackListItem } from "../../feedback/rules/listing.ts";
 import type { FeedbackContext } from "../../feedback/use-cases/context.ts";
 import { readThemeRanking } from "../../feedback/use-cases/read-digest.ts";
 import { listFeedback } from "../../feedback/use-cases/list-feedback.ts";
-import { authorizeApi } from "../api-auth.ts";
-import { BadParameter, DEFAULT_RANGE_DAYS, MAX_RANGE_DAYS, parseInstant } from "./support.ts";
-import { send, type Route } from "../receiver.ts";
+import { requireApiToken } from "../api-auth.ts";
+import { invalidParameter } from "../errors.ts";
+import { format, limit, period, single } from "../query.ts";
+import { send, type Route } from "../router.ts";
 
-const DAY_MS = 86_400_000;
 export const MAX_THEMES = 1000;
 
 export interface FeedbackRouteDeps {
@@ -31,83 +29,22 @@ export interface FeedbackRouteDeps {
   now: () => Date;
 }
 
-type Params = URLSearchParams;
-
-function single(params: Params, name: string): string | null {
-  const all = params.getAll(name);
-  if (all.length > 1) throw new BadParameter(name, `${name} was given ${all.length} times; give it once`);
-  const v = all[0]?.trim();
-  return v ? v : null;
-}
-
-function instant(name: string, value: string, endOfDay = false): Date {
-  try {
-    return parseInstant(name, value, endOfDay);
-  } catch (error) {
-    throw new BadParameter(name, error instanceof Error ? error.message : String(error));
-  }
-}
-
-function period(params: Params, now: Date): { from: Date; to: Date } {
-  const fromText = single(params, "from");
-  const toText = single(params, "to");
-  const to = toText ? instant("to", toText, true) : now;
-  const from = fromText ? instant("from", fromText) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
-  if (from.getTime() >= to.getTime())
-    throw new BadParameter("from", `from (${from.toISOString()}) must be before to (${to.toISOString()})`);
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS)
-    throw new BadParameter("from", `from and to may be at most ${MAX_RANGE_DAYS} days apart; ask for a shorter period`);
-  return { from, to };
-}
-
-function format(params: Params): "json" | "csv" {
-  const f = single(params, "format");
-  if (f !== null && f !== "json" && f !== "csv")
-    throw new BadParameter("format", `format must be json or csv, not ${JSON.stringify(f.slice(0, 40))}`);
-  return f === "csv" ? "csv" : "json";
-}
-
-function limit(params: Params, fallback: number | null, max: number): number | null {
-  const text = single(params, "limit");
-  if (text === null) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > max)
-    throw new BadParameter("limit", `limit must be a whole number from 1 to ${max}, not ${JSON.stringify(text.slice(0, 40))}`);
-  return n;
-}
-
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_(\d{1,12})$/;
 
 export const encodeCursor = (c: FeedbackCursor) => `${c.createdAt.toISOString()}_${c.id}`;
 
-function cursor(params: Params): FeedbackCursor | null {
+function cursor(params: URLSearchParams): FeedbackCursor | null {
   const text = single(params, "cursor");
   if (text === null) return null;
   const m = CURSOR.exec(text);
   const at = m ? new Date(m[1]) : null;
   if (!m || !at || Number.isNaN(at.getTime())) {
-    throw new BadParameter(
+    throw invalidParameter(
       "cursor",
       `cursor must be the nextCursor of the previous page (like 2026-11-20T06:00:00.000Z_123), not ${JSON.stringify(text.slice(0, 60))}`,
     );
   }
   return { createdAt: at, id: Number(m[2]) };
-}
-
-/** Answers 400 for a bad parameter, 404 for an unknown theme; rethrows anything else. */
-function answerError(res: http.ServerResponse, error: unknown): void {
-  if (error instanceof BadParameter)
-    return send(res, 400, { error: "invalid_parameter", parameter: error.parameter, message: error.message });
-  if (isDomainError(error, "theme.not_found") || isDomainError(error, "theme.merged_away"))
-    return send(res, 404, { error: "unknown_theme", parameter: "theme", message: unknownThemeMessage(error.code, error.details) });
-  throw error;
-}
-
-function unknownThemeMessage(code: string, d: Readonly<Record<string, unknown>>): string {
-  if (code === "theme.merged_away") return `theme ${String(d.ref)} was merged into a theme that no longer exists`;
-  return typeof d.themeId === "number"
-    ? `there is no theme with id ${d.themeId}: GET /api/v1/themes lists the themes with feedback`
-    : `there is no theme named ${JSON.stringify(String(d.ref))}: give its id or exact name (GET /api/v1/themes lists them)`;
 }
 
 // ------------------------------------------------------------------ CSV
@@ -166,16 +103,9 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 // ------------------------------------------------------------------ routes
 
-function themesRoute(deps: FeedbackRouteDeps): Route {
+function themesRoute(deps: FeedbackRouteDeps): Route["handle"] {
   return async (req, res) => {
-    if (!authorizeApi(req, res, deps.token)) return;
-    let q: { from: Date; to: Date; limit: number | null; format: "json" | "csv" };
-    try {
-      const params = new URL(req.url ?? "/", "http://localhost").searchParams;
-      q = { ...period(params, deps.now()), limit: limit(params, null, MAX_THEMES), format: format(params) };
-    } catch (error) {
-      return answerError(res, error);
-    }
+    const q = { ...period(req.query, deps.now()), limit: limit(req.query, null, MAX_THEMES), format: format(req.query) };
     const {
       ranking,
       totals,
@@ -205,25 +135,17 @@ function themesRoute(deps: FeedbackRouteDeps): Route {
   };
 }
 
-function feedbackRoute(deps: FeedbackRouteDeps): Route {
+function feedbackRoute(deps: FeedbackRouteDeps): Route["handle"] {
   return async (req, res) => {
-    if (!authorizeApi(req, res, deps.token)) return;
-    let q: { from: Date; to: Date; limit: number; cursor: FeedbackCursor | null; format: "json" | "csv" };
-    let found: Awaited<ReturnType<typeof listFeedback>>;
-    try {
-      const params = new URL(req.url ?? "/", "http://localhost").searchParams;
-      const themeRef = single(params, "theme");
-      q = {
-        ...period(params, deps.now()),
-        limit: limit(params, DEFAULT_FEEDBACK_PAGE, MAX_FEEDBACK_PAGE)!,
-        cursor: cursor(params),
-        format: format(params),
-      };
-      found = await listFeedback(deps.feedback, apiActor, { ...q, theme: themeRef });
-    } catch (error) {
-      return answerError(res, error);
-    }
-    const { theme, page } = found;
+    const themeRef = single(req.query, "theme");
+    const q = {
+      ...period(req.query, deps.now()),
+      limit: limit(req.query, DEFAULT_FEEDBACK_PAGE, MAX_FEEDBACK_PAGE),
+      cursor: cursor(req.query),
+      format: format(req.query),
+    };
+    // An unknown theme is a DomainError answered 404 unknown_theme (errors.ts).
+    const { theme, page } = await listFeedback(deps.feedback, apiActor, { ...q, theme: themeRef });
     const nextCursor = page.next ? encodeCursor(page.next) : null;
     if (q.format === "csv") {
       if (nextCursor) res.setHeader("x-next-cursor", nextCursor);
@@ -243,9 +165,10 @@ function feedbackRoute(deps: FeedbackRouteDeps): Route {
   };
 }
 
-export function feedbackRoutes(deps: FeedbackRouteDeps): Record<string, Route> {
-  return {
-    "GET /api/v1/themes": themesRoute(deps),
-    "GET /api/v1/feedback": feedbackRoute(deps),
-  };
+export function feedbackRoutes(deps: FeedbackRouteDeps): Route[] {
+  const guard = requireApiToken(deps.token);
+  return [
+    { method: "GET", path: "/api/v1/themes", guard, handle: themesRoute(deps) },
+    { method: "GET", path: "/api/v1/feedback", guard, handle: feedbackRoute(deps) },
+  ];
 }

@@ -1,33 +1,70 @@
-// GET /metrics (Prometheus text; a bearer token when METRICS_TOKEN is set) and GET /readyz (200 when
-// ready, else 503 naming what is wrong). While the app stops, the receiver answers 503 before these run.
+// The operator's routes:
+//   GET /healthz  liveness: 200 while the process runs, with the database's state, which parts are on,
+//                 the outbox and the inbox ("ok", "degraded": posts failed for good, "unavailable")
+//   GET /readyz   readiness: 200 when ready, else 503 naming what is wrong
+//   GET /metrics  Prometheus text (a bearer token when METRICS_TOKEN is set)
+// While the app stops, the receiver answers 503 before these run.
 import type { Database } from "../../platform/db/client.ts";
-import { send, type Route } from "../receiver.ts";
-import { bearerToken, tokensMatch } from "../api-auth.ts";
+import { isMigrated } from "../../platform/db/migrate.ts";
 import type { DeskMetrics } from "../../platform/observability/metrics.ts";
 import { checkReadiness } from "../../platform/observability/readiness.ts";
+import type { OutboxStats } from "../../platform/outbox/dispatcher.ts";
+import type { PartStates } from "../../platform/config/parts.ts";
+import { requireMetricsToken } from "../api-auth.ts";
+import { send, type Route } from "../router.ts";
 
-export function metricsEndpoint(metrics: DeskMetrics, token: string | undefined): Route {
-  return async (req, res) => {
-    res.setHeader("cache-control", "no-store");
-    if (token) {
-      const sent = bearerToken(req);
-      if (sent === null || !tokensMatch(sent, token)) {
-        res.setHeader("www-authenticate", 'Bearer realm="customer-desk-metrics"');
-        return send(res, 401, {
-          error: "unauthorized",
-          message:
-            "METRICS_TOKEN is set: send it as `Authorization: Bearer <METRICS_TOKEN>` (in Prometheus: the scrape job's `authorization.credentials`)",
-        });
-      }
-    }
-    send(res, 200, await metrics.scrape(), metrics.contentType);
-  };
+export interface OperationsDeps {
+  db: Database;
+  now: () => Date;
+  metrics: DeskMetrics;
+  metricsToken: string | undefined;
+  /** Which optional parts are on, and why the others are off. */
+  parts: PartStates;
+  outboxStats: () => Promise<OutboxStats>;
+  inboxCounts: () => Promise<{ pending: number; failed: number }>;
+  slackIdentity: () => { teamId: string | null; botUserId: string | null };
 }
 
-export function readinessEndpoint(db: Database, now: () => Date): Route {
-  return async (_req, res) => {
-    res.setHeader("cache-control", "no-store");
-    const readiness = await checkReadiness(db, { now });
-    send(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not_ready", ...readiness });
+export function operationsRoutes(deps: OperationsDeps): Route[] {
+  return [
+    { method: "GET", path: "/healthz", handle: async (_req, res) => send(res, 200, await health(deps)) },
+    {
+      method: "GET",
+      path: "/readyz",
+      handle: async (_req, res) => {
+        res.setHeader("cache-control", "no-store");
+        const readiness = await checkReadiness(deps.db, { now: deps.now });
+        send(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not_ready", ...readiness });
+      },
+    },
+    {
+      method: "GET",
+      path: "/metrics",
+      guard: requireMetricsToken(deps.metricsToken),
+      handle: async (_req, res) => send(res, 200, await deps.metrics.scrape(), deps.metrics.contentType),
+    },
+  ];
+}
+
+/** Liveness: 200 while the process runs, whatever the database; GET /readyz says whether to send it traffic. */
+async function health(deps: OperationsDeps) {
+  let reachable: boolean;
+  let migrated = false;
+  try {
+    migrated = await isMigrated(deps.db);
+    reachable = true;
+  } catch {
+    reachable = false;
+  }
+  const [outbox, inbox] = reachable ? await Promise.all([deps.outboxStats(), deps.inboxCounts()]) : [null, null];
+  const healthy = reachable && migrated;
+  const identity = deps.slackIdentity();
+  return {
+    status: !healthy ? "unavailable" : outbox && outbox.failed > 0 ? "degraded" : "ok",
+    database: { provider: deps.db.provider, reachable, migrated },
+    slack: { teamId: identity.teamId, botUserId: identity.botUserId, identified: Boolean(identity.teamId) },
+    parts: deps.parts,
+    outbox,
+    inbox: { pending: inbox?.pending ?? null, failed: inbox?.failed ?? null },
   };
 }

@@ -7,60 +7,15 @@
 // "overall", group null), then one row per group. CSV: a header row and the same rows, flattened.
 import type { Database } from "../../platform/db/client.ts";
 import { GROUP_BYS, supportMetrics, type GroupBy, type MetricsRow } from "../../support/store/metrics.ts";
-import { authorizeApi } from "../api-auth.ts";
-import { send, type Route } from "../receiver.ts";
-
-export const DEFAULT_RANGE_DAYS = 30;
-export const MAX_RANGE_DAYS = 366;
-const DAY_MS = 86_400_000;
+import { requireApiToken } from "../api-auth.ts";
+import { invalidParameter } from "../errors.ts";
+import { format, period, single } from "../query.ts";
+import { send, type Route } from "../router.ts";
 
 export interface MetricsRouteDeps {
   db: Database;
   token: string | undefined;
   now: () => Date;
-}
-
-/** A query parameter that cannot be used: answered 400 naming it. */
-export class BadParameter extends Error {
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?$/;
-
-/** A date-only value is midnight UTC of that day (`endOfDay`: the next midnight). */
-export function parseInstant(parameter: string, value: string, endOfDay = false): Date {
-  const example = `use an ISO date or date-time, for example ${parameter}=2026-01-31 or ${parameter}=2026-01-31T09:00:00Z`;
-  const date = DATE.exec(value);
-  if (date) {
-    const [, y, m, d] = date.map(Number);
-    const at = new Date(Date.UTC(y, m - 1, d));
-    if (at.getUTCFullYear() !== y || at.getUTCMonth() !== m - 1 || at.getUTCDate() !== d) {
-      throw new BadParameter(parameter, `${parameter} is not a real date (${JSON.stringify(value)}): ${example}`);
-    }
-    return endOfDay ? new Date(at.getTime() + DAY_MS) : at;
-  }
-  const dateTime = DATE_TIME.exec(value);
-  if (dateTime) {
-    const [, y, mo, d, h, mi, s = "0"] = dateTime;
-    const at = new Date(dateTime[7] ? value : `${value}Z`);
-    const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-    const valid =
-      !Number.isNaN(at.getTime()) &&
-      day.getUTCMonth() === Number(mo) - 1 &&
-      day.getUTCDate() === Number(d) &&
-      Number(h) < 24 &&
-      Number(mi) < 60 &&
-      Number(s) < 60;
-    if (valid) return at;
-    throw new BadParameter(parameter, `${parameter} is not a real date-time (${JSON.stringify(value)}): ${example}`);
-  }
-  throw new BadParameter(parameter, `${parameter} must be an ISO date or date-time, not ${JSON.stringify(value.slice(0, 40))}: ${example}`);
 }
 
 export interface MetricsRequest {
@@ -71,63 +26,41 @@ export interface MetricsRequest {
 }
 
 export function parseMetricsQuery(params: URLSearchParams, now: Date): MetricsRequest {
-  const single = (name: string): string | null => {
-    const all = params.getAll(name);
-    if (all.length > 1) throw new BadParameter(name, `${name} was given ${all.length} times; give it once`);
-    const v = all[0]?.trim();
-    return v ? v : null;
-  };
-  const fromText = single("from");
-  const toText = single("to");
-  const groupText = single("groupBy");
-  const formatText = single("format");
-
-  const to = toText ? parseInstant("to", toText, true) : now;
-  const from = fromText ? parseInstant("from", fromText) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
-  if (from.getTime() >= to.getTime()) {
-    throw new BadParameter("from", `from (${from.toISOString()}) must be before to (${to.toISOString()})`);
-  }
-  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
-    throw new BadParameter("from", `from and to may be at most ${MAX_RANGE_DAYS} days apart; ask for a shorter period`);
-  }
+  const groupText = single(params, "groupBy");
+  const { from, to } = period(params, now);
   if (groupText !== null && !(GROUP_BYS as readonly string[]).includes(groupText)) {
-    throw new BadParameter(
+    throw invalidParameter(
       "groupBy",
       `groupBy must be one of ${GROUP_BYS.join(", ")} (or left out for the overall figures), not ${JSON.stringify(groupText.slice(0, 40))}`,
     );
   }
-  if (formatText !== null && formatText !== "json" && formatText !== "csv") {
-    throw new BadParameter("format", `format must be json or csv, not ${JSON.stringify(formatText.slice(0, 40))}`);
-  }
-  return { from, to, groupBy: (groupText as GroupBy | null) ?? null, format: formatText === "csv" ? "csv" : "json" };
+  return { from, to, groupBy: (groupText as GroupBy | null) ?? null, format: format(params) };
 }
 
-export function metricsRoute(deps: MetricsRouteDeps): Route {
-  return async (req, res) => {
-    if (!authorizeApi(req, res, deps.token)) return;
-    let q: MetricsRequest;
-    try {
-      q = parseMetricsQuery(new URL(req.url ?? "/", "http://localhost").searchParams, deps.now());
-    } catch (error) {
-      if (error instanceof BadParameter) {
-        return send(res, 400, { error: "invalid_parameter", parameter: error.parameter, message: error.message });
-      }
-      throw error;
-    }
-    const result = await supportMetrics(deps.db, q);
-    const rows = [result.overall, ...result.groups];
-    if (q.format === "csv") {
-      const name = `support-metrics_${q.from.toISOString().slice(0, 10)}_${q.to.toISOString().slice(0, 10)}${q.groupBy ? `_by-${q.groupBy}` : ""}.csv`;
-      res.setHeader("content-disposition", `attachment; filename="${name}"`);
-      return send(res, 200, metricsCsv(rows), "text/csv; charset=utf-8");
-    }
-    send(res, 200, {
-      from: q.from.toISOString(),
-      to: q.to.toISOString(),
-      groupBy: q.groupBy,
-      rows: rows.map((r) => ({ scope: r.group === null ? "overall" : "group", ...r })),
-    });
-  };
+export function supportRoutes(deps: MetricsRouteDeps): Route[] {
+  return [
+    {
+      method: "GET",
+      path: "/api/v1/metrics/support",
+      guard: requireApiToken(deps.token),
+      handle: async (req, res) => {
+        const q = parseMetricsQuery(req.query, deps.now());
+        const result = await supportMetrics(deps.db, q);
+        const rows = [result.overall, ...result.groups];
+        if (q.format === "csv") {
+          const name = `support-metrics_${q.from.toISOString().slice(0, 10)}_${q.to.toISOString().slice(0, 10)}${q.groupBy ? `_by-${q.groupBy}` : ""}.csv`;
+          res.setHeader("content-disposition", `attachment; filename="${name}"`);
+          return send(res, 200, metricsCsv(rows), "text/csv; charset=utf-8");
+        }
+        send(res, 200, {
+          from: q.from.toISOString(),
+          to: q.to.toISOString(),
+          groupBy: q.groupBy,
+          rows: rows.map((r) => ({ scope: r.group === null ? "overall" : "group", ...r })),
+        });
+      },
+    },
+  ];
 }
 
 // ------------------------------------------------------------------ CSV

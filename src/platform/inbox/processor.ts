@@ -60,8 +60,14 @@ export class InboxProcessor {
     this.loop.wake();
   }
 
-  async pendingCount(): Promise<number> {
-    return this.o.db.client.inboxEvent.count({ where: { status: "pending" } });
+  /** Stored events still to work through, and those given up on (kept for an operator). */
+  async counts(): Promise<{ pending: number; failed: number }> {
+    const c = this.o.db.client;
+    const [pending, failed] = await Promise.all([
+      c.inboxEvent.count({ where: { status: "pending" } }),
+      c.inboxEvent.count({ where: { status: "failed" } }),
+    ]);
+    return { pending, failed };
   }
 
   private async batch(): Promise<boolean> {

@@ -1,0 +1,97 @@
+// The one place where the optional parts of the app are switched on, from the configuration. Each part
+// is null when off, or the settings it runs with: main.ts wires a part with `if (parts.feedback) ...`
+// and has its settings at hand. /healthz and the start-up warnings show each part's state with the
+// reason it is off (describeParts).
+import type { Config } from "./config.ts";
+
+export interface Parts {
+  /** Triage cards in TRIAGE_CHANNEL (without it tickets are logged and acknowledged only). */
+  triage: { channel: string } | null;
+  /** Slack reaches the app over a Socket Mode connection too (SLACK_APP_TOKEN). */
+  socketMode: { appToken: string } | null;
+  /** The /api/v1 routes (INGEST_API_TOKEN); without it they answer 503. */
+  api: { token: string } | null;
+  /** Voice of the customer: feedback capture, themes and closing the loop (PRODUCT_CHANNEL). */
+  feedback: { productChannel: string } | null;
+  /** The weekly support summary in the triage channel. */
+  supportSummary: { schedule: string; channel: string } | null;
+  /** The voice-of-customer digest in the product channel. */
+  vocDigest: { schedule: string; channel: string } | null;
+  /** SLA warnings and breach alerts. */
+  slaSweep: { schedule: string } | null;
+  /** Scheduled account health checks (POST /api/v1/health-checks runs one whatever this says). */
+  healthChecks: { schedule: string } | null;
+  /** Churn-risk alerts also go to a shared ALERTS_CHANNEL. */
+  alertsChannel: { channel: string } | null;
+  /** Unacknowledged red alerts are escalated (when the health configuration names a lead too). */
+  alertEscalation: { schedule: string } | null;
+  /** Satisfaction surveys on resolve. */
+  csat: { sampleRate: number; minDaysBetween: number } | null;
+  /** Stored events are deleted once done longer ago than this. */
+  inboxRetention: { retentionMs: number } | null;
+  /** Agents are known by AGENT_USER_IDS or AGENT_USERGROUP_ID. */
+  agentDirectory: { userIds: string[]; usergroupId: string | null } | null;
+}
+
+const when = <T>(on: unknown, settings: () => T): T | null => (on ? settings() : null);
+
+export function partsOf(cfg: Config): Parts {
+  return {
+    triage: when(cfg.TRIAGE_CHANNEL, () => ({ channel: cfg.TRIAGE_CHANNEL! })),
+    socketMode: when(cfg.SLACK_APP_TOKEN, () => ({ appToken: cfg.SLACK_APP_TOKEN! })),
+    api: when(cfg.INGEST_API_TOKEN, () => ({ token: cfg.INGEST_API_TOKEN! })),
+    feedback: when(cfg.PRODUCT_CHANNEL, () => ({ productChannel: cfg.PRODUCT_CHANNEL! })),
+    supportSummary: when(cfg.SUPPORT_SUMMARY_CRON && cfg.TRIAGE_CHANNEL, () => ({
+      schedule: cfg.SUPPORT_SUMMARY_CRON!,
+      channel: cfg.TRIAGE_CHANNEL!,
+    })),
+    vocDigest: when(cfg.PRODUCT_CHANNEL && cfg.VOC_DIGEST_CRON, () => ({ schedule: cfg.VOC_DIGEST_CRON!, channel: cfg.PRODUCT_CHANNEL! })),
+    slaSweep: when(cfg.SLA_SWEEP_CRON, () => ({ schedule: cfg.SLA_SWEEP_CRON! })),
+    healthChecks: when(cfg.HEALTH_CHECK_CRON, () => ({ schedule: cfg.HEALTH_CHECK_CRON! })),
+    alertsChannel: when(cfg.ALERTS_CHANNEL, () => ({ channel: cfg.ALERTS_CHANNEL! })),
+    alertEscalation: when(cfg.ALERT_ESCALATION_CRON, () => ({ schedule: cfg.ALERT_ESCALATION_CRON! })),
+    csat: when(cfg.CSAT_ENABLED, () => ({ sampleRate: cfg.CSAT_SAMPLE_RATE, minDaysBetween: cfg.CSAT_MIN_DAYS_BETWEEN })),
+    inboxRetention: when(cfg.INBOX_RETENTION !== null, () => ({ retentionMs: cfg.INBOX_RETENTION! })),
+    agentDirectory: when(cfg.AGENT_USER_IDS.length > 0 || cfg.AGENT_USERGROUP_ID, () => ({
+      userIds: cfg.AGENT_USER_IDS,
+      usergroupId: cfg.AGENT_USERGROUP_ID ?? null,
+    })),
+  };
+}
+
+export type PartStates = Record<string, { enabled: boolean; reason?: string }>;
+
+const state = (on: unknown, reason: string) => (on ? { enabled: true } : { enabled: false, reason });
+
+/** What the app does with the configuration it has: which parts are on and why the others are off. */
+export function describeParts(cfg: Config): PartStates {
+  const on = partsOf(cfg);
+  return {
+    triage: state(on.triage, "TRIAGE_CHANNEL is not set: tickets are logged and acknowledged but no triage cards are posted"),
+    socketMode: state(on.socketMode, "SLACK_APP_TOKEN is not set: Slack reaches the app over HTTP at /slack/events"),
+    metricsApi: state(on.api, "INGEST_API_TOKEN is not set: the /api/v1 routes answer 503"),
+    supportSummary: state(
+      on.supportSummary,
+      cfg.SUPPORT_SUMMARY_CRON ? "TRIAGE_CHANNEL is not set: no weekly support summary" : "SUPPORT_SUMMARY_CRON is off",
+    ),
+    slaSweep: state(on.slaSweep, "SLA_SWEEP_CRON is off: no SLA warnings or breach alerts"),
+    healthChecks: state(on.healthChecks, "HEALTH_CHECK_CRON is off: accounts are scored only on POST /api/v1/health-checks"),
+    alertsChannel: state(
+      on.alertsChannel,
+      "ALERTS_CHANNEL is not set: churn-risk alerts go only to an account's alertChannel or its CSM's channel; the others are kept (see /cs account and the App Home) but not posted",
+    ),
+    voiceOfCustomer: state(
+      on.feedback,
+      "PRODUCT_CHANNEL is not set: feedback is not captured (the :bulb: reaction, /feedback and Send to product answer that it is off) and no digests are posted",
+    ),
+    vocDigest: state(
+      on.vocDigest,
+      cfg.VOC_DIGEST_CRON ? "PRODUCT_CHANNEL is not set: no voice-of-customer digest" : "VOC_DIGEST_CRON is off: no voice-of-customer digest",
+    ),
+    csat: state(on.csat, "CSAT_ENABLED is false: no surveys on resolve"),
+    agentDirectory: state(
+      on.agentDirectory,
+      "neither AGENT_USER_IDS nor AGENT_USERGROUP_ID is set: in internal channels everyone counts as a customer; in Slack Connect channels your own workspace counts as the company",
+    ),
+  };
+}

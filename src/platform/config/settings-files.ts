@@ -1,0 +1,54 @@
+// The JSON settings files read at start-up, beside the environment (config.ts): the SLA policy
+// (SLA_POLICY_FILE, else ./sla-policy.json) and the health configuration (HEALTH_CONFIG_FILE, else
+// ./health-config.json). Each falls back to built-in defaults when neither is there. A file that cannot
+// be read, or that its parser refuses, stops start-up with a StartupError saying why.
+import { existsSync, readFileSync } from "node:fs";
+import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "../../support/rules/sla-policy.ts";
+import { HealthConfigError, parseHealthConfig, type HealthConfig } from "../../success/rules/health-config.ts";
+
+/** Start-up cannot go on; the message says what to fix. */
+export class StartupError extends Error {}
+
+export const DEFAULT_SLA_POLICY_FILE = "sla-policy.json";
+export const DEFAULT_HEALTH_CONFIG_FILE = "health-config.json";
+
+/**
+ * A JSON settings file: the variable's path, else `defaultFile` when present, else the built-in defaults
+ * (`parse(null)`). An unreadable file or one its parser refuses (`Refused`) stops start-up with the reason.
+ */
+export function loadSettingsFile<T>(
+  variable: string,
+  file: string | undefined,
+  defaultFile: string,
+  parse: (text: string | null, source?: string) => T,
+  Refused: new (...args: never[]) => Error,
+): { value: T; source: string } {
+  const path = file ?? (existsSync(defaultFile) ? defaultFile : null);
+  if (!path) return { value: parse(null), source: "built-in defaults" };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new StartupError(
+      `${variable} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): check the path`,
+    );
+  }
+  try {
+    return { value: parse(text, path), source: path };
+  } catch (error) {
+    if (error instanceof Refused) throw new StartupError(error.message);
+    throw error;
+  }
+}
+
+/** SLA_POLICY_FILE, else ./sla-policy.json when present, else the built-in defaults. */
+export function loadSlaPolicy(file: string | undefined): { policy: SlaPolicy; source: string } {
+  const { value, source } = loadSettingsFile("SLA_POLICY_FILE", file, DEFAULT_SLA_POLICY_FILE, parseSlaPolicy, SlaPolicyError);
+  return { policy: value, source };
+}
+
+/** HEALTH_CONFIG_FILE, else ./health-config.json when present, else the built-in defaults. */
+export function loadHealthConfig(file: string | undefined): { config: HealthConfig; source: string } {
+  const { value, source } = loadSettingsFile("HEALTH_CONFIG_FILE", file, DEFAULT_HEALTH_CONFIG_FILE, parseHealthConfig, HealthConfigError);
+  return { config: value, source };
+}
