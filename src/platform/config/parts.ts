@@ -86,7 +86,9 @@ export function describeParts(cfg: Config): PartStates {
     ),
     vocDigest: state(
       on.vocDigest,
-      cfg.VOC_DIGEST_CRON ? "PRODUCT_CHANNEL is not set: no voice-of-customer digest" : "VOC_DIGEST_CRON is off: no voice-of-customer digest",
+      cfg.VOC_DIGEST_CRON
+        ? "PRODUCT_CHANNEL is not set: no voice-of-customer digest"
+        : "VOC_DIGEST_CRON is off: no voice-of-customer digest",
     ),
     csat: state(on.csat, "CSAT_ENABLED is false: no surveys on resolve"),
     agentDirectory: state(

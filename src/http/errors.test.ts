@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { DomainError } from "../shared/errors.ts";
+import { ApiError, domainAnswer, errorAnswer, invalidParameter, UNLISTED_DOMAIN_STATUS } from "./errors.ts";
+
+describe("the HTTP error model", () => {
+  it("answers an ApiError with its status, code, message and extra fields", () => {
+    expect(errorAnswer(new ApiError(404, "account_not_found", 'no account has externalId "x"'))).toMatchObject({
+      status: 404,
+      body: { error: "account_not_found", message: 'no account has externalId "x"' },
+      unexpected: false,
+    });
+    expect(errorAnswer(invalidParameter("limit", "limit must be a whole number"))).toMatchObject({
+      status: 400,
+      body: { error: "invalid_parameter", parameter: "limit", message: "limit must be a whole number" },
+    });
+    expect(errorAnswer(new ApiError(401, "unauthorized", "send the token", {}, { "www-authenticate": "Bearer" })).headers).toEqual({
+      "www-authenticate": "Bearer",
+    });
+  });
+
+  it("maps domain error codes to statuses by their last part", () => {
+    expect(domainAnswer("ticket.not_found").status).toBe(404);
+    expect(domainAnswer("alert.already_acknowledged").status).toBe(409);
+    expect(domainAnswer("theme.conflict").status).toBe(409);
+    expect(domainAnswer("ticket.forbidden").status).toBe(403);
+    expect(domainAnswer("batch.invalid").status).toBe(400);
+    expect(domainAnswer("ticket.cannot_reopen").status).toBe(UNLISTED_DOMAIN_STATUS);
+  });
+
+  it("answers a domain error with its code and its facts, never a stack", () => {
+    const answer = errorAnswer(new DomainError("theme.not_found", { ref: "Teleportation" }));
+    expect(answer).toEqual({
+      status: 404,
+      body: { error: "theme.not_found", message: 'theme.not_found (ref: "Teleportation")' },
+      headers: {},
+      unexpected: false,
+    });
+  });
+
+  it("answers anything else with 500 internal_error, telling nothing of the cause, and marks it to be logged", () => {
+    const answer = errorAnswer(new Error("connection refused to 10.0.0.3"));
+    expect(answer.status).toBe(500);
+    expect(answer.body.error).toBe("internal_error");
+    expect(JSON.stringify(answer.body)).not.toContain("10.0.0.3");
+    expect(answer.unexpected).toBe(true);
+  });
+});
