@@ -39,7 +39,7 @@ export async function migrate(db: Database): Promise<string[]> {
   if (db.provider === "postgres") {
     await client.$transaction(
       async (tx) => {
-        await queryRows(db, tx, "SELECT pg_advisory_xact_lock($1::bigint)", LOCK_KEY);
+        await execute(db, tx, "SELECT pg_advisory_xact_lock($1::bigint)", LOCK_KEY);
         await execute(db, tx, bookkeeping);
         const done = new Set((await queryRows<{ name: string }>(db, tx, 'SELECT "name" FROM "_app_migrations"')).map((r) => r.name));
         for (const m of listMigrations("postgres")) {
