@@ -39,7 +39,7 @@ export interface DispatcherOptions {
   outbox: Outbox;
   clock: Clock;
   log: Logger;
-  /** Minimum gap between two calls to one channel. */
+  /** Least time from the end of one call to a channel to the start of the next (Slack counts arrivals). */
   channelIntervalMs: number;
   maxAttempts: number;
   /** Identifies this process in leases. */
