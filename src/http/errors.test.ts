@@ -28,13 +28,24 @@ describe("the HTTP error model", () => {
   });
 
   it("answers a domain error with its code and its facts, never a stack", () => {
-    const answer = errorAnswer(new DomainError("theme.not_found", { ref: "Teleportation" }));
-    expect(answer).toEqual({
+    expect(errorAnswer(new DomainError("ticket.not_found", { ticketId: 42 }))).toEqual({
       status: 404,
-      body: { error: "theme.not_found", message: 'theme.not_found (ref: "Teleportation")' },
+      body: { error: "ticket.not_found", message: "ticket.not_found (ticketId: 42)" },
       headers: {},
       unexpected: false,
     });
+  });
+
+  it("words a listed code as the API always did", () => {
+    expect(errorAnswer(new DomainError("theme.not_found", { ref: "Teleportation" }))).toMatchObject({
+      status: 404,
+      body: {
+        error: "unknown_theme",
+        parameter: "theme",
+        message: 'there is no theme named "Teleportation": give its id or exact name (GET /api/v1/themes lists them)',
+      },
+    });
+    expect(errorAnswer(new DomainError("theme.not_found", { themeId: 99999 })).body.message).toContain("there is no theme with id 99999");
   });
 
   it("answers anything else with 500 internal_error, telling nothing of the cause, and marks it to be logged", () => {
