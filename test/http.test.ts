@@ -83,8 +83,14 @@ describe("requests that are not Slack's, or not well formed", () => {
     expect(body.parts.triage).toMatchObject({ enabled: false });
     expect(body.parts.triage.reason).toContain("TRIAGE_CHANNEL is not set");
     expect(desk.logs.some((l) => l.level === "warn" && l.part === "triage")).toBe(true);
-    expect((await fetch(`${desk.baseUrl}/nope`)).status).toBe(404);
+    const nope = await fetch(`${desk.baseUrl}/nope`);
+    expect(nope.status).toBe(404);
+    expect(await nope.json()).toEqual({ error: "not_found", message: expect.stringContaining("/nope") });
     expect((await fetch(`${desk.baseUrl}/slack/events`)).status).toBe(405);
+    const wrongMethod = await fetch(`${desk.baseUrl}/healthz`, { method: "POST" });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("GET");
+    expect(await wrongMethod.json()).toMatchObject({ error: "method_not_allowed" });
   });
 
   it("reports a database that is not migrated on /healthz (still 200: the process lives) and answers /readyz with 503", async () => {
