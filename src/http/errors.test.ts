@@ -46,6 +46,12 @@ describe("the HTTP error model", () => {
       },
     });
     expect(errorAnswer(new DomainError("theme.not_found", { themeId: 99999 })).body.message).toContain("there is no theme with id 99999");
+    expect(errorAnswer(new DomainError("account.not_found", { externalId: "acme" }))).toEqual({
+      status: 404,
+      body: { error: "account_not_found", message: expect.stringContaining('no account has externalId "acme"') },
+      headers: {},
+      unexpected: false,
+    });
   });
 
   it("answers anything else with 500 internal_error, telling nothing of the cause, and marks it to be logged", () => {

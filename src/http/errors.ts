@@ -54,6 +54,12 @@ export const DOMAIN_ERRORS: Readonly<Record<string, DomainAnswer>> = {
       : `there is no theme named ${JSON.stringify(String(d.ref))}: give its id or exact name (GET /api/v1/themes lists them)`,
   ),
   "theme.merged_away": unknownTheme((d) => `theme ${String(d.ref)} was merged into a theme that no longer exists`),
+  "account.not_found": {
+    status: 404,
+    error: "account_not_found",
+    message: (d) =>
+      `no account has externalId ${JSON.stringify(String(d.externalId))}: check the ID (GET /api/v1/accounts lists them) or send it with POST /api/v1/accounts`,
+  },
   // By the code's last part.
   not_found: { status: 404 },
   already_exists: { status: 409 },
