@@ -13,7 +13,8 @@ import path from "node:path";
 import Sqlite from "better-sqlite3";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
-import { GROUP_BYS, supportMetrics, type GroupBy } from "../src/support/store/metrics.ts";
+import { GROUP_BYS, type GroupBy } from "../src/support/rules/metrics.ts";
+import { supportMetrics } from "../src/support/store/metrics.ts";
 import { seededRandom } from "../tools/backtest/prng.ts";
 
 const TARGET_MS = 2000;

@@ -17,12 +17,11 @@ import { InboxProcessor } from "./platform/inbox/processor.ts";
 import { IntakeActivity } from "./platform/inbox/intake-activity.ts";
 import { Outbox } from "./platform/outbox/outbox.ts";
 import { OutboxDispatcher } from "./platform/outbox/dispatcher.ts";
-import { TicketService } from "./support/use-cases/tickets.ts";
-import { SupportChannels } from "./support/store/support-channels.ts";
-import { SlaClock } from "./support/store/sla-timers.ts";
-import { CsatService } from "./support/use-cases/csat.ts";
-import { SlaSweep } from "./support/use-cases/sweep-sla.ts";
-import { postSupportSummary } from "./slack/posts/support-summary.ts";
+import type { SupportContext } from "./support/use-cases/context.ts";
+import { prismaSupportStores } from "./support/store/index.ts";
+import { sweepSla } from "./support/use-cases/sweep-sla.ts";
+import { postWeeklySummary } from "./support/use-cases/post-weekly-summary.ts";
+import { SlackSupportSummary } from "./slack/posts/support-summary.ts";
 import { Scheduler, type Job } from "./platform/scheduler/scheduler.ts";
 import { SlackDirectory } from "./slack/directory.ts";
 import { SlackTicketPosts } from "./slack/posts/ticket-posts.ts";
@@ -71,7 +70,7 @@ export interface RunningApp {
   config: Config;
   scheduler: Scheduler;
   jobs: Job[];
-  slaSweep: SlaSweep;
+  slaSweep: { run(now: Date): Promise<{ warned: number; breached: number }> };
   healthConfig: HealthConfig;
   success: SuccessContext;
   healthChecks: { run(trigger: "scheduled" | "manual", at?: Date): Promise<HealthCheckSummary> };
@@ -151,7 +150,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const inbox = new Inbox(db, clock);
   const intakeActivity = new IntakeActivity();
   const metrics = new DeskMetrics({ readState: () => readState(db), now: () => clock.now() });
-  const sla = new SlaClock(policy);
   const transactor = prismaTransactor(db, () => outbox.wake());
   const success: SuccessContext = {
     ...prismaSuccessStores(db),
@@ -163,18 +161,36 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     settings: { alertsChannel: config.ALERTS_CHANNEL },
     metrics,
   };
-  const ticketPosts = new SlackTicketPosts(
-    outbox,
-    config.TRIAGE_CHANNEL,
-    sla,
-    config.AGENT_USERGROUP_ID,
-    Boolean(config.PRODUCT_CHANNEL),
-    success,
-  );
-  const csatSettings = { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN };
-  const csat = new CsatService(db, ticketPosts, csatSettings, clock, log, () => outbox.wake());
-  const tickets = new TicketService(db, ticketPosts, sla, { reopenWindowMs: config.REOPEN_WINDOW }, clock, log, () => outbox.wake(), csat);
-  const slaSweep = new SlaSweep(db, ticketPosts, log, () => outbox.wake());
+  const support: SupportContext = {
+    tx: transactor,
+    db: db.client,
+    store: prismaSupportStores(db, config.SUPPORT_CHANNELS),
+    notifier: new SlackTicketPosts(
+      outbox,
+      db.provider,
+      config.TRIAGE_CHANNEL,
+      config.AGENT_USERGROUP_ID,
+      Boolean(config.PRODUCT_CHANNEL),
+      success,
+    ),
+    summary: new SlackSupportSummary(outbox, config.TRIAGE_CHANNEL),
+    people: directory,
+    accounts: success.accounts,
+    clock,
+    log,
+    settings: {
+      triageChannel: config.TRIAGE_CHANNEL ?? null,
+      intake: {
+        ignorePleasantries: config.INTAKE_IGNORE_PLEASANTRIES,
+        mergeWindowMs: config.INTAKE_MERGE_WINDOW_MINUTES * 60_000,
+        reopenWindowMs: config.REOPEN_WINDOW,
+      },
+      csat: { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN },
+      sla: policy,
+      adminIds: config.ADMIN_USER_IDS,
+    },
+  };
+  const slaSweep = { run: (now: Date) => sweepSla(support, jobActor("sla-sweep"), { now }) };
   const scheduler = new Scheduler(db, clock, log, owner, policy.calendar.timezone, {
     missedTicks: config.MISSED_TICKS,
     leaseMs: options.jobLeaseMs ?? config.LEASE_SECONDS * 1000,
@@ -184,11 +200,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   if (parts.inboxRetention) jobs.push(inboxRetentionJob(db, parts.inboxRetention.retentionMs, () => clock.now()));
   if (config.SLA_SWEEP_CRON) jobs.push({ name: "sla-sweep", schedule: config.SLA_SWEEP_CRON, run: () => slaSweep.run(clock.now()) });
   if (config.SUPPORT_SUMMARY_CRON && config.TRIAGE_CHANNEL) {
-    const channel = config.TRIAGE_CHANNEL;
     jobs.push({
       name: "support-summary",
       schedule: config.SUPPORT_SUMMARY_CRON,
-      run: (slot) => postSupportSummary(db, outbox, channel, clock.now(), `support-summary:${slot.toISOString()}`),
+      run: (slot) => postWeeklySummary(support, jobActor("support-summary"), { runKey: `support-summary:${slot.toISOString()}` }),
     });
   }
   const healthChecks = {
@@ -233,25 +248,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       run: async (slot) => ({ ...(await postDigest(feedback, jobActor("voc-digest"), { refKey: `voc-digest:${slot.toISOString()}` })) }),
     });
   }
-  const channels = new SupportChannels(db, config.SUPPORT_CHANNELS, clock);
   const deps: SlackDeps = {
-    tickets,
-    csat,
-    channels,
+    support,
     success,
     feedback,
     notify: new SlackNotices(transactor, outbox, clock),
     db,
-    sla,
     directory,
     client: readClient,
     settings: {
       triageChannel: config.TRIAGE_CHANNEL,
       ticketEmoji: config.TICKET_EMOJI,
-      ignorePleasantries: config.INTAKE_IGNORE_PLEASANTRIES,
-      mergeWindowMs: config.INTAKE_MERGE_WINDOW_MINUTES * 60_000,
-      adminIds: config.ADMIN_USER_IDS,
-      slaTiers: policy.tiers,
       feedbackEmoji: config.FEEDBACK_EMOJI,
       productChannel: config.PRODUCT_CHANNEL,
     },

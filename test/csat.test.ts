@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, cardAction, startDesk, type Desk } from "./support/harness.ts";
 import type { Msg } from "./support/slack-stand-in.ts";
-import { sampleFraction } from "../src/support/use-cases/csat.ts";
+import { sampleFraction } from "../src/support/rules/csat.ts";
 
 let desk: Desk;
 afterEach(async () => desk?.stop());
@@ -82,7 +82,14 @@ describe("CSAT: the survey on resolve", () => {
 
     const survey = await desk.app.db.client.csatSurvey.findUniqueOrThrow({ where: { ticketId: ticket.id } });
     expect(survey).toMatchObject({ channelId: SUPPORT, requesterId: CUSTOMER, requesterTeamId: HOME_TEAM });
-    expect(survey.outboxId).not.toBeNull();
+    // The Slack adapter records which post is the survey (its own table, not the survey's row).
+    const ref = await desk.app.db.client.slackMessageRef.findUniqueOrThrow({
+      where: { subject_subjectId_role: { subject: "csat_survey", subjectId: ticket.id, role: "survey" } },
+    });
+    expect(await desk.app.db.client.outboxMessage.findUniqueOrThrow({ where: { id: ref.outboxId } })).toMatchObject({
+      channelId: SUPPORT,
+      threadTs: ts,
+    });
   });
 
   it("resolving again after a reopen does not post a second survey", async () => {

@@ -1,7 +1,8 @@
 // Support metrics on a fixture of tickets whose figures were worked out by hand (the comments show
 // the working): the domain query, the HTTP API (JSON and CSV, auth, bad input) and `/support stats`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { comparePeriods, supportMetrics, type MetricsRow } from "../src/support/store/metrics.ts";
+import { comparePeriods, type MetricsRow } from "../src/support/rules/metrics.ts";
+import { supportMetrics } from "../src/support/store/metrics.ts";
 import { formatChange } from "../src/slack/blocks/support-stats.ts";
 import { startDesk, type Desk } from "./support/harness.ts";
 

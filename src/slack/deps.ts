@@ -2,24 +2,18 @@
 import type { WebClient } from "@slack/web-api";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/observability/log.ts";
-import type { TicketService } from "../support/use-cases/tickets.ts";
-import type { CsatService } from "../support/use-cases/csat.ts";
-import type { SupportChannels } from "../support/store/support-channels.ts";
+import type { SupportContext } from "../support/use-cases/context.ts";
 import type { SlackDirectory } from "./directory.ts";
 import type { Database } from "../platform/db/client.ts";
-import type { SlaClock } from "../support/store/sla-timers.ts";
 import type { SuccessContext } from "../success/use-cases/context.ts";
 import type { FeedbackContext } from "../feedback/use-cases/context.ts";
 import type { SlackNotices } from "./posts/notices.ts";
 
 export interface IntakeSettings {
+  /** TRIAGE_CHANNEL: threads there are the cards' internal threads. */
   triageChannel: string | undefined;
+  /** The reaction that makes a ticket of a message (TICKET_EMOJI). */
   ticketEmoji: string;
-  ignorePleasantries: boolean;
-  mergeWindowMs: number;
-  adminIds: readonly string[];
-  /** Tier names the SLA policy knows. */
-  slaTiers: readonly string[];
   /** The reaction that sends a message to product (FEEDBACK_EMOJI). */
   feedbackEmoji: string;
   /** PRODUCT_CHANNEL; without it feedback is off. */
@@ -27,10 +21,8 @@ export interface IntakeSettings {
 }
 
 export interface SlackDeps {
-  tickets: TicketService;
-  /** Satisfaction surveys (the survey buttons and comment modal); without it those clicks are ignored. */
-  csat?: CsatService;
-  channels: SupportChannels;
+  /** The support desk: tickets, SLAs, satisfaction surveys, support channels and their figures. */
+  support: SupportContext;
   /** Customer success: accounts with their health and churn-risk alerts (/cs, the alert buttons and note modal, the App Home, the triage card). */
   success: SuccessContext;
   /** Voice of the customer: capturing feedback, themes, closing the loop, the digest (off without PRODUCT_CHANNEL). */
@@ -42,7 +34,6 @@ export interface SlackDeps {
   client: WebClient;
   settings: IntakeSettings;
   db: Database;
-  sla: SlaClock;
   clock: Clock;
   log: Logger;
 }

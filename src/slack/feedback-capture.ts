@@ -4,6 +4,8 @@ import type { SlackDeps } from "./deps.ts";
 import { classifyAuthor } from "../support/rules/intake.ts";
 import { isDomainError } from "../shared/errors.ts";
 import { withinAckBudget } from "./ack-budget.ts";
+import { jobActor } from "../shared/actor.ts";
+import { readSupportChannel } from "../support/use-cases/read-support-channel.ts";
 import { feedbackErrorText } from "./blocks/feedback-errors.ts";
 
 /** Whether a message's author speaks for the company (an agent, or our workspace in a shared channel). */
@@ -31,7 +33,7 @@ export async function accountHints(
   channelId: string,
   authorId: string,
 ): Promise<{ channelAccount: string | null; emailDomain: string | null }> {
-  const channelAccount = (await deps.channels.lookup(channelId))?.accountExternalId ?? null;
+  const channelAccount = (await readSupportChannel(deps.support, jobActor("feedback-capture"), { channelId }))?.accountExternalId ?? null;
   if (channelAccount) return { channelAccount, emailDomain: null };
   return { channelAccount, emailDomain: await withinAckBudget(deps.directory.userEmailDomain(authorId), null) };
 }

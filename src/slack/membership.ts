@@ -13,10 +13,3 @@ export async function appIsInChannel(deps: SlackDeps, channel: string): Promise<
     return null;
   }
 }
-
-export function notInChannelWarning(ticketId: number, channel: string): string {
-  return (
-    `Ticket *#${ticketId}* is logged and on the triage card, but I'm not a member of <#${channel}>, ` +
-    `so I can't answer in its thread there. Invite me with \`/invite @Customer Desk\` in that channel.`
-  );
-}

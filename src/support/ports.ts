@@ -1,15 +1,10 @@
-// What the support desk tells the outside world when tickets change. The Slack adapter implements it by
-// writing outbox rows inside the same transaction, so a change and its posts are stored together.
+// What the support desk needs from the outside world. The Slack adapter implements the notifiers by
+// writing outbox rows inside the caller's transaction, so a change and its posts are stored together,
+// and keeps its own record of what it posted (message references are not the domain's business).
 import type { Tx } from "../platform/db/client.ts";
-import type { Ticket, TicketChange, AuthorRole } from "./rules/ticket.ts";
-import type { TimerKind } from "./store/sla-timers.ts";
-
-export interface SlaAlert {
-  kind: TimerKind;
-  level: "warning" | "breach";
-  targetSeconds: number;
-  dueAt: Date | null;
-}
+import type { AuthorRole, Ticket, TicketChange } from "./rules/ticket.ts";
+import type { SlaAlert, SlaStatus } from "./rules/sla.ts";
+import type { HeadlineFigure } from "./rules/metrics.ts";
 
 export interface MessageNote {
   userId: string;
@@ -17,19 +12,52 @@ export interface MessageNote {
   role: AuthorRole;
 }
 
+/** Tells people about tickets. `sla` is the ticket's next SLA target as its card shows it. */
 export interface TicketNotifier {
   /** A ticket was made: acknowledge the customer and post the triage card. */
-  ticketCreated(tx: Tx, ticket: Ticket, now: Date): Promise<{ ackOutboxId: number | null; cardOutboxId: number | null }>;
+  ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date): Promise<void>;
   /** Status, priority or assignee changed, or the ticket reopened: update the card, log it in its thread. */
-  ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, now: Date): Promise<void>;
+  ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, sla: SlaStatus | null, now: Date): Promise<void>;
   /** A message in the customer's thread (or a merged top-level message): mirror it into the card's thread. */
   conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date): Promise<void>;
   /** An SLA target is near (warning) or missed (breach): tell the assignee in the card's thread. */
-  slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, now: Date): Promise<void>;
+  slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, sla: SlaStatus | null, now: Date): Promise<void>;
   /** An agent answered through the app: post the answer in the customer's thread and log it. */
   replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date): Promise<void>;
-  /** The ticket was resolved and sampled for CSAT: post the survey in the customer's thread; returns its outbox id. */
-  csatSurvey(tx: Tx, ticket: Ticket, now: Date): Promise<number | null>;
+  /** The ticket was resolved and sampled for CSAT: post the survey in the customer's thread. */
+  csatSurvey(tx: Tx, ticket: Ticket, now: Date): Promise<void>;
   /** A customer's CSAT answer became 1 or 2: tell the team in the card's thread so someone follows up. */
   csatLowScore(tx: Tx, ticket: Ticket, score: number, userId: string, now: Date): Promise<void>;
+}
+
+/** A period's headline figures against the period before. */
+export interface SupportStats {
+  days: number;
+  from: Date;
+  to: Date;
+  figures: HeadlineFigure[];
+}
+
+export interface SummaryNotifier {
+  /** Posts the weekly summary. `runKey` names the scheduled run: a run taken over after a crash posts nothing twice. */
+  weeklySummary(tx: Tx, stats: SupportStats, runKey: string | null, now: Date): Promise<void>;
+}
+
+/** Who people are, as the chat workspace knows them. */
+export interface PeopleDirectory {
+  /** A person's display name (may ask the workspace; cached). */
+  userName(userId: string): Promise<string | null>;
+  /** The name of a workspace (may ask the workspace; cached). */
+  teamName(teamId: string): Promise<string | null>;
+  /** The name of a workspace if known already, without asking. */
+  cachedTeamName(teamId: string): string | null;
+  /** In the agents' list or user group. */
+  isAgent(userId: string): boolean;
+  /** An agents' list or user group is configured. */
+  hasAgentDirectory(): boolean;
+}
+
+/** The accounts customer success knows (imported from the CRM). */
+export interface KnownAccounts {
+  exists(externalId: string): Promise<boolean>;
 }

@@ -6,7 +6,8 @@
 // format: json (default) | csv. JSON: { from, to, groupBy, rows }, the overall row first (scope
 // "overall", group null), then one row per group. CSV: a header row and the same rows, flattened.
 import type { Database } from "../../platform/db/client.ts";
-import { GROUP_BYS, supportMetrics, type GroupBy, type MetricsRow } from "../../support/store/metrics.ts";
+import { GROUP_BYS, type GroupBy, type MetricsRow } from "../../support/rules/metrics.ts";
+import { supportMetrics } from "../../support/store/metrics.ts";
 import { requireApiToken } from "../api-auth.ts";
 import { invalidParameter } from "../errors.ts";
 import { format, period, single } from "../query.ts";

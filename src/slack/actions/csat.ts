@@ -2,9 +2,13 @@
 // answer (thanks, or why not) goes through the response URL after it. "Add a comment" acknowledges
 // first and then opens the modal, since the trigger expires within 3 seconds.
 import type { App, BlockAction } from "@slack/bolt";
-import type { CsatAnswerResult } from "../../support/use-cases/csat.ts";
+import { userActor } from "../../shared/actor.ts";
+import { isDomainError } from "../../shared/errors.ts";
+import { answerSurvey } from "../../support/use-cases/answer-survey.ts";
+import { readSurveyAnswer } from "../../support/use-cases/read-survey-answer.ts";
 import { ACTIONS, CSAT_SCORE_ACTION } from "../blocks/ids.ts";
-import { csatCommentModal, csatNoSurvey, csatRefusal, csatThanks } from "../blocks/csat.ts";
+import { CSAT_ANSWER_FAILED, csatChooseScoreFirst, csatCommentModal, csatThanks } from "../blocks/csat.ts";
+import { supportErrorText } from "../blocks/support-errors.ts";
 import type { SlackDeps } from "../deps.ts";
 
 type Action = BlockAction["actions"][number] & { action_id: string; value?: string };
@@ -15,22 +19,7 @@ function ticketIdOf(action: Action): number | null {
   return Number.isInteger(n) && n > 0 ? n : null;
 }
 
-function answerMessage(result: CsatAnswerResult): { text: string; blocks?: unknown[] } {
-  switch (result.kind) {
-    case "saved":
-      return csatThanks(result.ticketId, result.score, result.previousScore !== null && result.previousScore !== result.score);
-    case "refused_not_requester":
-      return { text: csatRefusal(result.requesterId) };
-    case "no_survey":
-      return { text: csatNoSurvey(result.ticketId) };
-    case "invalid_score":
-      return { text: "That score is not one of the survey's (1 to 5)." };
-  }
-}
-
 export function registerCsatActions(app: App, deps: SlackDeps): void {
-  const csat = deps.csat;
-  if (!csat) return;
   const say = (respond: Respond, message: { text: string; blocks?: unknown[] }) => {
     void respond({ response_type: "ephemeral", replace_original: false, ...message }).catch((error: unknown) => {
       deps.log.warn({ err: error }, "could not answer a survey click");
@@ -46,30 +35,30 @@ export function registerCsatActions(app: App, deps: SlackDeps): void {
       await ack();
       return;
     }
-    let result: CsatAnswerResult;
+    let answer: { text: string; blocks?: unknown[] };
     try {
-      result = await csat.answer(
+      const saved = await answerSurvey(deps.support, userActor(body.user.id, body.user.team_id), {
         ticketId,
-        { userId: body.user.id, teamId: body.user.team_id ?? null, homeTeamId: deps.directory.identity.teamId },
         score,
-      );
+        homeTeamId: deps.directory.identity.teamId,
+      });
+      answer = csatThanks(saved.ticketId, saved.score, saved.previousScore !== null && saved.previousScore !== saved.score);
     } catch (error) {
-      await ack();
-      deps.log.error({ err: error, ticket: ticketId }, "survey answer failed");
-      say(respond as Respond, { text: "Sorry, your answer could not be saved. Please try again." });
-      return;
+      const known = isDomainError(error) ? supportErrorText(error) : null;
+      if (!known) deps.log.error({ err: error, ticket: ticketId }, "survey answer failed");
+      answer = { text: known ?? CSAT_ANSWER_FAILED };
     }
     await ack();
-    say(respond as Respond, answerMessage(result));
+    say(respond as Respond, answer);
   });
 
   app.action<BlockAction>(ACTIONS.csatComment, async ({ ack, body, action, client, respond }) => {
     await ack();
     const ticketId = ticketIdOf(action as Action);
     if (!ticketId || !body.user?.id) return;
-    const current = await csat.responseOf(ticketId, body.user.id).catch(() => null);
+    const current = await readSurveyAnswer(deps.support, userActor(body.user.id, body.user.team_id), { ticketId }).catch(() => null);
     if (!current) {
-      say(respond as Respond, { text: `Choose a score for #${ticketId} first; then you can add a comment.` });
+      say(respond as Respond, { text: csatChooseScoreFirst(ticketId) });
       return;
     }
     void client.views.open({ trigger_id: body.trigger_id, view: csatCommentModal(ticketId, current) }).catch((error: unknown) => {

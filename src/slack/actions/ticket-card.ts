@@ -1,9 +1,16 @@
 // The triage card's controls. Each change is stored (with its card update and log line in the outbox)
 // before Slack gets its acknowledgement; nothing here waits on the Web API before acknowledging.
 import type { App, BlockAction } from "@slack/bolt";
-import { isPriority, isStatus, TicketNotFound } from "../../support/rules/ticket.ts";
+import { userActor, type Actor } from "../../shared/actor.ts";
+import { isDomainError } from "../../shared/errors.ts";
+import { isPriority, isStatus } from "../../support/rules/ticket.ts";
+import { assignTicket } from "../../support/use-cases/assign-ticket.ts";
+import { readTicket } from "../../support/use-cases/read-ticket.ts";
+import { setPriority } from "../../support/use-cases/set-priority.ts";
+import { resolveTicket, setStatus } from "../../support/use-cases/set-status.ts";
 import { ACTIONS, ticketIdFromBlockId } from "../blocks/ids.ts";
 import { replyModal } from "../blocks/reply-modal.ts";
+import { cardChangeFailed, supportErrorText, ticketGone } from "../blocks/support-errors.ts";
 import type { SlackDeps } from "../deps.ts";
 
 type Action = BlockAction["actions"][number] & {
@@ -20,7 +27,8 @@ function ticketIdOf(action: Action): number | null {
 }
 
 export function registerTicketCardActions(app: App, deps: SlackDeps): void {
-  const handle = (actionId: string, work: (ticketId: number, userId: string, action: Action, body: BlockAction) => Promise<void>) => {
+  const ctx = deps.support;
+  const handle = (actionId: string, work: (ticketId: number, actor: Actor, action: Action, userId: string) => Promise<unknown>) => {
     app.action<BlockAction>(actionId, async ({ ack, body, action, respond }) => {
       const a = action as Action;
       const ticketId = ticketIdOf(a);
@@ -30,49 +38,38 @@ export function registerTicketCardActions(app: App, deps: SlackDeps): void {
         return;
       }
       try {
-        await work(ticketId, body.user.id, a, body);
+        await work(ticketId, userActor(body.user.id, body.user.team_id), a, body.user.id);
         await ack();
       } catch (error) {
         await ack();
-        const text =
-          error instanceof TicketNotFound
-            ? `Ticket #${ticketId} no longer exists.`
-            : `Sorry, that change to ticket #${ticketId} could not be saved. Please try again.`;
-        if (!(error instanceof TicketNotFound)) deps.log.error({ err: error, ticket: ticketId, action: actionId }, "card action failed");
-        void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+        const known = isDomainError(error) ? supportErrorText(error) : null;
+        if (!known) deps.log.error({ err: error, ticket: ticketId, action: actionId }, "card action failed");
+        void respond({ response_type: "ephemeral", replace_original: false, text: known ?? cardChangeFailed(ticketId) }).catch(() => {});
       }
     });
   };
 
-  handle(ACTIONS.assignMe, async (ticketId, userId) => {
-    await deps.tickets.assign(ticketId, userId, userId);
-  });
-  handle(ACTIONS.assignee, async (ticketId, userId, action) => {
-    await deps.tickets.assign(ticketId, action.selected_user ?? null, userId);
-  });
-  handle(ACTIONS.priority, async (ticketId, userId, action) => {
+  handle(ACTIONS.assignMe, (ticketId, actor, _action, userId) => assignTicket(ctx, actor, { ticketId, assigneeId: userId }));
+  handle(ACTIONS.assignee, (ticketId, actor, action) => assignTicket(ctx, actor, { ticketId, assigneeId: action.selected_user ?? null }));
+  handle(ACTIONS.priority, (ticketId, actor, action) => {
     const value = action.selected_option?.value;
     if (!isPriority(value)) throw new Error(`unknown priority ${String(value)}`);
-    await deps.tickets.setPriority(ticketId, value, userId);
+    return setPriority(ctx, actor, { ticketId, priority: value });
   });
-  handle(ACTIONS.status, async (ticketId, userId, action) => {
+  handle(ACTIONS.status, (ticketId, actor, action) => {
     const value = action.selected_option?.value;
     if (!isStatus(value)) throw new Error(`unknown status ${String(value)}`);
-    await deps.tickets.setStatus(ticketId, value, userId);
+    return setStatus(ctx, actor, { ticketId, status: value });
   });
-  handle(ACTIONS.resolve, async (ticketId, userId) => {
-    await deps.tickets.setStatus(ticketId, "resolved", userId);
-  });
+  handle(ACTIONS.resolve, (ticketId, actor) => resolveTicket(ctx, actor, { ticketId }));
 
   // Opening a modal needs the trigger within 3 seconds: acknowledge first, then call views.open.
   app.action<BlockAction>(ACTIONS.reply, async ({ ack, body, action, client, respond }) => {
     await ack();
     const ticketId = ticketIdOf(action as Action);
-    const ticket = ticketId ? await deps.tickets.get(ticketId) : null;
+    const ticket = ticketId ? await readTicket(ctx, userActor(body.user.id, body.user.team_id), { ticketId }) : null;
     if (!ticket) {
-      void respond({ response_type: "ephemeral", replace_original: false, text: `Ticket #${ticketId ?? "?"} no longer exists.` }).catch(
-        () => {},
-      );
+      void respond({ response_type: "ephemeral", replace_original: false, text: ticketGone(ticketId) }).catch(() => {});
       return;
     }
     void client.views.open({ trigger_id: body.trigger_id, view: replyModal(ticket) }).catch((error: unknown) => {

@@ -3,6 +3,7 @@
 import type { App, BlockAction } from "@slack/bolt";
 import { userActor } from "../../shared/actor.ts";
 import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
+import { readTicket } from "../../support/use-cases/read-ticket.ts";
 import { ACTIONS } from "../blocks/ids.ts";
 import { capturedAnswer, FEEDBACK_NOT_SAVED, FEEDBACK_OFF, ticketGone } from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
@@ -17,7 +18,8 @@ export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
       await ack();
       return reply(FEEDBACK_OFF);
     }
-    const ticket = Number.isInteger(ticketId) && ticketId > 0 ? await deps.tickets.get(ticketId) : null;
+    const ticket =
+      userId && Number.isInteger(ticketId) && ticketId > 0 ? await readTicket(deps.support, userActor(userId), { ticketId }) : null;
     if (!ticket || !userId) {
       await ack();
       return reply(ticketGone(ticketId));

@@ -1,9 +1,9 @@
 // The App Home of an agent: their open tickets by SLA time left, the team's queue, this week's figures.
 import type { KnownBlock, View } from "@slack/types";
-import { PRIORITY_LABELS, STATUS_LABELS, type Priority } from "../../support/rules/ticket.ts";
-import type { QueuedTicket, TeamQueue } from "../../support/store/queue.ts";
+import type { Priority } from "../../support/rules/ticket.ts";
+import type { QueuedTicket, TeamQueue } from "../../support/rules/queue.ts";
 import { LIMITS, oneLine, slackDate } from "./limits.ts";
-import { slaLine } from "./ticket-card.ts";
+import { PRIORITY_LABELS, STATUS_LABELS, slaLine } from "./ticket-card.ts";
 import type { AlertView } from "../../success/rules/alert.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";

@@ -1,7 +1,7 @@
 // The CSAT surfaces: the survey in the customer's thread, the private thanks after a click, the
 // comment modal, and the low-score line in the card's thread.
 import type { KnownBlock, View } from "@slack/types";
-import { CSAT_COMMENT_MAX_CHARS, CSAT_MAX_SCORE, CSAT_MIN_SCORE } from "../../support/use-cases/csat.ts";
+import { CSAT_COMMENT_MAX_CHARS, CSAT_MAX_SCORE, CSAT_MIN_SCORE } from "../../support/rules/csat.ts";
 import type { Ticket } from "../../support/rules/ticket.ts";
 import { ACTIONS, CSAT_COMMENT_INPUT, VIEWS, csatScoreActionId } from "./ids.ts";
 import { LIMITS, truncate } from "./limits.ts";
@@ -64,6 +64,18 @@ export function csatRefusal(requesterId: string): string {
 export function csatNoSurvey(ticketId: number): string {
   return `Ticket #${ticketId} has no open survey any more.`;
 }
+
+export const CSAT_INVALID_SCORE = "That score is not one of the survey's (1 to 5).";
+export const CSAT_ANSWER_FAILED = "Sorry, your answer could not be saved. Please try again.";
+
+/** "Add a comment" before choosing a score. */
+export const csatChooseScoreFirst = (ticketId: number): string => `Choose a score for #${ticketId} first; then you can add a comment.`;
+
+/** The comment modal's answers to a submission that cannot be saved. */
+export const CSAT_COMMENT_EMPTY = "Write a comment, or close this form.";
+export const CSAT_COMMENT_LOST_TICKET = "This form has lost its ticket. Close it and click Add a comment again.";
+export const csatCommentNeedsScore = (ticketId: number): string => `Choose a score for #${ticketId} in the survey first.`;
+export const CSAT_COMMENT_FAILED = "Your comment could not be saved. Please try again.";
 
 /** The comment modal (private_metadata carries the ticket id). */
 export function csatCommentModal(ticketId: number, current: { score: number; comment: string | null } | null): View {

@@ -7,6 +7,11 @@ import { requesterLabel } from "./ticket-card.ts";
 
 export const REPLY_MAX_CHARS = 3000;
 
+/** The modal's answers to a submission that cannot be sent. */
+export const REPLY_LOST_TICKET = "This form has lost its ticket. Close it and use Reply to customer again.";
+export const REPLY_EMPTY = "Write the reply the customer should see.";
+export const REPLY_FAILED = "The reply could not be saved. Please try again.";
+
 export function replyModal(ticket: Ticket): View {
   return {
     type: "modal",

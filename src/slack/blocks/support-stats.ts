@@ -1,16 +1,31 @@
-// The `/support stats` answer: the headline figures of a period, each with its change against the
-// previous period of the same length. Pure: figures in, Block Kit and a plain-text fallback out.
-import type { HeadlineFigure } from "../../support/store/metrics.ts";
+// The `/support stats` answer, the weekly summary and the App Home's figures: the headline figures of a
+// period, each with its change against the previous period of the same length. Pure: figures in, Block Kit
+// and a plain-text fallback out.
+import type { HeadlineFigure, HeadlineKey } from "../../support/rules/metrics.ts";
 import { formatDuration } from "./durations.ts";
 
 export interface SupportStatsInput {
-  /** "7d", "30d" or "90d" */
-  period: string;
   days: number;
   from: Date;
   to: Date;
   figures: HeadlineFigure[];
 }
+
+export const FIGURE_LABELS: Record<HeadlineKey, string> = {
+  tickets: "Tickets",
+  firstResponseMedianBusiness: "First response, median (business hours)",
+  firstResponseP90Business: "First response, p90 (business hours)",
+  firstResponseMedian: "First response, median (calendar)",
+  firstResponseP90: "First response, p90 (calendar)",
+  resolutionMedianBusiness: "Time to resolution, median (business hours)",
+  resolutionMedian: "Time to resolution, median (calendar)",
+  reopenRate: "Reopen rate",
+  firstContactResolution: "First-contact resolution",
+  csatSatisfied: "CSAT (4 or 5)",
+  csatResponseRate: "CSAT response rate",
+  slaFirstResponse: "SLA met, first response",
+  slaResolution: "SLA met, resolution",
+};
 
 export function formatFigure(f: Pick<HeadlineFigure, "kind" | "current">): string {
   if (f.current === null) return "–";
@@ -33,7 +48,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export function supportStatsMessage(input: SupportStatsInput): { text: string; blocks: Record<string, unknown>[] } {
   const title = `Support stats: the last ${input.days} days`;
   const span = `${day(input.from)} to ${day(input.to)} (tickets created in the period), compared with the ${input.days} days before`;
-  const lines = input.figures.map((f) => `*${f.label}*: ${formatFigure(f)}  (${formatChange(f.change)})`);
+  const lines = input.figures.map((f) => `*${FIGURE_LABELS[f.key]}*: ${formatFigure(f)}  (${formatChange(f.change)})`);
   const noTickets = input.figures.find((f) => f.key === "tickets")?.current === 0;
   const blocks: Record<string, unknown>[] = [
     { type: "header", text: { type: "plain_text", text: title } },
@@ -54,3 +69,22 @@ export function supportStatsMessage(input: SupportStatsInput): { text: string; b
   const text = [`${title} (${span})`, ...lines.map((l) => `• ${l.replace(/\*/g, "")}`)].join("\n");
   return { text, blocks };
 }
+
+/** The weekly summary in the triage channel: the week's figures under their own title. */
+export function weeklySummaryMessage(week: SupportStatsInput): { text: string; blocks: Record<string, unknown>[] } {
+  const message = supportStatsMessage(week);
+  const [header, ...rest] = message.blocks;
+  return {
+    text: `Weekly support summary. ${message.text}`,
+    blocks: [{ ...header, text: { type: "plain_text", text: "Weekly support summary" } }, ...rest],
+  };
+}
+
+/** The figures as the App Home shows them, under its own header. */
+export function statsBlocks(stats: SupportStatsInput): Record<string, unknown>[] {
+  return supportStatsMessage(stats).blocks.slice(1);
+}
+
+/** While the figures are worked out (they come after the acknowledgement). */
+export const statsInProgress = (days: number): string => `Working out the support figures of the last ${days} days…`;
+export const STATS_FAILED = "Sorry, the support figures could not be computed. Please try again.";

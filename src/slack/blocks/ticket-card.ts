@@ -1,21 +1,14 @@
 // The triage card: one message per ticket in TRIAGE_CHANNEL, updated in place on every change.
 import type { KnownBlock } from "@slack/types";
-import {
-  PRIORITIES,
-  PRIORITY_LABELS,
-  STATUSES,
-  STATUS_LABELS,
-  isPriority,
-  isStatus,
-  type Priority,
-  type Status,
-  type Ticket,
-} from "../../support/rules/ticket.ts";
+import { PRIORITIES, STATUSES, priorityOf, statusOf, type Priority, type Status, type Ticket } from "../../support/rules/ticket.ts";
+import type { SlaStatus } from "../../support/rules/sla.ts";
 import { ACTIONS, cardBlockId } from "./ids.ts";
 import { LIMITS, oneLine, quote, slackDate } from "./limits.ts";
-import type { SlaStatus } from "../../support/store/sla-timers.ts";
 import { formatDuration } from "./durations.ts";
 import type { CardAccount } from "../../success/rules/account.ts";
+
+export const PRIORITY_LABELS: Record<Priority, string> = { urgent: "Urgent", high: "High", normal: "Normal", low: "Low" };
+export const STATUS_LABELS: Record<Status, string> = { open: "Open", pending: "Pending on customer", resolved: "Resolved" };
 
 const BAND_DOT: Record<string, string> = { green: ":large_green_circle:", yellow: ":large_yellow_circle:", red: ":red_circle:" };
 
@@ -70,8 +63,8 @@ export function ticketCard(
   account?: CardAccount | null,
   options: { feedback?: boolean } = {},
 ): { text: string; blocks: KnownBlock[] } {
-  const priority: Priority = isPriority(ticket.priority) ? ticket.priority : "normal";
-  const status: Status = isStatus(ticket.status) ? ticket.status : "open";
+  const priority = priorityOf(ticket);
+  const status = statusOf(ticket);
   const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
   const opened = slackDate(ticket.createdAt, "{ago}");
   const statusLine =

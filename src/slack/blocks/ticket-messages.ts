@@ -1,9 +1,10 @@
 // The short messages the desk posts: the customer's acknowledgement, the log lines and mirrors in the
 // card's thread, and the ephemeral answers to commands and shortcuts.
-import { PRIORITY_LABELS, STATUS_LABELS, type Priority, type Status, type Ticket, type TicketChange } from "../../support/rules/ticket.ts";
+import type { Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
+import type { SlaAlert } from "../../support/rules/sla.ts";
 import { LIMITS, escapeMrkdwn, quote, slackDate } from "./limits.ts";
-import type { SlaAlert } from "../../support/ports.ts";
 import { formatDuration } from "./durations.ts";
+import { PRIORITY_LABELS, STATUS_LABELS } from "./ticket-card.ts";
 
 export function acknowledgement(ticket: Ticket): string {
   return `Thanks, we've logged your request as *#${ticket.id}*. Our team will answer in this thread.`;
@@ -55,4 +56,23 @@ export function slaAlertLine(who: string, ticket: Ticket, alert: SlaAlert): stri
   if (alert.level === "breach") return `:rotating_light: ${who} ticket *#${ticket.id}* missed its ${target}.`;
   const due = alert.dueAt ? ` It is due ${slackDate(alert.dueAt)}.` : "";
   return `:warning: ${who} ticket *#${ticket.id}* has used most of its ${target}.${due}`;
+}
+
+export const TICKET_USAGE = "Usage: `/ticket <what the customer needs>`, for example `/ticket Acme cannot export invoices since Monday`.";
+export const TICKET_NEEDS_TEXT = `Please say what the ticket is about. ${TICKET_USAGE}`;
+
+/** The answer to /ticket. */
+export const commandTicketCreated = (ticketId: number): string =>
+  `Ticket *#${ticketId}* created. I'll post it in this channel; the conversation continues in its thread.`;
+
+/** The answers to the "Create ticket" shortcut. */
+export const shortcutTicketCreated = (ticketId: number): string => `Ticket *#${ticketId}* created.`;
+export const alreadyTicket = (ticketId: number): string => `This message is already ticket *#${ticketId}*.`;
+
+/** A ticket opened by hand in a channel the app cannot post in. */
+export function notInChannelWarning(ticketId: number, channel: string): string {
+  return (
+    `Ticket *#${ticketId}* is logged and on the triage card, but I'm not a member of <#${channel}>, ` +
+    `so I can't answer in its thread there. Invite me with \`/invite @Customer Desk\` in that channel.`
+  );
 }

@@ -1,11 +1,14 @@
 // `/ticket <text>`: opens a ticket by hand. The app posts it in the channel, and that post's thread is
 // where the conversation with the requester happens.
 import type { App } from "@slack/bolt";
+import { userActor } from "../../shared/actor.ts";
+import { isDomainError } from "../../shared/errors.ts";
+import { openTicket } from "../../support/use-cases/open-ticket.ts";
 import { COMMANDS } from "../blocks/ids.ts";
+import { commandTicketCreated, notInChannelWarning, TICKET_NEEDS_TEXT } from "../blocks/ticket-messages.ts";
+import { supportErrorText } from "../blocks/support-errors.ts";
 import type { SlackDeps } from "../deps.ts";
-import { appIsInChannel, notInChannelWarning } from "../membership.ts";
-
-export const TICKET_USAGE = "Usage: `/ticket <what the customer needs>`, for example `/ticket Acme cannot export invoices since Monday`.";
+import { appIsInChannel } from "../membership.ts";
 
 export function registerTicketCommand(app: App, deps: SlackDeps): void {
   app.command(COMMANDS.ticket, async ({ ack, command, respond }) => {
@@ -15,35 +18,34 @@ export function registerTicketCommand(app: App, deps: SlackDeps): void {
       return;
     }
     if (text.length === 0) {
-      await ack({ response_type: "ephemeral", text: `Please say what the ticket is about. ${TICKET_USAGE}` });
+      await ack({ response_type: "ephemeral", text: TICKET_NEEDS_TEXT });
       return;
     }
-    if (command.channel_id === deps.settings.triageChannel) {
-      await ack({ response_type: "ephemeral", text: "Open tickets from the channel the request belongs to, not from the triage channel." });
+    let ticketId: number;
+    try {
+      const { ticket } = await openTicket(deps.support, userActor(command.user_id, command.team_id), {
+        channelId: command.channel_id,
+        sourceTs: null,
+        threadTs: null,
+        text,
+        origin: "command",
+        requesterId: command.user_id,
+        requesterTeamId: command.team_id ?? null,
+        externalTeamId: null,
+        requesterName: command.user_name ?? null,
+        permalink: null,
+        quick: true,
+      });
+      ticketId = ticket.id;
+    } catch (error) {
+      const known = isDomainError(error) ? supportErrorText(error) : null;
+      if (!known) throw error;
+      await ack({ response_type: "ephemeral", text: known });
       return;
     }
-    const support = await deps.channels.lookup(command.channel_id);
-    const { ticket } = await deps.tickets.create({
-      channelId: command.channel_id,
-      sourceTs: null,
-      threadTs: null,
-      requesterId: command.user_id,
-      requesterTeamId: command.team_id ?? null,
-      requesterName: command.user_name ?? null,
-      requesterCompany: support?.accountExternalId ?? null,
-      text,
-      origin: "command",
-      createdById: command.user_id,
-      at: deps.clock.now(),
-      accountExternalId: support?.accountExternalId ?? null,
-      tier: support?.tier ?? null,
-    });
-    await ack({
-      response_type: "ephemeral",
-      text: `Ticket *#${ticket.id}* created. I'll post it in this channel; the conversation continues in its thread.`,
-    });
+    await ack({ response_type: "ephemeral", text: commandTicketCreated(ticketId) });
     if ((await appIsInChannel(deps, command.channel_id)) === false) {
-      void respond({ response_type: "ephemeral", text: notInChannelWarning(ticket.id, command.channel_id) }).catch(() => {});
+      void respond({ response_type: "ephemeral", text: notInChannelWarning(ticketId, command.channel_id) }).catch(() => {});
     }
   });
 }

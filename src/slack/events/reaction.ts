@@ -1,6 +1,8 @@
 // Reacting with the ticket emoji (TICKET_EMOJI, :ticket: by default) to any message in a channel the
 // app is in makes a ticket of that message.
-import { tsToDate } from "../../support/rules/intake.ts";
+import { userActor } from "../../shared/actor.ts";
+import { externalTeam, tsToDate } from "../../support/rules/intake.ts";
+import { openTicketFromReaction } from "../../support/use-cases/open-ticket-from-reaction.ts";
 import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { fetchedMessageSchema, parse, reactionEventSchema, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
@@ -12,35 +14,23 @@ export async function onReactionAdded(deps: SlackDeps, envelope: Envelope): Prom
   if (r.reaction !== deps.settings.ticketEmoji || r.item.type !== "message" || !r.item.channel || !r.item.ts) return;
   const channel = r.item.channel;
   const ts = r.item.ts;
-  if (channel === deps.settings.triageChannel) return;
-  if (await deps.tickets.bySource(channel, ts)) return;
-
-  const message = await fetchMessage(deps, channel, ts);
-  if (!message) {
-    deps.log.warn({ event: "intake.reaction_unreadable", channel, ts }, "cannot read the reacted message; no ticket made");
-    return;
-  }
-  const support = await deps.channels.lookup(channel);
-  const requesterId = message.user ?? r.item_user ?? r.user;
-  const teamId = message.user_team ?? message.team ?? null;
-  const home = envelope.team_id ?? deps.directory.identity.teamId;
-  const external = Boolean(teamId && home && teamId !== home);
-  const threadTs = message.thread_ts ?? message.ts;
-  await deps.tickets.create({
+  await openTicketFromReaction(deps.support, userActor(r.user), {
     channelId: channel,
     sourceTs: ts,
-    threadTs,
-    requesterId,
-    requesterTeamId: teamId,
-    requesterName: await deps.directory.userName(requesterId),
-    requesterCompany: external && teamId ? await deps.directory.teamName(teamId) : (support?.accountExternalId ?? null),
-    text: message.text,
-    permalink: deps.directory.permalink(channel, ts, message.thread_ts),
-    origin: "reaction",
-    createdById: r.user,
-    at: tsToDate(ts),
-    accountExternalId: support?.accountExternalId ?? null,
-    tier: support?.tier ?? null,
+    read: async () => {
+      const message = await fetchMessage(deps, channel, ts);
+      if (!message) return null;
+      const teamId = message.user_team ?? message.team ?? null;
+      return {
+        threadTs: message.thread_ts ?? message.ts,
+        text: message.text,
+        requesterId: message.user ?? r.item_user ?? r.user,
+        requesterTeamId: teamId,
+        externalTeamId: externalTeam(teamId, envelope.team_id ?? deps.directory.identity.teamId),
+        permalink: deps.directory.permalink(channel, ts, message.thread_ts),
+        at: tsToDate(ts),
+      };
+    },
   });
 }
 

@@ -1,14 +1,14 @@
 // Opening the app's Home tab: a CSM's accounts and alerts, the agent's queue and this week's figures.
 import { z } from "zod";
-import { SkipEvent } from "../../platform/inbox/processor.ts";
-import { myOpenTickets, teamQueue } from "../../support/store/queue.ts";
-import { periodHeadlines } from "../../support/use-cases/read-headlines.ts";
+import type { KnownBlock } from "@slack/types";
 import { userActor } from "../../shared/actor.ts";
+import { SkipEvent } from "../../platform/inbox/processor.ts";
+import { readQueue } from "../../support/use-cases/read-queue.ts";
+import { readStats } from "../../support/use-cases/read-stats.ts";
 import { listMyAccounts } from "../../success/use-cases/list-my-accounts.ts";
 import { listMyAlerts } from "../../success/use-cases/list-my-alerts.ts";
 import { appHome } from "../blocks/app-home.ts";
-import { supportStatsMessage } from "../blocks/support-stats.ts";
-import type { KnownBlock } from "@slack/types";
+import { statsBlocks } from "../blocks/support-stats.ts";
 import { parse, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
 
@@ -22,17 +22,16 @@ export async function onAppHomeOpened(deps: SlackDeps, envelope: Envelope): Prom
 }
 
 export async function publishHome(deps: SlackDeps, userId: string): Promise<void> {
-  const now = deps.clock.now();
-  const [mine, team, week, owned, alerts] = await Promise.all([
-    myOpenTickets(deps.db, deps.sla, userId, now),
-    teamQueue(deps.db),
-    periodHeadlines(deps.db, 7, now),
-    listMyAccounts(deps.success, userActor(userId), { limit: 12 }),
-    listMyAlerts(deps.success, userActor(userId), { limit: 10 }),
+  const actor = userActor(userId);
+  const [queue, week, owned, alerts] = await Promise.all([
+    readQueue(deps.support, actor),
+    readStats(deps.support, actor, { days: 7 }),
+    listMyAccounts(deps.success, actor, { limit: 12 }),
+    listMyAlerts(deps.success, actor, { limit: 10 }),
   ]);
   // The customer-success part shows for people who own accounts or alerts.
   const csm = owned.total > 0 || alerts.length > 0 ? { accounts: owned.accounts, totalAccounts: owned.total, alerts } : null;
-  // The stats message without its own header: the Home has one.
-  const figures = supportStatsMessage({ period: "7d", days: 7, ...week }).blocks.slice(1) as unknown as KnownBlock[];
-  await deps.client.views.publish({ user_id: userId, view: appHome({ userId, mine, team, figures, now, csm }) });
+  const figures = statsBlocks(week) as unknown as KnownBlock[];
+  const view = appHome({ userId, mine: queue.mine, team: queue.team, figures, now: deps.clock.now(), csm });
+  await deps.client.views.publish({ user_id: userId, view });
 }

@@ -1,10 +1,11 @@
-// Turns the desk's ticket changes into Slack posts, written to the outbox inside the caller's
-// transaction: the acknowledgement in the customer's thread, the triage card and its thread.
-import type { Tx } from "../../platform/db/client.ts";
+// Turns the desk's ticket changes into Slack posts, written to the outbox inside the caller's transaction:
+// the acknowledgement in the customer's thread, the triage card and its thread, the satisfaction survey.
+// Which outbox row is a ticket's acknowledgement, card or survey is this adapter's own record (messageRefs).
+import type { Provider, Tx } from "../../platform/db/client.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
-import type { MessageNote, SlaAlert, TicketNotifier } from "../../support/ports.ts";
-import type { SlaClock } from "../../support/store/sla-timers.ts";
+import type { SlaAlert, SlaStatus } from "../../support/rules/sla.ts";
+import type { MessageNote, TicketNotifier } from "../../support/ports.ts";
 import { ticketCard } from "../blocks/ticket-card.ts";
 import { readAccountCard } from "../../success/use-cases/read-account-card.ts";
 import type { SuccessContext } from "../../success/use-cases/context.ts";
@@ -18,28 +19,50 @@ import {
 } from "../blocks/ticket-messages.ts";
 import { escapeMrkdwn } from "../blocks/limits.ts";
 import { csatLowScoreLine, csatSurvey } from "../blocks/csat.ts";
+import { messageRefs, type MessageRefs } from "../store/message-refs.ts";
+
+type TicketPost = "ack" | "card";
 
 export class SlackTicketPosts implements TicketNotifier {
+  /** The posts of the tickets a transaction has read, so several posts about one ticket read them once. */
+  private readonly seen = new WeakMap<Tx, Map<string, number | null>>();
+
   constructor(
     private readonly outbox: Outbox,
+    /** The database's provider, for the adapter's own multi-row statements. */
+    private readonly provider: Provider,
     /** TRIAGE_CHANNEL; without it no cards are posted. */
     private readonly triageChannel: string | undefined,
-    private readonly sla: SlaClock,
     /** Who is mentioned for an unassigned ticket's SLA alerts (a user group), if anyone. */
     private readonly triageGroupId?: string,
     /** Whether cards offer "Tag as feedback" (PRODUCT_CHANNEL is set). */
     private readonly feedbackOn = false,
     /** Customer success, for the account a card shows (without it, cards show none). */
     private readonly success?: Pick<SuccessContext, "accounts">,
+    private readonly refs: MessageRefs = messageRefs,
   ) {}
 
-  private async card(tx: Tx, ticket: Ticket, now: Date) {
-    const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
-    return ticketCard(ticket, await this.sla.status(tx, ticket.id, now), account, { feedback: this.feedbackOn });
+  /** The outbox row of the ticket's acknowledgement (the post starting a /ticket thread) or card. */
+  private async post(tx: Tx, ticketId: number, role: TicketPost): Promise<number | null> {
+    const known = this.known(tx);
+    const key = `${ticketId}:${role}`;
+    if (!known.has(key)) known.set(key, await this.refs.get(tx, "ticket", ticketId, role));
+    return known.get(key) ?? null;
   }
 
-  async ticketCreated(tx: Tx, ticket: Ticket, now: Date) {
-    const ackOutboxId = ticket.threadTs
+  private known(tx: Tx): Map<string, number | null> {
+    let known = this.seen.get(tx);
+    if (!known) this.seen.set(tx, (known = new Map()));
+    return known;
+  }
+
+  private async card(tx: Tx, ticket: Ticket, sla: SlaStatus | null) {
+    const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
+    return ticketCard(ticket, sla, account, { feedback: this.feedbackOn });
+  }
+
+  async ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date) {
+    const ack = ticket.threadTs
       ? await this.outbox.enqueue(
           tx,
           { method: "chat.postMessage", channel: ticket.channelId, threadTs: ticket.threadTs, payload: { text: acknowledgement(ticket) } },
@@ -48,56 +71,40 @@ export class SlackTicketPosts implements TicketNotifier {
       : await this.outbox.enqueue(
           tx,
           // No customer message to answer under: this post starts the customer's thread.
-          {
-            method: "chat.postMessage",
-            channel: ticket.channelId,
-            payload: { text: commandTicketPost(ticket) },
-            ticketId: ticket.id,
-            linkRole: "customer",
-          },
+          { method: "chat.postMessage", channel: ticket.channelId, payload: { text: commandTicketPost(ticket) } },
           now,
         );
-    let cardOutboxId: number | null = null;
-    if (this.triageChannel) {
-      cardOutboxId = await this.outbox.enqueue(
-        tx,
-        {
-          method: "chat.postMessage",
-          channel: this.triageChannel,
-          payload: await this.card(tx, ticket, now),
-          ticketId: ticket.id,
-          linkRole: "card",
-        },
-        now,
-      );
-    }
-    return { ackOutboxId, cardOutboxId };
+    const card = this.triageChannel
+      ? await this.outbox.enqueue(
+          tx,
+          { method: "chat.postMessage", channel: this.triageChannel, payload: await this.card(tx, ticket, sla) },
+          now,
+        )
+      : null;
+    // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
+    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, card === null ? { ack } : { ack, card });
+    this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
   }
 
-  async ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, now: Date) {
-    if (!this.triageChannel || !ticket.cardOutboxId) return;
-    await this.updateCard(tx, ticket, now);
-    await this.inCardThread(tx, ticket, changeLogLine(change), now);
+  async ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, sla: SlaStatus | null, now: Date) {
+    if (!this.triageChannel) return;
+    const card = await this.post(tx, ticket.id, "card");
+    if (!card) return;
+    await this.updateCard(tx, card, ticket, sla, now);
+    await this.inCardThread(tx, card, changeLogLine(change), now);
   }
 
-  async slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, now: Date) {
-    if (!this.triageChannel || !ticket.cardOutboxId) return;
+  async slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, sla: SlaStatus | null, now: Date) {
+    if (!this.triageChannel) return;
+    const card = await this.post(tx, ticket.id, "card");
+    if (!card) return;
     const who = ticket.assigneeId ? `<@${ticket.assigneeId}>` : this.triageGroupId ? `<!subteam^${this.triageGroupId}>` : "Unassigned:";
-    await this.updateCard(tx, ticket, now);
-    await this.inCardThread(tx, ticket, slaAlertLine(who, ticket, alert), now);
-  }
-
-  private async updateCard(tx: Tx, ticket: Ticket, now: Date) {
-    if (!this.triageChannel || !ticket.cardOutboxId) return;
-    await this.outbox.enqueue(
-      tx,
-      { method: "chat.update", channel: this.triageChannel, updateRefId: ticket.cardOutboxId, payload: await this.card(tx, ticket, now) },
-      now,
-    );
+    await this.updateCard(tx, card, ticket, sla, now);
+    await this.inCardThread(tx, card, slaAlertLine(who, ticket, alert), now);
   }
 
   async conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date) {
-    await this.inCardThread(tx, ticket, mirroredMessage(message), now);
+    await this.inTicketCardThread(tx, ticket, mirroredMessage(message), now);
   }
 
   async replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date) {
@@ -106,37 +113,52 @@ export class SlackTicketPosts implements TicketNotifier {
       {
         method: "chat.postMessage",
         channel: ticket.channelId,
-        ...(ticket.threadTs ? { threadTs: ticket.threadTs } : { threadRefId: ticket.ackOutboxId }),
+        ...(await this.customerThread(tx, ticket)),
         payload: { text: escapeMrkdwn(text) },
       },
       now,
     );
-    await this.inCardThread(tx, ticket, replyLogLine(agentId, text), now);
+    await this.inTicketCardThread(tx, ticket, replyLogLine(agentId, text), now);
   }
 
   async csatSurvey(tx: Tx, ticket: Ticket, now: Date) {
-    return this.outbox.enqueue(
+    const survey = await this.outbox.enqueue(
       tx,
       {
         method: "chat.postMessage",
         channel: ticket.channelId,
-        ...(ticket.threadTs ? { threadTs: ticket.threadTs } : { threadRefId: ticket.ackOutboxId }),
+        ...(await this.customerThread(tx, ticket)),
         payload: { ...csatSurvey(ticket) },
       },
       now,
     );
+    await this.refs.set(tx, "csat_survey", ticket.id, "survey", survey);
   }
 
   async csatLowScore(tx: Tx, ticket: Ticket, score: number, userId: string, now: Date) {
-    await this.inCardThread(tx, ticket, csatLowScoreLine(ticket, score, userId), now);
+    await this.inTicketCardThread(tx, ticket, csatLowScoreLine(ticket, score, userId), now);
   }
 
-  private async inCardThread(tx: Tx, ticket: Ticket, text: string, now: Date) {
-    if (!this.triageChannel || !ticket.cardOutboxId) return;
+  /** The customer's thread: known, or the app's own post that starts it (/ticket). */
+  private async customerThread(tx: Tx, ticket: Ticket) {
+    return ticket.threadTs ? { threadTs: ticket.threadTs } : { threadRefId: await this.post(tx, ticket.id, "ack") };
+  }
+
+  private async updateCard(tx: Tx, card: number, ticket: Ticket, sla: SlaStatus | null, now: Date) {
     await this.outbox.enqueue(
       tx,
-      { method: "chat.postMessage", channel: this.triageChannel, threadRefId: ticket.cardOutboxId, payload: { text } },
+      { method: "chat.update", channel: this.triageChannel!, updateRefId: card, payload: await this.card(tx, ticket, sla) },
       now,
     );
+  }
+
+  private async inTicketCardThread(tx: Tx, ticket: Ticket, text: string, now: Date) {
+    if (!this.triageChannel) return;
+    const card = await this.post(tx, ticket.id, "card");
+    if (card) await this.inCardThread(tx, card, text, now);
+  }
+
+  private async inCardThread(tx: Tx, card: number, text: string, now: Date) {
+    await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: this.triageChannel!, threadRefId: card, payload: { text } }, now);
   }
 }

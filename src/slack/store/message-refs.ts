@@ -19,6 +19,8 @@ export interface MessageRefs {
    * subject id, with multi-row statements (raw SQL: Prisma's createMany costs far more per row).
    */
   addMany(tx: Tx, provider: Provider, subject: RefSubject, role: RefRole, outboxIds: ReadonlyMap<number, number>): Promise<void>;
+  /** Records the first posts of one new subject (none recorded yet), by role, in one statement. */
+  setFirst(tx: Tx, provider: Provider, subject: RefSubject, subjectId: number, posts: Partial<Record<RefRole, number>>): Promise<void>;
 }
 
 export const messageRefs: MessageRefs = {
@@ -59,5 +61,16 @@ export const messageRefs: MessageRefs = {
         ...part.flatMap(([subjectId, outboxId]) => [subject, subjectId, role, outboxId]),
       );
     }
+  },
+
+  async setFirst(tx, provider, subject, subjectId, posts) {
+    const rows = Object.entries(posts);
+    if (rows.length === 0) return;
+    await execute(
+      { provider },
+      tx,
+      `INSERT INTO "SlackMessageRef" ("subject", "subjectId", "role", "outboxId") VALUES ${valuesList(rows.length, 4)}`,
+      ...rows.flatMap(([role, outboxId]) => [subject, subjectId, role, outboxId]),
+    );
   },
 };

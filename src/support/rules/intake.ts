@@ -1,4 +1,7 @@
-// Intake rules: which messages are a customer's request, and which are noise.
+// Intake rules: which messages are a customer's request and which are noise, who is a customer, and the
+// intake policy: when a message opens a ticket, when it joins the customer's recent open ticket (the merge
+// window), and when a reply in a resolved ticket's thread starts a follow-up ticket (the reopen window).
+import type { AuthorRole, Ticket } from "./ticket.ts";
 
 /** Bare pleasantries and emoji-only messages: not requests. */
 const PLEASANTRY = new RegExp(
@@ -67,4 +70,53 @@ export function classifyAuthor(f: AuthorFacts): "customer" | "agent" {
 export function tsToDate(ts: string): Date {
   const [seconds, micros = "0"] = ts.split(".");
   return new Date(Number(seconds) * 1000 + Math.floor(Number(micros.padEnd(6, "0").slice(0, 6)) / 1000));
+}
+
+/** Whether the author's workspace is another company's (Slack Connect): its name then names the requester's company. */
+export function externalTeam(authorTeamId: string | null, homeTeamId: string | null): string | null {
+  return authorTeamId && homeTeamId && authorTeamId !== homeTeamId ? authorTeamId : null;
+}
+
+export interface IntakePolicy {
+  /** Bare pleasantries and emoji open no ticket (INTAKE_IGNORE_PLEASANTRIES). */
+  ignorePleasantries: boolean;
+  /** A customer's further top-level messages within this time join their open ticket (0: off). */
+  mergeWindowMs: number;
+  /** A customer's reply this long after resolution reopens the ticket; later, it opens a new one. */
+  reopenWindowMs: number;
+}
+
+/** What becomes of a top-level message in a channel. */
+export type TopLevelVerdict =
+  | { action: "ignore"; reason: "not_a_support_channel" | "not_a_customer" | "pleasantry" }
+  /** It is a request: it joins the customer's open ticket that heard from them since `mergeSince`, else opens one. */
+  | { action: "request"; mergeSince: Date | null };
+
+export function judgeTopLevelMessage(
+  message: { supportChannel: boolean; role: AuthorRole; text: string; at: Date },
+  policy: Pick<IntakePolicy, "ignorePleasantries" | "mergeWindowMs">,
+): TopLevelVerdict {
+  if (!message.supportChannel) return { action: "ignore", reason: "not_a_support_channel" };
+  if (message.role !== "customer") return { action: "ignore", reason: "not_a_customer" };
+  if (policy.ignorePleasantries && isPleasantry(message.text)) return { action: "ignore", reason: "pleasantry" };
+  return { action: "request", mergeSince: policy.mergeWindowMs > 0 ? new Date(message.at.getTime() - policy.mergeWindowMs) : null };
+}
+
+/** A message joins the customer's recent open ticket unless it is that ticket's own first message (a second delivery). */
+export function joinsRecentTicket(recent: Pick<Ticket, "sourceTs"> | null, messageTs: string): boolean {
+  return recent !== null && recent.sourceTs !== messageTs;
+}
+
+/** A customer's reply in a ticket's thread after the reopen window: a new ticket, linked to the resolved one. */
+export function isLateFollowUp(
+  ticket: Pick<Ticket, "status" | "resolvedAt">,
+  message: { role: AuthorRole; at: Date },
+  policy: Pick<IntakePolicy, "reopenWindowMs">,
+): boolean {
+  return (
+    message.role === "customer" &&
+    ticket.status === "resolved" &&
+    ticket.resolvedAt !== null &&
+    message.at.getTime() - ticket.resolvedAt.getTime() > policy.reopenWindowMs
+  );
 }

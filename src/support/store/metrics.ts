@@ -1,83 +1,25 @@
-// Support metrics over the tickets created in a period, overall and per priority, agent, account or
-// channel: first response and resolution times (median and p90, calendar and business seconds), reopen
-// rate, first-contact resolution, CSAT and SLA attainment. Everything is aggregated in SQL (the same
-// statements on SQLite and Postgres); JavaScript only reads one row per group and measure.
-//
-// Definitions (a ticket belongs to the period by its createdAt, in [from, to)):
-// - firstResponse: over tickets with a first response only (a ticket still waiting is not a zero).
-// - resolution: over tickets resolved now (resolvedAt set; a reopened ticket keeps its old seconds but
-//   has no resolvedAt, so it does not count until resolved again).
-// - percentiles: nearest rank, the value at rank ceil(p × n) in ascending order.
-// - reopenRate: tickets reopened at least once / tickets ever resolved (resolved now, or reopened).
-// - firstContactResolution: resolved tickets with exactly one agent response and never reopened /
-//   resolved tickets.
-// - csat.satisfiedShare: answers scoring 4 or 5 / answers; csat.responseRate: surveyed tickets with at
-//   least one answer / surveyed tickets.
-// - sla.*.attainment: stopped timers of that kind whose target was met / stopped timers of that kind.
+// Support metrics in SQL: every figure of src/support/rules/metrics.ts is aggregated in the database (the
+// same statements on SQLite and Postgres); JavaScript only reads one row per group and measure.
 import type { Database } from "../../platform/db/client.ts";
+import { queryRows } from "../../platform/db/sql.ts";
+import {
+  emptyRow,
+  NO_ACCOUNT,
+  ratio,
+  sortGroups,
+  sumRows,
+  UNASSIGNED,
+  type GroupBy,
+  type MetricsQuery,
+  type MetricsResult,
+  type MetricsRow,
+} from "../rules/metrics.ts";
 
-export const GROUP_BYS = ["priority", "agent", "account", "channel"] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
-
-export interface MetricsQuery {
-  from: Date;
-  to: Date;
-  groupBy?: GroupBy | null;
+export interface MetricsStore {
+  supportMetrics(q: MetricsQuery): Promise<MetricsResult>;
 }
 
-export interface DurationStats {
-  /** Tickets measured (with a first response, or resolved). */
-  count: number;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-  medianBusinessSeconds: number | null;
-  p90BusinessSeconds: number | null;
-}
-
-export interface Attainment {
-  met: number;
-  stopped: number;
-  /** met / stopped */
-  attainment: number;
-}
-
-export interface MetricsRow {
-  /** null for the overall row; else the group's label ("unassigned" / "none" for tickets without one). */
-  group: string | null;
-  tickets: number;
-  firstResponse: DurationStats | null;
-  resolution: DurationStats | null;
-  reopened: number;
-  everResolved: number;
-  reopenRate: number | null;
-  resolved: number;
-  firstContactResolved: number;
-  firstContactResolution: number | null;
-  csat: {
-    responses: number;
-    satisfied: number;
-    satisfiedShare: number | null;
-    surveys: number;
-    answeredSurveys: number;
-    responseRate: number | null;
-  };
-  sla: {
-    firstResponse: Attainment | null;
-    resolution: Attainment | null;
-  };
-}
-
-export interface MetricsResult {
-  from: Date;
-  to: Date;
-  groupBy: GroupBy | null;
-  overall: MetricsRow;
-  /** One row per group (empty without groupBy), ordered by tickets, most first (priorities by rank). */
-  groups: MetricsRow[];
-}
-
-export const UNASSIGNED = "unassigned";
-export const NO_ACCOUNT = "none";
+export const prismaMetrics = (db: Database): MetricsStore => ({ supportMetrics: (q) => supportMetrics(db, q) });
 
 /** The SQL for a ticket's group, on the ticket aliased `t`; the overall row uses a constant. */
 const GROUP_SQL: Record<GroupBy | "overall", string> = {
@@ -88,14 +30,11 @@ const GROUP_SQL: Record<GroupBy | "overall", string> = {
   channel: 't."channelId"',
 };
 
-const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
-
 type Row = Record<string, unknown>;
 
 /** COUNT and SUM come back as bigint on Postgres (and may be null for SUM over nothing). */
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 export async function supportMetrics(db: Database, q: MetricsQuery): Promise<MetricsResult> {
   if (!(q.from instanceof Date) || !(q.to instanceof Date) || Number.isNaN(q.from.getTime()) || Number.isNaN(q.to.getTime())) {
@@ -113,15 +52,10 @@ export async function supportMetrics(db: Database, q: MetricsQuery): Promise<Met
       metricsBy(db, groupBy, q.from, q.to, true),
       metricsBy(db, "overall", q.from, q.to, false),
     ]);
-    groups = byGroup;
+    groups = sortGroups(groupBy, byGroup);
     overall = sumRows(groups);
     overall.firstResponse = overallDurations[0]?.firstResponse ?? null;
     overall.resolution = overallDurations[0]?.resolution ?? null;
-  }
-  if (groupBy === "priority") {
-    groups.sort((a, b) => (PRIORITY_RANK[a.group!] ?? 9) - (PRIORITY_RANK[b.group!] ?? 9) || a.group!.localeCompare(b.group!));
-  } else {
-    groups.sort((a, b) => b.tickets - a.tickets || a.group!.localeCompare(b.group!));
   }
   return {
     from: q.from,
@@ -130,54 +64,6 @@ export async function supportMetrics(db: Database, q: MetricsQuery): Promise<Met
     overall: { ...overall, group: null },
     groups,
   };
-}
-
-function emptyRow(group: string | null = null): MetricsRow {
-  return {
-    group,
-    tickets: 0,
-    firstResponse: null,
-    resolution: null,
-    reopened: 0,
-    everResolved: 0,
-    reopenRate: null,
-    resolved: 0,
-    firstContactResolved: 0,
-    firstContactResolution: null,
-    csat: { responses: 0, satisfied: 0, satisfiedShare: null, surveys: 0, answeredSurveys: 0, responseRate: null },
-    sla: { firstResponse: null, resolution: null },
-  };
-}
-
-/** The counts of several rows added up (durations excepted: percentiles do not add up). */
-function sumRows(rows: MetricsRow[]): MetricsRow {
-  const total = emptyRow();
-  let frMet = 0,
-    frStopped = 0,
-    rsMet = 0,
-    rsStopped = 0;
-  for (const r of rows) {
-    total.tickets += r.tickets;
-    total.reopened += r.reopened;
-    total.everResolved += r.everResolved;
-    total.resolved += r.resolved;
-    total.firstContactResolved += r.firstContactResolved;
-    total.csat.responses += r.csat.responses;
-    total.csat.satisfied += r.csat.satisfied;
-    total.csat.surveys += r.csat.surveys;
-    total.csat.answeredSurveys += r.csat.answeredSurveys;
-    frMet += r.sla.firstResponse?.met ?? 0;
-    frStopped += r.sla.firstResponse?.stopped ?? 0;
-    rsMet += r.sla.resolution?.met ?? 0;
-    rsStopped += r.sla.resolution?.stopped ?? 0;
-  }
-  total.reopenRate = ratio(total.reopened, total.everResolved);
-  total.firstContactResolution = ratio(total.firstContactResolved, total.resolved);
-  total.csat.satisfiedShare = ratio(total.csat.satisfied, total.csat.responses);
-  total.csat.responseRate = ratio(total.csat.answeredSurveys, total.csat.surveys);
-  total.sla.firstResponse = frStopped > 0 ? { met: frMet, stopped: frStopped, attainment: frMet / frStopped } : null;
-  total.sla.resolution = rsStopped > 0 ? { met: rsMet, stopped: rsStopped, attainment: rsMet / rsStopped } : null;
-  return total;
 }
 
 /** The four durations measured; a measure leaves out tickets without a value (never counted as zero). */
@@ -231,9 +117,8 @@ async function metricsBy(db: Database, by: GroupBy | "overall", from: Date, to: 
   // The overall row has no GROUP BY at all: grouping by a constant still builds a temporary B-tree.
   const groupClause = grouped ? "GROUP BY 1" : "";
   // Each statement takes the period as its only two parameters.
-  const [p1, p2] = db.provider === "postgres" ? ["$1", "$2"] : ["?", "?"];
-  const period = `t."createdAt" >= ${p1} AND t."createdAt" < ${p2}`;
-  const run = (sql: string) => db.client.$queryRawUnsafe<Row[]>(sql, from, to);
+  const period = `t."createdAt" >= $1 AND t."createdAt" < $2`;
+  const run = (sql: string) => queryRows<Row>(db, db.client, sql, from, to);
 
   const countsSql = `
     SELECT ${g} AS g,
@@ -349,83 +234,4 @@ async function metricsBy(db: Database, by: GroupBy | "overall", from: Date, to: 
   }
 
   return [...rows.values()];
-}
-
-// ------------------------------------------------------------------ comparing two periods
-
-export type FigureKind = "count" | "duration" | "share";
-
-export interface HeadlineFigure {
-  key: string;
-  label: string;
-  kind: FigureKind;
-  current: number | null;
-  previous: number | null;
-  /**
-   * The change against the previous period: relative (percent) for counts and durations, in
-   * percentage points for shares. null when not comparable (a side has no data, or the previous count
-   * or duration is zero).
-   */
-  change: { unit: "percent" | "points"; value: number } | null;
-}
-
-const HEADLINES: { key: string; label: string; kind: FigureKind; pick: (r: MetricsRow) => number | null }[] = [
-  { key: "tickets", label: "Tickets", kind: "count", pick: (r) => r.tickets },
-  {
-    key: "firstResponseMedianBusiness",
-    label: "First response, median (business hours)",
-    kind: "duration",
-    pick: (r) => r.firstResponse?.medianBusinessSeconds ?? null,
-  },
-  {
-    key: "firstResponseP90Business",
-    label: "First response, p90 (business hours)",
-    kind: "duration",
-    pick: (r) => r.firstResponse?.p90BusinessSeconds ?? null,
-  },
-  {
-    key: "firstResponseMedian",
-    label: "First response, median (calendar)",
-    kind: "duration",
-    pick: (r) => r.firstResponse?.medianSeconds ?? null,
-  },
-  { key: "firstResponseP90", label: "First response, p90 (calendar)", kind: "duration", pick: (r) => r.firstResponse?.p90Seconds ?? null },
-  {
-    key: "resolutionMedianBusiness",
-    label: "Time to resolution, median (business hours)",
-    kind: "duration",
-    pick: (r) => r.resolution?.medianBusinessSeconds ?? null,
-  },
-  {
-    key: "resolutionMedian",
-    label: "Time to resolution, median (calendar)",
-    kind: "duration",
-    pick: (r) => r.resolution?.medianSeconds ?? null,
-  },
-  { key: "reopenRate", label: "Reopen rate", kind: "share", pick: (r) => r.reopenRate },
-  { key: "firstContactResolution", label: "First-contact resolution", kind: "share", pick: (r) => r.firstContactResolution },
-  { key: "csatSatisfied", label: "CSAT (4 or 5)", kind: "share", pick: (r) => r.csat.satisfiedShare },
-  { key: "csatResponseRate", label: "CSAT response rate", kind: "share", pick: (r) => r.csat.responseRate },
-  { key: "slaFirstResponse", label: "SLA met, first response", kind: "share", pick: (r) => r.sla.firstResponse?.attainment ?? null },
-  { key: "slaResolution", label: "SLA met, resolution", kind: "share", pick: (r) => r.sla.resolution?.attainment ?? null },
-];
-
-/** The headline figures of a period with their change against the previous one. */
-export function comparePeriods(current: MetricsRow, previous: MetricsRow): HeadlineFigure[] {
-  return HEADLINES.map(({ key, label, kind, pick }) => {
-    const cur = pick(current);
-    const prev = pick(previous);
-    let change: HeadlineFigure["change"] = null;
-    if (cur !== null && prev !== null) {
-      if (kind === "share") change = { unit: "points", value: (cur - prev) * 100 };
-      else if (prev !== 0) change = { unit: "percent", value: ((cur - prev) / prev) * 100 };
-    }
-    return { key, label, kind, current: cur, previous: prev, change };
-  });
-}
-
-/** The period of the same length just before [from, to). */
-export function previousPeriod(from: Date, to: Date): { from: Date; to: Date } {
-  const length = to.getTime() - from.getTime();
-  return { from: new Date(from.getTime() - length), to: new Date(from) };
 }

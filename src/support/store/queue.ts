@@ -1,46 +1,42 @@
-// The work queue as agents see it: their own open tickets by SLA time left, and the team's open
-// tickets by status and priority.
-import type { Database } from "../../platform/db/client.ts";
-import { PRIORITIES, type Priority, type Status, type Ticket } from "../rules/ticket.ts";
-import type { SlaClock, SlaStatus } from "./sla-timers.ts";
+// The reads behind the work queue: an agent's open tickets and the team's open tickets by status and priority.
+import type { Tx } from "../../platform/db/client.ts";
+import type { QueueCount } from "../rules/queue.ts";
+import type { Priority, Status, Ticket } from "../rules/ticket.ts";
+import { ticketWithoutSlackColumns } from "./tickets.ts";
 
-export interface QueuedTicket {
-  ticket: Ticket;
-  sla: SlaStatus | null;
+export interface QueueStore {
+  /** Open tickets assigned to the person, oldest first (at most `limit`). */
+  openAssignedTo(tx: Tx, userId: string, limit: number): Promise<Ticket[]>;
+  /** Open tickets counted per status and priority (unordered). */
+  openCounts(tx: Tx): Promise<QueueCount[]>;
+  unassignedCount(tx: Tx): Promise<number>;
+  /** The oldest open tickets nobody is assigned to. */
+  oldestUnassigned(tx: Tx, limit: number): Promise<Ticket[]>;
 }
 
-export interface TeamQueue {
-  /** Open tickets per status and priority. */
-  counts: { status: Exclude<Status, "resolved">; priority: Priority; count: number }[];
-  unassigned: number;
-  /** The oldest unassigned open tickets. */
-  oldestUnassigned: Ticket[];
-}
+const OPEN = { status: { not: "resolved" } } as const;
+const UNASSIGNED = { ...OPEN, assigneeId: null };
 
-export async function myOpenTickets(db: Database, sla: SlaClock, userId: string, now: Date, limit = 15): Promise<QueuedTicket[]> {
-  const tickets = await db.client.ticket.findMany({
-    where: { assigneeId: userId, status: { not: "resolved" } },
-    orderBy: { createdAt: "asc" },
-    take: 200,
-  });
-  const withSla = await Promise.all(tickets.map(async (ticket) => ({ ticket, sla: await sla.status(db.client, ticket.id, now) })));
-  const left = (q: QueuedTicket) => (q.sla && q.sla.state !== "paused" ? q.sla.leftSeconds : Number.POSITIVE_INFINITY);
-  return withSla.sort((a, b) => left(a) - left(b)).slice(0, limit);
-}
+export const prismaQueue: QueueStore = {
+  openAssignedTo: (tx, userId, limit) =>
+    tx.ticket.findMany({
+      where: { assigneeId: userId, ...OPEN },
+      orderBy: { createdAt: "asc" },
+      take: limit,
+      ...ticketWithoutSlackColumns,
+    }),
 
-export async function teamQueue(db: Database, limit = 5): Promise<TeamQueue> {
-  const grouped = await db.client.ticket.groupBy({
-    by: ["status", "priority"],
-    where: { status: { not: "resolved" } },
-    _count: { _all: true },
-  });
-  const counts = grouped
-    .map((g) => ({ status: g.status as Exclude<Status, "resolved">, priority: g.priority as Priority, count: g._count._all }))
-    .sort((a, b) => a.status.localeCompare(b.status) || PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority));
-  const unassignedWhere = { status: { not: "resolved" }, assigneeId: null };
-  const [unassigned, oldestUnassigned] = await Promise.all([
-    db.client.ticket.count({ where: unassignedWhere }),
-    db.client.ticket.findMany({ where: unassignedWhere, orderBy: { createdAt: "asc" }, take: limit }),
-  ]);
-  return { counts, unassigned, oldestUnassigned };
-}
+  async openCounts(tx) {
+    const grouped = await tx.ticket.groupBy({ by: ["status", "priority"], where: OPEN, _count: { _all: true } });
+    return grouped.map((g) => ({
+      status: g.status as Exclude<Status, "resolved">,
+      priority: g.priority as Priority,
+      count: g._count._all,
+    }));
+  },
+
+  unassignedCount: (tx) => tx.ticket.count({ where: UNASSIGNED }),
+
+  oldestUnassigned: (tx, limit) =>
+    tx.ticket.findMany({ where: UNASSIGNED, orderBy: { createdAt: "asc" }, take: limit, ...ticketWithoutSlackColumns }),
+};

@@ -1,0 +1,216 @@
+// Support metrics over the tickets created in a period, overall and per priority, agent, account or
+// channel: the figures' shapes and definitions, how group rows add up, how groups are ordered, and how two
+// periods compare. The store aggregates in SQL (src/support/store/metrics.ts); everything here is pure.
+//
+// Definitions (a ticket belongs to the period by its createdAt, in [from, to)):
+// - firstResponse: over tickets with a first response only (a ticket still waiting is not a zero).
+// - resolution: over tickets resolved now (resolvedAt set; a reopened ticket keeps its old seconds but
+//   has no resolvedAt, so it does not count until resolved again).
+// - percentiles: nearest rank, the value at rank ceil(p × n) in ascending order.
+// - reopenRate: tickets reopened at least once / tickets ever resolved (resolved now, or reopened).
+// - firstContactResolution: resolved tickets with exactly one agent response and never reopened /
+//   resolved tickets.
+// - csat.satisfiedShare: answers scoring 4 or 5 / answers; csat.responseRate: surveyed tickets with at
+//   least one answer / surveyed tickets.
+// - sla.*.attainment: stopped timers of that kind whose target was met / stopped timers of that kind.
+
+export const GROUP_BYS = ["priority", "agent", "account", "channel"] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export interface MetricsQuery {
+  from: Date;
+  to: Date;
+  groupBy?: GroupBy | null;
+}
+
+export interface DurationStats {
+  /** Tickets measured (with a first response, or resolved). */
+  count: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+  medianBusinessSeconds: number | null;
+  p90BusinessSeconds: number | null;
+}
+
+export interface Attainment {
+  met: number;
+  stopped: number;
+  /** met / stopped */
+  attainment: number;
+}
+
+export interface MetricsRow {
+  /** null for the overall row; else the group's label ("unassigned" / "none" for tickets without one). */
+  group: string | null;
+  tickets: number;
+  firstResponse: DurationStats | null;
+  resolution: DurationStats | null;
+  reopened: number;
+  everResolved: number;
+  reopenRate: number | null;
+  resolved: number;
+  firstContactResolved: number;
+  firstContactResolution: number | null;
+  csat: {
+    responses: number;
+    satisfied: number;
+    satisfiedShare: number | null;
+    surveys: number;
+    answeredSurveys: number;
+    responseRate: number | null;
+  };
+  sla: {
+    firstResponse: Attainment | null;
+    resolution: Attainment | null;
+  };
+}
+
+export interface MetricsResult {
+  from: Date;
+  to: Date;
+  groupBy: GroupBy | null;
+  overall: MetricsRow;
+  /** One row per group (empty without groupBy), ordered by tickets, most first (priorities by rank). */
+  groups: MetricsRow[];
+}
+
+export const UNASSIGNED = "unassigned";
+export const NO_ACCOUNT = "none";
+
+/** part / whole, or null when there is nothing to divide by. */
+export const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+/** Groups in their reading order: priorities by rank, anything else by tickets, most first (then by name). */
+export function sortGroups(groupBy: GroupBy, groups: MetricsRow[]): MetricsRow[] {
+  if (groupBy === "priority") {
+    return groups.sort((a, b) => (PRIORITY_RANK[a.group!] ?? 9) - (PRIORITY_RANK[b.group!] ?? 9) || a.group!.localeCompare(b.group!));
+  }
+  return groups.sort((a, b) => b.tickets - a.tickets || a.group!.localeCompare(b.group!));
+}
+
+export function emptyRow(group: string | null = null): MetricsRow {
+  return {
+    group,
+    tickets: 0,
+    firstResponse: null,
+    resolution: null,
+    reopened: 0,
+    everResolved: 0,
+    reopenRate: null,
+    resolved: 0,
+    firstContactResolved: 0,
+    firstContactResolution: null,
+    csat: { responses: 0, satisfied: 0, satisfiedShare: null, surveys: 0, answeredSurveys: 0, responseRate: null },
+    sla: { firstResponse: null, resolution: null },
+  };
+}
+
+/** The counts of several rows added up (durations excepted: percentiles do not add up). */
+export function sumRows(rows: MetricsRow[]): MetricsRow {
+  const total = emptyRow();
+  let frMet = 0,
+    frStopped = 0,
+    rsMet = 0,
+    rsStopped = 0;
+  for (const r of rows) {
+    total.tickets += r.tickets;
+    total.reopened += r.reopened;
+    total.everResolved += r.everResolved;
+    total.resolved += r.resolved;
+    total.firstContactResolved += r.firstContactResolved;
+    total.csat.responses += r.csat.responses;
+    total.csat.satisfied += r.csat.satisfied;
+    total.csat.surveys += r.csat.surveys;
+    total.csat.answeredSurveys += r.csat.answeredSurveys;
+    frMet += r.sla.firstResponse?.met ?? 0;
+    frStopped += r.sla.firstResponse?.stopped ?? 0;
+    rsMet += r.sla.resolution?.met ?? 0;
+    rsStopped += r.sla.resolution?.stopped ?? 0;
+  }
+  total.reopenRate = ratio(total.reopened, total.everResolved);
+  total.firstContactResolution = ratio(total.firstContactResolved, total.resolved);
+  total.csat.satisfiedShare = ratio(total.csat.satisfied, total.csat.responses);
+  total.csat.responseRate = ratio(total.csat.answeredSurveys, total.csat.surveys);
+  total.sla.firstResponse = frStopped > 0 ? { met: frMet, stopped: frStopped, attainment: frMet / frStopped } : null;
+  total.sla.resolution = rsStopped > 0 ? { met: rsMet, stopped: rsStopped, attainment: rsMet / rsStopped } : null;
+  return total;
+}
+
+// ------------------------------------------------------------------ comparing two periods
+
+export type FigureKind = "count" | "duration" | "share";
+
+/** The headline figures, in the order they are shown. */
+export const HEADLINE_KEYS = [
+  "tickets",
+  "firstResponseMedianBusiness",
+  "firstResponseP90Business",
+  "firstResponseMedian",
+  "firstResponseP90",
+  "resolutionMedianBusiness",
+  "resolutionMedian",
+  "reopenRate",
+  "firstContactResolution",
+  "csatSatisfied",
+  "csatResponseRate",
+  "slaFirstResponse",
+  "slaResolution",
+] as const;
+export type HeadlineKey = (typeof HEADLINE_KEYS)[number];
+
+export interface HeadlineFigure {
+  key: HeadlineKey;
+  kind: FigureKind;
+  current: number | null;
+  previous: number | null;
+  /**
+   * The change against the previous period: relative (percent) for counts and durations, in
+   * percentage points for shares. null when not comparable (a side has no data, or the previous count
+   * or duration is zero).
+   */
+  change: { unit: "percent" | "points"; value: number } | null;
+}
+
+const HEADLINES: Record<HeadlineKey, { kind: FigureKind; pick: (r: MetricsRow) => number | null }> = {
+  tickets: { kind: "count", pick: (r) => r.tickets },
+  firstResponseMedianBusiness: { kind: "duration", pick: (r) => r.firstResponse?.medianBusinessSeconds ?? null },
+  firstResponseP90Business: { kind: "duration", pick: (r) => r.firstResponse?.p90BusinessSeconds ?? null },
+  firstResponseMedian: { kind: "duration", pick: (r) => r.firstResponse?.medianSeconds ?? null },
+  firstResponseP90: { kind: "duration", pick: (r) => r.firstResponse?.p90Seconds ?? null },
+  resolutionMedianBusiness: { kind: "duration", pick: (r) => r.resolution?.medianBusinessSeconds ?? null },
+  resolutionMedian: { kind: "duration", pick: (r) => r.resolution?.medianSeconds ?? null },
+  reopenRate: { kind: "share", pick: (r) => r.reopenRate },
+  firstContactResolution: { kind: "share", pick: (r) => r.firstContactResolution },
+  csatSatisfied: { kind: "share", pick: (r) => r.csat.satisfiedShare },
+  csatResponseRate: { kind: "share", pick: (r) => r.csat.responseRate },
+  slaFirstResponse: { kind: "share", pick: (r) => r.sla.firstResponse?.attainment ?? null },
+  slaResolution: { kind: "share", pick: (r) => r.sla.resolution?.attainment ?? null },
+};
+
+/** The headline figures of a period with their change against the previous one. */
+export function comparePeriods(current: MetricsRow, previous: MetricsRow): HeadlineFigure[] {
+  return HEADLINE_KEYS.map((key) => {
+    const { kind, pick } = HEADLINES[key];
+    const cur = pick(current);
+    const prev = pick(previous);
+    let change: HeadlineFigure["change"] = null;
+    if (cur !== null && prev !== null) {
+      if (kind === "share") change = { unit: "points", value: (cur - prev) * 100 };
+      else if (prev !== 0) change = { unit: "percent", value: ((cur - prev) / prev) * 100 };
+    }
+    return { key, kind, current: cur, previous: prev, change };
+  });
+}
+
+/** The period of the same length just before [from, to). */
+export function previousPeriod(from: Date, to: Date): { from: Date; to: Date } {
+  const length = to.getTime() - from.getTime();
+  return { from: new Date(from.getTime() - length), to: new Date(from) };
+}
+
+/** The last `days` days up to `now`. */
+export function lastDays(days: number, now: Date): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - days * 86_400_000), to: now };
+}

@@ -1,0 +1,28 @@
+// A ticket's lifecycle, exactly: one row per change with its author and time.
+import type { Tx } from "../../platform/db/client.ts";
+
+export interface TicketEventRow {
+  ticketId: number;
+  /** created | customer_message | first_response | response | status_changed | priority_changed | assignee_changed | resolved | reopened | internal_note | sla_warning | sla_breached | csat_answered | csat_commented */
+  kind: string;
+  actorId?: string | null;
+  fromValue?: string | null;
+  toValue?: string | null;
+  at: Date;
+}
+
+export interface TicketEventStore {
+  record(tx: Tx, event: TicketEventRow): Promise<void>;
+  /** Whether the ticket has an event of this kind by this person with one of these values. */
+  exists(tx: Tx, where: { ticketId: number; kind: string; actorId: string; toValues: string[] }): Promise<boolean>;
+}
+
+export const prismaTicketEvents: TicketEventStore = {
+  async record(tx, event) {
+    await tx.ticketEvent.create({ data: event });
+  },
+  async exists(tx, { ticketId, kind, actorId, toValues }) {
+    const found = await tx.ticketEvent.findFirst({ where: { ticketId, kind, actorId, toValue: { in: toValues } }, select: { id: true } });
+    return found !== null;
+  },
+};

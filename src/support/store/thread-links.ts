@@ -1,0 +1,48 @@
+// Which Slack thread belongs to which ticket: the customer's thread(s) and the triage card's thread.
+import type { Tx } from "../../platform/db/client.ts";
+import type { Ticket } from "../rules/ticket.ts";
+import { ticketWithoutSlackColumns } from "./tickets.ts";
+
+export type ThreadRole = "customer" | "card";
+
+export interface ThreadLink {
+  channelId: string;
+  threadTs: string;
+  ticketId: number;
+  role: ThreadRole;
+}
+
+export interface ThreadLinkStore {
+  /** The ticket a thread belongs to (the newest one, if several share it). */
+  ticketOf(tx: Tx, channelId: string, threadTs: string, role: ThreadRole): Promise<Ticket | null>;
+  add(tx: Tx, link: ThreadLink): Promise<void>;
+  /** Adds the link unless the thread already belongs to the ticket. */
+  addIfMissing(tx: Tx, link: ThreadLink): Promise<void>;
+  /** The ticket's first customer thread. */
+  firstCustomerThread(tx: Tx, ticketId: number): Promise<string | null>;
+}
+
+export const prismaThreadLinks: ThreadLinkStore = {
+  async ticketOf(tx, channelId, threadTs, role) {
+    const link = await tx.threadLink.findFirst({
+      where: { channelId, threadTs, role },
+      orderBy: { ticketId: "desc" },
+      include: { ticket: ticketWithoutSlackColumns },
+    });
+    return link?.ticket ?? null;
+  },
+
+  async add(tx, link) {
+    await tx.threadLink.create({ data: link });
+  },
+
+  async addIfMissing(tx, { role, ...link }) {
+    const exists = await tx.threadLink.findFirst({ where: link, select: { id: true } });
+    if (!exists) await tx.threadLink.create({ data: { ...link, role } });
+  },
+
+  async firstCustomerThread(tx, ticketId) {
+    const link = await tx.threadLink.findFirst({ where: { ticketId, role: "customer" }, orderBy: { id: "asc" } });
+    return link?.threadTs ?? null;
+  },
+};

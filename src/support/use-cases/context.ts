@@ -1,0 +1,63 @@
+// What every support use case receives: how to run a transaction, the stores, the ports to the outside
+// world, the clock, the logger and the desk's settings. Built once in src/main.ts.
+import type { Clock } from "../../platform/clock.ts";
+import type { Tx } from "../../platform/db/client.ts";
+import type { Transactor } from "../../platform/db/transactor.ts";
+import type { Logger } from "../../platform/observability/log.ts";
+import { DomainError } from "../../shared/errors.ts";
+import type { Actor } from "../../shared/actor.ts";
+import type { KnownAccounts, PeopleDirectory, SummaryNotifier, TicketNotifier } from "../ports.ts";
+import type { CsatSettings } from "../rules/csat.ts";
+import type { IntakePolicy } from "../rules/intake.ts";
+import type { SlaPolicy } from "../rules/sla-policy.ts";
+import type { CsatStore } from "../store/csat.ts";
+import type { TicketEventStore } from "../store/events.ts";
+import type { MetricsStore } from "../store/metrics.ts";
+import type { TicketMessageStore } from "../store/messages.ts";
+import type { QueueStore } from "../store/queue.ts";
+import type { SlaTimerStore } from "../store/sla-timers.ts";
+import type { SupportChannelStore } from "../store/support-channels.ts";
+import type { ThreadLinkStore } from "../store/thread-links.ts";
+import type { TicketStore } from "../store/tickets.ts";
+
+export interface SupportStores {
+  tickets: TicketStore;
+  messages: TicketMessageStore;
+  threads: ThreadLinkStore;
+  events: TicketEventStore;
+  timers: SlaTimerStore;
+  csat: CsatStore;
+  channels: SupportChannelStore;
+  metrics: MetricsStore;
+  queue: QueueStore;
+}
+
+export interface SupportSettings {
+  /** TRIAGE_CHANNEL: the team's channel of triage cards; never a customer channel. */
+  triageChannel: string | null;
+  intake: IntakePolicy;
+  csat: CsatSettings;
+  sla: SlaPolicy;
+  /** ADMIN_USER_IDS: who may manage support channels (see rules/channels.ts). */
+  adminIds: readonly string[];
+}
+
+export interface SupportContext {
+  tx: Transactor;
+  /** The database outside any transaction: for a single read that needs none (no transaction round trips). */
+  db: Tx;
+  store: SupportStores;
+  notifier: TicketNotifier;
+  summary: SummaryNotifier;
+  people: PeopleDirectory;
+  accounts: KnownAccounts;
+  clock: Clock;
+  log: Logger;
+  settings: SupportSettings;
+}
+
+/** The person acting; "actor.not_a_person" for the API or a job where only a person can act. */
+export function personOf(actor: Actor): { userId: string; teamId: string | null } {
+  if (actor.kind !== "user") throw new DomainError("actor.not_a_person", { actor: actor.kind });
+  return { userId: actor.userId, teamId: actor.teamId ?? null };
+}

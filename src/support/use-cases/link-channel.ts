@@ -1,0 +1,41 @@
+// A support admin makes a channel a support channel (`/support link [account]`): customers' messages there
+// become tickets, counted for the account when one is given. Linking again changes the account.
+import type { Actor } from "../../shared/actor.ts";
+import { DomainError } from "../../shared/errors.ts";
+import { isAccountExternalId, mayManageChannels, type SupportChannelInfo } from "../rules/channels.ts";
+import { personOf, type SupportContext } from "./context.ts";
+
+/** Throws "support.not_admin" unless the person may manage support channels. */
+export function requireChannelManager(ctx: SupportContext, actor: Actor, action: "link" | "unlink" | "tier"): string {
+  const { userId } = personOf(actor);
+  const managers = { adminIds: ctx.settings.adminIds, hasAgentDirectory: ctx.people.hasAgentDirectory() };
+  if (!mayManageChannels(managers, { userId, isAgent: ctx.people.isAgent(userId) })) throw new DomainError("support.not_admin", { action });
+  return userId;
+}
+
+export interface LinkedChannel {
+  /** The channel's support settings before (null: it was not a support channel). */
+  previous: SupportChannelInfo | null;
+  /** Whether customer success knows the account (null: no account given). */
+  accountKnown: boolean | null;
+}
+
+/**
+ * `isChannel`: a channel, not a direct message. Throws "support.not_admin", "support.invalid_account_id",
+ * "support.triage_channel" (the triage channel cannot also be a support channel) or "support.not_a_channel".
+ */
+export async function linkChannel(
+  ctx: SupportContext,
+  actor: Actor,
+  input: { channelId: string; accountExternalId: string | null; isChannel: boolean },
+): Promise<LinkedChannel> {
+  const userId = requireChannelManager(ctx, actor, "link");
+  const { channelId, accountExternalId: account } = input;
+  if (account && !isAccountExternalId(account)) throw new DomainError("support.invalid_account_id", { account });
+  if (channelId === ctx.settings.triageChannel) throw new DomainError("support.triage_channel", { channelId });
+  if (!input.isChannel) throw new DomainError("support.not_a_channel", { channelId });
+  const previous = await ctx.store.channels.lookup(ctx.db, channelId);
+  await ctx.store.channels.link(ctx.db, { channelId, accountExternalId: account, linkedById: userId, at: ctx.clock.now() });
+  ctx.log.info({ event: "support.channel_linked", channel: channelId, account, by: userId }, "support channel linked");
+  return { previous, accountKnown: account ? await ctx.accounts.exists(account) : null };
+}

@@ -1,0 +1,32 @@
+// An agent's work queue (the App Home): their own open tickets, the one whose SLA runs out first on top,
+// and the team's open tickets by status and priority with the oldest unassigned ones.
+import type { Actor } from "../../shared/actor.ts";
+import { leastTimeLeftFirst, orderCounts, type QueuedTicket, type TeamQueue } from "../rules/queue.ts";
+import { personOf, type SupportContext } from "./context.ts";
+import { slaStatusOf } from "./steps/sla-clocks.ts";
+
+const MINE = 15;
+const MINE_READ = 200;
+const OLDEST_UNASSIGNED = 5;
+
+export async function readQueue(ctx: SupportContext, actor: Actor): Promise<{ mine: QueuedTicket[]; team: TeamQueue }> {
+  const { userId } = personOf(actor);
+  const now = ctx.clock.now();
+  const [mine, team] = await Promise.all([myOpenTickets(ctx, userId, now), teamQueue(ctx)]);
+  return { mine, team };
+}
+
+async function myOpenTickets(ctx: SupportContext, userId: string, now: Date): Promise<QueuedTicket[]> {
+  const tickets = await ctx.store.queue.openAssignedTo(ctx.db, userId, MINE_READ);
+  const queued = await Promise.all(tickets.map(async (ticket) => ({ ticket, sla: await slaStatusOf(ctx, ctx.db, ticket.id, now) })));
+  return leastTimeLeftFirst(queued, MINE);
+}
+
+async function teamQueue(ctx: SupportContext): Promise<TeamQueue> {
+  const counts = orderCounts(await ctx.store.queue.openCounts(ctx.db));
+  const [unassigned, oldestUnassigned] = await Promise.all([
+    ctx.store.queue.unassignedCount(ctx.db),
+    ctx.store.queue.oldestUnassigned(ctx.db, OLDEST_UNASSIGNED),
+  ]);
+  return { counts, unassigned, oldestUnassigned };
+}

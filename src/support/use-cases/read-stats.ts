@@ -1,0 +1,15 @@
+// The headline figures of the last N days against the N days before: `/support stats`, the App Home
+// and the weekly summary.
+import type { Actor } from "../../shared/actor.ts";
+import type { SupportStats } from "../ports.ts";
+import { comparePeriods, lastDays, previousPeriod } from "../rules/metrics.ts";
+import type { SupportContext } from "./context.ts";
+
+export async function readStats(ctx: SupportContext, _actor: Actor, input: { days: number }): Promise<SupportStats> {
+  const { from, to } = lastDays(input.days, ctx.clock.now());
+  const [current, previous] = await Promise.all([
+    ctx.store.metrics.supportMetrics({ from, to }),
+    ctx.store.metrics.supportMetrics(previousPeriod(from, to)),
+  ]);
+  return { days: input.days, from, to, figures: comparePeriods(current.overall, previous.overall) };
+}

@@ -1,0 +1,179 @@
+// A message from someone in a channel the app is in (the actor is its author). A top-level message in a
+// support channel is ignored (not a customer's, or a bare pleasantry), joins the customer's recent open
+// ticket (within the merge window), or opens a ticket. A reply in a ticket's customer thread is added to
+// it: a customer's reply reopens a resolved ticket (or, after the reopen window, opens a follow-up ticket)
+// and brings a pending one back to open; an agent's reply counts as a response.
+import type { Actor } from "../../shared/actor.ts";
+import { classifyAuthor, externalTeam, isLateFollowUp, joinsRecentTicket, judgeTopLevelMessage, tsToDate } from "../rules/intake.ts";
+import type { AuthorRole, Ticket } from "../rules/ticket.ts";
+import { personOf, type SupportContext } from "./context.ts";
+import { open } from "./open-ticket.ts";
+import { createTicket } from "./steps/create-ticket.ts";
+import { changeStatus, loadTicket, recordResponse } from "./steps/lifecycle.ts";
+
+export interface ChannelMessage {
+  channelId: string;
+  ts: string;
+  /** The thread it was posted in; null for a top-level message. */
+  threadTs: string | null;
+  text: string;
+  /** The author's workspace (null: unknown). */
+  authorTeamId: string | null;
+  /** The workspace the app is installed in. */
+  homeTeamId: string | null;
+  /** The channel is shared with other organisations (Slack Connect). */
+  sharedChannel: boolean;
+  /** The author's name as it came with the message, if any. */
+  authorName: string | null;
+  permalink: string | null;
+}
+
+export type MessageOutcome =
+  | { kind: "ignored"; reason: "not_a_support_channel" | "not_a_customer" | "pleasantry" | "not_a_ticket_thread" }
+  /** A second delivery of a message already stored. */
+  | { kind: "duplicate" }
+  | { kind: "added"; ticketId: number }
+  | { kind: "opened"; ticket: Ticket };
+
+interface Said {
+  channelId: string;
+  ts: string;
+  userId: string;
+  text: string;
+  role: AuthorRole;
+  at: Date;
+}
+
+export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, message: ChannelMessage): Promise<MessageOutcome> {
+  const { userId } = personOf(actor);
+  const role = (): AuthorRole =>
+    classifyAuthor({
+      userId,
+      authorTeamId: message.authorTeamId,
+      homeTeamId: message.homeTeamId,
+      sharedChannel: message.sharedChannel,
+      isAgent: ctx.people.isAgent(userId),
+    });
+  const said = (r: AuthorRole): Said => ({
+    channelId: message.channelId,
+    ts: message.ts,
+    userId,
+    text: message.text,
+    role: r,
+    at: tsToDate(message.ts),
+  });
+
+  if (message.threadTs && message.threadTs !== message.ts) {
+    const ticket = await ctx.store.threads.ticketOf(ctx.db, message.channelId, message.threadTs, "customer");
+    if (!ticket) return { kind: "ignored", reason: "not_a_ticket_thread" };
+    const reply = said(role());
+    if (isLateFollowUp(ticket, reply, ctx.settings.intake)) return followUp(ctx, ticket, reply);
+    return addToTicket(ctx, ticket.id, reply);
+  }
+
+  const support = await ctx.store.channels.lookup(ctx.db, message.channelId);
+  const request = said(role());
+  const verdict = judgeTopLevelMessage({ supportChannel: support !== null, ...request }, ctx.settings.intake);
+  if (verdict.action === "ignore") {
+    if (verdict.reason === "pleasantry") {
+      ctx.log.info(
+        { event: "intake.ignored", reason: "pleasantry", channel: message.channelId, ts: message.ts },
+        "message is not a request",
+      );
+    }
+    return { kind: "ignored", reason: verdict.reason };
+  }
+  if (verdict.mergeSince) {
+    const recent = await ctx.store.tickets.recentOpen(ctx.db, message.channelId, userId, verdict.mergeSince);
+    if (recent && joinsRecentTicket(recent, message.ts)) {
+      const outcome = await addToTicket(ctx, recent.id, request);
+      // Replies under this message count for the ticket too.
+      await ctx.store.threads.addIfMissing(ctx.db, {
+        channelId: message.channelId,
+        threadTs: message.ts,
+        ticketId: recent.id,
+        role: "customer",
+      });
+      ctx.log.info(
+        { event: "intake.merged", ticket: recent.id, channel: message.channelId, ts: message.ts },
+        "message joined the customer's open ticket",
+      );
+      return outcome;
+    }
+  }
+  if (await ctx.store.tickets.bySource(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
+  const { ticket, created } = await open(
+    ctx,
+    null,
+    {
+      channelId: message.channelId,
+      sourceTs: message.ts,
+      threadTs: message.ts,
+      text: message.text,
+      origin: "message",
+      requesterId: userId,
+      requesterTeamId: message.authorTeamId,
+      externalTeamId: externalTeam(message.authorTeamId, message.homeTeamId),
+      requesterName: message.authorName ?? undefined,
+      permalink: message.permalink,
+      at: request.at,
+    },
+    support,
+  );
+  return created ? { kind: "opened", ticket } : { kind: "duplicate" };
+}
+
+/** Adds a message from the customer's side to a ticket, mirrored into the card's thread. */
+async function addToTicket(ctx: SupportContext, ticketId: number, message: Said): Promise<MessageOutcome> {
+  const outcome = await ctx.tx.transaction(async (tx): Promise<MessageOutcome> => {
+    const ticket = await loadTicket(ctx, tx, ticketId);
+    if (await ctx.store.messages.seen(tx, message.channelId, message.ts)) return { kind: "duplicate" };
+    await ctx.store.messages.add(tx, { ticketId, ...message });
+    const now = ctx.clock.now();
+    if (message.role === "customer") {
+      const current = await ctx.store.tickets.update(tx, ticketId, {
+        lastCustomerMessageAt: message.at > ticket.lastCustomerMessageAt ? message.at : ticket.lastCustomerMessageAt,
+      });
+      await ctx.store.events.record(tx, { ticketId, kind: "customer_message", actorId: message.userId, at: message.at });
+      await ctx.notifier.conversationMessage(tx, current, message, now);
+      // A resolved ticket reopens; a pending one is open again.
+      await changeStatus(ctx, tx, current, "open", null, message.at);
+    } else {
+      const current = await recordResponse(ctx, tx, ticket, message.userId, message.at);
+      await ctx.notifier.conversationMessage(tx, current, message, now);
+    }
+    return { kind: "added", ticketId };
+  });
+  if (outcome.kind === "added") {
+    ctx.log.info(
+      { event: message.role === "customer" ? "ticket.customer_message" : "ticket.response", ticket: ticketId, user: message.userId },
+      "message added to ticket",
+    );
+  }
+  return outcome;
+}
+
+/** A customer's reply long after resolution: a new ticket, linked to the old one, in the same thread. */
+async function followUp(ctx: SupportContext, previous: Ticket, message: Said): Promise<MessageOutcome> {
+  if (await ctx.store.messages.seen(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
+  const thread = previous.threadTs ?? (await ctx.store.threads.firstCustomerThread(ctx.db, previous.id)) ?? message.ts;
+  if (await ctx.store.tickets.bySource(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
+  const { ticket, created } = await createTicket(ctx, {
+    channelId: message.channelId,
+    sourceTs: message.ts,
+    threadTs: thread,
+    requesterId: message.userId,
+    requesterTeamId: previous.requesterTeamId,
+    requesterName: previous.requesterId === message.userId ? previous.requesterName : null,
+    requesterCompany: previous.requesterCompany,
+    text: message.text,
+    permalink: previous.permalink,
+    origin: "message",
+    createdById: null,
+    at: message.at,
+    accountExternalId: previous.accountExternalId,
+    tier: previous.tier,
+    previousTicketId: previous.id,
+  });
+  return created ? { kind: "opened", ticket } : { kind: "duplicate" };
+}
