@@ -2,7 +2,7 @@
 import type { Tx } from "../../platform/db/client.ts";
 import type { QueueCount } from "../rules/queue.ts";
 import type { Priority, Status, Ticket } from "../rules/ticket.ts";
-import { ticketWithoutSlackColumns } from "./tickets.ts";
+import { TICKET_FIELDS } from "./tickets.ts";
 
 export interface QueueStore {
   /** Open tickets assigned to the person, oldest first (at most `limit`). */
@@ -23,7 +23,7 @@ export const prismaQueue: QueueStore = {
       where: { assigneeId: userId, ...OPEN },
       orderBy: { createdAt: "asc" },
       take: limit,
-      ...ticketWithoutSlackColumns,
+      select: TICKET_FIELDS,
     }),
 
   async openCounts(tx) {
@@ -38,5 +38,5 @@ export const prismaQueue: QueueStore = {
   unassignedCount: (tx) => tx.ticket.count({ where: UNASSIGNED }),
 
   oldestUnassigned: (tx, limit) =>
-    tx.ticket.findMany({ where: UNASSIGNED, orderBy: { createdAt: "asc" }, take: limit, ...ticketWithoutSlackColumns }),
+    tx.ticket.findMany({ where: UNASSIGNED, orderBy: { createdAt: "asc" }, take: limit, select: TICKET_FIELDS }),
 };

@@ -3,7 +3,7 @@
 import type { Tx } from "../../platform/db/client.ts";
 import type { SlaTimer, TimerKind } from "../rules/sla.ts";
 import type { Ticket } from "../rules/ticket.ts";
-import { ticketWithoutSlackColumns } from "./tickets.ts";
+import { TICKET_FIELDS } from "./tickets.ts";
 
 export type NewSlaTimer = Pick<SlaTimer, "startedAt" | "targetSeconds" | "consumedSeconds" | "runningSince" | "dueAt" | "warnAt"> & {
   kind: TimerKind;
@@ -84,7 +84,7 @@ export const prismaSlaTimers: SlaTimerStore = {
   },
 
   async withTicket(tx, id) {
-    const { ticket, ...timer } = await tx.slaTimer.findUniqueOrThrow({ where: { id }, include: { ticket: ticketWithoutSlackColumns } });
+    const { ticket, ...timer } = await tx.slaTimer.findUniqueOrThrow({ where: { id }, include: { ticket: { select: TICKET_FIELDS } } });
     return { timer, ticket };
   },
 };

@@ -1,7 +1,7 @@
 // Which Slack thread belongs to which ticket: the customer's thread(s) and the triage card's thread.
 import type { Tx } from "../../platform/db/client.ts";
 import type { Ticket } from "../rules/ticket.ts";
-import { ticketWithoutSlackColumns } from "./tickets.ts";
+import { TICKET_FIELDS } from "./tickets.ts";
 
 export type ThreadRole = "customer" | "card";
 
@@ -27,7 +27,7 @@ export const prismaThreadLinks: ThreadLinkStore = {
     const link = await tx.threadLink.findFirst({
       where: { channelId, threadTs, role },
       orderBy: { ticketId: "desc" },
-      include: { ticket: ticketWithoutSlackColumns },
+      include: { ticket: { select: TICKET_FIELDS } },
     });
     return link?.ticket ?? null;
   },

@@ -1,11 +1,45 @@
-// Tickets as stored. A ticket's row still carries the Slack adapter's old message references
-// (ackOutboxId, cardOutboxId) until they are dropped; they are never read into the domain.
+// Tickets as stored. Every read selects exactly the fields of the domain's Ticket (TICKET_FIELDS), so
+// nothing else a row may carry reaches the domain.
 import type { Tx } from "../../platform/db/client.ts";
 import { isUniqueViolation } from "../../platform/db/unique-violation.ts";
 import { DomainError } from "../../shared/errors.ts";
 import type { Ticket } from "../rules/ticket.ts";
 
-const SLACK_COLUMNS = { ackOutboxId: true, cardOutboxId: true } as const;
+/** The columns of a Ticket, all of them. */
+export const TICKET_FIELDS = {
+  id: true,
+  channelId: true,
+  sourceTs: true,
+  threadTs: true,
+  requesterId: true,
+  requesterTeamId: true,
+  requesterName: true,
+  requesterCompany: true,
+  text: true,
+  permalink: true,
+  priority: true,
+  status: true,
+  assigneeId: true,
+  origin: true,
+  createdById: true,
+  createdAt: true,
+  firstResponseAt: true,
+  firstResponderId: true,
+  resolvedAt: true,
+  resolvedById: true,
+  reopenedAt: true,
+  reopenCount: true,
+  lastCustomerMessageAt: true,
+  accountExternalId: true,
+  tier: true,
+  previousTicketId: true,
+  agentResponseCount: true,
+  firstResponseSeconds: true,
+  firstResponseBusinessSeconds: true,
+  resolutionSeconds: true,
+  resolutionBusinessSeconds: true,
+  updatedAt: true,
+} as const satisfies Record<keyof Ticket, true>;
 
 export type NewTicketRow = Pick<
   Ticket,
@@ -45,21 +79,21 @@ export interface TicketStore {
 }
 
 export const prismaTickets: TicketStore = {
-  byId: (tx, id) => tx.ticket.findUnique({ where: { id }, omit: SLACK_COLUMNS }),
+  byId: (tx, id) => tx.ticket.findUnique({ where: { id }, select: TICKET_FIELDS }),
 
   bySource: (tx, channelId, sourceTs) =>
-    tx.ticket.findUnique({ where: { channelId_sourceTs: { channelId, sourceTs } }, omit: SLACK_COLUMNS }),
+    tx.ticket.findUnique({ where: { channelId_sourceTs: { channelId, sourceTs } }, select: TICKET_FIELDS }),
 
   recentOpen: (tx, channelId, requesterId, since) =>
     tx.ticket.findFirst({
       where: { channelId, requesterId, status: { not: "resolved" }, lastCustomerMessageAt: { gte: since } },
       orderBy: { lastCustomerMessageAt: "desc" },
-      omit: SLACK_COLUMNS,
+      select: TICKET_FIELDS,
     }),
 
   async insert(tx, row) {
     try {
-      return await tx.ticket.create({ data: row, omit: SLACK_COLUMNS });
+      return await tx.ticket.create({ data: row, select: TICKET_FIELDS });
     } catch (error) {
       if (isUniqueViolation(error)) throw new DomainError("ticket.duplicate_source", { channelId: row.channelId, sourceTs: row.sourceTs });
       throw error;
@@ -74,10 +108,10 @@ export const prismaTickets: TicketStore = {
         ...(countReopen ? { reopenCount: { increment: 1 } } : {}),
         ...(countAgentResponse ? { agentResponseCount: { increment: 1 } } : {}),
       },
-      omit: SLACK_COLUMNS,
+      select: TICKET_FIELDS,
     });
   },
 };
 
 /** The include that reads a related ticket without the Slack adapter's columns. */
-export const ticketWithoutSlackColumns = { omit: SLACK_COLUMNS } as const;
+export const ticketWithoutSlackColumns = { select: TICKET_FIELDS } as const;
