@@ -3,7 +3,7 @@
 import type { Actor } from "../../shared/actor.ts";
 import type { Ticket } from "../rules/ticket.ts";
 import { personOf, type SupportContext } from "./context.ts";
-import { open, type TicketRequest } from "./open-ticket.ts";
+import { openRequest, type TicketRequest } from "./steps/create-ticket.ts";
 
 export interface ReactedMessage {
   channelId: string;
@@ -24,6 +24,6 @@ export async function openTicketFromReaction(ctx: SupportContext, actor: Actor, 
     );
     return null;
   }
-  const { ticket } = await open(ctx, personOf(actor).userId, { ...content, channelId, sourceTs, origin: "reaction" });
+  const { ticket } = await openRequest(ctx, personOf(actor).userId, { ...content, channelId, sourceTs, origin: "reaction" });
   return ticket;
 }

@@ -7,8 +7,7 @@ import type { Actor } from "../../shared/actor.ts";
 import { classifyAuthor, externalTeam, isLateFollowUp, joinsRecentTicket, judgeTopLevelMessage, tsToDate } from "../rules/intake.ts";
 import type { AuthorRole, Ticket } from "../rules/ticket.ts";
 import { personOf, type SupportContext } from "./context.ts";
-import { open } from "./open-ticket.ts";
-import { createTicket } from "./steps/create-ticket.ts";
+import { createTicket, openRequest } from "./steps/create-ticket.ts";
 import { changeStatus, loadTicket, recordResponse } from "./steps/lifecycle.ts";
 
 export interface ChannelMessage {
@@ -102,7 +101,7 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
     }
   }
   if (await ctx.store.tickets.bySource(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
-  const { ticket, created } = await open(
+  const { ticket, created } = await openRequest(
     ctx,
     null,
     {

@@ -1,7 +1,9 @@
-// Making a ticket, whatever opened it: the ticket, its SLA clocks, its first event and message, its
-// customer thread, and the acknowledgement and triage card (through the notifier), in one transaction.
+// Making a ticket, whatever opened it: a request is completed with who asked (name, company) and the
+// channel's account and tier; then the ticket, its SLA clocks, its first event and message, its customer
+// thread, and the acknowledgement and triage card (through the notifier) are stored in one transaction.
 // Idempotent per source message: a second delivery finds the ticket the first one made.
 import { isDomainError } from "../../../shared/errors.ts";
+import type { SupportChannelInfo } from "../../rules/channels.ts";
 import type { Origin, Ticket } from "../../rules/ticket.ts";
 import type { SupportContext } from "../context.ts";
 import { startClocks } from "./sla-clocks.ts";
@@ -26,6 +28,65 @@ export interface NewTicket {
   accountExternalId: string | null;
   tier: string | null;
   previousTicketId: number | null;
+}
+
+export interface TicketRequest {
+  channelId: string;
+  /** The message the ticket is made from (null for /ticket, whose post in the channel starts the thread). */
+  sourceTs: string | null;
+  /** The thread the conversation happens in, when it exists already. */
+  threadTs: string | null;
+  text: string;
+  origin: Origin;
+  requesterId: string;
+  requesterTeamId: string | null;
+  /** The requester's workspace when it is another company's: its name becomes the requester's company. */
+  externalTeamId: string | null;
+  /** The requester's name when known; undefined: ask the directory; null: leave it unknown. */
+  requesterName?: string | null;
+  permalink: string | null;
+  /** When the customer asked (default: now). */
+  at?: Date;
+  /** Before Slack's acknowledgement: take a company's name only from what the directory knows already. */
+  quick?: boolean;
+}
+
+/**
+ * Opens the ticket once its source message is known to be no ticket yet: the requester named (their
+ * company is their workspace when external, else the channel's account) and the channel's account and tier.
+ * `support`: the channel's support settings when looked up already.
+ */
+export async function openRequest(
+  ctx: SupportContext,
+  createdById: string | null,
+  request: TicketRequest,
+  support?: SupportChannelInfo | null,
+): Promise<{ ticket: Ticket; created: boolean }> {
+  support = support !== undefined ? support : await ctx.store.channels.lookup(ctx.db, request.channelId);
+  const requesterName = request.requesterName !== undefined ? request.requesterName : await ctx.people.userName(request.requesterId);
+  const external = request.externalTeamId;
+  const requesterCompany = external
+    ? request.quick
+      ? ctx.people.cachedTeamName(external)
+      : await ctx.people.teamName(external)
+    : (support?.accountExternalId ?? null);
+  return createTicket(ctx, {
+    channelId: request.channelId,
+    sourceTs: request.sourceTs,
+    threadTs: request.threadTs,
+    requesterId: request.requesterId,
+    requesterTeamId: request.requesterTeamId,
+    requesterName,
+    requesterCompany,
+    text: request.text,
+    permalink: request.permalink,
+    origin: request.origin,
+    createdById,
+    at: request.at ?? ctx.clock.now(),
+    accountExternalId: support?.accountExternalId ?? null,
+    tier: support?.tier ?? null,
+    previousTicketId: null,
+  });
 }
 
 /** Makes the ticket; the caller has checked that its source message is no ticket yet. */
