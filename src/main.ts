@@ -253,7 +253,6 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     success,
     feedback,
     notify: new SlackNotices(transactor, outbox, clock),
-    db,
     directory,
     client: readClient,
     settings: {

@@ -4,7 +4,6 @@ import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/observability/log.ts";
 import type { SupportContext } from "../support/use-cases/context.ts";
 import type { SlackDirectory } from "./directory.ts";
-import type { Database } from "../platform/db/client.ts";
 import type { SuccessContext } from "../success/use-cases/context.ts";
 import type { FeedbackContext } from "../feedback/use-cases/context.ts";
 import type { SlackNotices } from "./posts/notices.ts";
@@ -33,7 +32,6 @@ export interface SlackDeps {
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;
   settings: IntakeSettings;
-  db: Database;
   clock: Clock;
   log: Logger;
 }
