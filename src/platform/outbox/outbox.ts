@@ -16,14 +16,6 @@ export interface OutboxPost {
   updateRefId?: number | null;
   /** Web API arguments other than channel, ts and thread_ts (text, blocks, user for ephemerals). */
   payload: { text: string; blocks?: unknown[]; user?: string; [key: string]: unknown };
-  /**
-   * @deprecated Support knowledge on a platform row: the Slack adapter records a ticket's ack and card in
-   * SlackMessageRef, and links their threads when they are sent (src/slack/posts/thread-links.ts, which
-   * still reads these columns as a fallback). Write no new ones; they go with the columns.
-   */
-  ticketId?: number | null;
-  /** @deprecated See ticketId. */
-  linkRole?: "customer" | "card" | null;
   /** What the post is about ("alert:12"); batch writers find their rows by it. */
   refKey?: string | null;
 }
@@ -45,8 +37,6 @@ export class Outbox {
         payload: JSON.stringify(post.payload),
         availableAt: now,
         createdAt: now,
-        ticketId: post.ticketId ?? null,
-        linkRole: post.linkRole ?? null,
         refKey: post.refKey ?? null,
       },
       select: { id: true },

@@ -8,9 +8,7 @@ import { execute } from "../../platform/db/sql.ts";
 
 /**
  * The hook for the dispatcher's `onSent`. The post is recognised by its message ref (SlackMessageRef:
- * the ticket's "ack" or "card"). Rows written before the refs existed carry the ticket on the outbox row
- * (OutboxMessage.ticketId / linkRole): read as a fallback until those columns are dropped.
- * One statement, only for a message of its own in a channel (a reply cannot start a thread).
+ * the ticket's "ack" or "card"). One statement, only for a message of its own in a channel (a reply cannot start a thread).
  */
 export function linkTicketThreads(provider: Provider): (tx: Tx, sent: SentPost) => Promise<void> {
   return async (tx, sent) => {
@@ -19,11 +17,9 @@ export function linkTicketThreads(provider: Provider): (tx: Tx, sent: SentPost) 
       { provider },
       tx,
       `INSERT INTO "ThreadLink" ("channelId", "threadTs", "ticketId", "role")
-       SELECT $2, $3, COALESCE(r."subjectId", o."ticketId"),
-              CASE r."role" WHEN 'ack' THEN 'customer' WHEN 'card' THEN 'card' ELSE o."linkRole" END
-       FROM "OutboxMessage" o
-       LEFT JOIN "SlackMessageRef" r ON r."outboxId" = o."id" AND r."subject" = 'ticket' AND r."role" IN ('ack', 'card')
-       WHERE o."id" = $1 AND (r."id" IS NOT NULL OR (o."ticketId" IS NOT NULL AND o."linkRole" IS NOT NULL))
+       SELECT $2, $3, r."subjectId", CASE r."role" WHEN 'ack' THEN 'customer' ELSE 'card' END
+       FROM "SlackMessageRef" r
+       WHERE r."outboxId" = $1 AND r."subject" = 'ticket' AND r."role" IN ('ack', 'card')
        ON CONFLICT DO NOTHING`,
       sent.outboxId,
       sent.channelId,
