@@ -3,6 +3,7 @@
 // and has its settings at hand. /healthz and the start-up warnings show each part's state with the
 // reason it is off (describeParts).
 import type { Config } from "./config.ts";
+import type { Logger } from "../observability/log.ts";
 
 export interface Parts {
   /** Triage cards in TRIAGE_CHANNEL (without it tickets are logged and acknowledged only). */
@@ -96,4 +97,9 @@ export function describeParts(cfg: Config): PartStates {
       "neither AGENT_USER_IDS nor AGENT_USERGROUP_ID is set: in internal channels everyone counts as a customer; in Slack Connect channels your own workspace counts as the company",
     ),
   };
+}
+
+/** One warning at start-up for each part that is off, with the reason and the setting that turns it on. */
+export function warnAboutOffParts(cfg: Config, log: Logger): void {
+  for (const [part, state] of Object.entries(describeParts(cfg))) if (!state.enabled) log.warn({ part }, `${part} is off: ${state.reason}`);
 }

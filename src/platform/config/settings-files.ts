@@ -3,6 +3,8 @@
 // ./health-config.json). Each falls back to built-in defaults when neither is there. A file that cannot
 // be read, or that its parser refuses, stops start-up with a StartupError saying why.
 import { existsSync, readFileSync } from "node:fs";
+import type { Config } from "./config.ts";
+import type { Logger } from "../observability/log.ts";
 import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "../../support/rules/sla-policy.ts";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "../../success/rules/health-config.ts";
 
@@ -51,4 +53,13 @@ export function loadSlaPolicy(file: string | undefined): { policy: SlaPolicy; so
 export function loadHealthConfig(file: string | undefined): { config: HealthConfig; source: string } {
   const { value, source } = loadSettingsFile("HEALTH_CONFIG_FILE", file, DEFAULT_HEALTH_CONFIG_FILE, parseHealthConfig, HealthConfigError);
   return { config: value, source };
+}
+
+/** Both settings files the configuration names (or their defaults), each logged with where it came from. */
+export function loadSettingsFiles(config: Config, log: Logger): { policy: SlaPolicy; healthConfig: HealthConfig } {
+  const { policy, source: slaPolicy } = loadSlaPolicy(config.SLA_POLICY_FILE);
+  log.info({ slaPolicy, timezone: policy.calendar.timezone }, "SLA policy loaded");
+  const { config: healthConfig, source } = loadHealthConfig(config.HEALTH_CONFIG_FILE);
+  log.info({ healthConfig: source }, "health configuration loaded");
+  return { policy, healthConfig };
 }

@@ -3,6 +3,7 @@
 import type { Clock } from "../../platform/clock.ts";
 import type { Tx } from "../../platform/db/client.ts";
 import type { Transactor } from "../../platform/db/transactor.ts";
+import type { Config } from "../../platform/config/config.ts";
 import type { Logger } from "../../platform/observability/log.ts";
 import { DomainError } from "../../shared/errors.ts";
 import type { Actor } from "../../shared/actor.ts";
@@ -40,6 +41,21 @@ export interface SupportSettings {
   sla: SlaPolicy;
   /** ADMIN_USER_IDS: who may manage support channels (see rules/channels.ts). */
   adminIds: readonly string[];
+}
+
+/** The support settings the configuration (and the SLA policy file) give. */
+export function supportSettings(config: Config, sla: SlaPolicy): SupportSettings {
+  return {
+    triageChannel: config.TRIAGE_CHANNEL ?? null,
+    intake: {
+      ignorePleasantries: config.INTAKE_IGNORE_PLEASANTRIES,
+      mergeWindowMs: config.INTAKE_MERGE_WINDOW_MINUTES * 60_000,
+      reopenWindowMs: config.REOPEN_WINDOW,
+    },
+    csat: { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN },
+    sla,
+    adminIds: config.ADMIN_USER_IDS,
+  };
 }
 
 export interface SupportContext {

@@ -1,0 +1,5 @@
+// The app's HTTP routes (everything but /slack/events), one module per context plus operations.
+export { supportRoutes } from "./support.ts";
+export { successRoutes } from "./success.ts";
+export { feedbackRoutes } from "./feedback.ts";
+export { operationsRoutes } from "./operations.ts";

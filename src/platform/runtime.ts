@@ -1,0 +1,127 @@
+// The platform's moving parts in one place, started and stopped in order: the inbox (events stored before
+// their acknowledgement) and its processor, the outbox and its dispatcher, the scheduler, SQLite's
+// checkpoints and the HTTP receiver. Built in two steps, because the contexts need the outbox and the
+// transactor before the processor can be given the event handler they make up.
+import type { WebClient } from "@slack/web-api";
+import type { Config } from "./config/config.ts";
+import type { Clock } from "./clock.ts";
+import type { Database } from "./db/client.ts";
+import { prismaTransactor, type Transactor } from "./db/transactor.ts";
+import { SqliteCheckpoints } from "./db/sqlite-checkpoints.ts";
+import { Inbox, type IncomingEvent } from "./inbox/inbox.ts";
+import { InboxProcessor, type EventHandler } from "./inbox/processor.ts";
+import { IntakeActivity } from "./inbox/intake-activity.ts";
+import { Outbox } from "./outbox/outbox.ts";
+import { OutboxDispatcher, type OnSent } from "./outbox/dispatcher.ts";
+import { Scheduler, type Job } from "./scheduler/scheduler.ts";
+import type { Logger } from "./observability/log.ts";
+import { DeskMetrics } from "./observability/metrics.ts";
+import { readState } from "./observability/snapshot.ts";
+import { DeskReceiver } from "../http/receiver.ts";
+import type { Router } from "../http/router.ts";
+
+export interface RuntimeTuning {
+  /** Process identity in leases. */
+  owner: string;
+  backoffBaseMs?: number;
+  pollMs?: number;
+  jobLeaseMs?: number;
+}
+
+export interface RuntimeWork {
+  /** Handles a stored Events API envelope (after its acknowledgement). */
+  handle: EventHandler;
+  /** Posts with this client; `onSent` runs in the transaction that records a post as sent. */
+  postClient: WebClient;
+  onSent?: OnSent;
+  jobs: Job[];
+  /** The time zone cron schedules are read in. */
+  timezone: string;
+  router: Router;
+}
+
+export class Runtime {
+  readonly outbox: Outbox;
+  readonly inbox: Inbox;
+  readonly metrics: DeskMetrics;
+  readonly tx: Transactor;
+  private readonly intake = new IntakeActivity();
+  private started: { processor: InboxProcessor; dispatcher: OutboxDispatcher; scheduler: Scheduler; receiver: DeskReceiver } | null = null;
+  private readonly checkpoints: SqliteCheckpoints;
+
+  constructor(
+    private readonly config: Config,
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly tuning: RuntimeTuning,
+  ) {
+    this.outbox = new Outbox(db.provider);
+    this.inbox = new Inbox(db, clock);
+    this.metrics = new DeskMetrics({ readState: () => readState(db), now: () => clock.now() });
+    this.tx = prismaTransactor(db, () => this.outbox.wake());
+    this.checkpoints = new SqliteCheckpoints(db, log);
+  }
+
+  /** Stores an incoming event (HTTP or Socket Mode), counted once stored. */
+  readonly storeEvent = (event: IncomingEvent) => this.inbox.accept(event).then(() => this.metrics.eventReceived(event.eventType));
+
+  /** The receiver that answers Slack and the app's routes; give it to Bolt before `start`. */
+  receiver(router: Router): DeskReceiver {
+    return new DeskReceiver({
+      ...{ signingSecret: this.config.SLACK_SIGNING_SECRET, log: this.log, storeEvent: this.storeEvent, router },
+      onSlackRequest: () => this.intake.begin(),
+    });
+  }
+
+  /** Builds the workers (before `start`, so routes can read their state). */
+  workers(work: Omit<RuntimeWork, "router">) {
+    const { config, db, clock, log, tuning } = this;
+    const common = {
+      db,
+      clock,
+      log,
+      owner: tuning.owner,
+      leaseMs: config.LEASE_SECONDS * 1000,
+      pollMs: tuning.pollMs,
+      metrics: this.metrics,
+    };
+    const dispatcher = new OutboxDispatcher({
+      ...{ ...common, client: work.postClient, outbox: this.outbox, onSent: work.onSent },
+      ...{ channelIntervalMs: config.OUTBOX_CHANNEL_INTERVAL_MS, maxAttempts: config.OUTBOX_MAX_ATTEMPTS },
+      backoffBaseMs: tuning.backoffBaseMs ?? config.OUTBOX_RETRY_BASE_MS,
+    });
+    const processor = new InboxProcessor({
+      ...common,
+      inbox: this.inbox,
+      handle: work.handle,
+      activity: this.intake,
+      backoffBaseMs: tuning.backoffBaseMs,
+    });
+    const scheduler = new Scheduler(db, clock, log, tuning.owner, work.timezone, {
+      ...{ missedTicks: config.MISSED_TICKS, leaseMs: tuning.jobLeaseMs ?? common.leaseMs, metrics: this.metrics },
+    });
+    return { dispatcher, processor, scheduler, jobs: work.jobs };
+  }
+
+  /** Starts the workers and then the receiver; resolves with the port it listens on. */
+  async start(workers: ReturnType<Runtime["workers"]>, receiver: DeskReceiver): Promise<number> {
+    this.started = { ...workers, receiver };
+    workers.processor.start();
+    workers.dispatcher.start();
+    this.checkpoints.start();
+    workers.scheduler.start(workers.jobs);
+    await receiver.start(this.config.PORT);
+    return receiver.port ?? this.config.PORT;
+  }
+
+  /** Takes no new requests, finishes the work in hand, then closes the database. */
+  async stop(beforeWorkers: () => Promise<void> = async () => {}): Promise<void> {
+    const s = this.started;
+    if (s) await s.receiver.stop(Math.min(5000, this.config.SHUTDOWN_TIMEOUT_MS));
+    await beforeWorkers();
+    if (s) for (const part of [s.scheduler, s.processor, s.dispatcher]) await part.stop();
+    await this.checkpoints.stop();
+    await this.db.close();
+  }
+}
