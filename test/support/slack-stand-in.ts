@@ -525,8 +525,9 @@ export class SlackStandIn {
     return msg;
   }
 
+  /** Like Slack's: the wall-clock time of the message, unique and increasing within the stand-in. */
   private nextTs(): string {
-    this.tsMicros += 100;
+    this.tsMicros = Math.max(this.tsMicros + 100, Date.now() * 1000);
     const secs = Math.floor(this.tsMicros / 1_000_000);
     return `${secs}.${String(this.tsMicros % 1_000_000).padStart(6, "0")}`;
   }

@@ -153,7 +153,7 @@ export function parseHealthConfig(text: string | null, source = "health configur
     result.error.issues.map((i) => {
       const where = i.path.length ? i.path.join(".") : "the top level";
       if (i.code === "unrecognized_keys") {
-        return `${where} has unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}: check the spelling (see the README's health configuration section)`;
+        return `${where} has unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}: check the spelling (see docs/configuration.md, "The health configuration file")`;
       }
       return `${where} ${i.message}`;
     }),

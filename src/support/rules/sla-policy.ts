@@ -124,7 +124,7 @@ export function parseSlaPolicy(text: string | null, source = "SLA policy"): SlaP
       result.error.issues.map((i) => {
         const where = i.path.length ? i.path.join(".") : "the top level";
         if (i.code === "unrecognized_keys") {
-          return `${where} has unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}: check the spelling (see the README's SLA policy section)`;
+          return `${where} has unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `"${k}"`).join(", ")}: check the spelling (see docs/configuration.md, "The SLA policy file")`;
         }
         return `${where} ${i.message}`;
       }),
