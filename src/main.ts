@@ -25,6 +25,7 @@ import * as posts from "./slack/posts/index.ts";
 import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
+import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
 import { feedbackRoutes, operationsRoutes, successRoutes, supportRoutes } from "./http/routes/index.ts";
 
@@ -124,14 +125,13 @@ export async function startApp(config: Config, options: StartOptions = {}) {
       },
     }),
   );
-  const receiver = runtime.receiver(router);
+  const { storeEvent, onSlackRequest } = runtime;
+  const receiver = new DeskReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log, storeEvent, onSlackRequest, router });
   const identity = { botId: directory.identity.botId ?? undefined, botUserId: directory.identity.botUserId ?? undefined };
   const app = createBoltApp({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions: clients.bolt, ...identity, log }, deps);
   const port = await runtime.start(workers, receiver);
   const appToken = parts.socketMode?.appToken;
-  const socket = appToken
-    ? createSocketModeIngress({ appToken, slackApiUrl: config.SLACK_API_URL, app, storeEvent: runtime.storeEvent, log })
-    : null;
+  const socket = appToken ? createSocketModeIngress({ appToken, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log }) : null;
   socket?.start().catch((error: unknown) => log.error({ err: error }, "socket mode could not connect; HTTP still works"));
   log.info({ port, database: db.provider, socketMode: Boolean(socket), triage: triage ?? null }, "customer desk started");
 

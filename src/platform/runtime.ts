@@ -1,6 +1,6 @@
 // The platform's moving parts in one place, started and stopped in order: the inbox (events stored before
 // their acknowledgement) and its processor, the outbox and its dispatcher, the scheduler, SQLite's
-// checkpoints and the HTTP receiver. Built in two steps, because the contexts need the outbox and the
+// checkpoints, and the HTTP front door the wiring gives it. Built in two steps, because the contexts need the outbox and the
 // transactor before the processor can be given the event handler they make up.
 import type { WebClient } from "@slack/web-api";
 import type { Config } from "./config/config.ts";
@@ -17,8 +17,6 @@ import { Scheduler, type Job } from "./scheduler/scheduler.ts";
 import type { Logger } from "./observability/log.ts";
 import { DeskMetrics } from "./observability/metrics.ts";
 import { readState } from "./observability/snapshot.ts";
-import { DeskReceiver } from "../http/receiver.ts";
-import type { Router } from "../http/router.ts";
 
 export interface RuntimeTuning {
   /** Process identity in leases. */
@@ -37,7 +35,13 @@ export interface RuntimeWork {
   jobs: Job[];
   /** The time zone cron schedules are read in. */
   timezone: string;
-  router: Router;
+}
+
+/** What answers HTTP (src/http/receiver.ts): started after the workers, stopped before them. */
+export interface FrontDoor {
+  start(port: number): Promise<unknown>;
+  stop(timeoutMs: number): Promise<void>;
+  readonly port: number | null;
 }
 
 export class Runtime {
@@ -46,7 +50,7 @@ export class Runtime {
   readonly metrics: DeskMetrics;
   readonly tx: Transactor;
   private readonly intake = new IntakeActivity();
-  private started: { processor: InboxProcessor; dispatcher: OutboxDispatcher; scheduler: Scheduler; receiver: DeskReceiver } | null = null;
+  private started: { processor: InboxProcessor; dispatcher: OutboxDispatcher; scheduler: Scheduler; receiver: FrontDoor } | null = null;
   private readonly checkpoints: SqliteCheckpoints;
 
   constructor(
@@ -66,16 +70,11 @@ export class Runtime {
   /** Stores an incoming event (HTTP or Socket Mode), counted once stored. */
   readonly storeEvent = (event: IncomingEvent) => this.inbox.accept(event).then(() => this.metrics.eventReceived(event.eventType));
 
-  /** The receiver that answers Slack and the app's routes; give it to Bolt before `start`. */
-  receiver(router: Router): DeskReceiver {
-    return new DeskReceiver({
-      ...{ signingSecret: this.config.SLACK_SIGNING_SECRET, log: this.log, storeEvent: this.storeEvent, router },
-      onSlackRequest: () => this.intake.begin(),
-    });
-  }
+  /** For the receiver: called for every Slack request taken (background work yields to intake). */
+  readonly onSlackRequest = () => this.intake.begin();
 
   /** Builds the workers (before `start`, so routes can read their state). */
-  workers(work: Omit<RuntimeWork, "router">) {
+  workers(work: RuntimeWork) {
     const { config, db, clock, log, tuning } = this;
     const common = {
       db,
@@ -105,7 +104,7 @@ export class Runtime {
   }
 
   /** Starts the workers and then the receiver; resolves with the port it listens on. */
-  async start(workers: ReturnType<Runtime["workers"]>, receiver: DeskReceiver): Promise<number> {
+  async start(workers: ReturnType<Runtime["workers"]>, receiver: FrontDoor): Promise<number> {
     this.started = { ...workers, receiver };
     workers.processor.start();
     workers.dispatcher.start();
