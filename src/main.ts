@@ -113,7 +113,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   });
   const token = config.INGEST_API_TOKEN;
   const router = new Router(log).add(
-    ...supportRoutes({ db, token, now: () => clock.now() }),
+    ...supportRoutes({ support, token, now: () => clock.now() }),
     ...feedbackRoutes({ feedback: feedbackStores, token, now: () => clock.now() }),
     ...successRoutes({ success, token }),
     ...operationsRoutes({

@@ -5,16 +5,17 @@
 // before to, at most 366 days apart. groupBy: priority | agent | account | channel (or none).
 // format: json (default) | csv. JSON: { from, to, groupBy, rows }, the overall row first (scope
 // "overall", group null), then one row per group. CSV: a header row and the same rows, flattened.
-import type { Database } from "../../platform/db/client.ts";
+import { apiActor } from "../../shared/actor.ts";
+import type { SupportContext } from "../../support/use-cases/context.ts";
 import { GROUP_BYS, type GroupBy, type MetricsRow } from "../../support/rules/metrics.ts";
-import { supportMetrics } from "../../support/store/metrics.ts";
+import { readMetrics } from "../../support/use-cases/read-metrics.ts";
 import { requireApiToken } from "../api-auth.ts";
 import { invalidParameter } from "../errors.ts";
 import { format, period, single } from "../query.ts";
 import { send, type Route } from "../router.ts";
 
 export interface MetricsRouteDeps {
-  db: Database;
+  support: SupportContext;
   token: string | undefined;
   now: () => Date;
 }
@@ -46,7 +47,7 @@ export function supportRoutes(deps: MetricsRouteDeps): Route[] {
       guard: requireApiToken(deps.token),
       handle: async (req, res) => {
         const q = parseMetricsQuery(req.query, deps.now());
-        const result = await supportMetrics(deps.db, q);
+        const result = await readMetrics(deps.support, apiActor, q);
         const rows = [result.overall, ...result.groups];
         if (q.format === "csv") {
           const name = `support-metrics_${q.from.toISOString().slice(0, 10)}_${q.to.toISOString().slice(0, 10)}${q.groupBy ? `_by-${q.groupBy}` : ""}.csv`;
