@@ -8,9 +8,17 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ["default"],
     projects: [
-      { test: { name: "unit", include: ["src/**/*.test.ts", "tools/**/*.test.ts"], pool: "threads" } },
+      { test: { name: "unit", include: ["src/**/*.test.ts", "tools/**/*.test.ts"], pool: "threads", sequence: { groupOrder: 0 } } },
       {
-        test: { name: "behaviour", include: ["test/**/*.test.ts"], pool: "forks", maxWorkers: 2, testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: "behaviour",
+          include: ["test/**/*.test.ts"],
+          pool: "forks",
+          maxWorkers: 2,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },
