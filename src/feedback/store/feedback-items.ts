@@ -16,26 +16,8 @@ import {
 } from "../rules/feedback.ts";
 import type { ShippedItem } from "../rules/loop.ts";
 
-/** What a capture stores (a returning item gets the same fields again). */
-export interface NewFeedbackItem {
-  origin: Origin;
-  channelId: string;
-  messageTs: string | null;
-  threadTs: string | null;
-  text: string;
-  authorId: string;
-  authorName: string | null;
-  internal: boolean;
-  account: CapturedAccount | null;
-  permalink: string | null;
-  kind: Kind | null;
-  importance: Importance | null;
-  note: string | null;
-  ticketId: number | null;
-  createdById: string;
-  createdAt: Date;
-  suggestions: Suggestion[];
-}
+/** What a capture stores (a returning item gets the same fields again): the item but what the store gives it. */
+export type NewFeedbackItem = Omit<FeedbackItem, "id" | "status" | "taggers" | "themes">;
 
 export interface SourceToAnswer {
   id: number;
