@@ -10,6 +10,7 @@
 //   inputs the read side alone, outside the service: the account slices, sliceFacts (the SQL
 //          aggregates) and the pure model, without any writes.
 // Prints readable lines, then one JSON line {"bench":"result",...} for bench/health.ts.
+import { toolAccess } from "../src/shared/access.ts";
 import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { openDatabase } from "../src/platform/db/client.ts";
@@ -99,6 +100,7 @@ async function main() {
     log,
     config,
     settings: { alertsChannel: "CALERTS" },
+    access: toolAccess,
   };
   const service = {
     run: (trigger: "manual", at: Date) => runHealthCheck(success, jobActor("bench"), { trigger, at }),

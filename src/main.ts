@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import type { DestinationStream } from "pino";
 import type { Config } from "./platform/config/config.ts";
-import { describeParts, partsOf, warnAboutOffParts } from "./platform/config/parts.ts";
+import { describeAccess, describeParts, partsOf, warnAboutOffParts } from "./platform/config/parts.ts";
 import { loadSettingsFiles } from "./platform/config/settings-files.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/observability/log.ts";
@@ -24,6 +24,7 @@ import { connectDirectory, slackClients } from "./slack/clients.ts";
 import * as posts from "./slack/posts/index.ts";
 import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
+import { SlackAccess } from "./slack/access.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
@@ -49,13 +50,17 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const { policy, healthConfig } = loadSettingsFiles(config, log);
   const db: Database = await openMigratedDatabase(config.DATABASE_URL, log);
   const clients = slackClients(config.SLACK_BOT_TOKEN, config.SLACK_API_URL);
-  const agents = { userIds: config.AGENT_USER_IDS, usergroupId: config.AGENT_USERGROUP_ID };
-  const directory = await connectDirectory(clients.read, log, agents, () => db.close());
+  const people = { agentIds: config.AGENT_USER_IDS, groups: parts.roles.groups };
+  const directory = await connectDirectory(clients.read, log, people, () => db.close());
   const runtime = new Runtime(config, db, clock, log, { ...options, owner: options.owner ?? randomUUID() });
   const { outbox, tx, metrics } = runtime;
 
+  const successStores = prismaSuccessStores(db);
+  const csms = { isAccountCsm: (userId: string) => successStores.accounts.isCsm(userId), escalationLead: () => healthConfig.escalation.leadUserId ?? null };
+  const access = new SlackAccess(parts.roles, directory, csms, log);
   const success: SuccessContext = {
-    ...prismaSuccessStores(db),
+    ...successStores,
+    access,
     notifier: new posts.SlackAlertPosts(outbox, db.provider),
     settings: { alertsChannel: parts.alertsChannel?.channel },
     config: healthConfig,
@@ -67,6 +72,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const triage = parts.triage?.channel;
   const product = parts.feedback?.productChannel;
   const support: SupportContext = {
+    access,
     store: prismaSupportStores(db, config.SUPPORT_CHANNELS),
     notifier: new posts.SlackTicketPosts(outbox, db.provider, triage, config.AGENT_USERGROUP_ID, Boolean(product), success),
     summary: new posts.SlackSupportSummary(outbox, triage),
@@ -82,6 +88,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const feedback = product
     ? feedbackContext({
         ...feedbackStores,
+        access,
         notifier: new posts.SlackFeedbackPosts(outbox, product),
         digest: new posts.SlackDigestPosts(outbox, product),
         settings: { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE },
@@ -114,7 +121,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const token = config.INGEST_API_TOKEN;
   const router = new Router(log).add(
     ...supportRoutes({ support, token, now: () => clock.now() }),
-    ...feedbackRoutes({ feedback: feedbackStores, token, now: () => clock.now() }),
+    ...feedbackRoutes({ feedback: { ...feedbackStores, access }, token, now: () => clock.now() }),
     ...successRoutes({ success, token }),
     ...operationsRoutes({
       ...{ db, now: () => clock.now(), metrics, metricsToken: config.METRICS_TOKEN, parts: describeParts(config) },
@@ -133,7 +140,8 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const appToken = parts.socketMode?.appToken;
   const socket = appToken ? createSocketModeIngress({ appToken, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log }) : null;
   socket?.start().catch((error: unknown) => log.error({ err: error }, "socket mode could not connect; HTTP still works"));
-  log.info({ port, database: db.provider, socketMode: Boolean(socket), triage: triage ?? null }, "customer desk started");
+  log.info({ port, database: db.provider, socketMode: Boolean(socket), triage: triage ?? null, access: parts.roles.mode }, "customer desk started");
+  log.info({ access: parts.roles.mode }, describeAccess(parts.roles));
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

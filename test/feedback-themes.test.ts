@@ -45,6 +45,7 @@ function feedbackUseCases(clock: TestClock, settings: Partial<FeedbackSettings> 
   const outbox = new Outbox(desk.app.db.provider);
   const ctx = feedbackContext({
     tx: prismaTransactor(desk.app.db),
+    access: desk.app.success.access,
     ...prismaFeedbackStores(desk.app.db),
     notifier: new SlackFeedbackPosts(outbox, PRODUCT),
     digest: new SlackDigestPosts(outbox, PRODUCT),

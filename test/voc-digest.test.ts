@@ -3,6 +3,7 @@
 // withdrawn items left out, the scheduled digest posted once (also with two processes on one database),
 // long digests continued in the thread with every message within Block Kit's limits, the /feedback
 // digest preview, and GET /api/v1/themes and /api/v1/feedback (401, 400, 404, JSON, CSV, pages).
+import { toolAccess } from "../src/shared/access.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
@@ -121,9 +122,9 @@ async function item(
 }
 
 /** The digest and the ranking read from the app's database, as the scheduled job and the API read them. */
-const buildDigest = (db: Desk["app"]["db"], q: Period) => readDigest({ digests: prismaDigests(db) }, apiActor, q);
+const buildDigest = (db: Desk["app"]["db"], q: Period) => readDigest({ digests: prismaDigests(db), access: toolAccess }, apiActor, q);
 const themeRanking = async (db: Desk["app"]["db"], q: Period & { limit?: number }) =>
-  (await readThemeRanking({ digests: prismaDigests(db) }, apiActor, q)).ranking;
+  (await readThemeRanking({ digests: prismaDigests(db), access: toolAccess }, apiActor, q)).ranking;
 
 const inPeriod = (hours: number) => new Date(FROM.getTime() + hours * 3_600_000);
 

@@ -5,6 +5,7 @@
 // ";"-separated list, events are "name=count;name=count", and `attributes.<name>` columns fill the
 // account's attributes. The whole file is validated first: any bad row prints every problem (CSV line,
 // field, reason) and exits 1 without storing anything. Exit 2: wrong arguments.
+import { toolAccess } from "../src/shared/access.ts";
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { CsvError, parse } from "csv-parse/sync";
@@ -157,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
   const db = await openDatabase(process.env.DATABASE_URL || undefined);
   try {
     await migrate(db);
-    const success: IngestContext = { tx: prismaTransactor(db), batches: prismaBatchStore(db), clock: systemClock, config: healthConfig };
+    const success: IngestContext = { tx: prismaTransactor(db), batches: prismaBatchStore(db), clock: systemClock, config: healthConfig, access: toolAccess };
     const fail = (problems: Problem[]) => {
       const all = [...batch.problems, ...problems].sort((a, b) => a.index - b.index);
       const badRows = new Set(all.map((p) => p.index)).size;

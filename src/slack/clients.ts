@@ -5,7 +5,7 @@
 import { WebClient, type WebClientOptions } from "@slack/web-api";
 import { StartupError } from "../platform/config/settings-files.ts";
 import type { Logger } from "../platform/observability/log.ts";
-import { SlackDirectory } from "./directory.ts";
+import { SlackDirectory, type GroupRole } from "./directory.ts";
 
 const FATAL_AUTH_ERRORS = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"]);
 
@@ -25,14 +25,14 @@ export function slackClients(token: string, slackApiUrl: string | undefined): Sl
   };
 }
 
-/** Reads the app's identity and starts following the agents' user group; `onFatal` runs before a refused token stops start-up. */
+/** Reads the app's identity and starts following the role user groups; `onFatal` runs before a refused token stops start-up. */
 export async function connectDirectory(
   client: WebClient,
   log: Logger,
-  agents: { userIds: string[]; usergroupId: string | undefined },
+  people: { agentIds: string[]; groups: Partial<Record<GroupRole, string>> },
   onFatal: () => Promise<void>,
 ): Promise<SlackDirectory> {
-  const directory = new SlackDirectory(client, log, agents.userIds, agents.usergroupId);
+  const directory = new SlackDirectory(client, log, people.agentIds, people.groups);
   try {
     await directory.identify();
   } catch (error) {
@@ -54,6 +54,6 @@ export async function connectDirectory(
     );
     retry.unref();
   }
-  directory.startGroupRefresh();
+  await directory.startGroupRefresh();
   return directory;
 }

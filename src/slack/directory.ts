@@ -1,6 +1,7 @@
 // What the app knows of Slack's people and workspaces: its own identity (auth.test), who the agents
-// are (AGENT_USER_IDS plus the members of AGENT_USERGROUP_ID, refreshed in the background) and the
-// names of customers' companies (team.info, cached). Never called on a request Slack is waiting on.
+// are (AGENT_USER_IDS plus the members of AGENT_USERGROUP_ID), the members of the CSM and product user
+// groups (each refreshed in the background), people's profiles (users.info, cached) and the names of
+// customers' companies (team.info, cached).
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../platform/observability/log.ts";
 
@@ -12,22 +13,36 @@ export interface Identity {
   url: string | null;
 }
 
+/** The roles whose people may also come from a user group. */
+export type GroupRole = "agent" | "csm" | "product";
+
+/** What users.info says of a person: their name and email, whether they are a guest, and their workspace. */
+export interface Profile {
+  name: string | null;
+  email: string | null;
+  /** A multi- or single-channel guest (is_restricted / is_ultra_restricted). */
+  guest: boolean;
+  teamId: string | null;
+  /** False when Slack would not say (the profile is then empty). */
+  known: boolean;
+}
+
 const GROUP_REFRESH_MS = 5 * 60_000;
 const USER_CACHE_MS = 60 * 60_000;
 const USER_CACHE_SIZE = 10_000;
 
 export class SlackDirectory {
   identity: Identity = { teamId: null, botUserId: null, botId: null, url: null };
-  private groupMembers = new Set<string>();
+  private members = new Map<GroupRole, ReadonlySet<string>>();
   private groupTimer: NodeJS.Timeout | null = null;
   private teamNames = new Map<string, string | null>();
-  private userNames = new Map<string, { name: string | null; email: string | null; at: number }>();
+  private profiles = new Map<string, Profile & { at: number }>();
 
   constructor(
     private readonly client: WebClient,
     private readonly log: Logger,
     private readonly agentIds: readonly string[],
-    private readonly agentGroupId: string | undefined,
+    private readonly groups: Partial<Record<GroupRole, string>>,
   ) {}
 
   /** Reads the app's identity; a rejected token is fatal, an unreachable Slack is retried later. */
@@ -37,20 +52,30 @@ export class SlackDirectory {
     return this.identity;
   }
 
-  startGroupRefresh(): void {
-    if (!this.agentGroupId) return;
-    const refresh = async () => {
-      try {
-        const r = (await this.client.usergroups.users.list({ usergroup: this.agentGroupId! })) as { users?: string[] };
-        this.groupMembers = new Set(r.users ?? []);
-        this.log.debug({ members: this.groupMembers.size }, "agent user group refreshed");
-      } catch (error) {
-        this.log.warn({ err: error, usergroup: this.agentGroupId }, "could not read the agents' user group; keeping the last list");
-      }
-    };
-    void refresh();
-    this.groupTimer = setInterval(refresh, GROUP_REFRESH_MS);
+  /** Reads the configured user groups now (start-up waits for it), then every five minutes. */
+  async startGroupRefresh(): Promise<void> {
+    const groups = Object.entries(this.groups).filter((entry): entry is [GroupRole, string] => Boolean(entry[1]));
+    if (groups.length === 0) return;
+    const refresh = () =>
+      Promise.all(
+        groups.map(async ([role, usergroup]) => {
+          try {
+            const r = (await this.client.usergroups.users.list({ usergroup })) as { users?: string[] };
+            this.members.set(role, new Set(r.users ?? []));
+            this.log.debug({ role, members: r.users?.length ?? 0 }, "user group refreshed");
+          } catch (error) {
+            this.log.warn({ err: error, role, usergroup }, "could not read a user group; keeping the last list");
+          }
+        }),
+      );
+    await refresh();
+    this.groupTimer = setInterval(() => void refresh(), GROUP_REFRESH_MS);
     this.groupTimer.unref();
+  }
+
+  /** The members of a role's user group as last read (empty without a group). */
+  groupMembers(role: GroupRole): ReadonlySet<string> {
+    return this.members.get(role) ?? new Set();
   }
 
   stop(): void {
@@ -58,11 +83,11 @@ export class SlackDirectory {
   }
 
   isAgent(userId: string): boolean {
-    return this.agentIds.includes(userId) || this.groupMembers.has(userId);
+    return this.agentIds.includes(userId) || this.groupMembers("agent").has(userId);
   }
 
   hasAgentDirectory(): boolean {
-    return this.agentIds.length > 0 || Boolean(this.agentGroupId);
+    return this.agentIds.length > 0 || Boolean(this.groups.agent);
   }
 
   /** The name of another organisation's workspace, or null when Slack will not say. */
@@ -85,32 +110,46 @@ export class SlackDirectory {
 
   /** A person's display name, cached for an hour. */
   async userName(userId: string): Promise<string | null> {
-    return (await this.userProfile(userId)).name;
+    return (await this.profile(userId)).name;
   }
 
   /** The domain of a person's email (needs the users:read.email scope), lower-cased; cached for an hour. */
   async userEmailDomain(userId: string): Promise<string | null> {
-    const email = (await this.userProfile(userId)).email;
+    const email = (await this.profile(userId)).email;
     const at = email?.lastIndexOf("@") ?? -1;
     return email && at > 0 ? email.slice(at + 1).toLowerCase() : null;
   }
 
-  private async userProfile(userId: string): Promise<{ name: string | null; email: string | null }> {
-    const cached = this.userNames.get(userId);
+  /** What users.info says of a person, cached for an hour (an answer Slack would not give is not cached). */
+  async profile(userId: string): Promise<Profile> {
+    const cached = this.profiles.get(userId);
     if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached;
     try {
       const r = (await this.client.users.info({ user: userId })) as {
-        user?: { real_name?: string; name?: string; profile?: { display_name?: string; email?: string } };
+        user?: {
+          real_name?: string;
+          name?: string;
+          team_id?: string;
+          is_restricted?: boolean;
+          is_ultra_restricted?: boolean;
+          profile?: { display_name?: string; email?: string };
+        };
       };
-      const name = r.user?.profile?.display_name || r.user?.real_name || r.user?.name || null;
-      const email = r.user?.profile?.email ?? null;
-      if (this.userNames.size >= USER_CACHE_SIZE) this.userNames.delete(this.userNames.keys().next().value!);
-      const entry = { name, email, at: Date.now() };
-      this.userNames.set(userId, entry);
+      const u = r.user;
+      const entry = {
+        name: u?.profile?.display_name || u?.real_name || u?.name || null,
+        email: u?.profile?.email ?? null,
+        guest: Boolean(u?.is_restricted || u?.is_ultra_restricted),
+        teamId: u?.team_id ?? null,
+        known: Boolean(u),
+        at: Date.now(),
+      };
+      if (this.profiles.size >= USER_CACHE_SIZE) this.profiles.delete(this.profiles.keys().next().value!);
+      this.profiles.set(userId, entry);
       return entry;
     } catch (error) {
       this.log.debug({ err: error, user: userId }, "users.info failed");
-      return { name: null, email: null };
+      return { name: null, email: null, guest: false, teamId: null, known: false };
     }
   }
 

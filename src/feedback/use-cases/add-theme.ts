@@ -8,6 +8,7 @@ import { personOf, type FeedbackContext } from "./context.ts";
 import { refuseTaken, writeThemeName } from "./theme-changes.ts";
 
 export async function addTheme(ctx: FeedbackContext, actor: Actor, input: { name: string }): Promise<ThemeRef> {
+  await ctx.access.require(actor, "product");
   const userId = personOf(actor);
   const name = cleanThemeName(input.name);
   const created = await writeThemeName(ctx, name, async (tx) => {

@@ -7,11 +7,13 @@ import { personOf, type FeedbackContext } from "./context.ts";
 import { requireTheme } from "./find-theme.ts";
 import { THEME_TX, themesChanged } from "./theme-changes.ts";
 
-export function archiveTheme(ctx: FeedbackContext, actor: Actor, input: { ref: string }): Promise<ThemeRef> {
+export async function archiveTheme(ctx: FeedbackContext, actor: Actor, input: { ref: string }): Promise<ThemeRef> {
+  await ctx.access.require(actor, "product");
   return setThemeStatus(ctx, actor, input.ref, "archived");
 }
 
-export function unarchiveTheme(ctx: FeedbackContext, actor: Actor, input: { ref: string }): Promise<ThemeRef> {
+export async function unarchiveTheme(ctx: FeedbackContext, actor: Actor, input: { ref: string }): Promise<ThemeRef> {
+  await ctx.access.require(actor, "product");
   return setThemeStatus(ctx, actor, input.ref, "active");
 }
 

@@ -43,6 +43,7 @@ export interface CaptureResult {
 }
 
 export async function captureFeedback(ctx: FeedbackContext, actor: Actor, input: CaptureInput): Promise<CaptureResult> {
+  await ctx.access.require(actor, "staff");
   const taggerId = personOf(actor);
   const text = feedbackText(input.text);
   const themeIds = [...(input.themeIds ?? [])];

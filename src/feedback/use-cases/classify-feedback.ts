@@ -12,6 +12,7 @@ export async function classifyFeedback(
   actor: Actor,
   input: { itemId: number; themeIds: number[] },
 ): Promise<FeedbackItem> {
+  await ctx.access.require(actor, "product");
   const userId = personOf(actor);
   const themeIds: number[] = [];
   for (const asked of input.themeIds) themeIds.push((await themeForTagging(ctx, asked)).id);

@@ -1,5 +1,6 @@
 // What the voice-of-the-customer use cases need: the transaction runner, the context's stores, the
 // notifier ports the Slack adapter implements, theme suggestions, the clock, the logger and settings.
+import type { Access } from "../../shared/access.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Transactor } from "../../platform/db/transactor.ts";
 import type { Logger } from "../../platform/observability/log.ts";
@@ -27,6 +28,8 @@ export interface ThemeSuggester {
 }
 
 export interface FeedbackContext extends FeedbackStores {
+  /** Who may do what: every use case a person starts checks it first. */
+  access: Access;
   tx: Transactor;
   /** Cards in the product channel, and closing the loop. */
   notifier: FeedbackNotifier & LoopNotifier;

@@ -9,7 +9,8 @@ import type { StoredTheme } from "../store/themes.ts";
 import type { FeedbackContext } from "./context.ts";
 
 /** The theme named by `ref`, or null when there is none. */
-export async function findTheme(ctx: FeedbackContext, _actor: Actor, input: { ref: string }): Promise<ThemeRef | null> {
+export async function findTheme(ctx: FeedbackContext, actor: Actor, input: { ref: string }): Promise<ThemeRef | null> {
+  await ctx.access.require(actor, "staff");
   const row = await lookupTheme(ctx, null, input.ref);
   return row ? { id: row.id, name: row.name } : null;
 }

@@ -12,6 +12,7 @@ export async function mergeThemes(
   actor: Actor,
   input: { from: string; into: string },
 ): Promise<{ from: ThemeRef; into: ThemeRef; moved: number; cardsUpdated: number }> {
+  await ctx.access.require(actor, "product");
   const userId = personOf(actor);
   const now = ctx.clock.now();
   const result = await ctx.tx.transaction(async (tx) => {

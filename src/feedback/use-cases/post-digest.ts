@@ -13,7 +13,7 @@ export interface DigestPosted {
 }
 
 export async function postDigest(
-  ctx: Pick<FeedbackContext, "digests" | "digest" | "tx" | "clock">,
+  ctx: Pick<FeedbackContext, "digests" | "digest" | "tx" | "clock" | "access">,
   actor: Actor,
   input: { periodDays?: number; refKey?: string } = {},
 ): Promise<DigestPosted> {

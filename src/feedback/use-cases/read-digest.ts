@@ -16,10 +16,11 @@ import {
 } from "../rules/digest.ts";
 import type { FeedbackContext } from "./context.ts";
 
-type DigestReader = Pick<FeedbackContext, "digests">;
+type DigestReader = Pick<FeedbackContext, "digests" | "access">;
 
 /** The voice-of-customer digest of a period (at most `limit` themes, 50 by default). */
-export async function readDigest(ctx: DigestReader, _actor: Actor, q: Period & { limit?: number }): Promise<Digest> {
+export async function readDigest(ctx: DigestReader, actor: Actor, q: Period & { limit?: number }): Promise<Digest> {
+  await ctx.access.require(actor, "product");
   checkPeriod(q);
   const period = { from: q.from, to: q.to };
   const before = previousPeriod(period);
@@ -44,9 +45,10 @@ export async function readDigest(ctx: DigestReader, _actor: Actor, q: Period & {
 /** The themes with feedback in the period, ranked (at most `limit`), with the period's totals. */
 export async function readThemeRanking(
   ctx: DigestReader,
-  _actor: Actor,
+  actor: Actor,
   q: Period & { limit?: number },
 ): Promise<{ ranking: Ranking; totals: PeriodTotals; previous: Period }> {
+  await ctx.access.require(actor, "product");
   checkPeriod(q);
   const period = { from: q.from, to: q.to };
   const before = previousPeriod(period);

@@ -13,6 +13,7 @@ export async function renameTheme(
   actor: Actor,
   input: { ref: string; name: string },
 ): Promise<{ from: string; to: ThemeRef; cardsUpdated: number }> {
+  await ctx.access.require(actor, "product");
   const userId = personOf(actor);
   const name = cleanThemeName(input.name);
   const now = ctx.clock.now();

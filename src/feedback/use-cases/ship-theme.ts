@@ -28,6 +28,7 @@ export interface ShipInput {
 }
 
 export async function shipTheme(ctx: FeedbackContext, actor: Actor, input: ShipInput): Promise<ShipResult> {
+  await ctx.access.require(actor, "product");
   const userId = personOf(actor);
   const note = shipNote(input.note);
   const reachable = new Set<number>();
@@ -82,6 +83,7 @@ export async function shipThemeNamed(
   actor: Actor,
   input: { text: string; canReply: ShipInput["canReply"] },
 ): Promise<ShipResult> {
+  await ctx.access.require(actor, "product");
   const words = input.text.split(/\s+/).filter(Boolean);
   if (words.length === 0) throw new DomainError("theme.ship_which");
   for (let n = words.length; n >= 1; n--) {

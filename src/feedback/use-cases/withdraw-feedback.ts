@@ -11,6 +11,7 @@ export async function withdrawFeedback(
   actor: Actor,
   input: { channelId: string; messageTs: string },
 ): Promise<WithdrawOutcome> {
+  await ctx.access.require(actor, "staff");
   const userId = personOf(actor);
   const item = await ctx.items.bySource(null, input.channelId, input.messageTs);
   if (!item || item.status !== "active") return "none";

@@ -24,7 +24,7 @@ import { send, type Route } from "../router.ts";
 export const MAX_THEMES = 1000;
 
 export interface FeedbackRouteDeps {
-  feedback: Pick<FeedbackContext, "digests" | "themes">;
+  feedback: Pick<FeedbackContext, "digests" | "themes" | "access">;
   token: string | undefined;
   now: () => Date;
 }

@@ -31,6 +31,15 @@ const idList = <T extends z.ZodType<string>>(item: T) =>
       .filter((s) => s.length > 0);
   }, z.array(item));
 
+const usergroupId = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .trim()
+    .regex(/^S[A-Z0-9]{2,}$/, "must be a user group ID such as S0123ABCD")
+    .optional(),
+);
+
 const booleanFlag = (fallback: boolean) =>
   z.preprocess(
     (value) => unsetIfEmpty(value) ?? String(fallback),
@@ -156,14 +165,11 @@ export const configSchema = z
     TRIAGE_CHANNEL: z.preprocess(unsetIfEmpty, channelId.optional()),
     SUPPORT_CHANNELS: idList(channelId),
     AGENT_USER_IDS: idList(userId),
-    AGENT_USERGROUP_ID: z.preprocess(
-      unsetIfEmpty,
-      z
-        .string()
-        .trim()
-        .regex(/^S[A-Z0-9]{2,}$/, "must be a user group ID such as S0123ABCD")
-        .optional(),
-    ),
+    AGENT_USERGROUP_ID: usergroupId,
+    CSM_USER_IDS: idList(userId),
+    CSM_USERGROUP_ID: usergroupId,
+    PRODUCT_USER_IDS: idList(userId),
+    PRODUCT_USERGROUP_ID: usergroupId,
     ADMIN_USER_IDS: idList(userId),
     TICKET_EMOJI: z.preprocess(
       (v) => (typeof unsetIfEmpty(v) === "string" ? String(v).trim().replace(/^:|:$/g, "") : "ticket"),

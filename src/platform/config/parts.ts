@@ -4,6 +4,7 @@
 // reason it is off (describeParts).
 import type { Config } from "./config.ts";
 import type { Logger } from "../observability/log.ts";
+import type { AccessMode, Role } from "../../shared/access.ts";
 
 export interface Parts {
   /** Triage cards in TRIAGE_CHANNEL (without it tickets are logged and acknowledged only). */
@@ -32,6 +33,31 @@ export interface Parts {
   inboxRetention: { retentionMs: number } | null;
   /** Agents are known by AGENT_USER_IDS or AGENT_USERGROUP_ID. */
   agentDirectory: { userIds: string[]; usergroupId: string | null } | null;
+  /** Who may do what (docs/security.md): the role lists and user groups. */
+  roles: RoleSettings;
+}
+
+/** The role lists and user groups; "workspace" mode while none is set (a fresh install). */
+export interface RoleSettings {
+  mode: AccessMode;
+  lists: Record<Role, string[]>;
+  groups: { agent?: string; csm?: string; product?: string };
+}
+
+export function roleSettingsOf(cfg: Config): RoleSettings {
+  const lists = { agent: cfg.AGENT_USER_IDS, csm: cfg.CSM_USER_IDS, product: cfg.PRODUCT_USER_IDS, admin: cfg.ADMIN_USER_IDS };
+  const groups = { agent: cfg.AGENT_USERGROUP_ID, csm: cfg.CSM_USERGROUP_ID, product: cfg.PRODUCT_USERGROUP_ID };
+  const configured = Object.values(lists).some((ids) => ids.length > 0) || Object.values(groups).some(Boolean);
+  return { mode: configured ? "configured" : "workspace", lists, groups };
+}
+
+/** One sentence on who counts as staff, for the start-up log and /healthz. */
+export function describeAccess(roles: RoleSettings): string {
+  if (roles.mode === "workspace")
+    return "no role is configured: every member of the app's workspace who is not a guest may do everything; set AGENT_USER_IDS, CSM_USER_IDS, PRODUCT_USER_IDS and ADMIN_USER_IDS (or the user groups) to limit it";
+  const count = (role: Role, group?: string) => `${role}s: ${roles.lists[role].length} listed${group ? " and a user group" : ""}`;
+  const { agent, csm, product } = roles.groups;
+  return `roles are configured (${count("agent", agent)}; ${count("csm", csm)} plus accounts' CSMs; ${count("product", product)}; ${count("admin")})`;
 }
 
 const when = <T>(on: unknown, settings: () => T): T | null => (on ? settings() : null);
@@ -57,6 +83,7 @@ export function partsOf(cfg: Config): Parts {
       userIds: cfg.AGENT_USER_IDS,
       usergroupId: cfg.AGENT_USERGROUP_ID ?? null,
     })),
+    roles: roleSettingsOf(cfg),
   };
 }
 

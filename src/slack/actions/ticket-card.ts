@@ -67,11 +67,16 @@ export function registerTicketCardActions(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTIONS.reply, async ({ ack, body, action, client, respond }) => {
     await ack();
     const ticketId = ticketIdOf(action as Action);
-    const ticket = ticketId ? await readTicket(ctx, userActor(body.user.id, body.user.team_id), { ticketId }) : null;
-    if (!ticket) {
-      void respond({ response_type: "ephemeral", replace_original: false, text: ticketGone(ticketId) }).catch(() => {});
-      return;
+    const tell = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+    let ticket;
+    try {
+      ticket = ticketId ? await readTicket(ctx, userActor(body.user.id, body.user.team_id), { ticketId, purpose: "reply" }) : null;
+    } catch (error) {
+      const known = isDomainError(error) ? supportErrorText(error) : null;
+      if (!known) deps.log.error({ err: error, ticket: ticketId }, "could not read the ticket to reply to");
+      return tell(known ?? cardChangeFailed(ticketId ?? 0));
     }
+    if (!ticket) return tell(ticketGone(ticketId));
     void client.views.open({ trigger_id: body.trigger_id, view: replyModal(ticket) }).catch((error: unknown) => {
       deps.log.error({ err: error, ticket: ticket.id }, "could not open the reply modal");
     });

@@ -18,13 +18,15 @@ export function registerTicketFeedbackAction(app: App, deps: SlackDeps): void {
       await ack();
       return reply(FEEDBACK_OFF);
     }
-    const ticket =
-      userId && Number.isInteger(ticketId) && ticketId > 0 ? await readTicket(deps.support, userActor(userId), { ticketId }) : null;
-    if (!ticket || !userId) {
-      await ack();
-      return reply(ticketGone(ticketId));
-    }
     try {
+      const ticket =
+        userId && Number.isInteger(ticketId) && ticketId > 0
+          ? await readTicket(deps.support, userActor(userId, body.user.team_id), { ticketId, purpose: "feedback" })
+          : null;
+      if (!ticket || !userId) {
+        await ack();
+        return reply(ticketGone(ticketId));
+      }
       const result = await captureFeedback(deps.feedback, userActor(userId, body.user.team_id), {
         origin: "ticket",
         channelId: ticket.channelId,

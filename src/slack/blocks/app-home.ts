@@ -62,15 +62,41 @@ export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
 const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text } });
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
 
-export function appHome(o: {
-  userId: string;
+/** What the Home shows of support: the person's tickets, the team's queue and the week's figures. */
+export interface SupportHome {
   mine: QueuedTicket[];
   team: TeamQueue;
   figures: KnownBlock[];
-  now: Date;
-  csm?: CsmHome | null;
-}): View {
+}
+
+/** The Home of someone with no role: what the app is and whom to ask. */
+export function outsiderHome(): View {
+  return {
+    type: "home",
+    blocks: [
+      header("Customer desk"),
+      section(
+        "This app is for the company's support, customer success and product teams. Ask an admin to add you; to ask for help, write in your support channel.",
+      ),
+    ],
+  };
+}
+
+/** The Home: a CSM's accounts and alerts, an agent's queue and figures, each shown to those whose role has it. */
+export function appHome(o: { userId: string; now: Date; support: SupportHome | null; csm?: CsmHome | null; product?: boolean }): View {
   const blocks: KnownBlock[] = o.csm ? csmHomeBlocks(o.csm, o.now) : [];
+  if (o.support) blocks.push(...supportHomeBlocks(o.support));
+  else if (o.product)
+    blocks.push(
+      header("Voice of the customer"),
+      section("Preview the digest with `/feedback digest 30d`; manage themes with `/feedback themes`."),
+    );
+  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Updated ${slackDate(o.now)}` }] });
+  return { type: "home", blocks: blocks.slice(0, LIMITS.blocksPerView) };
+}
+
+function supportHomeBlocks(o: SupportHome): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
   blocks.push(header("My open tickets"));
   if (o.mine.length === 0)
     blocks.push(section("_Nothing assigned to you. Take one from the queue below with *Assign to me* on its card._"));
@@ -99,6 +125,5 @@ export function appHome(o: {
   }
 
   blocks.push({ type: "divider" }, header("This week"), ...o.figures);
-  blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Updated ${slackDate(o.now)}` }] });
-  return { type: "home", blocks: blocks.slice(0, LIMITS.blocksPerView) };
+  return blocks;
 }

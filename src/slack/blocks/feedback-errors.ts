@@ -1,9 +1,11 @@
 // What a person is told when the voice-of-the-customer context refuses something: one sentence per
 // DomainError code, built from the error's facts. Null for a code of another context.
+import { accessDeniedText } from "./access.ts";
 import type { DomainError } from "../../shared/errors.ts";
 import { escapeMrkdwn } from "./limits.ts";
 
 export function feedbackErrorText(error: DomainError): string | null {
+  if (error.code === "access.denied") return accessDeniedText(error);
   const d = error.details;
   const text = (key: string) => String(d[key] ?? "");
   switch (error.code) {

@@ -1,9 +1,11 @@
 // What a person is told in Slack when a customer-success request cannot be done: the wording for each
 // DomainError code of the success context (null for a code this file does not know).
+import { accessDeniedText } from "./access.ts";
 import type { DomainError } from "../../shared/errors.ts";
 import { MAX_NOTE_LENGTH, SNOOZE_DAYS } from "../../success/rules/alert-changes.ts";
 
 export function successErrorText(error: DomainError): string | null {
+  if (error.code === "access.denied") return accessDeniedText(error);
   const d = error.details;
   switch (error.code) {
     case "alert.not_found":

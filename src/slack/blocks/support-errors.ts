@@ -1,17 +1,13 @@
 // What a person is told when the support desk refuses what they asked: one sentence per DomainError code.
+import { accessDeniedText } from "./access.ts";
 import type { DomainError } from "../../shared/errors.ts";
 import { csatCommentNeedsScore, csatNoSurvey, csatRefusal, CSAT_COMMENT_EMPTY, CSAT_INVALID_SCORE } from "./csat.ts";
-
-const NOT_ADMIN: Record<string, string> = {
-  link: "Only support admins can link channels. Ask one of them, or set ADMIN_USER_IDS.",
-  tier: "Only support admins can set tiers.",
-  unlink: "Only support admins can unlink channels.",
-};
 
 const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
 
 /** The wording for a support error, or null when the code is not the support desk's. */
 export function supportErrorText(error: DomainError): string | null {
+  if (error.code === "access.denied") return accessDeniedText(error);
   const d = error.details;
   switch (error.code) {
     case "ticket.not_found":
@@ -30,8 +26,6 @@ export function supportErrorText(error: DomainError): string | null {
       return CSAT_COMMENT_EMPTY;
     case "csat.no_answer":
       return csatCommentNeedsScore(Number(d.ticketId));
-    case "support.not_admin":
-      return NOT_ADMIN[String(d.action)] ?? NOT_ADMIN.link;
     case "support.invalid_account_id":
       return "The account external id may use letters, digits and . _ : @ / - (up to 100 characters), for example `/support link acme-corp`.";
     case "support.triage_channel":

@@ -1,5 +1,7 @@
 // `/cs`: customer success in Slack. `/cs account <name or id>` shows an account's health, trend, open
 // alerts and open tickets (only to the person asking); `/cs alerts` lists your open alerts.
+import { isDomainError } from "../../shared/errors.ts";
+import { successErrorText } from "../blocks/success-errors.ts";
 import type { App } from "@slack/bolt";
 import { userActor } from "../../shared/actor.ts";
 import { lookUpAccount } from "../../success/use-cases/look-up-account.ts";
@@ -33,6 +35,8 @@ export function registerCsCommand(app: App, deps: SlackDeps): void {
           return say(CS_TEXT.unknown(sub));
       }
     } catch (error) {
+      const known = isDomainError(error) ? successErrorText(error) : null;
+      if (known) return say(known);
       deps.log.error({ err: error }, "/cs failed");
       return say(CS_TEXT.failed);
     }

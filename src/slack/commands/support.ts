@@ -76,8 +76,9 @@ export function registerSupportCommand(app: App, deps: SlackDeps): void {
             const message = supportStatsMessage(await readStats(ctx, actor, { days }));
             await respond({ response_type: "ephemeral", replace_original: true, ...message } as Parameters<typeof respond>[0]);
           } catch (error) {
-            deps.log.error({ err: error }, "support stats failed");
-            await respond({ response_type: "ephemeral", replace_original: true, text: STATS_FAILED }).catch(() => {});
+            const known = isDomainError(error) ? supportErrorText(error) : null;
+            if (!known) deps.log.error({ err: error }, "support stats failed");
+            await respond({ response_type: "ephemeral", replace_original: true, text: known ?? STATS_FAILED }).catch(() => {});
           }
           return;
         }

@@ -1,5 +1,6 @@
 // Reacting with the feedback emoji (FEEDBACK_EMOJI, :bulb: by default) to a message sends it to the
 // product team; taking the reaction back soon after withdraws it.
+import { isDomainError } from "../../shared/errors.ts";
 import { tsToDate } from "../../support/rules/intake.ts";
 import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { userActor } from "../../shared/actor.ts";
@@ -72,6 +73,13 @@ export async function onFeedbackReactionAdded(deps: SlackDeps, envelope: Envelop
 export async function onFeedbackReactionRemoved(deps: SlackDeps, envelope: Envelope): Promise<void> {
   const r = feedbackReaction(deps, envelope);
   if (!r) return;
-  const outcome = await withdrawFeedback(deps.feedback!, userActor(r.user, envelope.team_id), { channelId: r.channel, messageTs: r.ts });
+  let outcome;
+  try {
+    outcome = await withdrawFeedback(deps.feedback!, userActor(r.user, envelope.team_id), { channelId: r.channel, messageTs: r.ts });
+  } catch (error) {
+    // Someone who may not send feedback took a reaction back: there is nothing of theirs to withdraw.
+    if (isDomainError(error, "access.denied")) return;
+    throw error;
+  }
   deps.log.info({ event: "feedback.reaction_removed", channel: r.channel, outcome }, "feedback reaction removed");
 }

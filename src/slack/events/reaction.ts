@@ -1,5 +1,7 @@
 // Reacting with the ticket emoji (TICKET_EMOJI, :ticket: by default) to any message in a channel the
 // app is in makes a ticket of that message.
+import { accessDeniedText } from "../blocks/access.ts";
+import { isDomainError } from "../../shared/errors.ts";
 import { userActor } from "../../shared/actor.ts";
 import { externalTeam, tsToDate } from "../../support/rules/intake.ts";
 import { openTicketFromReaction } from "../../support/use-cases/open-ticket-from-reaction.ts";
@@ -14,7 +16,16 @@ export async function onReactionAdded(deps: SlackDeps, envelope: Envelope): Prom
   if (r.reaction !== deps.settings.ticketEmoji || r.item.type !== "message" || !r.item.channel || !r.item.ts) return;
   const channel = r.item.channel;
   const ts = r.item.ts;
-  await openTicketFromReaction(deps.support, userActor(r.user), {
+  try {
+    await openTicket(deps, envelope, r.user, channel, ts, r.item_user ?? null);
+  } catch (error) {
+    if (!isDomainError(error, "access.denied")) throw error;
+    await deps.notify.ephemeral(channel, r.user, accessDeniedText(error)!);
+  }
+}
+
+function openTicket(deps: SlackDeps, envelope: Envelope, user: string, channel: string, ts: string, itemUser: string | null) {
+  return openTicketFromReaction(deps.support, userActor(user), {
     channelId: channel,
     sourceTs: ts,
     read: async () => {
@@ -24,7 +35,7 @@ export async function onReactionAdded(deps: SlackDeps, envelope: Envelope): Prom
       return {
         threadTs: message.thread_ts ?? message.ts,
         text: message.text,
-        requesterId: message.user ?? r.item_user ?? r.user,
+        requesterId: message.user ?? itemUser ?? user,
         requesterTeamId: teamId,
         externalTeamId: externalTeam(teamId, envelope.team_id ?? deps.directory.identity.teamId),
         permalink: deps.directory.permalink(channel, ts, message.thread_ts),

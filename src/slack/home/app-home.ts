@@ -1,4 +1,5 @@
-// Opening the app's Home tab: a CSM's accounts and alerts, the agent's queue and this week's figures.
+// Opening the app's Home tab: a CSM's accounts and alerts, the agent's queue and this week's figures,
+// each for those whose role has it; someone with no role is told what the app is and whom to ask.
 import { z } from "zod";
 import type { KnownBlock } from "@slack/types";
 import { userActor } from "../../shared/actor.ts";
@@ -7,7 +8,8 @@ import { readQueue } from "../../support/use-cases/read-queue.ts";
 import { readStats } from "../../support/use-cases/read-stats.ts";
 import { listMyAccounts } from "../../success/use-cases/list-my-accounts.ts";
 import { listMyAlerts } from "../../success/use-cases/list-my-alerts.ts";
-import { appHome } from "../blocks/app-home.ts";
+import { appHome, outsiderHome } from "../blocks/app-home.ts";
+import { allows } from "../../shared/access.ts";
 import { statsBlocks } from "../blocks/support-stats.ts";
 import { parse, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
@@ -23,15 +25,24 @@ export async function onAppHomeOpened(deps: SlackDeps, envelope: Envelope): Prom
 
 export async function publishHome(deps: SlackDeps, userId: string): Promise<void> {
   const actor = userActor(userId);
+  // Each part of the Home is read only for those whose role has it (the use cases check again).
+  const standing = await deps.support.access.standingOf(actor);
+  const agent = allows(standing, "triage");
+  const csmRole = allows(standing, "success");
+  if (!agent && !csmRole && !allows(standing, "product")) {
+    await deps.client.views.publish({ user_id: userId, view: outsiderHome() });
+    return;
+  }
   const [queue, week, owned, alerts] = await Promise.all([
-    readQueue(deps.support, actor),
-    readStats(deps.support, actor, { days: 7 }),
-    listMyAccounts(deps.success, actor, { limit: 12 }),
-    listMyAlerts(deps.success, actor, { limit: 10 }),
+    agent ? readQueue(deps.support, actor) : null,
+    agent ? readStats(deps.support, actor, { days: 7 }) : null,
+    csmRole ? listMyAccounts(deps.success, actor, { limit: 12 }) : null,
+    csmRole ? listMyAlerts(deps.success, actor, { limit: 10 }) : null,
   ]);
   // The customer-success part shows for people who own accounts or alerts.
-  const csm = owned.total > 0 || alerts.length > 0 ? { accounts: owned.accounts, totalAccounts: owned.total, alerts } : null;
-  const figures = statsBlocks(week) as unknown as KnownBlock[];
-  const view = appHome({ userId, mine: queue.mine, team: queue.team, figures, now: deps.clock.now(), csm });
+  const csm =
+    owned && alerts && (owned.total > 0 || alerts.length > 0) ? { accounts: owned.accounts, totalAccounts: owned.total, alerts } : null;
+  const support = queue && week ? { mine: queue.mine, team: queue.team, figures: statsBlocks(week) as unknown as KnownBlock[] } : null;
+  const view = appHome({ userId, now: deps.clock.now(), support, csm, product: allows(standing, "product") });
   await deps.client.views.publish({ user_id: userId, view });
 }

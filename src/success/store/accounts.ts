@@ -26,6 +26,8 @@ export interface AccountStore {
   withHealth(externalId: string): Promise<AccountWithHealth | null>;
   /** A page of accounts by externalId, optionally of one band; nextCursor is null on the last page. */
   page(query: ListQuery): Promise<AccountPage>;
+  /** Whether someone is the CSM of at least one account. */
+  isCsm(userId: string): Promise<boolean>;
   /** The accounts a CSM owns with their current score, in no particular order (at most `limit`). */
   ownedBy(userId: string, limit: number): Promise<OwnedAccount[]>;
   /** The account's tickets not resolved yet, newest first. */
@@ -148,6 +150,10 @@ export function prismaAccountStore(db: Database): AccountStore {
         }),
         nextCursor: page.length > limit ? ids[ids.length - 1] : null,
       };
+    },
+
+    async isCsm(userId) {
+      return (await c.account.findFirst({ where: { csmSlackUserId: userId }, select: { externalId: true } })) !== null;
     },
 
     async ownedBy(userId, limit) {

@@ -5,6 +5,7 @@ import { acknowledge } from "../rules/alert-changes.ts";
 import { changeAlert } from "./change-alert.ts";
 import type { SuccessContext } from "./context.ts";
 
-export function acknowledgeAlert(ctx: SuccessContext, actor: Actor, input: { alertId: number }): Promise<AlertView> {
+export async function acknowledgeAlert(ctx: SuccessContext, actor: Actor, input: { alertId: number }): Promise<AlertView> {
+  await ctx.access.require(actor, "success");
   return changeAlert(ctx, actor, input.alertId, (alert, userId, now) => acknowledge(alert, userId, now));
 }

@@ -7,6 +7,7 @@ import { changeAlert } from "./change-alert.ts";
 import type { SuccessContext } from "./context.ts";
 
 export async function addAlertNote(ctx: SuccessContext, actor: Actor, input: { alertId: number; text: string }): Promise<AlertView> {
+  await ctx.access.require(actor, "success");
   const text = noteText(input.text);
   return changeAlert(ctx, actor, input.alertId, (_alert, userId) => note(userId, text), { allowCleared: true });
 }

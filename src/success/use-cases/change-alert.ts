@@ -14,6 +14,7 @@ export async function changeAlert(
   decide: (alert: AlertView, userId: string, now: Date) => AlertChange,
   options: { allowCleared?: boolean } = {},
 ): Promise<AlertView> {
+  await ctx.access.require(actor, "success");
   // Changes are made by people: their user id is kept as the change's author.
   const userId = actorUserId(actor);
   if (!userId) throw new DomainError("alert.person_required", { actor: actor.kind });

@@ -1,5 +1,6 @@
 // What the customer-success use cases work with: the transaction owner, the stores, the alert notifier,
 // the clock, the log, the health configuration and the settings of the health check.
+import type { Access } from "../../shared/access.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Transactor } from "../../platform/db/transactor.ts";
 import type { Logger } from "../../platform/observability/log.ts";
@@ -18,6 +19,8 @@ export interface SuccessSettings {
 }
 
 export interface SuccessContext {
+  /** Who may do what: every use case a person starts checks it first. */
+  access: Access;
   tx: Transactor;
   accounts: AccountStore;
   health: HealthStore;

@@ -10,12 +10,13 @@ import type { SuccessContext } from "./context.ts";
 import { validateBatch } from "./validate-batch.ts";
 
 /** What ingesting needs of the context (the CSV import builds just this). */
-export type IngestContext = Pick<SuccessContext, "tx" | "batches" | "clock" | "config">;
+export type IngestContext = Pick<SuccessContext, "tx" | "batches" | "clock" | "config" | "access">;
 
 /** A large batch may take a while to write. */
 const STORE_TIMEOUT_MS = 300_000;
 
 export async function ingestBatch(ctx: IngestContext, actor: Actor, input: { kind: BatchKind; items: unknown[] }): Promise<IngestSummary> {
+  await ctx.access.require(actor, "success");
   const now = ctx.clock.now();
   const { kind, items } = input;
   const { rows, problems } = await validateBatch(ctx, actor, { kind, items });

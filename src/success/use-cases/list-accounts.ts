@@ -3,6 +3,7 @@ import type { Actor } from "../../shared/actor.ts";
 import type { AccountPage, ListQuery } from "../rules/account.ts";
 import type { SuccessContext } from "./context.ts";
 
-export function listAccounts(ctx: SuccessContext, _actor: Actor, input: ListQuery): Promise<AccountPage> {
+export async function listAccounts(ctx: SuccessContext, actor: Actor, input: ListQuery): Promise<AccountPage> {
+  await ctx.access.require(actor, "success");
   return ctx.accounts.page(input);
 }

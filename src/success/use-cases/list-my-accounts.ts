@@ -11,6 +11,7 @@ export async function listMyAccounts(
   actor: Actor,
   input: { limit: number },
 ): Promise<{ accounts: OwnedAccount[]; total: number }> {
+  await ctx.access.require(actor, "success");
   const userId = actorUserId(actor);
   if (!userId) return { accounts: [], total: 0 };
   const owned = byHealth(await ctx.accounts.ownedBy(userId, MAX_OWNED));

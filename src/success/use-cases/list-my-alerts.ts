@@ -4,6 +4,7 @@ import type { AlertView } from "../rules/alert.ts";
 import type { SuccessContext } from "./context.ts";
 
 export async function listMyAlerts(ctx: SuccessContext, actor: Actor, input: { limit: number }): Promise<AlertView[]> {
+  await ctx.access.require(actor, "success");
   const userId = actorUserId(actor);
   if (!userId) return [];
   return ctx.alerts.open({ ownerId: userId }, input.limit);

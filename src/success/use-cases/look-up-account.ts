@@ -16,7 +16,8 @@ export type AccountLookUp =
   | { kind: "none" }
   | { kind: "several"; matches: { externalId: string; name: string }[] };
 
-export async function lookUpAccount(ctx: SuccessContext, _actor: Actor, input: { query: string }): Promise<AccountLookUp> {
+export async function lookUpAccount(ctx: SuccessContext, actor: Actor, input: { query: string }): Promise<AccountLookUp> {
+  await ctx.access.require(actor, "success");
   const q = input.query.trim();
   if (!q) return { kind: "none" };
   let externalId: string;

@@ -10,6 +10,7 @@ export async function reassignAlert(
   actor: Actor,
   input: { alertId: number; ownerId: string | null },
 ): Promise<AlertView> {
+  await ctx.access.require(actor, "success");
   const ownerId = input.ownerId;
   checkNewOwner(ownerId);
   return changeAlert(ctx, actor, input.alertId, (alert, userId) => reassign(alert, userId, ownerId));

@@ -34,9 +34,10 @@ type Scored = ScoredAccount<SliceAccount>;
 /** Runs a health check as of `at` (default: now). A failure is recorded on the run and in the summary, not thrown. */
 export async function runHealthCheck(
   ctx: SuccessContext,
-  _actor: Actor,
+  actor: Actor,
   input: { trigger: "scheduled" | "manual"; at?: Date },
 ): Promise<HealthCheckSummary> {
+  await ctx.access.require(actor, "success");
   const at = input.at ?? ctx.clock.now();
   const run = await ctx.health.startRun(input.trigger, ctx.clock.now());
   const summary: HealthCheckSummary = {

@@ -7,6 +7,7 @@ import { changeAlert } from "./change-alert.ts";
 import type { SuccessContext } from "./context.ts";
 
 export async function snoozeAlert(ctx: SuccessContext, actor: Actor, input: { alertId: number; days: number }): Promise<AlertView> {
+  await ctx.access.require(actor, "success");
   checkSnoozeDays(input.days);
   return changeAlert(ctx, actor, input.alertId, (_alert, userId, now) => snooze(userId, input.days, now));
 }

@@ -1,18 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAccountExternalId, mayManageChannels } from "./channels.ts";
-
-describe("who manages support channels", () => {
-  it("the admins, when some are configured (agents or not)", () => {
-    const managers = { adminIds: ["UADMIN"], hasAgentDirectory: true };
-    expect(mayManageChannels(managers, { userId: "UADMIN", isAgent: false })).toBe(true);
-    expect(mayManageChannels(managers, { userId: "UAGENT", isAgent: true })).toBe(false);
-  });
-  it("else the agents; with no agents configured either, anyone", () => {
-    expect(mayManageChannels({ adminIds: [], hasAgentDirectory: true }, { userId: "UAGENT", isAgent: true })).toBe(true);
-    expect(mayManageChannels({ adminIds: [], hasAgentDirectory: true }, { userId: "UCUST", isAgent: false })).toBe(false);
-    expect(mayManageChannels({ adminIds: [], hasAgentDirectory: false }, { userId: "UCUST", isAgent: false })).toBe(true);
-  });
-});
+import { isAccountExternalId } from "./channels.ts";
 
 describe("account external ids", () => {
   it("use letters, digits and . _ : @ / -, up to 100 characters", () => {

@@ -10,6 +10,7 @@ export async function assignTicket(
   actor: Actor,
   input: { ticketId: number; assigneeId: string | null },
 ): Promise<Ticket> {
+  await ctx.access.require(actor, "triage");
   const { userId } = personOf(actor);
   return ctx.tx.transaction(async (tx) => {
     const ticket = await loadTicket(ctx, tx, input.ticketId);

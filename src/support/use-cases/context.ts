@@ -1,5 +1,6 @@
 // What every support use case receives: how to run a transaction, the stores, the ports to the outside
 // world, the clock, the logger and the desk's settings. Built once in src/main.ts.
+import type { Access } from "../../shared/access.ts";
 import type { Clock } from "../../platform/clock.ts";
 import type { Tx } from "../../platform/db/client.ts";
 import type { Transactor } from "../../platform/db/transactor.ts";
@@ -39,8 +40,6 @@ export interface SupportSettings {
   intake: IntakePolicy;
   csat: CsatSettings;
   sla: SlaPolicy;
-  /** ADMIN_USER_IDS: who may manage support channels (see rules/channels.ts). */
-  adminIds: readonly string[];
 }
 
 /** The support settings the configuration (and the SLA policy file) give. */
@@ -54,11 +53,12 @@ export function supportSettings(config: Config, sla: SlaPolicy): SupportSettings
     },
     csat: { enabled: config.CSAT_ENABLED, sampleRate: config.CSAT_SAMPLE_RATE, minDaysBetween: config.CSAT_MIN_DAYS_BETWEEN },
     sla,
-    adminIds: config.ADMIN_USER_IDS,
   };
 }
 
 export interface SupportContext {
+  /** Who may do what: every use case a person starts checks it first. */
+  access: Access;
   tx: Transactor;
   /** The database outside any transaction: for a single read that needs none (no transaction round trips). */
   db: Tx;

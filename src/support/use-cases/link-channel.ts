@@ -2,16 +2,8 @@
 // become tickets, counted for the account when one is given. Linking again changes the account.
 import type { Actor } from "../../shared/actor.ts";
 import { DomainError } from "../../shared/errors.ts";
-import { isAccountExternalId, mayManageChannels, type SupportChannelInfo } from "../rules/channels.ts";
+import { isAccountExternalId, type SupportChannelInfo } from "../rules/channels.ts";
 import { personOf, type SupportContext } from "./context.ts";
-
-/** Throws "support.not_admin" unless the person may manage support channels. */
-export function requireChannelManager(ctx: SupportContext, actor: Actor, action: "link" | "unlink" | "tier"): string {
-  const { userId } = personOf(actor);
-  const managers = { adminIds: ctx.settings.adminIds, hasAgentDirectory: ctx.people.hasAgentDirectory() };
-  if (!mayManageChannels(managers, { userId, isAgent: ctx.people.isAgent(userId) })) throw new DomainError("support.not_admin", { action });
-  return userId;
-}
 
 export interface LinkedChannel {
   /** The channel's support settings before (null: it was not a support channel). */
@@ -21,7 +13,7 @@ export interface LinkedChannel {
 }
 
 /**
- * `isChannel`: a channel, not a direct message. Throws "support.not_admin", "support.invalid_account_id",
+ * `isChannel`: a channel, not a direct message. Throws "access.denied" (support admins only), "support.invalid_account_id",
  * "support.triage_channel" (the triage channel cannot also be a support channel) or "support.not_a_channel".
  */
 export async function linkChannel(
@@ -29,7 +21,8 @@ export async function linkChannel(
   actor: Actor,
   input: { channelId: string; accountExternalId: string | null; isChannel: boolean },
 ): Promise<LinkedChannel> {
-  const userId = requireChannelManager(ctx, actor, "link");
+  await ctx.access.require(actor, "support-admin");
+  const { userId } = personOf(actor);
   const { channelId, accountExternalId: account } = input;
   if (account && !isAccountExternalId(account)) throw new DomainError("support.invalid_account_id", { account });
   if (channelId === ctx.settings.triageChannel) throw new DomainError("support.triage_channel", { channelId });

@@ -3,6 +3,7 @@ import type { Actor } from "../../shared/actor.ts";
 import type { SupportChannelInfo } from "../rules/channels.ts";
 import type { SupportContext } from "./context.ts";
 
-export function listChannels(ctx: SupportContext, _actor: Actor): Promise<SupportChannelInfo[]> {
+export async function listChannels(ctx: SupportContext, actor: Actor): Promise<SupportChannelInfo[]> {
+  await ctx.access.require(actor, "triage");
   return ctx.store.channels.list(ctx.db);
 }

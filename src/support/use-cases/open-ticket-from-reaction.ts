@@ -13,6 +13,7 @@ export interface ReactedMessage {
 }
 
 export async function openTicketFromReaction(ctx: SupportContext, actor: Actor, message: ReactedMessage): Promise<Ticket | null> {
+  await ctx.access.require(actor, "staff");
   const { channelId, sourceTs } = message;
   if (channelId === ctx.settings.triageChannel) return null;
   if (await ctx.store.tickets.bySource(ctx.db, channelId, sourceTs)) return null;

@@ -10,6 +10,7 @@ export type { TicketRequest };
 
 /** "ticket.in_triage_channel": the triage channel holds the team's own notes, not customers' requests. */
 export async function openTicket(ctx: SupportContext, actor: Actor, request: TicketRequest): Promise<{ ticket: Ticket; created: boolean }> {
+  await ctx.access.require(actor, "triage");
   if (request.channelId === ctx.settings.triageChannel) throw new DomainError("ticket.in_triage_channel", { origin: request.origin });
   if (request.sourceTs) {
     const existing = await ctx.store.tickets.bySource(ctx.db, request.channelId, request.sourceTs);

@@ -4,6 +4,7 @@ import type { Actor } from "../../shared/actor.ts";
 import type { MetricsQuery, MetricsResult } from "../rules/metrics.ts";
 import type { SupportContext } from "./context.ts";
 
-export function readMetrics(ctx: SupportContext, _actor: Actor, query: MetricsQuery): Promise<MetricsResult> {
+export async function readMetrics(ctx: SupportContext, actor: Actor, query: MetricsQuery): Promise<MetricsResult> {
+  await ctx.access.require(actor, "triage");
   return ctx.store.metrics.supportMetrics(query);
 }

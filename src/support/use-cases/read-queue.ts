@@ -10,6 +10,7 @@ const MINE_READ = 200;
 const OLDEST_UNASSIGNED = 5;
 
 export async function readQueue(ctx: SupportContext, actor: Actor): Promise<{ mine: QueuedTicket[]; team: TeamQueue }> {
+  await ctx.access.require(actor, "triage");
   const { userId } = personOf(actor);
   const now = ctx.clock.now();
   const [mine, team] = await Promise.all([myOpenTickets(ctx, userId, now), teamQueue(ctx)]);

@@ -5,7 +5,8 @@ import type { SupportStats } from "../ports.ts";
 import { comparePeriods, lastDays, previousPeriod } from "../rules/metrics.ts";
 import type { SupportContext } from "./context.ts";
 
-export async function readStats(ctx: SupportContext, _actor: Actor, input: { days: number }): Promise<SupportStats> {
+export async function readStats(ctx: SupportContext, actor: Actor, input: { days: number }): Promise<SupportStats> {
+  await ctx.access.require(actor, "triage");
   const { from, to } = lastDays(input.days, ctx.clock.now());
   const [current, previous] = await Promise.all([
     ctx.store.metrics.supportMetrics({ from, to }),

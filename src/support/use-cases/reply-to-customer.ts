@@ -6,6 +6,7 @@ import { personOf, type SupportContext } from "./context.ts";
 import { loadTicket, recordResponse } from "./steps/lifecycle.ts";
 
 export async function replyToCustomer(ctx: SupportContext, actor: Actor, input: { ticketId: number; text: string }): Promise<Ticket> {
+  await ctx.access.require(actor, "triage");
   const { userId: agentId } = personOf(actor);
   const ticket = await ctx.tx.transaction(async (tx) => {
     const ticket = await loadTicket(ctx, tx, input.ticketId);

@@ -2,12 +2,12 @@
 // get that tier's SLA targets.
 import type { Actor } from "../../shared/actor.ts";
 import { DomainError } from "../../shared/errors.ts";
-import type { SupportContext } from "./context.ts";
-import { requireChannelManager } from "./link-channel.ts";
+import { personOf, type SupportContext } from "./context.ts";
 
-/** `tier` null: no tier. Throws "support.not_admin", "support.unknown_tier" or "support.not_support_channel". */
+/** `tier` null: no tier. Throws "access.denied" (support admins only), "support.unknown_tier" or "support.not_support_channel". */
 export async function setChannelTier(ctx: SupportContext, actor: Actor, input: { channelId: string; tier: string | null }): Promise<void> {
-  const userId = requireChannelManager(ctx, actor, "tier");
+  await ctx.access.require(actor, "support-admin");
+  const { userId } = personOf(actor);
   const { channelId, tier } = input;
   const tiers = ctx.settings.sla.tiers;
   if (tier && !tiers.includes(tier)) throw new DomainError("support.unknown_tier", { tier, tiers });

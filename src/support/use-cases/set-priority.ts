@@ -6,6 +6,7 @@ import { loadTicket, recordChange } from "./steps/lifecycle.ts";
 import { retargetClocks, slaStatusOf } from "./steps/sla-clocks.ts";
 
 export async function setPriority(ctx: SupportContext, actor: Actor, input: { ticketId: number; priority: Priority }): Promise<Ticket> {
+  await ctx.access.require(actor, "triage");
   const { userId } = personOf(actor);
   return ctx.tx.transaction(async (tx) => {
     const ticket = await loadTicket(ctx, tx, input.ticketId);

@@ -7,6 +7,7 @@ import { personOf, type SupportContext } from "./context.ts";
 import { changeStatus, loadTicket } from "./steps/lifecycle.ts";
 
 export async function setStatus(ctx: SupportContext, actor: Actor, input: { ticketId: number; status: Status }): Promise<Ticket> {
+  await ctx.access.require(actor, "triage");
   const { userId } = personOf(actor);
   return ctx.tx.transaction(async (tx) => {
     const ticket = await loadTicket(ctx, tx, input.ticketId);
