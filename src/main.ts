@@ -56,7 +56,10 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const { outbox, tx, metrics } = runtime;
 
   const successStores = prismaSuccessStores(db);
-  const csms = { isAccountCsm: (userId: string) => successStores.accounts.isCsm(userId), escalationLead: () => healthConfig.escalation.leadUserId ?? null };
+  const csms = {
+    isAccountCsm: (userId: string) => successStores.accounts.isCsm(userId),
+    escalationLead: () => healthConfig.escalation.leadUserId ?? null,
+  };
   const access = new SlackAccess(parts.roles, directory, csms, log);
   const success: SuccessContext = {
     ...successStores,
@@ -124,7 +127,14 @@ export async function startApp(config: Config, options: StartOptions = {}) {
     ...feedbackRoutes({ feedback: { ...feedbackStores, access }, token, now: () => clock.now() }),
     ...successRoutes({ success, token }),
     ...operationsRoutes({
-      ...{ db, now: () => clock.now(), metrics, metricsToken: config.METRICS_TOKEN, parts: describeParts(config) },
+      ...{
+        db,
+        now: () => clock.now(),
+        metrics,
+        metricsToken: config.METRICS_TOKEN,
+        parts: describeParts(config),
+        access: { mode: parts.roles.mode, description: describeAccess(parts.roles) },
+      },
       ...{
         outboxStats: () => workers.dispatcher.stats(),
         inboxCounts: () => workers.processor.counts(),
@@ -140,7 +150,10 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const appToken = parts.socketMode?.appToken;
   const socket = appToken ? createSocketModeIngress({ appToken, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log }) : null;
   socket?.start().catch((error: unknown) => log.error({ err: error }, "socket mode could not connect; HTTP still works"));
-  log.info({ port, database: db.provider, socketMode: Boolean(socket), triage: triage ?? null, access: parts.roles.mode }, "customer desk started");
+  log.info(
+    { port, database: db.provider, socketMode: Boolean(socket), triage: triage ?? null, access: parts.roles.mode },
+    "customer desk started",
+  );
   log.info({ access: parts.roles.mode }, describeAccess(parts.roles));
 
   let stopping: Promise<void> | null = null;

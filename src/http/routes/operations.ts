@@ -20,6 +20,8 @@ export interface OperationsDeps {
   metricsToken: string | undefined;
   /** Which optional parts are on, and why the others are off. */
   parts: PartStates;
+  /** Who counts as staff: "configured" (the role lists) or "workspace" (no role set: every full member), in a sentence. */
+  access: { mode: string; description: string };
   outboxStats: () => Promise<OutboxStats>;
   inboxCounts: () => Promise<{ pending: number; failed: number }>;
   slackIdentity: () => { teamId: string | null; botUserId: string | null };
@@ -64,6 +66,7 @@ async function health(deps: OperationsDeps) {
     database: { provider: deps.db.provider, reachable, migrated },
     slack: { teamId: identity.teamId, botUserId: identity.botUserId, identified: Boolean(identity.teamId) },
     parts: deps.parts,
+    access: deps.access,
     outbox,
     inbox: { pending: inbox?.pending ?? null, failed: inbox?.failed ?? null },
   };
