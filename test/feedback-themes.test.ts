@@ -77,7 +77,14 @@ function feedbackUseCases(clock: TestClock, settings: Partial<FeedbackSettings> 
 async function deskWithThemes() {
   const clock = new TestClock(AT);
   desk = await startDesk({
-    env: { PRODUCT_CHANNEL: PRODUCT, SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off", HEALTH_CHECK_CRON: "off", VOC_DIGEST_CRON: "off" },
+    env: {
+      PRODUCT_CHANNEL: PRODUCT,
+      PRODUCT_USER_IDS: AGENT2,
+      SLA_SWEEP_CRON: "off",
+      SUPPORT_SUMMARY_CRON: "off",
+      HEALTH_CHECK_CRON: "off",
+      VOC_DIGEST_CRON: "off",
+    },
     start: { clock },
   });
   const { ctx, themes, feedback } = feedbackUseCases(clock);

@@ -20,6 +20,7 @@ async function deskWithAccounts(env: Record<string, string> = {}) {
   desk = await startDesk({
     env: {
       PRODUCT_CHANNEL: PRODUCT,
+      PRODUCT_USER_IDS: "UPM1",
       SLA_SWEEP_CRON: "off",
       SUPPORT_SUMMARY_CRON: "off",
       HEALTH_CHECK_CRON: "off",

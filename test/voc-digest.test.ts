@@ -379,10 +379,14 @@ describe("the scheduled digest", () => {
 
 describe("/feedback digest preview", () => {
   const depsOf = (desk: Desk, clock: TestClock) =>
-    ({ feedback: { digests: prismaDigests(desk.app.db) }, clock, log: desk.app.log }) as unknown as SlackDeps;
+    ({
+      feedback: { digests: prismaDigests(desk.app.db), access: desk.app.success.access },
+      clock,
+      log: desk.app.log,
+    }) as unknown as SlackDeps;
 
   it("previews the first message, says when the posted digest continues, and explains a bad period", async () => {
-    const { desk, clock } = await deskAt({ VOC_DIGEST_CRON: "off" });
+    const { desk, clock } = await deskAt({ VOC_DIGEST_CRON: "off", PRODUCT_USER_IDS: "UPM" });
     const c = desk.app.db.client;
     await seedFixture(c);
     const week = await digestCommand(depsOf(desk, clock), "UPM", "");

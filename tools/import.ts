@@ -158,7 +158,13 @@ async function main(argv: string[]): Promise<number> {
   const db = await openDatabase(process.env.DATABASE_URL || undefined);
   try {
     await migrate(db);
-    const success: IngestContext = { tx: prismaTransactor(db), batches: prismaBatchStore(db), clock: systemClock, config: healthConfig, access: toolAccess };
+    const success: IngestContext = {
+      tx: prismaTransactor(db),
+      batches: prismaBatchStore(db),
+      clock: systemClock,
+      config: healthConfig,
+      access: toolAccess,
+    };
     const fail = (problems: Problem[]) => {
       const all = [...batch.problems, ...problems].sort((a, b) => a.index - b.index);
       const badRows = new Set(all.map((p) => p.index)).size;

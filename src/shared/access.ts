@@ -65,11 +65,7 @@ export function rolesFromLists(lists: RoleLists, userId: string): Set<Role> {
  * user of another workspace has none. In "configured" mode the lists decide, and still no guest or user of
  * another workspace is staff.
  */
-export function standingOf(
-  mode: AccessMode,
-  roles: ReadonlySet<Role>,
-  profile: { guest: boolean; otherWorkspace: boolean },
-): Standing {
+export function standingOf(mode: AccessMode, roles: ReadonlySet<Role>, profile: { guest: boolean; otherWorkspace: boolean }): Standing {
   if (profile.otherWorkspace) return { roles: new Set(), outsider: "other_workspace" };
   if (profile.guest) return { roles: new Set(), outsider: "guest" };
   if (mode === "workspace") return { roles: new Set(ROLES), outsider: null };
@@ -90,7 +86,8 @@ export const accessDenied = (duty: Duty, userId: string | null, outsider: Outsid
 
 /** For tools and benchmarks that run outside Slack: the API and jobs may act, no person may. */
 export const toolAccess: Access = {
-  standingOf: async (actor) => (actor.kind === "user" ? { roles: new Set(), outsider: "no_role" } : { roles: new Set(ROLES), outsider: null }),
+  standingOf: async (actor) =>
+    actor.kind === "user" ? { roles: new Set(), outsider: "no_role" } : { roles: new Set(ROLES), outsider: null },
   async require(actor, duty) {
     if (actor.kind === "user") throw accessDenied(duty, actor.userId, "no_role");
   },

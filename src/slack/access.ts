@@ -75,7 +75,10 @@ export class SlackAccess implements Access {
     const standing = await this.standingOf(actor);
     if (allows(standing, duty)) return;
     const userId = actor.kind === "user" ? actor.userId : null;
-    this.log.warn({ user: userId, team: actor.kind === "user" ? actor.teamId : null, duty, outsider: standing.outsider }, "refused: not allowed");
+    this.log.warn(
+      { user: userId, team: actor.kind === "user" ? actor.teamId : null, duty, outsider: standing.outsider },
+      "refused: not allowed",
+    );
     throw accessDenied(duty, userId, standing.outsider);
   }
 

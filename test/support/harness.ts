@@ -116,6 +116,8 @@ export function baseEnv(slack: SlackStandIn, databaseUrl: string): Record<string
     TRIAGE_CHANNEL: TRIAGE,
     SUPPORT_CHANNELS: SUPPORT,
     AGENT_USER_IDS: `${AGENT},${AGENT2}`,
+    // The first agent is also an admin (every role); AGENT2 is an agent only.
+    ADMIN_USER_IDS: AGENT,
     OUTBOX_CHANNEL_INTERVAL_MS: "0",
     LOG_LEVEL: "info",
   };
