@@ -1,14 +1,22 @@
 // Closing the loop when a theme ships: the note customers read, which source threads get a reply, and
 // which CSM hears about which of their accounts. Pure.
 import { DomainError } from "../../shared/errors.ts";
+import { allowedLinkDomains, linksNotAllowed } from "./ship-links.ts";
 
 export const MAX_SHIP_NOTE = 1000;
 
-/** The note as sent: trimmed; refused when empty or too long. */
-export function shipNote(note: string): string {
+/**
+ * The note as sent: trimmed; refused when empty, too long, or linking to a domain other than Slack's own
+ * and `linkDomains` (SHIP_LINK_DOMAINS).
+ */
+export function shipNote(note: string, linkDomains: readonly string[] = []): string {
   const text = note.trim();
   if (!text) throw new DomainError("theme.ship_note_empty");
   if (text.length > MAX_SHIP_NOTE) throw new DomainError("theme.ship_note_too_long", { length: text.length, max: MAX_SHIP_NOTE });
+  const refused = linksNotAllowed(text, linkDomains);
+  if (refused.length) {
+    throw new DomainError("theme.ship_link_not_allowed", { domains: refused, allowed: allowedLinkDomains(linkDomains) });
+  }
   return text;
 }
 
