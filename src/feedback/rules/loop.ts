@@ -20,6 +20,19 @@ export function shipNote(note: string, linkDomains: readonly string[] = []): str
   return text;
 }
 
+/** What shipping a theme will do, shown before anything is sent. */
+export interface ShipPlan {
+  theme: { id: number; name: string };
+  /** The note as it will be sent (checked: length, links); null while none is written yet. */
+  note: string | null;
+  /** Source threads waiting for the reply (a thread whose message was deleted since is skipped when shipping). */
+  threads: number;
+  /** CSMs who get the list of their accounts that asked. */
+  csms: number;
+  /** The domains the note may link to (Slack's own and SHIP_LINK_DOMAINS). */
+  linkDomains: string[];
+}
+
 /** An active item of the shipped theme, as far as closing the loop goes. */
 export interface ShippedItem {
   id: number;

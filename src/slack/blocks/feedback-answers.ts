@@ -14,7 +14,7 @@ export const FEEDBACK_USAGE = [
   "• `/feedback <text>`: send what a customer said to the product team",
   "• `/feedback themes`: list themes (`add`, `rename <old> to <new>`, `merge <from> into <to>`, `archive <name>`, `unarchive <name>`)",
   "• `/feedback digest [7d|30d]`: preview the voice-of-customer digest",
-  "• `/feedback ship <theme> <what shipped>`: tell the customers who asked, and their CSMs",
+  "• `/feedback ship <theme> <what shipped>`: shows the reply customers will read and who will be told; *Ship* tells the customers who asked, and their CSMs",
   "• React with the feedback emoji to a message, or use the message shortcut *Send to product*",
 ].join("\n");
 
@@ -24,7 +24,6 @@ export const TRY_AGAIN = "Sorry, that did not work. Please try again.";
 export const FEEDBACK_NOT_SAVED = "Sorry, the feedback could not be saved. Please try again.";
 export const THEME_NOT_ADDED = "Sorry, the theme could not be added. Please try again.";
 export const SHIP_FAILED = "Sorry, the theme could not be marked shipped. Please try again.";
-export const SHIP_STARTED = "Marking it shipped and telling the customers who asked…";
 export const NOTHING_SENT = "Nothing was sent to product.";
 
 export function capturedAnswer(id: number, created: boolean, newTagger: boolean): string {
