@@ -301,6 +301,69 @@ describe("capturing feedback", () => {
     expect(desk.slack.views.filter((v) => v.method === "views.open")).toHaveLength(1);
   });
 
+  it("Send to product keeps a 4,000-character message out of the form and reads it back on Send", async () => {
+    await deskWithAccounts();
+    // A pasted Windows log: quotes, backslashes and line breaks, which JSON doubles.
+    const line = 'Error "C:\\Program Files\\Acme\\export.exe" failed\n';
+    const text = line.repeat(Math.ceil(4000 / line.length)).slice(0, 4000);
+    const msg = desk.slack.seed(ACME_CHANNEL, { user: CUSTOMER, text });
+    await desk.interaction({
+      type: "message_action",
+      token: "verification_token",
+      action_ts: "1583637157.207593",
+      team: { id: HOME_TEAM, domain: "example" },
+      user: { id: AGENT, name: "agent" },
+      channel: { id: ACME_CHANNEL, name: "acme" },
+      callback_id: "send_to_product",
+      trigger_id: "111.222.xxx",
+      message_ts: msg.ts,
+      message: { type: "message", text, user: CUSTOMER, ts: msg.ts },
+      response_url: desk.slack.responseUrl("long"),
+    });
+    const opened = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open"), 5000, "views.open");
+    expect(desk.slack.allCallsTo("views.open").map((c) => c.error ?? "ok")).toEqual(["ok"]);
+    const metadata = opened.view.private_metadata as string;
+    expect(metadata.length).toBeLessThan(300);
+    expect(metadata).not.toContain("Program Files");
+    const send = () =>
+      desk.interaction({
+        type: "view_submission",
+        team: { id: HOME_TEAM, domain: "example" },
+        user: { id: AGENT, username: "agent", name: "agent", team_id: HOME_TEAM },
+        api_app_id: "A111",
+        token: "verification_token",
+        trigger_id: "1.2.3",
+        view: {
+          id: "V1",
+          team_id: HOME_TEAM,
+          type: "modal",
+          callback_id: "send_to_product_modal",
+          private_metadata: metadata,
+          hash: "h",
+          state: { values: {} },
+        },
+      });
+    // Slack cannot give the message back just now: the form says so and nothing is stored; Send again works.
+    desk.slack.failNext("conversations.history", { error: "not_in_channel" });
+    const notRead = (await (await send()).json()) as { response_action: string; errors: Record<string, string> };
+    expect(notRead).toMatchObject({ response_action: "errors", errors: { note: expect.stringContaining("couldn't read that message") } });
+    expect(await items()).toHaveLength(0);
+    expect((await send()).status).toBe(200);
+    await desk.settle();
+    const [item] = await items();
+    expect(item).toMatchObject({
+      origin: "shortcut",
+      channelId: ACME_CHANNEL,
+      messageTs: msg.ts,
+      authorId: CUSTOMER,
+      accountExternalId: "acme",
+    });
+    // Stored as any long message is (cut to 2,000 characters), from the message itself.
+    expect(item.text.length).toBe(2000);
+    expect(text.startsWith(item.text.slice(0, 1999))).toBe(true);
+    expect(cards()).toHaveLength(1);
+  });
+
   it("Tag as feedback on the triage card sends the ticket's request with its account", async () => {
     await deskWithAccounts();
     await desk.customerSays("The API rate limit is far too low for our sync", { channel: ACME_CHANNEL });

@@ -50,6 +50,8 @@ export const unreadableMessage = (code: string | undefined) =>
   `I couldn't read that message (${code ?? "Slack did not answer"}), so it was not sent to product. Invite me to the channel (\`/invite @Customer Desk\`) and react again, or use \`/feedback <text>\`.`;
 export const DELETED_MESSAGE =
   "That message was deleted or I can't see it, so it was not sent to product. Copy its text into `/feedback <text>` instead.";
+export const MESSAGE_NOT_READ =
+  "I couldn't read that message from Slack just now, so nothing was sent. Press Send again in a moment, or close this form and use `/feedback <text>`.";
 export const DELETED_BEFORE_SEND = "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead.";
 export const NO_TEXT_TO_SEND =
   "That message has no text to send to product (files and images alone can't be quoted). Use `/feedback <text>` to describe it.";
