@@ -83,7 +83,7 @@ export function themeShipModal(plan: ShipPlan): View {
         hint: {
           type: "plain_text",
           text: truncate(
-            `Links may go only to ${plan.linkDomains.join(", ")} and their subdomains (an admin allows more with SHIP_LINK_DOMAINS).`,
+            `Links may go only to ${plan.linkDomains.join(", ")} (and subdomains); an admin allows more with SHIP_LINK_DOMAINS.`,
             300,
           ),
         },
