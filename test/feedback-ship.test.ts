@@ -3,7 +3,7 @@
 // threads and CSMs will be told); nothing reaches a customer before Ship; a note linking outside Slack and
 // SHIP_LINK_DOMAINS is refused with nothing sent.
 import { afterEach, describe, expect, it } from "vitest";
-import { AGENT, CUSTOMER, HOME_TEAM, startDesk, type Desk } from "./support/harness.ts";
+import { AGENT, AGENT2, CUSTOMER, HOME_TEAM, startDesk, type Desk } from "./support/harness.ts";
 import type { ViewRecord } from "./support/slack-stand-in.ts";
 import { TestClock } from "./support/test-clock.ts";
 
@@ -202,6 +202,11 @@ describe("shipping a theme", () => {
 
   it("refuses a note linking to another domain, in the command and in the modal, with nothing sent", async () => {
     const { theme } = await deskWithTheme();
+    // Only product people and admins ship: an agent's command opens nothing.
+    await desk.command({ command: "/feedback", text: "ship Excel exports It is live", user_id: AGENT2 });
+    await desk.slack.waitFor(() => desk.slack.responses.find((r) => r.body.text), 5000, "the refusal");
+    expect(shipModals()).toEqual([]);
+
     await desk.command({
       command: "/feedback",
       text: "ship Excel exports SSO sign in again at https://evil.example/okta-login",

@@ -92,7 +92,10 @@ export function linkedHosts(text: string): string[] {
   });
   for (const match of rest.matchAll(BARE_DOMAIN)) {
     const raw = match[0];
-    const tld = raw.split(/[.\u3002\uFF0E\uFF61]/).pop()!.toLowerCase();
+    const tld = raw
+      .split(/[.\u3002\uFF0E\uFF61]/)
+      .pop()!
+      .toLowerCase();
     const path = rest.charAt((match.index ?? 0) + raw.length) === "/";
     if (!path && NOT_TLDS.has(tld)) continue;
     add(hostKey(raw));
