@@ -94,7 +94,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
         access,
         notifier: new posts.SlackFeedbackPosts(outbox, product),
         digest: new posts.SlackDigestPosts(outbox, product),
-        settings: { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE },
+        settings: { withdrawGraceMs: config.FEEDBACK_WITHDRAW_GRACE, shipLinkDomains: config.SHIP_LINK_DOMAINS },
         tx,
         clock,
         log,

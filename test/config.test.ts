@@ -49,8 +49,11 @@ describe("configuration", () => {
       AGENT_USER_IDS: "U1A,W2B",
       INTAKE_IGNORE_PLEASANTRIES: "off",
       TICKET_EMOJI: ":sos:",
+      SHIP_LINK_DOMAINS: "Example.com, *.docs.io ,",
     });
     expect(cfg.SUPPORT_CHANNELS).toEqual(["C01", "G02", "C03"]);
+    expect(cfg.SHIP_LINK_DOMAINS).toEqual(["example.com", "docs.io"]);
+    expect(loadConfig({ ...good, SHIP_LINK_DOMAINS: " " }).SHIP_LINK_DOMAINS).toEqual([]);
     expect(cfg.AGENT_USER_IDS).toEqual(["U1A", "W2B"]);
     expect(cfg.INTAKE_IGNORE_PLEASANTRIES).toBe(false);
     expect(cfg.TICKET_EMOJI).toBe("sos");
@@ -75,6 +78,7 @@ describe("configuration", () => {
     [{ ...good, LOG_LEVEL: "loud" }, ["LOG_LEVEL must be one of"]],
     [{ ...good, ALERTS_CHANNEL: "#cs-alerts" }, ["ALERTS_CHANNEL must be a channel ID such as C0123ABCD"]],
     [{ ...good, HEALTH_CHECK_CRON: "daily" }, ["HEALTH_CHECK_CRON must be a cron expression"]],
+    [{ ...good, SHIP_LINK_DOMAINS: "https://docs.example.com/" }, ["SHIP_LINK_DOMAINS must be domain names such as example.com"]],
   ])("names the variable and what to set for %j", (env, expected) => {
     const found = problems(env as Record<string, string>);
     expect(found).toHaveLength(expected.length);

@@ -19,6 +19,7 @@ import { registerSendToProductView } from "./views/send-to-product.ts";
 import { registerTicketFeedbackAction } from "./actions/ticket-feedback.ts";
 import { registerFeedbackThemeActions } from "./actions/feedback-themes.ts";
 import { registerThemeShip } from "./actions/theme-ship.ts";
+import { registerThemeShipView } from "./views/theme-ship.ts";
 
 export interface BoltOptions {
   token: string;
@@ -57,6 +58,7 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   registerTicketFeedbackAction(app, deps);
   registerFeedbackThemeActions(app, deps);
   registerThemeShip(app, deps);
+  registerThemeShipView(app, deps);
   app.error(async (error) => {
     o.log.error({ err: error }, "bolt listener error");
   });

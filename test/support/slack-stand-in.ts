@@ -111,6 +111,7 @@ const SOCKET_ACK_TIMEOUT_MS = 10_000;
 
 const JSON_FIELDS = ["blocks", "attachments", "metadata", "view"] as const;
 const MAX_BLOCKS = 50;
+const MAX_PRIVATE_METADATA = 3000;
 const MAX_VIEW_BLOCKS = 100;
 const MAX_BLOCK_TEXT = 3000;
 const MAX_MESSAGE_TEXT = 40000;
@@ -702,6 +703,8 @@ export class SlackStandIn {
     const view = a.view;
     if (view === null || typeof view !== "object" || Array.isArray(view)) return fail("invalid_arguments");
     if (Array.isArray(view.blocks) && view.blocks.length > MAX_VIEW_BLOCKS) return fail("invalid_arguments");
+    // Slack refuses a private_metadata longer than 3,000 characters, and the modal does not open.
+    if (typeof view.private_metadata === "string" && view.private_metadata.length > MAX_PRIVATE_METADATA) return fail("invalid_arguments");
     const id = (method === "views.update" && str(a.view_id)) || `V${++this.viewCounter}`;
     this.views.push({ method, id, view, args: a });
     return { ok: true, view: { id, ...view } };

@@ -25,6 +25,19 @@ describe("the ship note", () => {
     }
     expect(error).toMatchObject({ code: "theme.ship_note_too_long", details: { length: MAX_SHIP_NOTE + 1, max: MAX_SHIP_NOTE } });
   });
+
+  it("is refused when it links elsewhere than Slack and the allowed domains, naming the domain and what is allowed", () => {
+    expect(() => shipNote("SSO sign in again at https://evil.example/okta-login")).toThrow(
+      expect.objectContaining({
+        code: "theme.ship_link_not_allowed",
+        details: { domains: ["evil.example"], allowed: ["slack.com"] },
+      }),
+    );
+    expect(shipNote("Guide: https://docs.example.com/sso", ["example.com"])).toBe("Guide: https://docs.example.com/sso");
+    expect(() => shipNote("https://docs.example.com.evil.example/sso", ["example.com"])).toThrow(
+      expect.objectContaining({ details: { domains: ["docs.example.com.evil.example"], allowed: ["slack.com", "example.com"] } }),
+    );
+  });
 });
 
 describe("replies in source threads", () => {

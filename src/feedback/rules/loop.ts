@@ -1,15 +1,36 @@
 // Closing the loop when a theme ships: the note customers read, which source threads get a reply, and
 // which CSM hears about which of their accounts. Pure.
 import { DomainError } from "../../shared/errors.ts";
+import { allowedLinkDomains, linksNotAllowed } from "./ship-links.ts";
 
 export const MAX_SHIP_NOTE = 1000;
 
-/** The note as sent: trimmed; refused when empty or too long. */
-export function shipNote(note: string): string {
+/**
+ * The note as sent: trimmed; refused when empty, too long, or linking to a domain other than Slack's own
+ * and `linkDomains` (SHIP_LINK_DOMAINS).
+ */
+export function shipNote(note: string, linkDomains: readonly string[] = []): string {
   const text = note.trim();
   if (!text) throw new DomainError("theme.ship_note_empty");
   if (text.length > MAX_SHIP_NOTE) throw new DomainError("theme.ship_note_too_long", { length: text.length, max: MAX_SHIP_NOTE });
+  const refused = linksNotAllowed(text, linkDomains);
+  if (refused.length) {
+    throw new DomainError("theme.ship_link_not_allowed", { domains: refused, allowed: allowedLinkDomains(linkDomains) });
+  }
   return text;
+}
+
+/** What shipping a theme will do, shown before anything is sent. */
+export interface ShipPlan {
+  theme: { id: number; name: string };
+  /** The note as it will be sent (checked: length, links); null while none is written yet. */
+  note: string | null;
+  /** Source threads waiting for the reply (a thread whose message was deleted since is skipped when shipping). */
+  threads: number;
+  /** CSMs who get the list of their accounts that asked. */
+  csms: number;
+  /** The domains the note may link to (Slack's own and SHIP_LINK_DOMAINS). */
+  linkDomains: string[];
 }
 
 /** An active item of the shipped theme, as far as closing the loop goes. */

@@ -54,11 +54,14 @@ export interface FeedbackItemStore {
   /** The theme's active items whose source thread may be answered (they have one and were not answered yet). */
   sourcesToAnswer(themeId: number): Promise<SourceToAnswer[]>;
   /** The theme's active items, as closing the loop sees them. */
-  shippedItems(tx: Tx, themeId: number): Promise<ShippedItem[]>;
+  shippedItems(tx: Tx | null, themeId: number): Promise<ShippedItem[]>;
   /** Marks the item's loop closed; false when it was closed already. */
   closeLoop(tx: Tx, id: number, at: Date): Promise<boolean>;
   /** The CSMs of accounts. */
-  accountCsms(tx: Tx, externalIds: readonly string[]): Promise<{ externalId: string; name: string; csmSlackUserId: string | null }[]>;
+  accountCsms(
+    tx: Tx | null,
+    externalIds: readonly string[],
+  ): Promise<{ externalId: string; name: string; csmSlackUserId: string | null }[]>;
 }
 
 type Row = {
@@ -319,8 +322,9 @@ export function prismaFeedbackItems(db: Database): FeedbackItemStore {
     },
 
     async shippedItems(tx, themeId) {
-      const links = await tx.feedbackTheme.findMany({ where: { themeId }, select: { itemId: true } });
-      return tx.feedbackItem.findMany({
+      const c = run(tx);
+      const links = await c.feedbackTheme.findMany({ where: { themeId }, select: { itemId: true } });
+      return c.feedbackItem.findMany({
         where: { id: { in: links.map((l) => l.itemId) }, status: "active" },
         select: { id: true, loopClosedAt: true, messageTs: true, accountExternalId: true, accountName: true },
       });
@@ -333,7 +337,7 @@ export function prismaFeedbackItems(db: Database): FeedbackItemStore {
 
     async accountCsms(tx, externalIds) {
       if (externalIds.length === 0) return [];
-      return tx.account.findMany({
+      return run(tx).account.findMany({
         where: { externalId: { in: [...externalIds] } },
         select: { externalId: true, name: true, csmSlackUserId: true },
       });

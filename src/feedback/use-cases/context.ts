@@ -19,6 +19,8 @@ export interface FeedbackSettings {
   /** At most this many cards are updated after a theme is renamed or merged (the most recent items). */
   maxCardRefresh: number;
   similarity: SimilaritySettings;
+  /** The domains a ship note may link to besides Slack's own (SHIP_LINK_DOMAINS). */
+  shipLinkDomains: readonly string[];
 }
 
 /** Suggests themes for a text; told when themes change so it rebuilds what it caches. */
@@ -49,6 +51,7 @@ export function feedbackContext(
     withdrawGraceMs: 10 * 60_000,
     maxCardRefresh: MAX_CARD_REFRESH,
     similarity: DEFAULT_SIMILARITY,
+    shipLinkDomains: [],
     ...parts.settings,
   };
   return {

@@ -1,13 +1,13 @@
 // Shipping a theme closes the loop: the theme is marked shipped once, each source thread that can still
 // be reached gets one reply, and each affected account's CSM gets the list of their accounts that asked,
-// so they can tell the customer.
+// so they can tell the customer. In Slack it runs once the person confirmed the plan (plan-ship.ts): the
+// exact text and how many threads and CSMs it reaches.
 import type { Actor } from "../../shared/actor.ts";
 import { DomainError } from "../../shared/errors.ts";
 import type { ThemeRef } from "../rules/feedback.ts";
 import { accountsThatAsked, csmNotices, repliesToSend, shipNote } from "../rules/loop.ts";
 import type { SourceToAnswer } from "../store/feedback-items.ts";
 import { personOf, type FeedbackContext } from "./context.ts";
-import { findTheme } from "./find-theme.ts";
 
 export type { SourceToAnswer };
 
@@ -30,7 +30,7 @@ export interface ShipInput {
 export async function shipTheme(ctx: FeedbackContext, actor: Actor, input: ShipInput): Promise<ShipResult> {
   await ctx.access.require(actor, "product");
   const userId = personOf(actor);
-  const note = shipNote(input.note);
+  const note = shipNote(input.note, ctx.settings.shipLinkDomains);
   const reachable = new Set<number>();
   for (const source of await ctx.items.sourcesToAnswer(input.themeId)) {
     if (await input.canReply(source)) reachable.add(source.id);
@@ -72,26 +72,4 @@ export async function shipTheme(ctx: FeedbackContext, actor: Actor, input: ShipI
     "theme shipped",
   );
   return result;
-}
-
-/**
- * Shipping from `/feedback ship <theme> <note>`: the theme is the longest leading words that name one,
- * the rest is the note.
- */
-export async function shipThemeNamed(
-  ctx: FeedbackContext,
-  actor: Actor,
-  input: { text: string; canReply: ShipInput["canReply"] },
-): Promise<ShipResult> {
-  await ctx.access.require(actor, "product");
-  const words = input.text.split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new DomainError("theme.ship_which");
-  for (let n = words.length; n >= 1; n--) {
-    const theme = await findTheme(ctx, actor, { ref: words.slice(0, n).join(" ") }).catch(() => null);
-    if (!theme) continue;
-    const note = words.slice(n).join(" ");
-    if (!note) throw new DomainError("theme.ship_note_missing", { themeId: theme.id, name: theme.name });
-    return shipTheme(ctx, actor, { themeId: theme.id, note, canReply: input.canReply });
-  }
-  throw new DomainError("theme.no_match", { text: input.text.slice(0, 60) });
 }

@@ -116,6 +116,21 @@ const share = (fallback: number) =>
       .transform(Number),
   );
 
+/** A comma-separated list of domain names such as example.com (lower-cased; a leading "*." or "." is dropped). */
+const domainList = idList(
+  z
+    .string()
+    .transform((d) => d.toLowerCase().replace(/^\*?\./, ""))
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/,
+          "must be domain names such as example.com, docs.example.com (no https://, no paths)",
+        ),
+    ),
+);
+
 export const configSchema = z
   .object({
     SLACK_BOT_TOKEN: z.preprocess(
@@ -206,6 +221,8 @@ export const configSchema = z
     /** Removing the reaction within this long after tagging withdraws the item and its card. */
     FEEDBACK_WITHDRAW_GRACE: calendarDuration("10m"),
     VOC_DIGEST_CRON: cronOrOff("0 9 * * 1"),
+    /** The domains a ship note may link to (with their subdomains), besides Slack's own; none by default. */
+    SHIP_LINK_DOMAINS: domainList,
     /** How long events worked through are kept (Slack's redeliveries are caught against them); off: forever. */
     INBOX_RETENTION: calendarDurationOrOff(
       "7d",

@@ -3,13 +3,13 @@ import type { View } from "@slack/types";
 import type { AlertView } from "../../success/rules/alert.ts";
 import { MAX_NOTE_LENGTH } from "../../success/rules/alert-changes.ts";
 import { ALERT_NOTE_INPUT, VIEWS } from "./ids.ts";
-import { LIMITS, truncate } from "./limits.ts";
+import { LIMITS, modalMetadata, truncate } from "./limits.ts";
 
 export function alertNoteModal(alert: AlertView): View {
   return {
     type: "modal",
     callback_id: VIEWS.alertNote,
-    private_metadata: JSON.stringify({ alertId: alert.id }),
+    private_metadata: modalMetadata({ alertId: alert.id }),
     title: { type: "plain_text", text: truncate("Note on the alert", LIMITS.modalTitle) },
     submit: { type: "plain_text", text: "Add note" },
     close: { type: "plain_text", text: "Cancel" },

@@ -4,7 +4,7 @@ import type { KnownBlock, View } from "@slack/types";
 import { CSAT_COMMENT_MAX_CHARS, CSAT_MAX_SCORE, CSAT_MIN_SCORE } from "../../support/rules/csat.ts";
 import type { Ticket } from "../../support/rules/ticket.ts";
 import { ACTIONS, CSAT_COMMENT_INPUT, VIEWS, csatScoreActionId } from "./ids.ts";
-import { LIMITS, truncate } from "./limits.ts";
+import { LIMITS, modalMetadata, truncate } from "./limits.ts";
 
 export interface SlackMessage {
   text: string;
@@ -82,7 +82,7 @@ export function csatCommentModal(ticketId: number, current: { score: number; com
   return {
     type: "modal",
     callback_id: VIEWS.csatComment,
-    private_metadata: JSON.stringify({ ticketId }),
+    private_metadata: modalMetadata({ ticketId }),
     title: { type: "plain_text", text: truncate(`Feedback on #${ticketId}`, LIMITS.modalTitle) },
     submit: { type: "plain_text", text: "Send" },
     close: { type: "plain_text", text: "Cancel" },

@@ -14,7 +14,7 @@ export const FEEDBACK_USAGE = [
   "• `/feedback <text>`: send what a customer said to the product team",
   "• `/feedback themes`: list themes (`add`, `rename <old> to <new>`, `merge <from> into <to>`, `archive <name>`, `unarchive <name>`)",
   "• `/feedback digest [7d|30d]`: preview the voice-of-customer digest",
-  "• `/feedback ship <theme> <what shipped>`: tell the customers who asked, and their CSMs",
+  "• `/feedback ship <theme> <what shipped>`: shows the reply customers will read and who will be told; *Ship* tells the customers who asked, and their CSMs",
   "• React with the feedback emoji to a message, or use the message shortcut *Send to product*",
 ].join("\n");
 
@@ -24,7 +24,6 @@ export const TRY_AGAIN = "Sorry, that did not work. Please try again.";
 export const FEEDBACK_NOT_SAVED = "Sorry, the feedback could not be saved. Please try again.";
 export const THEME_NOT_ADDED = "Sorry, the theme could not be added. Please try again.";
 export const SHIP_FAILED = "Sorry, the theme could not be marked shipped. Please try again.";
-export const SHIP_STARTED = "Marking it shipped and telling the customers who asked…";
 export const NOTHING_SENT = "Nothing was sent to product.";
 
 export function capturedAnswer(id: number, created: boolean, newTagger: boolean): string {
@@ -51,6 +50,8 @@ export const unreadableMessage = (code: string | undefined) =>
   `I couldn't read that message (${code ?? "Slack did not answer"}), so it was not sent to product. Invite me to the channel (\`/invite @Customer Desk\`) and react again, or use \`/feedback <text>\`.`;
 export const DELETED_MESSAGE =
   "That message was deleted or I can't see it, so it was not sent to product. Copy its text into `/feedback <text>` instead.";
+export const MESSAGE_NOT_READ =
+  "I couldn't read that message from Slack just now, so nothing was sent. Press Send again in a moment, or close this form and use `/feedback <text>`.";
 export const DELETED_BEFORE_SEND = "That message was deleted, so it can't be sent. Close this form and use `/feedback <text>` instead.";
 export const NO_TEXT_TO_SEND =
   "That message has no text to send to product (files and images alone can't be quoted). Use `/feedback <text>` to describe it.";

@@ -37,4 +37,17 @@ describe("feedback error wording", () => {
     );
     expect(feedbackErrorText(new DomainError("ticket.not_found"))).toBeNull();
   });
+
+  it("names a refused link's domain, what is allowed, and how to allow more", () => {
+    expect(
+      feedbackErrorText(
+        new DomainError("theme.ship_link_not_allowed", { domains: ["evil.example"], allowed: ["slack.com", "example.com"] }),
+      ),
+    ).toBe(
+      "The note links to evil.example, which is not an allowed domain: customers read this note from us, so it may link only to slack.com and example.com (and subdomains). Remove the link, or ask an admin to add the domain to SHIP_LINK_DOMAINS.",
+    );
+    expect(
+      feedbackErrorText(new DomainError("theme.ship_link_not_allowed", { domains: ["a.example", "b.example"], allowed: ["slack.com"] })),
+    ).toContain("links to a.example and b.example, which are not allowed domains");
+  });
 });

@@ -4,6 +4,21 @@ import { accessDeniedText } from "./access.ts";
 import type { DomainError } from "../../shared/errors.ts";
 import { escapeMrkdwn } from "./limits.ts";
 
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+const names = (items: string[]) =>
+  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+
+/** A ship note linking where customers should not be sent: which domains, what is allowed, how to allow more. */
+function shipLinkRefused(domains: string[], allowed: string[]): string {
+  const refused = names(domains.slice(0, 5).map((d) => escapeMrkdwn(d)));
+  const one = domains.length === 1;
+  return (
+    `The note links to ${refused}, which ${one ? "is not an allowed domain" : "are not allowed domains"}: customers read this note ` +
+    `from us, so it may link only to ${names(allowed.map((d) => escapeMrkdwn(d))) || "slack.com"} (and subdomains). ` +
+    `Remove the link, or ask an admin to add ${one ? "the domain" : "the domains"} to SHIP_LINK_DOMAINS.`
+  );
+}
+
 export function feedbackErrorText(error: DomainError): string | null {
   if (error.code === "access.denied") return accessDeniedText(error);
   const d = error.details;
@@ -43,12 +58,12 @@ export function feedbackErrorText(error: DomainError): string | null {
       return "Which theme shipped? `/feedback ship <theme> <what changed for customers>`, for example `/feedback ship Exports Excel exports now finish in seconds`.";
     case "theme.no_match":
       return `No theme matches the start of “${escapeMrkdwn(text("text"))}”. \`/feedback themes\` lists them.`;
-    case "theme.ship_note_missing":
-      return `Say what shipped for customers after the theme: \`/feedback ship ${text("name")} <what changed>\`.`;
     case "theme.ship_note_empty":
       return "Say what shipped: `/feedback ship <theme> <what changed for customers>`.";
     case "theme.ship_note_too_long":
       return `The note is ${text("length")} characters; keep it under ${text("max")}.`;
+    case "theme.ship_link_not_allowed":
+      return shipLinkRefused(list(d.domains), list(d.allowed));
     case "theme.already_shipped":
       return `“${text("name")}” was already marked shipped${d.shippedOn ? ` on ${text("shippedOn")}` : ""}; customers were told then.`;
     default:

@@ -2,7 +2,7 @@
 import type { View } from "@slack/types";
 import type { Ticket } from "../../support/rules/ticket.ts";
 import { REPLY_INPUT, VIEWS } from "./ids.ts";
-import { LIMITS, quote } from "./limits.ts";
+import { LIMITS, modalMetadata, quote } from "./limits.ts";
 import { requesterLabel } from "./ticket-card.ts";
 
 export const REPLY_MAX_CHARS = 3000;
@@ -16,7 +16,7 @@ export function replyModal(ticket: Ticket): View {
   return {
     type: "modal",
     callback_id: VIEWS.reply,
-    private_metadata: JSON.stringify({ ticketId: ticket.id }),
+    private_metadata: modalMetadata({ ticketId: ticket.id }),
     title: { type: "plain_text", text: `Reply to #${ticket.id}`.slice(0, LIMITS.modalTitle) },
     submit: { type: "plain_text", text: "Send" },
     close: { type: "plain_text", text: "Cancel" },

@@ -1,9 +1,11 @@
 // The "Send to product" modal of the message shortcut: themes (pick or create), kind, importance, note.
+// The form carries a reference to the message (channel, ts, author), never its text: a long message would
+// not fit Slack's private_metadata, and the submission reads the message back as it is then.
 import type { View } from "@slack/types";
 import { IMPORTANCE, KINDS } from "../../feedback/rules/feedback.ts";
 import { IMPORTANCE_LABELS, KIND_LABELS } from "./feedback-card.ts";
 import { VIEWS } from "./ids.ts";
-import { LIMITS, oneLine, quote, truncate } from "./limits.ts";
+import { LIMITS, modalMetadata, oneLine, quote, readModalMetadata, truncate } from "./limits.ts";
 
 export const SEND_TO_PRODUCT_INPUTS = {
   themes: { block: "themes", action: "pick" },
@@ -16,13 +18,29 @@ export const SEND_TO_PRODUCT_INPUTS = {
 /** Static select menus hold at most 100 options. */
 export const MAX_THEME_OPTIONS = 100;
 
-export interface SendToProductSource {
+/** The message the form is about, as the form carries it. */
+export interface SendToProductRef {
   channelId: string;
   messageTs: string;
   threadTs: string | null;
-  text: string;
   authorId: string;
   authorTeamId: string | null;
+}
+
+/** The message as the shortcut saw it: the reference, and its text to show in the form. */
+export interface SendToProductSource extends SendToProductRef {
+  text: string;
+}
+
+/** The reference a submission carries, or null when the form's metadata is not one. */
+export function readSendToProductRef(raw: string | undefined): SendToProductRef | null {
+  const m = readModalMetadata(raw);
+  const str = (v: unknown) => (typeof v === "string" && v.length > 0 ? v : null);
+  const channelId = str(m?.channel);
+  const messageTs = str(m?.ts);
+  const authorId = str(m?.author);
+  if (!channelId || !messageTs || !authorId) return null;
+  return { channelId, messageTs, threadTs: str(m?.thread), authorId, authorTeamId: str(m?.team) };
 }
 
 const option = (value: string, text: string) => ({ text: { type: "plain_text" as const, text: truncate(text, LIMITS.optionText) }, value });
@@ -32,8 +50,13 @@ export function sendToProductModal(source: SendToProductSource, themes: { id: nu
   return {
     type: "modal",
     callback_id: VIEWS.sendToProduct,
-    private_metadata:
-      JSON.stringify(source).length <= 3000 ? JSON.stringify(source) : JSON.stringify({ ...source, text: source.text.slice(0, 1500) }),
+    private_metadata: modalMetadata({
+      channel: source.channelId,
+      ts: source.messageTs,
+      thread: source.threadTs,
+      author: source.authorId,
+      team: source.authorTeamId,
+    }),
     title: { type: "plain_text", text: "Send to product" },
     submit: { type: "plain_text", text: "Send" },
     close: { type: "plain_text", text: "Cancel" },

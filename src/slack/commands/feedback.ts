@@ -2,32 +2,25 @@
 //   /feedback <text>                  the text becomes a feedback item from you in this channel
 //   /feedback themes [...]            list and manage themes
 //   /feedback digest [7d|30d]         preview the voice-of-customer digest
-//   /feedback ship <theme> <note>     mark a theme shipped: tell the customers who asked, and their CSMs
-import type { App, RespondFn } from "@slack/bolt";
+//   /feedback ship <theme> [note]     mark a theme shipped: a modal shows the reply customers will read and
+//                                     who will be told; its submission tells them (views/theme-ship.ts)
+import type { App } from "@slack/bolt";
 import { userActor, type Actor } from "../../shared/actor.ts";
 import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
-import { shipThemeNamed } from "../../feedback/use-cases/ship-theme.ts";
+import { planShipNamed } from "../../feedback/use-cases/plan-ship.ts";
 import type { FeedbackContext } from "../../feedback/use-cases/context.ts";
 import { COMMANDS } from "../blocks/ids.ts";
-import {
-  FEEDBACK_OFF,
-  FEEDBACK_TEXT_MISSING,
-  FEEDBACK_USAGE,
-  SHIP_STARTED,
-  TRY_AGAIN,
-  capturedTextAnswer,
-  shipReport,
-} from "../blocks/feedback-answers.ts";
+import { FEEDBACK_OFF, FEEDBACK_TEXT_MISSING, FEEDBACK_USAGE, TRY_AGAIN, capturedTextAnswer } from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
 import { accountHints, authorName, feedbackRefusal, isInternalAuthor } from "../feedback-capture.ts";
-import { sourceReadable } from "../feedback-ship.ts";
+import { openShipModal } from "../feedback-ship.ts";
 import { themesCommand } from "./feedback-themes.ts";
 import { digestCommand } from "./feedback-digest.ts";
 
 const SUBCOMMANDS = new Set(["help", "themes", "digest", "ship"]);
 
 export function registerFeedbackCommand(app: App, deps: SlackDeps): void {
-  app.command(COMMANDS.feedback, async ({ ack, command, respond }) => {
+  app.command(COMMANDS.feedback, async ({ ack, command, respond, client }) => {
     const say = (text: string) => ack({ response_type: "ephemeral", text });
     const feedback = deps.feedback;
     if (!feedback) return say(FEEDBACK_OFF);
@@ -45,12 +38,12 @@ export function registerFeedbackCommand(app: App, deps: SlackDeps): void {
           return say(await themesCommand(deps, command.user_id, rest));
         case "digest":
           return ack({ response_type: "ephemeral", ...(await digestCommand(deps, command.user_id, rest)) });
-        case "ship":
-          // Reading each source message takes longer than Slack's 3 seconds: answer after the ack.
-          await say(SHIP_STARTED);
-          return void answerLater(respond, () =>
-            shipThemeNamed(feedback, actor, { text: rest, canReply: sourceReadable(deps) }).then(shipReport),
-          );
+        case "ship": {
+          // Acknowledged first; the modal opens with the trigger, and nothing is sent before it is submitted.
+          await ack();
+          const reply = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+          return await openShipModal(deps, client, command.trigger_id, () => planShipNamed(feedback, actor, { text: rest }), reply);
+        }
       }
     } catch (error) {
       const refused = feedbackRefusal(error);
@@ -59,16 +52,6 @@ export function registerFeedbackCommand(app: App, deps: SlackDeps): void {
       return say(TRY_AGAIN);
     }
   });
-}
-
-function answerLater(respond: RespondFn, work: () => Promise<string>): Promise<void> {
-  return work()
-    .catch((error: unknown) => feedbackRefusal(error) ?? TRY_AGAIN)
-    .then((text) => respond({ response_type: "ephemeral", replace_original: false, text }))
-    .then(
-      () => {},
-      () => {},
-    );
 }
 
 async function captureText(

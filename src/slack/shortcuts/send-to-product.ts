@@ -27,18 +27,18 @@ export function registerSendToProductShortcut(app: App, deps: SlackDeps): void {
       return reply(notInChannel(s.channel.id));
     }
     const themes = await listThemes(feedback, userActor(s.user.id, s.team?.id));
-    const view = sendToProductModal(
-      {
-        channelId: s.channel.id,
-        messageTs: s.message.ts,
-        threadTs: s.message.thread_ts ?? s.message.ts,
-        text: s.message.text,
-        authorId: s.message.user ?? s.user.id,
-        authorTeamId: s.message.user_team ?? s.message.team ?? null,
-      },
-      themes.filter((t) => t.status === "active").map((t) => ({ id: t.id, name: t.name })),
-    );
     try {
+      const view = sendToProductModal(
+        {
+          channelId: s.channel.id,
+          messageTs: s.message.ts,
+          threadTs: s.message.thread_ts ?? s.message.ts,
+          text: s.message.text,
+          authorId: s.message.user ?? s.user.id,
+          authorTeamId: s.message.user_team ?? s.message.team ?? null,
+        },
+        themes.filter((t) => t.status === "active").map((t) => ({ id: t.id, name: t.name })),
+      );
       await client.views.open({ trigger_id: body.trigger_id, view });
     } catch (error) {
       deps.log.error({ err: error }, "could not open the send-to-product modal");

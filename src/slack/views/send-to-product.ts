@@ -1,13 +1,21 @@
-// The "Send to product" modal's submission: the item captured with its kind, importance, note and themes
-// (picked, or named and created), all before the modal closes.
+// The "Send to product" modal's submission: the message read back from Slack (the form carries only its
+// reference), then the item captured with its kind, importance, note and themes (picked, or named and
+// created), all before the modal closes.
 import type { App, ViewSubmitAction } from "@slack/bolt";
 import { userActor } from "../../shared/actor.ts";
 import { isImportance, isKind } from "../../feedback/rules/feedback.ts";
 import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
 import { tsToDate } from "../../support/rules/intake.ts";
 import { VIEWS } from "../blocks/ids.ts";
-import { SEND_TO_PRODUCT_INPUTS as IN, type SendToProductSource } from "../blocks/send-to-product-modal.ts";
-import { capturedAnswer, DELETED_BEFORE_SEND, FEEDBACK_NOT_SAVED, FEEDBACK_OFF, FORM_LOST_MESSAGE } from "../blocks/feedback-answers.ts";
+import { SEND_TO_PRODUCT_INPUTS as IN, readSendToProductRef } from "../blocks/send-to-product-modal.ts";
+import {
+  capturedAnswer,
+  DELETED_BEFORE_SEND,
+  FEEDBACK_NOT_SAVED,
+  FEEDBACK_OFF,
+  FORM_LOST_MESSAGE,
+  MESSAGE_NOT_READ,
+} from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
 import { fetchMessage } from "../events/reaction.ts";
 import { accountHints, authorName, feedbackRefusal, isInternalAuthor } from "../feedback-capture.ts";
@@ -17,11 +25,8 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>(VIEWS.sendToProduct, async ({ ack, body, view, client }) => {
     const feedback = deps.feedback;
     const userId = body.user.id;
-    let source: SendToProductSource;
-    try {
-      source = JSON.parse(view.private_metadata) as SendToProductSource;
-      if (typeof source.channelId !== "string" || typeof source.messageTs !== "string") throw new Error("incomplete");
-    } catch {
+    const source = readSendToProductRef(view.private_metadata);
+    if (!source) {
       await ack({ response_action: "errors", errors: { [IN.note.block]: FORM_LOST_MESSAGE } });
       return;
     }
@@ -42,16 +47,19 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
     const note = values[IN.note.block]?.[IN.note.action]?.value ?? null;
 
     try {
-      // The message as it is now (the shortcut's copy may be cut to fit the form); gone means deleted.
-      // Deleted means not sent; unreadable or slow (this is before the acknowledgement) means the copy will do.
+      // The message as it is now: the form holds no copy. Deleted means not sent; unreadable or slow (this
+      // is before the acknowledgement) means try again.
       const read = await withinAckBudget(
         fetchMessage(deps, source.channelId, source.messageTs).then((message) => ({
           message: message as Awaited<ReturnType<typeof fetchMessage>> | undefined,
         })),
         { message: undefined },
       );
-      if (read.message === null) {
-        await ack({ response_action: "errors", errors: { [IN.note.block]: DELETED_BEFORE_SEND } });
+      if (!read.message) {
+        await ack({
+          response_action: "errors",
+          errors: { [IN.note.block]: read.message === null ? DELETED_BEFORE_SEND : MESSAGE_NOT_READ },
+        });
         return;
       }
       const result = await captureFeedback(feedback, userActor(userId, body.user.team_id), {
@@ -59,7 +67,7 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
         channelId: source.channelId,
         messageTs: source.messageTs,
         threadTs: source.threadTs,
-        text: read.message?.text ?? source.text,
+        text: read.message.text,
         authorId: source.authorId,
         authorName: await authorName(deps, source.authorId),
         internal: isInternalAuthor(deps, {
