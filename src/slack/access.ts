@@ -67,8 +67,15 @@ export class SlackAccess implements Access {
     const roles = rolesFromLists(this.lists(), actor.userId);
     if (!roles.has("csm") && (this.csms.escalationLead() === actor.userId || (await this.csms.isAccountCsm(actor.userId))))
       roles.add("csm");
-    const otherWorkspace = Boolean(home && actor.teamId && actor.teamId !== home);
-    return standingOf("configured", roles, { guest: false, otherWorkspace });
+    if (roles.size === 0) return standingOf("configured", roles, { guest: false, otherWorkspace: false });
+    // Listed people are checked against Slack's profile too (cached): a guest or a user of another workspace
+    // is never staff. When Slack will not say, the lists (which an admin wrote) decide.
+    const profile = await this.people.profile(actor.userId);
+    const team = (profile.known ? profile.teamId : null) ?? actor.teamId ?? null;
+    return standingOf("configured", roles, {
+      guest: profile.known && profile.guest,
+      otherWorkspace: Boolean(home && team && team !== home),
+    });
   }
 
   async require(actor: Actor, duty: Duty): Promise<void> {
