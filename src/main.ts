@@ -11,7 +11,7 @@ import { systemClock, type Clock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/observability/log.ts";
 import type { Database } from "./platform/db/client.ts";
 import { openMigratedDatabase } from "./platform/db/open.ts";
-import { Runtime } from "./platform/runtime.ts";
+import { Runtime, type RuntimeTuning } from "./platform/runtime.ts";
 import { runProcess } from "./platform/process.ts";
 import { appJobs } from "./jobs.ts";
 import { supportSettings, type SupportContext } from "./support/use-cases/context.ts";
@@ -30,14 +30,10 @@ import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
 import { feedbackRoutes, operationsRoutes, successRoutes, supportRoutes } from "./http/routes/index.ts";
 
-export interface StartOptions {
+/** The process identity in leases (`owner`) defaults to a random id; tests shorten retries, polls, job leases and the write probe's interval. */
+export interface StartOptions extends Partial<RuntimeTuning> {
   clock?: Clock;
   logDestination?: DestinationStream;
-  /** Process identity in leases (defaults to a random id); tests shorten retries, polls and job leases. */
-  owner?: string;
-  backoffBaseMs?: number;
-  pollMs?: number;
-  jobLeaseMs?: number;
 }
 
 export type RunningApp = Awaited<ReturnType<typeof startApp>>;
@@ -53,7 +49,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const people = { agentIds: config.AGENT_USER_IDS, groups: parts.roles.groups };
   const directory = await connectDirectory(clients.read, log, people, () => db.close());
   const runtime = new Runtime(config, db, clock, log, { ...options, owner: options.owner ?? randomUUID() });
-  const { outbox, tx, metrics } = runtime;
+  const { outbox, tx, metrics, probe } = runtime;
 
   const successStores = prismaSuccessStores(db);
   const csms = {
@@ -129,6 +125,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
     ...operationsRoutes({
       ...{
         db,
+        probe,
         now: () => clock.now(),
         metrics,
         metricsToken: config.METRICS_TOKEN,

@@ -17,6 +17,7 @@ import { Scheduler, type Job } from "./scheduler/scheduler.ts";
 import type { Logger } from "./observability/log.ts";
 import { DeskMetrics } from "./observability/metrics.ts";
 import { readState } from "./observability/snapshot.ts";
+import { DatabaseProbe } from "./observability/readiness.ts";
 
 export interface RuntimeTuning {
   /** Process identity in leases. */
@@ -24,6 +25,8 @@ export interface RuntimeTuning {
   backoffBaseMs?: number;
   pollMs?: number;
   jobLeaseMs?: number;
+  /** Least time between two writes of the readiness probe (default 5 s). */
+  writeProbeEveryMs?: number;
 }
 
 export interface RuntimeWork {
@@ -49,6 +52,8 @@ export class Runtime {
   readonly inbox: Inbox;
   readonly metrics: DeskMetrics;
   readonly tx: Transactor;
+  /** The database's state for /healthz and /readyz (a write at most every few seconds). */
+  readonly probe: DatabaseProbe;
   private readonly intake = new IntakeActivity();
   private started: { processor: InboxProcessor; dispatcher: OutboxDispatcher; scheduler: Scheduler; receiver: FrontDoor } | null = null;
   private readonly checkpoints: SqliteCheckpoints;
@@ -65,6 +70,7 @@ export class Runtime {
     this.metrics = new DeskMetrics({ readState: () => readState(db), now: () => clock.now() });
     this.tx = prismaTransactor(db, () => this.outbox.wake());
     this.checkpoints = new SqliteCheckpoints(db, log);
+    this.probe = new DatabaseProbe(db, { owner: tuning.owner, writeEveryMs: tuning.writeProbeEveryMs });
   }
 
   /** Stores an incoming event (HTTP or Socket Mode), counted once stored. */

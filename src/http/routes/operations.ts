@@ -1,13 +1,13 @@
 // The operator's routes:
-//   GET /healthz  liveness: 200 while the process runs, with the database's state, which parts are on,
-//                 the outbox and the inbox ("ok", "degraded": posts failed for good, "unavailable")
+//   GET /healthz  liveness: 200 while the process runs, with the database's state (reachable, migrated,
+//                 writable, its file), which parts are on, the outbox and the inbox ("ok", "degraded":
+//                 posts failed for good, "unavailable": the database cannot be used)
 //   GET /readyz   readiness: 200 when ready, else 503 naming what is wrong
 //   GET /metrics  Prometheus text (a bearer token when METRICS_TOKEN is set)
 // While the app stops, the receiver answers 503 before these run.
 import type { Database } from "../../platform/db/client.ts";
-import { isMigrated } from "../../platform/db/migrate.ts";
 import type { DeskMetrics } from "../../platform/observability/metrics.ts";
-import { checkReadiness } from "../../platform/observability/readiness.ts";
+import { checkReadiness, type DatabaseProbe } from "../../platform/observability/readiness.ts";
 import type { OutboxStats } from "../../platform/outbox/dispatcher.ts";
 import type { PartStates } from "../../platform/config/parts.ts";
 import { requireMetricsToken } from "../api-auth.ts";
@@ -15,6 +15,8 @@ import { send, type Route } from "../router.ts";
 
 export interface OperationsDeps {
   db: Database;
+  /** The database's state, its write probe shared by both routes (at most one write every few seconds). */
+  probe: DatabaseProbe;
   now: () => Date;
   metrics: DeskMetrics;
   metricsToken: string | undefined;
@@ -35,7 +37,7 @@ export function operationsRoutes(deps: OperationsDeps): Route[] {
       path: "/readyz",
       handle: async (_req, res) => {
         res.setHeader("cache-control", "no-store");
-        const readiness = await checkReadiness(deps.db, { now: deps.now });
+        const readiness = await checkReadiness(deps.db, deps.probe, { now: deps.now });
         send(res, readiness.ready ? 200 : 503, { status: readiness.ready ? "ready" : "not_ready", ...readiness });
       },
     },
@@ -50,20 +52,15 @@ export function operationsRoutes(deps: OperationsDeps): Route[] {
 
 /** Liveness: 200 while the process runs, whatever the database; GET /readyz says whether to send it traffic. */
 async function health(deps: OperationsDeps) {
-  let reachable: boolean;
-  let migrated = false;
-  try {
-    migrated = await isMigrated(deps.db);
-    reachable = true;
-  } catch {
-    reachable = false;
-  }
-  const [outbox, inbox] = reachable ? await Promise.all([deps.outboxStats(), deps.inboxCounts()]) : [null, null];
-  const healthy = reachable && migrated;
+  const { problems, ...database } = await deps.probe.check();
+  const [outbox, inbox] = database.reachable
+    ? await Promise.all([deps.outboxStats(), deps.inboxCounts()]).catch(() => [null, null] as const)
+    : [null, null];
+  const healthy = problems.length === 0;
   const identity = deps.slackIdentity();
   return {
     status: !healthy ? "unavailable" : outbox && outbox.failed > 0 ? "degraded" : "ok",
-    database: { provider: deps.db.provider, reachable, migrated },
+    database: { provider: deps.db.provider, ...database, problems },
     slack: { teamId: identity.teamId, botUserId: identity.botUserId, identified: Boolean(identity.teamId) },
     parts: deps.parts,
     access: deps.access,

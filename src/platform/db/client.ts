@@ -1,6 +1,6 @@
 // Opens the database named by DATABASE_URL: SQLite by default (a file under ./data/), Postgres for a
 // postgres:// URL. Both generated clients have the same model, so the app is typed against one of them.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type { PrismaClient as SqliteClient, Prisma } from "../../generated/sqlite/client.ts";
 
@@ -15,7 +15,19 @@ export interface Database {
   client: Db;
   /** A description of where the data is, safe to log (no password). */
   location: string;
+  /**
+   * SQLite: why the file this process writes to is no longer the file at its path (deleted, or replaced
+   * by another), else null: the writes still succeed but go to a file nobody will open again. A `stat`,
+   * cheap enough to ask before acknowledging an event. Always null on Postgres.
+   */
+  fileProblem(): FileProblem | null;
   close(): Promise<void>;
+}
+
+/** The SQLite file at the path is not the one the app writes to. */
+export interface FileProblem {
+  kind: "deleted" | "replaced" | "unreadable";
+  message: string;
 }
 
 export const DEFAULT_SQLITE_FILE = "data/desk.db";
@@ -43,7 +55,44 @@ async function openSqlite(url: string | undefined): Promise<Database> {
   // Checkpoints run from a background job at quiet moments (sqlite-checkpoints.ts), not inside a
   // commit that Slack is waiting on.
   await client.$queryRawUnsafe("PRAGMA wal_autocheckpoint = 0");
-  return { provider: "sqlite", sqliteFile: file, client, location: `sqlite:${path.resolve(file)}`, close: () => client.$disconnect() };
+  return {
+    provider: "sqlite",
+    sqliteFile: file,
+    client,
+    location: `sqlite:${path.resolve(file)}`,
+    fileProblem: file === ":memory:" ? () => null : watchFile(path.resolve(file)),
+    close: () => client.$disconnect(),
+  };
+}
+
+/**
+ * Remembers which file is at `file` now (the connection opened it just before) and tells, when asked,
+ * whether the path still leads to it: an inode and device compared, so a file deleted, or moved aside
+ * and another put in its place (a restore), is noticed; a file overwritten in place is not.
+ */
+function watchFile(file: string): () => FileProblem | null {
+  const opened = statSync(file);
+  return () => {
+    let now;
+    try {
+      now = statSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        return {
+          kind: "deleted",
+          message: `the database file ${file} was deleted while the app ran: what it writes now is lost when the app stops (put the file back, then restart the app)`,
+        };
+      }
+      return { kind: "unreadable", message: `the database file ${file} cannot be looked at: ${(error as Error).message}` };
+    }
+    if (now.ino !== opened.ino || now.dev !== opened.dev) {
+      return {
+        kind: "replaced",
+        message: `the database file ${file} was replaced by another file while the app ran: the app still writes to the old one (restart it to open the new one)`,
+      };
+    }
+    return null;
+  };
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -52,5 +101,11 @@ async function openPostgres(url: string): Promise<Database> {
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
   const safe = new URL(url);
   safe.password = "";
-  return { provider: "postgres", client, location: `postgres:${safe.host}${safe.pathname}`, close: () => client.$disconnect() };
+  return {
+    provider: "postgres",
+    client,
+    location: `postgres:${safe.host}${safe.pathname}`,
+    fileProblem: () => null,
+    close: () => client.$disconnect(),
+  };
 }
