@@ -1,7 +1,8 @@
 // The HTTP front door, as a Bolt receiver. It exists for what Bolt cannot do: on POST /slack/events,
-// Events API envelopes are verified, stored in the inbox and only then answered 200 (interactivity and
-// commands go to Bolt, answered when a listener acknowledges). Every other path goes to the app's router
-// (router.ts); errors are answered by the one error model (errors.ts).
+// Events API envelopes are verified, stored in the inbox and only then answered 200 (503 when they could
+// not be stored, so Slack sends them again); interactivity and commands go to Bolt, answered when a
+// listener acknowledges. Every other path goes to the app's router (router.ts); errors are answered by
+// the one error model (errors.ts).
 import http from "node:http";
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { isValidSlackRequest } from "@slack/bolt";
@@ -121,13 +122,22 @@ export class DeskReceiver implements Receiver {
       if (typeof body.event_id !== "string" || !event || typeof event.type !== "string") {
         throw new ApiError(400, "invalid_event", "event_callback needs event_id and event.type");
       }
-      await this.o.storeEvent({
-        eventId: body.event_id,
-        eventType: event.type,
-        dedupeKey: dedupeKeyOf(event),
-        body: raw.startsWith("{") ? raw : JSON.stringify(body),
-        retryNum,
-      });
+      try {
+        await this.o.storeEvent({
+          eventId: body.event_id,
+          eventType: event.type,
+          dedupeKey: dedupeKeyOf(event),
+          body: raw.startsWith("{") ? raw : JSON.stringify(body),
+          retryNum,
+        });
+      } catch (error) {
+        // Not stored, so not acknowledged: Slack sends it again (a few times, over about an hour).
+        this.o.log.error(
+          { err: error, eventId: body.event_id, type: event.type },
+          "could not store an event; answered 503 so Slack retries",
+        );
+        throw new ApiError(503, "event_not_stored", "the event could not be stored (the cause is in the app's log): send it again");
+      }
       return send(res, 200, "");
     }
 

@@ -1,7 +1,9 @@
 // The inbox: Events API envelopes are stored here before Slack gets its 200, so a process killed right
 // after answering loses nothing. Events arriving together are written in one statement (group commit).
 // Unique by event id, and by a natural key (channel + message ts) because Slack may deliver the same
-// message again under a new event id.
+// message again under a new event id. An event is stored only when the write succeeded in the database
+// the app will open again: on SQLite, a write that went to a file deleted or replaced under the running
+// app counts as not stored (see Database.fileProblem), so the caller does not acknowledge it.
 import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import { execute, valuesList } from "../db/sql.ts";
@@ -63,6 +65,7 @@ export class Inbox {
   }
 
   private async insert(events: IncomingEvent[]): Promise<void> {
+    this.assertFileInUse(); // not even into the file that is gone: its events would be worked on and lost
     const now = this.clock.now();
     const params = events.flatMap((e) => [e.eventId, e.dedupeKey, e.eventType, e.body, e.retryNum, now, now]);
     await execute(
@@ -71,6 +74,12 @@ export class Inbox {
       `INSERT INTO "InboxEvent" ("eventId", "dedupeKey", "eventType", "body", "retryNum", "receivedAt", "availableAt") VALUES ${valuesList(events.length, 7)} ON CONFLICT DO NOTHING`,
       ...params,
     );
+    this.assertFileInUse(); // the file may have gone while writing
+  }
+
+  private assertFileInUse(): void {
+    const problem = this.db.fileProblem();
+    if (problem) throw new Error(`events cannot be stored: ${problem.message}`);
   }
 }
 
