@@ -4,7 +4,7 @@ import type { Parts } from "./platform/config/parts.ts";
 import type { Clock } from "./platform/clock.ts";
 import type { Database } from "./platform/db/client.ts";
 import { inboxRetentionJob } from "./platform/inbox/retention.ts";
-import type { Job } from "./platform/scheduler/scheduler.ts";
+import type { Job, Sweep } from "./platform/scheduler/scheduler.ts";
 import { apiActor, jobActor } from "./shared/actor.ts";
 import type { SupportContext } from "./support/use-cases/context.ts";
 import { sweepSla } from "./support/use-cases/sweep-sla.ts";
@@ -12,11 +12,14 @@ import { postWeeklySummary } from "./support/use-cases/post-weekly-summary.ts";
 import type { SuccessContext } from "./success/use-cases/context.ts";
 import { runHealthCheck, type HealthCheckSummary } from "./success/use-cases/run-health-check.ts";
 import { escalateAlerts } from "./success/use-cases/escalate-alerts.ts";
+import { abandonStaleHealthChecks } from "./success/use-cases/abandon-stale-health-checks.ts";
 import type { FeedbackContext } from "./feedback/use-cases/context.ts";
 import { postDigest } from "./feedback/use-cases/post-digest.ts";
 
 export interface AppJobs {
   jobs: Job[];
+  /** Run every few seconds on every process (the scheduler's sweep). */
+  sweeps: Sweep[];
   slaSweep: { run(now: Date): Promise<{ warned: number; breached: number }> };
   healthChecks: { run(trigger: "scheduled" | "manual", at?: Date): Promise<HealthCheckSummary> };
   alerts: { escalate(): Promise<number> };
@@ -55,7 +58,9 @@ export function appJobs(
         }))
       : []),
   ];
-  return { jobs, slaSweep, healthChecks, alerts };
+  // Health checks started by hand run whether scheduled checks are on or not: always look for abandoned ones.
+  const sweeps: Sweep[] = [{ name: "abandoned-health-checks", run: () => abandonStaleHealthChecks(success, jobActor("health-check")) }];
+  return { jobs, sweeps, slaSweep, healthChecks, alerts };
 }
 
 /** A job when its part is on (the part carries its cron schedule). */

@@ -51,7 +51,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const runtime = new Runtime(config, db, clock, log, { ...options, owner: options.owner ?? randomUUID() });
   const { outbox, tx, metrics, probe } = runtime;
 
-  const successStores = prismaSuccessStores(db);
+  const successStores = prismaSuccessStores(db, { owner: runtime.owner, leaseMs: runtime.jobLeaseMs });
   const csms = {
     isAccountCsm: (userId: string) => successStores.accounts.isCsm(userId),
     escalationLead: () => healthConfig.escalation.leadUserId ?? null,
@@ -97,7 +97,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
       })
     : undefined;
 
-  const { jobs, slaSweep, healthChecks, alerts } = appJobs(parts, db, clock, { support, success, feedback });
+  const { jobs, sweeps, slaSweep, healthChecks, alerts } = appJobs(parts, db, clock, { support, success, feedback });
 
   // Slack in: events are stored before their acknowledgement, then handled; Bolt takes interactivity and
   // commands. Slack out: every post goes through the outbox.
@@ -115,6 +115,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
     postClient: clients.post,
     onSent: posts.linkTicketThreads(db.provider),
     jobs,
+    sweeps,
     timezone: policy.calendar.timezone,
   });
   const token = config.INGEST_API_TOKEN;

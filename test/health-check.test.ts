@@ -435,3 +435,92 @@ describe("support and success joined", () => {
     expect(components.find((c) => c.name === "supportLoad")?.evidence).toBe("1 ticket in 30 days for 50 seats");
   });
 });
+
+describe("a health check whose process died while it ran", () => {
+  const TOKEN = "ingest-token-0123456789";
+  const api = (desk: Desk, path: string, method = "GET") =>
+    fetch(`${desk.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as Record<string, any>,
+    }));
+  /** A run as a killed process leaves it: running, its lease (renewed while it lived) run out. */
+  const leftRunning = (desk: Desk, o: { leaseUntil: Date; owner?: string }) =>
+    desk.app.db.client.healthCheckRun.create({
+      data: {
+        trigger: "scheduled",
+        status: "running",
+        startedAt: new Date(AT.getTime() - 3600_000),
+        accountsScored: 0,
+        leaseOwner: o.owner ?? "a-process-killed-mid-run",
+        leaseUntil: o.leaseUntil,
+      },
+    });
+
+  it("is marked abandoned by the next check, shown so in the API and the log, and the new check runs", async () => {
+    const { desk } = await deskAt(AT, { INGEST_API_TOKEN: TOKEN });
+    await seed(desk);
+    const dead = await leftRunning(desk, { leaseUntil: new Date(Date.now() - 1000) });
+    // Another process's check still under way (its lease live) is left alone.
+    const live = await leftRunning(desk, { leaseUntil: new Date(Date.now() + 600_000), owner: "a-live-process" });
+
+    const started = await api(desk, "/api/v1/health-checks", "POST");
+    expect(started).toMatchObject({ status: 201, body: { status: "done", accountsScored: 3 } });
+
+    const listed = await api(desk, "/api/v1/health-checks");
+    expect(listed.status).toBe(200);
+    expect(listed.body.runs.map((r: { runId: number; status: string }) => [r.runId, r.status])).toEqual([
+      [started.body.runId, "done"],
+      [live.id, "running"],
+      [dead.id, "abandoned"],
+    ]);
+    const one = await api(desk, `/api/v1/health-checks/${dead.id}`);
+    expect(one).toMatchObject({
+      status: 200,
+      body: { runId: dead.id, trigger: "scheduled", status: "abandoned", finishedAt: expect.stringMatching(/^\d{4}-/) },
+    });
+    expect(one.body.error).toContain("stopped before it finished");
+    const logged = desk.logs.filter((l) => l.msg === "health check abandoned: its process stopped while it ran");
+    expect(logged).toEqual([expect.objectContaining({ level: "warn", runId: dead.id, owner: "a-process-killed-mid-run" })]);
+    // The new check did its work: every account scored, the alerts posted.
+    await desk.settle();
+    expect(await desk.app.db.client.accountHealthCurrent.count()).toBe(3);
+    expect(topLevel(desk, CSM_CHANNEL)).toHaveLength(4);
+
+    expect((await api(desk, "/api/v1/health-checks?limit=1")).body.runs).toHaveLength(1);
+    expect(await api(desk, "/api/v1/health-checks/999999")).toMatchObject({ status: 404, body: { error: "health_check_not_found" } });
+    expect(await api(desk, "/api/v1/health-checks/abc")).toMatchObject({ status: 400, body: { parameter: "runId" } });
+  });
+
+  it("is marked abandoned by the scheduler's sweep when no check follows", async () => {
+    const desk = await startDesk({
+      env: { INGEST_API_TOKEN: TOKEN, HEALTH_CHECK_CRON: "off", SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off" },
+      start: { recoverEveryMs: 50 },
+    });
+    desks.push(desk);
+    const dead = await leftRunning(desk, { leaseUntil: new Date(Date.now() - 1000) });
+    const deadline = Date.now() + 10_000;
+    let status = "running";
+    while (status === "running" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      status = (await api(desk, `/api/v1/health-checks/${dead.id}`)).body.status as string;
+    }
+    expect(status).toBe("abandoned");
+    expect(desk.logs.some((l) => l.msg === "health check abandoned: its process stopped while it ran" && l.runId === dead.id)).toBe(true);
+  });
+
+  it("renews its lease while it runs, so a check that outlives its lease is not abandoned", async () => {
+    const desk = await startDesk({ env: { INGEST_API_TOKEN: TOKEN, HEALTH_CHECK_CRON: "off" }, start: { jobLeaseMs: 3000 } });
+    desks.push(desk);
+    // A check under way (started, not finished) for longer than its lease: its heartbeat renews it every second.
+    const run = await desk.app.success.health.startRun("manual", new Date());
+    await new Promise((r) => setTimeout(r, 4500));
+    await desk.app.scheduler.sweep();
+    expect((await api(desk, `/api/v1/health-checks/${run.id}`)).body.status).toBe("running");
+    const counts = { accountsScored: 0, alertsRaised: 0, alertsCleared: 0, alertsWorsened: 0, error: null };
+    await desk.app.success.health.finishRun(run.id, { status: "done", finishedAt: new Date(), ...counts });
+    expect(await desk.app.db.client.healthCheckRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: "done",
+      leaseUntil: null,
+    });
+  });
+});

@@ -60,6 +60,11 @@ export const DOMAIN_ERRORS: Readonly<Record<string, DomainAnswer>> = {
     message: (d) =>
       `no account has externalId ${JSON.stringify(String(d.externalId))}: check the ID (GET /api/v1/accounts lists them) or send it with POST /api/v1/accounts`,
   },
+  "health_check.not_found": {
+    status: 404,
+    error: "health_check_not_found",
+    message: (d) => `there is no health check run ${String(d.runId)}: GET /api/v1/health-checks lists the latest`,
+  },
   // By the code's last part.
   not_found: { status: 404 },
   already_exists: { status: 409 },

@@ -13,7 +13,7 @@ import { InboxProcessor, type EventHandler } from "./inbox/processor.ts";
 import { IntakeActivity } from "./inbox/intake-activity.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { OutboxDispatcher, type OnSent } from "./outbox/dispatcher.ts";
-import { Scheduler, type Job } from "./scheduler/scheduler.ts";
+import { Scheduler, type Job, type Sweep } from "./scheduler/scheduler.ts";
 import type { Logger } from "./observability/log.ts";
 import { DeskMetrics } from "./observability/metrics.ts";
 import { readState } from "./observability/snapshot.ts";
@@ -27,6 +27,8 @@ export interface RuntimeTuning {
   jobLeaseMs?: number;
   /** Least time between two writes of the readiness probe (default 5 s). */
   writeProbeEveryMs?: number;
+  /** How often the scheduler looks for runs left by a dead process and runs the sweeps (default 15 s). */
+  recoverEveryMs?: number;
 }
 
 export interface RuntimeWork {
@@ -36,6 +38,8 @@ export interface RuntimeWork {
   postClient: WebClient;
   onSent?: OnSent;
   jobs: Job[];
+  /** Run every few seconds beside the jobs (scheduler.ts). */
+  sweeps?: Sweep[];
   /** The time zone cron schedules are read in. */
   timezone: string;
 }
@@ -73,6 +77,16 @@ export class Runtime {
     this.probe = new DatabaseProbe(db, { owner: tuning.owner, writeEveryMs: tuning.writeProbeEveryMs });
   }
 
+  /** A scheduled job's lease (LEASE_SECONDS unless tests shorten it); a health check holds one too. */
+  get jobLeaseMs(): number {
+    return this.tuning.jobLeaseMs ?? this.config.LEASE_SECONDS * 1000;
+  }
+
+  /** This process's identity in leases. */
+  get owner(): string {
+    return this.tuning.owner;
+  }
+
   /** Stores an incoming event (HTTP or Socket Mode), counted once stored. */
   readonly storeEvent = (event: IncomingEvent) => this.inbox.accept(event).then(() => this.metrics.eventReceived(event.eventType));
 
@@ -104,9 +118,9 @@ export class Runtime {
       backoffBaseMs: tuning.backoffBaseMs,
     });
     const scheduler = new Scheduler(db, clock, log, tuning.owner, work.timezone, {
-      ...{ missedTicks: config.MISSED_TICKS, leaseMs: tuning.jobLeaseMs ?? common.leaseMs, metrics: this.metrics },
+      ...{ missedTicks: config.MISSED_TICKS, leaseMs: this.jobLeaseMs, metrics: this.metrics, recoverEveryMs: tuning.recoverEveryMs },
     });
-    return { dispatcher, processor, scheduler, jobs: work.jobs };
+    return { dispatcher, processor, scheduler, jobs: work.jobs, sweeps: work.sweeps ?? [] };
   }
 
   /** Starts the workers and then the receiver; resolves with the port it listens on. */
@@ -115,7 +129,7 @@ export class Runtime {
     workers.processor.start();
     workers.dispatcher.start();
     this.checkpoints.start();
-    workers.scheduler.start(workers.jobs);
+    workers.scheduler.start(workers.jobs, workers.sweeps);
     await receiver.start(this.config.PORT);
     return receiver.port ?? this.config.PORT;
   }

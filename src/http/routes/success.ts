@@ -5,6 +5,8 @@
 //   GET  /api/v1/accounts?band=red&limit=100&cursor=<last externalId>
 //   GET  /api/v1/accounts/{externalId}               the account with its health and history
 //   POST /api/v1/health-checks                        run a health check now (201 with its summary)
+//   GET  /api/v1/health-checks?limit=20                the latest runs, newest first (running, done, failed, abandoned)
+//   GET  /api/v1/health-checks/{runId}                 one run
 // A batch is validated whole: any bad row gets 400 with every problem and nothing is stored.
 import { apiActor } from "../../shared/actor.ts";
 import { BATCH_KEYS, InvalidBatch, ROW_NOUNS, type BatchKind } from "../../success/rules/batch.ts";
@@ -14,10 +16,31 @@ import { ingestBatch } from "../../success/use-cases/ingest-batch.ts";
 import { listAccounts } from "../../success/use-cases/list-accounts.ts";
 import { getAccount } from "../../success/use-cases/get-account.ts";
 import { runHealthCheck } from "../../success/use-cases/run-health-check.ts";
+import { listHealthChecks } from "../../success/use-cases/list-health-checks.ts";
+import { getHealthCheck } from "../../success/use-cases/get-health-check.ts";
+import type { HealthCheckRecord } from "../../success/store/health-runs.ts";
 import { requireApiToken } from "../api-auth.ts";
 import { ApiError, invalidParameter } from "../errors.ts";
 import { limit, single } from "../query.ts";
 import { send, type ApiRequest, type Route } from "../router.ts";
+
+/** Health check runs listed by default, and at most. */
+export const HEALTH_CHECKS_LISTED = 20;
+export const MAX_HEALTH_CHECKS_LISTED = 200;
+
+/** A run as the API shows it (the same fields as POST's summary, with its trigger and error). */
+const runJson = (r: HealthCheckRecord) => ({
+  runId: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  startedAt: r.startedAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+  accountsScored: r.accountsScored,
+  alertsRaised: r.alertsRaised,
+  alertsCleared: r.alertsCleared,
+  alertsWorsened: r.alertsWorsened,
+  error: r.error,
+});
 
 /** Large enough for 10,000 usage rows with their features and events. */
 export const INGEST_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -126,6 +149,31 @@ export function successRoutes(deps: SuccessRouteDeps): Route[] {
           alertsCleared: result.alertsCleared,
           alertsWorsened: result.alertsWorsened,
         });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/v1/health-checks",
+      guard,
+      handle: async (req, res) => {
+        const runs = await listHealthChecks(deps.success, apiActor, {
+          limit: limit(req.query, HEALTH_CHECKS_LISTED, MAX_HEALTH_CHECKS_LISTED),
+        });
+        send(res, 200, { runs: runs.map(runJson) });
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/v1/health-checks/:runId",
+      guard,
+      handle: async (req, res) => {
+        const text = req.params.runId;
+        if (!/^\d{1,9}$/.test(text) || Number(text) < 1)
+          throw invalidParameter(
+            "runId",
+            `runId must be a run's number (GET /api/v1/health-checks lists them), not ${JSON.stringify(text.slice(0, 40))}`,
+          );
+        send(res, 200, runJson(await getHealthCheck(deps.success, apiActor, { runId: Number(text) })));
       },
     },
   ];

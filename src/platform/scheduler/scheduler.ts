@@ -3,6 +3,7 @@
 // each tick runs exactly once. Each run is recorded with its start, end and outcome. A run holds a lease
 // it renews while working; a run left by a process that died is taken over by another once the lease
 // runs out, and a tick missed while no process ran is run (or recorded as skipped) when one comes back.
+// Sweeps (such as marking abandoned the health checks whose process died) run on the same timer.
 import cron, { type ScheduledTask } from "node-cron";
 import { CronExpressionParser } from "cron-parser";
 import type { Database } from "../db/client.ts";
@@ -18,12 +19,18 @@ export interface Job {
   run(slot: Date): Promise<Record<string, unknown> | void>;
 }
 
+/** Work done every few seconds on every process, beside the jobs (cheap, and safe to run concurrently). */
+export interface Sweep {
+  name: string;
+  run(): Promise<unknown>;
+}
+
 export interface SchedulerOptions {
   /** How long a run's claim lasts without renewal; a run whose process died is taken over after it. */
   leaseMs?: number;
   /** A tick missed while no process ran: run it once when one comes back, or record it as skipped. */
   missedTicks?: "run" | "skip";
-  /** How often runs left by a dead process are looked for. */
+  /** How often runs left by a dead process are looked for, and the sweeps run. */
   recoverEveryMs?: number;
   metrics?: DeskMetrics;
 }
@@ -32,6 +39,7 @@ export class Scheduler {
   private tasks: ScheduledTask[] = [];
   private running = new Set<Promise<unknown>>();
   private jobs: Job[] = [];
+  private sweeps: Sweep[] = [];
   private recovery: NodeJS.Timeout | null = null;
   private readonly leaseMs: number;
   private readonly missedTicks: "run" | "skip";
@@ -55,8 +63,9 @@ export class Scheduler {
     this.work = new LeasedWork(db, "JobRun", { owner, leaseMs: this.leaseMs });
   }
 
-  start(jobs: Job[]): void {
+  start(jobs: Job[], sweeps: Sweep[] = []): void {
     this.jobs = jobs;
+    this.sweeps = sweeps;
     for (const job of jobs) {
       const task = cron.schedule(
         job.schedule,
@@ -68,12 +77,23 @@ export class Scheduler {
       );
       this.tasks.push(task);
     }
-    if (jobs.length === 0) return;
-    void this.catchUp().catch((error: unknown) => this.log.error({ err: error }, "catching up missed job runs failed"));
+    if (jobs.length > 0) {
+      void this.catchUp().catch((error: unknown) => this.log.error({ err: error }, "catching up missed job runs failed"));
+    }
+    if (jobs.length === 0 && sweeps.length === 0) return;
     this.recovery = setInterval(() => {
-      void this.recover().catch((error: unknown) => this.log.error({ err: error }, "looking for abandoned job runs failed"));
+      void this.sweep()
+        .then(() => this.recover())
+        .catch((error: unknown) => this.log.error({ err: error }, "looking for abandoned job runs failed"));
     }, this.recoverEveryMs);
     this.recovery.unref();
+  }
+
+  /** Runs every sweep once; one that fails is logged and the others still run. */
+  async sweep(): Promise<void> {
+    for (const sweep of this.sweeps) {
+      await sweep.run().catch((error: unknown) => this.log.error({ err: error, sweep: sweep.name }, "sweep failed"));
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 // Leased work: rows that one process at a time works on, under a lease it must renew. The inbox
-// processor (InboxEvent), the outbox dispatcher (OutboxMessage) and the scheduler (JobRun) all use it.
+// processor (InboxEvent), the outbox dispatcher (OutboxMessage), the scheduler (JobRun) and the health
+// check (HealthCheckRun) all use it.
 //
 // - claim: a conditional update that succeeds only while no live lease holds the row (none, or one that
 //   ran out: a dead owner's work is taken over that way), setting this process as owner until now + lease;
@@ -7,11 +8,13 @@
 // - claimNew: an insert that is the claim (a row per unit of work, such as one tick of a job);
 // - renew: pushes this owner's lease further while the work runs (heartbeat does it on a timer);
 // - release: ends the lease, with the row's next state (done, pending again, failed...);
+// - expire: for work that cannot be taken over (a health check half done), gives every row whose lease
+//   ran out its final state (abandoned), so it does not pass for running forever;
 // - retryDecision / backoffDelayMs: when a failed attempt is tried again (exponential backoff with
 //   jitter, so failures that happened together do not retry together), and when to give up.
 // Every statement goes through src/platform/db/sql.ts.
 import type { Database, Tx } from "../db/client.ts";
-import { execute } from "../db/sql.ts";
+import { execute, queryRows } from "../db/sql.ts";
 
 /**
  * The tables worked on under leases: their key column, the column naming the lease's owner, and whether a
@@ -21,6 +24,7 @@ export const LEASED_TABLES = {
   InboxEvent: { key: "id", owner: "leaseOwner", countsAttempts: true },
   OutboxMessage: { key: "id", owner: "leaseOwner", countsAttempts: true },
   JobRun: { key: "key", owner: "owner", countsAttempts: false },
+  HealthCheckRun: { key: "id", owner: "leaseOwner", countsAttempts: false },
 } as const;
 
 export type LeasedTable = keyof typeof LEASED_TABLES;
@@ -152,6 +156,25 @@ export class LeasedWork<T extends LeasedTable> {
       ...Object.values(values),
     );
     return count > 0;
+  }
+
+  /**
+   * Ends every lease that ran out on a row in status `from` and writes `set` (its final state, such as
+   * status "abandoned"): work whose owner died and that nobody takes over. Returns the rows' keys with the
+   * owner that held them. A row whose lease is still live, or that has none, is left alone.
+   */
+  async expire(from: string, set: Columns, runner: Runner = this.db.client): Promise<{ key: KeyOf<T>; owner: string | null }[]> {
+    const args: unknown[] = [from, this.now()];
+    const sets = [`"leaseUntil" = NULL`];
+    for (const [column, value] of Object.entries(set)) sets.push(`${quote(column)} = $${args.push(value)}`);
+    const rows = await queryRows<{ key: unknown; owner: string | null }>(
+      this.db,
+      runner,
+      `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE "status" = $1 AND "leaseUntil" < $2 RETURNING ${this.key} AS "key", ${this.ownerColumn} AS "owner"`,
+      ...args,
+    );
+    const numeric = LEASED_TABLES[this.table].key === "id";
+    return rows.map((r) => ({ key: (numeric ? Number(r.key) : String(r.key)) as KeyOf<T>, owner: r.owner }));
   }
 
   /** Pushes this owner's lease on the row further (while it is in `status`); false when it is no longer ours. */

@@ -1,8 +1,11 @@
-// Health check runs and scores: a run's record (started, then finished with its counts), the accounts
+// Health check runs and scores: a run's record (started under a lease renewed while it runs, then
+// finished with its counts; marked abandoned when its process died and the lease ran out), the accounts
 // a slice at a time (by externalId), their inputs (health-inputs.ts), and the scores of a slice stored as
 // history and as each account's current score, with multi-row statements.
+import { randomUUID } from "node:crypto";
 import type { Database, Tx } from "../../platform/db/client.ts";
 import { execute, valuesList } from "../../platform/db/sql.ts";
+import { LeasedWork } from "../../platform/work/leased-work.ts";
 import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthResult } from "../rules/health-model.ts";
@@ -23,9 +26,37 @@ export interface RunCounts {
 /** Scores written by one statement each for history and current (6 parameters a row). */
 export const SCORES_PER_STATEMENT = 500;
 
+/** A health check's record, as the API shows it. */
+export interface HealthCheckRecord {
+  id: number;
+  trigger: string;
+  /** running | done | failed | abandoned */
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  accountsScored: number;
+  alertsRaised: number;
+  alertsCleared: number;
+  alertsWorsened: number;
+  error: string | null;
+}
+
+/** Who holds a running check's lease and for how long without renewal. */
+export interface RunLease {
+  owner: string;
+  leaseMs: number;
+}
+
 export interface HealthStore {
+  /** Records a run as running under this process's lease, renewed (on a timer) until finishRun. */
   startRun(trigger: "scheduled" | "manual", startedAt: Date): Promise<{ id: number; startedAt: Date }>;
+  /** Stops renewing the run's lease and records how it ended. */
   finishRun(runId: number, counts: RunCounts): Promise<void>;
+  /** Marks every running check whose lease ran out (its process died) abandoned; returns them. */
+  abandonExpiredRuns(finishedAt: Date, error: string): Promise<(HealthCheckRecord & { leaseOwner: string | null })[]>;
+  /** The latest runs, newest first. */
+  recentRuns(limit: number): Promise<HealthCheckRecord[]>;
+  run(id: number): Promise<HealthCheckRecord | null>;
   /** Up to `limit` accounts after `cursor` (null: from the first), by externalId. */
   accountsAfter(cursor: string | null, limit: number): Promise<SliceAccount[]>;
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
@@ -44,15 +75,58 @@ export function compactComponents(health: HealthResult): string {
   return JSON.stringify(Object.fromEntries(health.components.map((c) => [c.name, [c.score, Math.round(c.weight * 1000) / 1000]])));
 }
 
-export function prismaHealthStore(db: Database): HealthStore {
+const RECORD = {
+  id: true,
+  trigger: true,
+  status: true,
+  startedAt: true,
+  finishedAt: true,
+  accountsScored: true,
+  alertsRaised: true,
+  alertsCleared: true,
+  alertsWorsened: true,
+  error: true,
+} as const;
+
+export function prismaHealthStore(db: Database, lease: RunLease = { owner: randomUUID(), leaseMs: 60_000 }): HealthStore {
   const c = db.client;
+  const work = new LeasedWork(db, "HealthCheckRun", lease);
+  const heartbeats = new Map<number, () => void>();
   return {
-    startRun(trigger, startedAt) {
-      return c.healthCheckRun.create({ data: { trigger, status: "running", startedAt }, select: { id: true, startedAt: true } });
+    async startRun(trigger, startedAt) {
+      const run = await c.healthCheckRun.create({
+        data: { trigger, status: "running", startedAt, leaseOwner: work.owner, leaseUntil: work.leaseEnd() },
+        select: { id: true, startedAt: true },
+      });
+      heartbeats.set(run.id, work.heartbeat(run.id, "running"));
+      return run;
     },
 
     async finishRun(runId, counts) {
-      await c.healthCheckRun.update({ where: { id: runId }, data: counts });
+      // Stop renewing first: should the record fail, the lease runs out and the run is marked abandoned.
+      heartbeats.get(runId)?.();
+      heartbeats.delete(runId);
+      await c.healthCheckRun.update({ where: { id: runId }, data: { ...counts, leaseUntil: null } });
+    },
+
+    async abandonExpiredRuns(finishedAt, error) {
+      const expired = await work.expire("running", { status: "abandoned", finishedAt, error });
+      if (expired.length === 0) return [];
+      const rows = await c.healthCheckRun.findMany({
+        where: { id: { in: expired.map((e) => e.key) } },
+        select: RECORD,
+        orderBy: { id: "asc" },
+      });
+      const owners = new Map(expired.map((e) => [e.key, e.owner]));
+      return rows.map((r) => ({ ...r, leaseOwner: owners.get(r.id) ?? null }));
+    },
+
+    recentRuns(limit) {
+      return c.healthCheckRun.findMany({ select: RECORD, orderBy: { id: "desc" }, take: limit });
+    },
+
+    run(id) {
+      return c.healthCheckRun.findUnique({ where: { id }, select: RECORD });
     },
 
     accountsAfter(cursor, limit) {

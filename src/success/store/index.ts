@@ -3,7 +3,7 @@ import type { Database } from "../../platform/db/client.ts";
 import { prismaAccountStore, type AccountStore } from "./accounts.ts";
 import { prismaAlertStore, type AlertStore } from "./alerts.ts";
 import { prismaBatchStore, type BatchStore } from "./batches.ts";
-import { prismaHealthStore, type HealthStore } from "./health-runs.ts";
+import { prismaHealthStore, type HealthStore, type RunLease } from "./health-runs.ts";
 
 export interface SuccessStores {
   accounts: AccountStore;
@@ -12,10 +12,11 @@ export interface SuccessStores {
   batches: BatchStore;
 }
 
-export function prismaSuccessStores(db: Database): SuccessStores {
+/** `runLease`: the lease a health check holds while it runs (this process, the job lease). */
+export function prismaSuccessStores(db: Database, runLease?: RunLease): SuccessStores {
   return {
     accounts: prismaAccountStore(db),
-    health: prismaHealthStore(db),
+    health: prismaHealthStore(db, runLease),
     alerts: prismaAlertStore(db),
     batches: prismaBatchStore(db),
   };

@@ -9,6 +9,7 @@ import type { HealthResult } from "../rules/health-model.ts";
 import type { RuleHit } from "../rules/risk-rules.ts";
 import { SCORES_PER_STATEMENT, type SliceAccount } from "../store/health-runs.ts";
 import type { SuccessContext } from "./context.ts";
+import { abandonStaleHealthChecks } from "./abandon-stale-health-checks.ts";
 
 export interface HealthCheckSummary {
   runId: number;
@@ -39,6 +40,7 @@ export async function runHealthCheck(
 ): Promise<HealthCheckSummary> {
   await ctx.access.require(actor, "success");
   const at = input.at ?? ctx.clock.now();
+  await abandonStaleHealthChecks(ctx, _actor); // a check whose process died no longer passes for running
   const run = await ctx.health.startRun(input.trigger, ctx.clock.now());
   const summary: HealthCheckSummary = {
     runId: run.id,

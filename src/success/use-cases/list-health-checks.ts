@@ -1,0 +1,8 @@
+// The API's health check runs: the latest first, with how each ended (running, done, failed, abandoned).
+import type { Actor } from "../../shared/actor.ts";
+import type { HealthCheckRecord } from "../store/health-runs.ts";
+import type { SuccessContext } from "./context.ts";
+
+export function listHealthChecks(ctx: SuccessContext, _actor: Actor, input: { limit: number }): Promise<HealthCheckRecord[]> {
+  return ctx.health.recentRuns(input.limit);
+}
