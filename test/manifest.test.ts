@@ -120,6 +120,8 @@ describe("manifest.json", () => {
       "chat:write": "chat.postMessage, chat.update",
       "channels:history": "conversations.history/replies in public channels",
       "groups:history": "conversations.history/replies in private channels",
+      "im:write": "conversations.open: the DM channel with a person, before a direct message",
+      "im:history": "conversations.history in a DM: finding a direct message sent before a crash",
       "channels:read": "conversations.info on public channels",
       "groups:read": "conversations.info on private channels",
       "reactions:read": "reaction_added events",

@@ -232,3 +232,82 @@ describe("a process killed right after answering 200", () => {
     }
   });
 });
+
+describe("direct messages", () => {
+  const PERSON = "UCSM9";
+  const dm = (text: string, o: { status?: string; attempts?: number; leaseUntil?: Date } = {}) =>
+    desk!.app.db.client.outboxMessage.create({
+      data: {
+        method: "chat.postMessage",
+        channelId: PERSON, // a person: the post goes to the app's DM with them
+        payload: JSON.stringify({ text }),
+        status: o.status ?? "pending",
+        attempts: o.attempts ?? 0,
+        availableAt: new Date(),
+        createdAt: new Date(),
+        leaseUntil: o.leaseUntil ?? null,
+      },
+    });
+
+  it("opens the person's DM channel, and a DM whose first send got a 5xx is delivered exactly once", async () => {
+    desk = await startDesk();
+    desk.slack.failNext("chat.postMessage", { status: 500 });
+    const row = await dm("Acme asked for SSO: it has shipped");
+    desk.app.dispatcher.wake();
+    await desk.settle();
+
+    const channel = desk.slack.dmOf(PERSON);
+    expect(await desk.app.db.client.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "sent",
+      attempts: 2,
+      lastError: null,
+    });
+    expect(desk.slack.messages(PERSON).map((m) => m.text)).toEqual(["Acme asked for SSO: it has shipped"]);
+    // After the uncertain first send, the look-up for an earlier post read the DM channel, not the user ID.
+    expect(desk.slack.allCallsTo("chat.postMessage").map((c) => [c.args.channel, c.status])).toEqual([
+      [channel, 500],
+      [channel, 200],
+    ]);
+    expect(desk.slack.allCallsTo("conversations.history").map((c) => [c.args.channel, c.error])).toEqual([[channel, undefined]]);
+
+    // A second DM to the same person: the DM channel is remembered.
+    await dm("Globex asked too");
+    desk.app.dispatcher.wake();
+    await desk.settle();
+    expect(desk.slack.messages(PERSON)).toHaveLength(2);
+    expect(desk.slack.allCallsTo("conversations.open")).toHaveLength(1);
+  });
+
+  it("retries when opening the DM channel fails with a 5xx", async () => {
+    desk = await startDesk();
+    desk.slack.failNext("conversations.open", { status: 503 });
+    const row = await dm("Your weekly accounts");
+    desk.app.dispatcher.wake();
+    await desk.settle();
+    expect(await desk.app.db.client.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: "sent" });
+    expect(desk.slack.messages(PERSON)).toHaveLength(1);
+    expect(desk.slack.allCallsTo("conversations.open").map((c) => c.status)).toEqual([503, 200]);
+  });
+
+  it("does not send a DM twice when a crash came between sending and recording", async () => {
+    desk = await startDesk();
+    // As a crashed process left it: Slack has the DM, the row still says "sending", its lease ran out.
+    const row = await dm("Sent just before the crash", { status: "sending", attempts: 1, leaseUntil: new Date(Date.now() - 1000) });
+    const posted = await fetch(`${desk.slack.apiUrl}chat.postMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer xoxb-x" },
+      body: JSON.stringify({
+        channel: PERSON,
+        text: "Sent just before the crash",
+        metadata: { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } },
+      }),
+    }).then((r) => r.json() as Promise<{ ts: string }>);
+    desk.app.dispatcher.wake();
+    await desk.settle();
+    expect(await desk.app.db.client.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "sent",
+      postedTs: posted.ts,
+    });
+    expect(desk.slack.messages(PERSON)).toHaveLength(1);
+  });
+});

@@ -80,6 +80,27 @@ describe("SlackStandIn", () => {
     expect(link.permalink).toBe(`https://example.slack.com/archives/C1/p${parent.ts!.replace(".", "")}`);
   });
 
+  it("plays direct messages as Slack does: conversations.open gives the DM channel, the rest take channel IDs only", async () => {
+    const opened = await client.conversations.open({ users: "U1PERSON" });
+    const dm = (opened.channel as { id: string }).id;
+    expect(dm).toMatch(/^D/);
+    expect(((await client.conversations.open({ users: "U1PERSON" })).channel as { id: string }).id).toBe(dm);
+    // A post to the user ID lands in the DM channel.
+    const posted = await client.chat.postMessage({ channel: "U1PERSON", text: "hello" });
+    expect(posted.channel).toBe(dm);
+    expect(standIn.messages(dm).map((m) => m.text)).toEqual(["hello"]);
+    expect(standIn.messages("U1PERSON")).toEqual(standIn.messages(dm));
+    expect((await client.conversations.history({ channel: dm })).messages?.map((m) => m.text)).toEqual(["hello"]);
+    for (const call of [
+      () => client.conversations.history({ channel: "U1PERSON" }),
+      () => client.conversations.replies({ channel: "U1PERSON", ts: posted.ts! }),
+      () => client.chat.update({ channel: "U1PERSON", ts: posted.ts!, text: "edited" }),
+    ]) {
+      expect((await rejection(call)).data.error).toBe("channel_not_found");
+    }
+    expect((await rejection(() => client.apiCall("conversations.open", {}))).data.error).toBe("users_list_not_supplied");
+  });
+
   it("keeps previous versions on chat.update", async () => {
     const posted = await client.chat.postMessage({ channel: "C2", text: "v1", blocks: [section("one")] });
     await client.chat.update({ channel: "C2", ts: posted.ts!, text: "v2", blocks: [section("two")] });

@@ -5,6 +5,11 @@
  * messages it was sent per channel, records every call, validates the Block Kit
  * limits the app is likely to hit and can inject faults (429 / 5xx / errors).
  *
+ * Direct messages work as in Slack: `conversations.open` (users=<user ID>) gives the app's DM channel
+ * with that person (a `D…` ID, the same each time); `chat.postMessage` to a user ID posts there; the
+ * methods that read or change a conversation (`conversations.history`/`replies`, `chat.update`...) take
+ * channel IDs only and answer `channel_not_found` for a user ID. `messages(userId)` reads the DM.
+ *
  * It also plays Slack's Socket Mode: `apps.connections.open` (app-level `xapp-` token) hands out a
  * `ws://` URL on the same server, where a small built-in WebSocket endpoint says hello, answers pings and
  * closes cleanly; `socketSend` delivers an envelope and resolves with the client's acknowledgement.
@@ -117,6 +122,8 @@ const MAX_BLOCK_TEXT = 3000;
 const MAX_MESSAGE_TEXT = 40000;
 
 const fail = (error: string): Answer => ({ ok: false, error });
+/** A user ID (U…, W… on Enterprise Grid), not a channel ID. */
+const isUserId = (id: string): boolean => /^[UW][A-Z0-9]{2,}$/.test(id);
 const truthy = (v: unknown): boolean => v === true || v === 1 || v === "true" || v === "1";
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : undefined);
 
@@ -171,6 +178,8 @@ export class SlackStandIn {
   >();
   private port = 0;
   private byChannel = new Map<string, Msg[]>();
+  /** A person's user ID to the app's DM channel with them. */
+  private dms = new Map<string, string>();
   private tsMicros = Math.floor(Date.now() / 1000) * 1_000_000;
   private viewCounter = 0;
   private queued: Array<{ method: string; reply: FaultReply; left: number }> = [];
@@ -184,6 +193,7 @@ export class SlackStandIn {
     "conversations.history": (a) => this.history(a),
     "conversations.replies": (a) => this.replies(a),
     "conversations.info": (a) => this.conversationInfo(a),
+    "conversations.open": (a) => this.openConversation(a),
     "auth.test": () => ({
       ok: true,
       url: "https://example.slack.com/",
@@ -379,8 +389,19 @@ export class SlackStandIn {
 
   // ------------------------------------------------------------------ queries
 
+  /** The messages of a channel; for a user ID, of the app's DM with that person. */
   messages(channel: string): Msg[] {
-    return this.byChannel.get(channel) ?? [];
+    return this.byChannel.get(isUserId(channel) ? this.dmOf(channel) : channel) ?? [];
+  }
+
+  /** The app's DM channel with a person (as conversations.open gives it). */
+  dmOf(userId: string): string {
+    let id = this.dms.get(userId);
+    if (!id) {
+      id = `D${userId}`;
+      this.dms.set(userId, id);
+    }
+    return id;
   }
 
   /** Calls to `method` that were answered ok. */
@@ -535,7 +556,8 @@ export class SlackStandIn {
 
   /** Channel checks shared by the chat.* and conversations.* methods. */
   private channelError(channel: string | undefined, needMember = true): Answer | undefined {
-    if (!channel || this.missingChannels.has(channel)) return fail("channel_not_found");
+    // Like Slack: only chat.postMessage takes a user ID (and posts in the DM); the rest want a channel ID.
+    if (!channel || this.missingChannels.has(channel) || isUserId(channel)) return fail("channel_not_found");
     if (needMember && this.notInChannel.has(channel)) return fail("not_in_channel");
     return undefined;
   }
@@ -576,7 +598,8 @@ export class SlackStandIn {
   }
 
   private postMessage(a: Record<string, any>): Answer {
-    const channel = str(a.channel);
+    const to = str(a.channel);
+    const channel = to && isUserId(to) ? this.dmOf(to) : to;
     const bad = this.channelError(channel) ?? this.contentError(a, true);
     if (bad || !channel) return bad ?? fail("channel_not_found");
     const msg: Msg = {
@@ -690,6 +713,14 @@ export class SlackStandIn {
     const bad = this.channelError(id, false);
     if (bad || !id) return bad ?? fail("channel_not_found");
     return { ok: true, channel: { id, name: `c-${id}`, is_member: !this.notInChannel.has(id), is_ext_shared: this.extShared.has(id) } };
+  }
+
+  private openConversation(a: Record<string, any>): Answer {
+    const users = (str(a.users) ?? "").split(",").filter(Boolean);
+    if (users.length === 0) return fail(str(a.channel) ? "not_implemented" : "users_list_not_supplied");
+    if (users.length > 1) return fail("not_implemented"); // group DMs: the app opens none
+    if (!isUserId(users[0])) return fail("user_not_found");
+    return { ok: true, channel: { id: this.dmOf(users[0]), is_im: true, user: users[0] } };
   }
 
   private userInfo(a: Record<string, any>): Answer {

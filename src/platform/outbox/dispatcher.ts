@@ -1,7 +1,10 @@
 // Sends the outbox to Slack at Slack's pace: one message at a time per channel, in order, about one a
 // second; honours 429 Retry-After, retries 5xx and network errors with backoff, stops on permanent
 // errors and reports them. A row interrupted by a crash after sending is looked up in Slack by the
-// outbox id carried in the message's metadata, so it is never posted twice. Rows are claimed, released
+// outbox id carried in the message's metadata, so it is never posted twice. A row addressed to a person
+// (a user ID as its channel: a direct message) is sent to that person's DM channel, opened with
+// conversations.open and remembered, before any look-up or post: Slack's conversations.history and
+// chat.update take channel IDs only. Rows are claimed, released
 // and retried through the leased-work primitive (src/platform/work/leased-work.ts). What a sent post
 // means to the rest of the app is not known here: `onSent` is told, inside the transaction that
 // records the post as sent.
@@ -18,6 +21,9 @@ import { execute, queryRows } from "../db/sql.ts";
 import { DEFAULT_JITTER, DEFAULT_MAX_DELAY_MS, LeasedWork, type RetryPolicy, retryDecision } from "../work/leased-work.ts";
 
 export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
+
+/** A user ID (U…, or W… on Enterprise Grid) where a channel is expected: a direct message to that person. */
+export const isUserId = (channel: string) => /^[UW][A-Z0-9]{2,}$/.test(channel);
 
 /** A post Slack accepted, as told to `onSent`. */
 export interface SentPost {
@@ -64,6 +70,8 @@ export class OutboxDispatcher {
   private readonly loop: WakeableLoop;
   private inFlight = new Map<string, Promise<void>>();
   private nextAllowedAt = new Map<string, number>();
+  /** A person's user ID to the DM channel the app has with them (conversations.open answers the same one each time). */
+  private dmChannels = new Map<string, string>();
   private unsubscribe: (() => void) | null = null;
   private readonly work: LeasedWork<"OutboxMessage">;
   private readonly retry: RetryPolicy;
@@ -252,11 +260,12 @@ export class OutboxDispatcher {
     this.holdOff(row.channelId, Date.now() + this.o.channelIntervalMs);
     const payload = JSON.parse(row.payload) as Record<string, unknown>;
     try {
+      // A direct message: its DM channel, so that the look-up below and later updates can find the post.
+      const channel = isUserId(row.channelId) ? await this.dmChannel(row.channelId) : row.channelId;
       let postedTs: string | null = null;
-      if (row.method === "chat.postMessage" && possiblySent) postedTs = await this.findPosted(row, threadTs);
+      if (row.method === "chat.postMessage" && possiblySent) postedTs = await this.findPosted(row, channel, threadTs);
       if (!postedTs) {
-        const args: Record<string, unknown> =
-          row.method === "chat.delete" ? { channel: row.channelId } : { ...payload, channel: row.channelId };
+        const args: Record<string, unknown> = row.method === "chat.delete" ? { channel } : { ...payload, channel };
         if (threadTs) args.thread_ts = threadTs;
         if (row.method === "chat.update" || row.method === "chat.delete") args.ts = updateTs;
         if (row.method === "chat.postMessage") {
@@ -346,8 +355,20 @@ export class OutboxDispatcher {
     );
   }
 
-  /** Looks in Slack for a message this row already posted before a crash; returns its ts. */
-  private async findPosted(row: OutboxMessage, threadTs: string | null): Promise<string | null> {
+  /** The DM channel with a person (conversations.open, once per person and process). */
+  private async dmChannel(userId: string): Promise<string> {
+    const known = this.dmChannels.get(userId);
+    if (known) return known;
+    const opened = (await this.o.client.conversations.open({ users: userId })) as { channel?: { id?: string } };
+    this.o.metrics?.slackCall("conversations.open", "ok");
+    const id = opened.channel?.id;
+    if (!id) throw new Error(`conversations.open gave no channel for ${userId}`);
+    this.dmChannels.set(userId, id);
+    return id;
+  }
+
+  /** Looks in Slack (in `channel`, the row's own or its DM channel) for a message this row already posted before a crash; returns its ts. */
+  private async findPosted(row: OutboxMessage, channel: string, threadTs: string | null): Promise<string | null> {
     type Listed = {
       messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: { outbox_id?: unknown } } }[];
       response_metadata?: { next_cursor?: string };
@@ -360,14 +381,14 @@ export class OutboxDispatcher {
       const listed = (
         threadTs
           ? await this.o.client.conversations.replies({
-              channel: row.channelId,
+              channel,
               ts: threadTs,
               include_all_metadata: true,
               limit: 200,
               ...(cursor ? { cursor } : {}),
             })
           : await this.o.client.conversations.history({
-              channel: row.channelId,
+              channel,
               oldest,
               include_all_metadata: true,
               limit: 200,
