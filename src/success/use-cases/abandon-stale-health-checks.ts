@@ -9,7 +9,8 @@ export const ABANDONED_ERROR =
   "abandoned: the process running this check stopped before it finished (its lease ran out); the next check scores every account again";
 
 /** Marks the running checks whose lease ran out abandoned; returns their ids. */
-export async function abandonStaleHealthChecks(ctx: SuccessContext, _actor: Actor): Promise<number[]> {
+export async function abandonStaleHealthChecks(ctx: SuccessContext, actor: Actor): Promise<number[]> {
+  await ctx.access.require(actor, "success");
   const runs = await ctx.health.abandonExpiredRuns(ctx.clock.now(), ABANDONED_ERROR);
   for (const run of runs) {
     ctx.log.warn(

@@ -3,6 +3,7 @@ import type { Actor } from "../../shared/actor.ts";
 import type { HealthCheckRecord } from "../store/health-runs.ts";
 import type { SuccessContext } from "./context.ts";
 
-export function listHealthChecks(ctx: SuccessContext, _actor: Actor, input: { limit: number }): Promise<HealthCheckRecord[]> {
+export async function listHealthChecks(ctx: SuccessContext, actor: Actor, input: { limit: number }): Promise<HealthCheckRecord[]> {
+  await ctx.access.require(actor, "success");
   return ctx.health.recentRuns(input.limit);
 }

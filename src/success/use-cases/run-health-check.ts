@@ -40,7 +40,7 @@ export async function runHealthCheck(
 ): Promise<HealthCheckSummary> {
   await ctx.access.require(actor, "success");
   const at = input.at ?? ctx.clock.now();
-  await abandonStaleHealthChecks(ctx, _actor); // a check whose process died no longer passes for running
+  await abandonStaleHealthChecks(ctx, actor); // a check whose process died no longer passes for running
   const run = await ctx.health.startRun(input.trigger, ctx.clock.now());
   const summary: HealthCheckSummary = {
     runId: run.id,
