@@ -3,7 +3,7 @@ import type { View } from "@slack/types";
 import type { AlertView } from "../../success/rules/alert.ts";
 import { MAX_NOTE_LENGTH } from "../../success/rules/alert-changes.ts";
 import { ALERT_NOTE_INPUT, VIEWS } from "./ids.ts";
-import { LIMITS, modalMetadata, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, modalMetadata, truncate } from "./limits.ts";
 
 export function alertNoteModal(alert: AlertView): View {
   return {
@@ -16,7 +16,10 @@ export function alertNoteModal(alert: AlertView): View {
     blocks: [
       {
         type: "section",
-        text: { type: "mrkdwn", text: truncate(`*${alert.account.name}*: ${alert.detail.ruleReason}`, LIMITS.sectionText) },
+        text: {
+          type: "mrkdwn",
+          text: truncate(`*${escapeSlackText(alert.account.name)}*: ${escapeSlackText(alert.detail.ruleReason)}`, LIMITS.sectionText),
+        },
       },
       {
         type: "input",

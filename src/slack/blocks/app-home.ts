@@ -2,12 +2,11 @@
 import type { KnownBlock, View } from "@slack/types";
 import type { Priority } from "../../support/rules/ticket.ts";
 import type { QueuedTicket, TeamQueue } from "../../support/rules/queue.ts";
-import { LIMITS, oneLine, slackDate } from "./limits.ts";
+import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS, slaLine } from "./ticket-card.ts";
 import type { AlertView } from "../../success/rules/alert.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
-import { escapeMrkdwn, truncate } from "./limits.ts";
 
 export interface CsmHome {
   accounts: {
@@ -30,7 +29,7 @@ export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
   } else {
     const lines = o.accounts.map((a) => {
       const health = a.score === null ? `${BAND_EMOJI.unknown} not scored` : `${BAND_EMOJI[a.band ?? "unknown"] ?? ""} *${a.score}*`;
-      return `${health} · *${escapeMrkdwn(a.name)}* · ARR ${money(a.arr)}${a.renewalDate ? ` · renews ${a.renewalDate}` : ""}`;
+      return `${health} · *${escapeSlackText(a.name)}* · ARR ${money(a.arr)}${a.renewalDate ? ` · renews ${a.renewalDate}` : ""}`;
     });
     const more =
       o.totalAccounts > o.accounts.length
@@ -49,7 +48,7 @@ export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
     blocks.push(
       section(
         truncate(
-          `*${escapeMrkdwn(a.account.name)}* · ${RULE_LABELS[a.rule]}${a.acknowledgedAt ? " · acknowledged" : ""}${snoozed}${where}\n${escapeMrkdwn(a.detail.ruleReason)}`,
+          `*${escapeSlackText(a.account.name)}* · ${RULE_LABELS[a.rule]}${a.acknowledgedAt ? " · acknowledged" : ""}${snoozed}${where}\n${escapeSlackText(a.detail.ruleReason)}`,
           LIMITS.sectionText,
         ),
       ),
@@ -105,7 +104,7 @@ function supportHomeBlocks(o: SupportHome): KnownBlock[] {
     blocks.push(
       section(
         `*#${ticket.id}* ${PRIORITY_LABELS[ticket.priority as Priority] ?? ticket.priority} · ${STATUS_LABELS[ticket.status as "open"] ?? ticket.status} · <#${ticket.channelId}>${link}\n` +
-          `${oneLine(ticket.text, 200)}\n${slaLine(sla) ?? ""}`,
+          `${oneLine(escapeSlackText(ticket.text), 200)}\n${slaLine(sla) ?? ""}`,
       ),
     );
   }
@@ -118,7 +117,7 @@ function supportHomeBlocks(o: SupportHome): KnownBlock[] {
     blocks.push(section(`${lines.join("\n")}\n*Unassigned:* ${o.team.unassigned}`));
     if (o.team.oldestUnassigned.length > 0) {
       const oldest = o.team.oldestUnassigned.map(
-        (t) => `• *#${t.id}* <#${t.channelId}> opened ${slackDate(t.createdAt, "{ago}")}: ${oneLine(t.text, 120)}`,
+        (t) => `• *#${t.id}* <#${t.channelId}> opened ${slackDate(t.createdAt, "{ago}")}: ${oneLine(escapeSlackText(t.text), 120)}`,
       );
       blocks.push(section(`Oldest unassigned:\n${oldest.join("\n")}`));
     }

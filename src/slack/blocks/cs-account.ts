@@ -6,7 +6,7 @@ import type { AlertView } from "../../success/rules/alert.ts";
 import { COMPONENT_LABELS } from "../../success/rules/health-model.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
-import { LIMITS, escapeMrkdwn, oneLine, slackDate, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 
 export const CS_USAGE = [
   "*/cs* commands:",
@@ -20,15 +20,15 @@ export const CS_TEXT = {
   noAlerts: "You have no open churn-risk alerts.",
   failed: "Sorry, that could not be looked up just now. Please try again.",
   noMatch: (typed: string) =>
-    `No account matches “${escapeMrkdwn(truncate(typed, 80))}”. Check the spelling, or use the external id from your CRM.`,
-  unknown: (sub: string) => `I don't know \`/cs ${escapeMrkdwn(truncate(sub, 40))}\`.\n${CS_USAGE}`,
+    `No account matches “${escapeSlackText(truncate(typed, 80))}”. Check the spelling, or use the external id from your CRM.`,
+  unknown: (sub: string) => `I don't know \`/cs ${escapeSlackText(truncate(sub, 40))}\`.\n${CS_USAGE}`,
 };
 
 /** The accounts a typed name could mean. */
 export function severalAccountsText(typed: string, matches: { externalId: string; name: string }[]): string {
-  const list = matches.map((m) => `• ${escapeMrkdwn(m.name)} (\`${escapeMrkdwn(m.externalId)}\`)`).join("\n");
+  const list = matches.map((m) => `• ${escapeSlackText(m.name)} (\`${escapeSlackText(m.externalId)}\`)`).join("\n");
   return truncate(
-    `Several accounts match “${escapeMrkdwn(truncate(typed, 80))}”; type \`/cs account <external id>\` for one of them:\n${list}`,
+    `Several accounts match “${escapeSlackText(truncate(typed, 80))}”; type \`/cs account <external id>\` for one of them:\n${list}`,
     LIMITS.sectionText,
   );
 }
@@ -38,7 +38,7 @@ export function myAlertsText(alerts: AlertView[]): string {
   if (alerts.length === 0) return CS_TEXT.noAlerts;
   const lines = alerts.map(
     (a) =>
-      `• *${escapeMrkdwn(a.account.name)}* — ${RULE_LABELS[a.rule]}: ${escapeMrkdwn(a.detail.ruleReason)} (${slackDate(a.raisedAt, "{date_short_pretty}")})`,
+      `• *${escapeSlackText(a.account.name)}* — ${RULE_LABELS[a.rule]}: ${escapeSlackText(a.detail.ruleReason)} (${slackDate(a.raisedAt, "{date_short_pretty}")})`,
   );
   return truncate(`Your open alerts:\n${lines.join("\n")}`, LIMITS.sectionText);
 }
@@ -62,7 +62,7 @@ export function csAccountMessage(
       type: "section",
       text: {
         type: "mrkdwn",
-        text: truncate(`*${escapeMrkdwn(account.name)}* (\`${escapeMrkdwn(account.externalId)}\`)`, LIMITS.sectionText),
+        text: truncate(`*${escapeSlackText(account.name)}* (\`${escapeSlackText(account.externalId)}\`)`, LIMITS.sectionText),
       },
     },
     {
@@ -79,13 +79,13 @@ export function csAccountMessage(
   if (h && h.components.length) {
     const lines = [...h.components]
       .sort((a, b) => a.score - b.score)
-      .map((c) => `• ${COMPONENT_LABELS[c.name]} *${c.score}* (${Math.round(c.weight * 100)}%): ${escapeMrkdwn(c.evidence)}`);
+      .map((c) => `• ${COMPONENT_LABELS[c.name]} *${c.score}* (${Math.round(c.weight * 100)}%): ${escapeSlackText(c.evidence)}`);
     blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(`*Components*\n${lines.join("\n")}`, LIMITS.sectionText) } });
   }
   if (trend) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: trend }] });
   const alertLines = alerts.map(
     (a) =>
-      `• *${RULE_LABELS[a.rule]}*: ${escapeMrkdwn(a.detail.ruleReason)} — raised ${slackDate(a.raisedAt, "{date_short_pretty}")}${a.channelId ? ` in <#${a.channelId}>` : ""}${a.acknowledgedAt ? ", acknowledged" : ""}`,
+      `• *${RULE_LABELS[a.rule]}*: ${escapeSlackText(a.detail.ruleReason)} — raised ${slackDate(a.raisedAt, "{date_short_pretty}")}${a.channelId ? ` in <#${a.channelId}>` : ""}${a.acknowledgedAt ? ", acknowledged" : ""}`,
   );
   blocks.push({
     type: "section",
@@ -96,7 +96,7 @@ export function csAccountMessage(
   });
   const ticketLines = tickets.map((t) => {
     const label = `#${t.id} (${t.priority}, ${t.status})`;
-    return `• ${t.permalink ? `<${t.permalink}|${label}>` : label} ${escapeMrkdwn(oneLine(t.text, 80))}`;
+    return `• ${t.permalink ? `<${t.permalink}|${label}>` : label} ${oneLine(escapeSlackText(t.text), 80)}`;
   });
   blocks.push({
     type: "section",
@@ -105,6 +105,7 @@ export function csAccountMessage(
       text: truncate(ticketLines.length ? `*Open tickets*\n${ticketLines.join("\n")}` : "*Open tickets*: none", LIMITS.sectionText),
     },
   });
-  const summary = h ? `${account.name}: health ${h.score} (${h.band})` : `${account.name}: not scored yet`;
+  const name = escapeSlackText(account.name);
+  const summary = h ? `${name}: health ${h.score} (${h.band})` : `${name}: not scored yet`;
   return { text: oneLine(summary), blocks };
 }

@@ -2,7 +2,7 @@
 // the theme list, the digest preview's notes and the report of a shipped theme. Pure text builders.
 import type { ThemeRef } from "../../feedback/rules/feedback.ts";
 import type { ThemeSummary } from "../../feedback/rules/themes.ts";
-import { LIMITS, escapeMrkdwn, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, truncate } from "./limits.ts";
 
 export const FEEDBACK_OFF =
   "Sending feedback to product is not set up: an admin sets PRODUCT_CHANNEL (the product team's channel ID) to turn it on.";
@@ -40,7 +40,7 @@ export function capturedTextAnswer(result: {
   newTagger: boolean;
 }): string {
   const a = result.item.account;
-  const account = a ? ` (account *${escapeMrkdwn(a.name ?? a.externalId)}*)` : "";
+  const account = a ? ` (account *${escapeSlackText(a.name ?? a.externalId)}*)` : "";
   return truncate(`${capturedAnswer(result.item.id, result.created, result.newTagger)}${account}`, 3000);
 }
 
@@ -73,27 +73,27 @@ export const THEMES_USAGE = [
   "• `/feedback themes archive <name>`: keep its items, but offer it no more for new feedback (`unarchive` brings it back)",
 ].join("\n");
 
-export const themePairUsage = (form: string) => `Type \`/feedback themes ${form}\`.`;
+export const themePairUsage = (form: string) => `Type \`/feedback themes ${escapeSlackText(form)}\`.`;
 export const unknownThemesCommand = (sub: string) =>
-  `I don't know \`/feedback themes ${escapeMrkdwn(truncate(sub, 40))}\`.\n${THEMES_USAGE}`;
+  `I don't know \`/feedback themes ${escapeSlackText(truncate(sub, 40))}\`.\n${THEMES_USAGE}`;
 export const whichTheme = (sub: "archive" | "unarchive") => `Which theme? \`/feedback themes ${sub} <name>\`.`;
 
 export const themeAdded = (theme: ThemeRef) =>
-  `Theme *${escapeMrkdwn(theme.name)}* (#${theme.id}) is added. Tag feedback with it from the *Send to product* form, or confirm it where a card suggests it.`;
+  `Theme *${escapeSlackText(theme.name)}* (#${theme.id}) is added. Tag feedback with it from the *Send to product* form, or confirm it where a card suggests it.`;
 
 const cardsLine = (n: number) => (n ? ` ${n} card${n === 1 ? "" : "s"} will show it.` : "");
 
 export const themeRenamed = (r: { from: string; to: ThemeRef; cardsUpdated: number }) =>
-  `*${escapeMrkdwn(r.from)}* is now called *${escapeMrkdwn(r.to.name)}*.${cardsLine(r.cardsUpdated)}`;
+  `*${escapeSlackText(r.from)}* is now called *${escapeSlackText(r.to.name)}*.${cardsLine(r.cardsUpdated)}`;
 
 export function themeMerged(r: { from: ThemeRef; into: ThemeRef; moved: number; cardsUpdated: number }): string {
   const items = `${r.moved} item${r.moved === 1 ? "" : "s"}`;
-  return `*${escapeMrkdwn(r.from.name)}* is merged into *${escapeMrkdwn(r.into.name)}*: ${items} moved.${cardsLine(r.cardsUpdated)}`;
+  return `*${escapeSlackText(r.from.name)}* is merged into *${escapeSlackText(r.into.name)}*: ${items} moved.${cardsLine(r.cardsUpdated)}`;
 }
 
 export const themeArchived = (theme: ThemeRef) =>
-  `*${escapeMrkdwn(theme.name)}* is archived: its items stay and count in digests, but it is not offered for new feedback. \`/feedback themes unarchive ${escapeMrkdwn(theme.name)}\` brings it back.`;
-export const themeUnarchived = (theme: ThemeRef) => `*${escapeMrkdwn(theme.name)}* is active again.`;
+  `*${escapeSlackText(theme.name)}* is archived: its items stay and count in digests, but it is not offered for new feedback. \`/feedback themes unarchive ${escapeSlackText(theme.name)}\` brings it back.`;
+export const themeUnarchived = (theme: ThemeRef) => `*${escapeSlackText(theme.name)}* is active again.`;
 
 /** The list within one message: active themes by items, then archived ones; "and N more" when cut. */
 export function listText(themes: ThemeSummary[], max: number = LIMITS.sectionText): string {
@@ -104,7 +104,7 @@ export function listText(themes: ThemeSummary[], max: number = LIMITS.sectionTex
     const items = `${t.items} item${t.items === 1 ? "" : "s"}`;
     const status = t.status === "archived" ? " · _archived_" : "";
     const shipped = t.shippedAt ? " · shipped" : "";
-    return `• *${escapeMrkdwn(t.name)}* #${t.id} · ${items}${status}${shipped}`;
+    return `• *${escapeSlackText(t.name)}* #${t.id} · ${items}${status}${shipped}`;
   });
   let text = head;
   for (let i = 0; i < lines.length; i++) {
@@ -123,7 +123,7 @@ export const SHIP_FORM_LOST = "This form has lost its theme. Close it and click 
 export const SHIP_NOTE_REQUIRED = "Say what shipped: customers read this in their threads.";
 
 export function shipReport(result: { theme: ThemeRef; replied: number; unreachable: number; csmsTold: number }): string {
-  const parts = [`*${escapeMrkdwn(result.theme.name)}* is marked shipped.`];
+  const parts = [`*${escapeSlackText(result.theme.name)}* is marked shipped.`];
   parts.push(
     result.replied
       ? `I replied in ${result.replied} customer thread${result.replied === 1 ? "" : "s"}.`
@@ -147,5 +147,5 @@ export const DIGEST_USAGE =
   "Usage: `/feedback digest [7d|30d]` previews the voice-of-customer digest of the last 7 days (the default) or 30 days.";
 export const CONTINUES = "…continues in the posted digest";
 export const DIGEST_PREVIEW_TITLE = "Voice of the customer (preview)";
-export const unknownDigestPeriod = (arg: string) => `\`${arg.slice(0, 40)}\` is not a period I know. ${DIGEST_USAGE}`;
+export const unknownDigestPeriod = (arg: string) => `\`${escapeSlackText(truncate(arg, 40))}\` is not a period I know. ${DIGEST_USAGE}`;
 export const digestContinues = (more: number) => `_${CONTINUES} (${more} more message${more === 1 ? "" : "s"} in its thread)._`;

@@ -4,7 +4,7 @@ import type { KnownBlock } from "@slack/types";
 import type { FeedbackItem, Importance, Kind } from "../../feedback/rules/feedback.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { ACTIONS } from "./ids.ts";
-import { LIMITS, escapeMrkdwn, oneLine, quote, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, oneLine, quote, truncate } from "./limits.ts";
 
 export const KIND_LABELS: Record<Kind, string> = {
   bug: "Bug",
@@ -33,28 +33,28 @@ export function accountLabel(item: Pick<FeedbackItem, "account" | "internal">): 
   const a = item.account;
   const internal = item.internal ? " · _internal (said by our own people)_" : "";
   if (!a) return `_No account_${internal}`;
-  const parts = [`*${escapeMrkdwn(a.name ?? a.externalId)}*`];
+  const parts = [`*${escapeSlackText(a.name ?? a.externalId)}*`];
   if (a.arr !== null) parts.push(`ARR ${money(a.arr)}`);
   if (a.band) parts.push(`${BAND_EMOJI[a.band] ?? ""} ${a.band}`);
-  if (a.tier) parts.push(a.tier);
+  if (a.tier) parts.push(escapeSlackText(a.tier));
   return parts.join(" · ") + internal;
 }
 
 export function feedbackCard(item: FeedbackItem): { text: string; blocks: KnownBlock[] } {
   const kind = item.kind ? KIND_LABELS[item.kind] : "Feedback";
-  const themes = item.themes.length ? item.themes.map((t) => `\`${escapeMrkdwn(t.name)}\``).join(", ") : "_no theme yet_";
+  const themes = item.themes.length ? item.themes.map((t) => `\`${escapeSlackText(t.name)}\``).join(", ") : "_no theme yet_";
   const head = `:bulb: *${kind}* #${item.id} · ${themes}${item.importance ? ` · ${IMPORTANCE_LABELS[item.importance]}` : ""}`;
   const source = item.permalink ? `<${item.permalink}|Source>` : "Source";
   const taggers = item.taggers.map((t) => `<@${t}>`).join(", ");
   const blocks: KnownBlock[] = [
     { type: "section", text: { type: "mrkdwn", text: truncate(head, LIMITS.sectionText) } },
     { type: "context", elements: [{ type: "mrkdwn", text: truncate(`:office: ${accountLabel(item)}`, LIMITS.contextText) }] },
-    { type: "section", text: { type: "mrkdwn", text: quote(escapeMrkdwn(item.text), LIMITS.sectionText) } },
+    { type: "section", text: { type: "mrkdwn", text: quote(escapeSlackText(item.text), LIMITS.sectionText) } },
   ];
   if (item.note)
     blocks.push({
       type: "context",
-      elements: [{ type: "mrkdwn", text: truncate(`:memo: ${escapeMrkdwn(item.note)}`, LIMITS.contextText) }],
+      elements: [{ type: "mrkdwn", text: truncate(`:memo: ${escapeSlackText(item.note)}`, LIMITS.contextText) }],
     });
   blocks.push({
     type: "context",
@@ -76,7 +76,7 @@ export function feedbackCard(item: FeedbackItem): { text: string; blocks: KnownB
       elements: suggestions.map((s, i) => ({
         type: "button" as const,
         action_id: `${ACTIONS.feedbackConfirmTheme}_${i}`,
-        text: { type: "plain_text" as const, text: truncate(`Theme: ${s.name}`, LIMITS.plainTextButton) },
+        text: { type: "plain_text" as const, text: truncate(`Theme: ${escapeSlackText(s.name)}`, LIMITS.plainTextButton) },
         value: `${item.id}:${s.id}`,
       })),
     });
@@ -85,7 +85,8 @@ export function feedbackCard(item: FeedbackItem): { text: string; blocks: KnownB
       elements: [{ type: "mrkdwn", text: "Suggested themes by similarity to their feedback: click one to confirm it." }],
     });
   }
-  return { text: oneLine(`${kind} from ${item.account?.name ?? item.authorName ?? "a customer"}: ${item.text}`), blocks };
+  const from = item.account?.name ?? item.authorName;
+  return { text: oneLine(`${kind} from ${from ? escapeSlackText(from) : "a customer"}: ${escapeSlackText(item.text)}`), blocks };
 }
 
 export function withdrawnCard(item: FeedbackItem): { text: string; blocks: KnownBlock[] } {

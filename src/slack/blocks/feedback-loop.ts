@@ -1,20 +1,20 @@
 // Closing the loop: the reply in a customer's thread when what they asked for ships, and the note to
 // their CSM listing the accounts that asked.
 import type { ThemeRef } from "../../feedback/rules/feedback.ts";
-import { LIMITS, escapeMrkdwn, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, truncate } from "./limits.ts";
 
 export function shippedReply(theme: ThemeRef, note: string): string {
   return truncate(
-    `:tada: Good news about what you asked for here (${escapeMrkdwn(theme.name)}): ${escapeMrkdwn(note)}\nThank you for the feedback!`,
+    `:tada: Good news about what you asked for here (${escapeSlackText(theme.name)}): ${escapeSlackText(note)}\nThank you for the feedback!`,
     LIMITS.sectionText,
   );
 }
 
 export function csmShippedNotice(theme: ThemeRef, accounts: { name: string; items: number }[], note: string): { text: string } {
-  const lines = accounts.map((a) => `• ${escapeMrkdwn(a.name)} (${a.items} item${a.items === 1 ? "" : "s"})`);
+  const lines = accounts.map((a) => `• ${escapeSlackText(a.name)} (${a.items} item${a.items === 1 ? "" : "s"})`);
   return {
     text: truncate(
-      `:rocket: *${escapeMrkdwn(theme.name)}* has shipped: ${escapeMrkdwn(note)}\nYour accounts that asked for it:\n${lines.join("\n")}\nA good moment to tell them.`,
+      `:rocket: *${escapeSlackText(theme.name)}* has shipped: ${escapeSlackText(note)}\nYour accounts that asked for it:\n${lines.join("\n")}\nA good moment to tell them.`,
       LIMITS.sectionText,
     ),
   };

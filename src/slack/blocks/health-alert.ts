@@ -6,7 +6,7 @@ import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { SNOOZE_DAYS } from "../../success/rules/alert-changes.ts";
 import { ACTIONS, alertBlockId } from "./ids.ts";
-import { LIMITS, escapeMrkdwn, oneLine, slackDate, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 
 export const BAND_EMOJI: Record<string, string> = {
   green: ":large_green_circle:",
@@ -47,7 +47,9 @@ export function alertStateLine(alert: AlertView, now: Date): string {
 
 export function alertText(alert: AlertView): string {
   const who = alert.account.csmSlackUserId ?? alert.ownerId;
-  return oneLine(`${who ? `<@${who}> ` : ""}${RULE_LABELS[alert.rule]}: ${alert.account.name} — ${alert.detail.ruleReason}`);
+  return oneLine(
+    `${who ? `<@${who}> ` : ""}${RULE_LABELS[alert.rule]}: ${escapeSlackText(alert.account.name)} — ${escapeSlackText(alert.detail.ruleReason)}`,
+  );
 }
 
 export function healthAlertMessage(alert: AlertView, now: Date): { text: string; blocks: KnownBlock[] } {
@@ -55,8 +57,8 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
   const cleared = alert.status === "cleared";
   const mention = alert.ownerId ? `<@${alert.ownerId}> ` : "";
   const reasons = [
-    `• *${RULE_LABELS[alert.rule]}*: ${escapeMrkdwn(d.ruleReason)}`,
-    ...d.reasons.map((r) => `• ${r.source}: ${escapeMrkdwn(r.text)}`),
+    `• *${RULE_LABELS[alert.rule]}*: ${escapeSlackText(d.ruleReason)}`,
+    ...d.reasons.map((r) => `• ${r.source}: ${escapeSlackText(r.text)}`),
   ];
   const links = ticketLinks(alert);
   const blocks: KnownBlock[] = [
@@ -65,7 +67,7 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
       text: {
         type: "mrkdwn",
         text: truncate(
-          `${cleared ? ":white_check_mark: ~Churn risk~" : ":warning: *Churn risk*"} ${mention}*${escapeMrkdwn(alert.account.name)}* (\`${escapeMrkdwn(alert.account.externalId)}\`)`,
+          `${cleared ? ":white_check_mark: ~Churn risk~" : ":warning: *Churn risk*"} ${mention}*${escapeSlackText(alert.account.name)}* (\`${escapeSlackText(alert.account.externalId)}\`)`,
           LIMITS.sectionText,
         ),
       },
@@ -124,9 +126,9 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
 export function alertLogLine(line: AlertLogLine): string {
   switch (line.kind) {
     case "worsened":
-      return `:chart_with_downwards_trend: Worse: ${escapeMrkdwn(line.reason)}${line.score === null ? "" : ` (score ${line.score})`}`;
+      return `:chart_with_downwards_trend: Worse: ${escapeSlackText(line.reason)}${line.score === null ? "" : ` (score ${line.score})`}`;
     case "cleared":
-      return `:white_check_mark: Cleared: ${escapeMrkdwn(line.reason)}`;
+      return `:white_check_mark: Cleared: ${escapeSlackText(line.reason)}`;
     case "acknowledged":
       return `:eyes: <@${line.actorId}> acknowledged this alert`;
     case "snoozed":
@@ -137,7 +139,7 @@ export function alertLogLine(line: AlertLogLine): string {
       return truncate(
         `:memo: Note from <@${line.actorId}>:\n${line.text
           .split("\n")
-          .map((l) => `> ${escapeMrkdwn(l)}`)
+          .map((l) => `> ${escapeSlackText(l)}`)
           .join("\n")}`,
         LIMITS.sectionText,
       );

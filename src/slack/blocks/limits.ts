@@ -44,15 +44,30 @@ export function readModalMetadata(raw: string | undefined): Record<string, unkno
   }
 }
 
-/** Cuts text to at most `max` characters, ending with an ellipsis when cut. */
+/** Cuts text to at most `max` characters, ending with an ellipsis when cut (never inside `&amp;`, `&lt;` or `&gt;`). */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return `${text.slice(0, Math.max(0, max - 1)).trimEnd()}…`;
+  return `${text
+    .slice(0, Math.max(0, max - 1))
+    .replace(/&[a-z]{0,3}$/, "")
+    .trimEnd()}…`;
 }
 
-/** Escapes the three characters mrkdwn treats as control characters (for text typed in a modal). */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+/**
+ * The one escape for text that came from outside the app (a customer's message, a Slack display or
+ * workspace name, an API batch, a form, a theme name) before it goes into any Slack text: a message's
+ * `text`, mrkdwn or plain_text. `&`, `<` and `>` become `&amp;`, `&lt;` and `&gt;` as Slack's rules say,
+ * so `<!channel>`, `<!here>`, `<!subteam^…>`, `<@U…>` or `<https://…|label>` in it show as typed and
+ * notify or link no one. An `&` that already starts `&amp;`, `&lt;` or `&gt;` is kept: Slack sends
+ * message text escaped that way, and escaping it again would show the entity. The app's own links and
+ * mentions (of IDs it stores) are added around the escaped text, never through it. Store text raw;
+ * escape it once, in the builder that puts it in a field.
+ */
+export function escapeSlackText(text: string): string {
+  return text
+    .replace(/&(?!(?:amp|lt|gt);)/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
 }
 
 /** Renders text as a mrkdwn quote within `max` characters. */

@@ -2,7 +2,7 @@
 import type { View } from "@slack/types";
 import type { Ticket } from "../../support/rules/ticket.ts";
 import { REPLY_INPUT, VIEWS } from "./ids.ts";
-import { LIMITS, modalMetadata, quote } from "./limits.ts";
+import { LIMITS, escapeSlackText, modalMetadata, quote } from "./limits.ts";
 import { requesterLabel } from "./ticket-card.ts";
 
 export const REPLY_MAX_CHARS = 3000;
@@ -23,7 +23,10 @@ export function replyModal(ticket: Ticket): View {
     blocks: [
       {
         type: "section",
-        text: { type: "mrkdwn", text: `${requesterLabel(ticket)} in <#${ticket.channelId}> asked:\n${quote(ticket.text, 1500)}` },
+        text: {
+          type: "mrkdwn",
+          text: `${requesterLabel(ticket)} in <#${ticket.channelId}> asked:\n${quote(escapeSlackText(ticket.text), 1500)}`,
+        },
       },
       {
         type: "input",

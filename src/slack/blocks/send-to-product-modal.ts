@@ -5,7 +5,7 @@ import type { View } from "@slack/types";
 import { IMPORTANCE, KINDS } from "../../feedback/rules/feedback.ts";
 import { IMPORTANCE_LABELS, KIND_LABELS } from "./feedback-card.ts";
 import { VIEWS } from "./ids.ts";
-import { LIMITS, modalMetadata, oneLine, quote, readModalMetadata, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, modalMetadata, oneLine, quote, readModalMetadata, truncate } from "./limits.ts";
 
 export const SEND_TO_PRODUCT_INPUTS = {
   themes: { block: "themes", action: "pick" },
@@ -61,7 +61,7 @@ export function sendToProductModal(source: SendToProductSource, themes: { id: nu
     submit: { type: "plain_text", text: "Send" },
     close: { type: "plain_text", text: "Cancel" },
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: quote(oneLine(source.text, 600), LIMITS.sectionText) } },
+      { type: "section", text: { type: "mrkdwn", text: quote(oneLine(escapeSlackText(source.text), 600), LIMITS.sectionText) } },
       ...(themes.length
         ? [
             {
@@ -73,7 +73,7 @@ export function sendToProductModal(source: SendToProductSource, themes: { id: nu
                 type: "multi_static_select" as const,
                 action_id: t.action,
                 placeholder: { type: "plain_text" as const, text: "Pick themes" },
-                options: themes.slice(0, MAX_THEME_OPTIONS).map((th) => option(String(th.id), th.name)),
+                options: themes.slice(0, MAX_THEME_OPTIONS).map((th) => option(String(th.id), escapeSlackText(th.name))),
               },
             },
           ]

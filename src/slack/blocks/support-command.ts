@@ -1,6 +1,7 @@
 // The answers of `/support`: its help, the list of support channels, and what linking, unlinking and
 // setting a tier did.
 import type { SupportChannelInfo } from "../../support/rules/channels.ts";
+import { escapeSlackText } from "./limits.ts";
 
 export const SUPPORT_USAGE = [
   "*/support* commands:",
@@ -12,13 +13,13 @@ export const SUPPORT_USAGE = [
   "• `/support help`: this help",
 ].join("\n");
 
-export const unknownSubcommand = (sub: string): string => `I don't know \`/support ${sub}\`.\n${SUPPORT_USAGE}`;
+export const unknownSubcommand = (sub: string): string => `I don't know \`/support ${escapeSlackText(sub)}\`.\n${SUPPORT_USAGE}`;
 export const LINK_TAKES_ONE_ACCOUNT = `\`/support link\` takes at most one account external id, with no spaces.\n${SUPPORT_USAGE}`;
 export const UNLINK_TAKES_NOTHING = `\`/support unlink\` takes no arguments.\n${SUPPORT_USAGE}`;
 export const STATS_PERIOD_USAGE =
   "`/support stats` takes one period: `7d` (the default), `30d` or `90d`, for example `/support stats 30d`.";
 
-const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
+const list = (names: readonly string[]) => names.map((n) => `\`${escapeSlackText(n)}\``).join(", ");
 
 export const tierUsage = (tiers: readonly string[]): string =>
   `\`/support tier\` takes one tier name${tiers.length ? ` (${list(tiers)})` : ""}, or \`none\`.`;
@@ -27,13 +28,14 @@ export function channelList(channels: SupportChannelInfo[]): string {
   if (channels.length === 0) return "There are no support channels yet. Type `/support link` in a customer channel to add one.";
   const lines = channels.map(
     (c) =>
-      `• <#${c.channelId}>${c.accountExternalId ? ` (account \`${c.accountExternalId}\`)` : ""}${c.configured ? " — from SUPPORT_CHANNELS" : ""}`,
+      `• <#${c.channelId}>${c.accountExternalId ? ` (account \`${escapeSlackText(c.accountExternalId)}\`)` : ""}${c.configured ? " — from SUPPORT_CHANNELS" : ""}`,
   );
   return `Support channels:\n${lines.join("\n")}`;
 }
 
 /** `accountKnown` false: no account with that external id has been imported yet. */
-export function channelLinked(channelId: string, account: string | null, wasLinked: boolean, accountKnown: boolean | null): string {
+export function channelLinked(channelId: string, typed: string | null, wasLinked: boolean, accountKnown: boolean | null): string {
+  const account = typed === null ? null : escapeSlackText(typed);
   const forAccount = account ? ` for account \`${account}\`` : "";
   const accountNote =
     account && accountKnown === false
@@ -49,7 +51,7 @@ export function channelLinked(channelId: string, account: string | null, wasLink
 
 export const channelTierSet = (channelId: string, tier: string | null): string =>
   tier
-    ? `<#${channelId}> now has tier \`${tier}\`: new tickets here get its SLA targets.`
+    ? `<#${channelId}> now has tier \`${escapeSlackText(tier)}\`: new tickets here get its SLA targets.`
     : `<#${channelId}> has no tier now: new tickets get the default SLA targets.`;
 
 export function channelUnlinked(channelId: string, removed: boolean, configured: boolean): string {

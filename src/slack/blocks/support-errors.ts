@@ -1,9 +1,10 @@
 // What a person is told when the support desk refuses what they asked: one sentence per DomainError code.
 import { accessDeniedText } from "./access.ts";
 import type { DomainError } from "../../shared/errors.ts";
+import { escapeSlackText } from "./limits.ts";
 import { csatCommentNeedsScore, csatNoSurvey, csatRefusal, CSAT_COMMENT_EMPTY, CSAT_INVALID_SCORE } from "./csat.ts";
 
-const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
+const list = (names: readonly string[]) => names.map((n) => `\`${escapeSlackText(n)}\``).join(", ");
 
 /** The wording for a support error, or null when the code is not the support desk's. */
 export function supportErrorText(error: DomainError): string | null {
@@ -35,7 +36,7 @@ export function supportErrorText(error: DomainError): string | null {
     case "support.unknown_tier": {
       const tiers = (d.tiers ?? []) as readonly string[];
       return tiers.length
-        ? `There is no tier \`${String(d.tier)}\` in the SLA policy. Tiers: ${list(tiers)}, or \`none\`.`
+        ? `There is no tier \`${escapeSlackText(String(d.tier))}\` in the SLA policy. Tiers: ${list(tiers)}, or \`none\`.`
         : `The SLA policy defines no tiers; add them under "tiers" in the SLA policy file first.`;
     }
     case "support.not_support_channel":

@@ -7,7 +7,7 @@ import type { View } from "@slack/types";
 import { MAX_SHIP_NOTE, type ShipPlan } from "../../feedback/rules/loop.ts";
 import { shippedReply } from "./feedback-loop.ts";
 import { THEME_SHIP_INPUT, VIEWS } from "./ids.ts";
-import { LIMITS, escapeMrkdwn, modalMetadata, readModalMetadata, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, modalMetadata, readModalMetadata, truncate } from "./limits.ts";
 
 /** What the modal carries: the theme, and a digest of the reply it shows (none yet: null). */
 export interface ShipModalState {
@@ -48,7 +48,7 @@ export function shipReach(plan: Pick<ShipPlan, "threads" | "csms">): string {
 }
 
 export function themeShipModal(plan: ShipPlan): View {
-  const name = escapeMrkdwn(plan.theme.name);
+  const name = escapeSlackText(plan.theme.name);
   const preview = plan.note === null ? null : shippedReply(plan.theme, plan.note);
   return {
     type: "modal",

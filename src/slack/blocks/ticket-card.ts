@@ -3,7 +3,7 @@ import type { KnownBlock } from "@slack/types";
 import { PRIORITIES, STATUSES, priorityOf, statusOf, type Priority, type Status, type Ticket } from "../../support/rules/ticket.ts";
 import type { SlaStatus } from "../../support/rules/sla.ts";
 import { ACTIONS, cardBlockId } from "./ids.ts";
-import { LIMITS, oneLine, quote, slackDate } from "./limits.ts";
+import { LIMITS, escapeSlackText, oneLine, quote, slackDate } from "./limits.ts";
 import { formatDuration } from "./durations.ts";
 import type { CardAccount } from "../../success/rules/account.ts";
 
@@ -14,8 +14,8 @@ const BAND_DOT: Record<string, string> = { green: ":large_green_circle:", yellow
 
 /** The account line of a card: who the customer is worth and how healthy they are. */
 export function accountLine(account: CardAccount): string {
-  if (!account.name) return `:office: Account \`${account.externalId}\` (no CRM data yet)`;
-  const parts = [`:office: *${account.name.replace(/[<>&*]/g, "")}*`];
+  if (!account.name) return `:office: Account \`${escapeSlackText(account.externalId)}\` (no CRM data yet)`;
+  const parts = [`:office: *${escapeSlackText(account.name)}*`];
   if (account.arr !== null) parts.push(`ARR $${Math.round(account.arr).toLocaleString("en-US")}`);
   parts.push(account.band ? `Health ${BAND_DOT[account.band] ?? ""} ${account.score} ${account.band}` : "Health not scored yet");
   if (account.csmSlackUserId) parts.push(`CSM <@${account.csmSlackUserId}>`);
@@ -37,11 +37,13 @@ const STATUS_EMOJI: Record<Status, string> = {
 const option = (value: string, text: string) => ({ text: { type: "plain_text" as const, text }, value });
 
 export function requesterLabel(ticket: Pick<Ticket, "requesterId" | "requesterCompany">): string {
-  return ticket.requesterCompany ? `<@${ticket.requesterId}> (${ticket.requesterCompany})` : `<@${ticket.requesterId}>`;
+  return ticket.requesterCompany ? `<@${ticket.requesterId}> (${escapeSlackText(ticket.requesterCompany)})` : `<@${ticket.requesterId}>`;
 }
 
 export function ticketCardText(ticket: Ticket): string {
-  return oneLine(`Ticket #${ticket.id} from ${ticket.requesterName ?? "a customer"}: ${ticket.text}`);
+  return oneLine(
+    `Ticket #${ticket.id} from ${ticket.requesterName ? escapeSlackText(ticket.requesterName) : "a customer"}: ${escapeSlackText(ticket.text)}`,
+  );
 }
 
 export function slaLine(sla: SlaStatus | null | undefined): string | null {
@@ -90,7 +92,7 @@ export function ticketCard(
         { type: "mrkdwn", text: `*Opened*\n${opened}${ticket.reopenCount > 0 ? ` · reopened ${ticket.reopenCount}×` : ""}` },
       ],
     },
-    { type: "section", text: { type: "mrkdwn", text: quote(ticket.text, LIMITS.sectionText) } },
+    { type: "section", text: { type: "mrkdwn", text: quote(escapeSlackText(ticket.text), LIMITS.sectionText) } },
     {
       type: "context",
       elements: [

@@ -2,7 +2,7 @@
 // card's thread, and the ephemeral answers to commands and shortcuts.
 import type { Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert } from "../../support/rules/sla.ts";
-import { LIMITS, escapeMrkdwn, quote, slackDate } from "./limits.ts";
+import { LIMITS, escapeSlackText, quote, slackDate } from "./limits.ts";
 import { formatDuration } from "./durations.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./ticket-card.ts";
 
@@ -12,7 +12,7 @@ export function acknowledgement(ticket: Ticket): string {
 
 /** A /ticket request has no customer message to answer under, so the acknowledgement carries the text. */
 export function commandTicketPost(ticket: Ticket): string {
-  return `Ticket *#${ticket.id}* opened by <@${ticket.requesterId}>. We'll follow up in this thread.\n${quote(ticket.text, LIMITS.sectionText - 200)}`;
+  return `Ticket *#${ticket.id}* opened by <@${ticket.requesterId}>. We'll follow up in this thread.\n${quote(escapeSlackText(ticket.text), LIMITS.sectionText - 200)}`;
 }
 
 const who = (id: string | null) => (id ? `<@${id}>` : "Someone");
@@ -41,12 +41,17 @@ export function mirroredMessage(message: { userId: string; text: string; role: "
     message.role === "customer"
       ? `:speech_balloon: <@${message.userId}> wrote in the customer's thread:`
       : `:outbox_tray: <@${message.userId}> answered in the customer's thread:`;
-  return `${head}\n${quote(message.text, LIMITS.sectionText - head.length - 1)}`;
+  return `${head}\n${quote(escapeSlackText(message.text), LIMITS.sectionText - head.length - 1)}`;
+}
+
+/** An agent's reply (typed in the Reply to customer modal) as posted in the customer's thread. */
+export function customerReply(text: string): string {
+  return escapeSlackText(text);
 }
 
 export function replyLogLine(agentId: string, text: string): string {
   const head = `:outbox_tray: <@${agentId}> replied to the customer through the app:`;
-  return `${head}\n${quote(escapeMrkdwn(text), LIMITS.sectionText - head.length - 1)}`;
+  return `${head}\n${quote(escapeSlackText(text), LIMITS.sectionText - head.length - 1)}`;
 }
 
 const TARGET_NAMES = { first_response: "first response", resolution: "resolution" } as const;

@@ -5,7 +5,7 @@ import { ACTIONS } from "./ids.ts";
 import type { KnownBlock } from "@slack/types";
 import type { Digest, DigestTheme, Quote, ThemeFigures } from "../../feedback/rules/digest.ts";
 import { money } from "./health-alert.ts";
-import { LIMITS, escapeMrkdwn, oneLine, quote, slackDate, truncate } from "./limits.ts";
+import { LIMITS, escapeSlackText, oneLine, quote, slackDate, truncate } from "./limits.ts";
 
 export interface SlackMessage {
   text: string;
@@ -63,7 +63,7 @@ function atRiskLine(f: ThemeFigures): string {
 
 function quoteBlock(q: Quote): KnownBlock {
   const who = [
-    q.accountName ? `*${escapeMrkdwn(q.accountName)}*` : "_no account_",
+    q.accountName ? `*${escapeSlackText(q.accountName)}*` : "_no account_",
     q.accountArr !== null ? money(q.accountArr) : null,
     q.internal ? "_internal_" : null,
   ]
@@ -73,12 +73,12 @@ function quoteBlock(q: Quote): KnownBlock {
   const attribution = `\n— ${who}${link}`;
   // The attribution and link are never cut; the quote gives way.
   const room = Math.min(DIGEST_QUOTE_CHARS, LIMITS.sectionText - attribution.length);
-  return section(`${quote(escapeMrkdwn(q.text), room)}${attribution}`);
+  return section(`${quote(escapeSlackText(q.text), room)}${attribution}`);
 }
 
 function themeBlocks(t: DigestTheme, days: string): KnownBlock[] {
   const status = [t.isNew ? ":new: new theme" : null, t.status === "archived" ? "_archived_" : null].filter(Boolean).join(" · ");
-  const head = `*${t.rank}. ${escapeMrkdwn(t.name)}*${status ? ` · ${status}` : ""}\n${figuresLine(t, t.previous, days)}`;
+  const head = `*${t.rank}. ${escapeSlackText(t.name)}*${status ? ` · ${status}` : ""}\n${figuresLine(t, t.previous, days)}`;
   const blocks: KnownBlock[] = [
     {
       ...section(head),
@@ -122,7 +122,7 @@ function summaryBlocks(d: Digest, title: string, days: string): KnownBlock[] {
   if (t.untagged > 0) blocks.push(section(`:label: *${plural(t.untagged, "untagged item")}*: tag them so they count.`));
   if (d.newThemes.length) {
     const more = d.moreNewThemes > 0 ? ` and ${d.moreNewThemes} more` : "";
-    const names = d.newThemes.map((n) => `\`${escapeMrkdwn(n.name)}\` (${n.items})`).join(", ");
+    const names = d.newThemes.map((n) => `\`${escapeSlackText(n.name)}\` (${n.items})`).join(", ");
     blocks.push(section(truncate(`:new: *New themes*: ${names}`, LIMITS.sectionText - more.length) + more));
   }
   if (d.themes.length) blocks.push({ type: "divider" }, section("*Top themes*"));
@@ -159,7 +159,7 @@ export function vocDigestMessages(d: Digest, options: DigestRenderOptions = {}):
   const top = d.themes[0];
   const firstText = oneLine(
     `${title}, ${days}: ${plural(d.totals.items, "item")}` +
-      (top ? `; top theme ${top.name} (ARR ${money(top.arr)} from ${plural(top.accounts, "account")})` : "") +
+      (top ? `; top theme ${escapeSlackText(top.name)} (ARR ${money(top.arr)} from ${plural(top.accounts, "account")})` : "") +
       (pages.length > 1 ? `; continued in the thread` : ""),
   );
   return pages.map((blocks, i) =>

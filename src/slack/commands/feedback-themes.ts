@@ -31,7 +31,6 @@ import {
   whichTheme,
 } from "../blocks/feedback-answers.ts";
 import { feedbackErrorText } from "../blocks/feedback-errors.ts";
-import { escapeMrkdwn } from "../blocks/limits.ts";
 
 /** A command that cannot be understood: answered with its usage. */
 class Usage extends Error {}
@@ -73,9 +72,9 @@ export async function themesCommand(deps: SlackDeps, userId: string, args: strin
         return unknownThemesCommand(sub);
     }
   } catch (error) {
-    if (error instanceof Usage) return escapeMrkdwn(error.message);
+    if (error instanceof Usage) return error.message;
     const refused = isDomainError(error) ? feedbackErrorText(error) : null;
-    if (refused !== null) return escapeMrkdwn(refused);
+    if (refused !== null) return refused;
     throw error;
   }
 }

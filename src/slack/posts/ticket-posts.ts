@@ -13,11 +13,11 @@ import {
   acknowledgement,
   changeLogLine,
   commandTicketPost,
+  customerReply,
   mirroredMessage,
   replyLogLine,
   slaAlertLine,
 } from "../blocks/ticket-messages.ts";
-import { escapeMrkdwn } from "../blocks/limits.ts";
 import { csatLowScoreLine, csatSurvey } from "../blocks/csat.ts";
 import { messageRefs, type MessageRefs } from "../store/message-refs.ts";
 
@@ -114,7 +114,7 @@ export class SlackTicketPosts implements TicketNotifier {
         method: "chat.postMessage",
         channel: ticket.channelId,
         ...(await this.customerThread(tx, ticket)),
-        payload: { text: escapeMrkdwn(text) },
+        payload: { text: customerReply(text) },
       },
       now,
     );
