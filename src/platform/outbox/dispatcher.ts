@@ -268,6 +268,8 @@ export class OutboxDispatcher {
         const args: Record<string, unknown> = row.method === "chat.delete" ? { channel } : { ...payload, channel };
         if (threadTs) args.thread_ts = threadTs;
         if (row.method === "chat.update" || row.method === "chat.delete") args.ts = updateTs;
+        // Plain "@channel" or "@name" in a post stays text: only mentions the app writes as <@U…> are live.
+        if (row.method !== "chat.delete") args.link_names = false;
         if (row.method === "chat.postMessage") {
           args.metadata = { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } };
           args.unfurl_links = false;

@@ -87,7 +87,12 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
       });
       await ack();
       void client.chat
-        .postEphemeral({ channel: source.channelId, user: userId, text: capturedAnswer(result.item.id, result.created, result.newTagger) })
+        .postEphemeral({
+          channel: source.channelId,
+          user: userId,
+          text: capturedAnswer(result.item.id, result.created, result.newTagger),
+          link_names: false,
+        })
         .catch((error: unknown) => deps.log.debug({ err: error }, "could not confirm the feedback ephemerally"));
     } catch (error) {
       const refused = feedbackRefusal(error);
