@@ -9,6 +9,7 @@ import { isValidSlackRequest } from "@slack/bolt";
 import type { Logger } from "../platform/observability/log.ts";
 import type { IncomingEvent } from "../platform/inbox/inbox.ts";
 import { dedupeKeyOf } from "../platform/inbox/inbox.ts";
+import { cleanStrings, parseCleanJson } from "../shared/text.ts";
 import { ApiError } from "./errors.ts";
 import { readBody, send, sendError, type Router } from "./router.ts";
 
@@ -189,18 +190,22 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** JSON (Events API), form with a `payload` field (interactivity), or a plain form (slash commands). */
+/**
+ * JSON (Events API), form with a `payload` field (interactivity), or a plain form (slash commands); its
+ * text cleaned of what a database cannot store (src/shared/text.ts), so every listener and the inbox's
+ * keys see clean text. (The stored envelope is the raw body; the inbox processor cleans it as it reads.)
+ */
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
   try {
     if (contentType.includes("application/json")) {
-      const parsed = JSON.parse(raw) as unknown;
+      const parsed = parseCleanJson(raw);
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
       throw new Error("not an object");
     }
     if (contentType.includes("application/x-www-form-urlencoded")) {
-      const form = Object.fromEntries(new URLSearchParams(raw));
+      const form = cleanStrings(Object.fromEntries(new URLSearchParams(raw)));
       if (typeof form.payload === "string") {
-        const parsed = JSON.parse(form.payload) as unknown;
+        const parsed = parseCleanJson(form.payload);
         if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
         throw new Error("payload is not an object");
       }

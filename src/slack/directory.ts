@@ -4,6 +4,7 @@
 // customers' companies (team.info, cached).
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../platform/observability/log.ts";
+import { cleanText } from "../shared/text.ts";
 
 export interface Identity {
   teamId: string | null;
@@ -95,7 +96,8 @@ export class SlackDirectory {
     if (this.teamNames.has(teamId)) return this.teamNames.get(teamId) ?? null;
     try {
       const r = (await this.client.team.info({ team: teamId })) as { team?: { name?: string } };
-      const name = r.team?.name ?? null;
+      // Names come from other people's profiles: clean of what a database cannot store, as all text from outside.
+      const name = r.team?.name ? cleanText(r.team.name) : null;
       this.teamNames.set(teamId, name);
       return name;
     } catch (error) {
@@ -136,9 +138,11 @@ export class SlackDirectory {
         };
       };
       const u = r.user;
+      // Names come from other people's profiles: clean of what a database cannot store, as all text from outside.
+      const shown = u?.profile?.display_name || u?.real_name || u?.name || null;
       const entry = {
-        name: u?.profile?.display_name || u?.real_name || u?.name || null,
-        email: u?.profile?.email ?? null,
+        name: shown === null ? null : cleanText(shown),
+        email: u?.profile?.email ? cleanText(u.profile.email) : null,
         guest: Boolean(u?.is_restricted || u?.is_ultra_restricted),
         teamId: u?.team_id ?? null,
         known: Boolean(u),

@@ -5,6 +5,7 @@ import type { App } from "@slack/bolt";
 import type { Logger } from "../platform/observability/log.ts";
 import type { IncomingEvent } from "../platform/inbox/inbox.ts";
 import { dedupeKeyOf } from "../platform/inbox/inbox.ts";
+import { cleanStrings } from "../shared/text.ts";
 
 export interface SocketModeOptions {
   appToken: string;
@@ -24,8 +25,10 @@ type SocketEvent = {
 
 export function createSocketModeIngress(o: SocketModeOptions): { start(): Promise<void>; stop(): Promise<void> } {
   const client = new SocketModeClient({ appToken: o.appToken, clientOptions: o.slackApiUrl ? { slackApiUrl: o.slackApiUrl } : {} });
-  client.on("slack_event", async ({ ack, type, body, retry_num, retry_reason }: SocketEvent) => {
+  client.on("slack_event", async ({ ack, type, body: raw, retry_num, retry_reason }: SocketEvent) => {
     try {
+      // As over HTTP: text a database can store, for the inbox's keys and every listener.
+      const body = cleanStrings(raw);
       if (type === "events_api") {
         const event = body.event as Record<string, unknown> | undefined;
         if (typeof body.event_id !== "string" || !event || typeof event.type !== "string") {

@@ -10,6 +10,7 @@ import { WakeableLoop } from "../work/wakeable-loop.ts";
 import { DEFAULT_JITTER, DEFAULT_MAX_DELAY_MS, LeasedWork, leaseFree, retryDecision, type RetryPolicy } from "../work/leased-work.ts";
 import type { IntakeActivity } from "./intake-activity.ts";
 import type { DeskMetrics } from "../observability/metrics.ts";
+import { parseCleanJson } from "../../shared/text.ts";
 
 export type EventHandler = (body: unknown, meta: { inboxId: number; eventType: string }) => Promise<void>;
 
@@ -92,7 +93,8 @@ export class InboxProcessor {
     try {
       let body: unknown;
       try {
-        body = JSON.parse(row.body);
+        // Handlers see text a database can store (no U+0000, no unpaired surrogate) on every provider.
+        body = parseCleanJson(row.body);
       } catch {
         throw new SkipEvent("stored body is not JSON");
       }

@@ -8,6 +8,7 @@ import { openTicketFromReaction } from "../../support/use-cases/open-ticket-from
 import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { fetchedMessageSchema, parse, reactionEventSchema, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
+import { cleanStrings } from "../../shared/text.ts";
 
 export async function onReactionAdded(deps: SlackDeps, envelope: Envelope): Promise<void> {
   const parsed = parse(reactionEventSchema, envelope.event);
@@ -45,14 +46,17 @@ function openTicket(deps: SlackDeps, envelope: Envelope, user: string, channel: 
   });
 }
 
-/** Reads one message by ts: a top-level message from history, a thread reply from replies. */
+/**
+ * Reads one message by ts: a top-level message from history, a thread reply from replies; its text
+ * cleaned of what a database cannot store, as every event's is.
+ */
 export async function fetchMessage(deps: SlackDeps, channel: string, ts: string) {
   const history = (await deps.client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 })) as { messages?: unknown[] };
-  let found = history.messages?.map((m) => parse(fetchedMessageSchema, m)).find((p) => p.ok && p.value.ts === ts);
+  let found = history.messages?.map((m) => parse(fetchedMessageSchema, cleanStrings(m))).find((p) => p.ok && p.value.ts === ts);
   if (!found) {
     try {
       const replies = (await deps.client.conversations.replies({ channel, ts, inclusive: true, limit: 1 })) as { messages?: unknown[] };
-      found = replies.messages?.map((m) => parse(fetchedMessageSchema, m)).find((p) => p.ok && p.value.ts === ts);
+      found = replies.messages?.map((m) => parse(fetchedMessageSchema, cleanStrings(m))).find((p) => p.ok && p.value.ts === ts);
     } catch {
       found = undefined;
     }
