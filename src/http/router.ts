@@ -5,6 +5,7 @@
 import type http from "node:http";
 import type { Logger } from "../platform/observability/log.ts";
 import { ApiError, errorAnswer, invalidParameter } from "./errors.ts";
+import { isCleanText } from "../shared/text.ts";
 
 /** Largest body a route reads unless it says otherwise. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -66,6 +67,10 @@ export function matchPath(pattern: readonly Segment[], path: string): Record<str
   return params;
 }
 
+/** A parameter no database could look up: U+0000 (Postgres refuses it) or an unpaired surrogate. */
+const unstorable = (name: string, where: string) =>
+  invalidParameter(name, `the ${name} ${where} holds U+0000 or an unpaired UTF-16 surrogate, which no ID or name can hold`);
+
 function decodeParams(raw: Record<string, string>): Record<string, string> {
   const decoded: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw)) {
@@ -74,8 +79,17 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
     } catch {
       throw invalidParameter(name, `the ${name} in the path is not valid percent-encoding: encode it with encodeURIComponent`);
     }
+    if (!isCleanText(decoded[name])) throw unstorable(name, "in the path");
   }
   return decoded;
+}
+
+/** Refuses a query whose names or values hold what no database can look up. */
+function checkQuery(query: URLSearchParams): void {
+  for (const [name, value] of query) {
+    if (!isCleanText(name)) throw unstorable("query", "parameter name");
+    if (!isCleanText(value)) throw unstorable(name, "in the query");
+  }
 }
 
 const sizeText = (bytes: number) =>
@@ -168,7 +182,9 @@ export class Router {
         }
         throw new ApiError(404, "not_found", `there is no ${url.pathname} here`);
       }
-      const request = apiRequest(req, method, url, decodeParams(found.raw));
+      const params = decodeParams(found.raw);
+      checkQuery(url.searchParams);
+      const request = apiRequest(req, method, url, params);
       if (found.route.guard) await found.route.guard(request, res);
       await found.route.handle(request, res);
     } catch (error) {

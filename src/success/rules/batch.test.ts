@@ -68,3 +68,60 @@ describe("batch validation", () => {
     ]);
   });
 });
+
+describe("text a database cannot store", () => {
+  it("is cleaned out of names, comments, features, event names and attributes", () => {
+    const accounts = validateBatch(
+      "accounts",
+      [
+        {
+          externalId: "acme",
+          name: "Ac\u0000me \ud800Corp",
+          tier: "gold\u0000",
+          attributes: { "re\u0000gion": ["EM\u0000EA", { deep: "\udc00x" }] },
+        },
+      ],
+      NOW,
+      new Set(),
+    );
+    expect(accounts.problems).toEqual([]);
+    expect(accounts.rows).toEqual([
+      { externalId: "acme", name: "Acme \uFFFDCorp", tier: "gold", attributes: { region: ["EMEA", { deep: "\uFFFDx" }] } },
+    ]);
+    const usage = validateBatch(
+      "usage",
+      [{ accountExternalId: "acme", date: "2026-11-01", activeUsers: 3, featuresUsed: ["rep\u0000orts"], events: { "up\u0000loads": 2 } }],
+      NOW,
+      new Set(["acme"]),
+    );
+    expect(usage.rows).toEqual([
+      { accountExternalId: "acme", date: "2026-11-01", activeUsers: 3, featuresUsed: ["reports"], events: { uploads: 2 } },
+    ]);
+    const nps = validateBatch(
+      "nps",
+      [{ accountExternalId: "acme", score: 2, comment: "Bad\u0000 <!channel>", respondedAt: "2026-11-01T09:00:00Z" }],
+      NOW,
+      new Set(["acme"]),
+    );
+    // Cleaned, not escaped: the text is stored as it was said; Slack's builders escape it.
+    expect(nps.rows[0]).toMatchObject({ comment: "Bad <!channel>" });
+  });
+
+  it("refuses IDs and emails holding it, naming the field, and looks no such account up", () => {
+    const rows = [
+      { accountExternalId: "ac\u0000me", score: 2, respondedAt: "2026-11-01T09:00:00Z" },
+      { accountExternalId: "acme\ud800", score: 2, respondedAt: "2026-11-01T09:00:00Z" },
+      { accountExternalId: "acme", score: 2, respondedAt: "2026-11-01T09:00:00Z", respondentEmail: "ana\u0000@acme.com" },
+    ];
+    expect(referencedAccounts("nps", rows)).toEqual(["acme"]);
+    const v = validateBatch("nps", rows, NOW, new Set(["acme"]));
+    expect(v.rows).toEqual([]);
+    expect(v.problems).toEqual([
+      { index: 0, field: "accountExternalId", reason: "must not hold U+0000 or an unpaired UTF-16 surrogate" },
+      { index: 1, field: "accountExternalId", reason: "must not hold U+0000 or an unpaired UTF-16 surrogate" },
+      { index: 2, field: "respondentEmail", reason: "must not hold U+0000 or an unpaired UTF-16 surrogate" },
+    ]);
+    const accounts = validateBatch("accounts", [{ externalId: "\u0000", name: "Nul" }], NOW, new Set());
+    expect(accounts.problems.map((p) => p.field)).toEqual(["externalId"]);
+  });
+});

@@ -11,8 +11,11 @@
 //   none). AccountFeature keeps each feature's first and last day seen.
 // - nps: one answer per account, respondent email ("" when not given) and answer time; re-sending
 //   updates score and comment.
+// Text a database cannot store (U+0000, an unpaired surrogate) is cleaned out of names, comments, feature
+// and event names and attributes; an ID or email holding it is a problem of its field (src/shared/text.ts).
 import { z } from "zod";
 import { DomainError } from "../../shared/errors.ts";
+import { cleanStrings, cleanText, isCleanText } from "../../shared/text.ts";
 
 export const BATCH_KINDS = ["accounts", "usage", "nps"] as const;
 export type BatchKind = (typeof BATCH_KINDS)[number];
@@ -76,7 +79,23 @@ const expected = (what: string) => ({
 });
 
 const text = (what: string, max: number) =>
-  z.string(expected(what)).trim().min(1, `must not be empty: give ${what}`).max(max, `must be at most ${max} characters long`);
+  z
+    .string(expected(what))
+    .overwrite(cleanText)
+    .trim()
+    .min(1, `must not be empty: give ${what}`)
+    .max(max, `must be at most ${max} characters long`);
+
+const STORABLE = { error: "must not hold U+0000 or an unpaired UTF-16 surrogate", abort: true } as const;
+
+/** An identifier: refused, not changed, when it holds what no database can store. */
+const id = (what: string, max: number) =>
+  z
+    .string(expected(what))
+    .refine(isCleanText, STORABLE)
+    .trim()
+    .min(1, `must not be empty: give ${what}`)
+    .max(max, `must be at most ${max} characters long`);
 
 const wholeNumber = (what: string, max = MAX_INT) =>
   z
@@ -147,6 +166,7 @@ const domain = z
 
 const email = z
   .string(expected("an email address"))
+  .refine(isCleanText, STORABLE)
   .trim()
   .toLowerCase()
   .max(320, "must be at most 320 characters long")
@@ -154,10 +174,11 @@ const email = z
 
 const attributes = z
   .record(z.string(), z.unknown(), expected('an object of attributes such as {"region": "EMEA"}'))
+  .overwrite(cleanStrings)
   .refine((v) => JSON.stringify(v).length <= 20_000, "must be at most 20,000 characters as JSON: keep attributes small");
 
 const accountSchema = z.strictObject({
-  externalId: text("the account's ID in your CRM", 200),
+  externalId: id("the account's ID in your CRM", 200),
   name: text("the account's name", 500),
   domain: domain.nullable().optional(),
   tier: text("a tier name such as enterprise", 100).nullable().optional(),
@@ -179,7 +200,7 @@ const latestDay = (now: Date) => new Date(now.getTime() + 86_400_000).toISOStrin
 
 const usageSchema = (now: Date) =>
   z.strictObject({
-    accountExternalId: text("the account's externalId", 200),
+    accountExternalId: id("the account's externalId", 200),
     date: day.refine((v) => v <= latestDay(now), {
       error: (issue) => `is in the future (${show(issue.input)}): send usage for days that have passed`,
     }),
@@ -206,9 +227,15 @@ const usageSchema = (now: Date) =>
 
 const npsSchema = (now: Date) =>
   z.strictObject({
-    accountExternalId: text("the account's externalId", 200),
+    accountExternalId: id("the account's externalId", 200),
     score: wholeNumber("the score, a whole number from 0 to 10", 10),
-    comment: z.string(expected("text")).trim().max(10_000, "must be at most 10,000 characters long").nullable().optional(),
+    comment: z
+      .string(expected("text"))
+      .overwrite(cleanText)
+      .trim()
+      .max(10_000, "must be at most 10,000 characters long")
+      .nullable()
+      .optional(),
     respondedAt: instant.refine((at) => at.getTime() <= now.getTime() + 86_400_000, {
       error: (issue) => `is in the future (${(issue.input as Date).toISOString()}): check the date and its time zone`,
     }),
@@ -321,7 +348,8 @@ export function checkRows<K extends BatchKind>(kind: K, items: unknown[], now: D
 
 const accountOf = (item: unknown): string | null => {
   const id = item && typeof item === "object" ? (item as Record<string, unknown>).accountExternalId : undefined;
-  return typeof id === "string" && id.trim() ? id.trim() : null;
+  // An ID no database can look up is its row's problem (id() above), not an account to look for.
+  return typeof id === "string" && id.trim() && isCleanText(id) ? id.trim() : null;
 };
 
 /** The accounts a usage or NPS batch refers to (also in rows with other problems); none for accounts. */
