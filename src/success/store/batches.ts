@@ -1,8 +1,14 @@
 // Storing customer-success batches: which accounts exist, the stored rows a batch may repeat, and chunked
 // multi-row upserts (INSERT ... ON CONFLICT, the same SQL on SQLite and Postgres) of accounts, usage days,
 // features seen and NPS answers, inside the ingest's transaction.
+//
+// Concurrent batches: an account row is read and rewritten whole (a field left out keeps its stored value),
+// so `lockAccounts` first claims every account of the batch for the transaction (new ones inserted, stored
+// ones locked with FOR UPDATE on Postgres; SQLite has one writer at a time) and only then reads them: a
+// batch sent at the same time waits, then reads what this one wrote. Rows are claimed and written in one
+// order, the keys' byte order (Postgres's COLLATE "C"), so two batches never wait on each other in a cycle.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { execute, valuesList } from "../../platform/db/sql.ts";
+import { execute, queryRows, valuesList } from "../../platform/db/sql.ts";
 import {
   ACCOUNT_FIELDS,
   usageKey,
@@ -19,8 +25,16 @@ import {
 export interface BatchStore {
   /** The externalIds among `ids` that are stored accounts (outside any transaction). */
   existingAccountIds(ids: string[]): Promise<Set<string>>;
-  /** The stored accounts among `ids`, by externalId. */
-  storedAccounts(tx: Tx, ids: string[]): Promise<Map<string, AccountState & { createdAt: Date }>>;
+  /**
+   * Claims the accounts for the transaction, in key order, until it ends: inserts those not stored yet
+   * (name only: writeAccounts completes them) and locks the others. Answers the accounts that were stored
+   * before, as they are now, by externalId (not the ones it inserted).
+   */
+  lockAccounts(
+    tx: Tx,
+    accounts: { externalId: string; name: string }[],
+    now: Date,
+  ): Promise<Map<string, AccountState & { createdAt: Date }>>;
   writeAccounts(tx: Tx, writes: AccountWrite[], figures: AccountFigureWrite[]): Promise<void>;
   /** The stored usage days of the accounts between the dates, by usageKey. */
   storedUsage(tx: Tx, accountIds: string[], from: string, to: string): Promise<Map<string, UsageState>>;
@@ -44,6 +58,14 @@ interface Upsert {
   set: string | null;
   /** Update only when this holds (skips no-op writes). */
   where?: string;
+}
+
+/** Byte order of the UTF-8 keys: Postgres's COLLATE "C", the one order every batch takes its locks in. */
+export function sortByKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return items
+    .map((item) => ({ item, bytes: Buffer.from(key(item), "utf8") }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map((x) => x.item);
 }
 
 const fromExcluded = (columns: string[]) => columns.map((c) => `${q(c)} = excluded.${q(c)}`).join(", ");
@@ -76,9 +98,34 @@ export function prismaBatchStore(db: Database): BatchStore {
       return found;
     },
 
-    async storedAccounts(tx, ids) {
+    async lockAccounts(tx, accounts, now) {
+      const sorted = sortByKey(accounts, (a) => a.externalId);
+      const inserted = new Set<string>();
+      const perStatement = Math.floor(MAX_PARAMS / 4);
+      for (let start = 0; start < sorted.length; start += perStatement) {
+        const part = sorted.slice(start, start + perStatement);
+        // A key another transaction is inserting makes this statement wait for it, then skip the key.
+        const rows = await queryRows<{ externalId: string }>(
+          db,
+          tx,
+          `INSERT INTO "Account" ("externalId", "name", "createdAt", "updatedAt") VALUES ${valuesList(part.length, 4)}
+           ON CONFLICT ("externalId") DO NOTHING RETURNING "externalId"`,
+          ...part.flatMap((a) => [a.externalId, a.name, now, now]),
+        );
+        for (const r of rows) inserted.add(r.externalId);
+      }
+      const ids = sorted.map((a) => a.externalId).filter((id) => !inserted.has(id));
       const stored = new Map<string, AccountState & { createdAt: Date }>();
       for (const part of chunks(ids)) {
+        if (db.provider === "postgres") {
+          await queryRows(
+            db,
+            tx,
+            `SELECT "externalId" FROM "Account" WHERE "externalId" IN (${part.map((_, i) => `$${i + 1}`).join(", ")})
+             ORDER BY "externalId" COLLATE "C" FOR UPDATE`,
+            ...part,
+          );
+        }
         for (const a of await tx.account.findMany({ where: { externalId: { in: part } } })) stored.set(a.externalId, a);
       }
       return stored;
@@ -93,7 +140,12 @@ export function prismaBatchStore(db: Database): BatchStore {
           conflict: ["externalId"],
           set: fromExcluded([...ACCOUNT_FIELDS, "updatedAt"]),
         },
-        writes.map((w) => [w.externalId, ...ACCOUNT_FIELDS.map((f) => w.state[f]), w.createdAt, w.updatedAt]),
+        sortByKey(writes, (w) => w.externalId).map((w) => [
+          w.externalId,
+          ...ACCOUNT_FIELDS.map((f) => w.state[f]),
+          w.createdAt,
+          w.updatedAt,
+        ]),
       );
       if (figures.length) await tx.accountFigure.createMany({ data: figures });
     },
@@ -119,7 +171,15 @@ export function prismaBatchStore(db: Database): BatchStore {
           conflict: ["accountExternalId", "date"],
           set: fromExcluded(["activeUsers", "featuresUsed", "events", "keyEvents", "receivedAt"]),
         },
-        writes.map((w) => [w.accountExternalId, w.date, w.activeUsers, w.featuresUsed, w.events, w.keyEvents, w.receivedAt]),
+        sortByKey(writes, (w) => usageKey(w.accountExternalId, w.date)).map((w) => [
+          w.accountExternalId,
+          w.date,
+          w.activeUsers,
+          w.featuresUsed,
+          w.events,
+          w.keyEvents,
+          w.receivedAt,
+        ]),
       );
       const [least, greatest] = db.provider === "postgres" ? ["LEAST", "GREATEST"] : ["MIN", "MAX"];
       await upsertMany(
@@ -131,7 +191,12 @@ export function prismaBatchStore(db: Database): BatchStore {
           set: `"firstSeen" = ${least}("AccountFeature"."firstSeen", excluded."firstSeen"), "lastSeen" = ${greatest}("AccountFeature"."lastSeen", excluded."lastSeen")`,
           where: `excluded."firstSeen" < "AccountFeature"."firstSeen" OR excluded."lastSeen" > "AccountFeature"."lastSeen"`,
         },
-        features.map((f) => [f.accountExternalId, f.feature, f.firstSeen, f.lastSeen]),
+        sortByKey(features, (f) => `${f.accountExternalId}\u0000${f.feature}`).map((f) => [
+          f.accountExternalId,
+          f.feature,
+          f.firstSeen,
+          f.lastSeen,
+        ]),
       );
     },
 
@@ -156,7 +221,14 @@ export function prismaBatchStore(db: Database): BatchStore {
           conflict: ["accountExternalId", "respondentEmail", "respondedAt"],
           set: fromExcluded(["score", "comment", "receivedAt"]),
         },
-        writes.map((w) => [w.accountExternalId, w.respondentEmail, w.respondedAt, w.score, w.comment, w.receivedAt]),
+        sortByKey(writes, (w) => npsKey(w.accountExternalId, w.respondentEmail, w.respondedAt)).map((w) => [
+          w.accountExternalId,
+          w.respondentEmail,
+          w.respondedAt,
+          w.score,
+          w.comment,
+          w.receivedAt,
+        ]),
       );
     },
   };

@@ -34,10 +34,8 @@ export async function ingestBatch(ctx: IngestContext, actor: Actor, input: { kin
 }
 
 async function storeAccounts(ctx: IngestContext, tx: Tx, rows: AccountInput[], now: Date): Promise<Counts> {
-  const stored = await ctx.batches.storedAccounts(
-    tx,
-    rows.map((r) => r.externalId),
-  );
+  // Read under the lock: a batch sent at the same time changes only the fields it carries.
+  const stored = await ctx.batches.lockAccounts(tx, rows, now);
   const { writes, figures, ...counts } = accountChanges(rows, stored, now);
   await ctx.batches.writeAccounts(tx, writes, figures);
   return counts;
