@@ -2,7 +2,7 @@
 // carry (no lost updates) and never fail with a deadlock, on SQLite and on Postgres (where the batches
 // really run in parallel on separate connections).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDesk, type Desk } from "./support/harness.ts";
+import { startDesk, usePostgres, type Desk } from "./support/harness.ts";
 
 const TOKEN = "ingest-token-0123456789";
 
@@ -75,5 +75,41 @@ describe("concurrent account batches", () => {
       for (const id of ids) expect(await account(id)).toMatchObject({ seats: round, arr: round * 10, tier: `tier-${round}` });
     }
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+});
+
+// Postgres only: a trigger stands in for the deadlock (SQLSTATE 40P01) a busy database reports.
+describe.runIf(usePostgres())("a transaction the database aborts as a deadlock", () => {
+  it("is run again; when every try is aborted the batch gets 503 with Retry-After, never 500, and nothing is stored", async () => {
+    const c = desk.app.db.client;
+    await c.$executeRawUnsafe(`CREATE SEQUENCE deadlock_once`);
+    await c.$executeRawUnsafe(`
+      CREATE FUNCTION fake_deadlock() RETURNS trigger AS $$
+      BEGIN
+        IF NEW."externalId" = 'always-deadlocks' OR (NEW."externalId" = 'deadlocks-once' AND nextval('deadlock_once') = 1) THEN
+          RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await c.$executeRawUnsafe(
+      `CREATE TRIGGER fake_deadlock BEFORE INSERT OR UPDATE ON "Account" FOR EACH ROW EXECUTE FUNCTION fake_deadlock()`,
+    );
+    try {
+      const once = await postAccounts([{ externalId: "deadlocks-once", name: "Once", seats: 3 }]);
+      expect(once.status).toBe(200);
+      expect(await account("deadlocks-once")).toMatchObject({ seats: 3 });
+
+      const always = await postAccounts([
+        { externalId: "aaa-innocent", name: "Innocent" },
+        { externalId: "always-deadlocks", name: "Always" },
+      ]);
+      expect(always.status).toBe(503);
+      expect(always.headers.get("retry-after")).toBe("1");
+      expect(await always.json()).toMatchObject({ error: "database_busy", message: expect.stringContaining("send it again") });
+      expect(await c.account.count({ where: { externalId: { in: ["aaa-innocent", "always-deadlocks"] } } })).toBe(0);
+      expect(desk.logs.some((l) => String(l.msg).includes("running it again"))).toBe(true);
+    } finally {
+      await c.$executeRawUnsafe(`DROP TRIGGER fake_deadlock ON "Account"`);
+    }
   });
 });

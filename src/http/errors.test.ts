@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../shared/errors.ts";
+import { DatabaseBusy } from "../platform/db/transactor.ts";
 import { ApiError, domainAnswer, errorAnswer, invalidParameter, UNLISTED_DOMAIN_STATUS } from "./errors.ts";
 
 describe("the HTTP error model", () => {
@@ -60,5 +61,11 @@ describe("the HTTP error model", () => {
     expect(answer.body.error).toBe("internal_error");
     expect(JSON.stringify(answer.body)).not.toContain("10.0.0.3");
     expect(answer.unexpected).toBe(true);
+  });
+
+  it("answers a transaction the database kept aborting (deadlocks) with 503 and Retry-After, not 500", () => {
+    const answer = errorAnswer(new DatabaseBusy(5, "40P01", { cause: new Error("deadlock detected") }));
+    expect(answer).toMatchObject({ status: 503, body: { error: "database_busy" }, headers: { "retry-after": "1" }, unexpected: false });
+    expect(answer.body.message).toContain("send it again");
   });
 });

@@ -3,8 +3,11 @@
 // - ApiError: what a route or the router refuses, with its status, code and message;
 // - DomainError (src/shared/errors.ts): something asked that cannot be done; its status comes from
 //   DOMAIN_ERRORS below, by exact code or by the code's last part ("ticket.not_found" → "not_found");
+// - DatabaseBusy (the transaction was aborted as a deadlock or serialisation failure on every try): 503
+//   database_busy with Retry-After, since the same request sent again will very likely succeed;
 // - anything else: 500 internal_error, logged (the client learns nothing of the cause).
 import { DomainError } from "../shared/errors.ts";
+import { DatabaseBusy } from "../platform/db/transactor.ts";
 
 export class ApiError extends Error {
   constructor(
@@ -74,6 +77,9 @@ export const DOMAIN_ERRORS: Readonly<Record<string, DomainAnswer>> = {
   invalid: { status: 400 },
 };
 
+/** Seconds a client waits before sending again a request the database was too busy for. */
+export const BUSY_RETRY_AFTER_SECONDS = 1;
+
 /** A DomainError whose code is in no row above: the request was understood but cannot be done. */
 export const UNLISTED_DOMAIN_STATUS = 422;
 
@@ -116,6 +122,17 @@ export function errorAnswer(error: unknown): ErrorAnswer {
       status: answer.status,
       body: { error: answer.error ?? error.code, message, ...answer.extra },
       headers: {},
+      unexpected: false,
+    };
+  }
+  if (error instanceof DatabaseBusy) {
+    return {
+      status: 503,
+      body: {
+        error: "database_busy",
+        message: `the database was busy with conflicting changes and could not take this request: send it again after ${BUSY_RETRY_AFTER_SECONDS} second (Retry-After)`,
+      },
+      headers: { "retry-after": String(BUSY_RETRY_AFTER_SECONDS) },
       unexpected: false,
     };
   }

@@ -72,7 +72,10 @@ export class Runtime {
     this.outbox = new Outbox(db.provider);
     this.inbox = new Inbox(db, clock);
     this.metrics = new DeskMetrics({ readState: () => readState(db), now: () => clock.now() });
-    this.tx = prismaTransactor(db, () => this.outbox.wake());
+    this.tx = prismaTransactor(db, () => this.outbox.wake(), {
+      onRetry: (r) => log.info(r, "transaction aborted by the database (deadlock or serialisation failure): running it again"),
+      onGiveUp: (r) => log.warn(r, "transaction aborted by the database on every try: the request is answered 503"),
+    });
     this.checkpoints = new SqliteCheckpoints(db, log);
     this.probe = new DatabaseProbe(db, { owner: tuning.owner, writeEveryMs: tuning.writeProbeEveryMs });
   }
