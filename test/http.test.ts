@@ -14,21 +14,37 @@ const envelope = (text = "Please help") =>
 const stored = () => desk.app.db.client.inboxEvent.count();
 
 describe("requests that are not Slack's, or not well formed", () => {
-  it("answers a wrong signature, a missing one and a stale timestamp with 401 and stores nothing", async () => {
+  it("answers a wrong signature, a missing one and a timestamp more than 5 minutes off (either way) with 401 and stores nothing", async () => {
     desk = await startDesk();
     expect((await desk.post(envelope(), { signWith: "0".repeat(32) })).status).toBe(401);
     expect((await desk.post(envelope(), { signWith: false })).status).toBe(401);
-    const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
-    expect((await desk.post(envelope(), { timestamp: sixMinutesAgo })).status).toBe(401);
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    expect((await desk.post(envelope(), { timestamp: nowSeconds - 6 * 60 })).status).toBe(401);
+    expect((await desk.post(envelope(), { timestamp: nowSeconds + 6 * 60 })).status).toBe(401);
+    expect((await desk.post(envelope(), { timestamp: nowSeconds + 24 * 3600 })).status).toBe(401);
+    const slashCommand = new URLSearchParams({
+      command: "/ticket",
+      text: "help",
+      user_id: CUSTOMER,
+      channel_id: SUPPORT,
+      trigger_id: "1.2.x",
+    });
+    const future = await desk.post(slashCommand.toString(), {
+      contentType: "application/x-www-form-urlencoded",
+      timestamp: nowSeconds + 6 * 60,
+    });
+    expect(future.status).toBe(401);
     // A body changed after signing.
     const body = envelope();
     const res = await desk.post(body.replace("Please help", "Please help!"), {
       headers: (await import("./support/harness.ts")).sign(body),
     });
     expect(res.status).toBe(401);
+    // A clock a little ahead (within 5 minutes) is still Slack's.
+    expect((await desk.post(envelope("A clock ahead: please help"), { timestamp: nowSeconds + 4 * 60 })).status).toBe(200);
     await desk.settle();
-    expect(await stored()).toBe(0);
-    expect(await desk.app.db.client.ticket.count()).toBe(0);
+    expect(await stored()).toBe(1);
+    expect((await desk.app.db.client.ticket.findMany()).map((t) => t.text)).toEqual(["A clock ahead: please help"]);
     expect(SIGNING_SECRET).not.toBe("0".repeat(32));
   });
 

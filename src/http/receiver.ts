@@ -14,6 +14,8 @@ import { ApiError } from "./errors.ts";
 import { readBody, send, sendError, type Router } from "./router.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** How far a request's timestamp may be from now, either way (Slack's rule; Bolt checks only the past). */
+export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 const ACK_TIMEOUT_MS = 3000;
 
 export interface ReceiverOptions {
@@ -98,18 +100,28 @@ export class DeskReceiver implements Receiver {
     const raw = await readBody(req, MAX_BODY_BYTES);
     const signature = header(req, "x-slack-signature");
     const timestamp = Number(header(req, "x-slack-request-timestamp"));
+    const nowMs = this.o.now?.() ?? Date.now();
     if (
       !signature ||
       !Number.isFinite(timestamp) ||
+      // Stamped in the future: a request signed ahead of time could be replayed for longer.
+      timestamp > Math.floor(nowMs / 1000) + MAX_CLOCK_SKEW_SECONDS ||
       !isValidSlackRequest({
         signingSecret: this.o.signingSecret,
         body: raw,
         headers: { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp },
-        nowMilliseconds: this.o.now?.() ?? Date.now(),
+        nowMilliseconds: nowMs,
       })
     ) {
-      this.o.log.warn({ path: "/slack/events" }, "rejected a request with a missing, wrong or stale signature");
-      throw new ApiError(401, "invalid_signature", "the request's Slack signature is missing, wrong or stale");
+      this.o.log.warn(
+        { path: "/slack/events" },
+        "rejected a request with a missing or wrong signature, or a timestamp more than 5 minutes off",
+      );
+      throw new ApiError(
+        401,
+        "invalid_signature",
+        "the request's Slack signature is missing or wrong, or its timestamp is more than 5 minutes from now",
+      );
     }
     const body = parseBody(raw, header(req, "content-type") ?? "");
     const retryNum = Number(header(req, "x-slack-retry-num") ?? 0) || 0;
