@@ -398,6 +398,30 @@ describe("a bad batch stores nothing", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("attributes nested 5,000 deep (or JSON nested far deeper elsewhere): 400 naming the field, nothing stored", async () => {
+    const before = await counts();
+    const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`;
+    const response = await post("/api/v1/accounts", `{"accounts": [{"externalId": "deep", "name": "Deep", "attributes": ${deep(5000)}}]}`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as BatchError;
+    expect(body.problems).toEqual([{ index: 0, field: "attributes", reason: expect.stringContaining("at most 10 levels") }]);
+    // The body's parser does not recurse: 200,000 levels in an unknown field or in a row are a 400 too.
+    const unknownField = await post(
+      "/api/v1/accounts",
+      `{"accounts": [{"externalId": "deep", "name": "Deep", "notes": ${deep(200_000)}}]}`,
+    );
+    expect(unknownField.status).toBe(400);
+    const row = await post("/api/v1/usage", `{"usage": [${"[".repeat(200_000)}${"]".repeat(200_000)}]}`);
+    expect(row.status).toBe(400);
+    expect(await counts()).toEqual(before);
+    // Ten levels are fine.
+    expect(
+      (await post("/api/v1/accounts", `{"accounts": [{"externalId": "deep", "name": "Deep", "attributes": ${deep(10)}}]}`)).status,
+    ).toBe(200);
+    const stored = (await (await get("/api/v1/accounts/deep")).json()) as { attributes: unknown };
+    expect(JSON.stringify(stored.attributes)).toBe(deep(10));
+  });
+
   it("malformed JSON: 400 malformed_json", async () => {
     const before = await counts();
     const response = await post("/api/v1/accounts", '{"accounts": [{"externalId": "x",');

@@ -1,7 +1,7 @@
 // Checking a batch before anything is stored: every problem of every row, duplicates in the batch and
 // unknown accounts, in row order (pure, no database).
 import { describe, expect, it } from "vitest";
-import { parseInstant, referencedAccounts, validateBatch } from "./batch.ts";
+import { MAX_ATTRIBUTE_DEPTH, nestsWithin, parseInstant, referencedAccounts, validateBatch } from "./batch.ts";
 
 const NOW = new Date("2026-11-20T10:00:00Z");
 
@@ -31,6 +31,26 @@ describe("batch validation", () => {
       },
       { index: 1, field: "row", reason: 'must be an object such as {"externalId": "acme", "name": "Acme"}, not "x"' },
     ]);
+  });
+
+  it("refuses attributes nested deeper than 10 levels, naming the field, however deep they go", () => {
+    const nested = (depth: number): Record<string, unknown> => {
+      let v: Record<string, unknown> = { leaf: "x" };
+      for (let i = 1; i < depth; i++) v = { a: v };
+      return v;
+    };
+    expect(MAX_ATTRIBUTE_DEPTH).toBe(10);
+    const ok = validateBatch("accounts", [{ externalId: "a", name: "A", attributes: nested(10) }], NOW, new Set());
+    expect(ok.problems).toEqual([]);
+    for (const depth of [11, 5000, 200_000]) {
+      const v = validateBatch("accounts", [{ externalId: "a", name: "A", attributes: nested(depth) }], NOW, new Set());
+      expect(v.problems).toEqual([
+        { index: 0, field: "attributes", reason: "must nest at most 10 levels of objects and lists: flatten the attributes" },
+      ]);
+    }
+    expect(nestsWithin({ list: [[1, [2]]] }, 3)).toBe(false);
+    expect(nestsWithin({ list: [[1, 2]] }, 3)).toBe(true);
+    expect(nestsWithin("text", 0)).toBe(true);
   });
 
   it("finds duplicates in the batch and accounts that do not exist, in row order", () => {

@@ -172,8 +172,27 @@ const email = z
   .max(320, "must be at most 320 characters long")
   .refine((v) => EMAIL.test(v), { error: (issue) => `must be an email address such as ana@acme.com, not ${show(issue.input)}` });
 
+/** How deep attributes may nest: `{"region": "EMEA"}` is 1 level, `{"plan": {"name": "gold"}}` 2. */
+export const MAX_ATTRIBUTE_DEPTH = 10;
+
+/** Whether objects and lists nest at most `max` levels in `value` (counted without recursion, so any depth is safe). */
+export function nestsWithin(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth > max) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
 const attributes = z
   .record(z.string(), z.unknown(), expected('an object of attributes such as {"region": "EMEA"}'))
+  .refine((v) => nestsWithin(v, MAX_ATTRIBUTE_DEPTH), {
+    error: `must nest at most ${MAX_ATTRIBUTE_DEPTH} levels of objects and lists: flatten the attributes`,
+    abort: true,
+  })
   .overwrite(cleanStrings)
   .refine((v) => JSON.stringify(v).length <= 20_000, "must be at most 20,000 characters as JSON: keep attributes small");
 
