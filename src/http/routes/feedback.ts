@@ -17,6 +17,7 @@ import type { FeedbackContext } from "../../feedback/use-cases/context.ts";
 import { readThemeRanking } from "../../feedback/use-cases/read-digest.ts";
 import { listFeedback } from "../../feedback/use-cases/list-feedback.ts";
 import { requireApiToken } from "../api-auth.ts";
+import { toCsv, type Cell } from "../csv.ts";
 import { invalidParameter } from "../errors.ts";
 import { format, limit, period, single } from "../query.ts";
 import { send, type Route } from "../router.ts";
@@ -48,21 +49,6 @@ function cursor(params: URLSearchParams): FeedbackCursor | null {
 }
 
 // ------------------------------------------------------------------ CSV
-
-type Cell = string | number | boolean | null;
-
-function csvCell(value: Cell): string {
-  if (value === null) return "";
-  const text = typeof value === "number" ? String(Number.isInteger(value) ? value : Number(value.toFixed(2))) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** RFC 4180: a header row, then one line per row. */
-export function toCsv<T>(columns: [string, (row: T) => Cell][], rows: T[]): string {
-  const lines = [columns.map(([name]) => name).join(",")];
-  for (const row of rows) lines.push(columns.map(([, pick]) => csvCell(pick(row))).join(","));
-  return `${lines.join("\r\n")}\r\n`;
-}
 
 export const THEME_CSV: [string, (t: RankedTheme) => Cell][] = [
   ["rank", (t) => t.rank],
@@ -117,7 +103,7 @@ function themesRoute(deps: FeedbackRouteDeps): Route["handle"] {
     });
     if (q.format === "csv") {
       res.setHeader("content-disposition", `attachment; filename="themes_${day(q.from)}_${day(q.to)}.csv"`);
-      return send(res, 200, toCsv(THEME_CSV, ranking.themes), "text/csv; charset=utf-8");
+      return send(res, 200, toCsv(THEME_CSV, ranking.themes, { decimals: 2 }), "text/csv; charset=utf-8");
     }
     send(res, 200, {
       from: q.from.toISOString(),
@@ -153,7 +139,7 @@ function feedbackRoute(deps: FeedbackRouteDeps): Route["handle"] {
         "content-disposition",
         `attachment; filename="feedback_${theme ? `theme-${theme.id}_` : ""}${day(q.from)}_${day(q.to)}.csv"`,
       );
-      return send(res, 200, toCsv(FEEDBACK_CSV, page.items), "text/csv; charset=utf-8");
+      return send(res, 200, toCsv(FEEDBACK_CSV, page.items, { decimals: 2 }), "text/csv; charset=utf-8");
     }
     send(res, 200, {
       from: q.from.toISOString(),

@@ -10,6 +10,7 @@ import type { SupportContext } from "../../support/use-cases/context.ts";
 import { GROUP_BYS, type GroupBy, type MetricsRow } from "../../support/rules/metrics.ts";
 import { readMetrics } from "../../support/use-cases/read-metrics.ts";
 import { requireApiToken } from "../api-auth.ts";
+import { toCsv, type Cell } from "../csv.ts";
 import { invalidParameter } from "../errors.ts";
 import { format, period, single } from "../query.ts";
 import { send, type Route } from "../router.ts";
@@ -67,8 +68,6 @@ export function supportRoutes(deps: MetricsRouteDeps): Route[] {
 
 // ------------------------------------------------------------------ CSV
 
-type Cell = string | number | null;
-
 export const CSV_COLUMNS: [string, (r: MetricsRow) => Cell][] = [
   ["scope", (r) => (r.group === null ? "overall" : "group")],
   ["group", (r) => r.group],
@@ -103,15 +102,7 @@ export const CSV_COLUMNS: [string, (r: MetricsRow) => Cell][] = [
   ["sla_resolution_attainment", (r) => r.sla.resolution?.attainment ?? null],
 ];
 
-function csvCell(value: Cell): string {
-  if (value === null) return "";
-  const text = typeof value === "number" ? String(Number.isInteger(value) ? value : Number(value.toFixed(6))) : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** RFC 4180: a header row, then one line per row; empty cells for figures with no data. */
+/** The CSV of the metrics (csv.ts); empty cells for figures with no data. */
 export function metricsCsv(rows: MetricsRow[]): string {
-  const lines = [CSV_COLUMNS.map(([name]) => name).join(",")];
-  for (const row of rows) lines.push(CSV_COLUMNS.map(([, pick]) => csvCell(pick(row))).join(","));
-  return `${lines.join("\r\n")}\r\n`;
+  return toCsv(CSV_COLUMNS, rows, { decimals: 6 });
 }
