@@ -24,6 +24,7 @@ import { connectDirectory, slackClients } from "./slack/clients.ts";
 import * as posts from "./slack/posts/index.ts";
 import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
+import { prismaInteractionLog } from "./slack/store/interactions.ts";
 import { SlackAccess } from "./slack/access.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver } from "./http/receiver.ts";
@@ -143,7 +144,8 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const { storeEvent, onSlackRequest } = runtime;
   const receiver = new DeskReceiver({ signingSecret: config.SLACK_SIGNING_SECRET, log, storeEvent, onSlackRequest, router });
   const identity = { botId: directory.identity.botId ?? undefined, botUserId: directory.identity.botUserId ?? undefined };
-  const app = createBoltApp({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions: clients.bolt, ...identity, log }, deps);
+  const interactions = prismaInteractionLog(db);
+  const app = createBoltApp({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions: clients.bolt, ...identity, log, interactions }, deps);
   const port = await runtime.start(workers, receiver);
   const appToken = parts.socketMode?.appToken;
   const socket = appToken ? createSocketModeIngress({ appToken, slackApiUrl: config.SLACK_API_URL, app, storeEvent, log }) : null;

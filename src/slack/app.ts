@@ -3,6 +3,8 @@ import { App, LogLevel, type Receiver, type Logger as BoltLogger } from "@slack/
 import type { WebClientOptions } from "@slack/web-api";
 import type { Logger } from "../platform/observability/log.ts";
 import type { SlackDeps } from "./deps.ts";
+import { replayGuard } from "./replays.ts";
+import type { InteractionLog } from "./store/interactions.ts";
 import { registerTicketCardActions } from "./actions/ticket-card.ts";
 import { registerCreateTicketShortcut } from "./shortcuts/create-ticket.ts";
 import { registerTicketCommand } from "./commands/ticket.ts";
@@ -28,6 +30,8 @@ export interface BoltOptions {
   botId?: string;
   botUserId?: string;
   log: Logger;
+  /** The interactions already taken: a replayed one is acknowledged and ignored (replays.ts). */
+  interactions: InteractionLog;
 }
 
 export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
@@ -42,6 +46,8 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
     logger: boltLogger(o.log),
     logLevel: LogLevel.WARN,
   });
+  // Before every listener: the same interaction twice takes effect once.
+  app.use(replayGuard({ interactions: o.interactions, now: () => deps.clock.now(), log: o.log }));
   registerTicketCardActions(app, deps);
   registerReplyView(app, deps);
   registerCsatActions(app, deps);
