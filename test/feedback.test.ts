@@ -326,14 +326,15 @@ describe("capturing feedback", () => {
     const metadata = opened.view.private_metadata as string;
     expect(metadata.length).toBeLessThan(300);
     expect(metadata).not.toContain("Program Files");
-    const send = () =>
+    // Slack gives each submission its own trigger_id (the same bytes twice are a replay, ignored).
+    const send = (triggerId: string) =>
       desk.interaction({
         type: "view_submission",
         team: { id: HOME_TEAM, domain: "example" },
         user: { id: AGENT, username: "agent", name: "agent", team_id: HOME_TEAM },
         api_app_id: "A111",
         token: "verification_token",
-        trigger_id: "1.2.3",
+        trigger_id: triggerId,
         view: {
           id: "V1",
           team_id: HOME_TEAM,
@@ -346,10 +347,10 @@ describe("capturing feedback", () => {
       });
     // Slack cannot give the message back just now: the form says so and nothing is stored; Send again works.
     desk.slack.failNext("conversations.history", { error: "not_in_channel" });
-    const notRead = (await (await send()).json()) as { response_action: string; errors: Record<string, string> };
+    const notRead = (await (await send("1.2.3")).json()) as { response_action: string; errors: Record<string, string> };
     expect(notRead).toMatchObject({ response_action: "errors", errors: { note: expect.stringContaining("couldn't read that message") } });
     expect(await items()).toHaveLength(0);
-    expect((await send()).status).toBe(200);
+    expect((await send("1.2.4")).status).toBe(200);
     await desk.settle();
     const [item] = await items();
     expect(item).toMatchObject({
