@@ -1,48 +1,10 @@
 // Intake rules: which messages are a customer's request and which are noise, who is a customer, and the
 // intake policy: when a message opens a ticket, when it joins the customer's recent open ticket (the merge
 // window), and when a reply in a resolved ticket's thread starts a follow-up ticket (the reopen window).
+import { isPleasantry } from "./pleasantries.ts";
 import type { AuthorRole, Ticket } from "./ticket.ts";
 
-/** Bare pleasantries and emoji-only messages: not requests. */
-const PLEASANTRY = new RegExp(
-  "^(?:" +
-    [
-      "thanks?(?: you)?(?: (?:so|very) much)?",
-      "thank u",
-      "thx",
-      "tnx",
-      "ty(?:sm)?",
-      "cheers",
-      "hi",
-      "hello",
-      "hey",
-      "hiya",
-      "yo",
-      "good (?:morning|afternoon|evening)",
-      "ok(?:ay)?",
-      "k",
-      "cool",
-      "great",
-      "perfect",
-      "awesome",
-      "nice",
-      "got it",
-      "sounds good",
-      "will do",
-      "np",
-      "no problem",
-      "bye",
-    ].join("|") +
-    ")(?: (?:all|team|everyone|folks|guys|again|a lot|so much))?[\\s!.,🙏👍🙂😊]*$",
-  "iu",
-);
-const EMOJI_ONLY = /^(?:\s*(?::[a-z0-9_+'-]+:|\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f))+\s*$/u;
-
-export function isPleasantry(text: string): boolean {
-  const t = text.trim().replace(/\s+/g, " ");
-  if (t.length === 0) return true;
-  return EMOJI_ONLY.test(t) || PLEASANTRY.test(t);
-}
+export { isPleasantry } from "./pleasantries.ts";
 
 export interface AuthorFacts {
   userId: string;
@@ -92,13 +54,14 @@ export type TopLevelVerdict =
   /** It is a request: it joins the customer's open ticket that heard from them since `mergeSince`, else opens one. */
   | { action: "request"; mergeSince: Date | null };
 
+/** A message with files (a screenshot, a log) is a request whatever its words, even with none. */
 export function judgeTopLevelMessage(
-  message: { supportChannel: boolean; role: AuthorRole; text: string; at: Date },
+  message: { supportChannel: boolean; role: AuthorRole; text: string; files?: number; at: Date },
   policy: Pick<IntakePolicy, "ignorePleasantries" | "mergeWindowMs">,
 ): TopLevelVerdict {
   if (!message.supportChannel) return { action: "ignore", reason: "not_a_support_channel" };
   if (message.role !== "customer") return { action: "ignore", reason: "not_a_customer" };
-  if (policy.ignorePleasantries && isPleasantry(message.text)) return { action: "ignore", reason: "pleasantry" };
+  if (policy.ignorePleasantries && !message.files && isPleasantry(message.text)) return { action: "ignore", reason: "pleasantry" };
   return { action: "request", mergeSince: policy.mergeWindowMs > 0 ? new Date(message.at.getTime() - policy.mergeWindowMs) : null };
 }
 
