@@ -211,6 +211,21 @@ describe("SlackStandIn", () => {
     expect((await rejection(() => client.auth.test())).data.error).toBe("invalid_auth");
   });
 
+  it("describes files with files.info, and answers an error for a file id it was told to", async () => {
+    standIn.files.set("F1", { id: "F1", name: "trace.log", mimetype: "text/plain", filetype: "text", size: 812 });
+    standIn.fileErrors.set("F2", "access_denied");
+    expect((await client.files.info({ file: "F1" })).file).toMatchObject({ id: "F1", name: "trace.log", size: 812 });
+    expect((await rejection(() => client.files.info({ file: "F2" }))).data.error).toBe("access_denied");
+    expect((await rejection(() => client.files.info({ file: "F3" }))).data.error).toBe("file_not_found");
+    expect(standIn.allCallsTo("files.info").map((c) => [c.args.file, c.error ?? "ok"])).toEqual([
+      ["F1", "ok"],
+      ["F2", "access_denied"],
+      ["F3", "file_not_found"],
+    ]);
+    standIn.files.clear();
+    standIn.fileErrors.clear();
+  });
+
   it("accepts JSON bodies, records response_url posts and explains waitFor timeouts", async () => {
     const res = await fetch(`${standIn.apiUrl}chat.postMessage`, {
       method: "POST",

@@ -72,6 +72,20 @@ export interface UserRecord {
   team_id: string;
   profile?: { email?: string; display_name?: string };
 }
+/** A file as files.info describes it (the fields the app reads; anything else is passed through). */
+export interface FileRecord {
+  id: string;
+  name?: string | null;
+  title?: string | null;
+  mimetype?: string;
+  filetype?: string;
+  pretty_type?: string;
+  size?: number;
+  mode?: string;
+  permalink?: string;
+  file_access?: string;
+  [field: string]: unknown;
+}
 export interface TeamRecord {
   id: string;
   name: string;
@@ -155,6 +169,10 @@ export class SlackStandIn {
   users = new Map<string, UserRecord>();
   teams = new Map<string, TeamRecord>();
   usergroups = new Map<string, string[]>();
+  /** What files.info answers per file id (an id not here: file_not_found). */
+  files = new Map<string, FileRecord>();
+  /** files.info answers this error for these file ids (e.g. "file_not_found", "access_denied"). */
+  fileErrors = new Map<string, string>();
   /** Wait this long before answering each call. */
   delayMs = 0;
 
@@ -183,6 +201,7 @@ export class SlackStandIn {
   private tsMicros = Math.floor(Date.now() / 1000) * 1_000_000;
   private viewCounter = 0;
   private queued: Array<{ method: string; reply: FaultReply; left: number }> = [];
+  private holds = new Map<string, { gate: Promise<void>; release: () => void }>();
   private rate?: { rate: number; methods?: string[]; retryAfter: number; rand: () => number };
   private readonly handlers: Record<string, Handler> = {
     "chat.postMessage": (a) => this.postMessage(a),
@@ -204,6 +223,7 @@ export class SlackStandIn {
       bot_id: this.botId,
     }),
     "users.info": (a) => this.userInfo(a),
+    "files.info": (a) => this.fileInfo(a),
     "team.info": (a) => {
       const id = str(a.team) ?? this.teamId;
       return { ok: true, team: this.teams.get(id) ?? { id, name: `Team ${id}` } };
@@ -238,6 +258,8 @@ export class SlackStandIn {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    for (const hold of this.holds.values()) hold.release();
+    this.holds.clear();
     for (const conn of this.sockets) conn.terminate(1001, "stand-in stopping"); // upgraded sockets are not "connections" any more
     this.sockets.clear();
     this.socketTickets.clear();
@@ -253,7 +275,7 @@ export class SlackStandIn {
     return `${this.base()}/response/${encodeURIComponent(id)}`;
   }
 
-  /** Clears what was recorded and any faults; keeps users/teams/usergroups, channel sets and delayMs. */
+  /** Clears what was recorded and any faults; keeps users/teams/usergroups, files and their errors, channel sets and delayMs. */
   reset(): void {
     this.calls = [];
     this.ephemerals = [];
@@ -438,6 +460,20 @@ export class SlackStandIn {
 
   // ------------------------------------------------------------------ faults
 
+  /**
+   * Holds every call of `method` (recorded as it arrives) until the returned function is called, or
+   * `stop()`: shows that nothing waits on that call.
+   */
+  hold(method: string): () => void {
+    let resolve!: () => void;
+    const hold = { gate: new Promise<void>((r) => (resolve = r)), release: () => resolve() };
+    this.holds.set(method, hold);
+    return () => {
+      if (this.holds.get(method) === hold) this.holds.delete(method);
+      hold.release();
+    };
+  }
+
   /** Answers the next `times` calls of `method` ("*" = any) with `reply` instead of handling them. */
   failNext(method: string, reply: FaultReply, times = 1): void {
     this.queued.push({ method, reply, left: times });
@@ -501,6 +537,8 @@ export class SlackStandIn {
     delete args.token;
     const record: CallRecord = { method, args, token, status: 200, at: Date.now() };
     this.calls.push(record);
+    const held = this.holds.get(method);
+    if (held) await held.gate;
 
     const fault = this.pickFault(method);
     if (fault && "status" in fault) {
@@ -727,6 +765,15 @@ export class SlackStandIn {
     const id = str(a.user);
     if (!id) return fail("user_not_found");
     return { ok: true, user: this.users.get(id) ?? { id, name: id.toLowerCase(), real_name: `User ${id}`, team_id: this.teamId } };
+  }
+
+  private fileInfo(a: Record<string, any>): Answer {
+    const id = str(a.file);
+    if (!id) return fail("invalid_arguments");
+    const error = this.fileErrors.get(id);
+    if (error) return fail(error);
+    const file = this.files.get(id);
+    return file ? { ok: true, file, comments: [], response_metadata: { next_cursor: "" } } : fail("file_not_found");
   }
 
   private view(method: string, a: Record<string, any>): Answer {
