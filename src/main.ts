@@ -26,6 +26,7 @@ import { createEventRouter } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
 import { prismaInteractionLog } from "./slack/store/interactions.ts";
 import { SlackAccess } from "./slack/access.ts";
+import { SlackFiles } from "./slack/files.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
@@ -71,13 +72,17 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   };
   const triage = parts.triage?.channel;
   const product = parts.feedback?.productChannel;
+  const supportStores = prismaSupportStores(db, config.SUPPORT_CHANNELS);
   const support: SupportContext = {
     access,
-    store: prismaSupportStores(db, config.SUPPORT_CHANNELS),
-    notifier: new posts.SlackTicketPosts(outbox, db.provider, triage, config.AGENT_USERGROUP_ID, Boolean(product), success),
+    store: supportStores,
+    notifier: new posts.SlackTicketPosts(outbox, db.provider, triage, config.AGENT_USERGROUP_ID, Boolean(product), success, {
+      store: supportStores,
+    }),
     summary: new posts.SlackSupportSummary(outbox, triage),
     settings: supportSettings(config, policy),
     people: directory,
+    files: new SlackFiles(clients.read, log),
     accounts: success.accounts,
     db: db.client,
     tx,

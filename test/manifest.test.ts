@@ -128,6 +128,7 @@ describe("manifest.json", () => {
       "users:read": "users.info",
       "team:read": "team.info",
       "usergroups:read": "usergroups.users.list",
+      "files:read": "files.info, for the files customers share in Slack Connect channels (check_file_info)",
       commands: "the slash commands",
     };
     expect(manifest.oauth_config?.scopes?.bot ?? []).toEqual(expect.arrayContaining(Object.keys(needed)));

@@ -14,6 +14,38 @@ export const envelopeSchema = z.object({
 });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
+/**
+ * A file as a message event carries it. In a Slack Connect channel it often comes as an id only, with
+ * `file_access: "check_file_info"` (files.info has the details); `mode: "hidden_by_limit"` or
+ * `"tombstone"` is a file the workspace no longer shows. Every field but the id may be missing.
+ */
+export const eventFileSchema = z
+  .object({
+    id,
+    name: z.string().nullish().catch(null),
+    title: z.string().nullish().catch(null),
+    mimetype: z.string().nullish().catch(null),
+    filetype: z.string().nullish().catch(null),
+    size: z.number().nonnegative().nullish().catch(null),
+    permalink: z.string().nullish().catch(null),
+    mode: z.string().nullish().catch(null),
+    file_access: z.string().nullish().catch(null),
+  })
+  .passthrough();
+export type EventFile = z.infer<typeof eventFileSchema>;
+
+/** The files of a message: each one the app can name (an id at least); anything else in the list is left out. */
+const eventFilesSchema = z
+  .array(z.unknown())
+  .transform((items) =>
+    items.flatMap((item) => {
+      const r = eventFileSchema.safeParse(item);
+      return r.success ? [r.data] : [];
+    }),
+  )
+  .optional()
+  .catch(undefined);
+
 export const messageEventSchema = z.object({
   type: z.literal("message"),
   subtype: z.string().optional(),
@@ -25,6 +57,7 @@ export const messageEventSchema = z.object({
   text: z.string().default(""),
   ts,
   thread_ts: ts.optional(),
+  files: eventFilesSchema,
   team: z.string().optional(),
   user_team: z.string().optional(),
   source_team: z.string().optional(),

@@ -5,11 +5,16 @@ import type { Tx } from "../platform/db/client.ts";
 import type { AuthorRole, Ticket, TicketChange } from "./rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "./rules/sla.ts";
 import type { HeadlineFigure } from "./rules/metrics.ts";
+import type { AttachedFile, ReceivedFile } from "./rules/files.ts";
 
 export interface MessageNote {
   userId: string;
   text: string;
   role: AuthorRole;
+  /** The files shared with it (none when absent). */
+  files?: readonly AttachedFile[];
+  /** A link to the message, when known (shown with a file the app cannot open). */
+  permalink?: string | null;
 }
 
 /** Tells people about tickets. `sla` is the ticket's next SLA target as its card shows it. */
@@ -55,6 +60,15 @@ export interface PeopleDirectory {
   isAgent(userId: string): boolean;
   /** An agents' list or user group is configured. */
   hasAgentDirectory(): boolean;
+}
+
+/** What the chat workspace says of the files shared with a message. */
+export interface SharedFiles {
+  /**
+   * The files with their details: those that came with the message only as an id (`readable: null`) are
+   * asked for; one the workspace will not describe is kept as a file the app cannot open. Never throws.
+   */
+  describe(files: readonly ReceivedFile[]): Promise<AttachedFile[]>;
 }
 
 /** The accounts customer success knows (imported from the CRM). */

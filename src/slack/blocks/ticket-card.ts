@@ -3,9 +3,11 @@ import type { KnownBlock } from "@slack/types";
 import { PRIORITIES, STATUSES, priorityOf, statusOf, type Priority, type Status, type Ticket } from "../../support/rules/ticket.ts";
 import type { SlaStatus } from "../../support/rules/sla.ts";
 import { ACTIONS, cardBlockId } from "./ids.ts";
-import { LIMITS, escapeSlackText, oneLine, quote, slackDate } from "./limits.ts";
+import { LIMITS, escapeSlackText, oneLine, quote, slackDate, truncate } from "./limits.ts";
 import { formatDuration } from "./durations.ts";
 import type { CardAccount } from "../../success/rules/account.ts";
+import type { AttachedFile } from "../../support/rules/files.ts";
+import { fileList, filesCount } from "./files.ts";
 
 export const PRIORITY_LABELS: Record<Priority, string> = { urgent: "Urgent", high: "High", normal: "Normal", low: "Low" };
 export const STATUS_LABELS: Record<Status, string> = { open: "Open", pending: "Pending on customer", resolved: "Resolved" };
@@ -40,10 +42,16 @@ export function requesterLabel(ticket: Pick<Ticket, "requesterId" | "requesterCo
   return ticket.requesterCompany ? `<@${ticket.requesterId}> (${escapeSlackText(ticket.requesterCompany)})` : `<@${ticket.requesterId}>`;
 }
 
-export function ticketCardText(ticket: Ticket): string {
-  return oneLine(
-    `Ticket #${ticket.id} from ${ticket.requesterName ? escapeSlackText(ticket.requesterName) : "a customer"}: ${escapeSlackText(ticket.text)}`,
-  );
+export function ticketCardText(ticket: Ticket, files: readonly AttachedFile[] = []): string {
+  const said = ticket.text.trim() ? escapeSlackText(ticket.text) : files.length ? `(${filesCount(files.length)})` : "";
+  return oneLine(`Ticket #${ticket.id} from ${ticket.requesterName ? escapeSlackText(ticket.requesterName) : "a customer"}: ${said}`);
+}
+
+/** Where the customer's files are: in their thread (a Reply to customer sends text only). */
+export function cardFilesText(ticket: Pick<Ticket, "permalink">, files: readonly AttachedFile[]): string {
+  const where = ticket.permalink ? `<${ticket.permalink}|the customer's thread>` : "the customer's thread";
+  const head = `:paperclip: *${filesCount(files.length)} from the customer*, in ${where} (Reply to customer sends text only; to send a file, answer there):`;
+  return `${head}\n${fileList(files, ticket.permalink)}`;
 }
 
 export function slaLine(sla: SlaStatus | null | undefined): string | null {
@@ -63,8 +71,9 @@ export function ticketCard(
   ticket: Ticket,
   sla?: SlaStatus | null,
   account?: CardAccount | null,
-  options: { feedback?: boolean } = {},
+  options: { feedback?: boolean; files?: readonly AttachedFile[] } = {},
 ): { text: string; blocks: KnownBlock[] } {
+  const files = options.files ?? [];
   const priority = priorityOf(ticket);
   const status = statusOf(ticket);
   const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
@@ -92,7 +101,12 @@ export function ticketCard(
         { type: "mrkdwn", text: `*Opened*\n${opened}${ticket.reopenCount > 0 ? ` · reopened ${ticket.reopenCount}×` : ""}` },
       ],
     },
-    { type: "section", text: { type: "mrkdwn", text: quote(escapeSlackText(ticket.text), LIMITS.sectionText) } },
+    ...(ticket.text.trim() || files.length === 0
+      ? [{ type: "section" as const, text: { type: "mrkdwn" as const, text: quote(escapeSlackText(ticket.text), LIMITS.sectionText) } }]
+      : []),
+    ...(files.length
+      ? [{ type: "section" as const, text: { type: "mrkdwn" as const, text: truncate(cardFilesText(ticket, files), LIMITS.sectionText) } }]
+      : []),
     {
       type: "context",
       elements: [
@@ -165,5 +179,5 @@ export function ticketCard(
       ],
     },
   ];
-  return { text: ticketCardText(ticket), blocks };
+  return { text: ticketCardText(ticket, files), blocks };
 }

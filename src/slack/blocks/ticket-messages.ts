@@ -2,7 +2,9 @@
 // card's thread, and the ephemeral answers to commands and shortcuts.
 import type { Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert } from "../../support/rules/sla.ts";
-import { LIMITS, escapeSlackText, quote, slackDate } from "./limits.ts";
+import type { AttachedFile } from "../../support/rules/files.ts";
+import { LIMITS, escapeSlackText, quote, slackDate, truncate } from "./limits.ts";
+import { fileList, filesCount } from "./files.ts";
 import { formatDuration } from "./durations.ts";
 import { PRIORITY_LABELS, STATUS_LABELS } from "./ticket-card.ts";
 
@@ -36,12 +38,24 @@ export function changeLogLine(change: TicketChange): string {
   }
 }
 
-export function mirroredMessage(message: { userId: string; text: string; role: "customer" | "agent" }): string {
+export function mirroredMessage(message: {
+  userId: string;
+  text: string;
+  role: "customer" | "agent";
+  files?: readonly AttachedFile[];
+  permalink?: string | null;
+}): string {
+  const files = message.files ?? [];
+  const verb = files.length && !message.text.trim() ? "shared" : message.role === "customer" ? "wrote" : "answered";
   const head =
     message.role === "customer"
-      ? `:speech_balloon: <@${message.userId}> wrote in the customer's thread:`
-      : `:outbox_tray: <@${message.userId}> answered in the customer's thread:`;
-  return `${head}\n${quote(escapeSlackText(message.text), LIMITS.sectionText - head.length - 1)}`;
+      ? `:speech_balloon: <@${message.userId}> ${verb} in the customer's thread:`
+      : `:outbox_tray: <@${message.userId}> ${verb} in the customer's thread:`;
+  const said = escapeSlackText(message.text);
+  if (files.length === 0) return `${head}\n${quote(said, LIMITS.sectionText - head.length - 1)}`;
+  const list = truncate(`:paperclip: ${filesCount(files.length)}:\n${fileList(files, message.permalink ?? null)}`, LIMITS.sectionText / 2);
+  if (!message.text.trim()) return `${head}\n${list}`;
+  return `${head}\n${quote(said, LIMITS.sectionText - head.length - list.length - 2)}\n${list}`;
 }
 
 /** An agent's reply (typed in the Reply to customer modal) as posted in the customer's thread. */

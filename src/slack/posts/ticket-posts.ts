@@ -9,6 +9,9 @@ import type { MessageNote, TicketNotifier } from "../../support/ports.ts";
 import { ticketCard } from "../blocks/ticket-card.ts";
 import { readAccountCard } from "../../success/use-cases/read-account-card.ts";
 import type { SuccessContext } from "../../success/use-cases/context.ts";
+import { readTicketFiles } from "../../support/use-cases/read-ticket-files.ts";
+import type { SupportStores } from "../../support/use-cases/context.ts";
+import type { AttachedFile } from "../../support/rules/files.ts";
 import {
   acknowledgement,
   changeLogLine,
@@ -26,6 +29,7 @@ type TicketPost = "ack" | "card";
 export class SlackTicketPosts implements TicketNotifier {
   /** The posts of the tickets a transaction has read, so several posts about one ticket read them once. */
   private readonly seen = new WeakMap<Tx, Map<string, number | null>>();
+  private readonly filesSeen = new WeakMap<Tx, Map<number, readonly AttachedFile[]>>();
 
   constructor(
     private readonly outbox: Outbox,
@@ -39,6 +43,8 @@ export class SlackTicketPosts implements TicketNotifier {
     private readonly feedbackOn = false,
     /** Customer success, for the account a card shows (without it, cards show none). */
     private readonly success?: Pick<SuccessContext, "accounts">,
+    /** The support desk's messages, for the files a card shows (without it, cards show none). */
+    private readonly support?: { store: Pick<SupportStores, "messages"> },
     private readonly refs: MessageRefs = messageRefs,
   ) {}
 
@@ -58,7 +64,17 @@ export class SlackTicketPosts implements TicketNotifier {
 
   private async card(tx: Tx, ticket: Ticket, sla: SlaStatus | null) {
     const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
-    return ticketCard(ticket, sla, account, { feedback: this.feedbackOn });
+    return ticketCard(ticket, sla, account, { feedback: this.feedbackOn, files: await this.files(tx, ticket) });
+  }
+
+  /** The files of the ticket's first message, read once per transaction. */
+  private async files(tx: Tx, ticket: Ticket): Promise<readonly AttachedFile[]> {
+    if (!this.support || !ticket.sourceTs) return [];
+    let known = this.filesSeen.get(tx);
+    if (!known) this.filesSeen.set(tx, (known = new Map()));
+    let files = known.get(ticket.id);
+    if (!files) known.set(ticket.id, (files = await readTicketFiles(this.support, tx, ticket)));
+    return files;
   }
 
   async ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date) {

@@ -1,6 +1,7 @@
 // An agent writes in a triage card's thread: the note is stored with the ticket as internal, never sent
 // to the customer, and is not a response.
 import type { Actor } from "../../shared/actor.ts";
+import type { AttachedFile } from "../rules/files.ts";
 import { tsToDate } from "../rules/intake.ts";
 import { personOf, type SupportContext } from "./context.ts";
 
@@ -10,6 +11,8 @@ export interface CardThreadNote {
   threadTs: string;
   ts: string;
   text: string;
+  /** The files shared with the note (none when absent). */
+  files?: readonly AttachedFile[];
 }
 
 /** The ticket the note was added to; null when the thread is no card's; "duplicate" for a second delivery. */
@@ -26,6 +29,7 @@ export async function addInternalNote(ctx: SupportContext, actor: Actor, note: C
       ts: note.ts,
       userId,
       text: note.text,
+      files: note.files,
       role: "internal",
       at,
     });

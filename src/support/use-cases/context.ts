@@ -8,7 +8,7 @@ import type { Config } from "../../platform/config/config.ts";
 import type { Logger } from "../../platform/observability/log.ts";
 import { DomainError } from "../../shared/errors.ts";
 import type { Actor } from "../../shared/actor.ts";
-import type { KnownAccounts, PeopleDirectory, SummaryNotifier, TicketNotifier } from "../ports.ts";
+import type { KnownAccounts, PeopleDirectory, SharedFiles, SummaryNotifier, TicketNotifier } from "../ports.ts";
 import type { CsatSettings } from "../rules/csat.ts";
 import type { IntakePolicy } from "../rules/intake.ts";
 import type { SlaPolicy } from "../rules/sla-policy.ts";
@@ -66,6 +66,8 @@ export interface SupportContext {
   notifier: TicketNotifier;
   summary: SummaryNotifier;
   people: PeopleDirectory;
+  /** The details of files customers share (asked for after Slack has its acknowledgement). */
+  files: SharedFiles;
   accounts: KnownAccounts;
   clock: Clock;
   log: Logger;

@@ -2,8 +2,11 @@
 // support channel is ignored (not a customer's, or a bare pleasantry), joins the customer's recent open
 // ticket (within the merge window), or opens a ticket. A reply in a ticket's customer thread is added to
 // it: a customer's reply reopens a resolved ticket (or, after the reopen window, opens a follow-up ticket)
-// and brings a pending one back to open; an agent's reply counts as a response.
+// and brings a pending one back to open; an agent's reply counts as a response. A message is a request
+// for its words or its files alike: one that is only a screenshot opens a ticket too. The details of the
+// files are asked for only once the message is known to matter (after Slack has its acknowledgement).
 import type { Actor } from "../../shared/actor.ts";
+import type { AttachedFile, ReceivedFile } from "../rules/files.ts";
 import { classifyAuthor, externalTeam, isLateFollowUp, joinsRecentTicket, judgeTopLevelMessage, tsToDate } from "../rules/intake.ts";
 import type { AuthorRole, Ticket } from "../rules/ticket.ts";
 import { personOf, type SupportContext } from "./context.ts";
@@ -24,7 +27,10 @@ export interface ChannelMessage {
   sharedChannel: boolean;
   /** The author's name as it came with the message, if any. */
   authorName: string | null;
+  /** A link to the message. */
   permalink: string | null;
+  /** The files shared with it (none when absent). */
+  files?: readonly ReceivedFile[];
 }
 
 export type MessageOutcome =
@@ -39,6 +45,8 @@ interface Said {
   ts: string;
   userId: string;
   text: string;
+  files: AttachedFile[];
+  permalink: string | null;
   role: AuthorRole;
   at: Date;
 }
@@ -53,11 +61,14 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
       sharedChannel: message.sharedChannel,
       isAgent: ctx.people.isAgent(userId),
     });
-  const said = (r: AuthorRole): Said => ({
+  const received = message.files ?? [];
+  const said = async (r: AuthorRole): Promise<Said> => ({
     channelId: message.channelId,
     ts: message.ts,
     userId,
     text: message.text,
+    files: received.length > 0 ? await ctx.files.describe(received) : [],
+    permalink: message.permalink,
     role: r,
     at: tsToDate(message.ts),
   });
@@ -65,14 +76,17 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
   if (message.threadTs && message.threadTs !== message.ts) {
     const ticket = await ctx.store.threads.ticketOf(ctx.db, message.channelId, message.threadTs, "customer");
     if (!ticket) return { kind: "ignored", reason: "not_a_ticket_thread" };
-    const reply = said(role());
+    const reply = await said(role());
     if (isLateFollowUp(ticket, reply, ctx.settings.intake)) return followUp(ctx, ticket, reply);
     return addToTicket(ctx, ticket.id, reply);
   }
 
   const support = await ctx.store.channels.lookup(ctx.db, message.channelId);
-  const request = said(role());
-  const verdict = judgeTopLevelMessage({ supportChannel: support !== null, ...request }, ctx.settings.intake);
+  const author = role();
+  const verdict = judgeTopLevelMessage(
+    { supportChannel: support !== null, role: author, text: message.text, files: received.length, at: tsToDate(message.ts) },
+    ctx.settings.intake,
+  );
   if (verdict.action === "ignore") {
     if (verdict.reason === "pleasantry") {
       ctx.log.info(
@@ -82,6 +96,7 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
     }
     return { kind: "ignored", reason: verdict.reason };
   }
+  const request = await said(author);
   if (verdict.mergeSince) {
     const recent = await ctx.store.tickets.recentOpen(ctx.db, message.channelId, userId, verdict.mergeSince);
     if (recent && joinsRecentTicket(recent, message.ts)) {
@@ -109,6 +124,7 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
       sourceTs: message.ts,
       threadTs: message.ts,
       text: message.text,
+      files: request.files,
       origin: "message",
       requesterId: userId,
       requesterTeamId: message.authorTeamId,
@@ -127,7 +143,8 @@ async function addToTicket(ctx: SupportContext, ticketId: number, message: Said)
   const outcome = await ctx.tx.transaction(async (tx): Promise<MessageOutcome> => {
     const ticket = await loadTicket(ctx, tx, ticketId);
     if (await ctx.store.messages.seen(tx, message.channelId, message.ts)) return { kind: "duplicate" };
-    await ctx.store.messages.add(tx, { ticketId, ...message });
+    const { channelId, ts, userId, text, files, role, at } = message;
+    await ctx.store.messages.add(tx, { ticketId, channelId, ts, userId, text, files, role, at });
     const now = ctx.clock.now();
     if (message.role === "customer") {
       const current = await ctx.store.tickets.update(tx, ticketId, {
@@ -166,6 +183,7 @@ async function followUp(ctx: SupportContext, previous: Ticket, message: Said): P
     requesterName: previous.requesterId === message.userId ? previous.requesterName : null,
     requesterCompany: previous.requesterCompany,
     text: message.text,
+    files: message.files,
     permalink: previous.permalink,
     origin: "message",
     createdById: null,

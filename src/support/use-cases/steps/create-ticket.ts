@@ -4,6 +4,7 @@
 // Idempotent per source message: a second delivery finds the ticket the first one made.
 import { isDomainError } from "../../../shared/errors.ts";
 import type { SupportChannelInfo } from "../../rules/channels.ts";
+import type { AttachedFile } from "../../rules/files.ts";
 import type { Origin, Ticket } from "../../rules/ticket.ts";
 import type { SupportContext } from "../context.ts";
 import { startClocks } from "./sla-clocks.ts";
@@ -19,6 +20,8 @@ export interface NewTicket {
   requesterName: string | null;
   requesterCompany: string | null;
   text: string;
+  /** The files shared with the customer's message (none when absent). */
+  files?: readonly AttachedFile[];
   permalink: string | null;
   origin: Origin;
   /** Who made it by hand (null: the customer's own message). */
@@ -37,6 +40,8 @@ export interface TicketRequest {
   /** The thread the conversation happens in, when it exists already. */
   threadTs: string | null;
   text: string;
+  /** The files shared with the message (none when absent). */
+  files?: readonly AttachedFile[];
   origin: Origin;
   requesterId: string;
   requesterTeamId: string | null;
@@ -79,6 +84,7 @@ export async function openRequest(
     requesterName,
     requesterCompany,
     text: request.text,
+    files: request.files,
     permalink: request.permalink,
     origin: request.origin,
     createdById,
@@ -91,7 +97,7 @@ export async function openRequest(
 
 /** Makes the ticket; the caller has checked that its source message is no ticket yet. */
 export async function createTicket(ctx: SupportContext, input: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
-  const { at, ...fields } = input;
+  const { at, files, ...fields } = input;
   try {
     const ticket = await ctx.tx.transaction(async (tx) => {
       const now = ctx.clock.now();
@@ -112,6 +118,7 @@ export async function createTicket(ctx: SupportContext, input: NewTicket): Promi
           userId: input.requesterId,
           role: "customer",
           text: input.text,
+          files,
           at,
         });
       }

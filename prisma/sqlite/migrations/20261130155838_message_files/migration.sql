@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "TicketMessage" ADD COLUMN "files" TEXT;
+
