@@ -212,6 +212,28 @@ describe("a customer's files travel with the ticket", () => {
   });
 });
 
+describe("a file's name is the customer's text", () => {
+  it("its name and title reach the card and the mirror escaped: no mention, broadcast or link of theirs is live", async () => {
+    desk = await startDesk();
+    const sneaky = slackFile("FSNEAKY1", {
+      name: "<!channel> <https://evil.example|invoice>.png",
+      title: "<@UAGENT1> please <!here>",
+    });
+    const ts = await say({ subtype: "file_share", text: "", files: [sneaky] });
+    await desk.settle();
+    await say({ subtype: "file_share", text: "one more", threadTs: ts, files: [slackFile("FSNEAKY2", { name: "<!subteam^S1> log.txt" })] });
+    await desk.settle();
+
+    const card = cards()[0];
+    const shown = [JSON.stringify(card.blocks), ...cardThread(card.ts).map((m) => m.text)].join("\n");
+    for (const live of ["<!channel>", "<https://evil.example", "<@UAGENT1>", "<!here>", "<!subteam^S1>"]) expect(shown).not.toContain(live);
+    expect(shown).toContain("&lt;!channel&gt; &lt;https://evil.example¦invoice&gt;.png"); // a | would end the link text
+    expect(shown).toContain("&lt;@UAGENT1&gt; please &lt;!here&gt;");
+    expect(shown).toContain("&lt;!subteam^S1&gt; log.txt");
+    for (const post of desk.slack.callsTo("chat.postMessage")) expect(String(post.args.link_names)).toBe("false");
+  });
+});
+
 describe("replies with files in a ticket's thread", () => {
   it("a file_share reply reopens a resolved ticket and is mirrored with its files", async () => {
     desk = await startDesk();

@@ -4,6 +4,7 @@
 // has its acknowledgement; a file Slack will not describe is kept as one the app cannot open.
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../platform/observability/log.ts";
+import { cleanStrings } from "../shared/text.ts";
 import { MAX_FILES_PER_MESSAGE, unreadableFile, type AttachedFile, type ReceivedFile } from "../support/rules/files.ts";
 import type { SharedFiles } from "../support/ports.ts";
 import type { EventFile } from "./payloads.ts";
@@ -62,7 +63,8 @@ export class SlackFiles implements SharedFiles {
 
   private async info(id: string): Promise<AttachedFile> {
     try {
-      const r = (await this.client.files.info({ file: id })) as { file?: EventFile };
+      // Cleaned as every text from Slack is (no U+0000, no unpaired surrogates): it is stored and shown.
+      const r = cleanStrings((await this.client.files.info({ file: id })) as { file?: EventFile });
       if (!r.file || !described(r.file)) {
         this.log.info(
           { event: "file.unreadable", file: id, access: r.file?.file_access ?? r.file?.mode ?? null },
