@@ -6,6 +6,7 @@ import { receiveCustomerMessage } from "../../support/use-cases/receive-customer
 import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { messageEventSchema, parse, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
+import { withoutAppMention } from "../mentions.ts";
 
 export async function onMessage(deps: SlackDeps, envelope: Envelope): Promise<void> {
   const parsed = parse(messageEventSchema, envelope.event);
@@ -26,7 +27,7 @@ export async function onMessage(deps: SlackDeps, envelope: Envelope): Promise<vo
     channelId: m.channel,
     ts: m.ts,
     threadTs,
-    text: m.text,
+    text: withoutAppMention(m.text, deps.directory.identity.botUserId),
     authorTeamId,
     homeTeamId: envelope.team_id ?? deps.directory.identity.teamId,
     sharedChannel: envelope.is_ext_shared_channel === true,
