@@ -46,6 +46,17 @@ export function ticketCardText(ticket: Ticket): string {
   );
 }
 
+/** What a ticket's first message became in Slack, as the card says it. */
+export const SOURCE_EDITED = "_(edited)_";
+export const SOURCE_DELETED = ":wastebasket: _The customer deleted this message._";
+
+/** The customer's first message, quoted, marked when they edited or deleted it. */
+export function quotedRequest(ticket: Pick<Ticket, "text" | "sourceState">): string {
+  const mark = ticket.sourceState === "deleted" ? SOURCE_DELETED : ticket.sourceState === "edited" ? SOURCE_EDITED : null;
+  if (!mark) return quote(escapeSlackText(ticket.text), LIMITS.sectionText);
+  return `${quote(escapeSlackText(ticket.text), LIMITS.sectionText - mark.length - 1)}\n${mark}`;
+}
+
 export function slaLine(sla: SlaStatus | null | undefined): string | null {
   if (!sla) return null;
   const target = sla.kind === "first_response" ? "First response" : "Resolution";
@@ -92,7 +103,7 @@ export function ticketCard(
         { type: "mrkdwn", text: `*Opened*\n${opened}${ticket.reopenCount > 0 ? ` · reopened ${ticket.reopenCount}×` : ""}` },
       ],
     },
-    { type: "section", text: { type: "mrkdwn", text: quote(escapeSlackText(ticket.text), LIMITS.sectionText) } },
+    { type: "section", text: { type: "mrkdwn", text: quotedRequest(ticket) } },
     {
       type: "context",
       elements: [

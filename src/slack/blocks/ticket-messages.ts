@@ -1,6 +1,6 @@
 // The short messages the desk posts: the customer's acknowledgement, the log lines and mirrors in the
 // card's thread, and the ephemeral answers to commands and shortcuts.
-import type { Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
+import type { MessageState, Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert } from "../../support/rules/sla.ts";
 import { LIMITS, escapeSlackText, quote, slackDate } from "./limits.ts";
 import { formatDuration } from "./durations.ts";
@@ -36,12 +36,28 @@ export function changeLogLine(change: TicketChange): string {
   }
 }
 
-export function mirroredMessage(message: { userId: string; text: string; role: "customer" | "agent" }): string {
+/** A message of the customer's thread mirrored into the card's thread; after an edit or deletion in Slack, marked so. */
+export function mirroredMessage(message: {
+  userId: string;
+  text: string;
+  role: "customer" | "agent";
+  state?: MessageState | null;
+}): string {
+  const mark = message.state === "edited" ? " _(edited)_" : message.state === "deleted" ? " _(since deleted in Slack)_" : "";
   const head =
     message.role === "customer"
-      ? `:speech_balloon: <@${message.userId}> wrote in the customer's thread:`
-      : `:outbox_tray: <@${message.userId}> answered in the customer's thread:`;
+      ? `:speech_balloon: <@${message.userId}> wrote in the customer's thread${mark}:`
+      : `:outbox_tray: <@${message.userId}> answered in the customer's thread${mark}:`;
   return `${head}\n${quote(escapeSlackText(message.text), LIMITS.sectionText - head.length - 1)}`;
+}
+
+/** In the card's thread: the customer edited or deleted the message the ticket was made from. */
+export function sourceChangeLine(ticket: Pick<Ticket, "requesterId">, change: { state: MessageState; previousText: string }): string {
+  if (change.state === "deleted") {
+    return ":wastebasket: The message this ticket was made from was deleted in Slack. The ticket stays as it is, and the card keeps its text.";
+  }
+  const head = `:pencil2: <@${ticket.requesterId}> edited the message this ticket was made from; the card shows the new text. It was:`;
+  return `${head}\n${quote(escapeSlackText(change.previousText), LIMITS.sectionText - head.length - 1)}`;
 }
 
 /** An agent's reply (typed in the Reply to customer modal) as posted in the customer's thread. */

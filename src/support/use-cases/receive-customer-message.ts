@@ -127,19 +127,19 @@ async function addToTicket(ctx: SupportContext, ticketId: number, message: Said)
   const outcome = await ctx.tx.transaction(async (tx): Promise<MessageOutcome> => {
     const ticket = await loadTicket(ctx, tx, ticketId);
     if (await ctx.store.messages.seen(tx, message.channelId, message.ts)) return { kind: "duplicate" };
-    await ctx.store.messages.add(tx, { ticketId, ...message });
+    const messageId = await ctx.store.messages.add(tx, { ticketId, ...message });
     const now = ctx.clock.now();
     if (message.role === "customer") {
       const current = await ctx.store.tickets.update(tx, ticketId, {
         lastCustomerMessageAt: message.at > ticket.lastCustomerMessageAt ? message.at : ticket.lastCustomerMessageAt,
       });
       await ctx.store.events.record(tx, { ticketId, kind: "customer_message", actorId: message.userId, at: message.at });
-      await ctx.notifier.conversationMessage(tx, current, message, now);
+      await ctx.notifier.conversationMessage(tx, current, { ...message, messageId }, now);
       // A resolved ticket reopens; a pending one is open again.
       await changeStatus(ctx, tx, current, "open", null, message.at);
     } else {
       const current = await recordResponse(ctx, tx, ticket, message.userId, message.at);
-      await ctx.notifier.conversationMessage(tx, current, message, now);
+      await ctx.notifier.conversationMessage(tx, current, { ...message, messageId }, now);
     }
     return { kind: "added", ticketId };
   });

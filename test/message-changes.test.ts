@@ -1,0 +1,251 @@
+// Messages as customers really change them and threads as they really use them: edits and deletions of a
+// ticket's messages, replies in threads the app did not start, the :ticket: reaction inside threads, and
+// mentions of the app. Events are built from Slack's own payload samples (../shared/slack/payloads/).
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, startDesk, type Desk } from "./support/harness.ts";
+import type { Msg } from "./support/slack-stand-in.ts";
+
+const payloads = path.resolve(import.meta.dirname, "../../shared/slack/payloads");
+const sample = (name: string) => JSON.parse(readFileSync(path.join(payloads, name), "utf8")) as Record<string, any>;
+
+let desk: Desk;
+afterEach(async () => desk?.stop());
+
+const tickets = () => desk.app.db.client.ticket.findMany({ orderBy: { id: "asc" } });
+const cards = () => desk.slack.messages(TRIAGE).filter((m) => !m.thread_ts);
+const cardOf = (n = 0) => cards()[n];
+const cardText = (n = 0) => JSON.stringify(cardOf(n).blocks);
+const cardThread = (card: Msg) => desk.slack.messages(TRIAGE).filter((m) => m.thread_ts === card.ts);
+const events = (ticketId: number, kind?: string) =>
+  desk.app.db.client.ticketEvent.findMany({ where: { ticketId, ...(kind ? { kind } : {}) }, orderBy: { id: "asc" } });
+
+let tsCounter = 0;
+/** A Slack ts for an event of now (an edit's or a deletion's own ts). */
+const eventTs = () => `${Math.floor(Date.now() / 1000)}.${String(900000 + (tsCounter++ % 99999)).padStart(6, "0")}`;
+
+/** A person's reply in a thread: stored in the stand-in and delivered as Slack sends it. */
+async function replyIn(channel: string, threadTs: string, user: string, text: string, team = HOME_TEAM): Promise<Msg> {
+  const m = desk.slack.seed(channel, { user, text, thread_ts: threadTs, team });
+  await desk.event({ type: "message", channel, user, text, ts: m.ts, thread_ts: threadTs, team, event_ts: m.ts, channel_type: "channel" });
+  return m;
+}
+
+/**
+ * The person edits a message in Slack: the stand-in's copy changes, and the app gets `message_changed`
+ * shaped like Slack's (event-message-changed-inner.json: `message` with `edited`, `previous_message`).
+ */
+function editEvent(m: Msg, text: string): Record<string, unknown> {
+  const base = sample("event-message-changed-inner.json");
+  const at = eventTs();
+  const thread = m.thread_ts ? { thread_ts: m.thread_ts, parent_user_id: m.user } : {};
+  const { thread_ts: _t, parent_user_id: _p, ...message } = base.message as Record<string, unknown>;
+  const { thread_ts: _pt, parent_user_id: _pp, ...previous } = base.previous_message as Record<string, unknown>;
+  const event = {
+    ...base,
+    channel: m.channel,
+    message: {
+      ...message,
+      text,
+      user: m.user,
+      team: HOME_TEAM,
+      user_team: HOME_TEAM,
+      source_team: HOME_TEAM,
+      ts: m.ts,
+      ...thread,
+      edited: { user: m.user, ts: at },
+    },
+    previous_message: { ...previous, text: m.text, user: m.user, team: HOME_TEAM, ts: m.ts, ...thread },
+    event_ts: at,
+    ts: at,
+  };
+  m.history.push({ text: m.text });
+  m.text = text;
+  return event;
+}
+
+/** Deleting a message without replies: `message_deleted` with `deleted_ts` and the message as it was. */
+function deleteEvent(m: Msg): Record<string, unknown> {
+  const at = eventTs();
+  desk.slack.deleteMessage(m.channel, m.ts);
+  return {
+    type: "message",
+    subtype: "message_deleted",
+    hidden: true,
+    channel: m.channel,
+    ts: at,
+    deleted_ts: m.ts,
+    event_ts: at,
+    channel_type: "channel",
+    previous_message: {
+      type: "message",
+      user: m.user,
+      text: m.text,
+      ts: m.ts,
+      team: HOME_TEAM,
+      ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+    },
+  };
+}
+
+/** Deleting a message that has replies: `message_changed` whose message is a tombstone. */
+function tombstoneEvent(m: Msg): Record<string, unknown> {
+  const base = sample("event-message-changed-inner.json");
+  const at = eventTs();
+  return {
+    ...base,
+    channel: m.channel,
+    message: {
+      type: "message",
+      subtype: "tombstone",
+      text: "This message was deleted.",
+      user: "USLACKBOT",
+      hidden: true,
+      ts: m.ts,
+      thread_ts: m.ts,
+      reply_count: 1,
+    },
+    previous_message: { type: "message", text: m.text, user: m.user, team: HOME_TEAM, ts: m.ts, thread_ts: m.ts },
+    event_ts: at,
+    ts: at,
+  };
+}
+
+async function openTicket(text: string) {
+  const { ts } = await desk.customerSays(text);
+  await desk.settle();
+  const ticket = await desk.app.db.client.ticket.findFirstOrThrow({ where: { sourceTs: ts } });
+  const message = desk.slack.messages(SUPPORT).find((m) => m.ts === ts)!;
+  return { ticket, message, card: cardOf() };
+}
+
+describe("edits and deletions of a ticket's messages", () => {
+  it("an edit of the message a ticket was made from updates the card's quote, marked edited, and is recorded once", async () => {
+    desk = await startDesk();
+    const { ticket, message, card } = await openTicket("Exports fail");
+    const edit = editEvent(message, "Exports fail with error 500 since 9:00");
+    expect((await desk.event(edit)).status).toBe(200);
+    await desk.settle();
+
+    const blocks = cardText();
+    expect(blocks).toContain("Exports fail with error 500 since 9:00");
+    expect(blocks).toContain("(edited)");
+    expect(await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).toMatchObject({
+      text: "Exports fail with error 500 since 9:00",
+      sourceState: "edited",
+      status: "open",
+    });
+    const [recorded] = await events(ticket.id, "source_edited");
+    expect(recorded).toMatchObject({ actorId: CUSTOMER, fromValue: "Exports fail", toValue: "Exports fail with error 500 since 9:00" });
+    // The team is told in the card's thread, with what it said before.
+    const said = cardThread(card).map((m) => m.text);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`<@${CUSTOMER}> edited the message this ticket was made from`);
+    expect(said[0]).toContain("> Exports fail");
+    expect(desk.slack.messages(SUPPORT).filter((m) => m.bot_id)).toHaveLength(1); // the customer gets nothing new
+
+    // The same edit delivered again (under a new event id) changes nothing twice.
+    const updates = desk.slack.callsTo("chat.update").length;
+    await desk.event(edit);
+    await desk.settle();
+    expect(desk.slack.callsTo("chat.update")).toHaveLength(updates);
+    expect(await events(ticket.id, "source_edited")).toHaveLength(1);
+    expect(cardThread(card)).toHaveLength(1);
+  });
+
+  it("an edited reply in the ticket's thread updates its mirror in the card's thread", async () => {
+    desk = await startDesk();
+    const { ticket, message, card } = await openTicket("The dashboard is slow");
+    const reply = await replyIn(SUPPORT, message.ts, CUSTOMER, "It takes 30 seconds");
+    await desk.settle();
+    const mirror = cardThread(card).find((m) => m.text.includes("It takes 30 seconds"))!;
+    expect(mirror).toBeDefined();
+
+    const edit = editEvent(reply, "It takes 30 seconds on the Reports page only");
+    await desk.event(edit);
+    await desk.settle();
+    const now = desk.slack.messages(TRIAGE).find((m) => m.ts === mirror.ts)!;
+    expect(now.text).toContain("It takes 30 seconds on the Reports page only");
+    expect(now.text).toContain("(edited)");
+    // Updated in place: no new post in the card's thread, and the card's quote is the first message still.
+    expect(cardThread(card).filter((m) => m.text.includes("It takes 30 seconds"))).toHaveLength(1);
+    expect(cardText()).toContain("The dashboard is slow");
+    expect(cardText()).not.toContain("(edited)");
+    const stored = await desk.app.db.client.ticketMessage.findFirstOrThrow({ where: { ts: reply.ts } });
+    expect(stored).toMatchObject({ text: "It takes 30 seconds on the Reports page only", state: "edited" });
+    expect(await events(ticket.id, "message_edited")).toHaveLength(1);
+
+    await desk.event(edit);
+    await desk.settle();
+    expect(desk.slack.messages(TRIAGE).find((m) => m.ts === mirror.ts)!.edited).toBe(1);
+    expect(await events(ticket.id, "message_edited")).toHaveLength(1);
+  });
+
+  it("a deleted first message marks the card, and the ticket stays; with replies it arrives as a tombstone", async () => {
+    desk = await startDesk({ env: { INTAKE_MERGE_WINDOW_MINUTES: "0" } });
+    const first = await openTicket("Please cancel order 1234");
+    const deletion = deleteEvent(first.message);
+    await desk.event(deletion);
+    await desk.settle();
+    expect(cardText(0)).toContain("The customer deleted this message");
+    expect(cardText(0)).toContain("Please cancel order 1234");
+    expect(await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: first.ticket.id } })).toMatchObject({
+      status: "open",
+      sourceState: "deleted",
+    });
+    expect(await events(first.ticket.id, "source_deleted")).toHaveLength(1);
+    expect(
+      cardThread(first.card)
+        .map((m) => m.text)
+        .join("\n"),
+    ).toContain("was deleted in Slack");
+
+    const updates = desk.slack.callsTo("chat.update").length;
+    await desk.event(deletion);
+    await desk.settle();
+    expect(desk.slack.callsTo("chat.update")).toHaveLength(updates);
+    expect(await events(first.ticket.id, "source_deleted")).toHaveLength(1);
+
+    // A first message with replies is deleted as a tombstone.
+    const { ts } = await desk.customerSays("The mobile app crashes on start");
+    await desk.settle();
+    const second = (await tickets())[1];
+    await replyIn(SUPPORT, ts, CUSTOMER, "On Android 14");
+    await desk.event(tombstoneEvent(desk.slack.messages(SUPPORT).find((m) => m.ts === ts)!));
+    await desk.settle();
+    expect(cardText(1)).toContain("The customer deleted this message");
+    expect(await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ sourceState: "deleted" });
+    expect(await tickets()).toHaveLength(2);
+  });
+
+  it("ignores edits by the app's own bot and edits of messages that belong to no ticket", async () => {
+    desk = await startDesk();
+    const { ticket, card } = await openTicket("Invoices are wrong");
+    const ack = desk.slack.messages(SUPPORT).find((m) => m.bot_id)!;
+    const own = {
+      ...editEvent(ack, "edited by the app"),
+      message: {
+        type: "message",
+        text: "edited by the app",
+        user: desk.slack.botUserId,
+        bot_id: desk.slack.botId,
+        ts: ack.ts,
+        thread_ts: ack.thread_ts,
+        edited: { user: desk.slack.botUserId, ts: eventTs() },
+      },
+    };
+    await desk.event(own);
+    const chatter = desk.slack.seed("CRANDOM", { user: CUSTOMER, text: "lunch?" });
+    await desk.event(editEvent(chatter, "lunch at 1?"));
+    const agentNote = await replyIn(TRIAGE, card.ts, AGENT, "looking");
+    await desk.event(editEvent(agentNote, "looking now"));
+    await desk.settle();
+
+    expect(await tickets()).toHaveLength(1);
+    expect(await events(ticket.id, "source_edited")).toHaveLength(0);
+    expect(await events(ticket.id, "message_edited")).toHaveLength(0);
+    expect(cardText()).not.toContain("(edited)");
+    expect(desk.slack.callsTo("chat.update")).toHaveLength(0);
+  });
+});
