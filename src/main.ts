@@ -74,7 +74,9 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const support: SupportContext = {
     access,
     store: prismaSupportStores(db, config.SUPPORT_CHANNELS),
-    notifier: new posts.SlackTicketPosts(outbox, db.provider, triage, config.AGENT_USERGROUP_ID, Boolean(product), success),
+    notifier: new posts.SlackTicketPosts(outbox, db.provider, triage, config.AGENT_USERGROUP_ID, Boolean(product), success, (c, ts) =>
+      directory.permalink(c, ts),
+    ),
     summary: new posts.SlackSupportSummary(outbox, triage),
     settings: supportSettings(config, policy),
     people: directory,

@@ -249,3 +249,106 @@ describe("edits and deletions of a ticket's messages", () => {
     expect(desk.slack.callsTo("chat.update")).toHaveLength(0);
   });
 });
+
+describe("threads the app did not start", () => {
+  const permalinkOf = (ts: string) => `https://example.slack.com/archives/${SUPPORT}/p${ts.replace(".", "")}`;
+
+  it("a customer's reply under an agent's announcement opens a ticket in that thread; a second reply there joins it", async () => {
+    desk = await startDesk();
+    const announcement = desk.slack.seed(SUPPORT, { user: AGENT, text: "Heads-up: maintenance tonight 22:00-23:00 UTC" });
+    await desk.event({ type: "message", channel: SUPPORT, user: AGENT, text: announcement.text, ts: announcement.ts, team: HOME_TEAM });
+    await desk.settle();
+    expect(await tickets()).toHaveLength(0);
+
+    const reply = await replyIn(SUPPORT, announcement.ts, CUSTOMER, "Will the API be down too? Our sync runs at 22:30");
+    await desk.settle();
+    const [t] = await tickets();
+    expect(t).toMatchObject({ sourceTs: reply.ts, threadTs: announcement.ts, requesterId: CUSTOMER, text: reply.text, status: "open" });
+    // Acknowledged in that thread, and the card says where the conversation is.
+    const acks = desk.slack.messages(SUPPORT).filter((m) => m.bot_id && m.thread_ts === announcement.ts);
+    expect(acks).toHaveLength(1);
+    expect(acks[0].text).toContain(`#${t.id}`);
+    expect(cards()).toHaveLength(1);
+    expect(cardText()).toContain(`in a thread of <${permalinkOf(announcement.ts)}|an earlier message>`);
+
+    // The open ticket owns the thread now: another customer's reply there is added to it, no second ticket.
+    await replyIn(SUPPORT, announcement.ts, "UCUST2", "Same question from us");
+    await desk.settle();
+    expect(await tickets()).toHaveLength(1);
+    expect(
+      cardThread(cardOf())
+        .map((m) => m.text)
+        .join("\n"),
+    ).toContain("Same question from us");
+    expect((await desk.app.db.client.ticketMessage.findMany({ where: { ticketId: t.id } })).map((m) => m.text)).toContain(
+      "Same question from us",
+    );
+  });
+
+  it("a reply under another customer's message that made no ticket opens one; the company's own replies and pleasantries do not", async () => {
+    desk = await startDesk();
+    const { ts } = await desk.customerSays("thanks!", { user: "UCUST2" });
+    await desk.settle();
+    expect(await tickets()).toHaveLength(0);
+    await replyIn(SUPPORT, ts, AGENT, "You're welcome!");
+    await replyIn(SUPPORT, ts, CUSTOMER, ":+1:");
+    await desk.settle();
+    expect(await tickets()).toHaveLength(0);
+
+    const reply = await replyIn(SUPPORT, ts, CUSTOMER, "While you're here: our SSO login loops");
+    await desk.settle();
+    const [t] = await tickets();
+    expect(t).toMatchObject({ sourceTs: reply.ts, threadTs: ts, requesterId: CUSTOMER });
+  });
+
+  it("outside support channels a reply in a thread no ticket owns is still ignored", async () => {
+    desk = await startDesk();
+    const parent = desk.slack.seed("CRANDOM", { user: "UCUST2", text: "Anyone for lunch?" });
+    await replyIn("CRANDOM", parent.ts, CUSTOMER, "Me! The export is broken by the way");
+    await desk.settle();
+    expect(await tickets()).toHaveLength(0);
+    expect(desk.slack.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("a late reply under an old resolved ticket's merged message opens a follow-up acknowledged in that thread", async () => {
+    desk = await startDesk();
+    const first = await desk.customerSays("The dashboard is slow");
+    const merged = await desk.customerSays("Also the charts do not load");
+    await desk.settle();
+    const [t] = await tickets();
+    expect(await tickets()).toHaveLength(1);
+    await desk.interaction({
+      type: "block_actions",
+      user: { id: AGENT, team_id: HOME_TEAM },
+      team: { id: HOME_TEAM },
+      channel: { id: TRIAGE },
+      container: { type: "message", message_ts: cardOf().ts, channel_id: TRIAGE },
+      trigger_id: "1.2.3",
+      response_url: desk.slack.responseUrl("resolve"),
+      actions: [{ type: "button", action_id: "ticket_resolve", block_id: `ticket:${t.id}:2`, value: String(t.id), action_ts: "1.1" }],
+    });
+    await desk.settle();
+    expect((await tickets())[0].status).toBe("resolved");
+
+    // Eight days later (past REOPEN_WINDOW, 7d), the customer answers under the merged message.
+    const later = `${Math.floor(Date.now() / 1000) + 8 * 86400}.000100`;
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: CUSTOMER,
+      text: "The charts are broken again",
+      ts: later,
+      thread_ts: merged.ts,
+      team: HOME_TEAM,
+    });
+    await desk.settle();
+    const all = await tickets();
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatchObject({ previousTicketId: t.id, sourceTs: later, threadTs: merged.ts, status: "open" });
+    const acks = desk.slack.messages(SUPPORT).filter((m) => m.bot_id && m.text.includes(`#${all[1].id}`));
+    expect(acks.map((m) => m.thread_ts)).toEqual([merged.ts]);
+    expect(
+      desk.slack.messages(SUPPORT).filter((m) => m.bot_id && m.thread_ts === first.ts && m.text.includes(`#${all[1].id}`)),
+    ).toHaveLength(0);
+  });
+});

@@ -74,7 +74,11 @@ export function ticketCard(
   ticket: Ticket,
   sla?: SlaStatus | null,
   account?: CardAccount | null,
-  options: { feedback?: boolean } = {},
+  options: {
+    feedback?: boolean;
+    /** The ticket was made from a reply in someone else's thread: a link to that thread's first message. */
+    threadOf?: string | null;
+  } = {},
 ): { text: string; blocks: KnownBlock[] } {
   const priority = priorityOf(ticket);
   const status = statusOf(ticket);
@@ -90,7 +94,7 @@ export function ticketCard(
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `*Ticket #${ticket.id}* from ${requesterLabel(ticket)} in <#${ticket.channelId}>`,
+        text: `*Ticket #${ticket.id}* from ${requesterLabel(ticket)} in <#${ticket.channelId}>${options.threadOf ? `, in a thread of <${options.threadOf}|an earlier message>` : ""}`,
       },
     },
     ...(account ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: accountLine(account) }] }] : []),

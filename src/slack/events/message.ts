@@ -32,6 +32,6 @@ export async function onMessage(deps: SlackDeps, envelope: Envelope): Promise<vo
     homeTeamId: envelope.team_id ?? deps.directory.identity.teamId,
     sharedChannel: envelope.is_ext_shared_channel === true,
     authorName: m.user_profile?.display_name || m.user_profile?.real_name || null,
-    permalink: threadTs ? null : deps.directory.permalink(m.channel, m.ts),
+    permalink: deps.directory.permalink(m.channel, m.ts, threadTs),
   });
 }

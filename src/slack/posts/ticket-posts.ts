@@ -40,6 +40,8 @@ export class SlackTicketPosts implements TicketNotifier {
     private readonly feedbackOn = false,
     /** Customer success, for the account a card shows (without it, cards show none). */
     private readonly success?: Pick<SuccessContext, "accounts">,
+    /** A message's permalink (the directory's), for a card whose ticket is in someone else's thread. */
+    private readonly permalink: (channelId: string, ts: string) => string | null = () => null,
     private readonly refs: MessageRefs = messageRefs,
   ) {}
 
@@ -59,7 +61,12 @@ export class SlackTicketPosts implements TicketNotifier {
 
   private async card(tx: Tx, ticket: Ticket, sla: SlaStatus | null) {
     const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
-    return ticketCard(ticket, sla, account, { feedback: this.feedbackOn });
+    // Made from a reply in a thread it did not start (a reply, a reacted reply, a follow-up): where that thread is.
+    const inThread = ticket.threadTs !== null && ticket.sourceTs !== null && ticket.threadTs !== ticket.sourceTs;
+    return ticketCard(ticket, sla, account, {
+      feedback: this.feedbackOn,
+      threadOf: inThread ? this.permalink(ticket.channelId, ticket.threadTs!) : null,
+    });
   }
 
   async ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date) {

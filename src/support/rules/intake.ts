@@ -102,6 +102,23 @@ export function judgeTopLevelMessage(
   return { action: "request", mergeSince: policy.mergeWindowMs > 0 ? new Date(message.at.getTime() - policy.mergeWindowMs) : null };
 }
 
+/** What becomes of a reply in a thread that no ticket owns (under an agent's announcement, under another customer's message). */
+export type ThreadReplyVerdict =
+  { action: "ignore"; reason: "not_a_support_channel" | "not_a_customer" | "pleasantry" } | { action: "request" };
+
+/**
+ * A reply in a support channel's thread that no ticket owns is judged as a top-level message is, and a
+ * request opens a ticket in that thread. It never joins the customer's recent ticket: the thread is a
+ * conversation of its own, where the acknowledgement belongs.
+ */
+export function judgeUnownedThreadReply(
+  message: Parameters<typeof judgeTopLevelMessage>[0],
+  policy: Pick<IntakePolicy, "ignorePleasantries">,
+): ThreadReplyVerdict {
+  const verdict = judgeTopLevelMessage(message, { ...policy, mergeWindowMs: 0 });
+  return verdict.action === "ignore" ? verdict : { action: "request" };
+}
+
 /** A message joins the customer's recent open ticket unless it is that ticket's own first message (a second delivery). */
 export function joinsRecentTicket(recent: Pick<Ticket, "sourceTs"> | null, messageTs: string): boolean {
   return recent !== null && recent.sourceTs !== messageTs;
