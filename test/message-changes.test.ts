@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, startDesk, type Desk } from "./support/harness.ts";
+import { AGENT, AGENT2, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, startDesk, type Desk } from "./support/harness.ts";
 import type { Msg } from "./support/slack-stand-in.ts";
 
 const payloads = path.resolve(import.meta.dirname, "../../shared/slack/payloads");
@@ -350,5 +350,78 @@ describe("threads the app did not start", () => {
     expect(
       desk.slack.messages(SUPPORT).filter((m) => m.bot_id && m.thread_ts === first.ts && m.text.includes(`#${all[1].id}`)),
     ).toHaveLength(0);
+  });
+});
+
+describe("the :ticket: reaction inside threads", () => {
+  /** An agent reacts with :ticket: to a message, as event-reaction-added.json has it. */
+  function react(m: Msg, user = AGENT) {
+    const base = sample("event-reaction-added.json").event as Record<string, unknown>;
+    return desk.event({
+      ...base,
+      user,
+      reaction: "ticket",
+      item_user: m.user,
+      item: { type: "message", channel: m.channel, ts: m.ts },
+      event_ts: eventTs(),
+    });
+  }
+
+  it("on a reply in a thread no ticket owns opens a ticket whose card thread gets the earlier replies; on an earlier reply it adds that reply to the ticket", async () => {
+    desk = await startDesk();
+    const parent = desk.slack.seed("CSALES", { user: "UPROSPECT", text: "We are evaluating the Enterprise plan" });
+    const first = await replyIn("CSALES", parent.ts, "USALES", "Great, what do you need to know?");
+    const request = await replyIn("CSALES", parent.ts, "UPROSPECT", "Our SAML login fails with error 403");
+    const after = await replyIn("CSALES", parent.ts, "UPROSPECT", "Said after the request");
+    await desk.settle();
+    expect(await tickets()).toHaveLength(0);
+
+    await react(request);
+    await desk.settle();
+    const [t] = await tickets();
+    expect(t).toMatchObject({ sourceTs: request.ts, threadTs: parent.ts, origin: "reaction", requesterId: "UPROSPECT" });
+    const context = cardThread(cardOf()).map((m) => m.text);
+    expect(context).toHaveLength(1);
+    expect(context[0]).toContain("Earlier in the thread this ticket was made in (2 messages)");
+    expect(context[0]).toContain("<@UPROSPECT>");
+    expect(context[0]).toContain("> We are evaluating the Enterprise plan");
+    expect(context[0]).toContain("<@USALES>");
+    expect(context[0]).toContain("> Great, what do you need to know?");
+    expect(context[0]).not.toContain("Said after the request");
+    expect(context[0].indexOf("Enterprise plan")).toBeLessThan(context[0].indexOf("what do you need"));
+    expect(cardText()).toContain("in a thread of <https://example.slack.com/archives/CSALES/p");
+
+    // :ticket: on a message inside that ticket's thread adds it to the ticket, once; no second ticket.
+    await react(after);
+    await react(after, AGENT2);
+    await react(first);
+    await desk.settle();
+    expect(await tickets()).toHaveLength(1);
+    const recorded = await desk.app.db.client.ticketMessage.findMany({ where: { ticketId: t.id }, orderBy: { at: "asc" } });
+    expect(recorded.map((m) => [m.userId, m.text])).toEqual([
+      ["USALES", "Great, what do you need to know?"],
+      ["UPROSPECT", "Our SAML login fails with error 403"],
+      ["UPROSPECT", "Said after the request"],
+    ]);
+    const added = await events(t.id, "message_added");
+    expect(added.map((e) => e.actorId)).toEqual([AGENT, AGENT]);
+    const thread = cardThread(cardOf()).map((m) => m.text);
+    expect(thread.filter((text) => text.includes("Said after the request"))).toHaveLength(1);
+    expect(thread.some((text) => text.includes("wrote in the customer's thread") && text.includes("what do you need to know"))).toBe(true);
+    expect(desk.slack.messages("CSALES").filter((m) => m.bot_id)).toHaveLength(1); // one acknowledgement
+    expect((await tickets())[0].status).toBe("open");
+  });
+
+  it("on a customer's reply already part of a ticket changes nothing", async () => {
+    desk = await startDesk();
+    const { message } = await openTicket("The API returns 500 on /orders");
+    const reply = await replyIn(SUPPORT, message.ts, CUSTOMER, "Also on /invoices");
+    await desk.settle();
+    const posts = desk.slack.callsTo("chat.postMessage").length;
+    await react(reply);
+    await react(message);
+    await desk.settle();
+    expect(await tickets()).toHaveLength(1);
+    expect(desk.slack.callsTo("chat.postMessage")).toHaveLength(posts);
   });
 });

@@ -30,12 +30,22 @@ export interface SourceChange {
   previousText: string;
 }
 
+/** A message of a thread as it was when a ticket was made in that thread (context, not part of the ticket). */
+export interface ThreadMessage {
+  /** Its author (null: a bot or an integration). */
+  userId: string | null;
+  text: string;
+  at: Date;
+}
+
 /** Tells people about tickets. `sla` is the ticket's next SLA target as its card shows it. */
 export interface TicketNotifier {
   /** A ticket was made: acknowledge the customer and post the triage card. */
   ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date): Promise<void>;
   /** Status, priority or assignee changed, or the ticket reopened: update the card, log it in its thread. */
   ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, sla: SlaStatus | null, now: Date): Promise<void>;
+  /** The ticket was made from a reply in a thread: copy the thread's earlier messages into the card's thread. */
+  threadContext(tx: Tx, ticket: Ticket, messages: readonly ThreadMessage[], now: Date): Promise<void>;
   /** A message in the customer's thread (or a merged top-level message): mirror it into the card's thread. */
   conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date): Promise<void>;
   /** The message the ticket was made from was edited or deleted in Slack: update the card, say so in its thread. */

@@ -60,6 +60,29 @@ export function sourceChangeLine(ticket: Pick<Ticket, "requesterId">, change: { 
   return `${head}\n${quote(escapeSlackText(change.previousText), LIMITS.sectionText - head.length - 1)}`;
 }
 
+/** Each earlier message of a thread, copied for context, is cut to this many characters. */
+const CONTEXT_MESSAGE_CHARS = 600;
+
+/**
+ * The earlier messages of the thread a ticket was made in, for the card's thread: a heading, then each
+ * message with its author and time, in as few posts as fit Slack's limits.
+ */
+export function threadContextPosts(messages: readonly { userId: string | null; text: string; at: Date }[]): string[] {
+  if (messages.length === 0) return [];
+  const head = `:scroll: Earlier in the thread this ticket was made in (${messages.length === 1 ? "1 message" : `${messages.length} messages`}):`;
+  const posts: string[] = [];
+  let current = head;
+  for (const m of messages) {
+    const entry = `${m.userId ? `<@${m.userId}>` : "A bot"}, ${slackDate(m.at)}:\n${quote(escapeSlackText(m.text), CONTEXT_MESSAGE_CHARS)}`;
+    if (current.length + entry.length + 2 > LIMITS.sectionText) {
+      posts.push(current);
+      current = entry;
+    } else current = `${current}\n\n${entry}`;
+  }
+  posts.push(current);
+  return posts;
+}
+
 /** An agent's reply (typed in the Reply to customer modal) as posted in the customer's thread. */
 export function customerReply(text: string): string {
   return escapeSlackText(text);

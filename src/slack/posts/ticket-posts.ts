@@ -5,7 +5,7 @@ import type { Provider, Tx } from "../../platform/db/client.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "../../support/rules/sla.ts";
-import type { ChangedMessage, MessageNote, SourceChange, TicketNotifier } from "../../support/ports.ts";
+import type { ChangedMessage, MessageNote, SourceChange, ThreadMessage, TicketNotifier } from "../../support/ports.ts";
 import { ticketCard } from "../blocks/ticket-card.ts";
 import { readAccountCard } from "../../success/use-cases/read-account-card.ts";
 import type { SuccessContext } from "../../success/use-cases/context.ts";
@@ -18,6 +18,7 @@ import {
   replyLogLine,
   slaAlertLine,
   sourceChangeLine,
+  threadContextPosts,
 } from "../blocks/ticket-messages.ts";
 import { csatLowScoreLine, csatSurvey } from "../blocks/csat.ts";
 import { messageRefs, type MessageRefs } from "../store/message-refs.ts";
@@ -109,6 +110,10 @@ export class SlackTicketPosts implements TicketNotifier {
     const who = ticket.assigneeId ? `<@${ticket.assigneeId}>` : this.triageGroupId ? `<!subteam^${this.triageGroupId}>` : "Unassigned:";
     await this.updateCard(tx, card, ticket, sla, now);
     await this.inCardThread(tx, card, slaAlertLine(who, ticket, alert), now);
+  }
+
+  async threadContext(tx: Tx, ticket: Ticket, messages: readonly ThreadMessage[], now: Date) {
+    for (const text of threadContextPosts(messages)) await this.inTicketCardThread(tx, ticket, text, now);
   }
 
   async conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date) {
