@@ -425,3 +425,139 @@ describe("the :ticket: reaction inside threads", () => {
     expect(desk.slack.callsTo("chat.postMessage")).toHaveLength(posts);
   });
 });
+
+describe("mentions of the app", () => {
+  /**
+   * A person mentions the app: Slack sends `app_mention` (shaped as event-app-mention-shared-channel.json,
+   * completed with the text, ts and channel it lacks) and, in a channel the app is in, the same message as
+   * a `message` event.
+   */
+  async function mention(
+    channel: string,
+    text: string,
+    o: { user?: string; team?: string; thread_ts?: string; messageFirst?: boolean } = {},
+  ) {
+    const base = sample("event-app-mention-shared-channel.json");
+    const user = o.user ?? base.event.user;
+    const team = o.team ?? base.event.user_team;
+    const full = `<@${desk.slack.botUserId}> ${text}`.trimEnd();
+    const m = desk.slack.seed(channel, { user, text: full, thread_ts: o.thread_ts, team });
+    const shared = base.is_ext_shared_channel as boolean;
+    const thread = o.thread_ts ? { thread_ts: o.thread_ts } : {};
+    const asMention = () =>
+      desk.event(
+        {
+          ...base.event,
+          user,
+          team: HOME_TEAM,
+          user_team: team,
+          source_team: team,
+          user_profile: { team },
+          channel,
+          text: full,
+          ts: m.ts,
+          event_ts: m.ts,
+          ...thread,
+        },
+        { shared },
+      );
+    const asMessage = () =>
+      desk.event(
+        {
+          type: "message",
+          channel,
+          user,
+          text: full,
+          ts: m.ts,
+          team: HOME_TEAM,
+          user_team: team,
+          source_team: team,
+          event_ts: m.ts,
+          channel_type: "channel",
+          ...thread,
+        },
+        { shared },
+      );
+    if (o.messageFirst) await asMessage();
+    expect((await asMention()).status).toBe(200);
+    if (!o.messageFirst) await asMessage();
+    return { m, again: asMention };
+  }
+
+  it("with words, outside support channels, opens a ticket for whoever wrote it, answered in its thread, once", async () => {
+    desk = await startDesk();
+    const { m, again } = await mention("CPARTNER", "our invoices fail to export since Monday");
+    await desk.settle();
+    await again();
+    await desk.settle();
+    const [t, ...rest] = await tickets();
+    expect(rest).toHaveLength(0);
+    expect(t).toMatchObject({
+      channelId: "CPARTNER",
+      sourceTs: m.ts,
+      threadTs: m.ts,
+      origin: "mention",
+      requesterId: "W013QGS7BPF",
+      requesterTeamId: "E013Y3SHLAY",
+      text: "our invoices fail to export since Monday",
+      createdById: null,
+    });
+    const acks = desk.slack.messages("CPARTNER").filter((x) => x.bot_id);
+    expect(acks).toHaveLength(1);
+    expect(acks[0]).toMatchObject({ thread_ts: m.ts });
+    expect(acks[0].text).toContain(`#${t.id}`);
+    expect(cards()).toHaveLength(1);
+    expect(cardText()).toContain("our invoices fail to export since Monday");
+
+    // A mention in the ticket's own thread is a reply to it, not a second ticket.
+    await mention("CPARTNER", "any news?", { thread_ts: m.ts });
+    await desk.settle();
+    expect(await tickets()).toHaveLength(1);
+    expect(
+      cardThread(cardOf())
+        .map((x) => x.text)
+        .join("\n"),
+    ).toContain("any news?");
+  });
+
+  it("a bare mention answers only its author with how to ask, once, and opens nothing", async () => {
+    desk = await startDesk();
+    const { again } = await mention("CPARTNER", "");
+    await desk.settle();
+    await again();
+    await mention("CPARTNER", ":wave:", { user: "UCUST2", team: HOME_TEAM });
+    await desk.settle();
+    expect(await tickets()).toHaveLength(0);
+    expect(desk.slack.ephemerals.map((e) => [e.channel, e.user])).toEqual([
+      ["CPARTNER", "W013QGS7BPF"],
+      ["CPARTNER", "UCUST2"],
+    ]);
+    expect(desk.slack.ephemerals[0].text).toContain(`mention <@${desk.slack.botUserId}> with what you need`);
+    expect(desk.slack.callsTo("chat.postMessage")).toHaveLength(0);
+  });
+
+  it("in a support channel, makes one ticket (the message's), whichever event comes first", async () => {
+    desk = await startDesk({ env: { INTAKE_MERGE_WINDOW_MINUTES: "0" } });
+    const first = await mention(SUPPORT, "the API returns 500");
+    const second = await mention(SUPPORT, "and the webhooks stopped", { messageFirst: true });
+    await desk.settle();
+    const all = await tickets();
+    expect(all.map((t) => [t.sourceTs, t.origin, t.text])).toEqual([
+      [first.m.ts, "message", "the API returns 500"],
+      [second.m.ts, "message", "and the webhooks stopped"],
+    ]);
+    expect(desk.slack.messages(SUPPORT).filter((x) => x.bot_id)).toHaveLength(2);
+    expect(desk.slack.ephemerals).toHaveLength(0);
+  });
+
+  it("an agent's mention opens a ticket too, as /ticket would; in the triage channel nothing happens", async () => {
+    desk = await startDesk();
+    await mention("CSALES", "Acme asks for an invoice copy", { user: AGENT, team: HOME_TEAM });
+    await mention(TRIAGE, "what is this?", { user: AGENT, team: HOME_TEAM });
+    await mention(TRIAGE, "", { user: AGENT, team: HOME_TEAM });
+    await desk.settle();
+    const all = await tickets();
+    expect(all.map((t) => [t.channelId, t.requesterId, t.text])).toEqual([["CSALES", AGENT, "Acme asks for an invoice copy"]]);
+    expect(desk.slack.ephemerals).toHaveLength(0);
+  });
+});

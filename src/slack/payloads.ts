@@ -71,6 +71,23 @@ export const messageDeletedEventSchema = z.object({
   previous_message: changedMessageSchema.optional(),
 });
 
+/** A mention of the app (`app_mention`): in channels the app is in, the same message also comes as a `message` event. */
+export const appMentionEventSchema = z.object({
+  type: z.literal("app_mention"),
+  channel: id,
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  text: z.string().default(""),
+  ts,
+  thread_ts: ts.optional(),
+  team: z.string().optional(),
+  user_team: z.string().optional(),
+  user_profile: z
+    .object({ team: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() })
+    .passthrough()
+    .optional(),
+});
+
 export const reactionEventSchema = z.object({
   type: z.enum(["reaction_added", "reaction_removed"]),
   user: id,

@@ -102,6 +102,15 @@ export function slaAlertLine(who: string, ticket: Ticket, alert: SlaAlert): stri
   return `:warning: ${who} ticket *#${ticket.id}* has used most of its ${target}.${due}`;
 }
 
+/** The answer to a mention of the app with nothing asked in it (only the person who mentioned it sees it). */
+export function mentionHelp(botUserId: string | null): string {
+  const me = botUserId ? `<@${botUserId}>` : "me";
+  return (
+    `Hi! To reach the support team, mention ${me} with what you need in the same message, for example ` +
+    `"${me} our invoices fail to export since Monday". I'll open a ticket, and the team will answer in its thread.`
+  );
+}
+
 export const TICKET_USAGE = "Usage: `/ticket <what the customer needs>`, for example `/ticket Acme cannot export invoices since Monday`.";
 export const TICKET_NEEDS_TEXT = `Please say what the ticket is about. ${TICKET_USAGE}`;
 

@@ -5,6 +5,7 @@ import type { SlackDeps } from "../deps.ts";
 import { onMessage } from "./message.ts";
 import { CHANGE_SUBTYPES, onMessageChange } from "./message-change.ts";
 import { onReactionAdded } from "./reaction.ts";
+import { onAppMention } from "./mention.ts";
 import { onAppHomeOpened } from "../home/app-home.ts";
 import { onFeedbackReactionAdded, onFeedbackReactionRemoved } from "./feedback-reaction.ts";
 import type { Envelope } from "../payloads.ts";
@@ -28,6 +29,7 @@ const listeners = {
   reaction_added: onReaction,
   reaction_removed: onFeedbackReactionRemoved,
   app_home_opened: onAppHomeOpened,
+  app_mention: onAppMention,
 } as const;
 
 export const SUBSCRIBED_EVENT_TYPES = Object.keys(listeners);

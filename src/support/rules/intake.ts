@@ -44,6 +44,11 @@ export function isPleasantry(text: string): boolean {
   return EMOJI_ONLY.test(t) || PLEASANTRY.test(t);
 }
 
+/** A mention of the app with no request in it (nothing but the mention, an emoji or a pleasantry): it asks how to use the app. */
+export function isBareMention(textWithoutMention: string): boolean {
+  return isPleasantry(textWithoutMention);
+}
+
 export interface AuthorFacts {
   userId: string;
   /** The team the author belongs to (user_team / user_profile.team / team of the message). */

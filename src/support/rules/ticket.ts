@@ -9,7 +9,7 @@ export type Priority = (typeof PRIORITIES)[number];
 export const STATUSES = ["open", "pending", "resolved"] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const ORIGINS = ["message", "reaction", "shortcut", "command"] as const;
+export const ORIGINS = ["message", "reaction", "shortcut", "command", "mention"] as const;
 export type Origin = (typeof ORIGINS)[number];
 
 export type AuthorRole = "customer" | "agent";
