@@ -76,9 +76,16 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const support: SupportContext = {
     access,
     store: supportStores,
-    notifier: new posts.SlackTicketPosts(outbox, db.provider, triage, config.AGENT_USERGROUP_ID, Boolean(product), success, {
-      store: supportStores,
-    }),
+    notifier: new posts.SlackTicketPosts(
+      outbox,
+      db.provider,
+      triage,
+      config.AGENT_USERGROUP_ID,
+      Boolean(product),
+      success,
+      { store: supportStores },
+      (c, ts) => directory.permalink(c, ts),
+    ),
     summary: new posts.SlackSupportSummary(outbox, triage),
     settings: supportSettings(config, policy),
     people: directory,

@@ -125,6 +125,7 @@ describe("manifest.json", () => {
       "channels:read": "conversations.info on public channels",
       "groups:read": "conversations.info on private channels",
       "reactions:read": "reaction_added events",
+      "app_mentions:read": "app_mention events",
       "users:read": "users.info",
       "team:read": "team.info",
       "usergroups:read": "usergroups.users.list",

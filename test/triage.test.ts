@@ -208,10 +208,11 @@ describe("threads: the customer's thread and the card's internal thread", () => 
     expect(JSON.stringify(cardNow.blocks)).toContain("reopened 1×");
   });
 
-  it("ignores threads that are not tickets", async () => {
+  it("in threads that are not tickets, the team's own replies and bare pleasantries open nothing (a customer's question does: test/message-changes.test.ts)", async () => {
     desk = await startDesk();
     const parent = desk.slack.seed(SUPPORT, { user: AGENT, text: "Announcement" });
-    await reply(parent.ts, CUSTOMER, "Question about the announcement");
+    await reply(parent.ts, AGENT2, "More details in the docs");
+    await reply(parent.ts, CUSTOMER, "thanks!");
     await desk.settle();
     expect(await desk.app.db.client.ticket.count()).toBe(0);
   });

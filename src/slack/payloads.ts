@@ -68,6 +68,59 @@ export const messageEventSchema = z.object({
 });
 export type MessageEvent = z.infer<typeof messageEventSchema>;
 
+/** A message as an edit or a deletion carries it (`message`, `previous_message`). */
+const changedMessageSchema = z.object({
+  ts: ts.optional(),
+  thread_ts: ts.optional(),
+  subtype: z.string().optional(),
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  text: z.string().default(""),
+  team: z.string().optional(),
+  user_team: z.string().optional(),
+  edited: z.object({ user: z.string().optional(), ts: ts.optional() }).optional(),
+});
+
+/**
+ * An edit (`message_changed`: the new message in `message`, the old in `previous_message`). Deleting a
+ * message that has replies arrives this way too, with a `message` of subtype `tombstone`.
+ */
+export const messageChangedEventSchema = z.object({
+  type: z.literal("message"),
+  subtype: z.literal("message_changed"),
+  channel: id,
+  ts,
+  message: changedMessageSchema,
+  previous_message: changedMessageSchema.optional(),
+});
+
+/** A deletion of a message without replies (`message_deleted`, with `deleted_ts`). */
+export const messageDeletedEventSchema = z.object({
+  type: z.literal("message"),
+  subtype: z.literal("message_deleted"),
+  channel: id,
+  ts,
+  deleted_ts: ts,
+  previous_message: changedMessageSchema.optional(),
+});
+
+/** A mention of the app (`app_mention`): in channels the app is in, the same message also comes as a `message` event. */
+export const appMentionEventSchema = z.object({
+  type: z.literal("app_mention"),
+  channel: id,
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  text: z.string().default(""),
+  ts,
+  thread_ts: ts.optional(),
+  team: z.string().optional(),
+  user_team: z.string().optional(),
+  user_profile: z
+    .object({ team: z.string().optional(), real_name: z.string().optional(), display_name: z.string().optional() })
+    .passthrough()
+    .optional(),
+});
+
 export const reactionEventSchema = z.object({
   type: z.enum(["reaction_added", "reaction_removed"]),
   user: id,

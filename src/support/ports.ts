@@ -2,7 +2,7 @@
 // writing outbox rows inside the caller's transaction, so a change and its posts are stored together,
 // and keeps its own record of what it posted (message references are not the domain's business).
 import type { Tx } from "../platform/db/client.ts";
-import type { AuthorRole, Ticket, TicketChange } from "./rules/ticket.ts";
+import type { AuthorRole, MessageState, Ticket, TicketChange } from "./rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "./rules/sla.ts";
 import type { HeadlineFigure } from "./rules/metrics.ts";
 import type { AttachedFile, ReceivedFile } from "./rules/files.ts";
@@ -15,6 +15,32 @@ export interface MessageNote {
   files?: readonly AttachedFile[];
   /** A link to the message, when known (shown with a file the app cannot open). */
   permalink?: string | null;
+  /** The stored message (TicketMessage) it is, so a later edit can find its mirror. */
+  messageId?: number;
+}
+
+/** A message already mirrored into the card's thread, as it is after an edit or a deletion in Slack. */
+export interface ChangedMessage {
+  messageId: number;
+  userId: string;
+  role: AuthorRole;
+  text: string;
+  state: MessageState;
+}
+
+/** What became of the message a ticket was made from: edited (with its earlier text) or deleted. */
+export interface SourceChange {
+  state: MessageState;
+  /** The text before this change. */
+  previousText: string;
+}
+
+/** A message of a thread as it was when a ticket was made in that thread (context, not part of the ticket). */
+export interface ThreadMessage {
+  /** Its author (null: a bot or an integration). */
+  userId: string | null;
+  text: string;
+  at: Date;
 }
 
 /** Tells people about tickets. `sla` is the ticket's next SLA target as its card shows it. */
@@ -23,8 +49,14 @@ export interface TicketNotifier {
   ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date): Promise<void>;
   /** Status, priority or assignee changed, or the ticket reopened: update the card, log it in its thread. */
   ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, sla: SlaStatus | null, now: Date): Promise<void>;
+  /** The ticket was made from a reply in a thread: copy the thread's earlier messages into the card's thread. */
+  threadContext(tx: Tx, ticket: Ticket, messages: readonly ThreadMessage[], now: Date): Promise<void>;
   /** A message in the customer's thread (or a merged top-level message): mirror it into the card's thread. */
   conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date): Promise<void>;
+  /** The message the ticket was made from was edited or deleted in Slack: update the card, say so in its thread. */
+  sourceChanged(tx: Tx, ticket: Ticket, change: SourceChange, sla: SlaStatus | null, now: Date): Promise<void>;
+  /** A message mirrored into the card's thread was edited or deleted in Slack: update its mirror. */
+  messageChanged(tx: Tx, ticket: Ticket, message: ChangedMessage, now: Date): Promise<void>;
   /** An SLA target is near (warning) or missed (breach): tell the assignee in the card's thread. */
   slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, sla: SlaStatus | null, now: Date): Promise<void>;
   /** An agent answered through the app: post the answer in the customer's thread and log it. */

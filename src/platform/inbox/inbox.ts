@@ -90,6 +90,9 @@ export function dedupeKeyOf(event: Record<string, unknown> | undefined): string 
   if (type === "message" && !event.subtype && typeof event.channel === "string" && typeof event.ts === "string") {
     return `message:${event.channel}:${event.ts}`;
   }
+  if (type === "app_mention" && typeof event.channel === "string" && typeof event.ts === "string") {
+    return `app_mention:${event.channel}:${event.ts}`;
+  }
   if (type === "reaction_added" || type === "reaction_removed") {
     const item = event.item as { channel?: unknown; ts?: unknown } | undefined;
     if (item && typeof event.event_ts === "string") {

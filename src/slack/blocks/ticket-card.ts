@@ -54,6 +54,17 @@ export function cardFilesText(ticket: Pick<Ticket, "permalink">, files: readonly
   return `${head}\n${fileList(files, ticket.permalink)}`;
 }
 
+/** What a ticket's first message became in Slack, as the card says it. */
+export const SOURCE_EDITED = "_(edited)_";
+export const SOURCE_DELETED = ":wastebasket: _The customer deleted this message._";
+
+/** The customer's first message, quoted, marked when they edited or deleted it. */
+export function quotedRequest(ticket: Pick<Ticket, "text" | "sourceState">): string {
+  const mark = ticket.sourceState === "deleted" ? SOURCE_DELETED : ticket.sourceState === "edited" ? SOURCE_EDITED : null;
+  if (!mark) return quote(escapeSlackText(ticket.text), LIMITS.sectionText);
+  return `${quote(escapeSlackText(ticket.text), LIMITS.sectionText - mark.length - 1)}\n${mark}`;
+}
+
 export function slaLine(sla: SlaStatus | null | undefined): string | null {
   if (!sla) return null;
   const target = sla.kind === "first_response" ? "First response" : "Resolution";
@@ -71,7 +82,12 @@ export function ticketCard(
   ticket: Ticket,
   sla?: SlaStatus | null,
   account?: CardAccount | null,
-  options: { feedback?: boolean; files?: readonly AttachedFile[] } = {},
+  options: {
+    feedback?: boolean;
+    files?: readonly AttachedFile[];
+    /** The ticket was made from a reply in someone else's thread: a link to that thread's first message. */
+    threadOf?: string | null;
+  } = {},
 ): { text: string; blocks: KnownBlock[] } {
   const files = options.files ?? [];
   const priority = priorityOf(ticket);
@@ -88,7 +104,7 @@ export function ticketCard(
       type: "section",
       text: {
         type: "mrkdwn",
-        text: `*Ticket #${ticket.id}* from ${requesterLabel(ticket)} in <#${ticket.channelId}>`,
+        text: `*Ticket #${ticket.id}* from ${requesterLabel(ticket)} in <#${ticket.channelId}>${options.threadOf ? `, in a thread of <${options.threadOf}|an earlier message>` : ""}`,
       },
     },
     ...(account ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: accountLine(account) }] }] : []),
@@ -102,7 +118,7 @@ export function ticketCard(
       ],
     },
     ...(ticket.text.trim() || files.length === 0
-      ? [{ type: "section" as const, text: { type: "mrkdwn" as const, text: quote(escapeSlackText(ticket.text), LIMITS.sectionText) } }]
+      ? [{ type: "section" as const, text: { type: "mrkdwn" as const, text: quotedRequest(ticket) } }]
       : []),
     ...(files.length
       ? [{ type: "section" as const, text: { type: "mrkdwn" as const, text: truncate(cardFilesText(ticket, files), LIMITS.sectionText) } }]

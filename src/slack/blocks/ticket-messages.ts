@@ -1,6 +1,6 @@
 // The short messages the desk posts: the customer's acknowledgement, the log lines and mirrors in the
 // card's thread, and the ephemeral answers to commands and shortcuts.
-import type { Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
+import type { MessageState, Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert } from "../../support/rules/sla.ts";
 import type { AttachedFile } from "../../support/rules/files.ts";
 import { LIMITS, escapeSlackText, quote, slackDate, truncate } from "./limits.ts";
@@ -38,24 +38,59 @@ export function changeLogLine(change: TicketChange): string {
   }
 }
 
+/** A message of the customer's thread mirrored into the card's thread, with its files; after an edit or deletion in Slack, marked so. */
 export function mirroredMessage(message: {
   userId: string;
   text: string;
   role: "customer" | "agent";
   files?: readonly AttachedFile[];
   permalink?: string | null;
+  state?: MessageState | null;
 }): string {
   const files = message.files ?? [];
+  const mark = message.state === "edited" ? " _(edited)_" : message.state === "deleted" ? " _(since deleted in Slack)_" : "";
   const verb = files.length && !message.text.trim() ? "shared" : message.role === "customer" ? "wrote" : "answered";
   const head =
     message.role === "customer"
-      ? `:speech_balloon: <@${message.userId}> ${verb} in the customer's thread:`
-      : `:outbox_tray: <@${message.userId}> ${verb} in the customer's thread:`;
+      ? `:speech_balloon: <@${message.userId}> ${verb} in the customer's thread${mark}:`
+      : `:outbox_tray: <@${message.userId}> ${verb} in the customer's thread${mark}:`;
   const said = escapeSlackText(message.text);
   if (files.length === 0) return `${head}\n${quote(said, LIMITS.sectionText - head.length - 1)}`;
   const list = truncate(`:paperclip: ${filesCount(files.length)}:\n${fileList(files, message.permalink ?? null)}`, LIMITS.sectionText / 2);
   if (!message.text.trim()) return `${head}\n${list}`;
   return `${head}\n${quote(said, LIMITS.sectionText - head.length - list.length - 2)}\n${list}`;
+}
+
+/** In the card's thread: the customer edited or deleted the message the ticket was made from. */
+export function sourceChangeLine(ticket: Pick<Ticket, "requesterId">, change: { state: MessageState; previousText: string }): string {
+  if (change.state === "deleted") {
+    return ":wastebasket: The message this ticket was made from was deleted in Slack. The ticket stays as it is, and the card keeps its text.";
+  }
+  const head = `:pencil2: <@${ticket.requesterId}> edited the message this ticket was made from; the card shows the new text. It was:`;
+  return `${head}\n${quote(escapeSlackText(change.previousText), LIMITS.sectionText - head.length - 1)}`;
+}
+
+/** Each earlier message of a thread, copied for context, is cut to this many characters. */
+const CONTEXT_MESSAGE_CHARS = 600;
+
+/**
+ * The earlier messages of the thread a ticket was made in, for the card's thread: a heading, then each
+ * message with its author and time, in as few posts as fit Slack's limits.
+ */
+export function threadContextPosts(messages: readonly { userId: string | null; text: string; at: Date }[]): string[] {
+  if (messages.length === 0) return [];
+  const head = `:scroll: Earlier in the thread this ticket was made in (${messages.length === 1 ? "1 message" : `${messages.length} messages`}):`;
+  const posts: string[] = [];
+  let current = head;
+  for (const m of messages) {
+    const entry = `${m.userId ? `<@${m.userId}>` : "A bot"}, ${slackDate(m.at)}:\n${quote(escapeSlackText(m.text), CONTEXT_MESSAGE_CHARS)}`;
+    if (current.length + entry.length + 2 > LIMITS.sectionText) {
+      posts.push(current);
+      current = entry;
+    } else current = `${current}\n\n${entry}`;
+  }
+  posts.push(current);
+  return posts;
 }
 
 /** An agent's reply (typed in the Reply to customer modal) as posted in the customer's thread. */
@@ -75,6 +110,15 @@ export function slaAlertLine(who: string, ticket: Ticket, alert: SlaAlert): stri
   if (alert.level === "breach") return `:rotating_light: ${who} ticket *#${ticket.id}* missed its ${target}.`;
   const due = alert.dueAt ? ` It is due ${slackDate(alert.dueAt)}.` : "";
   return `:warning: ${who} ticket *#${ticket.id}* has used most of its ${target}.${due}`;
+}
+
+/** The answer to a mention of the app with nothing asked in it (only the person who mentioned it sees it). */
+export function mentionHelp(botUserId: string | null): string {
+  const me = botUserId ? `<@${botUserId}>` : "me";
+  return (
+    `Hi! To reach the support team, mention ${me} with what you need in the same message, for example ` +
+    `"${me} our invoices fail to export since Monday". I'll open a ticket, and the team will answer in its thread.`
+  );
 }
 
 export const TICKET_USAGE = "Usage: `/ticket <what the customer needs>`, for example `/ticket Acme cannot export invoices since Monday`.";

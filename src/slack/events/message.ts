@@ -9,6 +9,7 @@ import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { messageEventSchema, parse, type Envelope } from "../payloads.ts";
 import { notedFiles, receivedFiles } from "../files.ts";
 import type { SlackDeps } from "../deps.ts";
+import { withoutAppMention } from "../mentions.ts";
 
 /** Subtypes that carry a person's words or files: an upload, "Also send to channel", /me. */
 export const PERSON_SUBTYPES: ReadonlySet<string> = new Set(["file_share", "thread_broadcast", "me_message"]);
@@ -98,7 +99,7 @@ export async function onMessage(deps: SlackDeps, envelope: Envelope): Promise<vo
     channelId: m.channel,
     ts: m.ts,
     threadTs,
-    text: m.text,
+    text: withoutAppMention(m.text, deps.directory.identity.botUserId),
     files: receivedFiles(m.files),
     authorTeamId,
     homeTeamId: envelope.team_id ?? deps.directory.identity.teamId,

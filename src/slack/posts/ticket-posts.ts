@@ -5,7 +5,7 @@ import type { Provider, Tx } from "../../platform/db/client.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "../../support/rules/sla.ts";
-import type { MessageNote, TicketNotifier } from "../../support/ports.ts";
+import type { ChangedMessage, MessageNote, SourceChange, ThreadMessage, TicketNotifier } from "../../support/ports.ts";
 import { ticketCard } from "../blocks/ticket-card.ts";
 import { readAccountCard } from "../../success/use-cases/read-account-card.ts";
 import type { SuccessContext } from "../../success/use-cases/context.ts";
@@ -20,6 +20,8 @@ import {
   mirroredMessage,
   replyLogLine,
   slaAlertLine,
+  sourceChangeLine,
+  threadContextPosts,
 } from "../blocks/ticket-messages.ts";
 import { csatLowScoreLine, csatSurvey } from "../blocks/csat.ts";
 import { messageRefs, type MessageRefs } from "../store/message-refs.ts";
@@ -45,6 +47,8 @@ export class SlackTicketPosts implements TicketNotifier {
     private readonly success?: Pick<SuccessContext, "accounts">,
     /** The support desk's messages, for the files a card shows (without it, cards show none). */
     private readonly support?: { store: Pick<SupportStores, "messages"> },
+    /** A message's permalink (the directory's), for a card whose ticket is in someone else's thread. */
+    private readonly permalink: (channelId: string, ts: string) => string | null = () => null,
     private readonly refs: MessageRefs = messageRefs,
   ) {}
 
@@ -64,7 +68,13 @@ export class SlackTicketPosts implements TicketNotifier {
 
   private async card(tx: Tx, ticket: Ticket, sla: SlaStatus | null) {
     const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
-    return ticketCard(ticket, sla, account, { feedback: this.feedbackOn, files: await this.files(tx, ticket) });
+    // Made from a reply in a thread it did not start (a reply, a reacted reply, a follow-up): where that thread is.
+    const inThread = ticket.threadTs !== null && ticket.sourceTs !== null && ticket.threadTs !== ticket.sourceTs;
+    return ticketCard(ticket, sla, account, {
+      feedback: this.feedbackOn,
+      files: await this.files(tx, ticket),
+      threadOf: inThread ? this.permalink(ticket.channelId, ticket.threadTs!) : null,
+    });
   }
 
   /** The files of the ticket's first message, read once per transaction. */
@@ -119,8 +129,35 @@ export class SlackTicketPosts implements TicketNotifier {
     await this.inCardThread(tx, card, slaAlertLine(who, ticket, alert), now);
   }
 
+  async threadContext(tx: Tx, ticket: Ticket, messages: readonly ThreadMessage[], now: Date) {
+    for (const text of threadContextPosts(messages)) await this.inTicketCardThread(tx, ticket, text, now);
+  }
+
   async conversationMessage(tx: Tx, ticket: Ticket, message: MessageNote, now: Date) {
-    await this.inTicketCardThread(tx, ticket, mirroredMessage(message), now);
+    const mirror = await this.inTicketCardThread(tx, ticket, mirroredMessage(message), now);
+    // Kept so that an edit of the message in Slack updates this mirror.
+    if (mirror !== null && message.messageId !== undefined) await this.refs.set(tx, "ticket_message", message.messageId, "mirror", mirror);
+  }
+
+  async sourceChanged(tx: Tx, ticket: Ticket, change: SourceChange, sla: SlaStatus | null, now: Date) {
+    if (!this.triageChannel) return;
+    const card = await this.post(tx, ticket.id, "card");
+    if (!card) return;
+    await this.updateCard(tx, card, ticket, sla, now);
+    await this.inCardThread(tx, card, sourceChangeLine(ticket, change), now);
+  }
+
+  async messageChanged(tx: Tx, ticket: Ticket, message: ChangedMessage, now: Date) {
+    if (!this.triageChannel) return;
+    const text = mirroredMessage(message);
+    const mirror = await this.refs.get(tx, "ticket_message", message.messageId, "mirror");
+    if (mirror !== null) {
+      await this.outbox.enqueue(tx, { method: "chat.update", channel: this.triageChannel, updateRefId: mirror, payload: { text } }, now);
+      return;
+    }
+    // Mirrored before mirrors were kept: the changed message is posted anew, and kept from now on.
+    const posted = await this.inTicketCardThread(tx, ticket, text, now);
+    if (posted !== null) await this.refs.set(tx, "ticket_message", message.messageId, "mirror", posted);
   }
 
   async replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date) {
@@ -168,13 +205,14 @@ export class SlackTicketPosts implements TicketNotifier {
     );
   }
 
-  private async inTicketCardThread(tx: Tx, ticket: Ticket, text: string, now: Date) {
-    if (!this.triageChannel) return;
+  /** Posts in the ticket's card thread; the post's outbox id, or null when there is no card. */
+  private async inTicketCardThread(tx: Tx, ticket: Ticket, text: string, now: Date): Promise<number | null> {
+    if (!this.triageChannel) return null;
     const card = await this.post(tx, ticket.id, "card");
-    if (card) await this.inCardThread(tx, card, text, now);
+    return card ? this.inCardThread(tx, card, text, now) : null;
   }
 
-  private async inCardThread(tx: Tx, card: number, text: string, now: Date) {
-    await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: this.triageChannel!, threadRefId: card, payload: { text } }, now);
+  private inCardThread(tx: Tx, card: number, text: string, now: Date): Promise<number> {
+    return this.outbox.enqueue(tx, { method: "chat.postMessage", channel: this.triageChannel!, threadRefId: card, payload: { text } }, now);
   }
 }

@@ -1,11 +1,12 @@
 // The Slack adapter's own table of the messages it posted about domain records (SlackMessageRef):
-// which outbox row is a ticket's acknowledgement or card, a survey, an alert or a feedback card.
+// which outbox row is a ticket's acknowledgement or card, the mirror of a ticket's message in the card's
+// thread, a survey, an alert or a feedback card.
 // Read and written inside the caller's transaction, so a change and the record of its post commit together.
 import type { Provider, Tx } from "../../platform/db/client.ts";
 import { execute, valuesList } from "../../platform/db/sql.ts";
 
-export type RefSubject = "ticket" | "csat_survey" | "alert" | "feedback_item";
-export type RefRole = "ack" | "card" | "survey" | "message";
+export type RefSubject = "ticket" | "ticket_message" | "csat_survey" | "alert" | "feedback_item";
+export type RefRole = "ack" | "card" | "mirror" | "survey" | "message";
 
 export interface MessageRefs {
   /** The outbox row posted as `role` for the subject, or null when none was posted. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { classifyAuthor, externalTeam, isLateFollowUp, isPleasantry, joinsRecentTicket, judgeTopLevelMessage, tsToDate } from "./intake.ts";
+import {
+  classifyAuthor,
+  externalTeam,
+  isLateFollowUp,
+  isPleasantry,
+  joinsRecentTicket,
+  judgeTopLevelMessage,
+  judgeUnownedThreadReply,
+  tsToDate,
+} from "./intake.ts";
 
 describe("what counts as noise", () => {
   it.each([
@@ -80,6 +89,28 @@ describe("what a top-level message becomes", () => {
     expect(joinsRecentTicket({ sourceTs: "1.000100" }, "2.000100")).toBe(true);
     expect(joinsRecentTicket({ sourceTs: "1.000100" }, "1.000100")).toBe(false);
     expect(joinsRecentTicket(null, "1.000100")).toBe(false);
+  });
+});
+
+describe("a reply in a thread no ticket owns", () => {
+  const policy = { ignorePleasantries: true };
+  const message = {
+    supportChannel: true,
+    role: "customer" as const,
+    text: "Same here, since the update",
+    at: new Date("2026-11-23T10:00:00Z"),
+  };
+
+  it("a customer's request in a support channel opens a ticket there, never joining another", () => {
+    expect(judgeUnownedThreadReply(message, policy)).toEqual({ action: "request" });
+  });
+  it("other channels, the company's own people and bare pleasantries open nothing", () => {
+    expect(judgeUnownedThreadReply({ ...message, supportChannel: false }, policy)).toEqual({
+      action: "ignore",
+      reason: "not_a_support_channel",
+    });
+    expect(judgeUnownedThreadReply({ ...message, role: "agent" }, policy)).toEqual({ action: "ignore", reason: "not_a_customer" });
+    expect(judgeUnownedThreadReply({ ...message, text: "thanks!" }, policy)).toEqual({ action: "ignore", reason: "pleasantry" });
   });
 });
 

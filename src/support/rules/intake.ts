@@ -6,6 +6,11 @@ import type { AuthorRole, Ticket } from "./ticket.ts";
 
 export { isPleasantry } from "./pleasantries.ts";
 
+/** A mention of the app with no request in it (nothing but the mention, an emoji or a pleasantry): it asks how to use the app. */
+export function isBareMention(textWithoutMention: string): boolean {
+  return isPleasantry(textWithoutMention);
+}
+
 export interface AuthorFacts {
   userId: string;
   /** The team the author belongs to (user_team / user_profile.team / team of the message). */
@@ -63,6 +68,23 @@ export function judgeTopLevelMessage(
   if (message.role !== "customer") return { action: "ignore", reason: "not_a_customer" };
   if (policy.ignorePleasantries && !message.files && isPleasantry(message.text)) return { action: "ignore", reason: "pleasantry" };
   return { action: "request", mergeSince: policy.mergeWindowMs > 0 ? new Date(message.at.getTime() - policy.mergeWindowMs) : null };
+}
+
+/** What becomes of a reply in a thread that no ticket owns (under an agent's announcement, under another customer's message). */
+export type ThreadReplyVerdict =
+  { action: "ignore"; reason: "not_a_support_channel" | "not_a_customer" | "pleasantry" } | { action: "request" };
+
+/**
+ * A reply in a support channel's thread that no ticket owns is judged as a top-level message is, and a
+ * request opens a ticket in that thread. It never joins the customer's recent ticket: the thread is a
+ * conversation of its own, where the acknowledgement belongs.
+ */
+export function judgeUnownedThreadReply(
+  message: Parameters<typeof judgeTopLevelMessage>[0],
+  policy: Pick<IntakePolicy, "ignorePleasantries">,
+): ThreadReplyVerdict {
+  const verdict = judgeTopLevelMessage(message, { ...policy, mergeWindowMs: 0 });
+  return verdict.action === "ignore" ? verdict : { action: "request" };
 }
 
 /** A message joins the customer's recent open ticket unless it is that ticket's own first message (a second delivery). */

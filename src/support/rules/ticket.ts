@@ -9,10 +9,13 @@ export type Priority = (typeof PRIORITIES)[number];
 export const STATUSES = ["open", "pending", "resolved"] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const ORIGINS = ["message", "reaction", "shortcut", "command"] as const;
+export const ORIGINS = ["message", "reaction", "shortcut", "command", "mention"] as const;
 export type Origin = (typeof ORIGINS)[number];
 
 export type AuthorRole = "customer" | "agent";
+
+/** What became of a message in Slack after it was recorded: edited or deleted (null: as sent). */
+export type MessageState = "edited" | "deleted";
 
 export const isPriority = (v: unknown): v is Priority => typeof v === "string" && (PRIORITIES as readonly string[]).includes(v);
 export const isStatus = (v: unknown): v is Status => typeof v === "string" && (STATUSES as readonly string[]).includes(v);
@@ -30,6 +33,8 @@ export interface Ticket {
   requesterName: string | null;
   requesterCompany: string | null;
   text: string;
+  /** What became of the message the ticket was made from in Slack: "edited", "deleted", or null (as sent). */
+  sourceState: string | null;
   permalink: string | null;
   /** One of PRIORITIES (stored as text). */
   priority: string;

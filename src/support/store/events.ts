@@ -3,7 +3,7 @@ import type { Tx } from "../../platform/db/client.ts";
 
 export interface TicketEventRow {
   ticketId: number;
-  /** created | customer_message | first_response | response | status_changed | priority_changed | assignee_changed | resolved | reopened | internal_note | sla_warning | sla_breached | csat_answered | csat_commented */
+  /** created | customer_message | first_response | response | status_changed | priority_changed | assignee_changed | resolved | reopened | internal_note | sla_warning | sla_breached | csat_answered | csat_commented | source_edited | source_deleted | message_edited | message_deleted | message_added */
   kind: string;
   actorId?: string | null;
   fromValue?: string | null;

@@ -18,8 +18,6 @@ export interface ThreadLinkStore {
   add(tx: Tx, link: ThreadLink): Promise<void>;
   /** Adds the link unless the thread already belongs to the ticket. */
   addIfMissing(tx: Tx, link: ThreadLink): Promise<void>;
-  /** The ticket's first customer thread. */
-  firstCustomerThread(tx: Tx, ticketId: number): Promise<string | null>;
 }
 
 export const prismaThreadLinks: ThreadLinkStore = {
@@ -39,10 +37,5 @@ export const prismaThreadLinks: ThreadLinkStore = {
   async addIfMissing(tx, { role, ...link }) {
     const exists = await tx.threadLink.findFirst({ where: link, select: { id: true } });
     if (!exists) await tx.threadLink.create({ data: { ...link, role } });
-  },
-
-  async firstCustomerThread(tx, ticketId) {
-    const link = await tx.threadLink.findFirst({ where: { ticketId, role: "customer" }, orderBy: { id: "asc" } });
-    return link?.threadTs ?? null;
   },
 };

@@ -16,6 +16,7 @@ export const TICKET_FIELDS = {
   requesterName: true,
   requesterCompany: true,
   text: true,
+  sourceState: true,
   permalink: true,
   priority: true,
   status: true,

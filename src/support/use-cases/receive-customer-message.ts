@@ -4,10 +4,19 @@
 // it: a customer's reply reopens a resolved ticket (or, after the reopen window, opens a follow-up ticket)
 // and brings a pending one back to open; an agent's reply counts as a response. A message is a request
 // for its words or its files alike: one that is only a screenshot opens a ticket too. The details of the
-// files are asked for only once the message is known to matter (after Slack has its acknowledgement).
+// files are asked for only once the message is known to matter (after Slack has its acknowledgement). A
+// customer's reply in a support channel's thread that no ticket owns opens a ticket in that thread.
 import type { Actor } from "../../shared/actor.ts";
 import type { AttachedFile, ReceivedFile } from "../rules/files.ts";
-import { classifyAuthor, externalTeam, isLateFollowUp, joinsRecentTicket, judgeTopLevelMessage, tsToDate } from "../rules/intake.ts";
+import {
+  classifyAuthor,
+  externalTeam,
+  isLateFollowUp,
+  joinsRecentTicket,
+  judgeTopLevelMessage,
+  judgeUnownedThreadReply,
+  tsToDate,
+} from "../rules/intake.ts";
 import type { AuthorRole, Ticket } from "../rules/ticket.ts";
 import { personOf, type SupportContext } from "./context.ts";
 import { createTicket, openRequest } from "./steps/create-ticket.ts";
@@ -34,7 +43,7 @@ export interface ChannelMessage {
 }
 
 export type MessageOutcome =
-  | { kind: "ignored"; reason: "not_a_support_channel" | "not_a_customer" | "pleasantry" | "not_a_ticket_thread" }
+  | { kind: "ignored"; reason: "not_a_support_channel" | "not_a_customer" | "pleasantry" }
   /** A second delivery of a message already stored. */
   | { kind: "duplicate" }
   | { kind: "added"; ticketId: number }
@@ -75,9 +84,9 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
 
   if (message.threadTs && message.threadTs !== message.ts) {
     const ticket = await ctx.store.threads.ticketOf(ctx.db, message.channelId, message.threadTs, "customer");
-    if (!ticket) return { kind: "ignored", reason: "not_a_ticket_thread" };
+    if (!ticket) return openInThread(ctx, message, message.threadTs, role(), said);
     const reply = await said(role());
-    if (isLateFollowUp(ticket, reply, ctx.settings.intake)) return followUp(ctx, ticket, reply);
+    if (isLateFollowUp(ticket, reply, ctx.settings.intake)) return followUp(ctx, ticket, reply, message.threadTs);
     return addToTicket(ctx, ticket.id, reply);
   }
 
@@ -138,25 +147,74 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
   return created ? { kind: "opened", ticket } : { kind: "duplicate" };
 }
 
+/**
+ * A reply in a thread the app did not start and no ticket owns (under an agent's announcement, under
+ * another customer's message): a customer's request in a support channel opens a ticket whose customer
+ * thread is that thread. Later replies there then belong to it.
+ */
+async function openInThread(
+  ctx: SupportContext,
+  message: ChannelMessage,
+  threadTs: string,
+  author: AuthorRole,
+  said: (r: AuthorRole) => Promise<Said>,
+): Promise<MessageOutcome> {
+  const support = await ctx.store.channels.lookup(ctx.db, message.channelId);
+  const files = message.files?.length ?? 0;
+  const verdict = judgeUnownedThreadReply(
+    { supportChannel: support !== null, role: author, text: message.text, files, at: tsToDate(message.ts) },
+    ctx.settings.intake,
+  );
+  if (verdict.action === "ignore") return { kind: "ignored", reason: verdict.reason };
+  if (await ctx.store.tickets.bySource(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
+  const reply = await said(author);
+  const { ticket, created } = await openRequest(
+    ctx,
+    null,
+    {
+      channelId: message.channelId,
+      sourceTs: message.ts,
+      threadTs,
+      text: message.text,
+      files: reply.files,
+      origin: "message",
+      requesterId: reply.userId,
+      requesterTeamId: message.authorTeamId,
+      externalTeamId: externalTeam(message.authorTeamId, message.homeTeamId),
+      requesterName: message.authorName ?? undefined,
+      permalink: message.permalink,
+      at: reply.at,
+    },
+    support,
+  );
+  if (created) {
+    ctx.log.info(
+      { event: "intake.thread_ticket", ticket: ticket.id, channel: message.channelId, thread: threadTs },
+      "reply opened a ticket in its thread",
+    );
+  }
+  return created ? { kind: "opened", ticket } : { kind: "duplicate" };
+}
+
 /** Adds a message from the customer's side to a ticket, mirrored into the card's thread. */
 async function addToTicket(ctx: SupportContext, ticketId: number, message: Said): Promise<MessageOutcome> {
   const outcome = await ctx.tx.transaction(async (tx): Promise<MessageOutcome> => {
     const ticket = await loadTicket(ctx, tx, ticketId);
     if (await ctx.store.messages.seen(tx, message.channelId, message.ts)) return { kind: "duplicate" };
     const { channelId, ts, userId, text, files, role, at } = message;
-    await ctx.store.messages.add(tx, { ticketId, channelId, ts, userId, text, files, role, at });
+    const messageId = await ctx.store.messages.add(tx, { ticketId, channelId, ts, userId, text, files, role, at });
     const now = ctx.clock.now();
     if (message.role === "customer") {
       const current = await ctx.store.tickets.update(tx, ticketId, {
         lastCustomerMessageAt: message.at > ticket.lastCustomerMessageAt ? message.at : ticket.lastCustomerMessageAt,
       });
       await ctx.store.events.record(tx, { ticketId, kind: "customer_message", actorId: message.userId, at: message.at });
-      await ctx.notifier.conversationMessage(tx, current, message, now);
+      await ctx.notifier.conversationMessage(tx, current, { ...message, messageId }, now);
       // A resolved ticket reopens; a pending one is open again.
       await changeStatus(ctx, tx, current, "open", null, message.at);
     } else {
       const current = await recordResponse(ctx, tx, ticket, message.userId, message.at);
-      await ctx.notifier.conversationMessage(tx, current, message, now);
+      await ctx.notifier.conversationMessage(tx, current, { ...message, messageId }, now);
     }
     return { kind: "added", ticketId };
   });
@@ -169,10 +227,12 @@ async function addToTicket(ctx: SupportContext, ticketId: number, message: Said)
   return outcome;
 }
 
-/** A customer's reply long after resolution: a new ticket, linked to the old one, in the same thread. */
-async function followUp(ctx: SupportContext, previous: Ticket, message: Said): Promise<MessageOutcome> {
+/**
+ * A customer's reply long after resolution: a new ticket, linked to the old one, in the thread the reply
+ * is in (the old ticket's, or one of its merged messages').
+ */
+async function followUp(ctx: SupportContext, previous: Ticket, message: Said, thread: string): Promise<MessageOutcome> {
   if (await ctx.store.messages.seen(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
-  const thread = previous.threadTs ?? (await ctx.store.threads.firstCustomerThread(ctx.db, previous.id)) ?? message.ts;
   if (await ctx.store.tickets.bySource(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
   const { ticket, created } = await createTicket(ctx, {
     channelId: message.channelId,

@@ -7,6 +7,7 @@ import type { SupportChannelInfo } from "../../rules/channels.ts";
 import type { AttachedFile } from "../../rules/files.ts";
 import type { Origin, Ticket } from "../../rules/ticket.ts";
 import type { SupportContext } from "../context.ts";
+import type { ThreadMessage } from "../../ports.ts";
 import { startClocks } from "./sla-clocks.ts";
 
 export interface NewTicket {
@@ -31,6 +32,8 @@ export interface NewTicket {
   accountExternalId: string | null;
   tier: string | null;
   previousTicketId: number | null;
+  /** The earlier messages of the thread it was made in, copied into the card's thread for context. */
+  context?: readonly ThreadMessage[];
 }
 
 export interface TicketRequest {
@@ -54,6 +57,8 @@ export interface TicketRequest {
   at?: Date;
   /** Before Slack's acknowledgement: take a company's name only from what the directory knows already. */
   quick?: boolean;
+  /** The earlier messages of the thread it is made in, for the card's thread. */
+  context?: readonly ThreadMessage[];
 }
 
 /**
@@ -92,12 +97,13 @@ export async function openRequest(
     accountExternalId: support?.accountExternalId ?? null,
     tier: support?.tier ?? null,
     previousTicketId: null,
+    context: request.context,
   });
 }
 
 /** Makes the ticket; the caller has checked that its source message is no ticket yet. */
 export async function createTicket(ctx: SupportContext, input: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
-  const { at, files, ...fields } = input;
+  const { at, files, context, ...fields } = input;
   try {
     const ticket = await ctx.tx.transaction(async (tx) => {
       const now = ctx.clock.now();
@@ -126,6 +132,7 @@ export async function createTicket(ctx: SupportContext, input: NewTicket): Promi
         await ctx.store.threads.add(tx, { channelId: input.channelId, threadTs: input.threadTs, ticketId: created.id, role: "customer" });
       }
       await ctx.notifier.ticketCreated(tx, created, sla, now);
+      if (context?.length) await ctx.notifier.threadContext(tx, created, context, now);
       return created;
     });
     ctx.log.info(
