@@ -121,6 +121,10 @@ export function mentionHelp(botUserId: string | null): string {
   );
 }
 
+/** An agent mentioned the app: mentions are how customers ask; agents have /ticket and the reaction. */
+export const AGENT_MENTION_HELP =
+  "Mentions of the app are how customers ask for help, so yours opened nothing. To open a ticket for a customer, use `/ticket <what they need>` or react with :ticket: to their message.";
+
 export const TICKET_USAGE = "Usage: `/ticket <what the customer needs>`, for example `/ticket Acme cannot export invoices since Monday`.";
 export const TICKET_NEEDS_TEXT = `Please say what the ticket is about. ${TICKET_USAGE}`;
 

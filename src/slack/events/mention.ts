@@ -6,7 +6,7 @@ import { openTicketFromMention } from "../../support/use-cases/open-ticket-from-
 import { SkipEvent } from "../../platform/inbox/processor.ts";
 import { appMentionEventSchema, parse, type Envelope } from "../payloads.ts";
 import type { SlackDeps } from "../deps.ts";
-import { mentionHelp } from "../blocks/ticket-messages.ts";
+import { AGENT_MENTION_HELP, mentionHelp } from "../blocks/ticket-messages.ts";
 import { withoutAppMention } from "../mentions.ts";
 
 export async function onAppMention(deps: SlackDeps, envelope: Envelope): Promise<void> {
@@ -28,6 +28,7 @@ export async function onAppMention(deps: SlackDeps, envelope: Envelope): Promise
     permalink: deps.directory.permalink(m.channel, m.ts, threadTs),
   });
   if (outcome.kind === "help") await deps.notify.ephemeral(m.channel, m.user, mentionHelp(bot));
+  else if (outcome.kind === "agent") await deps.notify.ephemeral(m.channel, m.user, AGENT_MENTION_HELP);
   else if (outcome.kind === "opened") {
     deps.log.info({ event: "intake.mention", ticket: outcome.ticket.id, channel: m.channel }, "a mention of the app opened a ticket");
   }

@@ -1,7 +1,7 @@
 // Someone mentioned the app in a channel it is in: what they wrote with the mention is a request, and
 // opens a ticket as /ticket does, with them as the requester; its thread is the one the mention is in.
 // Anyone who can write where the app is may ask this way (a customer needs no role, as when writing in a
-// support channel). Where the desk already hears the message (a support channel, a ticket's thread) the
+// support channel); an agent is told how agents open tickets instead. Where the desk already hears the message (a support channel, a ticket's thread) the
 // mention adds nothing, so one message never makes two tickets; a mention with no request in it asks
 // how to use the app.
 import type { Actor } from "../../shared/actor.ts";
@@ -32,6 +32,8 @@ export type MentionOutcome =
   | { kind: "exists"; ticket: Ticket }
   /** Nothing was asked: answer with how to use the app. */
   | { kind: "help" }
+  /** An agent mentioned the app: agents open tickets for customers with /ticket or the ticket reaction. */
+  | { kind: "agent" }
   /** The triage channel holds the team's notes; in a support channel or a ticket's thread the message itself is heard. */
   | { kind: "ignored"; reason: "triage_channel" | "support_channel" | "ticket_thread" };
 
@@ -39,6 +41,7 @@ export async function openTicketFromMention(ctx: SupportContext, actor: Actor, m
   const { userId } = personOf(actor);
   const { channelId, ts } = mention;
   if (channelId === ctx.settings.triageChannel) return { kind: "ignored", reason: "triage_channel" };
+  if (ctx.people.isAgent(userId)) return { kind: "agent" };
   if (isBareMention(mention.text)) return { kind: "help" };
   const support = await ctx.store.channels.lookup(ctx.db, channelId);
   if (support) return { kind: "ignored", reason: "support_channel" };
