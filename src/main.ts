@@ -80,7 +80,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
       outbox,
       db.provider,
       triage,
-      config.AGENT_USERGROUP_ID,
+      { groupId: config.AGENT_USERGROUP_ID, agentIds: config.AGENT_USER_IDS },
       Boolean(product),
       success,
       { store: supportStores },

@@ -25,6 +25,8 @@ export interface Msg {
   channel: string;
   ts: string;
   thread_ts?: string;
+  /** A thread reply also shown in the channel (chat.postMessage's reply_broadcast). */
+  reply_broadcast?: boolean;
   text: string;
   blocks?: unknown[];
   attachments?: unknown[];
@@ -644,6 +646,7 @@ export class SlackStandIn {
       channel,
       ts: this.nextTs(),
       thread_ts: str(a.thread_ts),
+      ...(a.reply_broadcast === true && a.thread_ts ? { reply_broadcast: true } : {}),
       text: typeof a.text === "string" ? a.text : "",
       blocks: a.blocks,
       attachments: a.attachments,

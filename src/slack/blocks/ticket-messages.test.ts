@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LIMITS } from "./limits.ts";
-import { threadContextPosts } from "./ticket-messages.ts";
+import { slaAlertLine, slaMention, threadContextPosts } from "./ticket-messages.ts";
+import type { Ticket } from "../../support/rules/ticket.ts";
 
 describe("a thread's earlier messages copied into a card's thread", () => {
   const at = new Date("2026-11-23T10:00:00Z");
@@ -28,5 +29,29 @@ describe("a thread's earlier messages copied into a card's thread", () => {
 
   it("posts nothing when there was nothing before", () => {
     expect(threadContextPosts([])).toEqual([]);
+  });
+});
+
+describe("an SLA alert line", () => {
+  const ticket = { id: 7, text: "Invoices <!channel> are wrong & late\nsecond line" } as Ticket;
+  const breach = { kind: "first_response", level: "breach", targetSeconds: 3600, dueAt: null } as const;
+
+  it("mentions the assignee, the group, the listed agents, or the channel", () => {
+    expect(slaMention({ kind: "assignee", userId: "U1" })).toBe("<@U1>");
+    expect(slaMention({ kind: "group", groupId: "S1" })).toBe("<!subteam^S1>");
+    expect(slaMention({ kind: "agents", userIds: ["U1", "U2"] })).toBe("<@U1> <@U2>");
+    expect(slaMention({ kind: "here" })).toBe("<!here>");
+    expect(slaAlertLine({ kind: "group", groupId: "S1" }, ticket, breach)).toMatch(/^:rotating_light: <!subteam\^S1> unassigned ticket \*#7\* missed/);
+  });
+
+  it("names the account and the request's first line in a breach, escaped and cut short", () => {
+    const long = { ...ticket, text: `${"a".repeat(150)} <@U9>` } as Ticket;
+    const line = slaAlertLine({ kind: "here" }, ticket, breach, { externalId: "acme", name: "Acme <b>" });
+    expect(line).toContain("\n*Acme &lt;b&gt;*: “Invoices &lt;!channel&gt; are wrong &amp; late”");
+    expect(line).not.toContain("second line");
+    expect(slaAlertLine({ kind: "here" }, ticket, breach, { externalId: "acme-1", name: null })).toContain("*acme-1*: ");
+    const cut = slaAlertLine({ kind: "here" }, long, breach);
+    expect(cut).toContain(`“${"a".repeat(99)}…”`);
+    expect(cut).not.toContain("U9");
   });
 });

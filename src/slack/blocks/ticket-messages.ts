@@ -2,6 +2,7 @@
 // card's thread, and the ephemeral answers to commands and shortcuts.
 import type { MessageState, Priority, Status, Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert } from "../../support/rules/sla.ts";
+import type { SlaRecipients } from "../../support/rules/sla-recipients.ts";
 import type { AttachedFile } from "../../support/rules/files.ts";
 import { LIMITS, escapeSlackText, quote, slackDate, truncate } from "./limits.ts";
 import { fileList, filesCount } from "./files.ts";
@@ -105,11 +106,41 @@ export function replyLogLine(agentId: string, text: string): string {
 
 const TARGET_NAMES = { first_response: "first response", resolution: "resolution" } as const;
 
-export function slaAlertLine(who: string, ticket: Ticket, alert: SlaAlert): string {
+/** The mention that makes an SLA alert reach a person (src/support/rules/sla-recipients.ts chose whom). */
+export function slaMention(to: SlaRecipients): string {
+  switch (to.kind) {
+    case "assignee":
+      return `<@${to.userId}>`;
+    case "group":
+      return `<!subteam^${to.groupId}>`;
+    case "agents":
+      return to.userIds.map((id) => `<@${id}>`).join(" ");
+    case "here":
+      return "<!here>";
+  }
+}
+
+/** How much of the request's first line a breach quotes. */
+export const BREACH_REQUEST_CHARS = 100;
+
+/**
+ * An SLA warning or breach in the card's thread, mentioning whom it is for. A breach is also broadcast to
+ * the channel, so it names what the ticket is about: the account (its name if known) and the first line
+ * of the request, escaped and cut short.
+ */
+export function slaAlertLine(to: SlaRecipients, ticket: Ticket, alert: SlaAlert, account?: { externalId: string; name: string | null } | null): string {
   const target = `${TARGET_NAMES[alert.kind]} target (${formatDuration(alert.targetSeconds)} of business time)`;
-  if (alert.level === "breach") return `:rotating_light: ${who} ticket *#${ticket.id}* missed its ${target}.`;
+  const which = `${slaMention(to)} ${to.kind === "assignee" ? "" : "unassigned "}ticket *#${ticket.id}*`;
+  if (alert.level === "breach") {
+    const firstLine = ticket.text.trim().split("\n")[0]?.trim() ?? "";
+    const about = [
+      account ? `*${escapeSlackText(truncate(account.name ?? account.externalId, 80))}*` : null,
+      firstLine ? `“${escapeSlackText(truncate(firstLine, BREACH_REQUEST_CHARS))}”` : null,
+    ].filter(Boolean);
+    return `:rotating_light: ${which} missed its ${target}.${about.length ? `\n${about.join(": ")}` : ""}`;
+  }
   const due = alert.dueAt ? ` It is due ${slackDate(alert.dueAt)}.` : "";
-  return `:warning: ${who} ticket *#${ticket.id}* has used most of its ${target}.${due}`;
+  return `:warning: ${which} has used most of its ${target}.${due}`;
 }
 
 /** The answer to a mention of the app with nothing asked in it (only the person who mentioned it sees it). */

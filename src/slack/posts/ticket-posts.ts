@@ -5,6 +5,7 @@ import type { Provider, Tx } from "../../platform/db/client.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "../../support/rules/sla.ts";
+import { slaRecipients, type AgentsToAlert } from "../../support/rules/sla-recipients.ts";
 import type { ChangedMessage, MessageNote, SourceChange, ThreadMessage, TicketNotifier } from "../../support/ports.ts";
 import { ticketCard } from "../blocks/ticket-card.ts";
 import { readAccountCard } from "../../success/use-cases/read-account-card.ts";
@@ -39,8 +40,8 @@ export class SlackTicketPosts implements TicketNotifier {
     private readonly provider: Provider,
     /** TRIAGE_CHANNEL; without it no cards are posted. */
     private readonly triageChannel: string | undefined,
-    /** Who is mentioned for an unassigned ticket's SLA alerts (a user group), if anyone. */
-    private readonly triageGroupId?: string,
+    /** Who an unassigned ticket's SLA alerts mention: the agents' user group, else the listed agents (sla-recipients.ts). */
+    private readonly agents: AgentsToAlert = {},
     /** Whether cards offer "Tag as feedback" (PRODUCT_CHANNEL is set). */
     private readonly feedbackOn = false,
     /** Customer success, for the account a card shows (without it, cards show none). */
@@ -124,9 +125,24 @@ export class SlackTicketPosts implements TicketNotifier {
     if (!this.triageChannel) return;
     const card = await this.post(tx, ticket.id, "card");
     if (!card) return;
-    const who = ticket.assigneeId ? `<@${ticket.assigneeId}>` : this.triageGroupId ? `<!subteam^${this.triageGroupId}>` : "Unassigned:";
+    const to = slaRecipients(ticket.assigneeId, this.agents);
     await this.updateCard(tx, card, ticket, sla, now);
-    await this.inCardThread(tx, card, slaAlertLine(who, ticket, alert), now);
+    if (alert.level === "warning") {
+      await this.inCardThread(tx, card, slaAlertLine(to, ticket, alert), now);
+      return;
+    }
+    // A breach is also shown in the channel (reply_broadcast), so it says which account and request it is.
+    const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
+    await this.outbox.enqueue(
+      tx,
+      {
+        method: "chat.postMessage",
+        channel: this.triageChannel,
+        threadRefId: card,
+        payload: { text: slaAlertLine(to, ticket, alert, account), reply_broadcast: true },
+      },
+      now,
+    );
   }
 
   async threadContext(tx: Tx, ticket: Ticket, messages: readonly ThreadMessage[], now: Date) {
