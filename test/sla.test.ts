@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, cardAction, startDesk, usePostgres, type Desk } from "./support/harness.ts";
+import { AGENT, AGENT2, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, cardAction, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
 import { parseSlaPolicy, SlaPolicyError } from "../src/support/rules/sla-policy.ts";
 
@@ -349,6 +349,64 @@ describe("reopen window", () => {
     });
     await desk.settle();
     expect(await desk.app.db.client.ticketMessage.count({ where: { ticketId: followUp.id } })).toBe(2);
+  });
+});
+
+describe("SLA alerts on an unassigned ticket reach a person", () => {
+  /** The breach posted in the card's thread for the desk's one ticket, after its first response target passed. */
+  async function breachOf(env: Record<string, string>) {
+    const { desk, clock } = await deskAt("2026-11-23T10:00:00Z", env);
+    const { ticket } = await customerAsks(desk, clock);
+    clock.set("2026-11-23T11:00:01Z");
+    expect(await desk.app.slaSweep.run(clock.now())).toMatchObject({ breached: 1 });
+    await desk.settle();
+    const line = desk.slack.messages(TRIAGE).find((m) => m.text.includes("missed its first response target"));
+    expect(line).toBeDefined();
+    return { desk, ticket, line: line! };
+  }
+
+  it.each([
+    ["the agents' user group", { AGENT_USERGROUP_ID: "S0AGENTS" }, "<!subteam^S0AGENTS> unassigned ticket"],
+    ["the listed agents, by name", {}, `<@${AGENT}> <@${AGENT2}> unassigned ticket`],
+    ["the channel, with more than five listed agents", { AGENT_USER_IDS: "UA1,UA2,UA3,UA4,UA5,UA6" }, "<!here> unassigned ticket"],
+    ["the channel, with no agent configured", { AGENT_USER_IDS: "" }, "<!here> unassigned ticket"],
+  ])("mentions %s", async (_who, env, mention) => {
+    const { ticket, line } = await breachOf(env);
+    expect(line.text).toContain(`:rotating_light: ${mention} *#${ticket.id}* missed its first response target`);
+    expect(line.text).not.toContain("Unassigned:");
+  });
+
+  it("broadcasts a breach to the triage channel, naming the account and the request's first line", async () => {
+    const { desk, clock } = await deskAt("2026-11-23T10:00:00Z");
+    await desk.app.db.client.account.create({
+      data: { externalId: "acme", name: "Acme & Sons", createdAt: clock.now(), updatedAt: clock.now() },
+    });
+    const link = await desk.command({ command: "/support", text: "link acme", channel_id: "CACME", user_id: AGENT });
+    expect(link.status).toBe(200);
+    const { ticket } = await customerAsks(
+      desk,
+      clock,
+      `Invoices are wrong <!channel> ${"x".repeat(150)}\nMore detail on a second line`,
+      "CACME",
+    );
+    expect(ticket.accountExternalId).toBe("acme");
+    clock.set("2026-11-23T10:46:00Z");
+    await desk.app.slaSweep.run(clock.now());
+    clock.set("2026-11-23T11:00:01Z");
+    await desk.app.slaSweep.run(clock.now());
+    await desk.settle();
+
+    const card = desk.slack.messages(TRIAGE).find((m) => !m.thread_ts)!;
+    const warning = desk.slack.messages(TRIAGE).find((m) => m.text.includes("has used most of its"))!;
+    const breach = desk.slack.messages(TRIAGE).find((m) => m.text.includes("missed its"))!;
+    // The warning stays in the thread; the breach is in the thread and shown in the channel.
+    expect(warning).toMatchObject({ thread_ts: card.ts });
+    expect(warning.reply_broadcast).toBeUndefined();
+    expect(breach).toMatchObject({ thread_ts: card.ts, reply_broadcast: true });
+    expect(breach.text).toContain("*Acme &amp; Sons*: “Invoices are wrong &lt;!channel&gt; xxx");
+    expect(breach.text).toMatch(/x…”$/);
+    expect(breach.text).not.toContain("second line");
+    expect(breach.text).not.toContain("<!channel>");
   });
 });
 

@@ -646,7 +646,7 @@ export class SlackStandIn {
       channel,
       ts: this.nextTs(),
       thread_ts: str(a.thread_ts),
-      ...(a.reply_broadcast === true && a.thread_ts ? { reply_broadcast: true } : {}),
+      ...(truthy(a.reply_broadcast) && a.thread_ts ? { reply_broadcast: true } : {}),
       text: typeof a.text === "string" ? a.text : "",
       blocks: a.blocks,
       attachments: a.attachments,

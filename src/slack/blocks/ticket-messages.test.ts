@@ -41,7 +41,9 @@ describe("an SLA alert line", () => {
     expect(slaMention({ kind: "group", groupId: "S1" })).toBe("<!subteam^S1>");
     expect(slaMention({ kind: "agents", userIds: ["U1", "U2"] })).toBe("<@U1> <@U2>");
     expect(slaMention({ kind: "here" })).toBe("<!here>");
-    expect(slaAlertLine({ kind: "group", groupId: "S1" }, ticket, breach)).toMatch(/^:rotating_light: <!subteam\^S1> unassigned ticket \*#7\* missed/);
+    expect(slaAlertLine({ kind: "group", groupId: "S1" }, ticket, breach)).toMatch(
+      /^:rotating_light: <!subteam\^S1> unassigned ticket \*#7\* missed/,
+    );
   });
 
   it("names the account and the request's first line in a breach, escaped and cut short", () => {

@@ -128,7 +128,12 @@ export const BREACH_REQUEST_CHARS = 100;
  * the channel, so it names what the ticket is about: the account (its name if known) and the first line
  * of the request, escaped and cut short.
  */
-export function slaAlertLine(to: SlaRecipients, ticket: Ticket, alert: SlaAlert, account?: { externalId: string; name: string | null } | null): string {
+export function slaAlertLine(
+  to: SlaRecipients,
+  ticket: Ticket,
+  alert: SlaAlert,
+  account?: { externalId: string; name: string | null } | null,
+): string {
   const target = `${TARGET_NAMES[alert.kind]} target (${formatDuration(alert.targetSeconds)} of business time)`;
   const which = `${slaMention(to)} ${to.kind === "assignee" ? "" : "unassigned "}ticket *#${ticket.id}*`;
   if (alert.level === "breach") {
