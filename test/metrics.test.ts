@@ -331,7 +331,10 @@ const CURRENT_OVERALL = {
   csat: { responses: 5, satisfied: 3, satisfiedShare: 0.6, surveys: 5, answeredSurveys: 4, responseRate: 0.8 },
   // first response timers stopped: 9 (T1 T2 T3 T4 T5 T7 T9 met; T8 T11 missed) → 7/9;
   // resolution timers stopped: 7 (T1 T2 T5 T9 T10 met; T3 T7 missed) → 5/7; running ones left out
-  sla: { firstResponse: { met: 7, stopped: 9, attainment: 7 / 9 }, resolution: { met: 5, stopped: 7, attainment: 5 / 7 } },
+  sla: {
+    firstResponse: { met: 7, stopped: 9, breachedNow: 0, attainment: 7 / 9 },
+    resolution: { met: 5, stopped: 7, breachedNow: 0, attainment: 5 / 7 },
+  },
 };
 
 describe("supportMetrics on the hand-computed fixture", () => {
@@ -358,7 +361,10 @@ describe("supportMetrics on the hand-computed fixture", () => {
       firstContactResolved: 1,
       firstContactResolution: 0.5,
       csat: { responses: 1, satisfied: 1, satisfiedShare: 1, surveys: 1, answeredSurveys: 1, responseRate: 1 },
-      sla: { firstResponse: { met: 2, stopped: 3, attainment: 2 / 3 }, resolution: { met: 2, stopped: 2, attainment: 1 } },
+      sla: {
+        firstResponse: { met: 2, stopped: 3, breachedNow: 0, attainment: 2 / 3 },
+        resolution: { met: 2, stopped: 2, breachedNow: 0, attainment: 1 },
+      },
     });
   });
 
@@ -711,8 +717,8 @@ describe("/support stats", () => {
       "• First-contact resolution: 57%  (▲ 7 pts)", // 4/7 vs 1/2
       "• CSAT (4 or 5): 60%  (▼ 40 pts)", // 60% vs 100%
       "• CSAT response rate: 80%  (▼ 20 pts)", // 80% vs 100%
-      "• SLA met, first response: 78%  (▲ 11 pts)", // 7/9 vs 2/3
-      "• SLA met, resolution: 71%  (▼ 29 pts)", // 5/7 vs 100%
+      "• SLA met, first response: 78% · breached now: 0  (▲ 11 pts)", // 7/9 vs 2/3
+      "• SLA met, resolution: 71% · breached now: 0  (▼ 29 pts)", // 5/7 vs 100%
     ]);
     const section = answer.blocks.find((b) => b.type === "section")!;
     expect(section.text!.text).toContain("*Tickets*: 12  (▲ 200%)");

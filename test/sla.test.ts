@@ -410,6 +410,50 @@ describe("SLA alerts on an unassigned ticket reach a person", () => {
   });
 });
 
+describe("SLA attainment with a clock breached and still open", () => {
+  it("counts the open breach as missed in /support stats, the App Home and the weekly summary, with breached now", async () => {
+    const { desk, clock } = await deskAt("2026-11-23T10:00:00Z", { SUPPORT_SUMMARY_CRON: "0 9 * * 1", INTAKE_MERGE_WINDOW_MINUTES: "0" });
+    // One ticket answered in time; another never answered, past its first response target.
+    const { ticket: answered } = await customerAsks(desk, clock, "First question");
+    clock.set("2026-11-23T10:05:00Z");
+    await customerAsks(desk, clock, "Second question", SUPPORT);
+    clock.set("2026-11-23T10:10:00Z");
+    await desk.event({
+      type: "message",
+      channel: SUPPORT,
+      user: AGENT,
+      text: "On it",
+      ts: clock.ts(),
+      thread_ts: answered.sourceTs!,
+      team: HOME_TEAM,
+    });
+    await desk.settle();
+    clock.set("2026-11-23T11:05:01Z");
+    expect(await desk.app.slaSweep.run(clock.now())).toMatchObject({ breached: 1 });
+    clock.set("2026-11-23T11:05:02Z");
+
+    // One met, one breached and open: 50%, not 100%.
+    const line = "SLA met, first response*: 50% · breached now: 1";
+    const response = await desk.command({ command: "/support", text: "stats", response_url: desk.slack.responseUrl("stats") });
+    expect(response.status).toBe(200);
+    const answer = await desk.slack.waitFor(() => desk.slack.responses.find((x) => x.id === "stats"), 10_000, "stats answer");
+    expect(JSON.stringify(answer.body)).toContain(line);
+    expect(JSON.stringify(answer.body)).toContain("SLA met, resolution*: – · breached now: 0");
+
+    await desk.event({ type: "app_home_opened", user: AGENT, channel: "D1", tab: "home", event_ts: "1.1" });
+    await desk.settle();
+    const home = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.publish"), 5000, "views.publish");
+    expect(JSON.stringify(home.view.blocks)).toContain(line);
+
+    const job = desk.app.jobs.find((j) => j.name === "support-summary")!;
+    expect(await desk.app.scheduler.tick(job, clock.now())).toBe(true);
+    await desk.settle();
+    const summary = desk.slack.messages(TRIAGE).find((m) => m.text.startsWith("Weekly support summary"))!;
+    expect(JSON.stringify(summary.blocks)).toContain(line);
+    expect(summary.text).toContain("SLA met, first response: 50% · breached now: 1");
+  });
+});
+
 describe("the example policy in the repository", () => {
   it("is valid", () => {
     const text = readFileSync(path.resolve(import.meta.dirname, "../sla-policy.example.json"), "utf8");

@@ -43,12 +43,15 @@ export function formatChange(change: HeadlineFigure["change"]): string {
   return `${rounded > 0 ? "▲" : "▼"} ${Math.abs(rounded)}${unit}`;
 }
 
+/** Next to an SLA figure: its clocks past their target and still open, which count as missed. */
+const breachedNow = (f: HeadlineFigure): string => (f.breachedNow === undefined ? "" : ` · breached now: ${f.breachedNow}`);
+
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function supportStatsMessage(input: SupportStatsInput): { text: string; blocks: Record<string, unknown>[] } {
   const title = `Support stats: the last ${input.days} days`;
   const span = `${day(input.from)} to ${day(input.to)} (tickets created in the period), compared with the ${input.days} days before`;
-  const lines = input.figures.map((f) => `*${FIGURE_LABELS[f.key]}*: ${formatFigure(f)}  (${formatChange(f.change)})`);
+  const lines = input.figures.map((f) => `*${FIGURE_LABELS[f.key]}*: ${formatFigure(f)}${breachedNow(f)}  (${formatChange(f.change)})`);
   const noTickets = input.figures.find((f) => f.key === "tickets")?.current === 0;
   const blocks: Record<string, unknown>[] = [
     { type: "header", text: { type: "plain_text", text: title } },
@@ -61,7 +64,7 @@ export function supportStatsMessage(input: SupportStatsInput): { text: string; b
           type: "mrkdwn",
           text: noTickets
             ? "No tickets were created in this period."
-            : "Changes: % for counts and times, percentage points (pts) for rates. – means no data to compare. Durations leave out tickets still waiting.",
+            : "Changes: % for counts and times, percentage points (pts) for rates. – means no data to compare. Durations leave out tickets still waiting. SLA met counts clocks breached and still open as missed.",
         },
       ],
     },

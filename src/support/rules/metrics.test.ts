@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { comparePeriods, emptyRow, lastDays, previousPeriod, sortGroups, sumRows, type MetricsRow } from "./metrics.ts";
+import { attainmentOf, comparePeriods, emptyRow, lastDays, previousPeriod, sortGroups, sumRows, type MetricsRow } from "./metrics.ts";
 
 const row = (group: string, o: Partial<MetricsRow> = {}): MetricsRow => ({ ...emptyRow(group), ...o });
 
@@ -28,6 +28,15 @@ describe("comparing two periods", () => {
     expect(figures.reopenRate).toMatchObject({ current: null, previous: null, change: null });
   });
 
+  it("gives the SLA figures the clocks breached now, next to their attainment", () => {
+    const current = row("*", { sla: { firstResponse: attainmentOf(0, 0, 1), resolution: null } });
+    const figures = Object.fromEntries(comparePeriods(current, emptyRow()).map((f) => [f.key, f]));
+    expect(figures.slaFirstResponse).toMatchObject({ current: 0, breachedNow: 1 });
+    expect(figures.slaResolution).toMatchObject({ current: null, breachedNow: 0 });
+    expect(figures.tickets.breachedNow).toBeUndefined();
+    expect(attainmentOf(0, 0, 0)).toBeNull();
+  });
+
   it("lists the headline figures in a fixed order, the ticket count first", () => {
     const keys = comparePeriods(emptyRow(), emptyRow()).map((f) => f.key);
     expect(keys[0]).toBe("tickets");
@@ -50,7 +59,7 @@ describe("groups", () => {
         everResolved: 2,
         resolved: 2,
         firstContactResolved: 1,
-        sla: { firstResponse: { met: 1, stopped: 2, attainment: 0.5 }, resolution: null },
+        sla: { firstResponse: { met: 1, stopped: 2, breachedNow: 1, attainment: 1 / 3 }, resolution: null },
       }),
       row("b", {
         tickets: 1,
@@ -58,11 +67,18 @@ describe("groups", () => {
         everResolved: 2,
         resolved: 2,
         firstContactResolved: 2,
-        sla: { firstResponse: { met: 2, stopped: 2, attainment: 1 }, resolution: null },
+        sla: {
+          firstResponse: { met: 2, stopped: 2, breachedNow: 0, attainment: 1 },
+          resolution: { met: 0, stopped: 0, breachedNow: 1, attainment: 0 },
+        },
       }),
     ]);
     expect(total).toMatchObject({ tickets: 4, reopened: 1, everResolved: 4, reopenRate: 0.25, firstContactResolution: 0.75 });
-    expect(total.sla).toEqual({ firstResponse: { met: 3, stopped: 4, attainment: 0.75 }, resolution: null });
+    // A clock breached and still open counts as missed: 3 met of 4 stopped + 1 breached now.
+    expect(total.sla).toEqual({
+      firstResponse: { met: 3, stopped: 4, breachedNow: 1, attainment: 0.6 },
+      resolution: { met: 0, stopped: 0, breachedNow: 1, attainment: 0 },
+    });
     expect(total.firstResponse).toBeNull(); // percentiles do not add up
   });
 

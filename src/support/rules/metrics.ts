@@ -12,7 +12,9 @@
 //   resolved tickets.
 // - csat.satisfiedShare: answers scoring 4 or 5 / answers; csat.responseRate: surveyed tickets with at
 //   least one answer / surveyed tickets.
-// - sla.*.attainment: stopped timers of that kind whose target was met / stopped timers of that kind.
+// - sla.*.attainment: stopped timers of that kind whose target was met / (stopped timers of that kind +
+//   timers of that kind breached and still open). A clock already past its target counts as missed at
+//   once, not only when its ticket is answered or resolved; sla.*.breachedNow counts those clocks.
 
 export const GROUP_BYS = ["priority", "agent", "account", "channel"] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -35,8 +37,16 @@ export interface DurationStats {
 export interface Attainment {
   met: number;
   stopped: number;
-  /** met / stopped */
+  /** Clocks past their target (breached) and still open: counted as missed. */
+  breachedNow: number;
+  /** met / (stopped + breachedNow) */
   attainment: number;
+}
+
+/** The attainment of met, stopped and breached-now clocks; null when there are none. */
+export function attainmentOf(met: number, stopped: number, breachedNow: number): Attainment | null {
+  const measured = stopped + breachedNow;
+  return measured > 0 ? { met, stopped, breachedNow, attainment: met / measured } : null;
 }
 
 export interface MetricsRow {
@@ -112,8 +122,10 @@ export function sumRows(rows: MetricsRow[]): MetricsRow {
   const total = emptyRow();
   let frMet = 0,
     frStopped = 0,
+    frBreached = 0,
     rsMet = 0,
-    rsStopped = 0;
+    rsStopped = 0,
+    rsBreached = 0;
   for (const r of rows) {
     total.tickets += r.tickets;
     total.reopened += r.reopened;
@@ -128,13 +140,15 @@ export function sumRows(rows: MetricsRow[]): MetricsRow {
     frStopped += r.sla.firstResponse?.stopped ?? 0;
     rsMet += r.sla.resolution?.met ?? 0;
     rsStopped += r.sla.resolution?.stopped ?? 0;
+    frBreached += r.sla.firstResponse?.breachedNow ?? 0;
+    rsBreached += r.sla.resolution?.breachedNow ?? 0;
   }
   total.reopenRate = ratio(total.reopened, total.everResolved);
   total.firstContactResolution = ratio(total.firstContactResolved, total.resolved);
   total.csat.satisfiedShare = ratio(total.csat.satisfied, total.csat.responses);
   total.csat.responseRate = ratio(total.csat.answeredSurveys, total.csat.surveys);
-  total.sla.firstResponse = frStopped > 0 ? { met: frMet, stopped: frStopped, attainment: frMet / frStopped } : null;
-  total.sla.resolution = rsStopped > 0 ? { met: rsMet, stopped: rsStopped, attainment: rsMet / rsStopped } : null;
+  total.sla.firstResponse = attainmentOf(frMet, frStopped, frBreached);
+  total.sla.resolution = attainmentOf(rsMet, rsStopped, rsBreached);
   return total;
 }
 
@@ -171,6 +185,8 @@ export interface HeadlineFigure {
    * or duration is zero).
    */
   change: { unit: "percent" | "points"; value: number } | null;
+  /** SLA figures only: the period's clocks of that kind past their target and still open. */
+  breachedNow?: number;
 }
 
 const HEADLINES: Record<HeadlineKey, { kind: FigureKind; pick: (r: MetricsRow) => number | null }> = {
@@ -189,6 +205,8 @@ const HEADLINES: Record<HeadlineKey, { kind: FigureKind; pick: (r: MetricsRow) =
   slaResolution: { kind: "share", pick: (r) => r.sla.resolution?.attainment ?? null },
 };
 
+const SLA_KEYS: Partial<Record<HeadlineKey, keyof MetricsRow["sla"]>> = { slaFirstResponse: "firstResponse", slaResolution: "resolution" };
+
 /** The headline figures of a period with their change against the previous one. */
 export function comparePeriods(current: MetricsRow, previous: MetricsRow): HeadlineFigure[] {
   return HEADLINE_KEYS.map((key) => {
@@ -200,7 +218,8 @@ export function comparePeriods(current: MetricsRow, previous: MetricsRow): Headl
       if (kind === "share") change = { unit: "points", value: (cur - prev) * 100 };
       else if (prev !== 0) change = { unit: "percent", value: ((cur - prev) / prev) * 100 };
     }
-    return { key, kind, current: cur, previous: prev, change };
+    const sla = SLA_KEYS[key];
+    return { key, kind, current: cur, previous: prev, change, ...(sla ? { breachedNow: current.sla[sla]?.breachedNow ?? 0 } : {}) };
   });
 }
 

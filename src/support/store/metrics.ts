@@ -3,6 +3,7 @@
 import type { Database } from "../../platform/db/client.ts";
 import { queryRows } from "../../platform/db/sql.ts";
 import {
+  attainmentOf,
   emptyRow,
   NO_ACCOUNT,
   ratio,
@@ -131,13 +132,15 @@ async function metricsBy(db: Database, by: GroupBy | "overall", from: Date, to: 
     WHERE ${period}
     ${groupClause}`;
 
+  // Stopped clocks, and clocks breached while still open (counted as missed before they stop).
   const slaSql = `
     SELECT ${g} AS g, s."kind" AS kind,
-      COUNT(*) AS stopped,
-      SUM(CASE WHEN s."met" THEN 1 ELSE 0 END) AS met
+      SUM(CASE WHEN s."met" IS NOT NULL THEN 1 ELSE 0 END) AS stopped,
+      SUM(CASE WHEN s."met" THEN 1 ELSE 0 END) AS met,
+      SUM(CASE WHEN s."met" IS NULL THEN 1 ELSE 0 END) AS breached_now
     FROM "Ticket" t
     JOIN "SlaTimer" s ON s."ticketId" = t."id"
-    WHERE ${period} AND s."met" IS NOT NULL
+    WHERE ${period} AND (s."met" IS NOT NULL OR (s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL))
     GROUP BY ${grouped ? "1, 2" : "2"}`;
 
   const surveysSql = `
@@ -213,9 +216,7 @@ async function metricsBy(db: Database, by: GroupBy | "overall", from: Date, to: 
 
   for (const s of sla) {
     const row = rowOf(s.g);
-    const stopped = num(s.stopped);
-    const met = num(s.met);
-    const value = stopped > 0 ? { met, stopped, attainment: met / stopped } : null;
+    const value = attainmentOf(num(s.met), num(s.stopped), num(s.breached_now));
     if (s.kind === "first_response") row.sla.firstResponse = value;
     else if (s.kind === "resolution") row.sla.resolution = value;
   }
