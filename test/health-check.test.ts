@@ -80,6 +80,9 @@ const thread = (desk: Desk, channel: string, ts: string) =>
     .messages(channel)
     .filter((m) => m.thread_ts === ts)
     .map((m) => m.text);
+/** A date as Slack shows it in the reader's time zone (`<!date^…>`), spelled out here as the user's client receives it. */
+const slackDateOf = (d: Date, format = "{date_short_pretty} {time}") =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^${format}|${d.toISOString().replace(/\.\d{3}Z$/, "Z")}>`;
 const blocksText = (m: { blocks?: unknown[]; text: string }) => JSON.stringify(m.blocks ?? []) + m.text;
 
 describe("health checks", () => {
@@ -367,6 +370,50 @@ describe("/cs account", () => {
   });
 });
 
+describe("honest freshness", () => {
+  const TOKEN = "ingest-token-0123456789";
+
+  it("says when each health figure was computed, and /cs account adds the tickets and NPS answers since", async () => {
+    const { desk, clock } = await deskAt(AT, { INGEST_API_TOKEN: TOKEN });
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    await desk.settle();
+    const asOf = `as of ${slackDateOf(AT)}`;
+    // The alert's score says which check computed it.
+    const red = topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Entered red"))!;
+    expect(blocksText(red)).toContain(`*Health*\\n:red_circle: *11* red\\n${asOf}`);
+
+    // After the 06:00 check: two tickets in acme's channel and one NPS answer.
+    await desk.command({ command: "/support", text: "link acme", channel_id: "CACME", user_id: "UAGENT1" });
+    await desk.customerSays("Exports fail again", { channel: "CACME" });
+    await desk.customerSays("And the dashboard is blank", { channel: "CACME", user: "UCUSTOMER2" });
+    await desk.settle();
+    const cards = desk.slack.messages("CTRIAGE").filter((m) => !m.thread_ts);
+    expect(cards).toHaveLength(2);
+    for (const card of cards) expect(JSON.stringify(card.blocks)).toContain(`11 red as of ${slackDateOf(AT, "{date_short_pretty}")}`);
+    clock.advance(2 * 3600_000);
+    const nps = await fetch(`${desk.baseUrl}/api/v1/nps`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ responses: [{ accountExternalId: "acme", score: 3, respondedAt: clock.now().toISOString() }] }),
+    });
+    expect(nps.status).toBe(200);
+
+    const answer = (await (await desk.command({ command: "/cs", text: "account acme", user_id: CSM })).json()) as { blocks: unknown[] };
+    const text = JSON.stringify(answer.blocks);
+    expect(text).toContain(`:red_circle: *11* red\\n${asOf}`);
+    expect(text).toContain(`*Components* (${asOf})`);
+    expect(text).toContain("Since then: 2 new tickets, 1 NPS answer (score 3)");
+    expect(text).toMatch(
+      /\*Open tickets\*\\n• <[^|]+\|#2 \(normal, open\)> And the dashboard is blank\\n• <[^|]+\|#1 \(normal, open\)> Exports fail again/,
+    );
+
+    // gamma: nothing since its check.
+    const gamma = (await (await desk.command({ command: "/cs", text: "account gamma", user_id: CSM })).json()) as { blocks: unknown[] };
+    expect(JSON.stringify(gamma.blocks)).toContain("Since then: no new tickets or NPS answers");
+  });
+});
+
 describe("scheduled health checks", () => {
   it("run once per tick with two processes on one database", async () => {
     const a = await deskAt(AT, { HEALTH_CHECK_CRON: "0 6 * * *" });
@@ -403,6 +450,8 @@ describe("App Home for CSMs", () => {
     const texts = view.blocks.map((b) => b.text?.text ?? "");
     expect(texts[0]).toBe("My accounts by health");
     expect(texts[1]).toContain(":red_circle: *11* · *Acme Corp* · ARR $120,000 · renews 2027-01-10");
+    // One check scored them all: the time is said once.
+    expect(texts[1]).toContain(`_Health as of ${slackDateOf(AT)}_`);
     expect(texts).toContain("My open alerts");
     expect(texts.filter((t) => t.startsWith("*Acme Corp* · "))).toHaveLength(4);
     // A CSM who is not an agent sees no support queue.
@@ -425,7 +474,9 @@ describe("support and success joined", () => {
     const ticket = await desk.app.db.client.ticket.findFirstOrThrow({ where: { channelId: "CACME" } });
     expect(ticket.accountExternalId).toBe("acme");
     const card = desk.slack.messages("CTRIAGE").find((m) => !m.thread_ts)!;
-    expect(JSON.stringify(card.blocks)).toContain(`:office: *Acme Corp* · ARR $120,000 · Health :red_circle: 11 red · CSM <@${CSM}>`);
+    expect(JSON.stringify(card.blocks)).toContain(
+      `:office: *Acme Corp* · ARR $120,000 · Health :red_circle: 11 red as of ${slackDateOf(AT, "{date_short_pretty}")} · CSM <@${CSM}>`,
+    );
 
     // The ticket now counts for the account's health (its time is the Slack message's, so check after it).
     await desk.app.healthChecks.run("manual", new Date(ticket.createdAt.getTime() + 3_600_000));

@@ -16,6 +16,8 @@ export interface CsmHome {
     renewalDate: string | null;
     score: number | null;
     band: string | null;
+    /** When the score was computed (the check's time); null when not scored. */
+    computedAt: Date | null;
   }[];
   totalAccounts: number;
   alerts: AlertView[];
@@ -27,10 +29,15 @@ export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
   if (o.accounts.length === 0) {
     blocks.push(section("_No accounts name you as their CSM._"));
   } else {
+    // Scores say when they were computed: once when one check scored them all, else on each line.
+    const times = new Set(o.accounts.flatMap((a) => (a.computedAt ? [a.computedAt.getTime()] : [])));
+    const oneTime = times.size === 1 ? new Date([...times][0]) : null;
     const lines = o.accounts.map((a) => {
       const health = a.score === null ? `${BAND_EMOJI.unknown} not scored` : `${BAND_EMOJI[a.band ?? "unknown"] ?? ""} *${a.score}*`;
-      return `${health} · *${escapeSlackText(a.name)}* · ARR ${money(a.arr)}${a.renewalDate ? ` · renews ${a.renewalDate}` : ""}`;
+      const asOf = a.computedAt && !oneTime ? ` (as of ${slackDate(a.computedAt)})` : "";
+      return `${health}${asOf} · *${escapeSlackText(a.name)}* · ARR ${money(a.arr)}${a.renewalDate ? ` · renews ${a.renewalDate}` : ""}`;
     });
+    if (oneTime) lines.unshift(`_Health as of ${slackDate(oneTime)}_`);
     const more =
       o.totalAccounts > o.accounts.length
         ? `\n_…and ${o.totalAccounts - o.accounts.length} more: \`/cs account <name>\` shows any of them._`

@@ -1,7 +1,8 @@
-// `/cs` answers: the account's health, its trend and components, its open alerts and open tickets; the
+// `/cs` answers: the account's health as of the check that computed it and what happened since (new
+// tickets, NPS answers), its trend and components, its open alerts and open tickets; the
 // accounts a name could mean; the asker's open alerts; the help.
 import type { KnownBlock } from "@slack/types";
-import type { AccountSummary, OpenTicketLine } from "../../success/rules/account.ts";
+import type { AccountSummary, OpenTicketLine, SinceCheck } from "../../success/rules/account.ts";
 import type { AlertView } from "../../success/rules/alert.ts";
 import { COMPONENT_LABELS } from "../../success/rules/health-model.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
@@ -48,15 +49,29 @@ export function trendLine(trend: AccountSummary["trend"]): string {
   return `Trend: ${trend.map((t) => String(t.score)).join(" → ")} (last ${trend.length} checks)`;
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What happened since the score was computed, e.g. "Since then: 2 new tickets, 1 NPS answer (score 3)". */
+export function sinceLine(since: SinceCheck): string {
+  const parts: string[] = [];
+  if (since.tickets) parts.push(plural(since.tickets, "new ticket", "new tickets"));
+  const nps = since.npsScores;
+  if (nps.length)
+    parts.push(
+      `${plural(nps.length, "NPS answer", "NPS answers")} (${nps.length === 1 ? "score" : "scores"} ${truncate(nps.join(", "), 60)})`,
+    );
+  return parts.length ? `Since then: ${parts.join(", ")}` : "Since then: no new tickets or NPS answers";
+}
+
 export function csAccountMessage(
   account: AccountSummary,
   alerts: AlertView[],
   tickets: OpenTicketLine[],
+  since: SinceCheck | null = null,
 ): { text: string; blocks: KnownBlock[] } {
   const h = account.health;
-  const healthText = h
-    ? `${BAND_EMOJI[h.band]} *${h.score}* ${h.band} (checked ${slackDate(h.computedAt, "{date_short_pretty}")})`
-    : `${BAND_EMOJI.unknown} not scored yet`;
+  const asOf = h ? `as of ${slackDate(h.computedAt)}` : "";
+  const healthText = h ? `${BAND_EMOJI[h.band]} *${h.score}* ${h.band}\n${asOf}` : `${BAND_EMOJI.unknown} not scored yet`;
   const blocks: KnownBlock[] = [
     {
       type: "section",
@@ -75,12 +90,20 @@ export function csAccountMessage(
       ],
     },
   ];
+  if (h && since)
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: truncate(sinceLine(since), LIMITS.contextText) }],
+    });
   const trend = trendLine(account.trend);
   if (h && h.components.length) {
     const lines = [...h.components]
       .sort((a, b) => a.score - b.score)
       .map((c) => `• ${COMPONENT_LABELS[c.name]} *${c.score}* (${Math.round(c.weight * 100)}%): ${escapeSlackText(c.evidence)}`);
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(`*Components*\n${lines.join("\n")}`, LIMITS.sectionText) } });
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: truncate(`*Components* (${asOf})\n${lines.join("\n")}`, LIMITS.sectionText) },
+    });
   }
   if (trend) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: trend }] });
   const alertLines = alerts.map(

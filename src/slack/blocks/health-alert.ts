@@ -34,6 +34,11 @@ function ticketLinks(alert: AlertView): string | null {
     .join(" · ");
 }
 
+/** When the alert's score was computed: the check that raised or last worsened it (raisedAt for alerts stored before that was kept). */
+export function healthAsOf(alert: AlertView): string {
+  return `as of ${slackDate(alert.detail.computedAt ? new Date(alert.detail.computedAt) : alert.raisedAt)}`;
+}
+
 export function alertStateLine(alert: AlertView, now: Date): string {
   if (alert.status === "cleared")
     return `:white_check_mark: Cleared${alert.clearedAt ? ` ${slackDate(alert.clearedAt, "{date_short_pretty}")}` : ""}`;
@@ -75,7 +80,7 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
     {
       type: "section",
       fields: [
-        { type: "mrkdwn", text: `*Health*\n${scoreWithChange(d.score, d.band, d.previousScore)}` },
+        { type: "mrkdwn", text: `*Health*\n${scoreWithChange(d.score, d.band, d.previousScore)}\n${healthAsOf(alert)}` },
         { type: "mrkdwn", text: `*ARR*\n${money(alert.account.arr)}` },
         { type: "mrkdwn", text: `*Renewal*\n${alert.account.renewalDate ?? "unknown"}` },
         { type: "mrkdwn", text: `*Rule*\n${RULE_LABELS[alert.rule]}` },

@@ -19,7 +19,11 @@ export function accountLine(account: CardAccount): string {
   if (!account.name) return `:office: Account \`${escapeSlackText(account.externalId)}\` (no CRM data yet)`;
   const parts = [`:office: *${escapeSlackText(account.name)}*`];
   if (account.arr !== null) parts.push(`ARR $${Math.round(account.arr).toLocaleString("en-US")}`);
-  parts.push(account.band ? `Health ${BAND_DOT[account.band] ?? ""} ${account.score} ${account.band}` : "Health not scored yet");
+  parts.push(
+    account.band
+      ? `Health ${BAND_DOT[account.band] ?? ""} ${account.score} ${account.band}${account.computedAt ? ` as of ${slackDate(account.computedAt, "{date_short_pretty}")}` : ""}`
+      : "Health not scored yet",
+  );
   if (account.csmSlackUserId) parts.push(`CSM <@${account.csmSlackUserId}>`);
   return parts.join(" · ");
 }

@@ -25,7 +25,7 @@ export function registerCsCommand(app: App, deps: SlackDeps): void {
           const found = await lookUpAccount(deps.success, actor, { query: rest });
           if (found.kind === "none") return say(CS_TEXT.noMatch(rest));
           if (found.kind === "several") return say(severalAccountsText(rest, found.matches));
-          return ack({ response_type: "ephemeral", ...csAccountMessage(found.account, found.alerts, found.tickets) });
+          return ack({ response_type: "ephemeral", ...csAccountMessage(found.account, found.alerts, found.tickets, found.since) });
         }
         case "alerts":
           return say(myAlertsText(await listMyAlerts(deps.success, actor, { limit: 20 })));

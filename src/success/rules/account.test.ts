@@ -21,7 +21,15 @@ describe("finding an account by name", () => {
 
 describe("a CSM's accounts", () => {
   it("lists the least healthy first, unscored last, then by name", () => {
-    const a = (name: string, score: number | null) => ({ externalId: name, name, arr: null, renewalDate: null, score, band: null });
+    const a = (name: string, score: number | null) => ({
+      externalId: name,
+      name,
+      arr: null,
+      renewalDate: null,
+      score,
+      band: null,
+      computedAt: null,
+    });
     expect(byHealth([a("b", null), a("c", 70), a("a", null), a("d", 11)]).map((x) => x.name)).toEqual(["d", "c", "a", "b"]);
   });
 });

@@ -107,6 +107,13 @@ export function accountSummary(account: AccountWithHealth): AccountSummary {
   };
 }
 
+/** What happened to an account since its score was computed: tickets opened and NPS answers received after it. */
+export interface SinceCheck {
+  tickets: number;
+  /** The scores of the NPS answers received since, oldest first. */
+  npsScores: number[];
+}
+
 /** An open ticket of the account, as `/cs account` lists it. */
 export interface OpenTicketLine {
   id: number;
@@ -123,6 +130,8 @@ export interface CardAccount {
   arr: number | null;
   band: string | null;
   score: number | null;
+  /** When the score was computed (the check's time); null when not scored yet. */
+  computedAt: Date | null;
   csmSlackUserId: string | null;
 }
 
@@ -134,6 +143,8 @@ export interface OwnedAccount {
   renewalDate: string | null;
   score: number | null;
   band: string | null;
+  /** When the score was computed (the check's time); null when not scored yet. */
+  computedAt: Date | null;
 }
 
 /** A CSM's accounts, least healthy first and unscored last (then by name). */

@@ -36,8 +36,9 @@ describe("alert routing", () => {
 
 describe("what an alert says", () => {
   it("gives the rule's reason, the four weakest components under 60 and what had no data", () => {
-    const detail = alertDetail(hit("entered_red", 89), health(11), 35, []);
+    const detail = alertDetail(hit("entered_red", 89), health(11), 35, [], new Date("2026-11-20T06:00:00Z"));
     expect(detail).toMatchObject({
+      computedAt: "2026-11-20T06:00:00.000Z",
       score: 11,
       band: "red",
       previousScore: 35,

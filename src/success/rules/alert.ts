@@ -30,6 +30,8 @@ export interface AlertDetail {
   /** Components left out for lack of data. */
   missing: string[];
   tickets: AlertTicket[];
+  /** When the score above was computed: the `at` of the check that raised or last worsened the alert (ISO; absent on alerts stored before it was kept: then raisedAt). */
+  computedAt?: string;
 }
 
 export interface AlertAccount {
@@ -85,7 +87,13 @@ export function alertChannel(
 }
 
 /** What an alert shows of the account's state: the rule's reason, the weakest components, what is missing, recent tickets. */
-export function alertDetail(hit: RuleHit, health: HealthResult, previousScore: number | null, tickets: AlertTicket[]): AlertDetail {
+export function alertDetail(
+  hit: RuleHit,
+  health: HealthResult,
+  previousScore: number | null,
+  tickets: AlertTicket[],
+  computedAt: Date,
+): AlertDetail {
   const reasons = health.components
     .filter((comp) => comp.score < REASON_BELOW)
     .sort((a, b) => a.score - b.score)
@@ -99,6 +107,7 @@ export function alertDetail(hit: RuleHit, health: HealthResult, previousScore: n
     reasons,
     missing: health.missing.map((m) => COMPONENT_LABELS[m]),
     tickets,
+    computedAt: computedAt.toISOString(),
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type ListQuery,
   type OpenTicketLine,
   type OwnedAccount,
+  type SinceCheck,
 } from "../rules/account.ts";
 
 export interface AccountStore {
@@ -32,6 +33,8 @@ export interface AccountStore {
   ownedBy(userId: string, limit: number): Promise<OwnedAccount[]>;
   /** The account's tickets not resolved yet, newest first. */
   openTickets(externalId: string, limit: number): Promise<OpenTicketLine[]>;
+  /** Tickets opened and NPS answers received for the account after `since` (its score's computedAt). */
+  sinceCheck(externalId: string, since: Date): Promise<SinceCheck>;
   /** What a ticket's card shows of its account, read in the ticket's transaction. */
   card(tx: Tx, externalId: string): Promise<CardAccount>;
 }
@@ -164,10 +167,13 @@ export function prismaAccountStore(db: Database): AccountStore {
       });
       const scores = await c.accountHealthCurrent.findMany({
         where: { accountExternalId: { in: owned.map((a) => a.externalId) } },
-        select: { accountExternalId: true, score: true, band: true },
+        select: { accountExternalId: true, score: true, band: true, computedAt: true },
       });
       const by = new Map(scores.map((s) => [s.accountExternalId, s]));
-      return owned.map((a) => ({ ...a, score: by.get(a.externalId)?.score ?? null, band: by.get(a.externalId)?.band ?? null }));
+      return owned.map((a) => {
+        const s = by.get(a.externalId);
+        return { ...a, score: s?.score ?? null, band: s?.band ?? null, computedAt: s?.computedAt ?? null };
+      });
     },
 
     openTickets(externalId, limit) {
@@ -179,10 +185,25 @@ export function prismaAccountStore(db: Database): AccountStore {
       });
     },
 
+    async sinceCheck(externalId, since) {
+      const [tickets, nps] = await Promise.all([
+        c.ticket.count({ where: { accountExternalId: externalId, createdAt: { gt: since } } }),
+        c.npsResponse.findMany({
+          where: { accountExternalId: externalId, receivedAt: { gt: since } },
+          orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+          select: { score: true },
+        }),
+      ]);
+      return { tickets, npsScores: nps.map((n) => n.score) };
+    },
+
     async card(tx, externalId) {
       const account = await tx.account.findUnique({ where: { externalId }, select: { name: true, arr: true, csmSlackUserId: true } });
       const current = account
-        ? await tx.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId }, select: { score: true, band: true } })
+        ? await tx.accountHealthCurrent.findUnique({
+            where: { accountExternalId: externalId },
+            select: { score: true, band: true, computedAt: true },
+          })
         : null;
       return {
         externalId,
@@ -191,6 +212,7 @@ export function prismaAccountStore(db: Database): AccountStore {
         csmSlackUserId: account?.csmSlackUserId ?? null,
         band: current?.band ?? null,
         score: current?.score ?? null,
+        computedAt: current?.computedAt ?? null,
       };
     },
   };

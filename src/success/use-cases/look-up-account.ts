@@ -1,8 +1,8 @@
 // `/cs account <name or id>`: the account meant (by exact external id, else by name: exact and
 // case-insensitive, then containing the text), with its health and trend, its open alerts and its open
-// tickets; or the accounts the text could mean, or none.
+// tickets, and what happened since its score was computed (new tickets, NPS answers); or the accounts the text could mean, or none.
 import type { Actor } from "../../shared/actor.ts";
-import { accountSummary, nameMatches, type AccountSummary, type OpenTicketLine } from "../rules/account.ts";
+import { accountSummary, nameMatches, type AccountSummary, type OpenTicketLine, type SinceCheck } from "../rules/account.ts";
 import type { AlertView } from "../rules/alert.ts";
 import type { SuccessContext } from "./context.ts";
 
@@ -12,7 +12,14 @@ const OPEN_ALERTS = 10;
 const OPEN_TICKETS = 5;
 
 export type AccountLookUp =
-  | { kind: "found"; account: AccountSummary; alerts: AlertView[]; tickets: OpenTicketLine[] }
+  | {
+      kind: "found";
+      account: AccountSummary;
+      alerts: AlertView[];
+      tickets: OpenTicketLine[];
+      /** What happened since the score was computed; null when never scored. */
+      since: SinceCheck | null;
+    }
   | { kind: "none" }
   | { kind: "several"; matches: { externalId: string; name: string }[] };
 
@@ -30,9 +37,10 @@ export async function lookUpAccount(ctx: SuccessContext, actor: Actor, input: { 
   }
   const account = await ctx.accounts.withHealth(externalId);
   if (!account) return { kind: "none" };
-  const [alerts, tickets] = await Promise.all([
+  const [alerts, tickets, since] = await Promise.all([
     ctx.alerts.open({ accountExternalId: externalId }, OPEN_ALERTS),
     ctx.accounts.openTickets(externalId, OPEN_TICKETS),
+    account.health ? ctx.accounts.sinceCheck(externalId, new Date(account.health.computedAt)) : null,
   ]);
-  return { kind: "found", account: accountSummary(account), alerts, tickets };
+  return { kind: "found", account: accountSummary(account), alerts, tickets, since };
 }

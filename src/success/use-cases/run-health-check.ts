@@ -127,7 +127,7 @@ async function keepAlertsInStep(
   for (let i = 0; i < sync.toRaise.length; i += RAISE_BATCH)
     summary.alertsRaised += await raise(ctx, runId, at, sync.toRaise.slice(i, i + RAISE_BATCH), tickets);
   for (const w of sync.toWorsen) {
-    const detail = alertDetail(w.hit, w.health, w.previousScore, tickets.get(w.account.externalId) ?? []);
+    const detail = alertDetail(w.hit, w.health, w.previousScore, tickets.get(w.account.externalId) ?? [], at);
     if (await worsen(ctx, w.alertId, runId, w.hit, w.health, detail, w.snoozed)) summary.alertsWorsened += 1;
   }
   for (const cl of sync.toClear) if (await clear(ctx, cl.alertId, runId, at, cl.reason)) summary.alertsCleared += 1;
@@ -155,7 +155,7 @@ async function raise(
       severity: a.hit.severity,
       channelId: alertChannel(a.account, ctx.config, ctx.settings.alertsChannel),
       ownerId: a.account.csmSlackUserId,
-      detail: alertDetail(a.hit, a.health, a.previousScore, tickets.get(a.account.externalId) ?? []),
+      detail: alertDetail(a.hit, a.health, a.previousScore, tickets.get(a.account.externalId) ?? [], at),
     },
   }));
   return ctx.tx.transaction(
