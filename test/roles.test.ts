@@ -98,37 +98,27 @@ async function click(expectAnswer: boolean, payload: (responseUrl: string) => Pr
 
 const userOf = (user: string) => ({ id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: teamOf(user) });
 
-const cardClick = (user: string, refused: boolean, action: Record<string, unknown>) =>
+/** A click on a message's control in `channel`, its block id naming what it acts on. */
+const blockClick = (user: string, refused: boolean, channel: string, blockId: string, action: Record<string, unknown>) =>
   click(refused, (responseUrl) =>
     desk.interaction({
       type: "block_actions",
       user: userOf(user),
       api_app_id: "A111",
       token: "verification_token",
-      container: { type: "message", message_ts: "1.000100", channel_id: TRIAGE, is_ephemeral: false },
-      trigger_id: `${Date.now()}.${clicks}.card`,
+      container: { type: "message", message_ts: "1.000100", channel_id: channel, is_ephemeral: false },
+      trigger_id: `${Date.now()}.${clicks}.click`,
       team: { id: teamOf(user), domain: "example" },
-      channel: { id: TRIAGE, name: "triage" },
+      channel: { id: channel, name: channel.toLowerCase() },
       response_url: responseUrl,
-      actions: [{ block_id: `ticket:${ticketId}:1`, action_ts: "1.2", ...action }],
+      actions: [{ block_id: blockId, action_ts: "1.2", ...action }],
     }),
   );
 
+const cardClick = (user: string, refused: boolean, action: Record<string, unknown>) =>
+  blockClick(user, refused, TRIAGE, `ticket:${ticketId}:1`, action);
 const alertClick = (user: string, refused: boolean, action: Record<string, unknown>) =>
-  click(refused, (responseUrl) =>
-    desk.interaction({
-      type: "block_actions",
-      user: userOf(user),
-      api_app_id: "A111",
-      token: "verification_token",
-      container: { type: "message", message_ts: "1.1", channel_id: ALERTS, is_ephemeral: false },
-      trigger_id: `${Date.now()}.${clicks}.alert`,
-      team: { id: teamOf(user), domain: "example" },
-      channel: { id: ALERTS, name: "alerts" },
-      response_url: responseUrl,
-      actions: [{ block_id: `alert:${alertId}:1`, action_ts: "1.2", ...action }],
-    }),
-  );
+  blockClick(user, refused, ALERTS, `alert:${alertId}:1`, action);
 
 /** Every refusal names the team and changes nothing; staff of another role are told to ask an admin. */
 function expectRefused(answer: string, team: string, user: string) {

@@ -32,6 +32,8 @@ export interface CsmSource {
 }
 
 const EVERYTHING: Standing = { roles: new Set(ROLES), outsider: null };
+const PROFILE_WAIT_MS = 800;
+const UNKNOWN_PROFILE: Profile = { name: null, email: null, guest: false, teamId: null, known: false };
 
 export class SlackAccess implements Access {
   private readonly listed: Record<Role, ReadonlySet<string>>;
@@ -56,26 +58,39 @@ export class SlackAccess implements Access {
 
   async standingOf(actor: Actor): Promise<Standing> {
     if (actor.kind !== "user") return EVERYTHING;
+    const workspace = this.settings.mode === "workspace";
+    const roles = workspace ? new Set<Role>() : await this.listedRoles(actor.userId);
+    if (!workspace && roles.size === 0) return standingOf("configured", roles, { guest: false, otherWorkspace: false });
+    // Slack's profile tells guests and users of other workspaces, who are never staff. When Slack will not
+    // say in time, nobody is staff on a guess in workspace mode; with roles configured, the lists (which an
+    // admin wrote) decide.
+    const profile = await this.profileWithin(actor.userId);
+    if (workspace && !profile.known) return { roles, outsider: "no_role" };
     const home = this.people.identity.teamId;
-    if (this.settings.mode === "workspace") {
-      const profile = await this.people.profile(actor.userId);
-      const team = profile.teamId ?? actor.teamId ?? null;
-      // Slack would not say who this is: nobody is staff on a guess.
-      if (!profile.known) return { roles: new Set(), outsider: "no_role" };
-      return standingOf("workspace", new Set(), { guest: profile.guest, otherWorkspace: Boolean(home && team && team !== home) });
-    }
-    const roles = rolesFromLists(this.lists(), actor.userId);
-    if (!roles.has("csm") && (this.csms.escalationLead() === actor.userId || (await this.csms.isAccountCsm(actor.userId))))
-      roles.add("csm");
-    if (roles.size === 0) return standingOf("configured", roles, { guest: false, otherWorkspace: false });
-    // Listed people are checked against Slack's profile too (cached): a guest or a user of another workspace
-    // is never staff. When Slack will not say, the lists (which an admin wrote) decide.
-    const profile = await this.people.profile(actor.userId);
     const team = (profile.known ? profile.teamId : null) ?? actor.teamId ?? null;
-    return standingOf("configured", roles, {
+    return standingOf(this.settings.mode, roles, {
       guest: profile.known && profile.guest,
       otherWorkspace: Boolean(home && team && team !== home),
     });
+  }
+
+  /** The roles from the lists, user groups, accounts' CSMs and the escalation lead. */
+  private async listedRoles(userId: string): Promise<Set<Role>> {
+    const roles = rolesFromLists(this.lists(), userId);
+    if (!roles.has("csm") && (this.csms.escalationLead() === userId || (await this.csms.isAccountCsm(userId)))) roles.add("csm");
+    return roles;
+  }
+
+  /**
+   * The person's profile, waited for at most PROFILE_WAIT_MS: commands are checked before Slack gets its
+   * answer (3 seconds). A slower look-up goes on and fills the directory's cache for the next request.
+   */
+  private profileWithin(userId: string): Promise<Profile> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Profile>((resolve) => {
+      timer = setTimeout(() => resolve(UNKNOWN_PROFILE), PROFILE_WAIT_MS);
+    });
+    return Promise.race([this.people.profile(userId), late]).finally(() => clearTimeout(timer));
   }
 
   async require(actor: Actor, duty: Duty): Promise<void> {
