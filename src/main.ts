@@ -13,6 +13,7 @@ import type { Database } from "./platform/db/client.ts";
 import { openMigratedDatabase } from "./platform/db/open.ts";
 import { Runtime, type RuntimeTuning } from "./platform/runtime.ts";
 import { runProcess } from "./platform/process.ts";
+import { nextSlot } from "./platform/scheduler/scheduler.ts";
 import { appJobs } from "./jobs.ts";
 import { supportSettings, type SupportContext } from "./support/use-cases/context.ts";
 import { prismaSupportStores } from "./support/store/index.ts";
@@ -63,7 +64,11 @@ export async function startApp(config: Config, options: StartOptions = {}) {
     ...successStores,
     access,
     notifier: new posts.SlackAlertPosts(outbox, db.provider),
-    settings: { alertsChannel: parts.alertsChannel?.channel },
+    settings: {
+      alertsChannel: parts.alertsChannel?.channel,
+      realtimeCap: config.ALERT_REALTIME_CAP,
+      nextCheckAt: (after: Date) => (parts.healthChecks ? nextSlot(parts.healthChecks.schedule, policy.calendar.timezone, after) : null),
+    },
     config: healthConfig,
     tx,
     clock,

@@ -3,6 +3,10 @@
 // Slack as text (while the app's own mentions stay live), and text Postgres cannot store (U+0000, lone
 // surrogates) makes the same ticket on both databases, through the real app and the Slack stand-in.
 import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { addEarlierScores } from "./support/success-fixtures.ts";
 import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, cardAction, startDesk, type Desk } from "./support/harness.ts";
 
 const ATTACK =
@@ -58,6 +62,9 @@ function submitView(view: Record<string, unknown>, values: Record<string, unknow
   });
 }
 
+const realtimeNps = path.join(mkdtempSync(path.join(tmpdir(), "escaping-")), "health.json");
+writeFileSync(realtimeNps, JSON.stringify({ rules: { nps_detractor: { delivery: "realtime" } } }));
+
 describe("text from outside reaches Slack as text", () => {
   it("no customer message, name, batch field or form makes a live mention or link on any surface; the app's own mentions stay live", async () => {
     desk = await startDesk({
@@ -72,6 +79,8 @@ describe("text from outside reaches Slack as text", () => {
         HEALTH_CHECK_CRON: "off",
         ALERT_ESCALATION_CRON: "off",
         VOC_DIGEST_CRON: "0 9 * * 1",
+        // The NPS detractor rule posts an alert of its own here (the attacker's comment is in it).
+        HEALTH_CONFIG_FILE: realtimeNps,
       },
     });
     await desk.app.scheduler.stop();
@@ -99,6 +108,7 @@ describe("text from outside reaches Slack as text", () => {
         })
       ).status,
     ).toBe(200);
+    await addEarlierScores(desk.app.db, ["acme"], new Date());
     const answeredAt = new Date(Date.now() - DAY).toISOString();
     expect(
       (await api("/api/v1/nps", { responses: [{ accountExternalId: "acme", score: 1, comment: ATTACK, respondedAt: answeredAt }] })).status,

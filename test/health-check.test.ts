@@ -1,13 +1,14 @@
-// Scheduled health checks through the real app: scores stored, alerts routed and posted once per account
-// and rule, worsening and clearing in the alert's thread, the alert's buttons, escalation, /cs, and one
-// run per tick with two processes on one database.
+// Scheduled health checks through the real app: scores stored, one alert per account at risk routed and
+// posted (or listed in the daily risk digest), worsening and clearing in the alert's thread, the cap on
+// alerts of their own, the check's summary, the alert's buttons, escalation, /cs, and one run per tick
+// with two processes on one database.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { HOME_TEAM, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { addAccount, addUsage, setRecentUsage } from "./support/success-fixtures.ts";
+import { addAccount, addEarlierScores, addUsage, setRecentUsage } from "./support/success-fixtures.ts";
 
 const AT = new Date("2026-11-20T06:00:00Z");
 const DAY = 86_400_000;
@@ -50,8 +51,11 @@ async function deskAt(at: Date, env: Record<string, string> = {}, databaseUrl?: 
   return { desk, clock };
 }
 
-/** acme: red (usage collapsed, detractor NPS, renewal soon); beta: healthy; gamma: yellow with few seats used. */
-async function seed(desk: Desk) {
+/**
+ * acme: red (usage collapsed, detractor NPS, renewal soon); beta: healthy; gamma: yellow with few seats used.
+ * All three were scored by an earlier check (green), unless `newBook`.
+ */
+async function seed(desk: Desk, o: { newBook?: boolean } = {}) {
   const db = desk.app.db;
   await addAccount(
     db,
@@ -72,6 +76,7 @@ async function seed(desk: Desk) {
   await addUsage(db, "beta", AT, { before: 8, after: 8, features: ["reports", "exports", "dashboards", "api", "sso"] });
   await addAccount(db, { externalId: "gamma", name: "Gamma GmbH", seats: 100, arr: 50000 }, AT);
   await addUsage(db, "gamma", AT, { before: 20, after: 20, features: ["reports"] });
+  if (!o.newBook) await addEarlierScores(db, ["acme", "beta", "gamma"], AT);
 }
 
 const topLevel = (desk: Desk, channel: string) => desk.slack.messages(channel).filter((m) => !m.thread_ts);
@@ -86,11 +91,11 @@ const slackDateOf = (d: Date, format = "{date_short_pretty} {time}") =>
 const blocksText = (m: { blocks?: unknown[]; text: string }) => JSON.stringify(m.blocks ?? []) + m.text;
 
 describe("health checks", () => {
-  it("scores every account, stores the history, and posts one explained alert per account and rule where it belongs", async () => {
+  it("scores every account, keeps the per-rule history, and posts one explained alert per account where it belongs", async () => {
     const { desk } = await deskAt(AT);
     await seed(desk);
     const summary = await desk.app.healthChecks.run("manual", AT);
-    expect(summary).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 5, alertsCleared: 0 });
+    expect(summary).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 2, alertsCleared: 0, alertsPosted: 1, digests: 1 });
     await desk.settle();
 
     const current = await desk.app.db.client.accountHealthCurrent.findMany({ orderBy: { accountExternalId: "asc" } });
@@ -103,25 +108,41 @@ describe("health checks", () => {
     ]);
     expect(await desk.app.db.client.accountHealth.count()).toBe(3);
     const run = await desk.app.db.client.healthCheckRun.findUniqueOrThrow({ where: { id: summary.runId } });
-    expect(run).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 5, trigger: "manual" });
+    expect(run).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 2, trigger: "manual" });
     expect(run.finishedAt).not.toBeNull();
+    // The per-rule history: four rules on acme, one on gamma, each part of its account's alert.
+    const rules = await desk.app.db.client.healthAlert.findMany({ orderBy: [{ accountExternalId: "asc" }, { rule: "asc" }] });
+    expect(rules.map((r) => [r.accountExternalId, r.rule])).toEqual([
+      ["acme", "entered_red"],
+      ["acme", "low_utilisation"],
+      ["acme", "nps_detractor"],
+      ["acme", "renewal_risk"],
+      ["gamma", "low_utilisation"],
+    ]);
+    const accountAlerts = await desk.app.db.client.accountAlert.findMany({ orderBy: { accountExternalId: "asc" } });
+    expect(accountAlerts.map((a) => [a.accountExternalId, a.delivery])).toEqual([
+      ["acme", "realtime"],
+      ["gamma", "digest"],
+    ]);
+    expect(new Set(rules.map((r) => r.accountAlertId))).toEqual(new Set(accountAlerts.map((a) => a.id)));
 
-    // acme's CSM has a channel in the health configuration; gamma has nobody, so ALERTS_CHANNEL; beta is healthy.
+    // Four rules fire on acme: one message in its CSM's channel, mentioning the CSM once, each piece of evidence once.
     const acme = topLevel(desk, CSM_CHANNEL);
-    expect(acme).toHaveLength(4);
-    expect(topLevel(desk, ALERTS)).toHaveLength(1);
-    expect(topLevel(desk, BETA_CHANNEL)).toHaveLength(0);
-    const red = acme.find((m) => blocksText(m).includes("Entered red"))!;
-    const text = blocksText(red);
-    expect(red.text).toContain(`<@${CSM}>`);
+    expect(acme).toHaveLength(1);
+    const text = blocksText(acme[0]);
+    expect(acme[0].text).toContain(`<@${CSM}>`);
+    expect(acme[0].text).toContain("Entered red, Renewal at risk, NPS detractor, Low licence utilisation");
+    expect(JSON.stringify(acme[0].blocks).split(`<@${CSM}>`).length - 1).toBe(2); // the header, and the owner line
     for (const expected of [
       "Acme Corp",
       "$120,000",
       "2027-01-10",
-      "*11* red",
-      "health score 11 is red (below 40)",
+      "*11* red (−64 from 75)",
+      "*Entered red*: health score 11 is red (below 40)",
+      "*Renewal at risk*: renews on 2027-01-10",
+      "*NPS detractor*: NPS 3 on",
+      "*Low licence utilisation*: 4 of 50 seats active (8%), under 30%",
       "active users 40 → 4 a day in 30 days (-90%)",
-      "NPS 3: 'Exports keep failing'",
       "Support load, Support experience, Account growth",
       "alert_acknowledge",
       "alert_snooze",
@@ -130,24 +151,65 @@ describe("health checks", () => {
     ]) {
       expect(text).toContain(expected);
     }
-    const gamma = blocksText(topLevel(desk, ALERTS)[0]);
-    expect(gamma).toContain("Low licence utilisation");
-    expect(gamma).toContain("20 of 100 seats active (20%), under 30%");
+    expect(text.split("Exports keep failing").length - 1).toBe(1);
+
+    // gamma fires only a digest rule: a line in the daily risk digest of ALERTS_CHANNEL, with the check's summary.
+    const alerts = topLevel(desk, ALERTS);
+    expect(alerts).toHaveLength(2);
+    const digest = blocksText(alerts.find((m) => m.text.startsWith("Daily risk digest"))!);
+    expect(digest).toContain("1 account at risk");
+    expect(digest).toContain("*Gamma GmbH* `gamma` · ARR $50,000");
+    expect(digest).toContain("Low licence utilisation: 20 of 100 seats active (20%), under 30%");
+    expect(digest).toContain("risk_digest_view");
+    const report = blocksText(alerts.find((m) => m.text.startsWith("Health check done"))!);
+    expect(report).toContain("3 accounts scored, 2 accounts at risk");
+    expect(report).toContain("1 red · :large_yellow_circle: 1 yellow");
+    expect(report).toContain("New: 2 · worse: 0 · cleared: 0 · ARR at risk: $170,000");
+    expect(report).toContain(`next check ${slackDateOf(new Date("2026-11-21T06:00:00Z"))}`);
+    expect(topLevel(desk, BETA_CHANNEL)).toHaveLength(0);
+  });
+
+  it("posts the summary and the digest, not an alert per account, for a first check over a new book", async () => {
+    const { desk } = await deskAt(AT, { HEALTH_CHECK_CRON: "0 6 * * *" });
+    await seed(desk, { newBook: true });
+    const summary = await desk.app.healthChecks.run("manual", AT);
+    expect(summary).toMatchObject({ alertsRaised: 2, alertsPosted: 0, digests: 2 });
+    await desk.settle();
+    // acme is red, but nobody had seen a score of it before: it leads its channel's digest.
+    const csm = topLevel(desk, CSM_CHANNEL);
+    expect(csm).toHaveLength(1);
+    expect(csm[0].text).toBe("Daily risk digest: 1 account at risk");
+    expect(blocksText(csm[0])).toContain("1. :red_circle: *Acme Corp* `acme` · ARR $120,000 · score 11 — Entered red");
+    expect(blocksText(csm[0])).toContain("(+3 more)");
+    const report = blocksText(topLevel(desk, ALERTS).find((m) => m.text.startsWith("Health check done"))!);
+    expect(report).toContain(`next check ${slackDateOf(new Date("2026-11-21T06:00:00Z"))}`);
   });
 
   it("does not repeat an alert while it holds, says in its thread when it worsens, and clears it when it ends", async () => {
-    const { desk, clock } = await deskAt(AT);
+    // Low utilisation asks for a message of its own here (it goes to the digest by default).
+    const realtimeFile = path.join(dir, "health-realtime.json");
+    writeFileSync(
+      realtimeFile,
+      JSON.stringify({
+        routing: { csmChannels: { [CSM]: CSM_CHANNEL } },
+        rules: { low_utilisation: { delivery: "realtime" } },
+      }),
+    );
+    const { desk, clock } = await deskAt(AT, { HEALTH_CONFIG_FILE: realtimeFile });
     await seed(desk);
     await desk.app.healthChecks.run("manual", AT);
     await desk.settle();
-    const alertMsg = topLevel(desk, ALERTS)[0];
+    const alertMsg = topLevel(desk, ALERTS).find((m) => m.text.includes("Gamma GmbH"))!;
+    expect(alertMsg.text).toContain("Churn risk: Gamma GmbH — Low licence utilisation");
+    const before = topLevel(desk, ALERTS).length;
 
     clock.set(new Date(AT.getTime() + DAY));
     const again = await desk.app.healthChecks.run("manual", AT);
-    expect(again).toMatchObject({ alertsRaised: 0, alertsWorsened: 0, alertsCleared: 0 });
+    expect(again).toMatchObject({ alertsRaised: 0, alertsWorsened: 0, alertsCleared: 0, alertsPosted: 0 });
     await desk.settle();
-    expect(topLevel(desk, ALERTS)).toHaveLength(1);
-    expect(topLevel(desk, CSM_CHANNEL)).toHaveLength(4);
+    // Nothing new but the check's summary.
+    expect(topLevel(desk, ALERTS).filter((m) => !m.text.startsWith("Health check done"))).toHaveLength(before - 1);
+    expect(topLevel(desk, CSM_CHANNEL)).toHaveLength(1);
     expect(thread(desk, ALERTS, alertMsg.ts)).toEqual([]);
 
     // Twice the seats for the same users: utilisation halves, the rest of the score barely moves.
@@ -155,28 +217,103 @@ describe("health checks", () => {
     const worse = await desk.app.healthChecks.run("manual", AT);
     expect(worse).toMatchObject({ alertsRaised: 0, alertsWorsened: 1 });
     await desk.settle();
-    expect(topLevel(desk, ALERTS)).toHaveLength(1);
-    expect(thread(desk, ALERTS, alertMsg.ts)).toEqual([expect.stringContaining("Worse: 20 of 200 seats active (10%), under 30%")]);
-    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain("20 of 200 seats active (10%)");
+    expect(topLevel(desk, ALERTS).filter((m) => m.text.includes("Gamma GmbH"))).toHaveLength(1);
+    expect(thread(desk, ALERTS, alertMsg.ts)).toEqual([expect.stringContaining("• Worse: 20 of 200 seats active (10%), under 30%")]);
+    expect(blocksText(desk.slack.messages(ALERTS).find((m) => m.ts === alertMsg.ts)!)).toContain("20 of 200 seats active (10%)");
+
+    // A new rule on the same account: the same message, one more thread line.
+    await desk.app.db.client.npsResponse.create({
+      data: { accountExternalId: "gamma", score: 2, comment: null, respondedAt: AT, receivedAt: AT },
+    });
+    expect(await desk.app.healthChecks.run("manual", AT)).toMatchObject({ alertsRaised: 0, alertsWorsened: 1 });
+    await desk.settle();
+    expect(thread(desk, ALERTS, alertMsg.ts)[1]).toContain("• New: NPS detractor: NPS 2 on 2026-11-20");
+    expect(blocksText(desk.slack.messages(ALERTS).find((m) => m.ts === alertMsg.ts)!)).toContain("*NPS detractor*");
+    await desk.app.db.client.npsResponse.deleteMany({ where: { accountExternalId: "gamma" } });
 
     await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 40 } });
     const better = await desk.app.healthChecks.run("manual", AT);
     expect(better).toMatchObject({ alertsRaised: 0, alertsCleared: 1 });
     await desk.settle();
-    expect(thread(desk, ALERTS, alertMsg.ts)[1]).toContain("Cleared: licence utilisation is back above the threshold");
-    const cleared = desk.slack.messages(ALERTS)[0];
-    expect(blocksText(cleared)).toContain("Cleared");
+    expect(thread(desk, ALERTS, alertMsg.ts)[2]).toContain("Cleared: no risk rule holds any more");
+    const cleared = desk.slack.messages(ALERTS).find((m) => m.ts === alertMsg.ts)!;
+    expect(cleared.text).toContain("Churn risk cleared: Gamma GmbH");
     expect(blocksText(cleared)).not.toContain("alert_acknowledge");
-    expect(await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } })).toMatchObject({
+    expect(await desk.app.db.client.accountAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } })).toMatchObject({
       status: "cleared",
       openKey: null,
     });
+    // The per-rule history keeps each rule's own story.
+    const history = await desk.app.db.client.healthAlert.findMany({ where: { accountExternalId: "gamma" }, orderBy: { id: "asc" } });
+    expect(history.every((h) => h.status === "cleared")).toBe(true);
+    expect(history.map((h) => h.rule)).toEqual(expect.arrayContaining(["low_utilisation", "nps_detractor"]));
 
     // It comes back: a new alert, a new message.
     await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 300 } });
-    expect(await desk.app.healthChecks.run("manual", AT)).toMatchObject({ alertsRaised: 1 });
+    expect(await desk.app.healthChecks.run("manual", AT)).toMatchObject({ alertsRaised: 1, alertsPosted: 1 });
     await desk.settle();
-    expect(topLevel(desk, ALERTS)).toHaveLength(2);
+    expect(topLevel(desk, ALERTS).filter((m) => m.text.includes("Gamma GmbH"))).toHaveLength(2);
+  });
+
+  it("posts at most the cap of alerts of their own per channel, the most at stake, and lists the rest in one digest", async () => {
+    const { desk } = await deskAt(AT, { ALERT_REALTIME_CAP: "10" });
+    const db = desk.app.db;
+    const ids: string[] = [];
+    const usage = [];
+    const accounts = [];
+    for (let i = 0; i < 300; i++) {
+      const id = `acct-${String(i).padStart(3, "0")}`;
+      ids.push(id);
+      accounts.push({ externalId: id, name: `Account ${i}`, seats: 50, arr: 1000 * (i + 1), createdAt: AT, updatedAt: AT });
+      for (let d = 0; d < 60; d++)
+        usage.push({
+          accountExternalId: id,
+          date: new Date(AT.getTime() - d * DAY).toISOString().slice(0, 10),
+          activeUsers: d < 30 ? 2 : 40,
+          featuresUsed: "[]",
+          events: JSON.stringify({ uploads: d < 30 ? 1 : 100 }),
+          keyEvents: d < 30 ? 1 : 100,
+          receivedAt: AT,
+        });
+    }
+    await db.client.account.createMany({ data: accounts });
+    await db.client.usageDay.createMany({ data: usage });
+    await addEarlierScores(db, ids, AT);
+    const summary = await desk.app.healthChecks.run("manual", AT);
+    expect(summary).toMatchObject({ alertsRaised: 300, alertsPosted: 10, alertsHeldBack: 290, digests: 1 });
+    await desk.settle();
+    const top = topLevel(desk, ALERTS);
+    expect(top).toHaveLength(12);
+    // The ten alerts of their own are the ten largest accounts.
+    const own = top.filter((m) => m.text.includes("Churn risk:"));
+    expect(own.map((m) => /Account (\d+)/.exec(m.text)![1]).sort()).toEqual([
+      "290",
+      "291",
+      "292",
+      "293",
+      "294",
+      "295",
+      "296",
+      "297",
+      "298",
+      "299",
+    ]);
+    const digest = top.find((m) => m.text.startsWith("Daily risk digest"))!;
+    expect(digest.text).toBe("Daily risk digest: 290 accounts at risk");
+    const digestText = blocksText(digest);
+    expect(digestText).toContain("290 accounts would have had an alert of their own, past this check's cap of 10 per channel");
+    expect(digestText).toContain("10 more with an alert of their own in this channel");
+    expect(digestText).toContain("1. :red_circle: *Account 289*");
+    expect((digest.blocks ?? []).length).toBeLessThanOrEqual(50);
+    // The rest, in the digest's thread, all of them, in order.
+    const rest = desk.slack
+      .messages(ALERTS)
+      .filter((m) => m.thread_ts === digest.ts)
+      .map((m) => blocksText(m))
+      .join("");
+    expect(rest).toContain("16. :red_circle: *Account 274*");
+    expect(rest).toContain("290. :red_circle: *Account 0*");
+    expect(top.filter((m) => m.text.startsWith("Health check done"))).toHaveLength(1);
   });
 
   it("fires score_drop against the account's own recent scores and ticket_spike against its own baseline", async () => {
@@ -213,9 +350,12 @@ describe("health checks", () => {
     expect(before - after).toBeGreaterThanOrEqual(15);
     const rules = (await db.client.healthAlert.findMany({ where: { accountExternalId: "delta" } })).map((a) => a.rule).sort();
     expect(rules).toEqual(["score_drop", "ticket_spike"]);
-    expect(second.alertsRaised).toBe(2);
+    // One account, one alert: the drop asks for a message of its own, and the spike is in it.
+    expect(second).toMatchObject({ alertsRaised: 1, alertsPosted: 1 });
     await desk.settle();
-    const spike = blocksText(topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Ticket spike"))!);
+    expect(topLevel(desk, CSM_CHANNEL)).toHaveLength(1);
+    const spike = blocksText(topLevel(desk, CSM_CHANNEL)[0]);
+    expect(spike).toContain("*Score dropped*: health score fell");
     expect(spike).toContain("4 tickets in 7 days, none usually");
     expect(spike).toContain("https://example.slack.com/archives/CDELTA/p1000|#1 (urgent, open)");
     expect(spike).toContain("4 tickets in 30 days (4 urgent) for 20 seats");
@@ -228,43 +368,43 @@ describe("alert buttons", () => {
     await seed(desk);
     await desk.app.healthChecks.run("manual", AT);
     await desk.settle();
-    const alert = await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { accountExternalId: "gamma" } });
-    const message = topLevel(desk, ALERTS)[0];
+    const alert = await desk.app.db.client.accountAlert.findFirstOrThrow({ where: { accountExternalId: "acme" } });
+    const message = topLevel(desk, CSM_CHANNEL)[0];
     const click = (actionId: string, extra: Record<string, unknown>, user = CSM) =>
       desk.interaction({
         type: "block_actions",
         user: { id: user, username: "csm", name: "csm", team_id: HOME_TEAM },
         api_app_id: "A111",
         token: "verification_token",
-        container: { type: "message", message_ts: message.ts, channel_id: ALERTS, is_ephemeral: false },
+        container: { type: "message", message_ts: message.ts, channel_id: CSM_CHANNEL, is_ephemeral: false },
         trigger_id: "12345.98765.abcd2358fdea",
         team: { id: HOME_TEAM, domain: "example" },
-        channel: { id: ALERTS, name: "alerts" },
+        channel: { id: CSM_CHANNEL, name: "csm" },
         response_url: desk.slack.responseUrl(`alert-${actionId}-${Math.random()}`),
         actions: [{ action_id: actionId, block_id: `alert:${alert.id}:1`, action_ts: "1.2", ...extra }],
       });
     return { desk, clock, alert, message, click };
   }
 
-  it("acknowledge, snooze, reassign and add a note each update the alert in place and log in its thread", async () => {
+  it("acknowledge, snooze, reassign and add a note each act on the account's alert, update it in place and log in its thread", async () => {
     const { desk, alert, message, click } = await withAlert();
     expect((await click("alert_acknowledge", { type: "button", value: String(alert.id) })).status).toBe(200);
     await desk.settle();
-    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain(`Acknowledged by <@${CSM}>`);
-    expect(blocksText(desk.slack.messages(ALERTS)[0])).not.toContain("alert_acknowledge");
+    expect(blocksText(desk.slack.messages(CSM_CHANNEL)[0])).toContain(`Acknowledged by <@${CSM}>`);
+    expect(blocksText(desk.slack.messages(CSM_CHANNEL)[0])).not.toContain("alert_acknowledge");
 
     await click("alert_snooze", {
       type: "static_select",
       selected_option: { text: { type: "plain_text", text: "Snooze 14 days" }, value: "14" },
     });
     await desk.settle();
-    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain("Snoozed until");
-    const snoozed = await desk.app.db.client.healthAlert.findUniqueOrThrow({ where: { id: alert.id } });
+    expect(blocksText(desk.slack.messages(CSM_CHANNEL)[0])).toContain("Snoozed until");
+    const snoozed = await desk.app.db.client.accountAlert.findUniqueOrThrow({ where: { id: alert.id } });
     expect(snoozed.snoozedUntil!.getTime() - AT.getTime()).toBe(14 * DAY);
 
     await click("alert_reassign", { type: "users_select", selected_user: "UCSM2" });
     await desk.settle();
-    expect(blocksText(desk.slack.messages(ALERTS)[0])).toContain("Owner: <@UCSM2>");
+    expect(blocksText(desk.slack.messages(CSM_CHANNEL)[0])).toContain("Owner: <@UCSM2>");
 
     await click("alert_note", { type: "button", value: String(alert.id) });
     const opened = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open"));
@@ -296,15 +436,16 @@ describe("alert buttons", () => {
     expect((await submit("Called Dana; they are moving to SSO next month.")).status).toBe(200);
     await desk.settle();
 
-    expect(thread(desk, ALERTS, message.ts)).toEqual([
+    expect(thread(desk, CSM_CHANNEL, message.ts)).toEqual([
       `:eyes: <@${CSM}> acknowledged this alert`,
       expect.stringMatching(new RegExp(`^:zzz: <@${CSM}> snoozed this alert for 14 days`)),
-      `:bust_in_silhouette: <@${CSM}> made <@UCSM2> the owner`,
+      `:bust_in_silhouette: <@${CSM}> made <@UCSM2> the owner (was <@${CSM}>)`,
       `:memo: Note from <@${CSM}>:\n> Called Dana; they are moving to SSO next month.`,
     ]);
-    const events = await desk.app.db.client.healthAlertEvent.findMany({ where: { alertId: alert.id }, orderBy: { id: "asc" } });
+    const events = await desk.app.db.client.accountAlertEvent.findMany({ where: { accountAlertId: alert.id }, orderBy: { id: "asc" } });
     expect(events.map((e) => [e.kind, e.actorId])).toEqual([
       ["raised", null],
+      ["posted", null],
       ["acknowledged", CSM],
       ["snoozed", CSM],
       ["reassigned", CSM],
@@ -381,7 +522,7 @@ describe("honest freshness", () => {
     const asOf = `as of ${slackDateOf(AT)}`;
     // The alert's score says which check computed it.
     const red = topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Entered red"))!;
-    expect(blocksText(red)).toContain(`*Health*\\n:red_circle: *11* red\\n${asOf}`);
+    expect(blocksText(red)).toContain(`*Health*\\n:red_circle: *11* red (−64 from 75)\\n${asOf}`);
 
     // After the 06:00 check: two tickets in acme's channel and one NPS answer.
     await desk.command({ command: "/support", text: "link acme", channel_id: "CACME", user_id: "UAGENT1" });
@@ -431,10 +572,11 @@ describe("scheduled health checks", () => {
     await b.desk.settle();
     expect(await a.desk.app.db.client.healthCheckRun.count()).toBe(1);
     expect(await a.desk.app.db.client.healthAlert.count()).toBe(5);
-    expect(topLevel(a.desk, CSM_CHANNEL)).toHaveLength(4);
+    expect(await a.desk.app.db.client.accountAlert.count()).toBe(2);
+    expect(topLevel(a.desk, CSM_CHANNEL)).toHaveLength(1);
     const job = await a.desk.app.db.client.jobRun.findUniqueOrThrow({ where: { key: `health-check:${AT.toISOString()}` } });
     expect(job.status).toBe("done");
-    expect(JSON.parse(job.detail!)).toMatchObject({ accountsScored: 3, alertsRaised: 5 });
+    expect(JSON.parse(job.detail!)).toMatchObject({ accountsScored: 3, alertsRaised: 2 });
   });
 });
 
@@ -453,7 +595,12 @@ describe("App Home for CSMs", () => {
     // One check scored them all: the time is said once.
     expect(texts[1]).toContain(`_Health as of ${slackDateOf(AT)}_`);
     expect(texts).toContain("My open alerts");
-    expect(texts.filter((t) => t.startsWith("*Acme Corp* · "))).toHaveLength(4);
+    // One entry per account: its rules, its tickets, and the controls.
+    const acme = texts.filter((t) => t.startsWith("*Acme Corp* · "));
+    expect(acme).toHaveLength(1);
+    expect(acme[0]).toContain("Entered red, Renewal at risk, NPS detractor, Low licence utilisation");
+    expect(acme[0]).toContain("no open tickets");
+    expect(view.blocks.filter((b) => b.type === "actions")).toHaveLength(1);
     // A CSM who is not an agent sees no support queue.
     expect(texts).not.toContain("My open tickets");
   });
@@ -535,7 +682,7 @@ describe("a health check whose process died while it ran", () => {
     // The new check did its work: every account scored, the alerts posted.
     await desk.settle();
     expect(await desk.app.db.client.accountHealthCurrent.count()).toBe(3);
-    expect(topLevel(desk, CSM_CHANNEL)).toHaveLength(4);
+    expect(topLevel(desk, CSM_CHANNEL)).toHaveLength(1);
 
     expect((await api(desk, "/api/v1/health-checks?limit=1")).body.runs).toHaveLength(1);
     expect(await api(desk, "/api/v1/health-checks/999999")).toMatchObject({ status: 404, body: { error: "health_check_not_found" } });

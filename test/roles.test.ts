@@ -4,7 +4,7 @@
 // privately, with nothing changed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOME_TEAM, startDesk, SUPPORT, TRIAGE, type Desk } from "./support/harness.ts";
-import { addAccount, addUsage } from "./support/success-fixtures.ts";
+import { addAccount, addEarlierScores, addUsage } from "./support/success-fixtures.ts";
 import { TestClock } from "./support/test-clock.ts";
 
 const AT = new Date("2026-11-20T10:00:00Z");
@@ -52,9 +52,10 @@ beforeAll(async () => {
   ticketId = (await desk.app.db.client.ticket.findFirstOrThrow()).id;
   await addAccount(desk.app.db, { externalId: "acme", name: "Acme Corp", seats: 50, arr: 120000, renewalDate: "2027-01-10" }, AT);
   await addUsage(desk.app.db, "acme", AT, { before: 40, after: 2, features: ["reports"] });
+  await addEarlierScores(desk.app.db, ["acme"], AT);
   await desk.app.healthChecks.run("manual", AT);
   await desk.settle();
-  alertId = (await desk.app.db.client.healthAlert.findFirstOrThrow({ where: { status: "open" } })).id;
+  alertId = (await desk.app.db.client.accountAlert.findFirstOrThrow({ where: { status: "open" } })).id;
 }, 60_000);
 
 afterAll(async () => {
@@ -138,7 +139,7 @@ interface Row {
 }
 
 const ticket = () => desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticketId } });
-const alert = () => desk.app.db.client.healthAlert.findUniqueOrThrow({ where: { id: alertId } });
+const alert = () => desk.app.db.client.accountAlert.findUniqueOrThrow({ where: { id: alertId } });
 
 const rows: Row[] = [
   {

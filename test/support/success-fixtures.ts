@@ -73,3 +73,17 @@ export async function setRecentUsage(db: Database, accountExternalId: string, at
     });
   }
 }
+
+/** Gives accounts a current score from an earlier check (as after a first check of the book): they count as scored before. */
+export async function addEarlierScores(db: Database, accountIds: string[], at: Date, score = 75, band = "green"): Promise<void> {
+  await db.client.accountHealthCurrent.createMany({
+    data: accountIds.map((accountExternalId) => ({
+      accountExternalId,
+      runId: 0,
+      computedAt: new Date(at.getTime() - DAY_MS),
+      score,
+      band,
+      components: "[]",
+    })),
+  });
+}

@@ -211,6 +211,8 @@ export const configSchema = z
     ALERTS_CHANNEL: z.preprocess(unsetIfEmpty, channelId.optional()),
     HEALTH_CHECK_CRON: cronOrOff("0 6 * * *"),
     HEALTH_CONFIG_FILE: optionalString,
+    /** Churn-risk alerts posted on their own per channel per health check; the rest go to the daily risk digest. */
+    ALERT_REALTIME_CAP: integer(10, 0, 1000, "alerts"),
     /** How often unacknowledged red alerts are checked for escalation. */
     ALERT_ESCALATION_CRON: cronOrOff("*/15 * * * *"),
     PRODUCT_CHANNEL: z.preprocess(unsetIfEmpty, channelId.optional()),

@@ -220,6 +220,15 @@ export function previousSlot(schedule: string, timezone: string, now: Date): Dat
   }
 }
 
+/** The next moment after `now` the cron expression fires, in the time zone; null if it cannot tell. */
+export function nextSlot(schedule: string, timezone: string, now: Date): Date | null {
+  try {
+    return CronExpressionParser.parse(schedule, { currentDate: now, tz: timezone }).next().toDate();
+  } catch {
+    return null;
+  }
+}
+
 /** The tick a moment belongs to: the start of its minute. */
 export function slotOf(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 60_000) * 60_000);

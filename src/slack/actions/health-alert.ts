@@ -1,5 +1,6 @@
-// The churn-risk alert's controls: acknowledge, snooze, reassign the owner, add a note. Each change is
-// stored (with the alert's update and its thread line in the outbox) before Slack gets its acknowledgement.
+// The churn-risk alert's controls: acknowledge, snooze, reassign the owner, add a note, each acting on the
+// account's alert as a whole. Each change is stored (with the alert's update and its thread line in the
+// outbox) before Slack gets its acknowledgement. Also the risk digest's View button (the account in a modal).
 import type { App, BlockAction } from "@slack/bolt";
 import { userActor, type Actor } from "../../shared/actor.ts";
 import { DomainError, isDomainError } from "../../shared/errors.ts";
@@ -8,6 +9,8 @@ import { acknowledgeAlert } from "../../success/use-cases/acknowledge-alert.ts";
 import { snoozeAlert } from "../../success/use-cases/snooze-alert.ts";
 import { reassignAlert } from "../../success/use-cases/reassign-alert.ts";
 import { getAlert } from "../../success/use-cases/get-alert.ts";
+import { lookUpAccount } from "../../success/use-cases/look-up-account.ts";
+import { accountModal, csAccountMessage } from "../blocks/cs-account.ts";
 import { ACTIONS, alertIdFromBlockId } from "../blocks/ids.ts";
 import { alertNoteModal } from "../blocks/alert-note-modal.ts";
 import { ALERT_CHANGE_FAILED, successErrorText } from "../blocks/success-errors.ts";
@@ -76,5 +79,24 @@ export function registerHealthAlertActions(app: App, deps: SlackDeps): void {
     void client.views.open({ trigger_id: body.trigger_id, view: alertNoteModal(alert) }).catch((error: unknown) => {
       deps.log.error({ err: error, alert: alert.id }, "could not open the alert note modal");
     });
+  });
+
+  // The digest's View: the account as `/cs account` shows it, in a modal (the trigger is used at once).
+  app.action<BlockAction>(ACTIONS.riskDigestView, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const externalId = (action as Action).value ?? "";
+    const tell = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+    try {
+      const found = await lookUpAccount(success, userActor(body.user.id, teamOf(body)), { query: externalId });
+      if (found.kind !== "found") return tell(successErrorText(new DomainError("account.not_found", { externalId }))!);
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: accountModal(csAccountMessage(found.account, found.alerts, found.tickets, found.since)),
+      });
+    } catch (error) {
+      const known = isDomainError(error) ? successErrorText(error) : null;
+      if (known === null) deps.log.error({ err: error, account: externalId }, "could not open the account view");
+      tell(known ?? ALERT_CHANGE_FAILED);
+    }
   });
 }

@@ -18,7 +18,10 @@ export function alertNoteModal(alert: AlertView): View {
         type: "section",
         text: {
           type: "mrkdwn",
-          text: truncate(`*${escapeSlackText(alert.account.name)}*: ${escapeSlackText(alert.detail.ruleReason)}`, LIMITS.sectionText),
+          text: truncate(
+            `*${escapeSlackText(alert.account.name)}*: ${alert.detail.rules.map((r) => escapeSlackText(r.reason)).join("; ")}`,
+            LIMITS.sectionText,
+          ),
         },
       },
       {

@@ -4,9 +4,8 @@ import type { Priority } from "../../support/rules/ticket.ts";
 import type { QueuedTicket, TeamQueue } from "../../support/rules/queue.ts";
 import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 import { PRIORITY_LABELS, STATUS_LABELS, slaLine } from "./ticket-card.ts";
-import type { AlertView } from "../../success/rules/alert.ts";
-import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
-import { BAND_EMOJI, money } from "./health-alert.ts";
+import type { MyAlert } from "../../success/rules/alert.ts";
+import { BAND_EMOJI, alertControls, alertStateLine, money, ruleLabels, scoreWithChange, healthAsOf } from "./health-alert.ts";
 
 export interface CsmHome {
   accounts: {
@@ -20,7 +19,7 @@ export interface CsmHome {
     computedAt: Date | null;
   }[];
   totalAccounts: number;
-  alerts: AlertView[];
+  alerts: MyAlert[];
 }
 
 /** A CSM's part of the Home: their accounts, least healthy first, and their open alerts. */
@@ -46,19 +45,28 @@ export function csmHomeBlocks(o: CsmHome, now: Date): KnownBlock[] {
   }
   blocks.push(header("My open alerts"));
   if (o.alerts.length === 0) blocks.push(section("_No open churn-risk alerts._ :tada:"));
+  // One entry per account: what fires, the account's tickets, where it was posted, and the controls.
   for (const a of o.alerts) {
-    const snoozed =
-      a.snoozedUntil && a.snoozedUntil.getTime() > now.getTime()
-        ? ` · :zzz: until ${slackDate(a.snoozedUntil, "{date_short_pretty}")}`
-        : "";
-    const where = a.channelId ? ` · <#${a.channelId}>` : " · not posted (no alert channel)";
+    const where =
+      a.delivery === "realtime" && a.channelId
+        ? `posted in <#${a.channelId}>`
+        : a.channelId
+          ? `in the daily risk digest of <#${a.channelId}>`
+          : "not posted (no alert channel)";
+    const tickets =
+      a.openTickets === 0
+        ? "no open tickets"
+        : `${a.openTickets} open ticket${a.openTickets === 1 ? "" : "s"}${a.breachedTickets ? `, :rotating_light: ${a.breachedTickets} past their SLA` : ""}`;
+    const rules = a.detail.rules.map((r) => `• ${escapeSlackText(oneLine(r.reason, 200))}`).join("\n");
     blocks.push(
       section(
         truncate(
-          `*${escapeSlackText(a.account.name)}* · ${RULE_LABELS[a.rule]}${a.acknowledgedAt ? " · acknowledged" : ""}${snoozed}${where}\n${escapeSlackText(a.detail.ruleReason)}`,
+          `*${escapeSlackText(a.account.name)}* · ${ruleLabels(a)}\n${scoreWithChange(a.detail.score, a.detail.band, a.detail.previousScore)} ${healthAsOf(a)} · ARR ${money(a.account.arr)} · ${tickets}\n${rules}`,
           LIMITS.sectionText,
         ),
       ),
+      { type: "context", elements: [{ type: "mrkdwn", text: truncate(`${alertStateLine(a, now)} · ${where}`, LIMITS.contextText) }] },
+      alertControls(a),
     );
   }
   blocks.push({ type: "divider" });

@@ -1,12 +1,12 @@
 // `/cs` answers: the account's health as of the check that computed it and what happened since (new
 // tickets, NPS answers), its trend and components, its open alerts and open tickets; the
 // accounts a name could mean; the asker's open alerts; the help.
-import type { KnownBlock } from "@slack/types";
+import type { KnownBlock, View } from "@slack/types";
 import type { AccountSummary, OpenTicketLine, SinceCheck } from "../../success/rules/account.ts";
 import type { AlertView } from "../../success/rules/alert.ts";
 import { COMPONENT_LABELS } from "../../success/rules/health-model.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
-import { BAND_EMOJI, money } from "./health-alert.ts";
+import { BAND_EMOJI, money, ruleLabels } from "./health-alert.ts";
 import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 
 export const CS_USAGE = [
@@ -34,12 +34,14 @@ export function severalAccountsText(typed: string, matches: { externalId: string
   );
 }
 
+/** The leading rule's reason after its label list: ": health score 11 is red…" (empty when none). */
+const mainReason = (a: AlertView) => (a.detail.rules[0] ? `: ${oneLine(escapeSlackText(a.detail.rules[0].reason), 160)}` : "");
+
 /** `/cs alerts`: the asker's open alerts, one line each. */
 export function myAlertsText(alerts: AlertView[]): string {
   if (alerts.length === 0) return CS_TEXT.noAlerts;
   const lines = alerts.map(
-    (a) =>
-      `• *${escapeSlackText(a.account.name)}* — ${RULE_LABELS[a.rule]}: ${escapeSlackText(a.detail.ruleReason)} (${slackDate(a.raisedAt, "{date_short_pretty}")})`,
+    (a) => `• *${escapeSlackText(a.account.name)}* — ${ruleLabels(a)}${mainReason(a)} (${slackDate(a.raisedAt, "{date_short_pretty}")})`,
   );
   return truncate(`Your open alerts:\n${lines.join("\n")}`, LIMITS.sectionText);
 }
@@ -106,10 +108,10 @@ export function csAccountMessage(
     });
   }
   if (trend) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: trend }] });
-  const alertLines = alerts.map(
-    (a) =>
-      `• *${RULE_LABELS[a.rule]}*: ${escapeSlackText(a.detail.ruleReason)} — raised ${slackDate(a.raisedAt, "{date_short_pretty}")}${a.channelId ? ` in <#${a.channelId}>` : ""}${a.acknowledgedAt ? ", acknowledged" : ""}`,
-  );
+  const alertLines = alerts.flatMap((a) => [
+    `Raised ${slackDate(a.raisedAt, "{date_short_pretty}")}${a.delivery === "realtime" && a.channelId ? ` in <#${a.channelId}>` : a.channelId ? ` (in the daily risk digest of <#${a.channelId}>)` : ""}${a.acknowledgedAt ? ", acknowledged" : ""}:`,
+    ...a.detail.rules.map((r) => `• *${RULE_LABELS[r.rule]}*: ${escapeSlackText(r.reason)}`),
+  ]);
   blocks.push({
     type: "section",
     text: {
@@ -131,4 +133,14 @@ export function csAccountMessage(
   const name = escapeSlackText(account.name);
   const summary = h ? `${name}: health ${h.score} (${h.band})` : `${name}: not scored yet`;
   return { text: oneLine(summary), blocks };
+}
+
+/** The account view opened from a risk digest's View button: what `/cs account` shows, in a modal. */
+export function accountModal(message: { blocks: KnownBlock[] }): View {
+  return {
+    type: "modal",
+    title: { type: "plain_text", text: "Account" },
+    close: { type: "plain_text", text: "Close" },
+    blocks: message.blocks.slice(0, LIMITS.blocksPerView),
+  };
 }

@@ -1,6 +1,7 @@
-// A churn-risk alert in a CSM channel: account, ARR, renewal, score and band with the change, the
-// reasons with their evidence, the rule that fired, and the controls (acknowledge, snooze, reassign,
-// add a note). Updated in place on every change; the changes are logged in its thread.
+// An account's churn-risk alert in a CSM channel: account, ARR, renewal, score and band with the change,
+// the rules that fire as a short list, the other evidence once, and the controls (acknowledge, snooze,
+// reassign, add a note) that act on the account's alert as a whole. Updated in place on every change;
+// what got worse and what people did is logged in its thread.
 import type { KnownBlock } from "@slack/types";
 import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
@@ -50,21 +51,21 @@ export function alertStateLine(alert: AlertView, now: Date): string {
   return parts.join(" · ");
 }
 
+/** The rules that fire, by label: "Entered red, Renewal at risk". */
+export const ruleLabels = (alert: Pick<AlertView, "detail">) => alert.detail.rules.map((r) => RULE_LABELS[r.rule]).join(", ");
+
 export function alertText(alert: AlertView): string {
-  const who = alert.account.csmSlackUserId ?? alert.ownerId;
-  return oneLine(
-    `${who ? `<@${who}> ` : ""}${RULE_LABELS[alert.rule]}: ${escapeSlackText(alert.account.name)} — ${escapeSlackText(alert.detail.ruleReason)}`,
-  );
+  const who = alert.ownerId ?? alert.account.csmSlackUserId;
+  const state = alert.status === "cleared" ? "Churn risk cleared" : "Churn risk";
+  return oneLine(`${who ? `<@${who}> ` : ""}${state}: ${escapeSlackText(alert.account.name)} — ${ruleLabels(alert)}`);
 }
 
 export function healthAlertMessage(alert: AlertView, now: Date): { text: string; blocks: KnownBlock[] } {
   const d = alert.detail;
   const cleared = alert.status === "cleared";
   const mention = alert.ownerId ? `<@${alert.ownerId}> ` : "";
-  const reasons = [
-    `• *${RULE_LABELS[alert.rule]}*: ${escapeSlackText(d.ruleReason)}`,
-    ...d.reasons.map((r) => `• ${r.source}: ${escapeSlackText(r.text)}`),
-  ];
+  const rules = d.rules.map((r) => `• *${RULE_LABELS[r.rule]}*: ${escapeSlackText(r.reason)}`);
+  const evidence = d.reasons.map((r) => `• ${r.source}: ${escapeSlackText(r.text)}`);
   const links = ticketLinks(alert);
   const blocks: KnownBlock[] = [
     {
@@ -83,55 +84,68 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
         { type: "mrkdwn", text: `*Health*\n${scoreWithChange(d.score, d.band, d.previousScore)}\n${healthAsOf(alert)}` },
         { type: "mrkdwn", text: `*ARR*\n${money(alert.account.arr)}` },
         { type: "mrkdwn", text: `*Renewal*\n${alert.account.renewalDate ?? "unknown"}` },
-        { type: "mrkdwn", text: `*Rule*\n${RULE_LABELS[alert.rule]}` },
+        { type: "mrkdwn", text: `*Rules firing*\n${d.rules.length}` },
       ],
     },
-    { type: "section", text: { type: "mrkdwn", text: truncate(`*Why*\n${reasons.join("\n")}`, LIMITS.sectionText) } },
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: truncate(`*${cleared ? "Was firing" : "Why"}*\n${rules.join("\n")}`, LIMITS.sectionText) },
+    },
   ];
+  if (evidence.length)
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(`*Also weak*\n${evidence.join("\n")}`, LIMITS.sectionText) } });
   if (links) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(`*Recent tickets*: ${links}`, LIMITS.sectionText) } });
   const context: string[] = [`Raised ${slackDate(alert.raisedAt, "{date_short_pretty}")}`];
   if (d.missing.length) context.push(`No data for ${d.missing.join(", ")}: left out and the other weights renormalised`);
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(context.join(" · "), LIMITS.contextText) }] });
   blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(alertStateLine(alert, now), LIMITS.contextText) }] });
-  if (!cleared) {
-    blocks.push({
-      type: "actions",
-      block_id: alertBlockId(alert.id, 1),
-      elements: [
-        ...(alert.acknowledgedAt
-          ? []
-          : [
-              {
-                type: "button" as const,
-                action_id: ACTIONS.alertAcknowledge,
-                text: { type: "plain_text" as const, text: "Acknowledge" },
-                style: "primary" as const,
-                value: String(alert.id),
-              },
-            ]),
-        {
-          type: "static_select",
-          action_id: ACTIONS.alertSnooze,
-          placeholder: { type: "plain_text", text: "Snooze" },
-          options: SNOOZE_DAYS.map((days) => ({ text: { type: "plain_text" as const, text: `Snooze ${days} days` }, value: String(days) })),
-        },
-        {
-          type: "users_select",
-          action_id: ACTIONS.alertReassign,
-          placeholder: { type: "plain_text", text: "Reassign owner" },
-          ...(alert.ownerId ? { initial_user: alert.ownerId } : {}),
-        },
-        { type: "button", action_id: ACTIONS.alertNote, text: { type: "plain_text", text: "Add note" }, value: String(alert.id) },
-      ],
-    });
-  }
+  if (!cleared) blocks.push(alertControls(alert));
   return { text: alertText(alert), blocks };
+}
+
+/** The controls on an open alert: acknowledge (until someone has), snooze, reassign the owner, add a note. */
+export function alertControls(alert: AlertView): KnownBlock {
+  return {
+    type: "actions",
+    block_id: alertBlockId(alert.id, 1),
+    elements: [
+      ...(alert.acknowledgedAt
+        ? []
+        : [
+            {
+              type: "button" as const,
+              action_id: ACTIONS.alertAcknowledge,
+              text: { type: "plain_text" as const, text: "Acknowledge" },
+              style: "primary" as const,
+              value: String(alert.id),
+            },
+          ]),
+      {
+        type: "static_select",
+        action_id: ACTIONS.alertSnooze,
+        placeholder: { type: "plain_text", text: "Snooze" },
+        options: SNOOZE_DAYS.map((days) => ({ text: { type: "plain_text" as const, text: `Snooze ${days} days` }, value: String(days) })),
+      },
+      {
+        type: "users_select",
+        action_id: ACTIONS.alertReassign,
+        placeholder: { type: "plain_text", text: "Reassign owner" },
+        ...(alert.ownerId ? { initial_user: alert.ownerId } : {}),
+      },
+      { type: "button", action_id: ACTIONS.alertNote, text: { type: "plain_text", text: "Add note" }, value: String(alert.id) },
+    ],
+  };
 }
 
 export function alertLogLine(line: AlertLogLine): string {
   switch (line.kind) {
     case "worsened":
-      return `:chart_with_downwards_trend: Worse: ${escapeSlackText(line.reason)}${line.score === null ? "" : ` (score ${line.score})`}`;
+      return truncate(
+        `:chart_with_downwards_trend: Worse${line.score === null ? "" : ` (score ${line.score})`}:\n${line.lines
+          .map((l) => `• ${l.isNew ? `New: ${RULE_LABELS[l.rule]}` : "Worse"}: ${escapeSlackText(l.reason)}`)
+          .join("\n")}`,
+        LIMITS.sectionText,
+      );
     case "cleared":
       return `:white_check_mark: Cleared: ${escapeSlackText(line.reason)}`;
     case "acknowledged":

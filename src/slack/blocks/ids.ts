@@ -11,6 +11,7 @@ export const ACTIONS = {
   alertSnooze: "alert_snooze",
   alertReassign: "alert_reassign",
   alertNote: "alert_note",
+  riskDigestView: "risk_digest_view",
   feedbackConfirmTheme: "feedback_confirm_theme",
   ticketFeedback: "ticket_feedback",
   themeShip: "theme_ship",

@@ -49,7 +49,19 @@ describe("modal private_metadata", () => {
     const alert = {
       id: 7,
       account: { externalId: "acme", name: huge(500), arr: null, renewalDate: null, csmSlackUserId: null },
-      detail: { ruleReason: huge(), reasons: [], missing: [], tickets: [], score: 20, band: "red", previousScore: null },
+      detail: {
+        rules: [
+          { rule: "entered_red", reason: huge(), severity: 80 },
+          { rule: "nps_detractor", reason: huge(), severity: 8 },
+        ],
+        reasons: [],
+        missing: [],
+        tickets: [],
+        score: 20,
+        band: "red",
+        previousScore: null,
+        computedAt: "2026-11-20T06:00:00.000Z",
+      },
     } as unknown as AlertView;
     const view = alertNoteModal(alert);
     expect(metadataOf(view)).toEqual({ alertId: 7 });

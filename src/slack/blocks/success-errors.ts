@@ -1,6 +1,7 @@
 // What a person is told in Slack when a customer-success request cannot be done: the wording for each
 // DomainError code of the success context (null for a code this file does not know).
 import { accessDeniedText } from "./access.ts";
+import { escapeSlackText } from "./limits.ts";
 import type { DomainError } from "../../shared/errors.ts";
 import { MAX_NOTE_LENGTH, SNOOZE_DAYS } from "../../success/rules/alert-changes.ts";
 
@@ -26,6 +27,8 @@ export function successErrorText(error: DomainError): string | null {
       return `The note is ${String(d.length)} characters; keep it under ${String(d.max ?? MAX_NOTE_LENGTH)}.`;
     case "alert.person_required":
       return "Only a person in Slack can change an alert.";
+    case "account.not_found":
+      return `There is no account \`${escapeSlackText(String(d.externalId ?? ""))}\` any more.`;
     default:
       return null;
   }

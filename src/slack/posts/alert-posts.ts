@@ -1,12 +1,18 @@
-// Turns churn-risk alert changes into Slack posts, written to the outbox inside the caller's transaction:
-// the alert message in its channel (its outbox row kept in SlackMessageRef as the alert's "message"),
-// updates in place, and a line in its thread for every change.
+// Turns accounts' churn-risk alerts and each health check's report into Slack posts, written to the
+// outbox inside the caller's transaction: an alert's message in its channel (its outbox row kept in
+// SlackMessageRef as the account alert's "message"), updates in place with a line in its thread when
+// there is something to tell, each channel's risk digest with the rest of its list in its thread, and
+// the check's summary.
 import type { Provider, Tx } from "../../platform/db/client.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { AlertNotifier } from "../../success/ports.ts";
 import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
+import type { CheckReport, RiskDigest } from "../../success/rules/risk-report.ts";
 import { alertLogLine, healthAlertMessage } from "../blocks/health-alert.ts";
+import { checkSummaryMessage, riskDigestMessage, riskDigestThread } from "../blocks/risk-digest.ts";
 import { messageRefs } from "../store/message-refs.ts";
+
+const SUBJECT = "account_alert";
 
 export class SlackAlertPosts implements AlertNotifier {
   constructor(
@@ -14,26 +20,26 @@ export class SlackAlertPosts implements AlertNotifier {
     private readonly provider: Provider,
   ) {}
 
-  async alertsRaised(tx: Tx, alerts: AlertView[], now: Date): Promise<void> {
+  async alertsPosted(tx: Tx, alerts: AlertView[], now: Date): Promise<void> {
     const posts = alerts
       .filter((a) => a.channelId)
       .map((a) => ({
         method: "chat.postMessage" as const,
         channel: a.channelId!,
         payload: healthAlertMessage(a, now),
-        refKey: `alert:${a.id}`,
+        refKey: `account_alert:${a.id}`,
       }));
     if (posts.length === 0) return;
     const byKey = await this.outbox.enqueueMany(tx, posts, now);
     const byAlert = new Map<number, number>();
-    for (const [key, id] of byKey) byAlert.set(Number(key.slice("alert:".length)), id);
-    await messageRefs.addMany(tx, this.provider, "alert", "message", byAlert);
+    for (const [key, id] of byKey) byAlert.set(Number(key.slice("account_alert:".length)), id);
+    await messageRefs.addMany(tx, this.provider, SUBJECT, "message", byAlert);
   }
 
-  async alertChanged(tx: Tx, alert: AlertView, line: AlertLogLine, now: Date): Promise<void> {
+  async alertChanged(tx: Tx, alert: AlertView, line: AlertLogLine | null, now: Date): Promise<void> {
     if (!alert.channelId) return;
-    const messageId = await messageRefs.get(tx, "alert", alert.id, "message");
-    if (!messageId) return;
+    const messageId = await messageRefs.get(tx, SUBJECT, alert.id, "message");
+    if (!messageId) return; // in the digest, not a message of its own: the next digest shows the change
     await this.outbox.enqueue(
       tx,
       {
@@ -41,14 +47,30 @@ export class SlackAlertPosts implements AlertNotifier {
         channel: alert.channelId,
         updateRefId: messageId,
         payload: healthAlertMessage(alert, now),
-        refKey: `alert:${alert.id}`,
+        refKey: `account_alert:${alert.id}`,
       },
       now,
     );
-    await this.outbox.enqueue(
+    if (line)
+      await this.outbox.enqueue(
+        tx,
+        { method: "chat.postMessage", channel: alert.channelId, threadRefId: messageId, payload: { text: alertLogLine(line) } },
+        now,
+      );
+  }
+
+  async riskDigest(tx: Tx, digest: RiskDigest, now: Date): Promise<void> {
+    const id = await this.outbox.enqueue(
       tx,
-      { method: "chat.postMessage", channel: alert.channelId, threadRefId: messageId, payload: { text: alertLogLine(line) } },
+      { method: "chat.postMessage", channel: digest.channelId, payload: riskDigestMessage(digest) },
       now,
     );
+    for (const payload of riskDigestThread(digest))
+      await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: digest.channelId, threadRefId: id, payload }, now);
+  }
+
+  async checkSummary(tx: Tx, report: CheckReport, now: Date): Promise<void> {
+    if (!report.to) return;
+    await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: report.to, payload: checkSummaryMessage(report) }, now);
   }
 }

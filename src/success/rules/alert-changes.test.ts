@@ -8,8 +8,8 @@ import { acknowledge, assertChangeable, escalationDue, eventText, noteText, reas
 const NOW = new Date("2026-11-20T10:00:00Z");
 const alert = (over: Partial<AlertView> = {}): AlertView => ({
   id: 7,
-  rule: "entered_red",
   status: "open",
+  delivery: "realtime",
   raisedAt: NOW,
   clearedAt: null,
   channelId: "CALERTS",
@@ -18,7 +18,16 @@ const alert = (over: Partial<AlertView> = {}): AlertView => ({
   acknowledgedById: null,
   snoozedUntil: null,
   escalatedAt: null,
-  detail: { score: 11, band: "red", previousScore: null, ruleReason: "red", reasons: [], missing: [], tickets: [] },
+  detail: {
+    score: 11,
+    band: "red",
+    previousScore: null,
+    rules: [{ rule: "entered_red", reason: "red", severity: 89 }],
+    reasons: [],
+    missing: [],
+    tickets: [],
+    computedAt: NOW.toISOString(),
+  },
   account: { externalId: "acme", name: "Acme", arr: null, renewalDate: null, csmSlackUserId: "UCSM1" },
   ...over,
 });

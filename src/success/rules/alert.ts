@@ -2,7 +2,7 @@
 // alert goes to, what it says when raised (the rule's reason, the weakest components, recent tickets),
 // and, for a slice of scored accounts, which alerts to raise, which have worsened, which still hold
 // unchanged and which to clear (with the reason in plain words).
-import { RULES, type Band, type HealthConfig, type RuleName } from "./health-config.ts";
+import { RULES, type Band, type Delivery, type HealthConfig, type RuleName } from "./health-config.ts";
 import { COMPONENT_LABELS, type HealthResult } from "./health-model.ts";
 import { hasWorsened, RULE_LABELS, type RuleHit } from "./risk-rules.ts";
 
@@ -42,10 +42,35 @@ export interface AlertAccount {
   csmSlackUserId: string | null;
 }
 
+/** One rule that fires on the account, as its alert shows it. */
+export interface FiringRule {
+  rule: RuleName;
+  reason: string;
+  /** The rule's measure when first posted or last worse: a later check is "worse" past it. */
+  severity: number;
+}
+
+/** Stored as JSON on the account's alert: what fires and the account's state when last assessed. */
+export interface AccountAlertDetail {
+  score: number | null;
+  band: Band | "unknown";
+  previousScore: number | null;
+  /** The rules that fire, in the order of RULES. */
+  rules: FiringRule[];
+  /** The weakest components, leaving out those a firing rule already explains. */
+  reasons: AlertReason[];
+  missing: string[];
+  tickets: AlertTicket[];
+  /** When the figures above were computed (the check's `at`, ISO). */
+  computedAt: string;
+}
+
+/** An account's churn-risk alert as people see it and act on it: one per account at risk. */
 export interface AlertView {
   id: number;
-  rule: RuleName;
   status: "open" | "cleared";
+  /** realtime: a message of its own in its channel; digest: a line in the daily risk digest. */
+  delivery: Delivery;
   raisedAt: Date;
   clearedAt: Date | null;
   channelId: string | null;
@@ -54,12 +79,22 @@ export interface AlertView {
   acknowledgedById: string | null;
   snoozedUntil: Date | null;
   escalatedAt: Date | null;
-  detail: AlertDetail;
+  detail: AccountAlertDetail;
   account: AlertAccount;
 }
 
+/** An alert as its owner's list shows it: with the account's open tickets and those past their SLA. */
+export type MyAlert = AlertView & { openTickets: number; breachedTickets: number };
+
+/** A change the alert's thread tells: a rule new or worse (label and reason each). */
+export interface WorseLine {
+  rule: RuleName;
+  reason: string;
+  isNew: boolean;
+}
+
 export type AlertLogLine =
-  | { kind: "worsened"; reason: string; score: number | null }
+  | { kind: "worsened"; lines: WorseLine[]; score: number | null }
   | { kind: "cleared"; reason: string }
   | { kind: "acknowledged"; actorId: string }
   | { kind: "snoozed"; actorId: string; until: Date; days: number }

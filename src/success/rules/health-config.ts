@@ -34,6 +34,9 @@ const weight = z.number({ error: "must be a number from 0 to 100" }).min(0, "mus
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be a Slack user ID such as U0123ABCD");
 const channelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, "must be a Slack channel ID such as C0123ABCD");
 const enabled = z.boolean({ error: "must be true or false" }).default(true);
+/** How an account's alert is delivered when this rule fires: a message of its own at once, or a line in the daily risk digest. */
+const delivery = (d: "realtime" | "digest") => z.enum(["realtime", "digest"], { error: 'must be "realtime" or "digest"' }).default(d);
+export type Delivery = "realtime" | "digest";
 
 export const healthConfigSchema = z
   .object({
@@ -67,45 +70,58 @@ export const healthConfigSchema = z
     rules: z
       .object({
         entered_red: z
-          .object({ enabled, worsenBy: z.number().positive().default(5) })
+          .object({ enabled, delivery: delivery("realtime"), worsenBy: z.number().positive().default(5) })
           .strict()
-          .default({ enabled: true, worsenBy: 5 }),
+          .default({ enabled: true, delivery: "realtime", worsenBy: 5 }),
         score_drop: z
           .object({
             enabled,
+            delivery: delivery("realtime"),
             points: z.number().positive().default(15),
             days: z.number().int().positive().default(14),
             worsenBy: z.number().positive().default(5),
           })
           .strict()
-          .default({ enabled: true, points: 15, days: 14, worsenBy: 5 }),
+          .default({ enabled: true, delivery: "realtime", points: 15, days: 14, worsenBy: 5 }),
         renewal_risk: z
-          .object({ enabled, withinDays: z.number().int().positive().default(90), worsenBy: z.number().positive().default(10) })
+          .object({
+            enabled,
+            delivery: delivery("realtime"),
+            withinDays: z.number().int().positive().default(90),
+            worsenBy: z.number().positive().default(10),
+          })
           .strict()
-          .default({ enabled: true, withinDays: 90, worsenBy: 10 }),
+          .default({ enabled: true, delivery: "realtime", withinDays: 90, worsenBy: 10 }),
         ticket_spike: z
           .object({
             enabled,
+            delivery: delivery("digest"),
             factor: z.number().positive().default(3),
             minTickets: z.number().int().positive().default(3),
             baselineWeeks: z.number().int().min(2).max(52).default(12),
             worsenBy: z.number().positive().default(2),
           })
           .strict()
-          .default({ enabled: true, factor: 3, minTickets: 3, baselineWeeks: 12, worsenBy: 2 }),
+          .default({ enabled: true, delivery: "digest", factor: 3, minTickets: 3, baselineWeeks: 12, worsenBy: 2 }),
         nps_detractor: z
           .object({
             enabled,
+            delivery: delivery("digest"),
             maxScore: z.number().int().min(0).max(10).default(6),
             maxAgeDays: z.number().int().positive().default(180),
             worsenBy: z.number().positive().default(1),
           })
           .strict()
-          .default({ enabled: true, maxScore: 6, maxAgeDays: 180, worsenBy: 1 }),
+          .default({ enabled: true, delivery: "digest", maxScore: 6, maxAgeDays: 180, worsenBy: 1 }),
         low_utilisation: z
-          .object({ enabled, below: z.number().gt(0).lt(1).default(0.3), worsenBy: z.number().positive().default(0.05) })
+          .object({
+            enabled,
+            delivery: delivery("digest"),
+            below: z.number().gt(0).lt(1).default(0.3),
+            worsenBy: z.number().positive().default(0.05),
+          })
           .strict()
-          .default({ enabled: true, below: 0.3, worsenBy: 0.05 }),
+          .default({ enabled: true, delivery: "digest", below: 0.3, worsenBy: 0.05 }),
       })
       .strict()
       .prefault({}),

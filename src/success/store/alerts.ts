@@ -1,12 +1,12 @@
-// Churn-risk alerts and their history (HealthAlert, HealthAlertEvent): an alert as people see it, the open
-// alerts of a slice of accounts, raising many at once with multi-row statements (an alert another check
-// raised first is skipped by its open key), worsening, clearing, a person's change, escalation, and each
-// account's most pressing recent tickets for the alert to show.
+// The per-rule history of churn-risk alerts (HealthAlert, HealthAlertEvent): for each account and rule,
+// when the rule started to hold, got worse and stopped, part of the account's alert (AccountAlert,
+// ./account-alerts.ts) that people see. The open rule alerts of a slice of accounts, raising many at
+// once with multi-row statements (a rule alert another check raised first is skipped by its open key),
+// worsening, clearing, and each account's most pressing recent tickets for the alert to show.
 import type { Database, Tx } from "../../platform/db/client.ts";
 import { execute, queryRows, valuesList } from "../../platform/db/sql.ts";
 import type { RuleName } from "../rules/health-config.ts";
-import type { AlertDetail, AlertTicket, AlertView, OpenAlert } from "../rules/alert.ts";
-import type { AlertPatch } from "../rules/alert-changes.ts";
+import type { AlertDetail, AlertTicket, OpenAlert } from "../rules/alert.ts";
 
 export interface NewAlertRow {
   accountExternalId: string;
@@ -17,6 +17,8 @@ export interface NewAlertRow {
   channelId: string | null;
   ownerId: string | null;
   detail: AlertDetail;
+  /** The account's alert this rule is part of. */
+  accountAlertId: number | null;
 }
 
 export interface AlertEventRow {
@@ -27,11 +29,7 @@ export interface AlertEventRow {
   at: Date;
 }
 
-export interface AlertStore {
-  /** The alert as people see it (with its account), in `tx` when given; null when there is no such alert. */
-  view(alertId: number, tx?: Tx): Promise<AlertView | null>;
-  /** Open alerts, optionally of one owner or account, the most recent first. */
-  open(filter: { ownerId?: string; accountExternalId?: string }, limit: number): Promise<AlertView[]>;
+export interface RuleAlertStore {
   /** The open alerts of the accounts from `first` to `last` (by externalId). */
   openBetween(first: string, last: string): Promise<OpenAlert[]>;
   /** Marks open alerts that still hold as seen by the run (outside any transaction, a statement per 500). */
@@ -47,69 +45,16 @@ export interface AlertStore {
   worsen(tx: Tx, alertId: number, change: { severity: number; runId: number; detail: AlertDetail }): Promise<boolean>;
   /** Clears an open alert (freeing its open key); false when it is no longer open. */
   clear(tx: Tx, alertId: number, change: { clearedAt: Date; runId: number }): Promise<boolean>;
-  /** Sets the fields of a person's change. */
-  update(tx: Tx, alertId: number, patch: AlertPatch): Promise<void>;
-  /** Open red alerts raised by `raisedBefore`, never acknowledged or escalated, and not snoozed past `now` (at most `limit`). */
-  dueForEscalation(raisedBefore: Date, now: Date, limit: number): Promise<number[]>;
-  /** Marks the alert escalated if it is still open, unacknowledged and not escalated; false otherwise. */
-  markEscalated(tx: Tx, alertId: number, at: Date): Promise<boolean>;
 }
 
 const CHUNK = 500;
 const INSERT_CHUNK = 200;
 const EVENT_CHUNK = 300;
 
-export function prismaAlertStore(db: Database): AlertStore {
+export function prismaRuleAlertStore(db: Database): RuleAlertStore {
   const c = db.client;
 
-  async function view(alertId: number, tx: Tx = c): Promise<AlertView | null> {
-    const a = await tx.healthAlert.findUnique({ where: { id: alertId } });
-    if (!a) return null;
-    const account = await tx.account.findUnique({
-      where: { externalId: a.accountExternalId },
-      select: { externalId: true, name: true, arr: true, renewalDate: true, csmSlackUserId: true },
-    });
-    return {
-      id: a.id,
-      rule: a.rule as RuleName,
-      status: a.status as AlertView["status"],
-      raisedAt: a.raisedAt,
-      clearedAt: a.clearedAt,
-      channelId: a.channelId,
-      ownerId: a.ownerId,
-      acknowledgedAt: a.acknowledgedAt,
-      acknowledgedById: a.acknowledgedById,
-      snoozedUntil: a.snoozedUntil,
-      escalatedAt: a.escalatedAt,
-      detail: JSON.parse(a.detail) as AlertDetail,
-      account: account ?? {
-        externalId: a.accountExternalId,
-        name: a.accountExternalId,
-        arr: null,
-        renewalDate: null,
-        csmSlackUserId: null,
-      },
-    };
-  }
-
   return {
-    view,
-
-    async open(filter, limit) {
-      const rows = await c.healthAlert.findMany({
-        where: {
-          status: "open",
-          ...(filter.ownerId ? { ownerId: filter.ownerId } : {}),
-          ...(filter.accountExternalId ? { accountExternalId: filter.accountExternalId } : {}),
-        },
-        orderBy: { raisedAt: "desc" },
-        take: limit,
-        select: { id: true },
-      });
-      const views = await Promise.all(rows.map((r) => view(r.id)));
-      return views.filter((v): v is AlertView => v !== null);
-    },
-
     openBetween(first, last) {
       return c.healthAlert.findMany({
         where: { status: "open", accountExternalId: { gte: first, lte: last } },
@@ -189,13 +134,14 @@ export function prismaAlertStore(db: Database): AlertStore {
             p.channelId,
             p.ownerId,
             now,
+            p.accountAlertId,
           );
         }
         const inserted = await queryRows<{ id: number | bigint; openKey: string }>(
           db,
           tx,
-          `INSERT INTO "HealthAlert" ("accountExternalId", "rule", "openKey", "severity", "raisedAt", "raisedRunId", "lastRunId", "detail", "channelId", "ownerId", "updatedAt")
-             VALUES ${valuesList(part.length, 11)} ON CONFLICT ("openKey") DO NOTHING RETURNING "id", "openKey"`,
+          `INSERT INTO "HealthAlert" ("accountExternalId", "rule", "openKey", "severity", "raisedAt", "raisedRunId", "lastRunId", "detail", "channelId", "ownerId", "updatedAt", "accountAlertId")
+             VALUES ${valuesList(part.length, 12)} ON CONFLICT ("openKey") DO NOTHING RETURNING "id", "openKey"`,
           ...args,
         );
         for (const r of inserted) created.set(r.openKey, Number(r.id));
@@ -239,34 +185,6 @@ export function prismaAlertStore(db: Database): AlertStore {
       const updated = await tx.healthAlert.updateMany({
         where: { id: alertId, status: "open" },
         data: { status: "cleared", openKey: null, clearedAt: change.clearedAt, clearedRunId: change.runId, lastRunId: change.runId },
-      });
-      return updated.count > 0;
-    },
-
-    async update(tx, alertId, patch) {
-      if (Object.keys(patch).length) await tx.healthAlert.update({ where: { id: alertId }, data: patch });
-    },
-
-    async dueForEscalation(raisedBefore, now, limit) {
-      const rows = await c.healthAlert.findMany({
-        where: {
-          status: "open",
-          rule: "entered_red",
-          acknowledgedAt: null,
-          escalatedAt: null,
-          raisedAt: { lte: raisedBefore },
-          OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
-        },
-        select: { id: true },
-        take: limit,
-      });
-      return rows.map((r) => r.id);
-    },
-
-    async markEscalated(tx, alertId, at) {
-      const updated = await tx.healthAlert.updateMany({
-        where: { id: alertId, escalatedAt: null, acknowledgedAt: null, status: "open" },
-        data: { escalatedAt: at },
       });
       return updated.count > 0;
     },

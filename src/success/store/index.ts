@@ -1,14 +1,16 @@
 // The success context's stores on one database, for the wiring (src/main.ts) and the tools.
 import type { Database } from "../../platform/db/client.ts";
 import { prismaAccountStore, type AccountStore } from "./accounts.ts";
-import { prismaAlertStore, type AlertStore } from "./alerts.ts";
+import { prismaAccountAlertStore, type AccountAlertStore } from "./account-alerts.ts";
+import { prismaRuleAlertStore, type RuleAlertStore } from "./alerts.ts";
 import { prismaBatchStore, type BatchStore } from "./batches.ts";
 import { prismaHealthStore, type HealthStore, type RunLease } from "./health-runs.ts";
 
 export interface SuccessStores {
   accounts: AccountStore;
   health: HealthStore;
-  alerts: AlertStore;
+  alerts: AccountAlertStore;
+  ruleAlerts: RuleAlertStore;
   batches: BatchStore;
 }
 
@@ -17,7 +19,8 @@ export function prismaSuccessStores(db: Database, runLease?: RunLease): SuccessS
   return {
     accounts: prismaAccountStore(db),
     health: prismaHealthStore(db, runLease),
-    alerts: prismaAlertStore(db),
+    alerts: prismaAccountAlertStore(db),
+    ruleAlerts: prismaRuleAlertStore(db),
     batches: prismaBatchStore(db),
   };
 }

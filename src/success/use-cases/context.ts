@@ -7,7 +7,8 @@ import type { Logger } from "../../platform/observability/log.ts";
 import type { AlertNotifier } from "../ports.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { AccountStore } from "../store/accounts.ts";
-import type { AlertStore } from "../store/alerts.ts";
+import type { AccountAlertStore } from "../store/account-alerts.ts";
+import type { RuleAlertStore } from "../store/alerts.ts";
 import type { BatchStore } from "../store/batches.ts";
 import type { HealthStore } from "../store/health-runs.ts";
 
@@ -16,6 +17,10 @@ export interface SuccessSettings {
   alertsChannel?: string;
   /** Accounts read and scored at once by a health check (default 2000). */
   sliceSize?: number;
+  /** ALERT_REALTIME_CAP: messages of their own per channel per check; the rest go to the digest (default 10). */
+  realtimeCap?: number;
+  /** When the next scheduled check runs (null: none scheduled), for the check's summary. */
+  nextCheckAt?: (after: Date) => Date | null;
 }
 
 export interface SuccessContext {
@@ -24,7 +29,10 @@ export interface SuccessContext {
   tx: Transactor;
   accounts: AccountStore;
   health: HealthStore;
-  alerts: AlertStore;
+  /** Accounts' alerts: what people see and act on. */
+  alerts: AccountAlertStore;
+  /** The per-rule history behind them. */
+  ruleAlerts: RuleAlertStore;
   batches: BatchStore;
   notifier: AlertNotifier;
   clock: Clock;

@@ -1,12 +1,23 @@
 // A health check (a job, or an API client asking for one now): scores every account from its inputs, a
 // slice at a time, stores each score with its components (history and the current score), and keeps
-// churn-risk alerts in step with the rules: a rule that starts to hold raises one alert, a later run that
-// finds it worse adds a line in its thread, and a rule that no longer holds clears it.
+// each account's churn-risk alert in step with the rules: one alert per account at risk, posted on its
+// own only when it asks for it (a real-time rule on an account scored before), within a cap per channel,
+// and otherwise listed in the channel's risk digest; a later check that finds it worse updates its
+// message and adds one line in its thread, and one that finds no rule holding clears it. The per-rule
+// history is kept beside it. The check ends with the digests and a summary.
 import type { Actor } from "../../shared/actor.ts";
-import { alertChannel, alertDetail, syncAlerts, type AlertTicket, type AlertView, type ScoredAccount } from "../rules/alert.ts";
+import {
+  accountAlertDetail,
+  accountClearedReason,
+  chooseRealtime,
+  stakeOf,
+  syncAccountAlerts,
+  type AccountAlertSync,
+  type RealtimeCandidate,
+} from "../rules/account-alert.ts";
+import { alertChannel, alertDetail, syncAlerts, type AlertTicket, type ScoredAccount } from "../rules/alert.ts";
 import { assessAccount, dayOf } from "../rules/health-check.ts";
-import type { HealthResult } from "../rules/health-model.ts";
-import type { RuleHit } from "../rules/risk-rules.ts";
+import { checkReport, riskDigests } from "../rules/risk-report.ts";
 import { SCORES_PER_STATEMENT, type SliceAccount } from "../store/health-runs.ts";
 import type { SuccessContext } from "./context.ts";
 import { abandonStaleHealthChecks } from "./abandon-stale-health-checks.ts";
@@ -19,13 +30,20 @@ export interface HealthCheckSummary {
   finishedAt: Date | null;
   accountsScored: number;
   accountsUnscored: number;
+  /** Accounts' alerts raised, got worse, cleared. */
   alertsRaised: number;
   alertsWorsened: number;
   alertsCleared: number;
+  /** Alerts given a message of their own this check, and those the cap sent to the digest instead. */
+  alertsPosted: number;
+  alertsHeldBack: number;
+  /** Risk digests posted (one per channel with accounts to list). */
+  digests: number;
   error?: string;
 }
 
 const DEFAULT_SLICE_SIZE = 2000;
+export const DEFAULT_REALTIME_CAP = 10;
 /** New alerts raised per transaction: keeps memory flat on a first run with many alerts. */
 const RAISE_BATCH = 200;
 const RAISE_TIMEOUT_MS = 60_000;
@@ -53,18 +71,25 @@ export async function runHealthCheck(
     alertsRaised: 0,
     alertsWorsened: 0,
     alertsCleared: 0,
+    alertsPosted: 0,
+    alertsHeldBack: 0,
+    digests: 0,
   };
   const sliceSize = ctx.settings.sliceSize ?? DEFAULT_SLICE_SIZE;
+  const cap = ctx.settings.realtimeCap ?? DEFAULT_REALTIME_CAP;
+  const candidates: RealtimeCandidate[] = [];
+  let heldBack = new Map<string, number>();
   try {
     const known = await ctx.health.knownFeatureCount(ctx.config, at);
     let cursor: string | null = null;
     for (;;) {
       const accounts = await ctx.health.accountsAfter(cursor, sliceSize);
       if (accounts.length === 0) break;
-      await scoreSlice(ctx, run.id, accounts, known, at, summary);
+      await scoreSlice(ctx, run.id, accounts, known, at, summary, candidates);
       cursor = accounts[accounts.length - 1].externalId;
       if (accounts.length < sliceSize) break;
     }
+    heldBack = await postOnTheirOwn(ctx, candidates, cap, summary);
   } catch (error) {
     summary.status = "failed";
     summary.error = error instanceof Error ? error.message : String(error);
@@ -80,6 +105,11 @@ export async function runHealthCheck(
     alertsWorsened: summary.alertsWorsened,
     error: summary.error?.slice(0, 1000) ?? null,
   });
+  try {
+    await report(ctx, summary, at, heldBack, cap);
+  } catch (error) {
+    ctx.log.error({ err: error, runId: run.id }, "could not post the health check's digest and summary");
+  }
   ctx.log.info({ ...summary, error: undefined }, "health check finished");
   ctx.metrics?.healthCheckRan(summary);
   return summary;
@@ -92,6 +122,7 @@ async function scoreSlice(
   known: number,
   at: Date,
   summary: HealthCheckSummary,
+  candidates: RealtimeCandidate[],
 ): Promise<void> {
   const facts = await ctx.health.sliceFacts(ctx.config, accounts, known, at);
   const today = dayOf(at);
@@ -106,131 +137,253 @@ async function scoreSlice(
   }
   summary.accountsScored += withScore.length;
   summary.accountsUnscored += scored.length - withScore.length;
-  await keepAlertsInStep(ctx, runId, at, scored, summary);
+  const accountIds = await keepAccountAlertsInStep(ctx, runId, at, scored, summary, candidates);
+  await keepRuleHistory(ctx, runId, at, scored, accountIds);
 }
 
-async function keepAlertsInStep(
+/** The accounts' alerts: raise, update, clear; returns the open alert of each account of the slice. */
+async function keepAccountAlertsInStep(
   ctx: SuccessContext,
   runId: number,
   at: Date,
   scored: Scored[],
   summary: HealthCheckSummary,
-): Promise<void> {
-  const open = await ctx.alerts.openBetween(scored[0].account.externalId, scored[scored.length - 1].account.externalId);
-  const sync = syncAlerts(scored, open, ctx.config, at);
-  // Alerts that still hold, unchanged: one statement per slice.
+  candidates: RealtimeCandidate[],
+): Promise<Map<string, number>> {
+  const first = scored[0].account.externalId;
+  const last = scored[scored.length - 1].account.externalId;
+  const open = await ctx.alerts.openBetween(first, last);
+  const openIds = new Map(open.map((a) => [a.accountExternalId, a.id]));
+  const sync = syncAccountAlerts(scored, open, ctx.config, at);
   await ctx.alerts.touch(runId, sync.holding);
-  const tickets = await ctx.alerts.recentTickets(
-    [...sync.toRaise, ...sync.toWorsen].map((a) => a.account.externalId),
+  const tickets = await ctx.ruleAlerts.recentTickets(
+    [...sync.toRaise, ...sync.toUpdate].map((a) => a.account.externalId),
     at,
   );
-  for (let i = 0; i < sync.toRaise.length; i += RAISE_BATCH)
-    summary.alertsRaised += await raise(ctx, runId, at, sync.toRaise.slice(i, i + RAISE_BATCH), tickets);
-  for (const w of sync.toWorsen) {
-    const detail = alertDetail(w.hit, w.health, w.previousScore, tickets.get(w.account.externalId) ?? [], at);
-    if (await worsen(ctx, w.alertId, runId, w.hit, w.health, detail, w.snoozed)) summary.alertsWorsened += 1;
+  for (let i = 0; i < sync.toRaise.length; i += RAISE_BATCH) {
+    const created = await raise(ctx, runId, at, sync.toRaise.slice(i, i + RAISE_BATCH), tickets, candidates);
+    summary.alertsRaised += created.size;
+    for (const [account, id] of created) openIds.set(account, id);
   }
-  for (const cl of sync.toClear) if (await clear(ctx, cl.alertId, runId, at, cl.reason)) summary.alertsCleared += 1;
+  for (const u of sync.toUpdate) {
+    const worse = await update(ctx, runId, at, u, tickets.get(u.account.externalId) ?? [], candidates);
+    if (worse) summary.alertsWorsened += 1;
+  }
+  for (const cl of sync.toClear) {
+    if (await clear(ctx, runId, at, cl)) {
+      summary.alertsCleared += 1;
+      openIds.delete(cl.account.externalId);
+    }
+  }
+  return openIds;
 }
 
-/**
- * Raises a batch of new alerts in one transaction with multi-row statements: the alerts (an alert
- * another check raised first is skipped by its open key), their events, and their messages.
- */
+/** Raises a batch of accounts' alerts in one transaction (multi-row statements); all start in the digest. */
 async function raise(
   ctx: SuccessContext,
   runId: number,
   at: Date,
-  alerts: { account: SliceAccount; hit: RuleHit; health: HealthResult; previousScore: number | null }[],
+  alerts: AccountAlertSync<SliceAccount>["toRaise"],
   tickets: Map<string, AlertTicket[]>,
-): Promise<number> {
+  candidates: RealtimeCandidate[],
+): Promise<Map<string, number>> {
   const now = ctx.clock.now();
-  const prepared = alerts.map((a) => ({
-    account: a.account,
-    hit: a.hit,
-    row: {
+  const rows = alerts.map((a) => ({
+    accountExternalId: a.account.externalId,
+    delivery: "digest" as const,
+    stake: stakeOf(a.account.arr, a.health.score),
+    channelId: alertChannel(a.account, ctx.config, ctx.settings.alertsChannel),
+    ownerId: a.account.csmSlackUserId,
+    detail: accountAlertDetail(a.rules, a.health, a.previousScore, tickets.get(a.account.externalId) ?? [], at),
+  }));
+  const created = await ctx.tx.transaction(
+    async (tx) => {
+      const ids = await ctx.alerts.insertOpen(tx, rows, at, runId, now);
+      await ctx.alerts.addEvents(
+        tx,
+        rows
+          .filter((r) => ids.has(r.accountExternalId))
+          .map((r) => ({
+            alertId: ids.get(r.accountExternalId)!,
+            kind: "raised",
+            text: r.detail.rules.map((x) => x.rule).join(","),
+            at: now,
+          })),
+      );
+      return ids;
+    },
+    { timeoutMs: RAISE_TIMEOUT_MS },
+  );
+  alerts.forEach((a, i) => {
+    const id = created.get(a.account.externalId);
+    if (id !== undefined && a.realtime) candidates.push({ alertId: id, channelId: rows[i].channelId, stake: rows[i].stake });
+  });
+  return created;
+}
+
+/** A check's new assessment of an open alert; true when it got worse (a new rule, or a rule past its last level). */
+async function update(
+  ctx: SuccessContext,
+  runId: number,
+  at: Date,
+  u: AccountAlertSync<SliceAccount>["toUpdate"][number],
+  tickets: AlertTicket[],
+  candidates: RealtimeCandidate[],
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  const detail = accountAlertDetail(u.rules, u.health, u.previousScore, tickets, at);
+  const stake = stakeOf(u.account.arr, u.health.score);
+  const worse = u.worse.length > 0;
+  const done = await ctx.tx.transaction(async (tx) => {
+    if (!(await ctx.alerts.reassess(tx, u.alertId, { detail, stake, runId }))) return false;
+    if (worse)
+      await ctx.alerts.addEvent(tx, {
+        alertId: u.alertId,
+        kind: "worsened",
+        text: u.worse.map((w) => `${w.isNew ? "new " : ""}${w.rule}: ${w.reason}`).join("\n"),
+        at: now,
+      });
+    if (u.delivery === "realtime") {
+      // A snoozed alert keeps quiet: its message is brought up to date, its thread is not told.
+      const line = worse && !u.snoozed ? { kind: "worsened" as const, lines: u.worse, score: u.health.score } : null;
+      await ctx.notifier.alertChanged(tx, (await ctx.alerts.view(u.alertId, tx))!, line, now);
+    }
+    return true;
+  });
+  if (done && u.promote) candidates.push({ alertId: u.alertId, channelId: u.channelId, stake });
+  return done && worse;
+}
+
+async function clear(
+  ctx: SuccessContext,
+  runId: number,
+  at: Date,
+  cl: AccountAlertSync<SliceAccount>["toClear"][number],
+): Promise<boolean> {
+  const now = ctx.clock.now();
+  const reason = accountClearedReason(cl.health);
+  return ctx.tx.transaction(async (tx) => {
+    if (!(await ctx.alerts.clear(tx, cl.alertId, { clearedAt: at, runId }))) return false;
+    await ctx.alerts.addEvent(tx, { alertId: cl.alertId, kind: "cleared", text: reason, at: now });
+    if (cl.delivery === "realtime")
+      await ctx.notifier.alertChanged(tx, (await ctx.alerts.view(cl.alertId, tx))!, { kind: "cleared", reason }, now);
+    return true;
+  });
+}
+
+/** The per-rule history behind the accounts' alerts: when each rule started, got worse and stopped. */
+async function keepRuleHistory(
+  ctx: SuccessContext,
+  runId: number,
+  at: Date,
+  scored: Scored[],
+  accountAlertIds: Map<string, number>,
+): Promise<void> {
+  const first = scored[0].account.externalId;
+  const last = scored[scored.length - 1].account.externalId;
+  const sync = syncAlerts(scored, await ctx.ruleAlerts.openBetween(first, last), ctx.config, at);
+  await ctx.ruleAlerts.touch(runId, sync.holding);
+  const now = ctx.clock.now();
+  for (let i = 0; i < sync.toRaise.length; i += RAISE_BATCH) {
+    const part = sync.toRaise.slice(i, i + RAISE_BATCH).map((a) => ({
       accountExternalId: a.account.externalId,
       rule: a.hit.rule,
       openKey: `${a.account.externalId}:${a.hit.rule}`,
       severity: a.hit.severity,
       channelId: alertChannel(a.account, ctx.config, ctx.settings.alertsChannel),
       ownerId: a.account.csmSlackUserId,
-      detail: alertDetail(a.hit, a.health, a.previousScore, tickets.get(a.account.externalId) ?? [], at),
-    },
-  }));
-  return ctx.tx.transaction(
-    async (tx) => {
-      const created = await ctx.alerts.insertOpen(
-        tx,
-        prepared.map((p) => p.row),
-        at,
-        runId,
-        now,
-      );
-      const fresh = prepared.filter((p) => created.has(p.row.openKey)).map((p) => ({ ...p, alertId: created.get(p.row.openKey)! }));
+      detail: alertDetail(a.hit, a.health, a.previousScore, [], at),
+      accountAlertId: accountAlertIds.get(a.account.externalId) ?? null,
+      reason: a.hit.reason,
+    }));
+    await ctx.tx.transaction(
+      async (tx) => {
+        const created = await ctx.ruleAlerts.insertOpen(tx, part, at, runId, now);
+        await ctx.ruleAlerts.addEvents(
+          tx,
+          part
+            .filter((p) => created.has(p.openKey))
+            .map((p) => ({ alertId: created.get(p.openKey)!, kind: "raised", text: p.reason, at: now })),
+        );
+      },
+      { timeoutMs: RAISE_TIMEOUT_MS },
+    );
+  }
+  for (const w of sync.toWorsen) {
+    const detail = alertDetail(w.hit, w.health, w.previousScore, [], at);
+    await ctx.tx.transaction(async (tx) => {
+      if (await ctx.ruleAlerts.worsen(tx, w.alertId, { severity: w.hit.severity, runId, detail }))
+        await ctx.ruleAlerts.addEvent(tx, { alertId: w.alertId, kind: "worsened", text: w.hit.reason, at: now });
+    });
+  }
+  for (const cl of sync.toClear) {
+    await ctx.tx.transaction(async (tx) => {
+      if (await ctx.ruleAlerts.clear(tx, cl.alertId, { clearedAt: at, runId }))
+        await ctx.ruleAlerts.addEvent(tx, { alertId: cl.alertId, kind: "cleared", text: cl.reason, at: now });
+    });
+  }
+}
+
+/** The cap per channel: the candidates with most at stake get a message of their own; returns how many each channel held back. */
+async function postOnTheirOwn(
+  ctx: SuccessContext,
+  candidates: RealtimeCandidate[],
+  cap: number,
+  summary: HealthCheckSummary,
+): Promise<Map<string, number>> {
+  const { chosen, heldBack } = chooseRealtime(candidates, cap);
+  for (let i = 0; i < chosen.length; i += RAISE_BATCH) {
+    const part = chosen.slice(i, i + RAISE_BATCH);
+    summary.alertsPosted += await ctx.tx.transaction(async (tx) => {
+      const now = ctx.clock.now();
+      const ids = await ctx.alerts.promote(tx, part);
+      const views = [];
+      for (const id of ids) views.push((await ctx.alerts.view(id, tx))!);
       await ctx.alerts.addEvents(
         tx,
-        fresh.map((p) => ({ alertId: p.alertId, kind: "raised", text: p.hit.reason, at: now })),
+        ids.map((alertId) => ({ alertId, kind: "posted", at: now })),
       );
-      const views: AlertView[] = fresh.map((p) => ({
-        id: p.alertId,
-        rule: p.hit.rule,
-        status: "open",
-        raisedAt: at,
-        clearedAt: null,
-        channelId: p.row.channelId,
-        ownerId: p.row.ownerId,
-        acknowledgedAt: null,
-        acknowledgedById: null,
-        snoozedUntil: null,
-        escalatedAt: null,
-        detail: p.row.detail,
-        account: {
-          externalId: p.account.externalId,
-          name: p.account.name,
-          arr: p.account.arr,
-          renewalDate: p.account.renewalDate,
-          csmSlackUserId: p.account.csmSlackUserId,
-        },
-      }));
-      await ctx.notifier.alertsRaised(tx, views, now);
-      return fresh.length;
-    },
-    { timeoutMs: RAISE_TIMEOUT_MS },
-  );
+      await ctx.notifier.alertsPosted(tx, views, now);
+      return ids.length;
+    });
+  }
+  summary.alertsHeldBack = [...heldBack.values()].reduce((a, b) => a + b, 0);
+  return heldBack;
 }
 
-async function worsen(
+/** The check's digests (after a check that finished) and its summary. */
+async function report(
   ctx: SuccessContext,
-  alertId: number,
-  runId: number,
-  hit: RuleHit,
-  health: HealthResult,
-  detail: ReturnType<typeof alertDetail>,
-  snoozed: boolean,
-): Promise<boolean> {
-  const now = ctx.clock.now();
-  return ctx.tx.transaction(async (tx) => {
-    if (!(await ctx.alerts.worsen(tx, alertId, { severity: hit.severity, runId, detail }))) return false;
-    await ctx.alerts.addEvent(tx, { alertId, kind: "worsened", text: hit.reason, at: now });
-    // A snoozed alert keeps quiet: the change is stored and shown when it is looked at.
-    if (!snoozed)
-      await ctx.notifier.alertChanged(
-        tx,
-        (await ctx.alerts.view(alertId, tx))!,
-        { kind: "worsened", reason: hit.reason, score: health.score },
-        now,
-      );
-    return true;
+  summary: HealthCheckSummary,
+  at: Date,
+  heldBack: Map<string, number>,
+  cap: number,
+): Promise<void> {
+  const open = await ctx.alerts.openForReport();
+  const digests = summary.status === "done" ? riskDigests(open, heldBack, cap, at) : [];
+  const result = checkReport(
+    {
+      to: ctx.settings.alertsChannel ?? ctx.config.escalation.leadUserId ?? null,
+      runId: summary.runId,
+      trigger: summary.trigger,
+      status: summary.status,
+      at,
+      accountsScored: summary.accountsScored,
+      accountsUnscored: summary.accountsUnscored,
+      raised: summary.alertsRaised,
+      worse: summary.alertsWorsened,
+      cleared: summary.alertsCleared,
+      posted: summary.alertsPosted,
+      heldBack: summary.alertsHeldBack,
+      nextCheckAt: ctx.settings.nextCheckAt?.(ctx.clock.now()) ?? null,
+      ...(summary.error ? { error: summary.error } : {}),
+    },
+    open,
+  );
+  await ctx.tx.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    for (const digest of digests) await ctx.notifier.riskDigest(tx, digest, now);
+    await ctx.notifier.checkSummary(tx, result, now);
   });
-}
-
-async function clear(ctx: SuccessContext, alertId: number, runId: number, at: Date, reason: string): Promise<boolean> {
-  const now = ctx.clock.now();
-  return ctx.tx.transaction(async (tx) => {
-    if (!(await ctx.alerts.clear(tx, alertId, { clearedAt: at, runId }))) return false;
-    await ctx.alerts.addEvent(tx, { alertId, kind: "cleared", text: reason, at: now });
-    await ctx.notifier.alertChanged(tx, (await ctx.alerts.view(alertId, tx))!, { kind: "cleared", reason }, now);
-    return true;
-  });
+  summary.digests = digests.length;
 }

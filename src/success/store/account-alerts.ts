@@ -1,0 +1,333 @@
+// Accounts' churn-risk alerts (AccountAlert, AccountAlertEvent): one open alert per account, as people see
+// it, the open alerts of a slice of accounts for a health check, raising many at once (an account whose
+// alert another check raised first is skipped by its open key), a check's new assessment, clearing, a
+// person's change, escalation, what the digest and the check's summary list, and each account's open and
+// breached tickets for the CSM's Home.
+import type { Database, Tx } from "../../platform/db/client.ts";
+import { execute, num, queryRows, valuesList } from "../../platform/db/sql.ts";
+import type { OpenAccountAlert } from "../rules/account-alert.ts";
+import type { AccountAlertDetail, AlertView } from "../rules/alert.ts";
+import type { Delivery } from "../rules/health-config.ts";
+import type { AlertPatch } from "../rules/alert-changes.ts";
+
+export interface NewAccountAlertRow {
+  accountExternalId: string;
+  delivery: Delivery;
+  stake: number;
+  channelId: string | null;
+  ownerId: string | null;
+  detail: AccountAlertDetail;
+}
+
+export interface AccountAlertEventRow {
+  alertId: number;
+  kind: string;
+  actorId?: string | null;
+  text?: string | null;
+  at: Date;
+}
+
+/** An open alert as the digest and a check's summary list it. */
+export interface OpenAlertRow {
+  id: number;
+  accountExternalId: string;
+  name: string;
+  arr: number | null;
+  channelId: string | null;
+  delivery: Delivery;
+  stake: number;
+  snoozedUntil: Date | null;
+  acknowledgedAt: Date | null;
+  detail: AccountAlertDetail;
+}
+
+export interface AccountAlertStore {
+  /** The alert as people see it (with its account), in `tx` when given; null when there is no such alert. */
+  view(alertId: number, tx?: Tx): Promise<AlertView | null>;
+  /** Open alerts, optionally of one owner or account, most at stake first. */
+  open(filter: { ownerId?: string; accountExternalId?: string }, limit: number): Promise<AlertView[]>;
+  /** The open alerts of the accounts from `first` to `last` (by externalId). */
+  openBetween(first: string, last: string): Promise<OpenAccountAlert[]>;
+  /** Marks open alerts whose rules fire as before as seen by the run (a statement per 500). */
+  touch(runId: number, alertIds: number[]): Promise<void>;
+  /** Inserts new open alerts (skipping accounts whose alert is open already); the created ids by account. */
+  insertOpen(tx: Tx, rows: NewAccountAlertRow[], raisedAt: Date, runId: number, now: Date): Promise<Map<string, number>>;
+  /** A check's new assessment of an open alert; false when it is no longer open. */
+  reassess(tx: Tx, alertId: number, change: { detail: AccountAlertDetail; stake: number; runId: number }): Promise<boolean>;
+  /** Gives open digest alerts a message of their own; the ids changed. */
+  promote(tx: Tx, alertIds: number[]): Promise<number[]>;
+  /** Clears an open alert (freeing its open key); false when it is no longer open. */
+  clear(tx: Tx, alertId: number, change: { clearedAt: Date; runId: number }): Promise<boolean>;
+  /** Sets the fields of a person's change. */
+  update(tx: Tx, alertId: number, patch: AlertPatch): Promise<void>;
+  addEvents(tx: Tx, events: AccountAlertEventRow[]): Promise<void>;
+  addEvent(tx: Tx, event: AccountAlertEventRow): Promise<void>;
+  /** Open alerts of red accounts raised by `raisedBefore`, never acknowledged or escalated, not snoozed past `now`. */
+  dueForEscalation(raisedBefore: Date, now: Date, limit: number): Promise<number[]>;
+  /** Marks the alert escalated if it is still open, unacknowledged and not escalated; false otherwise. */
+  markEscalated(tx: Tx, alertId: number, at: Date): Promise<boolean>;
+  /** Every open alert, for the digest and the check's summary. */
+  openForReport(): Promise<OpenAlertRow[]>;
+  /** Each account's open tickets and, of those, the ones with a breached SLA clock. */
+  ticketCounts(accountIds: string[]): Promise<Map<string, { open: number; breached: number }>>;
+}
+
+const CHUNK = 500;
+const INSERT_CHUNK = 200;
+const EVENT_CHUNK = 300;
+const CLOSED = "('resolved','closed')";
+
+interface Row {
+  id: number;
+  accountExternalId: string;
+  status: string;
+  delivery: string;
+  raisedAt: Date;
+  clearedAt: Date | null;
+  channelId: string | null;
+  ownerId: string | null;
+  acknowledgedAt: Date | null;
+  acknowledgedById: string | null;
+  snoozedUntil: Date | null;
+  escalatedAt: Date | null;
+  detail: string;
+}
+
+export function prismaAccountAlertStore(db: Database): AccountAlertStore {
+  const c = db.client;
+
+  async function views(rows: Row[], tx: Tx = c): Promise<AlertView[]> {
+    if (rows.length === 0) return [];
+    const accounts = await tx.account.findMany({
+      where: { externalId: { in: [...new Set(rows.map((r) => r.accountExternalId))] } },
+      select: { externalId: true, name: true, arr: true, renewalDate: true, csmSlackUserId: true },
+    });
+    const byId = new Map(accounts.map((a) => [a.externalId, a]));
+    return rows.map((a) => ({
+      id: a.id,
+      status: a.status as AlertView["status"],
+      delivery: a.delivery as Delivery,
+      raisedAt: a.raisedAt,
+      clearedAt: a.clearedAt,
+      channelId: a.channelId,
+      ownerId: a.ownerId,
+      acknowledgedAt: a.acknowledgedAt,
+      acknowledgedById: a.acknowledgedById,
+      snoozedUntil: a.snoozedUntil,
+      escalatedAt: a.escalatedAt,
+      detail: JSON.parse(a.detail) as AccountAlertDetail,
+      account: byId.get(a.accountExternalId) ?? {
+        externalId: a.accountExternalId,
+        name: a.accountExternalId,
+        arr: null,
+        renewalDate: null,
+        csmSlackUserId: null,
+      },
+    }));
+  }
+
+  return {
+    async view(alertId, tx = c) {
+      const row = await tx.accountAlert.findUnique({ where: { id: alertId } });
+      return row ? ((await views([row], tx))[0] ?? null) : null;
+    },
+
+    async open(filter, limit) {
+      const rows = await c.accountAlert.findMany({
+        where: {
+          status: "open",
+          ...(filter.ownerId ? { ownerId: filter.ownerId } : {}),
+          ...(filter.accountExternalId ? { accountExternalId: filter.accountExternalId } : {}),
+        },
+        orderBy: [{ stake: "desc" }, { id: "asc" }],
+        take: limit,
+      });
+      return views(rows);
+    },
+
+    async openBetween(first, last) {
+      const rows = await c.accountAlert.findMany({
+        where: { status: "open", accountExternalId: { gte: first, lte: last } },
+        select: { id: true, accountExternalId: true, delivery: true, channelId: true, detail: true, snoozedUntil: true },
+      });
+      return rows.map((r) => ({
+        id: r.id,
+        accountExternalId: r.accountExternalId,
+        delivery: r.delivery as Delivery,
+        channelId: r.channelId,
+        rules: (JSON.parse(r.detail) as AccountAlertDetail).rules,
+        snoozedUntil: r.snoozedUntil,
+      }));
+    },
+
+    async touch(runId, alertIds) {
+      for (let i = 0; i < alertIds.length; i += CHUNK) {
+        const ids = alertIds.slice(i, i + CHUNK);
+        await execute(
+          db,
+          c,
+          `UPDATE "AccountAlert" SET "lastRunId" = $1 WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 2}`).join(",")})`,
+          runId,
+          ...ids,
+        );
+      }
+    },
+
+    async insertOpen(tx, rows, raisedAt, runId, now) {
+      const created = new Map<string, number>();
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const part = rows.slice(i, i + INSERT_CHUNK);
+        const args = part.flatMap((p) => [
+          p.accountExternalId,
+          p.accountExternalId,
+          p.delivery,
+          p.stake,
+          raisedAt,
+          runId,
+          runId,
+          JSON.stringify(p.detail),
+          p.channelId,
+          p.ownerId,
+          now,
+        ]);
+        const inserted = await queryRows<{ id: number | bigint; accountExternalId: string }>(
+          db,
+          tx,
+          `INSERT INTO "AccountAlert" ("accountExternalId", "openKey", "delivery", "stake", "raisedAt", "raisedRunId", "lastRunId", "detail", "channelId", "ownerId", "updatedAt")
+             VALUES ${valuesList(part.length, 11)} ON CONFLICT ("openKey") DO NOTHING RETURNING "id", "accountExternalId"`,
+          ...args,
+        );
+        for (const r of inserted) created.set(r.accountExternalId, Number(r.id));
+      }
+      return created;
+    },
+
+    async reassess(tx, alertId, change) {
+      const updated = await tx.accountAlert.updateMany({
+        where: { id: alertId, status: "open" },
+        data: { detail: JSON.stringify(change.detail), stake: change.stake, lastRunId: change.runId },
+      });
+      return updated.count > 0;
+    },
+
+    async promote(tx, alertIds) {
+      if (alertIds.length === 0) return [];
+      const open = await tx.accountAlert.findMany({
+        where: { id: { in: alertIds }, status: "open", delivery: "digest" },
+        select: { id: true },
+      });
+      const ids = open.map((o) => o.id);
+      if (ids.length) await tx.accountAlert.updateMany({ where: { id: { in: ids } }, data: { delivery: "realtime" } });
+      return ids;
+    },
+
+    async clear(tx, alertId, change) {
+      const updated = await tx.accountAlert.updateMany({
+        where: { id: alertId, status: "open" },
+        data: { status: "cleared", openKey: null, clearedAt: change.clearedAt, clearedRunId: change.runId, lastRunId: change.runId },
+      });
+      return updated.count > 0;
+    },
+
+    async update(tx, alertId, patch) {
+      if (Object.keys(patch).length) await tx.accountAlert.update({ where: { id: alertId }, data: patch });
+    },
+
+    async addEvents(tx, events) {
+      for (let i = 0; i < events.length; i += EVENT_CHUNK) {
+        const part = events.slice(i, i + EVENT_CHUNK);
+        await execute(
+          db,
+          tx,
+          `INSERT INTO "AccountAlertEvent" ("accountAlertId", "kind", "actorId", "text", "at") VALUES ${valuesList(part.length, 5)}`,
+          ...part.flatMap((e) => [e.alertId, e.kind, e.actorId ?? null, e.text ?? null, e.at]),
+        );
+      }
+    },
+
+    async addEvent(tx, e) {
+      await tx.accountAlertEvent.create({
+        data: { accountAlertId: e.alertId, kind: e.kind, actorId: e.actorId ?? null, text: e.text ?? null, at: e.at },
+      });
+    },
+
+    async dueForEscalation(raisedBefore, now, limit) {
+      const rows = await c.accountAlert.findMany({
+        where: {
+          status: "open",
+          acknowledgedAt: null,
+          escalatedAt: null,
+          raisedAt: { lte: raisedBefore },
+          OR: [{ snoozedUntil: null }, { snoozedUntil: { lte: now } }],
+        },
+        select: { id: true, detail: true },
+        orderBy: { stake: "desc" },
+        take: limit,
+      });
+      return rows.filter((r) => (JSON.parse(r.detail) as AccountAlertDetail).rules.some((x) => x.rule === "entered_red")).map((r) => r.id);
+    },
+
+    async markEscalated(tx, alertId, at) {
+      const updated = await tx.accountAlert.updateMany({
+        where: { id: alertId, escalatedAt: null, acknowledgedAt: null, status: "open" },
+        data: { escalatedAt: at },
+      });
+      return updated.count > 0;
+    },
+
+    async openForReport() {
+      const rows = await queryRows<{
+        id: number | bigint;
+        accountExternalId: string;
+        name: string | null;
+        arr: unknown;
+        channelId: string | null;
+        delivery: string;
+        stake: unknown;
+        snoozedUntil: Date | string | null;
+        acknowledgedAt: Date | string | null;
+        detail: string;
+      }>(
+        db,
+        c,
+        `SELECT a."id", a."accountExternalId", acc."name", acc."arr", a."channelId", a."delivery", a."stake", a."snoozedUntil", a."acknowledgedAt", a."detail"
+           FROM "AccountAlert" a LEFT JOIN "Account" acc ON acc."externalId" = a."accountExternalId"
+          WHERE a."status" = 'open' ORDER BY a."stake" DESC, a."id"`,
+      );
+      const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+      return rows.map((r) => ({
+        id: Number(r.id),
+        accountExternalId: r.accountExternalId,
+        name: r.name ?? r.accountExternalId,
+        arr: num(r.arr),
+        channelId: r.channelId,
+        delivery: r.delivery as Delivery,
+        stake: num(r.stake) ?? 0,
+        snoozedUntil: date(r.snoozedUntil),
+        acknowledgedAt: date(r.acknowledgedAt),
+        detail: JSON.parse(r.detail) as AccountAlertDetail,
+      }));
+    },
+
+    async ticketCounts(accountIds) {
+      const out = new Map<string, { open: number; breached: number }>();
+      const ids = [...new Set(accountIds)];
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const part = ids.slice(i, i + CHUNK);
+        const rows = await queryRows<{ accountExternalId: string; open: unknown; breached: unknown }>(
+          db,
+          c,
+          `SELECT t."accountExternalId",
+                  COUNT(*) AS "open",
+                  SUM(CASE WHEN EXISTS (SELECT 1 FROM "SlaTimer" s WHERE s."ticketId" = t."id" AND s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL) THEN 1 ELSE 0 END) AS "breached"
+             FROM "Ticket" t
+            WHERE t."status" NOT IN ${CLOSED} AND t."accountExternalId" IN (${part.map((_, k) => `$${k + 1}`).join(",")})
+            GROUP BY t."accountExternalId"`,
+          ...part,
+        );
+        for (const r of rows) out.set(r.accountExternalId, { open: num(r.open) ?? 0, breached: num(r.breached) ?? 0 });
+      }
+      return out;
+    },
+  };
+}
