@@ -10,3 +10,9 @@ export interface AlertNotifier {
   /** Updates the alert's message in place and adds a line in its thread. */
   alertChanged(tx: Tx, alert: AlertView, line: AlertLogLine, now: Date): Promise<void>;
 }
+
+/** Finds people in Slack (the Slack adapter: users.lookupByEmail, cached). */
+export interface PeopleDirectory {
+  /** The Slack user with this email, or null when Slack knows none (or cannot be asked now). */
+  slackUserIdByEmail(email: string): Promise<string | null>;
+}

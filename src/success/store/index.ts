@@ -3,6 +3,7 @@ import type { Database } from "../../platform/db/client.ts";
 import { prismaAccountStore, type AccountStore } from "./accounts.ts";
 import { prismaAlertStore, type AlertStore } from "./alerts.ts";
 import { prismaBatchStore, type BatchStore } from "./batches.ts";
+import { prismaSegmentStore, type SegmentStore } from "./segment.ts";
 import { prismaHealthStore, type HealthStore, type RunLease } from "./health-runs.ts";
 
 export interface SuccessStores {
@@ -10,6 +11,7 @@ export interface SuccessStores {
   health: HealthStore;
   alerts: AlertStore;
   batches: BatchStore;
+  segment: SegmentStore;
 }
 
 /** `runLease`: the lease a health check holds while it runs (this process, the job lease). */
@@ -19,5 +21,6 @@ export function prismaSuccessStores(db: Database, runLease?: RunLease): SuccessS
     health: prismaHealthStore(db, runLease),
     alerts: prismaAlertStore(db),
     batches: prismaBatchStore(db),
+    segment: prismaSegmentStore(db),
   };
 }
