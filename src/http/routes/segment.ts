@@ -74,7 +74,8 @@ function handler(deps: SegmentRouteDeps, pathType: string | null): Route["handle
     let calls: unknown[];
     let type: string | undefined;
     let context: Record<string, unknown> | undefined;
-    const isBatch = pathType === "batch" || pathType === "import" || (pathType === null && body.batch !== undefined && body.type === undefined);
+    const isBatch =
+      pathType === "batch" || pathType === "import" || (pathType === null && body.batch !== undefined && body.type === undefined);
     if (isBatch) {
       if (!Array.isArray(body.batch)) throw badBody(`"batch" must be a list of calls: ${SHAPE}`);
       calls = body.batch;
@@ -89,7 +90,10 @@ function handler(deps: SegmentRouteDeps, pathType: string | null): Route["handle
     const { rejected, ...counts } = summary;
     const log = deps.segment.log;
     if (rejected.length)
-      log.warn({ ...counts, rejected: rejected.slice(0, LOGGED_REJECTIONS), rejectedCount: rejected.length }, "segment: some calls could not be used");
+      log.warn(
+        { ...counts, rejected: rejected.slice(0, LOGGED_REJECTIONS), rejectedCount: rejected.length },
+        "segment: some calls could not be used",
+      );
     else log.debug(counts, "segment calls taken");
     send(res, 200, { success: true });
   };

@@ -101,10 +101,7 @@ export function describeParts(cfg: Config): PartStates {
     triage: state(on.triage, "TRIAGE_CHANNEL is not set: tickets are logged and acknowledged but no triage cards are posted"),
     socketMode: state(on.socketMode, "SLACK_APP_TOKEN is not set: Slack reaches the app over HTTP at /slack/events"),
     metricsApi: state(on.api, "INGEST_API_TOKEN is not set: the /api/v1 routes answer 503"),
-    segment: state(
-      on.segment,
-      "SEGMENT_WRITE_KEY is not set: POST /api/v1/segment (Segment-compatible usage and accounts) answers 404",
-    ),
+    segment: state(on.segment, "SEGMENT_WRITE_KEY is not set: POST /api/v1/segment (Segment-compatible usage and accounts) answers 404"),
     supportSummary: state(
       on.supportSummary,
       cfg.SUPPORT_SUMMARY_CRON ? "TRIAGE_CHANNEL is not set: no weekly support summary" : "SUPPORT_SUMMARY_CRON is off",

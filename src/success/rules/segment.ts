@@ -84,7 +84,10 @@ function trait(traits: Record<string, unknown>, keys: string[]): { key: string; 
 function readNumber(value: unknown): number | null {
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
   if (typeof value !== "string") return null;
-  const text = value.trim().replace(/^[$€£]/, "").replace(/,/g, "");
+  const text = value
+    .trim()
+    .replace(/^[$€£]/, "")
+    .replace(/,/g, "");
   if (!/^-?\d+(\.\d+)?$/.test(text)) return null;
   return Number(text);
 }
@@ -143,9 +146,19 @@ export function groupTraits(traits: Record<string, unknown>): { account: GroupTr
     if (value === null) unread.push(`${found.key}: ${why}`);
     else set(value);
   };
-  take(GROUP_TRAIT_KEYS.name, (v) => readText(v, 500), "must be text of at most 500 characters", (v) => (account.name = v));
+  take(
+    GROUP_TRAIT_KEYS.name,
+    (v) => readText(v, 500),
+    "must be text of at most 500 characters",
+    (v) => (account.name = v),
+  );
   take(GROUP_TRAIT_KEYS.domain, readDomain, "must be a domain name such as acme.com", (v) => (account.domain = v));
-  take(GROUP_TRAIT_KEYS.tier, (v) => readText(v, 100), "must be text of at most 100 characters", (v) => (account.tier = v));
+  take(
+    GROUP_TRAIT_KEYS.tier,
+    (v) => readText(v, 100),
+    "must be text of at most 100 characters",
+    (v) => (account.tier = v),
+  );
   const money = (v: unknown) => {
     const n = readNumber(v);
     return n !== null && n >= 0 && n <= 1e15 ? n : null;

@@ -58,16 +58,20 @@ export function prismaSegmentStore(db: Database): SegmentStore {
   return {
     async claimMessages(tx, messages, now) {
       const fresh = new Set<string>();
-      await inParts(sortByKey(messages, (m) => m.messageId), 3, async (part) => {
-        const rows = await queryRows<{ messageId: string }>(
-          db,
-          tx,
-          `INSERT INTO "SegmentMessage" ("messageId", "type", "receivedAt") VALUES ${valuesList(part.length, 3)}
+      await inParts(
+        sortByKey(messages, (m) => m.messageId),
+        3,
+        async (part) => {
+          const rows = await queryRows<{ messageId: string }>(
+            db,
+            tx,
+            `INSERT INTO "SegmentMessage" ("messageId", "type", "receivedAt") VALUES ${valuesList(part.length, 3)}
            ON CONFLICT ("messageId") DO NOTHING RETURNING "messageId"`,
-          ...part.flatMap((m) => [m.messageId, m.type, now]),
-        );
-        for (const r of rows) fresh.add(r.messageId);
-      });
+            ...part.flatMap((m) => [m.messageId, m.type, now]),
+          );
+          for (const r of rows) fresh.add(r.messageId);
+        },
+      );
       return fresh;
     },
 
@@ -146,8 +150,7 @@ export function prismaSegmentStore(db: Database): SegmentStore {
     async dayTotals(tx, days) {
       const totals = new Map<string, DayTotals>();
       const key = (a: string, d: string) => `${a}\u0000${d}`;
-      for (const day of days)
-        totals.set(key(day.accountExternalId, day.date), { ...day, activeUsers: 0, events: {} });
+      for (const day of days) totals.set(key(day.accountExternalId, day.date), { ...day, activeUsers: 0, events: {} });
       const accounts = [...new Set(days.map((d) => d.accountExternalId))];
       const dates = days.map((d) => d.date).sort();
       if (!accounts.length) return [];
@@ -160,7 +163,10 @@ export function prismaSegmentStore(db: Database): SegmentStore {
           const t = totals.get(key(u.accountExternalId, u.date));
           if (t) t.activeUsers = num(u._count._all) ?? 0;
         }
-        const events = await tx.segmentDailyEvent.findMany({ where, select: { accountExternalId: true, date: true, event: true, count: true } });
+        const events = await tx.segmentDailyEvent.findMany({
+          where,
+          select: { accountExternalId: true, date: true, event: true, count: true },
+        });
         for (const e of events) {
           const t = totals.get(key(e.accountExternalId, e.date));
           if (t) t.events[e.event] = e.count;

@@ -154,13 +154,7 @@ function userWrites(calls: SegmentCall[], links: ReadonlyMap<string, string>): S
 }
 
 /** Adds the tracks to their accounts' days and rewrites those UsageDay rows from the day's totals. */
-async function storeActivity(
-  ctx: SegmentContext,
-  tx: Tx,
-  days: DailyActivity[],
-  now: Date,
-  summary: SegmentSummary,
-): Promise<void> {
+async function storeActivity(ctx: SegmentContext, tx: Tx, days: DailyActivity[], now: Date, summary: SegmentSummary): Promise<void> {
   if (days.length === 0) return;
   const existing = await ctx.segment.lockExistingAccounts(tx, [...new Set(days.map((d) => d.accountExternalId))]);
   const placed = days.filter((d) => existing.has(d.accountExternalId));
