@@ -87,7 +87,8 @@ export async function ingestSegmentCalls(
         )
       : new Set<string>();
     const calls = read.filter((c) => c.messageId === null || fresh.has(c.messageId));
-    summary.replayed += read.length - calls.length;
+    // Assigned, not added to: the transactor runs this again after a deadlock.
+    summary.replayed = replayed + read.length - calls.length;
     summary.taken = calls.length;
     if (calls.length === 0) return;
     await storeGroups(ctx, tx, calls, csms, now, summary);
