@@ -264,7 +264,7 @@ describe("group traits onto accounts", () => {
 });
 
 describe("bad calls and replays", () => {
-  it("a batch with bad calls stores the good ones and answers 200, logging the bad ones", async () => {
+  it("a batch with bad calls stores the good ones and answers 200, logging the bad ones; their messageIds stay unused", async () => {
     await ok(segment("/group", { groupId: "mixed", traits: { name: "Mixed" } }));
     await ok(
       segment("/batch", {
@@ -276,7 +276,14 @@ describe("bad calls and replays", () => {
           { type: "track", event: "Export Created", context: { groupId: "mixed" }, messageId: "mix-5" }, // no user
           { type: "track", userId: "m3", event: "Export Created", timestamp: "last tuesday", context: { groupId: "mixed" } },
           { type: "track", userId: "m4", event: "Export Created", timestamp: at(0), context: { groupId: "mixed" }, messageId: "mix-7" },
-          { type: "track", userId: "m5", event: "Export Created", timestamp: at(0), context: { groupId: "no-such-account" } },
+          {
+            type: "track",
+            userId: "m5",
+            event: "Export Created",
+            timestamp: at(0),
+            context: { groupId: "late-account" },
+            messageId: "mix-8",
+          },
         ],
       }),
     );
@@ -291,6 +298,19 @@ describe("bad calls and replays", () => {
       segment("/track", { userId: "m2", event: "Export Created", timestamp: at(0), context: { groupId: "mixed" }, messageId: "mix-2" }),
     );
     expect(eventsOf((await usage("mixed"))[0])).toEqual({ "Export Created": 3 });
+    // So does a track for an account that did not exist yet, once the account is there.
+    expect(await usage("late-account")).toEqual([]);
+    await ok(segment("/group", { groupId: "late-account", traits: { name: "Late" } }));
+    await ok(
+      segment("/track", {
+        userId: "m5",
+        event: "Export Created",
+        timestamp: at(0),
+        context: { groupId: "late-account" },
+        messageId: "mix-8",
+      }),
+    );
+    expect(await usage("late-account")).toMatchObject([{ activeUsers: 1, keyEvents: 1 }]);
   });
 
   it("a replayed messageId is not counted twice, in another request or in the same one", async () => {

@@ -106,7 +106,7 @@ describe("groupTraits", () => {
 
 describe("foldCalls and mergeGroups", () => {
   const calls: SegmentCall[] = [
-    call({ type: "track", userId: "early", event: "e", timestamp: "2026-11-20T01:00:00Z" }),
+    call({ type: "track", userId: "early", event: "e", timestamp: "2026-11-20T01:00:00Z", messageId: "t-early" }),
     call({ type: "group", userId: "early", groupId: "acme", traits: { name: "Acme", seats: 5 } }),
     call({ type: "track", userId: "early", event: "e", timestamp: "2026-11-20T02:00:00Z" }),
     call({ type: "track", userId: "stored", event: "e", timestamp: "2026-11-20T02:00:00Z" }),
@@ -115,8 +115,9 @@ describe("foldCalls and mergeGroups", () => {
   ];
 
   it("counts a track for context.groupId, else the user's account as grouped so far (in order) or stored", () => {
-    const { activity, unplaced, links } = foldCalls(calls, new Map([["stored", "acme"]]));
+    const { activity, unplaced, unplacedIds, links } = foldCalls(calls, new Map([["stored", "acme"]]));
     expect(unplaced).toBe(1);
+    expect(unplacedIds).toEqual(["t-early"]);
     expect([...links]).toEqual([["early", "acme"]]);
     const days = [...activity.values()].map((d) => [d.accountExternalId, d.date, [...d.users], Object.fromEntries(d.events)]);
     expect(days).toEqual([

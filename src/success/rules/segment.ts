@@ -241,6 +241,8 @@ export interface DailyActivity {
   /** The distinct users seen, and the count of each event. */
   users: Set<string>;
   events: Map<string, number>;
+  /** The messageIds of its track calls (those that have one). */
+  messageIds: string[];
 }
 
 export const dayKey = (accountExternalId: string, date: string) => `${accountExternalId}\u0000${date}`;
@@ -253,11 +255,12 @@ export const dayKey = (accountExternalId: string, date: string) => `${accountExt
 export function foldCalls(
   calls: SegmentCall[],
   known: ReadonlyMap<string, string>,
-): { activity: Map<string, DailyActivity>; unplaced: number; links: Map<string, string> } {
+): { activity: Map<string, DailyActivity>; unplaced: number; unplacedIds: string[]; links: Map<string, string> } {
   const links = new Map<string, string>();
   const accountOf = (userId: string) => links.get(userId) ?? known.get(userId) ?? null;
   const activity = new Map<string, DailyActivity>();
   let unplaced = 0;
+  const unplacedIds: string[] = [];
   for (const call of calls) {
     if (call.type === "group" && call.userId) links.set(call.userId, call.groupId);
     else if (call.type === "identify" && call.groupId) links.set(call.userId, call.groupId);
@@ -265,16 +268,19 @@ export function foldCalls(
       const account = call.groupId ?? accountOf(call.userId);
       if (!account) {
         unplaced += 1;
+        if (call.messageId) unplacedIds.push(call.messageId);
         continue;
       }
       const key = dayKey(account, call.date);
       let day = activity.get(key);
-      if (!day) activity.set(key, (day = { accountExternalId: account, date: call.date, users: new Set(), events: new Map() }));
+      if (!day)
+        activity.set(key, (day = { accountExternalId: account, date: call.date, users: new Set(), events: new Map(), messageIds: [] }));
       day.users.add(call.userId);
       day.events.set(call.event, (day.events.get(call.event) ?? 0) + 1);
+      if (call.messageId) day.messageIds.push(call.messageId);
     }
   }
-  return { activity, unplaced, links };
+  return { activity, unplaced, unplacedIds, links };
 }
 
 /** The group calls' traits by groupId, a later call's traits over an earlier one's. */

@@ -26,6 +26,8 @@ export interface SegmentStore {
    * waits for it, then counts as seen).
    */
   claimMessages(tx: Tx, messages: { messageId: string; type: string }[], now: Date): Promise<Set<string>>;
+  /** Forgets messageIds taken in this transaction whose calls could not be used after all. */
+  releaseMessages(tx: Tx, messageIds: string[]): Promise<void>;
   /** The stored account of each of these users that has one. */
   userAccounts(tx: Tx, userIds: string[]): Promise<Map<string, string>>;
   writeUsers(tx: Tx, users: SegmentUserWrite[], now: Date): Promise<void>;
@@ -73,6 +75,11 @@ export function prismaSegmentStore(db: Database): SegmentStore {
         },
       );
       return fresh;
+    },
+
+    async releaseMessages(tx, messageIds) {
+      for (let start = 0; start < messageIds.length; start += 500)
+        await tx.segmentMessage.deleteMany({ where: { messageId: { in: messageIds.slice(start, start + 500) } } });
     },
 
     async userAccounts(tx, userIds) {

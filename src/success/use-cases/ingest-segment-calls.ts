@@ -94,10 +94,12 @@ export async function ingestSegmentCalls(
     await storeGroups(ctx, tx, calls, csms, now, summary);
     const users = [...new Set(calls.flatMap((c) => (c.type === "track" && !c.groupId ? [c.userId] : [])))];
     const known = users.length ? await ctx.segment.userAccounts(tx, users) : new Map<string, string>();
-    const { activity, unplaced, links } = foldCalls(calls, known);
+    const { activity, unplaced, unplacedIds, links } = foldCalls(calls, known);
     await ctx.segment.writeUsers(tx, userWrites(calls, links), now);
     summary.unplaced = unplaced;
-    await storeActivity(ctx, tx, [...activity.values()], now, summary);
+    const unused = await storeActivity(ctx, tx, [...activity.values()], now, summary);
+    // A track call that counted for no account does not use up its messageId: sent again later, it counts.
+    await ctx.segment.releaseMessages(tx, [...unplacedIds, ...unused]);
   });
   const pruned = await ctx.segment.pruneMessages(new Date(now.getTime() - SEGMENT_MESSAGE_RETENTION_MS), now);
   if (pruned) ctx.log.info({ pruned }, "segment: messageIds older than 30 days forgotten");
@@ -154,13 +156,18 @@ function userWrites(calls: SegmentCall[], links: ReadonlyMap<string, string>): S
   return [...users.values()];
 }
 
-/** Adds the tracks to their accounts' days and rewrites those UsageDay rows from the day's totals. */
-async function storeActivity(ctx: SegmentContext, tx: Tx, days: DailyActivity[], now: Date, summary: SegmentSummary): Promise<void> {
-  if (days.length === 0) return;
+/**
+ * Adds the tracks to their accounts' days and rewrites those UsageDay rows from the day's totals. Answers
+ * the messageIds of the tracks for accounts that do not exist.
+ */
+async function storeActivity(ctx: SegmentContext, tx: Tx, days: DailyActivity[], now: Date, summary: SegmentSummary): Promise<string[]> {
+  if (days.length === 0) return [];
   const existing = await ctx.segment.lockExistingAccounts(tx, [...new Set(days.map((d) => d.accountExternalId))]);
   const placed = days.filter((d) => existing.has(d.accountExternalId));
+  const unused: string[] = [];
   for (const day of days) {
     if (existing.has(day.accountExternalId)) continue;
+    unused.push(...day.messageIds);
     const tracks = [...day.events.values()].reduce((a, b) => a + b, 0);
     summary.unplaced += tracks;
     ctx.log.warn(
@@ -168,7 +175,7 @@ async function storeActivity(ctx: SegmentContext, tx: Tx, days: DailyActivity[],
       "segment: track calls for a groupId that is no account; send a group call for it first",
     );
   }
-  if (placed.length === 0) return;
+  if (placed.length === 0) return unused;
   await ctx.segment.addActivity(
     tx,
     placed.flatMap((d) => [...d.users].map((userId) => ({ accountExternalId: d.accountExternalId, date: d.date, userId }))),
@@ -187,4 +194,5 @@ async function storeActivity(ctx: SegmentContext, tx: Tx, days: DailyActivity[],
   const { writes, features } = usageChanges(rows, stored, ctx.config, now);
   await ctx.batches.writeUsage(tx, writes, features);
   summary.usageDays = writes.length;
+  return unused;
 }
