@@ -18,9 +18,10 @@ const at = (n: number) => `${new Date(AT.getTime() - n * DAY).toISOString().slic
 const dayOf = (n: number) => at(n).slice(0, 10);
 
 let desk: Desk;
+const clock = new TestClock(AT);
 
 beforeAll(async () => {
-  desk = await startDesk({ env: { SEGMENT_WRITE_KEY: WRITE_KEY, INGEST_API_TOKEN: TOKEN }, start: { clock: new TestClock(AT) } });
+  desk = await startDesk({ env: { SEGMENT_WRITE_KEY: WRITE_KEY, INGEST_API_TOKEN: TOKEN }, start: { clock } });
   desk.slack.users.set(CSM, {
     id: CSM,
     name: "dana",
@@ -399,6 +400,31 @@ describe("the health check reads Segment usage like POST /api/v1/usage's", () =>
     expect(seg.components.find((c) => c.name === "usageTrend")!.evidence).toContain("active users 4 → 2 a day");
     expect(seg.components.find((c) => c.name === "licenceUtilisation")!.evidence).toContain("2 of 10 seats active");
     expect(seg).toEqual(twin);
+  });
+});
+
+describe("retention", () => {
+  it("forgets messageIds after 30 days and daily activity after 400 days, keeping the usage days", async () => {
+    const track = (messageId: string, timestamp?: string) =>
+      segment("/track", { userId: "r1", event: "Report Built", context: { groupId: "replay" }, messageId, timestamp });
+    clock.set(new Date(AT.getTime() + 31 * DAY));
+    await ok(track("after-31-days"));
+    expect(await db().segmentMessage.count({ where: { messageId: { in: ["rep-1", "rep-2", "rep-3"] } } })).toBe(0);
+    expect(await db().segmentMessage.count({ where: { messageId: "after-31-days" } })).toBe(1);
+    expect(await db().segmentDailyUser.count({ where: { accountExternalId: "replay" } })).toBe(3);
+
+    clock.set(new Date(AT.getTime() + 402 * DAY));
+    await ok(track("after-402-days"));
+    // The days of AT and AT + 31 went on being counted; AT's activity is forgotten, its UsageDay kept.
+    expect((await db().segmentDailyUser.findMany({ where: { accountExternalId: "replay" } })).map((u) => u.date).sort()).toEqual([
+      new Date(AT.getTime() + 31 * DAY).toISOString().slice(0, 10),
+      new Date(AT.getTime() + 402 * DAY).toISOString().slice(0, 10),
+    ]);
+    expect((await usage("replay")).map((d) => d.date)).toContain(dayOf(0));
+    // A track for a day older than that is refused: its day could not be recomputed.
+    await ok(track("too-old", at(0)));
+    expect(await db().segmentMessage.count({ where: { messageId: "too-old" } })).toBe(0);
+    clock.set(AT);
   });
 });
 

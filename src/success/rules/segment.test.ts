@@ -57,6 +57,8 @@ describe("readSegmentCall", () => {
     expect(problem({ type: "track", event: "e" })).toContain("userId or an anonymousId");
     expect(problem({ type: "track", userId: "u" })).toContain("needs an event");
     expect(problem({ type: "track", userId: "u", event: "e", timestamp: "yesterday" })).toContain("ISO 8601");
+    expect(problem({ type: "track", userId: "u", event: "e", timestamp: "2025-10-15T00:00:00Z" })).toContain("more than 400 days ago");
+    expect(problem({ type: "track", userId: "u", event: "e", timestamp: "2025-10-16T00:00:00Z" })).toBeNull();
     expect(problem({ type: "group", userId: "u" })).toContain("groupId");
     expect(problem({ type: "identify", userId: { id: 1 } })).toContain("userId");
     expect(problem({ type: "track", userId: "u", event: "e", messageId: "x".repeat(201) })).toContain("messageId");

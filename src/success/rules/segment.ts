@@ -182,6 +182,12 @@ export function groupTraits(traits: Record<string, unknown>): { account: GroupTr
   return { account, csmEmail, unread };
 }
 
+/** How many days of track calls are kept to recompute a day from (older days are no longer taken). */
+export const SEGMENT_ACTIVITY_DAYS = 400;
+
+/** The first day a track call may be for. */
+export const oldestTrackDay = (now: Date) => new Date(now.getTime() - SEGMENT_ACTIVITY_DAYS * 86_400_000).toISOString().slice(0, 10);
+
 /** The day a call happened: its timestamp (or originalTimestamp, sentAt), else now; never after now. */
 function callDay(raw: Record<string, unknown>, now: Date): string | "bad" {
   const sent = raw.timestamp ?? raw.originalTimestamp ?? raw.sentAt;
@@ -230,6 +236,10 @@ export function readSegmentCall(raw: unknown, now: Date, type?: string, shared?:
     if (event === null) return { problem: `a track call needs an event: its name, at most ${MAX_EVENT} characters` };
     const date = callDay(raw, now);
     if (date === "bad") return { problem: "timestamp must be an ISO 8601 date-time such as 2026-01-31T09:00:00.000Z" };
+    if (date < oldestTrackDay(now))
+      return {
+        problem: `timestamp is more than ${SEGMENT_ACTIVITY_DAYS} days ago: send usage that old through POST /api/v1/usage`,
+      };
     return { call: { type: "track", ...common, userId: user, event, groupId: contextGroup, date } };
   }
   return { call: { type: kind as "page" | "screen" | "alias", ...common } };

@@ -41,8 +41,11 @@ export interface SegmentStore {
   ): Promise<void>;
   /** Each day's distinct users and event counts, as stored now. */
   dayTotals(tx: Tx, days: { accountExternalId: string; date: string }[]): Promise<DayTotals[]>;
-  /** Deletes messageIds taken before `before` (at most once an hour per process); answers how many. */
-  pruneMessages(before: Date, now: Date): Promise<number>;
+  /**
+   * Deletes the messageIds taken before `messagesBefore` and the daily users and event counts of days before
+   * `daysBefore` (at most once an hour per process); answers how many rows went.
+   */
+  prune(messagesBefore: Date, daysBefore: string, now: Date): Promise<number>;
 }
 
 const MAX_PARAMS = 6000;
@@ -182,10 +185,15 @@ export function prismaSegmentStore(db: Database): SegmentStore {
       return [...totals.values()];
     },
 
-    async pruneMessages(before, now) {
+    async prune(messagesBefore, daysBefore, now) {
       if (now.getTime() - prunedAt < PRUNE_EVERY_MS) return 0;
       prunedAt = now.getTime();
-      return db.client.segmentMessage.deleteMany({ where: { receivedAt: { lt: before } } }).then((r) => r.count);
+      const counts = await Promise.all([
+        db.client.segmentMessage.deleteMany({ where: { receivedAt: { lt: messagesBefore } } }),
+        db.client.segmentDailyUser.deleteMany({ where: { date: { lt: daysBefore } } }),
+        db.client.segmentDailyEvent.deleteMany({ where: { date: { lt: daysBefore } } }),
+      ]);
+      return counts.reduce((sum, c) => sum + c.count, 0);
     },
   };
 }

@@ -10,7 +10,7 @@ import type { Actor } from "../../shared/actor.ts";
 import type { Tx } from "../../platform/db/transactor.ts";
 import type { AccountInput, UsageInput } from "../rules/batch.ts";
 import { accountChanges, usageChanges } from "../rules/batch-changes.ts";
-import { foldCalls, mergeGroups, readSegmentCall, type DailyActivity, type SegmentCall } from "../rules/segment.ts";
+import { foldCalls, mergeGroups, oldestTrackDay, readSegmentCall, type DailyActivity, type SegmentCall } from "../rules/segment.ts";
 import type { PeopleDirectory } from "../ports.ts";
 import type { SegmentStore, SegmentUserWrite } from "../store/segment.ts";
 import type { SuccessContext } from "./context.ts";
@@ -101,8 +101,8 @@ export async function ingestSegmentCalls(
     // A track call that counted for no account does not use up its messageId: sent again later, it counts.
     await ctx.segment.releaseMessages(tx, [...unplacedIds, ...unused]);
   });
-  const pruned = await ctx.segment.pruneMessages(new Date(now.getTime() - SEGMENT_MESSAGE_RETENTION_MS), now);
-  if (pruned) ctx.log.info({ pruned }, "segment: messageIds older than 30 days forgotten");
+  const pruned = await ctx.segment.prune(new Date(now.getTime() - SEGMENT_MESSAGE_RETENTION_MS), oldestTrackDay(now), now);
+  if (pruned) ctx.log.info({ pruned }, "segment: messageIds older than 30 days and track activity older than 400 days forgotten");
   return summary;
 }
 
