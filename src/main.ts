@@ -31,7 +31,7 @@ import { SlackFiles } from "./slack/files.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
-import { feedbackRoutes, operationsRoutes, successRoutes, supportRoutes } from "./http/routes/index.ts";
+import { feedbackRoutes, operationsRoutes, segmentRoutes, successRoutes, supportRoutes } from "./http/routes/index.ts";
 
 /** The process identity in leases (`owner`) defaults to a random id; tests shorten retries, polls, job leases and the write probe's interval. */
 export interface StartOptions extends Partial<RuntimeTuning> {
@@ -141,6 +141,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
     ...supportRoutes({ support, token, now: () => clock.now() }),
     ...feedbackRoutes({ feedback: { ...feedbackStores, access }, token, now: () => clock.now() }),
     ...successRoutes({ success, token }),
+    ...segmentRoutes({ segment: { ...success, segment: successStores.segment, people: directory }, writeKey: parts.segment?.writeKey }),
     ...operationsRoutes({
       ...{
         db,

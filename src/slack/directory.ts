@@ -38,6 +38,7 @@ export class SlackDirectory {
   private groupTimer: NodeJS.Timeout | null = null;
   private teamNames = new Map<string, string | null>();
   private profiles = new Map<string, Profile & { at: number }>();
+  private byEmail = new Map<string, { userId: string | null; at: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -155,6 +156,31 @@ export class SlackDirectory {
       this.log.debug({ err: error, user: userId }, "users.info failed");
       return { name: null, email: null, guest: false, teamId: null, known: false };
     }
+  }
+
+  /**
+   * The Slack user with this email (users.lookupByEmail, needs users:read.email), cached for an hour;
+   * null when Slack knows none, or cannot be asked now (that answer is not cached).
+   */
+  async slackUserIdByEmail(email: string): Promise<string | null> {
+    const key = email.trim().toLowerCase();
+    const cached = this.byEmail.get(key);
+    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.userId;
+    let userId: string | null;
+    try {
+      const r = (await this.client.users.lookupByEmail({ email: key })) as { user?: { id?: string } };
+      userId = r.user?.id ?? null;
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code !== "users_not_found") {
+        this.log.warn({ err: error }, "users.lookupByEmail failed");
+        return null;
+      }
+      userId = null;
+    }
+    if (this.byEmail.size >= USER_CACHE_SIZE) this.byEmail.delete(this.byEmail.keys().next().value!);
+    this.byEmail.set(key, { userId, at: Date.now() });
+    return userId;
   }
 
   /** Slack's permalink format, built without an API call. */

@@ -15,3 +15,9 @@ export interface AlertNotifier {
   /** Posts a check's summary where it belongs (a channel, or a person by DM). */
   checkSummary(tx: Tx, report: CheckReport, now: Date): Promise<void>;
 }
+
+/** Finds people in Slack (the Slack adapter: users.lookupByEmail, cached). */
+export interface PeopleDirectory {
+  /** The Slack user with this email, or null when Slack knows none (or cannot be asked now). */
+  slackUserIdByEmail(email: string): Promise<string | null>;
+}

@@ -225,6 +225,7 @@ export class SlackStandIn {
       bot_id: this.botId,
     }),
     "users.info": (a) => this.userInfo(a),
+    "users.lookupByEmail": (a) => this.lookupByEmail(a),
     "files.info": (a) => this.fileInfo(a),
     "team.info": (a) => {
       const id = str(a.team) ?? this.teamId;
@@ -768,6 +769,14 @@ export class SlackStandIn {
     const id = str(a.user);
     if (!id) return fail("user_not_found");
     return { ok: true, user: this.users.get(id) ?? { id, name: id.toLowerCase(), real_name: `User ${id}`, team_id: this.teamId } };
+  }
+
+  /** Finds a user of `users` by profile.email (any case); users_not_found for anyone else. */
+  private lookupByEmail(a: Record<string, any>): Answer {
+    const email = str(a.email)?.toLowerCase();
+    if (!email) return fail("invalid_arguments");
+    const user = [...this.users.values()].find((u) => u.profile?.email?.toLowerCase() === email);
+    return user ? { ok: true, user } : fail("users_not_found");
   }
 
   private fileInfo(a: Record<string, any>): Answer {

@@ -209,6 +209,17 @@ export const configSchema = z
       z.string().trim().min(16, "must be at least 16 characters (for example: openssl rand -hex 24)").optional(),
     ),
     ALERTS_CHANNEL: z.preprocess(unsetIfEmpty, channelId.optional()),
+    /** The write key Segment (or RudderStack, Jitsu) sends with its calls to POST /api/v1/segment; unset: that endpoint is off. */
+    SEGMENT_WRITE_KEY: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .trim()
+        .min(16, "must be at least 16 characters (your Segment source's write key, or for example: openssl rand -hex 24)")
+        .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces (it travels in an HTTP Basic header)")
+        .refine((v) => !v.includes(":"), "must not contain a colon (HTTP Basic ends the user name at the first colon)")
+        .optional(),
+    ),
     HEALTH_CHECK_CRON: cronOrOff("0 6 * * *"),
     HEALTH_CONFIG_FILE: optionalString,
     /** Churn-risk alerts posted on their own per channel per health check; the rest go to the daily risk digest. */

@@ -13,6 +13,8 @@ export interface Parts {
   socketMode: { appToken: string } | null;
   /** The /api/v1 routes (INGEST_API_TOKEN); without it they answer 503. */
   api: { token: string } | null;
+  /** Segment-compatible ingestion at POST /api/v1/segment (SEGMENT_WRITE_KEY); without it the endpoint answers 404. */
+  segment: { writeKey: string } | null;
   /** Voice of the customer: feedback capture, themes and closing the loop (PRODUCT_CHANNEL). */
   feedback: { productChannel: string } | null;
   /** The weekly support summary in the triage channel. */
@@ -67,6 +69,7 @@ export function partsOf(cfg: Config): Parts {
     triage: when(cfg.TRIAGE_CHANNEL, () => ({ channel: cfg.TRIAGE_CHANNEL! })),
     socketMode: when(cfg.SLACK_APP_TOKEN, () => ({ appToken: cfg.SLACK_APP_TOKEN! })),
     api: when(cfg.INGEST_API_TOKEN, () => ({ token: cfg.INGEST_API_TOKEN! })),
+    segment: when(cfg.SEGMENT_WRITE_KEY, () => ({ writeKey: cfg.SEGMENT_WRITE_KEY! })),
     feedback: when(cfg.PRODUCT_CHANNEL, () => ({ productChannel: cfg.PRODUCT_CHANNEL! })),
     supportSummary: when(cfg.SUPPORT_SUMMARY_CRON && cfg.TRIAGE_CHANNEL, () => ({
       schedule: cfg.SUPPORT_SUMMARY_CRON!,
@@ -98,6 +101,7 @@ export function describeParts(cfg: Config): PartStates {
     triage: state(on.triage, "TRIAGE_CHANNEL is not set: tickets are logged and acknowledged but no triage cards are posted"),
     socketMode: state(on.socketMode, "SLACK_APP_TOKEN is not set: Slack reaches the app over HTTP at /slack/events"),
     metricsApi: state(on.api, "INGEST_API_TOKEN is not set: the /api/v1 routes answer 503"),
+    segment: state(on.segment, "SEGMENT_WRITE_KEY is not set: POST /api/v1/segment (Segment-compatible usage and accounts) answers 404"),
     supportSummary: state(
       on.supportSummary,
       cfg.SUPPORT_SUMMARY_CRON ? "TRIAGE_CHANNEL is not set: no weekly support summary" : "SUPPORT_SUMMARY_CRON is off",

@@ -4,6 +4,7 @@ import { prismaAccountStore, type AccountStore } from "./accounts.ts";
 import { prismaAccountAlertStore, type AccountAlertStore } from "./account-alerts.ts";
 import { prismaRuleAlertStore, type RuleAlertStore } from "./alerts.ts";
 import { prismaBatchStore, type BatchStore } from "./batches.ts";
+import { prismaSegmentStore, type SegmentStore } from "./segment.ts";
 import { prismaHealthStore, type HealthStore, type RunLease } from "./health-runs.ts";
 
 export interface SuccessStores {
@@ -12,6 +13,7 @@ export interface SuccessStores {
   alerts: AccountAlertStore;
   ruleAlerts: RuleAlertStore;
   batches: BatchStore;
+  segment: SegmentStore;
 }
 
 /** `runLease`: the lease a health check holds while it runs (this process, the job lease). */
@@ -22,5 +24,6 @@ export function prismaSuccessStores(db: Database, runLease?: RunLease): SuccessS
     alerts: prismaAccountAlertStore(db),
     ruleAlerts: prismaRuleAlertStore(db),
     batches: prismaBatchStore(db),
+    segment: prismaSegmentStore(db),
   };
 }
