@@ -102,7 +102,9 @@ async function main() {
   const today = new Date();
   const at = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 6));
   console.log(`bench:alerts: one health check over ${accounts.toLocaleString("en-US")} accounts, every account routed to one channel`);
-  console.log("case                   | accounts at risk | rule alerts | top-level posts | thread replies | updates | minutes of posting (1/s per channel)");
+  console.log(
+    "case                   | accounts at risk | rule alerts | top-level posts | thread replies | updates | minutes of posting (1/s per channel)",
+  );
   for (const [label, scoredBefore] of [
     ["first check, new book", false],
     ["book scored before", true],
