@@ -183,6 +183,25 @@ describe("health checks", () => {
     expect(blocksText(csm[0])).toContain("(+3 more)");
     const report = blocksText(topLevel(desk, ALERTS).find((m) => m.text.startsWith("Health check done"))!);
     expect(report).toContain(`next check ${slackDateOf(new Date("2026-11-21T06:00:00Z"))}`);
+
+    // The digest's View opens the account as /cs account shows it.
+    const view = await desk.interaction({
+      type: "block_actions",
+      user: { id: CSM, username: "csm", name: "csm", team_id: HOME_TEAM },
+      api_app_id: "A111",
+      token: "verification_token",
+      container: { type: "message", message_ts: csm[0].ts, channel_id: CSM_CHANNEL, is_ephemeral: false },
+      trigger_id: "12345.98765.view",
+      team: { id: HOME_TEAM, domain: "example" },
+      channel: { id: CSM_CHANNEL, name: "csm" },
+      response_url: desk.slack.responseUrl("digest-view"),
+      actions: [{ action_id: "risk_digest_view", block_id: "b1", type: "button", value: "acme", action_ts: "1.2" }],
+    });
+    expect(view.status).toBe(200);
+    const opened = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open"));
+    const modal = JSON.stringify(opened.args.view);
+    for (const part of ["Acme Corp", "*11* red", "Entered red", "NPS detractor", "in the daily risk digest of <#CCSMONE>"])
+      expect(modal).toContain(part);
   });
 
   it("does not repeat an alert while it holds, says in its thread when it worsens, and clears it when it ends", async () => {
