@@ -214,7 +214,7 @@ describe("health checks", () => {
         rules: { low_utilisation: { delivery: "realtime" } },
       }),
     );
-    const { desk, clock } = await deskAt(AT, { HEALTH_CONFIG_FILE: realtimeFile });
+    const { desk, clock } = await deskAt(AT, { HEALTH_CONFIG_FILE: realtimeFile, INGEST_API_TOKEN: "ingest-token-0123456789" });
     await seed(desk);
     await desk.app.healthChecks.run("manual", AT);
     await desk.settle();
@@ -266,6 +266,24 @@ describe("health checks", () => {
     const history = await desk.app.db.client.healthAlert.findMany({ where: { accountExternalId: "gamma" }, orderBy: { id: "asc" } });
     expect(history.every((h) => h.status === "cleared")).toBe(true);
     expect(history.map((h) => h.rule)).toEqual(expect.arrayContaining(["low_utilisation", "nps_detractor"]));
+
+    // The API tells the account's alert with each rule's own story.
+    const listed = await fetch(`${desk.baseUrl}/api/v1/accounts/gamma/alerts`, {
+      headers: { authorization: "Bearer ingest-token-0123456789" },
+    });
+    expect(listed.status).toBe(200);
+    const { alerts } = (await listed.json()) as {
+      alerts: { status: string; events: { kind: string }[]; ruleHistory: { rule: string; events: { kind: string }[] }[] }[];
+    };
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].status).toBe("cleared");
+    expect(alerts[0].events.map((e) => e.kind)).toEqual(["raised", "posted", "worsened", "worsened", "cleared"]);
+    const utilisation = alerts[0].ruleHistory.find((h) => h.rule === "low_utilisation")!;
+    expect(utilisation.events.map((e) => e.kind)).toEqual(["raised", "worsened", "cleared"]);
+    const unknown = await fetch(`${desk.baseUrl}/api/v1/accounts/nobody/alerts`, {
+      headers: { authorization: "Bearer ingest-token-0123456789" },
+    });
+    expect(unknown.status).toBe(404);
 
     // It comes back: a new alert, a new message.
     await desk.app.db.client.account.update({ where: { externalId: "gamma" }, data: { seats: 300 } });

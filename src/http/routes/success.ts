@@ -4,6 +4,7 @@
 //   POST /api/v1/nps          { "responses": [...] }  NPS answers
 //   GET  /api/v1/accounts?band=red&limit=100&cursor=<last externalId>
 //   GET  /api/v1/accounts/{externalId}               the account with its health and history
+//   GET  /api/v1/accounts/{externalId}/alerts?limit=20 its churn-risk alerts with each rule's history
 //   POST /api/v1/health-checks                        run a health check now (201 with its summary)
 //   GET  /api/v1/health-checks?limit=20                the latest runs, newest first (running, done, failed, abandoned)
 //   GET  /api/v1/health-checks/{runId}                 one run
@@ -15,6 +16,7 @@ import type { SuccessContext } from "../../success/use-cases/context.ts";
 import { ingestBatch } from "../../success/use-cases/ingest-batch.ts";
 import { listAccounts } from "../../success/use-cases/list-accounts.ts";
 import { getAccount } from "../../success/use-cases/get-account.ts";
+import { ACCOUNT_ALERTS_LISTED, listAccountAlerts } from "../../success/use-cases/list-account-alerts.ts";
 import { runHealthCheck } from "../../success/use-cases/run-health-check.ts";
 import { listHealthChecks } from "../../success/use-cases/list-health-checks.ts";
 import { getHealthCheck } from "../../success/use-cases/get-health-check.ts";
@@ -134,6 +136,18 @@ export function successRoutes(deps: SuccessRouteDeps): Route[] {
       handle: async (req, res) => send(res, 200, await getAccount(deps.success, apiActor, { externalId: req.params.externalId })),
     },
     {
+      method: "GET",
+      path: "/api/v1/accounts/:externalId/alerts",
+      guard,
+      handle: async (req, res) =>
+        send(res, 200, {
+          alerts: await listAccountAlerts(deps.success, apiActor, {
+            externalId: req.params.externalId,
+            limit: limit(req.query, ACCOUNT_ALERTS_LISTED, 200),
+          }),
+        }),
+    },
+    {
       method: "POST",
       path: "/api/v1/health-checks",
       guard,
@@ -148,6 +162,9 @@ export function successRoutes(deps: SuccessRouteDeps): Route[] {
           alertsRaised: result.alertsRaised,
           alertsCleared: result.alertsCleared,
           alertsWorsened: result.alertsWorsened,
+          alertsPosted: result.alertsPosted,
+          alertsHeldBack: result.alertsHeldBack,
+          digests: result.digests,
         });
       },
     },

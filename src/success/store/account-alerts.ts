@@ -68,6 +68,8 @@ export interface AccountAlertStore {
   markEscalated(tx: Tx, alertId: number, at: Date): Promise<boolean>;
   /** Every open alert, for the digest and the check's summary. */
   openForReport(): Promise<OpenAlertRow[]>;
+  /** An account's alerts, open first then the latest cleared (at most `limit`), with their events. */
+  ofAccount(accountExternalId: string, limit: number): Promise<(AlertView & { events: AccountAlertEventRow[] })[]>;
   /** Each account's open tickets and, of those, the ones with a breached SLA clock. */
   ticketCounts(accountIds: string[]): Promise<Map<string, { open: number; breached: number }>>;
 }
@@ -306,6 +308,24 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
         snoozedUntil: date(r.snoozedUntil),
         acknowledgedAt: date(r.acknowledgedAt),
         detail: JSON.parse(r.detail) as AccountAlertDetail,
+      }));
+    },
+
+    async ofAccount(accountExternalId, limit) {
+      const rows = await c.accountAlert.findMany({
+        where: { accountExternalId },
+        orderBy: [{ status: "desc" }, { raisedAt: "desc" }, { id: "desc" }],
+        take: limit,
+      });
+      const events = await c.accountAlertEvent.findMany({
+        where: { accountAlertId: { in: rows.map((r) => r.id) } },
+        orderBy: [{ at: "asc" }, { id: "asc" }],
+      });
+      return (await views(rows)).map((v) => ({
+        ...v,
+        events: events
+          .filter((e) => e.accountAlertId === v.id)
+          .map((e) => ({ alertId: e.accountAlertId, kind: e.kind, actorId: e.actorId, text: e.text, at: e.at })),
       }));
     },
 

@@ -29,7 +29,20 @@ export interface AlertEventRow {
   at: Date;
 }
 
+/** One rule's story within an account's alert. */
+export interface RuleHistory {
+  accountAlertId: number | null;
+  rule: string;
+  status: string;
+  severity: number;
+  raisedAt: Date;
+  clearedAt: Date | null;
+  events: { kind: string; text: string | null; at: Date }[];
+}
+
 export interface RuleAlertStore {
+  /** The rules' stories behind the given account alerts. */
+  historyOf(accountAlertIds: number[]): Promise<RuleHistory[]>;
   /** The open alerts of the accounts from `first` to `last` (by externalId). */
   openBetween(first: string, last: string): Promise<OpenAlert[]>;
   /** Marks open alerts that still hold as seen by the run (outside any transaction, a statement per 500). */
@@ -55,6 +68,27 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
   const c = db.client;
 
   return {
+    async historyOf(accountAlertIds) {
+      if (accountAlertIds.length === 0) return [];
+      const rows = await c.healthAlert.findMany({
+        where: { accountAlertId: { in: accountAlertIds } },
+        orderBy: [{ raisedAt: "asc" }, { id: "asc" }],
+      });
+      const events = await c.healthAlertEvent.findMany({
+        where: { alertId: { in: rows.map((r) => r.id) } },
+        orderBy: [{ at: "asc" }, { id: "asc" }],
+      });
+      return rows.map((r) => ({
+        accountAlertId: r.accountAlertId,
+        rule: r.rule,
+        status: r.status,
+        severity: r.severity,
+        raisedAt: r.raisedAt,
+        clearedAt: r.clearedAt,
+        events: events.filter((e) => e.alertId === r.id).map((e) => ({ kind: e.kind, text: e.text, at: e.at })),
+      }));
+    },
+
     openBetween(first, last) {
       return c.healthAlert.findMany({
         where: { status: "open", accountExternalId: { gte: first, lte: last } },
