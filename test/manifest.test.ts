@@ -1,10 +1,12 @@
 // manifest.json: valid against Slack's published v1 manifest schema, and declaring what the code uses.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it, expect } from "vitest";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { SHORTCUTS, COMMANDS } from "../src/slack/blocks/ids.ts";
 import { SUBSCRIBED_EVENT_TYPES } from "../src/slack/events/index.ts";
+import { main as manifestMain } from "../tools/manifest.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
 const schemaDir = path.resolve(import.meta.dirname, "../../shared/slack/manifest");
@@ -133,5 +135,68 @@ describe("manifest.json", () => {
       commands: "the slash commands",
     };
     expect(manifest.oauth_config?.scopes?.bot ?? []).toEqual(expect.arrayContaining(Object.keys(needed)));
+  });
+});
+
+/** Runs the real script, as `npm run manifest -- …` does. */
+function runManifestTool(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync("npx", ["tsx", "tools/manifest.ts", ...args], { cwd: repoRoot, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run manifest", () => {
+  it("--url prints a valid manifest with every request URL at <url>/slack/events, and nothing else changed", () => {
+    const { status, stdout } = runManifestTool(["--url", "https://desk.example.com/"]);
+    expect(status).toBe(0);
+    const printed = JSON.parse(stdout) as Manifest;
+    expect(errorsOf(printed)).toEqual([]);
+    const url = "https://desk.example.com/slack/events";
+    expect(printed.settings?.socket_mode_enabled).toBe(false);
+    expect(printed.settings?.event_subscriptions?.request_url).toBe(url);
+    expect(printed.settings?.interactivity).toEqual({ is_enabled: true, request_url: url });
+    expect(printed.features?.slash_commands?.map((c) => c.url)).toEqual(Object.values(COMMANDS).map(() => url));
+    expect(stdout).not.toContain("your-host.example.com");
+    // Scopes, events, commands and shortcuts come from manifest.json as they are.
+    const withTemplateUrls = JSON.parse(stdout.replaceAll(url, "https://your-host.example.com/slack/events")) as Manifest;
+    expect(withTemplateUrls).toEqual(manifest);
+  });
+
+  it("--url keeps a path prefix and takes a URL that already ends in /slack/events", () => {
+    const printed = JSON.parse(runManifestTool(["--url=https://tools.example.com/desk/slack/events"]).stdout) as Manifest;
+    expect(printed.settings?.event_subscriptions?.request_url).toBe("https://tools.example.com/desk/slack/events");
+  });
+
+  it("--socket-mode prints a valid manifest with Socket Mode on and no request URL", () => {
+    const { status, stdout } = runManifestTool(["--socket-mode"]);
+    expect(status).toBe(0);
+    const printed = JSON.parse(stdout) as Manifest;
+    expect(errorsOf(printed)).toEqual([]);
+    expect(printed.settings?.socket_mode_enabled).toBe(true);
+    expect(printed.settings?.interactivity).toEqual({ is_enabled: true });
+    expect(printed.settings?.event_subscriptions?.bot_events).toEqual(manifest.settings?.event_subscriptions?.bot_events);
+    expect(stdout).not.toMatch(/request_url|"url"|https?:\/\/your-host/);
+    expect(printed.features?.slash_commands?.map((c) => c.command)).toEqual(manifest.features?.slash_commands?.map((c) => c.command));
+  });
+
+  it("refuses a missing, plain-http or malformed --url with a clear message, printing no manifest", () => {
+    const missing = runManifestTool([]);
+    expect(missing.status).toBe(2);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toContain("--url is required");
+    // The other refusals, through the same entry point in-process.
+    const refusal = (args: string[]) => {
+      let out = "";
+      let err = "";
+      const status = manifestMain(args, { write: (s: string) => Boolean((out += s)) }, { write: (s: string) => Boolean((err += s)) });
+      return { status, out, err };
+    };
+    const http = refusal(["--url", "http://desk.example.com"]);
+    expect(http).toMatchObject({ status: 2, out: "" });
+    expect(http.err).toContain("--url must start with https://");
+    expect(refusal(["--url", "desk.example.com"]).err).toContain("is not a URL");
+    expect(refusal(["--url", "https://desk.example.com/?x=1"]).err).toContain("no query");
+    expect(refusal(["--url"]).err).toContain("--url needs the app's public address");
+    expect(refusal(["--socket-mode", "--url", "https://desk.example.com"]).err).toContain("not both");
+    expect(refusal(["--verbose"]).err).toContain('unknown argument "--verbose"');
   });
 });
