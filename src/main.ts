@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import type { DestinationStream } from "pino";
 import type { Config } from "./platform/config/config.ts";
-import { describeAccess, describeParts, partsOf, warnAboutOffParts } from "./platform/config/parts.ts";
+import { describeAccess, describeParts, logOffParts, partsOf } from "./platform/config/parts.ts";
 import { loadSettingsFiles } from "./platform/config/settings-files.ts";
 import { systemClock, type Clock } from "./platform/clock.ts";
 import { createLogger, type Logger } from "./platform/observability/log.ts";
@@ -43,9 +43,9 @@ export type RunningApp = Awaited<ReturnType<typeof startApp>>;
 
 export async function startApp(config: Config, options: StartOptions = {}) {
   const clock = options.clock ?? systemClock;
-  const log: Logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  const log: Logger = createLogger(config.LOG_LEVEL, { destination: options.logDestination, format: config.LOG_FORMAT });
   const parts = partsOf(config);
-  warnAboutOffParts(config, log);
+  logOffParts(config, log);
   const { policy, healthConfig } = loadSettingsFiles(config, log);
   const db: Database = await openMigratedDatabase(config.DATABASE_URL, log);
   const clients = slackClients(config.SLACK_BOT_TOKEN, config.SLACK_API_URL);

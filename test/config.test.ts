@@ -1,7 +1,11 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import dotenv from "dotenv";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/platform/config/config.ts";
+import { ConfigError, configSchema, loadConfig } from "../src/platform/config/config.ts";
+import { loadEnvFile } from "../src/platform/config/env-file.ts";
 
 const good = { SLACK_BOT_TOKEN: "xoxb-1-2-3", SLACK_SIGNING_SECRET: "abcdef0123456789abcdef0123456789" };
 const problems = (env: Record<string, string>) => {
@@ -88,7 +92,16 @@ describe("configuration", () => {
   it("makes `npm start` exit non-zero with one line per problem", () => {
     const root = path.resolve(import.meta.dirname, "..");
     const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", SLACK_BOT_TOKEN: "", TRIAGE_CHANNEL: "triage" };
-    const run = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
+    // In an empty directory: a developer's own .env must not fill what this test leaves unset.
+    const cwd = mkdtempSync(path.join(tmpdir(), "desk-start-"));
+    const tsx = path.join(root, "node_modules/tsx/dist/loader.mjs");
+    const run = spawnSync(process.execPath, ["--import", tsx, path.join(root, "src/main.ts")], {
+      cwd,
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    rmSync(cwd, { recursive: true, force: true });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split("\n");
     expect(lines[0]).toBe("Cannot start: fix the configuration and try again.");
@@ -127,5 +140,85 @@ describe("health configuration file at start-up", () => {
     const missing = run("/nonexistent/health.json");
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("HEALTH_CONFIG_FILE /nonexistent/health.json cannot be read (ENOENT)");
+  });
+});
+
+describe(".env.example", () => {
+  const root = path.resolve(import.meta.dirname, "..");
+  const text = readFileSync(path.join(root, ".env.example"), "utf8");
+  // A variable's line is `NAME=value`, or `# NAME=value` while it shows the default.
+  const variableLines = text.split("\n").filter((line) => /^(# )?[A-Z][A-Z0-9_]*=/.test(line));
+  const names = variableLines.map((line) => line.replace(/^# /, "").split("=")[0]);
+
+  it("names every variable of the configuration schema, once, and no other", () => {
+    expect([...names].sort()).toEqual(Object.keys(configSchema.shape).sort());
+    expect(names).toHaveLength(new Set(names).size);
+  });
+
+  it("shows each variable's true default: with every line uncommented, the configuration is the default one", () => {
+    const values = dotenv.parse(variableLines.map((line) => line.replace(/^# /, "")).join("\n"));
+    expect(loadConfig({ ...values, ...good })).toEqual(loadConfig(good));
+  });
+});
+
+describe(".env", () => {
+  const root = path.resolve(import.meta.dirname, "..");
+  const withDir = <T>(run: (dir: string) => T): T => {
+    const dir = mkdtempSync(path.join(tmpdir(), "desk-env-"));
+    try {
+      return run(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("fills the environment from the file; a variable already set wins, an empty one counts as unset", () => {
+    withDir((dir) => {
+      const file = path.join(dir, ".env");
+      writeFileSync(
+        file,
+        '# a comment\nSLACK_BOT_TOKEN=xoxb-from-file\nTRIAGE_CHANNEL=C0FILE\nPORT=4000\nSUPPORT_SUMMARY_CRON="0 8 * * 1"\nPRODUCT_CHANNEL=\n',
+      );
+      const env: Record<string, string | undefined> = {
+        TRIAGE_CHANNEL: "C0SHELL",
+        PORT: "  ",
+        SLACK_SIGNING_SECRET: good.SLACK_SIGNING_SECRET,
+      };
+      const read = loadEnvFile(file, env);
+      expect(read).toEqual({
+        file,
+        applied: ["SLACK_BOT_TOKEN", "PORT", "SUPPORT_SUMMARY_CRON", "PRODUCT_CHANNEL"],
+        overridden: ["TRIAGE_CHANNEL"],
+      });
+      const cfg = loadConfig(env);
+      expect(cfg).toMatchObject({
+        SLACK_BOT_TOKEN: "xoxb-from-file",
+        TRIAGE_CHANNEL: "C0SHELL",
+        PORT: 4000,
+        SUPPORT_SUMMARY_CRON: "0 8 * * 1",
+      });
+      expect(cfg.PRODUCT_CHANNEL).toBeUndefined();
+      expect(loadEnvFile(path.join(dir, "missing.env"), env)).toBeNull();
+    });
+  });
+
+  it("is read by `npm start` from the working directory, with the environment's own variables winning", () => {
+    withDir((dir) => {
+      writeFileSync(path.join(dir, ".env"), "SLACK_BOT_TOKEN=xoxb-1-2-3\nTRIAGE_CHANNEL=triage\nPRODUCT_CHANNEL=product\n");
+      const tsx = path.join(root, "node_modules/tsx/dist/loader.mjs");
+      const start = (extra: Record<string, string>) =>
+        spawnSync(process.execPath, ["--import", tsx, path.join(root, "src/main.ts")], {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...extra },
+          encoding: "utf8",
+          timeout: 30_000,
+        });
+      const run = start({ PRODUCT_CHANNEL: "C0PRODUCT" });
+      expect(run.status).toBe(1);
+      const lines = run.stderr.trim().split("\n");
+      expect(lines[0]).toBe(`Cannot start: fix the configuration (in ${path.join(dir, ".env")} or the environment) and try again.`);
+      // SLACK_BOT_TOKEN came from the file; PRODUCT_CHANNEL's bad value in the file lost to the environment's.
+      expect(lines.slice(1).map((l) => l.trim().split(" ")[0])).toEqual(["SLACK_SIGNING_SECRET", "TRIAGE_CHANNEL"]);
+    });
   });
 });

@@ -98,7 +98,12 @@ describe("requests that are not Slack's, or not well formed", () => {
     expect(body.database).toMatchObject({ reachable: true, migrated: true });
     expect(body.parts.triage).toMatchObject({ enabled: false });
     expect(body.parts.triage.reason).toContain("TRIAGE_CHANNEL is not set");
-    expect(desk.logs.some((l) => l.level === "warn" && l.part === "triage")).toBe(true);
+    // The parts that are off are named in one info line at start, not in a warning each.
+    const offLines = desk.logs.filter((l) => typeof l.msg === "string" && l.msg.startsWith("off: "));
+    expect(offLines).toEqual([expect.objectContaining({ level: "info", off: expect.arrayContaining(["triage"]) })]);
+    expect(offLines[0].msg).toContain("triage cards (set TRIAGE_CHANNEL)");
+    expect(offLines[0].msg).not.toMatch(/socket/i);
+    expect(desk.logs.filter((l) => l.level === "warn")).toEqual([]);
     const nope = await fetch(`${desk.baseUrl}/nope`);
     expect(nope.status).toBe(404);
     expect(await nope.json()).toEqual({ error: "not_found", message: expect.stringContaining("/nope") });

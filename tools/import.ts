@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { CsvError, parse } from "csv-parse/sync";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
+import { loadEnvFile } from "../src/platform/config/env-file.ts";
 import { loadHealthConfig } from "../src/platform/config/settings-files.ts";
 import { prismaTransactor } from "../src/platform/db/transactor.ts";
 import { systemClock } from "../src/platform/clock.ts";
@@ -154,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${file}: ${code ? `cannot be read (${code}): check the path` : (error as Error).message}\n`);
     return 1;
   }
+  loadEnvFile(); // ./.env, as `npm start` reads it
   const healthConfig = loadHealthConfig(process.env.HEALTH_CONFIG_FILE || undefined).config;
   const db = await openDatabase(process.env.DATABASE_URL || undefined);
   try {

@@ -11,6 +11,7 @@
 import { pathToFileURL } from "node:url";
 import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
+import { loadEnvFile } from "../src/platform/config/env-file.ts";
 
 export const OUTBOX_STATUSES = ["pending", "sending", "sent", "failed", "superseded", "dropped"] as const;
 const DEFAULT_LIMIT = 50;
@@ -184,6 +185,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  loadEnvFile(); // ./.env, as `npm start` reads it
   const db = await openDatabase(process.env.DATABASE_URL || undefined);
   try {
     await migrate(db);

@@ -1,6 +1,8 @@
-// Running the app as a process: read the configuration (a bad one stops with one line per problem), start,
+// Running the app as a process: read ./.env when there is one (the environment's own variables win), read the
+// configuration (a bad one stops with one line per problem), start,
 // and stop in order on SIGTERM or SIGINT, exiting anyway once SHUTDOWN_TIMEOUT_MS has passed.
 import { ConfigError, loadConfig, type Config } from "./config/config.ts";
+import { loadEnvFile } from "./config/env-file.ts";
 import type { Logger } from "./observability/log.ts";
 
 export interface Stoppable {
@@ -9,12 +11,14 @@ export interface Stoppable {
 }
 
 export async function runProcess(start: (config: Config) => Promise<Stoppable>): Promise<void> {
+  const envFile = loadEnvFile();
   let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`Cannot start: fix the configuration and try again.\n${error.problems.map((p) => `  ${p}`).join("\n")}\n`);
+    const where = envFile ? ` (in ${envFile.file} or the environment)` : "";
+    process.stderr.write(`Cannot start: fix the configuration${where} and try again.\n${error.problems.map((p) => `  ${p}`).join("\n")}\n`);
     process.exit(1);
   }
   let running: Stoppable;
@@ -23,6 +27,13 @@ export async function runProcess(start: (config: Config) => Promise<Stoppable>):
   } catch (error) {
     process.stderr.write(`Cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
+  }
+  if (envFile) {
+    const { file, applied, overridden } = envFile;
+    running.log.info(
+      { file, applied: applied.length, overridden },
+      `read ${applied.length} variables from ${file} (the environment's own win)`,
+    );
   }
   const shutdown = (signal: string) => {
     running.log.info({ signal }, "signal received");

@@ -264,6 +264,11 @@ export const configSchema = z
         error: "must be one of fatal, error, warn, info, debug, trace, silent",
       }),
     ),
+    /** auto: readable lines on a terminal, JSON otherwise; pretty or json force one. */
+    LOG_FORMAT: z.preprocess(
+      (v) => (typeof unsetIfEmpty(v) === "string" ? String(v).trim().toLowerCase() : "auto"),
+      z.enum(["auto", "pretty", "json"], { error: "must be auto, pretty or json" }),
+    ),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.FEEDBACK_EMOJI === cfg.TICKET_EMOJI) {

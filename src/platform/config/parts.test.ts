@@ -1,6 +1,8 @@
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { createLogger } from "../observability/log.ts";
 import { loadConfig } from "./config.ts";
-import { describeParts, partsOf } from "./parts.ts";
+import { describeParts, logOffParts, partsOf, summariseOffParts } from "./parts.ts";
 
 const base = { SLACK_BOT_TOKEN: "xoxb-1-2-3", SLACK_SIGNING_SECRET: "abcdef0123456789abcdef0123456789" };
 
@@ -40,5 +42,50 @@ describe("optional parts", () => {
     expect(partsOf(cfg).supportSummary).toBeNull();
     expect(partsOf(cfg).inboxRetention).toBeNull();
     expect(describeParts(cfg).supportSummary).toEqual({ enabled: false, reason: "SUPPORT_SUMMARY_CRON is off" });
+  });
+});
+
+describe("the start-up line about parts that are off", () => {
+  it("names every part that is off with what turns it on, in one sentence, and not Socket Mode", () => {
+    const summary = summariseOffParts(loadConfig(base));
+    expect(summary?.parts).toEqual(["triage", "agentDirectory", "metricsApi", "alertsChannel", "voiceOfCustomer"]);
+    expect(summary?.message).toBe(
+      "off: triage cards (set TRIAGE_CHANNEL), the agent list (set AGENT_USER_IDS or AGENT_USERGROUP_ID), " +
+        "the /api/v1 routes (customer-success data in) (set INGEST_API_TOKEN), the shared alerts channel (set ALERTS_CHANNEL), " +
+        "voice of the customer (set PRODUCT_CHANNEL); GET /healthz says why each is off",
+    );
+    expect(summary?.message).not.toMatch(/socket/i);
+  });
+
+  it("names a schedule turned off, and nothing when every part is on", () => {
+    const all = {
+      ...base,
+      TRIAGE_CHANNEL: "C0TRIAGE",
+      AGENT_USER_IDS: "U0AGENT",
+      INGEST_API_TOKEN: "0123456789abcdef0123",
+      ALERTS_CHANNEL: "C0ALERTS",
+      PRODUCT_CHANNEL: "C0PRODUCT",
+    };
+    expect(summariseOffParts(loadConfig(all))).toBeNull();
+    const summary = summariseOffParts(loadConfig({ ...all, VOC_DIGEST_CRON: "off", CSAT_ENABLED: "false" }));
+    expect(summary?.parts).toEqual(["vocDigest", "csat"]);
+  });
+
+  it("is logged as one info line", () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(
+          ...String(chunk)
+            .trim()
+            .split("\n")
+            .map((line) => JSON.parse(line) as Record<string, unknown>),
+        );
+        done();
+      },
+    });
+    logOffParts(loadConfig(base), createLogger("info", sink));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: "info", off: expect.arrayContaining(["triage"]), msg: expect.stringMatching(/^off: /) });
   });
 });

@@ -1,7 +1,7 @@
 // The one place where the optional parts of the app are switched on, from the configuration. Each part
 // is null when off, or the settings it runs with: main.ts wires a part with `if (parts.feedback) ...`
-// and has its settings at hand. /healthz and the start-up warnings show each part's state with the
-// reason it is off (describeParts).
+// and has its settings at hand. /healthz shows each part's state with the reason it is off (describeParts);
+// the start-up log names the parts that are off in one line (logOffParts).
 import type { Config } from "./config.ts";
 import type { Logger } from "../observability/log.ts";
 import type { AccessMode, Role } from "../../shared/access.ts";
@@ -130,7 +130,43 @@ export function describeParts(cfg: Config): PartStates {
   };
 }
 
-/** One warning at start-up for each part that is off, with the reason and the setting that turns it on. */
-export function warnAboutOffParts(cfg: Config, log: Logger): void {
-  for (const [part, state] of Object.entries(describeParts(cfg))) if (!state.enabled) log.warn({ part }, `${part} is off: ${state.reason}`);
+/**
+ * What each part that can be off is called in the start-up line, and what turns it on. Socket Mode is not
+ * among them: HTTP is the recommended way in, not a part left off.
+ */
+const OFF_PART_NAMES: Partial<Record<string, { name: string; turnOn: string }>> = {
+  triage: { name: "triage cards", turnOn: "set TRIAGE_CHANNEL" },
+  agentDirectory: { name: "the agent list", turnOn: "set AGENT_USER_IDS or AGENT_USERGROUP_ID" },
+  metricsApi: { name: "the /api/v1 routes (customer-success data in)", turnOn: "set INGEST_API_TOKEN" },
+  alertsChannel: { name: "the shared alerts channel", turnOn: "set ALERTS_CHANNEL" },
+  voiceOfCustomer: { name: "voice of the customer", turnOn: "set PRODUCT_CHANNEL" },
+  supportSummary: { name: "the weekly support summary", turnOn: "set SUPPORT_SUMMARY_CRON" },
+  vocDigest: { name: "the voice-of-customer digest", turnOn: "set VOC_DIGEST_CRON" },
+  slaSweep: { name: "SLA warnings", turnOn: "set SLA_SWEEP_CRON" },
+  healthChecks: { name: "scheduled health checks", turnOn: "set HEALTH_CHECK_CRON" },
+  csat: { name: "CSAT surveys", turnOn: "set CSAT_ENABLED=true" },
+};
+
+/**
+ * The parts that are off, as one sentence: "off: triage cards (set TRIAGE_CHANNEL), …". A part that is off
+ * only because another one is (the summary without a triage channel, the digest without a product channel)
+ * is not named again. Null when every part is on.
+ */
+export function summariseOffParts(cfg: Config): { parts: string[]; message: string } | null {
+  const states = describeParts(cfg);
+  const off = (part: string) => states[part]?.enabled === false;
+  const followsFrom: Record<string, () => boolean> = {
+    supportSummary: () => Boolean(cfg.SUPPORT_SUMMARY_CRON) && off("triage"),
+    vocDigest: () => Boolean(cfg.VOC_DIGEST_CRON) && off("voiceOfCustomer"),
+  };
+  const parts = Object.keys(OFF_PART_NAMES).filter((part) => off(part) && !followsFrom[part]?.());
+  if (parts.length === 0) return null;
+  const named = parts.map((part) => `${OFF_PART_NAMES[part]!.name} (${OFF_PART_NAMES[part]!.turnOn})`);
+  return { parts, message: `off: ${named.join(", ")}; GET /healthz says why each is off` };
+}
+
+/** One info line at start-up naming the parts that are off and what turns each on. */
+export function logOffParts(cfg: Config, log: Logger): void {
+  const summary = summariseOffParts(cfg);
+  if (summary) log.info({ off: summary.parts }, summary.message);
 }
