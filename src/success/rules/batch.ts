@@ -395,6 +395,34 @@ export function unknownAccountProblems(kind: BatchKind, items: unknown[], known:
 }
 
 /**
+ * validateBatch for one chunk of a batch read in parts (a file too large to hold whole): `items` are the
+ * batch's rows `offset`… and `earlier` holds a problem list found before validation (chunk indexes, such as
+ * the CSV's own). `seen` carries each valid row's key and batch index from chunk to chunk, so a row repeating
+ * one of an earlier chunk is a problem too. Problem indexes are the batch's.
+ */
+export function validateChunk<K extends BatchKind>(
+  kind: K,
+  items: unknown[],
+  chunk: { offset: number; seen: Map<string, number>; earlier?: Problem[] },
+  now: Date,
+  knownAccounts: ReadonlySet<string>,
+): Validated<K> {
+  const { offset, seen } = chunk;
+  const { rows, problems } = checkRows(kind, items, now);
+  rows.forEach((row, index) => {
+    if (!row) return;
+    const { key, field, describe } = batchKey(kind, row);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, offset + index);
+    else if (first < offset)
+      problems.push({ index, field, reason: `repeats ${describe}, already at index ${first} of this batch: send each once` });
+  });
+  problems.push(...unknownAccountProblems(kind, items, knownAccounts), ...(chunk.earlier ?? []));
+  problems.sort((a, b) => a.index - b.index); // stable
+  return { rows: problems.length ? [] : (rows as RowOf<K>[]), problems: problems.map((p) => ({ ...p, index: p.index + offset })) };
+}
+
+/**
  * Every problem of the batch, given the accounts that exist: each row's own, duplicates within the batch
  * and (usage, nps) unknown accounts, by row (a row's problems keep the order of its fields). `rows` holds
  * the valid rows, in order, when `problems` is empty.

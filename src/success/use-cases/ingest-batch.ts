@@ -4,7 +4,18 @@
 // changes nothing. See src/success/rules/batch.ts for what a row means.
 import type { Actor } from "../../shared/actor.ts";
 import type { Tx } from "../../platform/db/transactor.ts";
-import { InvalidBatch, type AccountInput, type BatchKind, type IngestSummary, type NpsInput, type UsageInput } from "../rules/batch.ts";
+import {
+  InvalidBatch,
+  referencedAccounts,
+  validateChunk,
+  type AccountInput,
+  type BatchKind,
+  type IngestSummary,
+  type NpsInput,
+  type Problem,
+  type RowOf,
+  type UsageInput,
+} from "../rules/batch.ts";
 import { accountChanges, npsChanges, npsSpan, usageChanges, type Counts } from "../rules/batch-changes.ts";
 import type { SuccessContext } from "./context.ts";
 import { validateBatch } from "./validate-batch.ts";
@@ -22,15 +33,78 @@ export async function ingestBatch(ctx: IngestContext, actor: Actor, input: { kin
   const { rows, problems } = await validateBatch(ctx, actor, { kind, items });
   if (problems.length) throw new InvalidBatch(kind, items.length, problems);
   if (rows.length === 0) return { kind, received: 0, created: 0, updated: 0, unchanged: 0 };
+  const counts = await ctx.tx.transaction((tx) => storeRows(ctx, tx, kind, rows, now), { timeoutMs: STORE_TIMEOUT_MS });
+  return { kind, received: rows.length, ...counts };
+}
+
+/** One part of a batch read in parts, with the problems found before validation (the CSV's own; indexes within the part). */
+export interface BatchChunk {
+  items: unknown[];
+  problems?: Problem[];
+}
+
+/**
+ * A batch too large to hold whole (the CSV import of a big file), read in parts twice from `read()`: first
+ * every part is validated (with the same checks as a whole batch, duplicates across parts included) and
+ * nothing is stored if any row has a problem (InvalidBatch with every problem); then the parts are read
+ * again and stored one after the other in one transaction. The summary is the whole batch's.
+ */
+export async function ingestBatchInParts(
+  ctx: IngestContext,
+  actor: Actor,
+  input: { kind: BatchKind; read: () => AsyncIterable<BatchChunk> },
+): Promise<IngestSummary> {
+  await ctx.access.require(actor, "success");
+  const now = ctx.clock.now();
+  const { kind } = input;
+  // The accounts referred to are looked up in the first reading only: the second one runs inside the
+  // transaction (on SQLite, a look-up outside it would wait for it).
+  const validate = async (chunk: BatchChunk, offset: number, seen: Map<string, number>, lookUp: boolean) => {
+    const ids = referencedAccounts(kind, chunk.items);
+    const known = !lookUp ? new Set(ids) : ids.length ? await ctx.batches.existingAccountIds(ids) : new Set<string>();
+    return validateChunk(kind, chunk.items, { offset, seen, earlier: chunk.problems }, now, known);
+  };
+
+  const problems: Problem[] = [];
+  let received = 0;
+  const seen = new Map<string, number>();
+  for await (const chunk of input.read()) {
+    problems.push(...(await validate(chunk, received, seen, true)).problems);
+    received += chunk.items.length;
+  }
+  seen.clear();
+  if (problems.length) throw new InvalidBatch(kind, received, problems);
+  if (received === 0) return { kind, received: 0, created: 0, updated: 0, unchanged: 0 };
+
   const counts = await ctx.tx.transaction(
-    (tx) => {
-      if (kind === "accounts") return storeAccounts(ctx, tx, rows as AccountInput[], now);
-      if (kind === "usage") return storeUsage(ctx, tx, rows as UsageInput[], now);
-      return storeNps(ctx, tx, rows as NpsInput[], now);
+    async (tx) => {
+      const total: Counts = { created: 0, updated: 0, unchanged: 0 };
+      let offset = 0;
+      for await (const chunk of input.read()) {
+        // Checked again, part by part: the source may have changed since (then nothing is stored). Repeats
+        // across parts were ruled out in the first reading.
+        const { rows, problems } = await validate(chunk, offset, new Map(), false);
+        if (problems.length) throw new InvalidBatch(kind, offset + chunk.items.length, problems);
+        offset += chunk.items.length;
+        if (rows.length === 0) continue;
+        const counts = await storeRows(ctx, tx, kind, rows, now);
+        total.created += counts.created;
+        total.updated += counts.updated;
+        total.unchanged += counts.unchanged;
+      }
+      if (offset !== received)
+        throw new Error(`the batch changed while it was stored (${received} rows, then ${offset}): nothing was stored`);
+      return total;
     },
     { timeoutMs: STORE_TIMEOUT_MS },
   );
-  return { kind, received: rows.length, ...counts };
+  return { kind, received, ...counts };
+}
+
+function storeRows(ctx: IngestContext, tx: Tx, kind: BatchKind, rows: RowOf<BatchKind>[], now: Date): Promise<Counts> {
+  if (kind === "accounts") return storeAccounts(ctx, tx, rows as AccountInput[], now);
+  if (kind === "usage") return storeUsage(ctx, tx, rows as UsageInput[], now);
+  return storeNps(ctx, tx, rows as NpsInput[], now);
 }
 
 async function storeAccounts(ctx: IngestContext, tx: Tx, rows: AccountInput[], now: Date): Promise<Counts> {
