@@ -1,7 +1,7 @@
 // Checking a batch before anything is stored: every problem of every row, duplicates in the batch and
 // unknown accounts, in row order (pure, no database).
 import { describe, expect, it } from "vitest";
-import { MAX_ATTRIBUTE_DEPTH, nestsWithin, parseInstant, referencedAccounts, validateBatch } from "./batch.ts";
+import { MAX_ATTRIBUTE_DEPTH, nestsWithin, parseInstant, referencedAccounts, validateBatch, validateChunk } from "./batch.ts";
 
 const NOW = new Date("2026-11-20T10:00:00Z");
 
@@ -143,5 +143,38 @@ describe("text a database cannot store", () => {
     ]);
     const accounts = validateBatch("accounts", [{ externalId: "\u0000", name: "Nul" }], NOW, new Set());
     expect(accounts.problems.map((p) => p.field)).toEqual(["externalId"]);
+  });
+});
+
+describe("a batch validated in parts", () => {
+  const at = new Date("2026-06-01T00:00:00Z");
+  const known = new Set(["acme"]);
+  const usage = (date: string, activeUsers: unknown = 3) => ({ accountExternalId: "acme", date, activeUsers });
+
+  it("finds a row repeating one of an earlier part, and numbers problems by the whole batch", () => {
+    const seen = new Map<string, number>();
+    const first = validateChunk("usage", [usage("2026-01-01"), usage("2026-01-02")], { offset: 0, seen }, at, known);
+    expect(first.problems).toEqual([]);
+    expect(first.rows).toHaveLength(2);
+    const second = validateChunk(
+      "usage",
+      [usage("2026-01-03"), usage("2026-01-02"), usage("2026-01-03"), usage("2026-01-04", "x")],
+      { offset: 2, seen, earlier: [{ index: 0, field: "events", reason: "unreadable" }] },
+      at,
+      known,
+    );
+    expect(second.rows).toEqual([]);
+    expect(second.problems).toEqual([
+      { index: 2, field: "events", reason: "unreadable" },
+      { index: 3, field: "date", reason: expect.stringContaining("already at index 1 of this batch") },
+      { index: 4, field: "date", reason: expect.stringContaining("already at index 2 of this batch") },
+      { index: 5, field: "activeUsers", reason: expect.any(String) },
+    ]);
+  });
+
+  it("gives the same problems as the whole batch for one part", () => {
+    const items = [usage("2026-01-01"), { ...usage("2026-01-01"), accountExternalId: "nobody" }, usage("2026-01-01")];
+    const whole = validateBatch("usage", items, at, known);
+    expect(validateChunk("usage", items, { offset: 0, seen: new Map() }, at, known)).toEqual(whole);
   });
 });

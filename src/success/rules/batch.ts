@@ -408,14 +408,13 @@ export function validateChunk<K extends BatchKind>(
   knownAccounts: ReadonlySet<string>,
 ): Validated<K> {
   const { offset, seen } = chunk;
-  const { rows, problems } = checkRows(kind, items, now);
+  const { rows, problems } = validateRows(kind, items, now);
   rows.forEach((row, index) => {
     if (!row) return;
     const { key, field, describe } = batchKey(kind, row);
     const first = seen.get(key);
     if (first === undefined) seen.set(key, offset + index);
-    else if (first < offset)
-      problems.push({ index, field, reason: `repeats ${describe}, already at index ${first} of this batch: send each once` });
+    else problems.push({ index, field, reason: `repeats ${describe}, already at index ${first} of this batch: send each once` });
   });
   problems.push(...unknownAccountProblems(kind, items, knownAccounts), ...(chunk.earlier ?? []));
   problems.sort((a, b) => a.index - b.index); // stable
