@@ -48,10 +48,11 @@ describe("optional parts", () => {
 describe("the start-up line about parts that are off", () => {
   it("names every part that is off with what turns it on, in one sentence, and not Socket Mode", () => {
     const summary = summariseOffParts(loadConfig(base));
-    expect(summary?.parts).toEqual(["triage", "agentDirectory", "metricsApi", "alertsChannel", "voiceOfCustomer"]);
+    expect(summary?.parts).toEqual(["triage", "agentDirectory", "metricsApi", "segment", "alertsChannel", "voiceOfCustomer"]);
     expect(summary?.message).toBe(
       "off: triage cards (set TRIAGE_CHANNEL), the agent list (set AGENT_USER_IDS or AGENT_USERGROUP_ID), " +
-        "the /api/v1 routes (customer-success data in) (set INGEST_API_TOKEN), the shared alerts channel (set ALERTS_CHANNEL), " +
+        "the /api/v1 routes (customer-success data in) (set INGEST_API_TOKEN), Segment-compatible ingestion (set SEGMENT_WRITE_KEY), " +
+        "the shared alerts channel (set ALERTS_CHANNEL), " +
         "voice of the customer (set PRODUCT_CHANNEL); GET /healthz says why each is off",
     );
     expect(summary?.message).not.toMatch(/socket/i);
@@ -63,6 +64,7 @@ describe("the start-up line about parts that are off", () => {
       TRIAGE_CHANNEL: "C0TRIAGE",
       AGENT_USER_IDS: "U0AGENT",
       INGEST_API_TOKEN: "0123456789abcdef0123",
+      SEGMENT_WRITE_KEY: "0123456789abcdef0123",
       ALERTS_CHANNEL: "C0ALERTS",
       PRODUCT_CHANNEL: "C0PRODUCT",
     };

@@ -138,6 +138,7 @@ const OFF_PART_NAMES: Partial<Record<string, { name: string; turnOn: string }>> 
   triage: { name: "triage cards", turnOn: "set TRIAGE_CHANNEL" },
   agentDirectory: { name: "the agent list", turnOn: "set AGENT_USER_IDS or AGENT_USERGROUP_ID" },
   metricsApi: { name: "the /api/v1 routes (customer-success data in)", turnOn: "set INGEST_API_TOKEN" },
+  segment: { name: "Segment-compatible ingestion", turnOn: "set SEGMENT_WRITE_KEY" },
   alertsChannel: { name: "the shared alerts channel", turnOn: "set ALERTS_CHANNEL" },
   voiceOfCustomer: { name: "voice of the customer", turnOn: "set PRODUCT_CHANNEL" },
   supportSummary: { name: "the weekly support summary", turnOn: "set SUPPORT_SUMMARY_CRON" },
