@@ -551,7 +551,7 @@ export class SlackStandIn {
       const pending = this.pendingUploads.get(decodeURIComponent(url.pathname.slice("/upload/".length)));
       if (this.failUploads) return this.send(res, 500, { ok: false, error: "upload_failed" });
       if (!pending || pending.bytes) return this.send(res, 404, { ok: false, error: "not_found" });
-      pending.bytes = bytes;
+      pending.bytes = uploadedBytes(bytes, req.headers["content-type"]);
       res.writeHead(200, { "content-type": "text/plain" });
       res.end(`OK - ${bytes.length}`);
       return;
@@ -887,6 +887,27 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * The file's bytes from an upload POST: @slack/web-api sends multipart/form-data (the file is the part
+ * with the data); any other body is taken as the bytes themselves.
+ */
+function uploadedBytes(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType ?? "")?.[1];
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const headersEnd = body.indexOf("\r\n\r\n", at);
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (headersEnd === -1 || next === -1) break;
+    const headers = body.subarray(at, headersEnd).toString("latin1");
+    // The part's data ends with the CRLF before the next delimiter.
+    if (/content-disposition:[^\r\n]*name=/i.test(headers)) return body.subarray(headersEnd + 4, next - 2);
+    at = next;
+  }
+  return Buffer.alloc(0);
 }
 
 /** Parses a JSON or form-encoded body into an object; undefined if the JSON is not an object. */

@@ -42,7 +42,8 @@ export function healthChartSpec(input: HealthChartInput): TopLevelSpec {
   const values: { at: string; series: string; value: number; main: boolean }[] = [];
   for (const p of input.points) {
     values.push({ at: p.computedAt, series: "Health score", value: p.score, main: true });
-    for (const c of p.components) if (main.includes(c.name)) values.push({ at: p.computedAt, series: componentLabel(c.name), value: c.score, main: false });
+    for (const c of p.components)
+      if (main.includes(c.name)) values.push({ at: p.computedAt, series: componentLabel(c.name), value: c.score, main: false });
   }
   const series = ["Health score", ...main.map(componentLabel)];
   return {
@@ -62,7 +63,19 @@ export function healthChartSpec(input: HealthChartInput): TopLevelSpec {
         legend: { orient: "bottom", direction: "horizontal" },
       },
       strokeWidth: { field: "main", type: "nominal", sort: [true, false], scale: { domain: [true, false], range: [3, 1.5] }, legend: null },
-      strokeDash: { field: "main", type: "nominal", sort: [true, false], scale: { domain: [true, false], range: [[1, 0], [5, 3]] }, legend: null },
+      strokeDash: {
+        field: "main",
+        type: "nominal",
+        sort: [true, false],
+        scale: {
+          domain: [true, false],
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
+        legend: null,
+      },
     },
   } as TopLevelSpec;
 }
