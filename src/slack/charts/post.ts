@@ -36,7 +36,8 @@ const renderChart = async (spec: TopLevelSpec) => (await import("./render.ts")).
 export const MAX_WAITING = 50;
 /** The outbox refKey of the weekly support summary (SlackSupportSummary) starts with this. */
 export const SUPPORT_SUMMARY_REF = "support-summary:";
-const ALERT_REF = /^alert:(\d+)$/;
+/** The outbox refKey of an account alert's message (SlackAlertPosts). */
+const ALERT_REF = /^account_alert:(\d+)$/;
 
 interface ChartUpload {
   png: Buffer;
