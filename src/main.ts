@@ -28,6 +28,7 @@ import { createBoltApp } from "./slack/app.ts";
 import { prismaInteractionLog } from "./slack/store/interactions.ts";
 import { SlackAccess } from "./slack/access.ts";
 import { SlackFiles } from "./slack/files.ts";
+import { SlackCharts } from "./slack/charts/post.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
@@ -126,12 +127,17 @@ export async function startApp(config: Config, options: StartOptions = {}) {
     productChannel: product,
   };
   const notify = new posts.SlackNotices(tx, outbox, clock);
-  const deps = { support, success, feedback, notify, directory, client: clients.read, settings, clock, log };
+  const charts = parts.charts ? new SlackCharts(clients.read, { success, support }, log) : undefined;
+  const deps = { support, success, feedback, notify, directory, client: clients.read, settings, charts, clock, log };
+  const linkThreads = posts.linkTicketThreads(db.provider);
   const handle = createEventRouter(deps);
   const workers = runtime.workers({
     handle,
     postClient: clients.post,
-    onSent: posts.linkTicketThreads(db.provider),
+    onSent: async (tx, sent) => {
+      await linkThreads(tx, sent);
+      charts?.afterSent(sent);
+    },
     jobs,
     sweeps,
     timezone: policy.calendar.timezone,
@@ -178,11 +184,13 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const stop = () =>
     (stopping ??= (async () => {
       log.info("stopping: no new requests; finishing work in hand");
+      // Charts being drawn get a moment to finish (they read the database); they never hold a stop up for long.
+      if (charts) await Promise.race([charts.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await runtime.stop(async () => void (await socket?.stop().catch(() => {})));
       directory.stop();
       log.info("stopped");
     })());
-  return { ...workers, config, db, port, log, healthConfig, support, success, slaSweep, healthChecks, alerts, stop };
+  return { ...workers, config, db, port, log, healthConfig, support, success, slaSweep, healthChecks, alerts, charts, stop };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runProcess(startApp);

@@ -7,6 +7,7 @@ import type { SlackDirectory } from "./directory.ts";
 import type { SuccessContext } from "../success/use-cases/context.ts";
 import type { FeedbackContext } from "../feedback/use-cases/context.ts";
 import type { SlackNotices } from "./posts/notices.ts";
+import type { SlackCharts } from "./charts/post.ts";
 
 export interface IntakeSettings {
   /** TRIAGE_CHANNEL: threads there are the cards' internal threads. */
@@ -32,6 +33,8 @@ export interface SlackDeps {
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;
   settings: IntakeSettings;
+  /** Pictures next to messages (off with CHARTS=off). */
+  charts?: SlackCharts;
   clock: Clock;
   log: Logger;
 }

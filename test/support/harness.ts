@@ -119,6 +119,8 @@ export function baseEnv(slack: SlackStandIn, databaseUrl: string): Record<string
     // The first agent is also an admin (every role); AGENT2 is an agent only.
     ADMIN_USER_IDS: AGENT,
     OUTBOX_CHANNEL_INTERVAL_MS: "0",
+    // Drawing charts costs CPU in every test that posts an alert or a summary: test/charts.test.ts turns them on.
+    CHARTS: "off",
     LOG_LEVEL: "info",
   };
 }

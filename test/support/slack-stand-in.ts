@@ -10,6 +10,11 @@
  * methods that read or change a conversation (`conversations.history`/`replies`, `chat.update`...) take
  * channel IDs only and answer `channel_not_found` for a user ID. `messages(userId)` reads the DM.
  *
+ * File uploads work as files.uploadV2 makes them: `files.getUploadURLExternal` (filename, length) answers a
+ * `file_id` and an `upload_url` on the stand-in itself; a POST of the bytes there is kept; then
+ * `files.completeUploadExternal` (files=[{id,title}], channel_id, thread_ts, initial_comment) records the
+ * file in `uploads` with its bytes, channel and thread. `failUploads` makes the upload POST answer 500.
+ *
  * It also plays Slack's Socket Mode: `apps.connections.open` (app-level `xapp-` token) hands out a
  * `ws://` URL on the same server, where a small built-in WebSocket endpoint says hello, answers pings and
  * closes cleanly; `socketSend` delivers an envelope and resolves with the client's acknowledgement.
@@ -74,6 +79,19 @@ export interface UserRecord {
   team_id: string;
   profile?: { email?: string; display_name?: string };
 }
+/** A file uploaded with files.getUploadURLExternal + the upload POST + files.completeUploadExternal. */
+export interface UploadRecord {
+  id: string;
+  filename: string;
+  title?: string;
+  alt_text?: string;
+  bytes: Buffer;
+  /** Where completeUploadExternal shared it; undefined: kept private to the app. */
+  channel?: string;
+  thread_ts?: string;
+  initial_comment?: string;
+}
+
 /** A file as files.info describes it (the fields the app reads; anything else is passed through). */
 export interface FileRecord {
   id: string;
@@ -130,7 +148,7 @@ export const SOCKET_HELLO = {
 
 const SOCKET_ACK_TIMEOUT_MS = 10_000;
 
-const JSON_FIELDS = ["blocks", "attachments", "metadata", "view"] as const;
+const JSON_FIELDS = ["blocks", "attachments", "metadata", "view", "files"] as const;
 const MAX_BLOCKS = 50;
 const MAX_PRIVATE_METADATA = 3000;
 const MAX_VIEW_BLOCKS = 100;
@@ -177,6 +195,8 @@ export class SlackStandIn {
   fileErrors = new Map<string, string>();
   /** Wait this long before answering each call. */
   delayMs = 0;
+  /** The upload POST (to a files.getUploadURLExternal upload_url) answers 500 while set. */
+  failUploads = false;
 
   // --- what it saw ---
   calls: CallRecord[] = [];
@@ -187,6 +207,8 @@ export class SlackStandIn {
   deleted: Msg[] = [];
   /** Every message a Socket Mode client sent (acks included), parsed when it was JSON. */
   socketMessages: unknown[] = [];
+  /** Files whose upload was completed (files.completeUploadExternal), in order. */
+  uploads: UploadRecord[] = [];
 
   private server?: Server;
   private sockets = new Set<StandInSocket>();
@@ -202,6 +224,9 @@ export class SlackStandIn {
   private dms = new Map<string, string>();
   private tsMicros = Math.floor(Date.now() / 1000) * 1_000_000;
   private viewCounter = 0;
+  private fileCounter = 0;
+  /** Upload URLs handed out and not completed yet: file id to its name and the bytes POSTed (once). */
+  private pendingUploads = new Map<string, { filename: string; length: number; alt_text?: string; bytes?: Buffer }>();
   private queued: Array<{ method: string; reply: FaultReply; left: number }> = [];
   private holds = new Map<string, { gate: Promise<void>; release: () => void }>();
   private rate?: { rate: number; methods?: string[]; retryAfter: number; rand: () => number };
@@ -227,6 +252,8 @@ export class SlackStandIn {
     "users.info": (a) => this.userInfo(a),
     "users.lookupByEmail": (a) => this.lookupByEmail(a),
     "files.info": (a) => this.fileInfo(a),
+    "files.getUploadURLExternal": (a) => this.uploadUrl(a),
+    "files.completeUploadExternal": (a) => this.completeUpload(a),
     "team.info": (a) => {
       const id = str(a.team) ?? this.teamId;
       return { ok: true, team: this.teams.get(id) ?? { id, name: `Team ${id}` } };
@@ -289,6 +316,9 @@ export class SlackStandIn {
     this.queued = [];
     this.rate = undefined;
     this.socketMessages = [];
+    this.uploads = [];
+    this.pendingUploads.clear();
+    this.failUploads = false;
   }
 
   // ------------------------------------------------------------------ Socket Mode
@@ -513,8 +543,19 @@ export class SlackStandIn {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString("utf8");
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+
+    if (req.method === "POST" && url.pathname.startsWith("/upload/")) {
+      const pending = this.pendingUploads.get(decodeURIComponent(url.pathname.slice("/upload/".length)));
+      if (this.failUploads) return this.send(res, 500, { ok: false, error: "upload_failed" });
+      if (!pending || pending.bytes) return this.send(res, 404, { ok: false, error: "not_found" });
+      pending.bytes = uploadedBytes(bytes, req.headers["content-type"]);
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end(`OK - ${bytes.length}`);
+      return;
+    }
 
     if (req.method === "POST" && url.pathname.startsWith("/response/")) {
       const id = decodeURIComponent(url.pathname.slice("/response/".length));
@@ -788,6 +829,46 @@ export class SlackStandIn {
     return file ? { ok: true, file, comments: [], response_metadata: { next_cursor: "" } } : fail("file_not_found");
   }
 
+  private uploadUrl(a: Record<string, any>): Answer {
+    const filename = str(a.filename);
+    const length = Number(a.length);
+    if (!filename || !Number.isInteger(length) || length <= 0) return fail("invalid_arguments");
+    const id = `F${String(++this.fileCounter).padStart(6, "0")}`;
+    this.pendingUploads.set(id, { filename, length, alt_text: str(a.alt_text) });
+    return { ok: true, file_id: id, upload_url: `${this.base()}/upload/${id}` };
+  }
+
+  private completeUpload(a: Record<string, any>): Answer {
+    const files = a.files;
+    if (!Array.isArray(files) || files.length === 0) return fail("invalid_arguments");
+    const channel = str(a.channel_id);
+    if (channel) {
+      const error = this.channelError(channel);
+      if (error) return error;
+    }
+    const thread = str(a.thread_ts);
+    if (thread && !channel) return fail("invalid_arguments");
+    const done: UploadRecord[] = [];
+    for (const f of files as Array<{ id?: string; title?: string }>) {
+      const pending = f.id ? this.pendingUploads.get(f.id) : undefined;
+      // Like Slack: a file whose bytes never arrived (or not the length announced) cannot be completed.
+      if (!f.id || !pending?.bytes || pending.bytes.length !== pending.length) return fail("file_not_found");
+      done.push({
+        id: f.id,
+        filename: pending.filename,
+        title: f.title,
+        alt_text: pending.alt_text,
+        bytes: pending.bytes,
+        channel,
+        thread_ts: thread,
+        initial_comment: str(a.initial_comment),
+      });
+    }
+    for (const d of done) this.pendingUploads.delete(d.id);
+    this.uploads.push(...done);
+    return { ok: true, files: done.map((d) => ({ id: d.id, title: d.title ?? d.filename })) };
+  }
+
   private view(method: string, a: Record<string, any>): Answer {
     if (method === "views.open" && !str(a.trigger_id)) return fail("invalid_trigger_id");
     const view = a.view;
@@ -802,10 +883,31 @@ export class SlackStandIn {
 }
 
 /** Reads the whole request body as text. */
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The file's bytes from an upload POST: @slack/web-api sends multipart/form-data (the file is the part
+ * with the data); any other body is taken as the bytes themselves.
+ */
+function uploadedBytes(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(contentType ?? "")?.[1];
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const headersEnd = body.indexOf("\r\n\r\n", at);
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (headersEnd === -1 || next === -1) break;
+    const headers = body.subarray(at, headersEnd).toString("latin1");
+    // The part's data ends with the CRLF before the next delimiter.
+    if (/content-disposition:[^\r\n]*name=/i.test(headers)) return body.subarray(headersEnd + 4, next - 2);
+    at = next;
+  }
+  return Buffer.alloc(0);
 }
 
 /** Parses a JSON or form-encoded body into an object; undefined if the JSON is not an object. */

@@ -204,6 +204,8 @@ export const configSchema = z
     CSAT_ENABLED: booleanFlag(true),
     CSAT_SAMPLE_RATE: share(1),
     CSAT_MIN_DAYS_BETWEEN: integer(7, 0, 365, "days"),
+    /** Pictures in Slack: an account's health under /cs account and in its alert's thread, the weekly summary's trend. */
+    CHARTS: booleanFlag(true),
     INGEST_API_TOKEN: z.preprocess(
       unsetIfEmpty,
       z.string().trim().min(16, "must be at least 16 characters (for example: openssl rand -hex 24)").optional(),

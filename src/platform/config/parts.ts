@@ -31,6 +31,8 @@ export interface Parts {
   alertEscalation: { schedule: string } | null;
   /** Satisfaction surveys on resolve. */
   csat: { sampleRate: number; minDaysBetween: number } | null;
+  /** Charts uploaded next to /cs account, churn-risk alerts and the weekly summary. */
+  charts: Record<string, never> | null;
   /** Stored events are deleted once done longer ago than this. */
   inboxRetention: { retentionMs: number } | null;
   /** Agents are known by AGENT_USER_IDS or AGENT_USERGROUP_ID. */
@@ -81,6 +83,7 @@ export function partsOf(cfg: Config): Parts {
     alertsChannel: when(cfg.ALERTS_CHANNEL, () => ({ channel: cfg.ALERTS_CHANNEL! })),
     alertEscalation: when(cfg.ALERT_ESCALATION_CRON, () => ({ schedule: cfg.ALERT_ESCALATION_CRON! })),
     csat: when(cfg.CSAT_ENABLED, () => ({ sampleRate: cfg.CSAT_SAMPLE_RATE, minDaysBetween: cfg.CSAT_MIN_DAYS_BETWEEN })),
+    charts: when(cfg.CHARTS, () => ({})),
     inboxRetention: when(cfg.INBOX_RETENTION !== null, () => ({ retentionMs: cfg.INBOX_RETENTION! })),
     agentDirectory: when(cfg.AGENT_USER_IDS.length > 0 || cfg.AGENT_USERGROUP_ID, () => ({
       userIds: cfg.AGENT_USER_IDS,
@@ -123,6 +126,7 @@ export function describeParts(cfg: Config): PartStates {
         : "VOC_DIGEST_CRON is off: no voice-of-customer digest",
     ),
     csat: state(on.csat, "CSAT_ENABLED is false: no surveys on resolve"),
+    charts: state(on.charts, "CHARTS is off: no pictures under /cs account, churn-risk alerts or the weekly summary"),
     agentDirectory: state(
       on.agentDirectory,
       "neither AGENT_USER_IDS nor AGENT_USERGROUP_ID is set: in internal channels everyone counts as a customer; in Slack Connect channels your own workspace counts as the company",

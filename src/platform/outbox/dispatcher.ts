@@ -34,6 +34,8 @@ export interface SentPost {
   postedTs: string | null;
   /** The thread it was posted in; null for a message of its own in the channel (one that can start a thread). */
   threadTs: string | null;
+  /** What the post is about, as its writer named it ("alert:12"), or null. */
+  refKey: string | null;
 }
 
 /** Called inside the transaction that marks a row sent, so what depends on the post commits with it. */
@@ -345,7 +347,7 @@ export class OutboxDispatcher {
     }
     await this.o.db.client.$transaction(async (tx) => {
       await this.work.release(row.id, sent, {}, tx);
-      await onSent(tx, { outboxId: row.id, channelId: row.channelId, method: row.method, postedTs, threadTs });
+      await onSent(tx, { outboxId: row.id, channelId: row.channelId, method: row.method, postedTs, threadTs, refKey: row.refKey });
     });
   }
 

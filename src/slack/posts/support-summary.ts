@@ -3,6 +3,7 @@ import type { Tx } from "../../platform/db/client.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { SummaryNotifier, SupportStats } from "../../support/ports.ts";
 import { weeklySummaryMessage } from "../blocks/support-stats.ts";
+import { SUPPORT_SUMMARY_REF } from "../charts/post.ts";
 
 export class SlackSupportSummary implements SummaryNotifier {
   constructor(
@@ -18,7 +19,13 @@ export class SlackSupportSummary implements SummaryNotifier {
     if (done) return;
     await this.outbox.enqueue(
       tx,
-      { method: "chat.postMessage", channel: this.channel, payload: weeklySummaryMessage(stats), refKey: runKey },
+      {
+        method: "chat.postMessage",
+        channel: this.channel,
+        payload: weeklySummaryMessage(stats),
+        // The refKey also tells the outbox's onSent hook that this post is the summary (its chart goes in its thread).
+        refKey: runKey ?? `${SUPPORT_SUMMARY_REF}manual:${now.toISOString()}`,
+      },
       now,
     );
   }

@@ -49,6 +49,16 @@ export interface HealthView {
 
 export type AccountWithHealth = AccountView & { health: HealthView | null };
 
+/** One computed score in an account's history, with its components' scores and weights (for charts). */
+export interface HealthHistoryPoint {
+  computedAt: string;
+  score: number;
+  components: { name: string; score: number; weight: number }[];
+}
+
+/** How far back an account's health chart reaches. */
+export const HEALTH_CHART_DAYS = 90;
+
 export interface AccountListEntry extends AccountView {
   /** null (and band "unscored") until a health check has scored the account. */
   score: number | null;

@@ -12,6 +12,7 @@ import {
   type AccountWithHealth,
   type CardAccount,
   type HealthComponentView,
+  type HealthHistoryPoint,
   type ListQuery,
   type OpenTicketLine,
   type OwnedAccount,
@@ -37,6 +38,8 @@ export interface AccountStore {
   sinceCheck(externalId: string, since: Date): Promise<SinceCheck>;
   /** What a ticket's card shows of its account, read in the ticket's transaction. */
   card(tx: Tx, externalId: string): Promise<CardAccount>;
+  /** The account's scores computed at or after `since`, oldest first, with each component's score (for charts). */
+  healthHistory(externalId: string, since: Date): Promise<HealthHistoryPoint[]>;
 }
 
 type AccountRow = Omit<AccountView, "attributes" | "createdAt" | "updatedAt"> & {
@@ -52,6 +55,15 @@ function parseJson<T>(text: string | null, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+/** History keeps components as { name: [score, weight] } (compactComponents in health-runs.ts). */
+function componentScores(raw: Record<string, unknown>): HealthHistoryPoint["components"] {
+  const out: HealthHistoryPoint["components"] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value) && typeof value[0] === "number") out.push({ name, score: value[0], weight: Number(value[1]) || 0 });
+  }
+  return out;
 }
 
 function view(a: AccountRow): AccountView {
@@ -86,6 +98,19 @@ export function prismaAccountStore(db: Database): AccountStore {
         `SELECT "externalId", "name" FROM "Account" WHERE LOWER("name") LIKE $1 ESCAPE '\\' ORDER BY "name" LIMIT ${Math.floor(limit)}`,
         pattern,
       );
+    },
+
+    async healthHistory(externalId, since) {
+      const rows = await c.accountHealth.findMany({
+        where: { accountExternalId: externalId, computedAt: { gte: since } },
+        orderBy: [{ computedAt: "asc" }, { id: "asc" }],
+        select: { score: true, computedAt: true, components: true },
+      });
+      return rows.map((r) => ({
+        computedAt: r.computedAt.toISOString(),
+        score: r.score,
+        components: componentScores(parseJson<Record<string, unknown>>(r.components, {})),
+      }));
     },
 
     async withHealth(externalId) {
