@@ -47,6 +47,8 @@ export const DEMO_DIGEST_REF = "demo-digest:";
 /** Where sample tickets and feedback "happened" when no channel is named (never posted to). */
 export const DEMO_PLACEHOLDER_CHANNEL = "C0DEMO0000";
 const DEMO_CUSTOMER = "U0DEMOCUST";
+/** The sample accounts' alert channel when no channel is named: none (see loadDemo). */
+export const NO_ALERT_CHANNEL = "";
 const THEME_SUFFIX = " (demo)";
 const DAY_MS = 86_400_000;
 const USAGE_DAYS = 90;
@@ -515,6 +517,11 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
   for (let i = 0; i < batches.usage.length; i += SAMPLE_ROW_CHUNK)
     await ingestBatch(success, job, { kind: "usage", items: batches.usage.slice(i, i + SAMPLE_ROW_CHUNK) });
   await ingestBatch(success, job, { kind: "nps", items: batches.nps });
+  if (!channel)
+    // No channel named: an empty alert channel ends the routing at the account (alertChannel() in
+    // src/success/rules/alert.ts takes it as set, so neither a CSM channel nor ALERTS_CHANNEL is used) and
+    // an alert without a channel is posted nowhere, now and in the app's later scheduled checks.
+    await db.client.account.updateMany({ where: { externalId: { startsWith: DEMO_PREFIX } }, data: { alertChannel: NO_ALERT_CHANNEL } });
   const tickets = await writeTickets(db, now, channel ?? DEMO_PLACEHOLDER_CHANNEL);
   const feedback = await writeFeedback(db, now, channel ?? DEMO_PLACEHOLDER_CHANNEL);
 
@@ -885,7 +892,7 @@ export function loadedLines(loaded: DemoLoaded, location: string): string[] {
   );
   if (loaded.linkedChannel)
     lines.push(
-      `Linked <#${loaded.linkedChannel}> to ${LINKED_ACCOUNT}, as /support link does; the sample accounts' alerts go to ${loaded.linkedChannel}.`,
+      `Linked ${loaded.linkedChannel} to ${LINKED_ACCOUNT}, as /support link does; the sample accounts' alerts go to ${loaded.linkedChannel}.`,
     );
   else lines.push("No --channel named: no channel linked, and the sample alerts are recorded but posted nowhere.");
   lines.push(
@@ -893,19 +900,15 @@ export function loadedLines(loaded: DemoLoaded, location: string): string[] {
       ? `Voice-of-customer digest queued for PRODUCT_CHANNEL (${plural(loaded.digest.themes, "theme")}, ${plural(loaded.digest.items, "item")}).`
       : "PRODUCT_CHANNEL is not set: no digest posted.",
   );
-  lines.push(
-    "Next: with the app running (npm start), within a minute look at " +
-      [
-        loaded.linkedChannel ? `the alerts in ${loaded.linkedChannel}` : null,
-        loaded.digest ? "the digest in the product channel" : null,
-        `/cs account ${LINKED_ACCOUNT}`,
-        "/cs accounts red",
-        "your App Home",
-      ]
-        .filter(Boolean)
-        .join(", ") +
-      ". Remove it all with: npm run demo -- --remove",
-  );
+  const look = [
+    loaded.linkedChannel ? `the alerts in ${loaded.linkedChannel}` : null,
+    loaded.digest ? "the digest in the product channel" : null,
+    `/cs account ${LINKED_ACCOUNT} (or any demo-… account)`,
+    loaded.linkedChannel ? "/support channels" : null,
+    "/feedback themes",
+  ].filter(Boolean);
+  lines.push(`Next: with the app running (npm start), within a minute look at ${look.join(", ")}.`);
+  lines.push("Remove it all with: npm run demo -- --remove");
   return lines;
 }
 
