@@ -28,7 +28,7 @@ import { prismaSuccessStores } from "../src/success/store/index.ts";
 import { runHealthCheck } from "../src/success/use-cases/run-health-check.ts";
 import { SlackAlertPosts } from "../src/slack/posts/alert-posts.ts";
 import { addAccount, addUsage } from "./support/success-fixtures.ts";
-import { freshDatabase } from "./support/harness.ts";
+import { AGENT, freshDatabase, startDesk } from "./support/harness.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DAY_MS = 86_400_000;
@@ -315,6 +315,33 @@ describe("npm run demo", () => {
     expect(await db.client.accountHealth.count({ where: { accountExternalId: { startsWith: DEMO_PREFIX } } })).toBe(0);
     expect(await db.client.accountHealth.count({ where: { runId: summary.runId } })).toBe(1);
     expect(await db.client.healthCheckRun.count({ where: { id: summary.runId } })).toBe(1);
+  }, 180_000);
+
+  it("with the app running: the alerts reach the named channel, the digest the product channel, /cs account shows the sample account, nothing else is posted", async () => {
+    const desk = await startDesk({ env: { PRODUCT_CHANNEL: PRODUCT, ALERTS_CHANNEL: ALERTS } });
+    cleanups.push(() => desk.stop());
+    await desk.settle();
+    const before = desk.slack.calls.length;
+    const db = await openDatabase(desk.databaseUrl);
+    cleanups.push(() => db.close());
+    const loaded = await loadDemo(db, options({ channel: DEMO_CHANNEL, productChannel: PRODUCT, triageChannel: "CTRIAGE" }));
+    await desk.slack.waitFor(
+      () => desk.slack.callsTo("chat.postMessage").some((c) => c.args.channel === PRODUCT),
+      30_000,
+      "the digest is posted",
+    );
+    await desk.settle(30_000);
+    const posts = desk.slack.calls.slice(before).filter((c) => c.method.startsWith("chat."));
+    expect(new Set(posts.map((c) => c.args.channel))).toEqual(new Set([DEMO_CHANNEL, PRODUCT]));
+    const alertPosts = posts.filter((c) => c.args.channel === DEMO_CHANNEL && !c.args.thread_ts);
+    expect(alertPosts.length).toBe(loaded.healthCheck.alertsRaised);
+    expect(JSON.stringify(alertPosts)).toContain("Cyberdyne (demo)");
+
+    const answer = (await (await desk.command({ command: "/cs", text: `account ${LINKED_ACCOUNT}`, user_id: AGENT })).json()) as {
+      blocks: unknown[];
+    };
+    const text = JSON.stringify(answer.blocks);
+    for (const expected of ["Cyberdyne (demo)", "red", "Entered red", "Renewal at risk"]) expect(text).toContain(expected);
   }, 180_000);
 
   it("refuses a channel linked to a customer's account or the triage channel, changing nothing", async () => {
