@@ -122,6 +122,20 @@ async function realBook(db: Database, now: Date, alertChannel: string | null): P
     },
   });
   await c.healthAlertEvent.create({ data: { alertId: alert.id, kind: "raised", at: now } });
+  const accountAlert = await c.accountAlert.create({
+    data: {
+      accountExternalId: "acme",
+      openKey: "acme",
+      delivery: "realtime",
+      stake: 1000,
+      raisedAt: now,
+      raisedRunId: run.id,
+      lastRunId: run.id,
+      detail: "{}",
+      channelId: alertChannel,
+    },
+  });
+  await c.accountAlertEvent.create({ data: { accountAlertId: accountAlert.id, kind: "raised", at: now } });
   const post = await c.outboxMessage.create({
     data: {
       method: "chat.postMessage",
@@ -148,6 +162,8 @@ async function snapshot(db: Database): Promise<Record<string, string[]>> {
     accountHealth: c.accountHealth.findMany(),
     accountHealthCurrent: c.accountHealthCurrent.findMany(),
     healthAlert: c.healthAlert.findMany(),
+    accountAlert: c.accountAlert.findMany(),
+    accountAlertEvent: c.accountAlertEvent.findMany(),
     healthAlertEvent: c.healthAlertEvent.findMany(),
     ticket: c.ticket.findMany(),
     ticketEvent: c.ticketEvent.findMany(),
@@ -177,7 +193,8 @@ async function demoCounts(db: Database) {
     themes: await c.theme.count({ where: { createdById: DEMO_USER } }),
     scores: await c.accountHealthCurrent.count({ where: { accountExternalId: demo } }),
     history: await c.accountHealth.count({ where: { accountExternalId: demo } }),
-    alerts: await c.healthAlert.count({ where: { accountExternalId: demo } }),
+    alerts: await c.accountAlert.count({ where: { accountExternalId: demo } }),
+    ruleAlerts: await c.healthAlert.count({ where: { accountExternalId: demo } }),
     runs: await c.healthCheckRun.count({ where: { leaseOwner: "demo" } }),
     links: await c.supportChannel.count({ where: { accountExternalId: demo } }),
     posts: await c.outboxMessage.count({ where: { channelId: { in: [DEMO_CHANNEL, PRODUCT] } } }),
@@ -225,6 +242,10 @@ describe("npm run demo", () => {
     for (const id of ["demo-acme", "demo-hooli", "demo-globex"]) expect(rulesOf(id)).toEqual([]);
     expect(new Set(alerts.map((a) => a.channelId))).toEqual(new Set([DEMO_CHANNEL]));
     expect(alerts.every((a) => a.ownerId === null)).toBe(true);
+    const accountAlerts = await db.client.accountAlert.findMany({ where: { accountExternalId: { startsWith: DEMO_PREFIX } } });
+    expect(accountAlerts.map((a) => a.accountExternalId)).toEqual(expect.arrayContaining(["demo-cyberdyne", "demo-tyrell"]));
+    expect(accountAlerts.map((a) => a.accountExternalId).sort()).toEqual(loaded.atRisk.map((a) => a.externalId).sort());
+    expect(new Set(accountAlerts.map((a) => [a.channelId, a.ownerId].join()))).toEqual(new Set([`${DEMO_CHANNEL},`]));
 
     // Posts: the alerts in the named channel, the digest in the product channel, nothing anywhere else.
     const posts = await db.client.outboxMessage.findMany({ where: { id: { gt: lastPost } } });
@@ -256,6 +277,7 @@ describe("npm run demo", () => {
       scores: 0,
       history: 0,
       alerts: 0,
+      ruleAlerts: 0,
       runs: 0,
       links: 0,
       posts: 0,
@@ -283,6 +305,7 @@ describe("npm run demo", () => {
       data: { accountExternalId: "demo-acme", score: 1, respondedAt: now, respondentEmail: "new@acme.example", receivedAt: now },
     });
     await db.client.healthAlert.deleteMany({ where: { accountExternalId: "acme" } });
+    await db.client.accountAlert.deleteMany({ where: { accountExternalId: "acme" } });
     const stores = prismaSuccessStores(db, { owner: "app-1", leaseMs: 60_000 });
     const outbox = new Outbox(db.provider);
     const summary = await runHealthCheck(
@@ -305,10 +328,14 @@ describe("npm run demo", () => {
       ["nps_detractor", ""],
     ]);
     expect(raisedLater.some((a) => a.accountExternalId === "acme")).toBe(true);
+    // Every post is in ALERTS_CHANNEL (the customer's alert, the check's risk digest and summary), none is a sample account's alert.
     const posts = await db.client.outboxMessage.findMany({ select: { channelId: true, refKey: true } });
     expect(posts.length).toBeGreaterThan(0);
-    const acmeAlerts = new Set(raisedLater.filter((a) => a.accountExternalId === "acme").map((a) => `alert:${a.id}`));
-    expect(posts.every((p) => p.channelId === ALERTS && acmeAlerts.has(p.refKey ?? ""))).toBe(true);
+    expect(new Set(posts.map((p) => p.channelId))).toEqual(new Set([ALERTS]));
+    const demoAlerts = await db.client.accountAlert.findMany({ where: { accountExternalId: { startsWith: DEMO_PREFIX } } });
+    expect(demoAlerts.map((a) => a.channelId)).toEqual(demoAlerts.map(() => ""));
+    const demoKeys = new Set(demoAlerts.map((a) => `account_alert:${a.id}`));
+    expect(posts.filter((p) => demoKeys.has(p.refKey ?? ""))).toEqual([]);
 
     // --remove takes the scores the later check gave the sample accounts too, and leaves the customer's.
     await removeDemo(db);
@@ -333,9 +360,10 @@ describe("npm run demo", () => {
     await desk.settle(30_000);
     const posts = desk.slack.calls.slice(before).filter((c) => c.method.startsWith("chat."));
     expect(new Set(posts.map((c) => c.args.channel))).toEqual(new Set([DEMO_CHANNEL, PRODUCT]));
-    const alertPosts = posts.filter((c) => c.args.channel === DEMO_CHANNEL && !c.args.thread_ts);
-    expect(alertPosts.length).toBe(loaded.healthCheck.alertsRaised);
-    expect(JSON.stringify(alertPosts)).toContain("Cyberdyne (demo)");
+    const inChannel = posts.filter((c) => c.args.channel === DEMO_CHANNEL);
+    expect(inChannel.length).toBeGreaterThan(0);
+    expect(loaded.atRisk.length).toBeGreaterThan(0);
+    expect(JSON.stringify(inChannel)).toContain("Cyberdyne (demo)");
 
     const answer = (await (await desk.command({ command: "/cs", text: `account ${LINKED_ACCOUNT}`, user_id: AGENT })).json()) as {
       blocks: unknown[];
@@ -383,7 +411,7 @@ describe("npm run demo", () => {
     expect(loaded.stderr).toBe("");
     expect(loaded.code).toBe(0);
     expect(loaded.stdout).toMatch(/Loaded the sample book .*: 12 accounts/);
-    expect(loaded.stdout).toMatch(/Health check #\d+ \(sample accounts only\) done: \d+ green, \d+ yellow, \d+ red; \d+ alerts raised/);
+    expect(loaded.stdout).toMatch(/Health check #\d+ \(sample accounts only\) done: \d+ green, \d+ yellow, \d+ red; \d+ accounts at risk/);
     expect(loaded.stdout).toContain(`Linked ${DEMO_CHANNEL} to ${LINKED_ACCOUNT}`);
     expect(loaded.stdout).toContain(`/cs account ${LINKED_ACCOUNT}`);
     expect(loaded.stdout).toContain("npm run demo -- --remove");

@@ -19,7 +19,7 @@ import { loadHealthConfig } from "../src/platform/config/settings-files.ts";
 import { prismaTransactor } from "../src/platform/db/transactor.ts";
 import { systemClock, type Clock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/observability/log.ts";
-import { Outbox } from "../src/platform/outbox/outbox.ts";
+import { Outbox, type OutboxPost } from "../src/platform/outbox/outbox.ts";
 import { ROLES, toolAccess, type Access } from "../src/shared/access.ts";
 import { jobActor, userActor } from "../src/shared/actor.ts";
 import { DomainError } from "../src/shared/errors.ts";
@@ -44,6 +44,8 @@ export const DEMO_USER = "USLACKBOT";
 export const DEMO_RUN_OWNER = "demo";
 /** The refKey prefix of the demo's digest post. */
 export const DEMO_DIGEST_REF = "demo-digest:";
+/** The refKey of the demo's other posts that carry none of their own (risk digest, check summary, thread lines). */
+export const DEMO_POST_REF = "demo-post";
 /** Where sample tickets and feedback "happened" when no channel is named (never posted to). */
 export const DEMO_PLACEHOLDER_CHANNEL = "C0DEMO0000";
 const DEMO_CUSTOMER = "U0DEMOCUST";
@@ -478,6 +480,13 @@ const demoAccess: Access = {
 
 const SAMPLE_ROW_CHUNK = 500;
 
+/** The outbox as the demo writes to it: a post without a refKey of its own gets DEMO_POST_REF, so --remove finds it. */
+class DemoOutbox extends Outbox {
+  override enqueue(tx: Tx, post: OutboxPost, now: Date): Promise<number> {
+    return super.enqueue(tx, { ...post, refKey: post.refKey ?? DEMO_POST_REF }, now);
+  }
+}
+
 /** Loads the sample book (replacing one loaded before), links the channel, runs a health check and posts the digest. */
 export async function loadDemo(db: Database, options: DemoOptions): Promise<DemoLoaded> {
   const clock = options.clock ?? systemClock;
@@ -495,18 +504,28 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
   }
   const replaced = (await countDemo(db)).total > 0 ? await removeDemo(db) : null;
   const now = clock.now();
-  const outbox = new Outbox(db.provider);
+  const outbox = new DemoOutbox(db.provider);
   const tx = prismaTransactor(db);
   const stores = prismaSuccessStores(db, { owner: DEMO_RUN_OWNER, leaseMs: 60_000 });
   const success: SuccessContext = {
     ...stores,
-    // The check scores the sample accounts only: the rest of the book is the scheduled checks' business.
+    // The check scores the sample accounts only, and reports on their alerts only (its risk digest and
+    // summary): the rest of the book is the scheduled checks' business.
     health: { ...stores.health, accountsAfter: (cursor, limit) => demoAccountsAfter(db, cursor, limit) },
+    alerts: {
+      ...stores.alerts,
+      openForReport: async () => (await stores.alerts.openForReport()).filter((a) => a.accountExternalId.startsWith(DEMO_PREFIX)),
+    },
     access: demoAccess,
     notifier: new SlackAlertPosts(outbox, db.provider),
-    // Alerts of the sample accounts go to the named channel (their alertChannel) or nowhere: never ALERTS_CHANNEL.
+    // Alerts of the sample accounts, the risk digest and the check's summary go to the named channel (the
+    // accounts' alertChannel) or nowhere: never to ALERTS_CHANNEL, a CSM's channel or the escalation lead.
     settings: { alertsChannel: channel ?? undefined },
-    config: options.healthConfig,
+    config: {
+      ...options.healthConfig,
+      routing: { ...options.healthConfig.routing, csmChannels: {} },
+      escalation: { ...options.healthConfig.escalation, leadUserId: undefined },
+    },
     tx,
     clock,
     log,
@@ -556,6 +575,7 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
   const current = await c.accountHealthCurrent.findMany({ where: { accountExternalId: { startsWith: DEMO_PREFIX } } });
   const bands: Record<string, number> = {};
   for (const row of current) bands[row.band] = (bands[row.band] ?? 0) + 1;
+  // The rules behind each account's alert (the per-rule history the check keeps beside it).
   const open = await c.healthAlert.findMany({
     where: { accountExternalId: { startsWith: DEMO_PREFIX }, status: "open" },
     select: { accountExternalId: true, rule: true },
@@ -694,7 +714,9 @@ export interface RemovedCounts {
   npsResponses: number;
   healthScores: number;
   healthChecks: number;
+  /** Accounts' alerts, and the per-rule history behind them. */
   alerts: number;
+  ruleAlerts: number;
   alertEvents: number;
   tickets: number;
   ticketRows: number;
@@ -711,30 +733,35 @@ export interface RemovedCounts {
 async function demoKeys(db: Database | Tx) {
   const c = "client" in db ? db.client : db;
   const account = { startsWith: DEMO_PREFIX };
-  const [alerts, tickets, items, themes, runs] = await Promise.all([
+  const [accountAlerts, alerts, tickets, items, themes, runs] = await Promise.all([
+    c.accountAlert.findMany({ where: { accountExternalId: account }, select: { id: true } }),
     c.healthAlert.findMany({ where: { accountExternalId: account }, select: { id: true } }),
     c.ticket.findMany({ where: { accountExternalId: account }, select: { id: true } }),
     c.feedbackItem.findMany({ where: { accountExternalId: account, createdById: DEMO_USER }, select: { id: true } }),
     c.theme.findMany({ where: { createdById: DEMO_USER, name: { endsWith: THEME_SUFFIX } }, select: { id: true } }),
     c.healthCheckRun.findMany({ where: { leaseOwner: DEMO_RUN_OWNER }, select: { id: true } }),
   ]);
+  const accountAlertIds = accountAlerts.map((a) => a.id);
   const alertIds = alerts.map((a) => a.id);
   const ticketIds = tickets.map((t) => t.id);
   const refs = await c.slackMessageRef.findMany({
     where: {
       OR: [
+        { subject: "account_alert", subjectId: { in: accountAlertIds } },
         { subject: "alert", subjectId: { in: alertIds } },
         { subject: { in: ["ticket", "ticket_message"] }, subjectId: { in: ticketIds } },
       ],
     },
     select: { id: true, outboxId: true },
   });
-  // The demo's posts: its alerts' messages (and the updates and thread lines that point at them), its digest.
+  // The demo's posts (each carries a "demo-" refKey), its alerts' messages, and the updates and thread lines
+  // that point at them (also those the app wrote later).
   const roots = await c.outboxMessage.findMany({
     where: {
       OR: [
-        { refKey: { in: alertIds.map((id) => `alert:${id}`) } },
+        { refKey: { in: [...accountAlertIds.map((id) => `account_alert:${id}`), ...alertIds.map((id) => `alert:${id}`)] } },
         { refKey: { startsWith: DEMO_DIGEST_REF } },
+        { refKey: DEMO_POST_REF },
         { id: { in: refs.filter((r) => r.outboxId).map((r) => r.outboxId) } },
       ],
     },
@@ -746,6 +773,7 @@ async function demoKeys(db: Database | Tx) {
     select: { id: true },
   });
   return {
+    accountAlertIds,
     alertIds,
     ticketIds,
     itemIds: items.map((i) => i.id),
@@ -769,6 +797,7 @@ export async function countDemo(db: Database): Promise<{ accounts: number; total
       accounts +
       linked +
       usage +
+      k.accountAlertIds.length +
       k.alertIds.length +
       k.ticketIds.length +
       k.itemIds.length +
@@ -794,8 +823,11 @@ export async function removeDemo(db: Database): Promise<RemovedCounts> {
             where: { id: { in: k.outboxIds }, OR: [{ threadRefId: { not: null } }, { updateRefId: { not: null } }] },
           })
         ).count + (await tx.outboxMessage.deleteMany({ where: { id: { in: k.outboxIds } } })).count;
-      const alertEvents = (await tx.healthAlertEvent.deleteMany({ where: { alertId: { in: k.alertIds } } })).count;
-      const alerts = (await tx.healthAlert.deleteMany({ where: { id: { in: k.alertIds } } })).count;
+      const alertEvents =
+        (await tx.accountAlertEvent.deleteMany({ where: { accountAlertId: { in: k.accountAlertIds } } })).count +
+        (await tx.healthAlertEvent.deleteMany({ where: { alertId: { in: k.alertIds } } })).count;
+      const ruleAlerts = (await tx.healthAlert.deleteMany({ where: { id: { in: k.alertIds } } })).count;
+      const alerts = (await tx.accountAlert.deleteMany({ where: { id: { in: k.accountAlertIds } } })).count;
       const healthScores =
         (await tx.accountHealthCurrent.deleteMany({ where: account })).count +
         (await tx.accountHealth.deleteMany({ where: account })).count;
@@ -829,6 +861,7 @@ export async function removeDemo(db: Database): Promise<RemovedCounts> {
         healthScores,
         healthChecks,
         alerts,
+        ruleAlerts,
         alertEvents,
         tickets,
         ticketRows,
@@ -887,8 +920,8 @@ export function loadedLines(loaded: DemoLoaded, location: string): string[] {
   const h = loaded.healthCheck;
   const bands = ["green", "yellow", "red"].map((b) => `${loaded.bands[b] ?? 0} ${b}`).join(", ");
   lines.push(
-    `Health check #${h.runId} (sample accounts only) ${h.status}: ${bands}; ${plural(h.alertsRaised, "alert")} raised` +
-      (loaded.atRisk.length ? ` for ${loaded.atRisk.map((a) => `${a.externalId} (${a.rules.join(", ")})`).join("; ")}.` : "."),
+    `Health check #${h.runId} (sample accounts only) ${h.status}: ${bands}; ${plural(loaded.atRisk.length, "account")} at risk` +
+      (loaded.atRisk.length ? `: ${loaded.atRisk.map((a) => `${a.externalId} (${a.rules.join(", ")})`).join("; ")}.` : "."),
   );
   if (loaded.linkedChannel)
     lines.push(
