@@ -54,7 +54,7 @@ export const NO_ALERT_CHANNEL = "";
 const THEME_SUFFIX = " (demo)";
 const DAY_MS = 86_400_000;
 const USAGE_DAYS = 90;
-const CHANNEL_ID = /^C[A-Z0-9]{2,}$/;
+const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
 // ---- The sample book ------------------------------------------------------------------------------
 
