@@ -5,12 +5,13 @@
 // "(demo)") with 90 days of usage, NPS answers and seats, a few past tickets and feedback items under two
 // themes. With --channel it links that channel to one sample account (as `/support link` does) and routes
 // the sample accounts' alerts there. Then it runs a health check over the sample accounts only (the job
-// actor) and, when PRODUCT_CHANNEL is set, posts the voice-of-customer digest there. Everything goes
-// through the outbox: a running app posts it within a minute.
+// actor; its risk digest and summary go to the named channel) and, when PRODUCT_CHANNEL is set, posts the
+// voice-of-customer digest there. Everything goes through the outbox: a running app posts it within a minute.
 //
 // Nothing is posted to a channel that was not named: the sample accounts have no CSM, their alerts go to
-// the --channel (and nowhere without it, not to ALERTS_CHANNEL), the check leaves other accounts alone.
-// Running it again replaces the sample data (no duplicates). --remove deletes exactly the sample data.
+// the --channel (and nowhere without it, not to ALERTS_CHANNEL), the check leaves other accounts alone and
+// reports to no one else. Every post it writes carries a "demo-" refKey. Running it again replaces the
+// sample data (no duplicates). --remove deletes exactly the sample data.
 // Exit codes: 0 done, 1 refused (the channel is linked to another account, or is the triage channel), 2 wrong arguments.
 import { pathToFileURL } from "node:url";
 import { openDatabase, type Database, type Tx } from "../src/platform/db/client.ts";
