@@ -3,7 +3,12 @@
 import type { Actor } from "../../shared/actor.ts";
 import { DomainError } from "../../shared/errors.ts";
 import { isAccountExternalId, type SupportChannelInfo } from "../rules/channels.ts";
-import { personOf, type SupportContext } from "./context.ts";
+import { personOf, type SupportContext, type SupportSettings } from "./context.ts";
+
+/** What linking needs of the context (the demo tool builds just this). */
+export type LinkContext = Pick<SupportContext, "access" | "store" | "db" | "clock" | "log" | "accounts"> & {
+  settings: Pick<SupportSettings, "triageChannel">;
+};
 
 export interface LinkedChannel {
   /** The channel's support settings before (null: it was not a support channel). */
@@ -17,7 +22,7 @@ export interface LinkedChannel {
  * "support.triage_channel" (the triage channel cannot also be a support channel) or "support.not_a_channel".
  */
 export async function linkChannel(
-  ctx: SupportContext,
+  ctx: LinkContext,
   actor: Actor,
   input: { channelId: string; accountExternalId: string | null; isChannel: boolean },
 ): Promise<LinkedChannel> {
