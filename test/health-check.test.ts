@@ -166,6 +166,14 @@ describe("health checks", () => {
     expect(report).toContain("1 red · :large_yellow_circle: 1 yellow");
     expect(report).toContain("New: 2 · worse: 0 · cleared: 0 · ARR at risk: $170,000");
     expect(report).toContain(`next check ${slackDateOf(new Date("2026-11-21T06:00:00Z"))}`);
+    // The check said it started, in one line the summary then replaced.
+    const started = desk.slack.calls.filter(
+      (c) => c.method === "chat.postMessage" && String(c.args.text).startsWith("Health check running"),
+    );
+    expect(started.map((c) => c.args.text)).toEqual(["Health check running: scoring 3 accounts"]);
+    expect(desk.slack.calls.filter((c) => c.method === "chat.update" && String(c.args.text).startsWith("Health check done"))).toHaveLength(
+      1,
+    );
     expect(topLevel(desk, BETA_CHANNEL)).toHaveLength(0);
   });
 

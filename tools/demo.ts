@@ -750,6 +750,7 @@ async function demoKeys(db: Database | Tx) {
       OR: [
         { subject: "account_alert", subjectId: { in: accountAlertIds } },
         { subject: "alert", subjectId: { in: alertIds } },
+        { subject: "health_check", subjectId: { in: runs.map((r) => r.id) } },
         { subject: { in: ["ticket", "ticket_message"] }, subjectId: { in: ticketIds } },
       ],
     },

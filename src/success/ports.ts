@@ -3,7 +3,7 @@
 // and its own record of the messages it posted, inside the caller's transaction.
 import type { Tx } from "../platform/db/transactor.ts";
 import type { AlertLogLine, AlertView } from "./rules/alert.ts";
-import type { CheckReport, RiskDigest } from "./rules/risk-report.ts";
+import type { CheckReport, CheckStart, RiskDigest } from "./rules/risk-report.ts";
 
 export interface AlertNotifier {
   /** Posts alerts that earned a message of their own (those with a channel), many at once. */
@@ -12,7 +12,9 @@ export interface AlertNotifier {
   alertChanged(tx: Tx, alert: AlertView, line: AlertLogLine | null, now: Date): Promise<void>;
   /** Posts a channel's daily risk digest: the top accounts in the message, the rest in its thread. */
   riskDigest(tx: Tx, digest: RiskDigest, now: Date): Promise<void>;
-  /** Posts a check's summary where it belongs (a channel, or a person by DM). */
+  /** Says a check has started where its summary will go (the summary then replaces that line). */
+  checkStarted(tx: Tx, start: CheckStart, now: Date): Promise<void>;
+  /** Posts a check's summary where it belongs (a channel, or a person by DM), in place of its start line. */
   checkSummary(tx: Tx, report: CheckReport, now: Date): Promise<void>;
 }
 

@@ -42,6 +42,8 @@ function parseSweep(raw: string | undefined): number[] {
   });
 }
 
+const PROGRESS_EVERY_MS = 3000;
+
 function main(): void {
   const args = parseArgs(process.argv.slice(2), ["horizon", "config", "sweep"], USAGE);
   if (args.positional.length > 1) throw new UsageError(`give at most one directory, not ${args.positional.length}\n${USAGE}`);
@@ -65,7 +67,17 @@ function main(): void {
     const started = performance.now();
     const history = readHistory(dir);
     const read = performance.now();
-    const backtest = runBacktest(history, config, horizon, sweep);
+    // A progress line on stderr every few seconds: accounts replayed of all, and the pace.
+    let lastLine = performance.now();
+    const backtest = runBacktest(history, config, horizon, sweep, (done, total) => {
+      const now = performance.now();
+      if (now - lastLine < PROGRESS_EVERY_MS) return;
+      lastLine = now;
+      const rate = done / ((now - read) / 1000);
+      process.stderr.write(
+        `backtest: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} accounts replayed (${Math.round(rate).toLocaleString("en-US")} accounts/s, about ${Math.ceil((total - done) / Math.max(rate, 1))} s left)\n`,
+      );
+    });
     const done = performance.now();
     console.log(backtest.text);
     console.log(`\nRead in ${((read - started) / 1000).toFixed(1)} s, replayed in ${((done - read) / 1000).toFixed(1)} s.`);

@@ -57,7 +57,12 @@ export function rowsByAccount(h: History): AccountRows[] {
  * windows) are computed with `inputsConfig`; the runs may differ in weights, bands and rule switches.
  * Runs that share the same `weights` object share each day's score (only the band is recomputed).
  */
-export function replay(h: History, inputsConfig: HealthConfig, runs: ReplayRun[]): ReplayResult {
+export function replay(
+  h: History,
+  inputsConfig: HealthConfig,
+  runs: ReplayRun[],
+  onAccount?: (done: number, total: number) => void,
+): ReplayResult {
   const t = timelineOf(h);
   const start = t.first + WARM_UP_DAYS;
   const end = t.last;
@@ -74,7 +79,10 @@ export function replay(h: History, inputsConfig: HealthConfig, runs: ReplayRun[]
   const scores = runs.map(() => new Float64Array(span));
   let accountDays = 0;
 
-  for (const rows of rowsByAccount(h)) {
+  const accounts = rowsByAccount(h);
+  let accountsDone = 0;
+  for (const rows of accounts) {
+    onAccount?.(accountsDone++, accounts.length);
     const series = new AccountSeries(rows, t, inputsConfig, known);
     const id = rows.account.externalId;
     const churnDay = churn.get(id);

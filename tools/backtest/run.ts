@@ -27,18 +27,29 @@ const withRedBelow = (config: HealthConfig, redBelow: number): HealthConfig => (
   bands: { green: Math.max(config.bands.green, redBelow + 1), yellow: redBelow },
 });
 
-export function runBacktest(history: History, config: HealthConfig, horizon: number, sweep: readonly number[] = DEFAULT_SWEEP): Backtest {
+export function runBacktest(
+  history: History,
+  config: HealthConfig,
+  horizon: number,
+  sweep: readonly number[] = DEFAULT_SWEEP,
+  onAccount?: (done: number, total: number) => void,
+): Backtest {
   if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`the horizon must be a whole number of days, 1 or more (not ${horizon})`);
   const baselineConfig = loginsOnlyConfig(config);
   const thresholds = [...new Set(sweep)].filter((y) => y !== config.bands.yellow).sort((a, b) => a - b);
-  const result = replay(history, config, [
-    { name: MODEL_RUN, config },
-    { name: BASELINE_RUN, config: baselineConfig },
-    ...thresholds.flatMap((y) => [
-      { name: `${MODEL_RUN} <${y}`, config: withRedBelow(config, y) },
-      { name: `${BASELINE_RUN} <${y}`, config: withRedBelow(baselineConfig, y) },
-    ]),
-  ]);
+  const result = replay(
+    history,
+    config,
+    [
+      { name: MODEL_RUN, config },
+      { name: BASELINE_RUN, config: baselineConfig },
+      ...thresholds.flatMap((y) => [
+        { name: `${MODEL_RUN} <${y}`, config: withRedBelow(config, y) },
+        { name: `${BASELINE_RUN} <${y}`, config: withRedBelow(baselineConfig, y) },
+      ]),
+    ],
+    onAccount,
+  );
   const figures = result.alerts.map((run) => figuresOf(result, run.name, run.alerts, horizon));
   const [model, baseline] = figures;
   const rows: SweepRow[] = [

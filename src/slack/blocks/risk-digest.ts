@@ -2,7 +2,7 @@
 // digest (accounts ranked by ARR × severity, one line each with the leading rule and a View button, the
 // top ones in the message and the rest in its thread) and the check's summary.
 import type { KnownBlock } from "@slack/types";
-import type { CheckReport, DigestEntry, RiskDigest } from "../../success/rules/risk-report.ts";
+import type { CheckReport, CheckStart, DigestEntry, RiskDigest } from "../../success/rules/risk-report.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { ACTIONS } from "./ids.ts";
@@ -78,6 +78,15 @@ export function riskDigestThread(d: RiskDigest): { text: string; blocks: KnownBl
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+/** The line a check posts when it starts; its summary replaces it. */
+export function checkStartedMessage(s: CheckStart): { text: string; blocks: KnownBlock[] } {
+  const text = `:hourglass_flowing_sand: *Health check running*: scoring ${plural(s.accounts, "account")} as of ${slackDate(s.at)}…`;
+  return {
+    text: `Health check running: scoring ${s.accounts} accounts`,
+    blocks: [{ type: "section", text: { type: "mrkdwn", text } }],
+  };
+}
 
 export function checkSummaryMessage(r: CheckReport): { text: string; blocks: KnownBlock[] } {
   const total = r.atRisk.red + r.atRisk.yellow + r.atRisk.green + r.atRisk.unknown;

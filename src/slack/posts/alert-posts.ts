@@ -7,9 +7,9 @@ import type { Provider, Tx } from "../../platform/db/client.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { AlertNotifier } from "../../success/ports.ts";
 import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
-import type { CheckReport, RiskDigest } from "../../success/rules/risk-report.ts";
+import type { CheckReport, CheckStart, RiskDigest } from "../../success/rules/risk-report.ts";
 import { alertLogLine, healthAlertMessage } from "../blocks/health-alert.ts";
-import { checkSummaryMessage, riskDigestMessage, riskDigestThread } from "../blocks/risk-digest.ts";
+import { checkStartedMessage, checkSummaryMessage, riskDigestMessage, riskDigestThread } from "../blocks/risk-digest.ts";
 import { messageRefs } from "../store/message-refs.ts";
 
 const SUBJECT = "account_alert";
@@ -69,8 +69,22 @@ export class SlackAlertPosts implements AlertNotifier {
       await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: digest.channelId, threadRefId: id, payload }, now);
   }
 
+  async checkStarted(tx: Tx, start: CheckStart, now: Date): Promise<void> {
+    if (!start.to) return;
+    const id = await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: start.to, payload: checkStartedMessage(start) }, now);
+    await messageRefs.set(tx, "health_check", start.runId, "message", id);
+  }
+
   async checkSummary(tx: Tx, report: CheckReport, now: Date): Promise<void> {
     if (!report.to) return;
-    await this.outbox.enqueue(tx, { method: "chat.postMessage", channel: report.to, payload: checkSummaryMessage(report) }, now);
+    // The summary replaces the check's start line when there is one.
+    const started = await messageRefs.get(tx, "health_check", report.runId, "message");
+    await this.outbox.enqueue(
+      tx,
+      started
+        ? { method: "chat.update", channel: report.to, updateRefId: started, payload: checkSummaryMessage(report) }
+        : { method: "chat.postMessage", channel: report.to, payload: checkSummaryMessage(report) },
+      now,
+    );
   }
 }

@@ -5,7 +5,7 @@
 import type { Provider, Tx } from "../../platform/db/client.ts";
 import { execute, valuesList } from "../../platform/db/sql.ts";
 
-export type RefSubject = "ticket" | "ticket_message" | "csat_survey" | "alert" | "account_alert" | "feedback_item";
+export type RefSubject = "ticket" | "ticket_message" | "csat_survey" | "alert" | "account_alert" | "feedback_item" | "health_check";
 export type RefRole = "ack" | "card" | "mirror" | "survey" | "message";
 
 export interface MessageRefs {

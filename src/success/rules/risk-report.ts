@@ -48,6 +48,15 @@ export interface RiskDigest {
   snoozed: number;
 }
 
+/** A check that has started: where its summary will go, and what it is about to score. */
+export interface CheckStart {
+  to: string | null;
+  runId: number;
+  trigger: "scheduled" | "manual";
+  at: Date;
+  accounts: number;
+}
+
 export interface CheckReport {
   /** Where the summary goes: the alerts channel, else the CSM lead (a user ID: by DM); null: nowhere. */
   to: string | null;

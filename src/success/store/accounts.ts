@@ -20,6 +20,8 @@ import {
 } from "../rules/account.ts";
 
 export interface AccountStore {
+  /** How many accounts there are. */
+  count(): Promise<number>;
   /** Whether an account has exactly this external id. */
   exists(externalId: string): Promise<boolean>;
   /** Accounts whose name contains `text` (case-insensitive; % and _ match literally), by name, at most `limit`. */
@@ -86,6 +88,10 @@ function view(a: AccountRow): AccountView {
 export function prismaAccountStore(db: Database): AccountStore {
   const c = db.client;
   return {
+    count() {
+      return c.account.count();
+    },
+
     async exists(externalId) {
       return (await c.account.findUnique({ where: { externalId }, select: { externalId: true } })) !== null;
     },

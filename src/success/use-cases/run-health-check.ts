@@ -75,6 +75,15 @@ export async function runHealthCheck(
     alertsHeldBack: 0,
     digests: 0,
   };
+  const to = ctx.settings.alertsChannel ?? ctx.config.escalation.leadUserId ?? null;
+  try {
+    const accounts = await ctx.accounts.count();
+    await ctx.tx.transaction((tx) =>
+      ctx.notifier.checkStarted(tx, { to, runId: run.id, trigger: input.trigger, at, accounts }, ctx.clock.now()),
+    );
+  } catch (error) {
+    ctx.log.warn({ err: error, runId: run.id }, "could not post that the health check started");
+  }
   const sliceSize = ctx.settings.sliceSize ?? DEFAULT_SLICE_SIZE;
   const cap = ctx.settings.realtimeCap ?? DEFAULT_REALTIME_CAP;
   const candidates: RealtimeCandidate[] = [];
