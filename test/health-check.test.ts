@@ -553,6 +553,13 @@ describe("/cs account", () => {
     expect((await answer("account a")).text).toContain("Several accounts match “a”");
     expect((await answer("account")).text).toContain("Which account?");
     expect((await answer("alerts")).text).toContain("Your open alerts:");
+    // `/cs` alone is a request for help, not an unknown subcommand.
+    for (const empty of ["", "   "]) {
+      const help = (await answer(empty)).text;
+      expect(help.startsWith("*/cs* commands:")).toBe(true);
+      expect(help).not.toContain("I don't know");
+    }
+    expect((await answer("bogus")).text).toContain("I don't know `/cs bogus`");
   });
 });
 

@@ -14,7 +14,8 @@ export function registerCsCommand(app: App, deps: SlackDeps): void {
   app.command(COMMANDS.cs, async ({ ack, command }) => {
     const say = (text: string) => ack({ response_type: "ephemeral", text });
     const text = (command.text ?? "").trim();
-    const [sub = "help"] = text.split(/\s+/);
+    // "".split() gives [""], so an empty command needs its own default.
+    const sub = text ? text.split(/\s+/)[0]! : "help";
     const rest = text.slice(sub.length).trim();
     const actor = userActor(command.user_id, command.team_id);
 
