@@ -220,6 +220,59 @@ describe("capturing feedback", () => {
     expect(await items()).toHaveLength(1);
   });
 
+  it("/feedback asks before sending a first word that looks like a mistyped subcommand; its button sends it", async () => {
+    await deskWithAccounts();
+    const typed = async (text: string) =>
+      (await (await desk.command({ command: "/feedback", text, channel_id: ACME_CHANNEL, user_id: AGENT })).json()) as {
+        response_type: string;
+        text: string;
+        blocks?: { type: string; elements?: { action_id: string; value: string }[] }[];
+      };
+    const theme = await typed("theme add Excel export");
+    expect(theme.response_type).toBe("ephemeral");
+    expect(theme.text).toContain("Did you mean `/feedback themes`?");
+    expect(theme.text).toContain("To send it as feedback anyway");
+    expect((await typed("digset")).text).toContain("Did you mean `/feedback digest`?");
+    await desk.settle();
+    expect(await items()).toHaveLength(0);
+    expect(cards()).toHaveLength(0);
+
+    // The button sends the text as it was typed, from the person, in the channel it was typed in.
+    const button = theme.blocks?.find((b) => b.type === "actions")?.elements?.[0];
+    expect(button).toMatchObject({ action_id: "feedback_send_anyway", value: "theme add Excel export" });
+    const click = await desk.interaction({
+      type: "block_actions",
+      user: { id: AGENT, username: "agent", name: "agent", team_id: HOME_TEAM },
+      api_app_id: "A111",
+      token: "verification_token",
+      container: { type: "message", message_ts: "1.000100", channel_id: ACME_CHANNEL, is_ephemeral: true },
+      trigger_id: "12345.98765.abcd2358fdea",
+      team: { id: HOME_TEAM, domain: "example" },
+      channel: { id: ACME_CHANNEL, name: "acme" },
+      response_url: desk.slack.responseUrl("send-anyway"),
+      actions: [{ action_id: "feedback_send_anyway", block_id: "b", type: "button", value: button!.value, action_ts: "1.2" }],
+    });
+    expect(click.status).toBe(200);
+    await desk.settle();
+    const [item] = await items();
+    expect(item).toMatchObject({ origin: "command", authorId: AGENT, accountExternalId: "acme", text: "theme add Excel export" });
+    expect(cards()).toHaveLength(1);
+    const response = desk.slack.responses.find((r) => r.id === "send-anyway")!.body as { text: string; replace_original: boolean };
+    expect(response).toMatchObject({ replace_original: true });
+    expect(response.text).toMatch(/Sent to product as feedback \*#\d+\*/);
+
+    // `--` sends it without asking; real subcommands and ordinary text are as before.
+    expect((await typed("-- ship faster, please")).text).toMatch(/Sent to product as feedback/);
+    expect((await typed("themes")).text).toContain("No themes yet");
+    expect((await typed("Hi team, the theme picker is slow")).text).toMatch(/Sent to product as feedback/);
+    await desk.settle();
+    expect((await items()).map((i) => i.text)).toEqual([
+      "theme add Excel export",
+      "ship faster, please",
+      "Hi team, the theme picker is slow",
+    ]);
+  });
+
   it("the Send to product shortcut opens a modal; its submission stores kind, importance, note and new themes", async () => {
     await deskWithAccounts();
     const msg = desk.slack.seed(ACME_CHANNEL, { user: CUSTOMER, text: "Bulk edit would save us hours every week" });

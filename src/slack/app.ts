@@ -22,6 +22,7 @@ import { registerTicketFeedbackAction } from "./actions/ticket-feedback.ts";
 import { registerFeedbackThemeActions } from "./actions/feedback-themes.ts";
 import { registerThemeShip } from "./actions/theme-ship.ts";
 import { registerThemeShipView } from "./views/theme-ship.ts";
+import { registerFeedbackSendAnyway } from "./actions/feedback-send-anyway.ts";
 
 export interface BoltOptions {
   token: string;
@@ -65,6 +66,7 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   registerFeedbackThemeActions(app, deps);
   registerThemeShip(app, deps);
   registerThemeShipView(app, deps);
+  registerFeedbackSendAnyway(app, deps);
   app.error(async (error) => {
     o.log.error({ err: error }, "bolt listener error");
   });

@@ -7,6 +7,10 @@ import { withinAckBudget } from "./ack-budget.ts";
 import { jobActor } from "../shared/actor.ts";
 import { readSupportChannel } from "../support/use-cases/read-support-channel.ts";
 import { feedbackErrorText } from "./blocks/feedback-errors.ts";
+import { capturedTextAnswer } from "./blocks/feedback-answers.ts";
+import type { Actor } from "../shared/actor.ts";
+import { captureFeedback } from "../feedback/use-cases/capture-feedback.ts";
+import type { FeedbackContext } from "../feedback/use-cases/context.ts";
 
 /** Whether a message's author speaks for the company (an agent, or our workspace in a shared channel). */
 export function isInternalAuthor(
@@ -46,4 +50,33 @@ export function authorName(deps: SlackDeps, userId: string): Promise<string | nu
 /** The sentence for an error the feedback context refused with; null for anything else (a failure). */
 export function feedbackRefusal(error: unknown): string | null {
   return isDomainError(error) ? feedbackErrorText(error) : null;
+}
+
+/** `/feedback <text>` (or its "Send as feedback" button): the text, from the person, in the channel it was typed in. */
+export async function captureTypedFeedback(
+  deps: SlackDeps,
+  feedback: FeedbackContext,
+  actor: Actor,
+  command: { user_id: string; channel_id: string; team_id: string },
+  text: string,
+): Promise<string> {
+  const result = await captureFeedback(feedback, actor, {
+    origin: "command",
+    channelId: command.channel_id,
+    messageTs: null,
+    threadTs: null,
+    text,
+    authorId: command.user_id,
+    authorName: await authorName(deps, command.user_id),
+    internal: isInternalAuthor(deps, {
+      userId: command.user_id,
+      authorTeamId: command.team_id,
+      homeTeamId: deps.directory.identity.teamId,
+      sharedChannel: false,
+    }),
+    ...(await accountHints(deps, command.channel_id, command.user_id)),
+    permalink: null,
+    at: deps.clock.now(),
+  });
+  return capturedTextAnswer(result);
 }

@@ -1,6 +1,9 @@
 // What people are told when they send feedback to product and work with themes: usage, confirmations,
 // the theme list, the digest preview's notes and the report of a shipped theme. Pure text builders.
 import type { ThemeRef } from "../../feedback/rules/feedback.ts";
+import { LITERAL_MARK, type FeedbackSubcommand } from "../../feedback/rules/feedback-command.ts";
+import type { KnownBlock } from "@slack/types";
+import { ACTIONS } from "./ids.ts";
 import type { ThemeSummary } from "../../feedback/rules/themes.ts";
 import { LIMITS, escapeSlackText, truncate } from "./limits.ts";
 
@@ -11,7 +14,7 @@ export const THEMES_OFF = "Themes are not set up: an admin sets PRODUCT_CHANNEL 
 
 export const FEEDBACK_USAGE = [
   "*/feedback* commands:",
-  "• `/feedback <text>`: send what a customer said to the product team",
+  "• `/feedback <text>`: send what a customer said to the product team (`/feedback -- <text>` when it starts with a word like `themes`)",
   "• `/feedback themes`: list themes (`add`, `rename <old> to <new>`, `merge <from> into <to>`, `archive <name>`, `unarchive <name>`)",
   "• `/feedback digest [7d|30d]`: preview the voice-of-customer digest",
   "• `/feedback ship <theme> <what shipped>`: shows the reply customers will read and who will be told; *Ship* tells the customers who asked, and their CSMs",
@@ -43,6 +46,32 @@ export function capturedTextAnswer(result: {
   const account = a ? ` (account *${escapeSlackText(a.name ?? a.externalId)}*)` : "";
   return truncate(`${capturedAnswer(result.item.id, result.created, result.newTagger)}${account}`, 3000);
 }
+
+/** The most a button's value holds (Slack's limit is 2,000 characters). */
+const BUTTON_VALUE_MAX = 2000;
+
+/**
+ * `/feedback theme …`: the first word looks like a mistyped subcommand, so nothing was sent. A button
+ * sends the text as feedback anyway (when the text fits in its value); `/feedback -- <text>` always does.
+ */
+export function mistypedSubcommandAnswer(suggestion: FeedbackSubcommand, text: string): { text: string; blocks: KnownBlock[] } {
+  const canSend = text.length <= BUTTON_VALUE_MAX;
+  const anyway = canSend
+    ? `To send it as feedback anyway, press *Send as feedback* (or type \`/feedback ${LITERAL_MARK} <text>\`).`
+    : `To send it as feedback anyway, type \`/feedback ${LITERAL_MARK} <text>\`.`;
+  const message = `Did you mean \`/feedback ${suggestion}\`? Nothing was sent to product. ${anyway}`;
+  const blocks: KnownBlock[] = [{ type: "section", text: { type: "mrkdwn", text: message } }];
+  if (canSend)
+    blocks.push({
+      type: "actions",
+      elements: [
+        { type: "button", action_id: ACTIONS.feedbackSendAnyway, text: { type: "plain_text", text: "Send as feedback" }, value: text },
+      ],
+    });
+  return { text: message, blocks };
+}
+
+export const SEND_ANYWAY_LOST = "That button has lost its text, so nothing was sent. Type `/feedback -- <text>` instead.";
 
 // ------------------------------------------------------------------ reading the source message
 

@@ -15,6 +15,7 @@ export const ACTIONS = {
   feedbackConfirmTheme: "feedback_confirm_theme",
   ticketFeedback: "ticket_feedback",
   themeShip: "theme_ship",
+  feedbackSendAnyway: "feedback_send_anyway",
 } as const;
 
 /** The CSAT survey's five buttons: `csat_score_1` … `csat_score_5` (each button's value is the ticket id). */
