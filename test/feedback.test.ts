@@ -273,6 +273,46 @@ describe("capturing feedback", () => {
     ]);
   });
 
+  it("/feedback for:<account> attributes relayed feedback to that account, with its ARR, tier and health; unknown: nothing stored", async () => {
+    await deskWithAccounts();
+    await desk.app.db.client.account.create({
+      data: { externalId: "acme-eu", name: "Acme Corp", arr: 5000, createdAt: AT, updatedAt: AT },
+    });
+    const typed = async (text: string, channel = SUPPORT) =>
+      ((await (await desk.command({ command: "/feedback", text, channel_id: channel, user_id: AGENT })).json()) as { text: string }).text;
+
+    // By external id, from a channel with no account: the item is Globex's, not "No account · internal".
+    expect(await typed("for:globex Bulk edit for invoices, they do it weekly")).toMatch(
+      /^Sent to product as feedback \*#\d+\*\. Thanks! \(account \*Globex\*\)$/,
+    );
+    // By name (any case, quoted with spaces) in Acme's channel: the named account wins over the channel's.
+    expect(await typed('for:"globex" SSO with Okta', ACME_CHANNEL)).toContain("(account *Globex*)");
+    await desk.settle();
+    const [first, second] = await items();
+    expect(first).toMatchObject({
+      text: "Bulk edit for invoices, they do it weekly",
+      internal: true,
+      accountExternalId: "globex",
+      accountName: "Globex",
+      accountArr: 40000,
+    });
+    expect(second).toMatchObject({ text: "SSO with Okta", accountExternalId: "globex" });
+    expect(cardText(cards()[0]!)).toContain("Globex");
+
+    // Unknown, ambiguous or missing: a private answer, nothing stored or posted.
+    expect(await typed("for:initech Please add dark mode")).toBe(
+      "No account has the external id or name “initech”, so nothing was sent. Check it with `/cs account &lt;name&gt;`, or leave `for:` out.",
+    );
+    expect(await typed('for:"Acme Corp" Please add dark mode')).toContain("Several accounts are called “Acme Corp” (`acme` and `acme-eu`)");
+    expect(await typed("for:acme-eu Please add dark mode")).toContain("(account *Acme Corp*)");
+    expect(await typed("for: Please add dark mode")).toContain("Which account is it for?");
+    expect(await typed("for:acme Audit log export")).toContain("(account *Acme Corp*)");
+    await desk.settle();
+    expect((await items()).map((i) => i.accountExternalId)).toEqual(["globex", "globex", "acme-eu", "acme"]);
+    expect((await items())[3]).toMatchObject({ accountArr: 120000, accountTier: "enterprise", accountBand: "red" });
+    expect(cards()).toHaveLength(4);
+  });
+
   it("the Send to product shortcut opens a modal; its submission stores kind, importance, note and new themes", async () => {
     await deskWithAccounts();
     const msg = desk.slack.seed(ACME_CHANNEL, { user: CUSTOMER, text: "Bulk edit would save us hours every week" });

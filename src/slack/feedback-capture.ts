@@ -59,6 +59,7 @@ export async function captureTypedFeedback(
   actor: Actor,
   command: { user_id: string; channel_id: string; team_id: string },
   text: string,
+  forAccount: string | null = null,
 ): Promise<string> {
   const result = await captureFeedback(feedback, actor, {
     origin: "command",
@@ -74,7 +75,9 @@ export async function captureTypedFeedback(
       homeTeamId: deps.directory.identity.teamId,
       sharedChannel: false,
     }),
-    ...(await accountHints(deps, command.channel_id, command.user_id)),
+    // An account named with for: needs no hints (and no users.info call).
+    ...(forAccount === null ? await accountHints(deps, command.channel_id, command.user_id) : { channelAccount: null, emailDomain: null }),
+    forAccount,
     permalink: null,
     at: deps.clock.now(),
   });

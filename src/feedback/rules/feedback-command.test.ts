@@ -50,7 +50,11 @@ describe("parseFeedbackCommand", () => {
     expect(parseFeedbackCommand("   ")).toEqual({ kind: "empty" });
     expect(parseFeedbackCommand("themes add Excel export")).toEqual({ kind: "subcommand", name: "themes", rest: "add Excel export" });
     expect(parseFeedbackCommand("DIGEST 30d")).toEqual({ kind: "subcommand", name: "digest", rest: "30d" });
-    expect(parseFeedbackCommand("Exports to Excel time out")).toEqual({ kind: "feedback", text: "Exports to Excel time out" });
+    expect(parseFeedbackCommand("Exports to Excel time out")).toEqual({
+      kind: "feedback",
+      text: "Exports to Excel time out",
+      forAccount: null,
+    });
     expect(parseFeedbackCommand("theme add Excel export")).toEqual({
       kind: "mistyped",
       suggestion: "themes",
@@ -60,8 +64,37 @@ describe("parseFeedbackCommand", () => {
   });
 
   it("sends what follows `--` as feedback, whatever its first word", () => {
-    expect(parseFeedbackCommand("-- theme park tickets are missing")).toEqual({ kind: "feedback", text: "theme park tickets are missing" });
-    expect(parseFeedbackCommand("-- ship it faster")).toEqual({ kind: "feedback", text: "ship it faster" });
+    expect(parseFeedbackCommand("-- theme park tickets are missing")).toEqual({
+      kind: "feedback",
+      text: "theme park tickets are missing",
+      forAccount: null,
+    });
+    expect(parseFeedbackCommand("-- ship it faster")).toEqual({ kind: "feedback", text: "ship it faster", forAccount: null });
     expect(parseFeedbackCommand("--")).toEqual({ kind: "empty" });
+  });
+
+  it("reads the account named with `for:` before the text", () => {
+    expect(parseFeedbackCommand("for:globex Bulk edit please")).toEqual({
+      kind: "feedback",
+      text: "Bulk edit please",
+      forAccount: "globex",
+    });
+    expect(parseFeedbackCommand('FOR:"Acme Corp" SSO with Okta')).toEqual({
+      kind: "feedback",
+      text: "SSO with Okta",
+      forAccount: "Acme Corp",
+    });
+    expect(parseFeedbackCommand("for:“Acme Corp” SSO")).toEqual({ kind: "feedback", text: "SSO", forAccount: "Acme Corp" });
+    // Naming an account says it is feedback: a subcommand's word after it is text.
+    expect(parseFeedbackCommand("for:globex themes are confusing")).toEqual({
+      kind: "feedback",
+      text: "themes are confusing",
+      forAccount: "globex",
+    });
+    expect(parseFeedbackCommand("for:globex -- ship it")).toEqual({ kind: "feedback", text: "ship it", forAccount: "globex" });
+    expect(parseFeedbackCommand("for: globex text")).toEqual({ kind: "noAccount" });
+    expect(parseFeedbackCommand('for:"" text')).toEqual({ kind: "noAccount" });
+    expect(parseFeedbackCommand("for:globex")).toEqual({ kind: "empty" });
+    expect(parseFeedbackCommand("format is wrong")).toEqual({ kind: "feedback", text: "format is wrong", forAccount: null });
   });
 });

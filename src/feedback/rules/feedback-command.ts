@@ -1,6 +1,7 @@
 // What `/feedback <text>` asks for: a subcommand (help, themes, digest, ship), or feedback to send. A
 // first word a typo or two away from a subcommand (`theme`, `digset`) is most likely a mistyped
 // subcommand, so it is not sent without asking; starting with `--` sends the text as it is.
+// `for:<account>` first (`for:globex`, `for:"Acme Corp"`) names the account the feedback is for.
 // Pure: the command listener asks what to do, and does it.
 
 export const FEEDBACK_SUBCOMMANDS = ["help", "themes", "digest", "ship"] as const;
@@ -14,7 +15,13 @@ export type FeedbackCommand =
   | { kind: "subcommand"; name: FeedbackSubcommand; rest: string }
   /** The first word looks like a mistyped subcommand: ask before sending `text`. */
   | { kind: "mistyped"; suggestion: FeedbackSubcommand; text: string }
-  | { kind: "feedback"; text: string };
+  /** `forAccount`: the account named with `for:` (an external id or a name), null when none was. */
+  | { kind: "feedback"; text: string; forAccount: string | null }
+  /** `for:` with no account after it. */
+  | { kind: "noAccount" };
+
+/** `for:globex`, `for:"Acme Corp"` (Slack may turn the quotes curly), then the text. */
+const FOR_ACCOUNT = /^for:(?:["“”]([^"“”]*)["“”]|(\S*))\s*/i;
 
 /** Levenshtein distance: the fewest single-character insertions, deletions and substitutions. */
 export function editDistance(a: string, b: string): number {
@@ -52,13 +59,22 @@ export function mistypedSubcommand(word: string): FeedbackSubcommand | null {
 export function parseFeedbackCommand(raw: string): FeedbackCommand {
   const text = raw.trim();
   if (!text) return { kind: "empty" };
+  const named = FOR_ACCOUNT.exec(text);
+  if (named) {
+    // Naming an account says this is feedback: no subcommand, and `--` is not needed.
+    const forAccount = (named[1] ?? named[2] ?? "").trim();
+    if (!forAccount) return { kind: "noAccount" };
+    let rest = text.slice(named[0].length).trim();
+    if (rest === LITERAL_MARK || rest.startsWith(`${LITERAL_MARK} `)) rest = rest.slice(LITERAL_MARK.length).trim();
+    return rest ? { kind: "feedback", text: rest, forAccount } : { kind: "empty" };
+  }
   const first = text.split(/\s+/)[0]!;
   const rest = text.slice(first.length).trim();
-  if (first === LITERAL_MARK) return rest ? { kind: "feedback", text: rest } : { kind: "empty" };
+  if (first === LITERAL_MARK) return rest ? { kind: "feedback", text: rest, forAccount: null } : { kind: "empty" };
   const lower = first.toLowerCase();
   const exact = FEEDBACK_SUBCOMMANDS.find((name) => name === lower);
   if (exact) return { kind: "subcommand", name: exact, rest };
   const suggestion = mistypedSubcommand(first);
   if (suggestion) return { kind: "mistyped", suggestion, text };
-  return { kind: "feedback", text };
+  return { kind: "feedback", text, forAccount: null };
 }

@@ -35,6 +35,8 @@ export interface FeedbackItemStore {
   status(tx: Tx, id: number): Promise<FeedbackStatus | null>;
   /** The account of a capture: the channel's link, else the author's email domain; with its value and health now. */
   resolveAccount(channelAccount: string | null, emailDomain: string | null): Promise<CapturedAccount | null>;
+  /** The accounts a person's name for one means: the account of that external id, else those of that name (any case), at most `limit`. */
+  accountsNamed(ref: string, limit: number): Promise<{ externalId: string; name: string }[]>;
   create(tx: Tx, item: NewFeedbackItem): Promise<number>;
   /** A withdrawn item tagged again comes back as it is tagged now, without its old taggers. */
   reactivate(tx: Tx, id: number, item: NewFeedbackItem): Promise<void>;
@@ -233,6 +235,18 @@ export function prismaFeedbackItems(db: Database): FeedbackItemStore {
         tier: account?.tier ?? null,
         band: health?.band ?? null,
       };
+    },
+
+    async accountsNamed(ref, limit) {
+      const c = db.client;
+      const byId = await c.account.findUnique({ where: { externalId: ref }, select: { externalId: true, name: true } });
+      if (byId) return [byId];
+      return queryRows<{ externalId: string; name: string }>(
+        db,
+        c,
+        `SELECT "externalId", "name" FROM "Account" WHERE LOWER("name") = $1 ORDER BY "externalId" LIMIT ${Math.floor(limit)}`,
+        ref.toLowerCase(),
+      );
     },
 
     async create(tx, item) {

@@ -3,6 +3,7 @@
 // value and health as they are at capture, themes chosen or created, and suggested themes.
 import { isUniqueViolation } from "../../platform/db/unique-violation.ts";
 import type { Actor } from "../../shared/actor.ts";
+import { DomainError } from "../../shared/errors.ts";
 import { feedbackText, type FeedbackItem, type Importance, type Kind, type Origin, type Suggestion } from "../rules/feedback.ts";
 import { findOrCreateTheme } from "./add-theme.ts";
 import { personOf, type FeedbackContext } from "./context.ts";
@@ -22,6 +23,12 @@ export interface CaptureInput {
   channelAccount: string | null;
   /** The author's email domain, matched to an account's domain when the channel names no account. */
   emailDomain: string | null;
+  /**
+   * The account the person says it is for (`/feedback for:globex …`): an external id or an account's name
+   * (any case). It wins over the channel and the email domain; one that names no account, or several,
+   * is refused and nothing is stored.
+   */
+  forAccount?: string | null;
   permalink: string | null;
   kind?: Kind | null;
   importance?: Importance | null;
@@ -46,13 +53,16 @@ export async function captureFeedback(ctx: FeedbackContext, actor: Actor, input:
   await ctx.access.require(actor, "staff");
   const taggerId = personOf(actor);
   const text = feedbackText(input.text);
+  const named = input.forAccount != null ? await accountNamed(ctx, input.forAccount) : null;
   const themeIds = [...(input.themeIds ?? [])];
   for (const name of input.newThemeNames ?? []) themeIds.push((await findOrCreateTheme(ctx, actor, { name })).id);
   const now = ctx.clock.now();
   const existing = input.messageTs ? await ctx.items.bySource(null, input.channelId, input.messageTs) : null;
   if (existing && existing.status === "active") return addTagger(ctx, existing.id, taggerId, input.origin, themeIds, now);
 
-  const account = await ctx.items.resolveAccount(input.channelAccount, input.emailDomain);
+  const account = named
+    ? await ctx.items.resolveAccount(named, null)
+    : await ctx.items.resolveAccount(input.channelAccount, input.emailDomain);
   const suggestions: Suggestion[] = themeIds.length
     ? []
     : await ctx.suggester.suggest(text).catch((error: unknown) => {
@@ -109,6 +119,17 @@ export async function captureFeedback(ctx: FeedbackContext, actor: Actor, input:
     }
     throw error;
   }
+}
+
+/** The external id of the account a person named; refused when the name means no account, or several. */
+async function accountNamed(ctx: FeedbackContext, ref: string): Promise<string> {
+  const typed = ref.trim();
+  if (!typed) throw new DomainError("feedback.account_not_found", { ref: typed });
+  const matches = await ctx.items.accountsNamed(typed, 5);
+  if (matches.length === 0) throw new DomainError("feedback.account_not_found", { ref: typed });
+  if (matches.length > 1)
+    throw new DomainError("feedback.account_ambiguous", { ref: typed, externalIds: matches.map((m) => m.externalId) });
+  return matches[0]!.externalId;
 }
 
 /** The item exists: the tagger joins it (once), with any new themes, and its card shows them. */

@@ -15,6 +15,7 @@ export const THEMES_OFF = "Themes are not set up: an admin sets PRODUCT_CHANNEL 
 export const FEEDBACK_USAGE = [
   "*/feedback* commands:",
   "• `/feedback <text>`: send what a customer said to the product team (`/feedback -- <text>` when it starts with a word like `themes`)",
+  '• `/feedback for:<account> <text>`: the same, for an account (its external id or name; `for:"Acme Corp"` with spaces)',
   "• `/feedback themes`: list themes (`add`, `rename <old> to <new>`, `merge <from> into <to>`, `archive <name>`, `unarchive <name>`)",
   "• `/feedback digest [7d|30d]`: preview the voice-of-customer digest",
   "• `/feedback ship <theme> <what shipped>`: shows the reply customers will read and who will be told; *Ship* tells the customers who asked, and their CSMs",
@@ -22,6 +23,9 @@ export const FEEDBACK_USAGE = [
 ].join("\n");
 
 export const FEEDBACK_TEXT_MISSING = `Write the feedback after the command, for example \`/feedback Exports to Excel time out on big reports\`.\n${FEEDBACK_USAGE}`;
+
+export const FOR_WHICH_ACCOUNT =
+  'Which account is it for? Type its external id or name after `for:`, for example `/feedback for:globex Bulk edit for invoices` (`for:"Acme Corp"` when the name has spaces).';
 
 export const TRY_AGAIN = "Sorry, that did not work. Please try again.";
 export const FEEDBACK_NOT_SAVED = "Sorry, the feedback could not be saved. Please try again.";

@@ -30,6 +30,10 @@ export function feedbackErrorText(error: DomainError): string | null {
       return "There is no text to send: the message is empty.";
     case "feedback.withdrawn":
       return "This feedback was withdrawn.";
+    case "feedback.account_not_found":
+      return `No account has the external id or name “${text("ref")}”, so nothing was sent. Check it with \`/cs account &lt;name&gt;\`, or leave \`for:\` out.`;
+    case "feedback.account_ambiguous":
+      return `Several accounts are called “${text("ref")}” (${names(list(d.externalIds).map((id) => `\`${escapeSlackText(id)}\``))}), so nothing was sent: use \`for:&lt;external id&gt;\`.`;
     case "feedback.person_required":
       return "Only a person in Slack can do that.";
     case "theme.not_found":

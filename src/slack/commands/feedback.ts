@@ -2,6 +2,7 @@
 //   /feedback <text>                  the text becomes a feedback item from you in this channel; a first
 //                                     word a typo away from a subcommand is asked about first
 //   /feedback -- <text>               the text, whatever its first word
+//   /feedback for:<account> <text>    the text, for that account (external id or name; "quoted" with spaces)
 //   /feedback themes [...]            list and manage themes
 //   /feedback digest [7d|30d]         preview the voice-of-customer digest
 //   /feedback ship <theme> [note]     mark a theme shipped: a modal shows the reply customers will read and
@@ -11,7 +12,14 @@ import { userActor } from "../../shared/actor.ts";
 import { planShipNamed } from "../../feedback/use-cases/plan-ship.ts";
 import { parseFeedbackCommand } from "../../feedback/rules/feedback-command.ts";
 import { COMMANDS } from "../blocks/ids.ts";
-import { FEEDBACK_OFF, FEEDBACK_TEXT_MISSING, FEEDBACK_USAGE, TRY_AGAIN, mistypedSubcommandAnswer } from "../blocks/feedback-answers.ts";
+import {
+  FEEDBACK_OFF,
+  FEEDBACK_TEXT_MISSING,
+  FOR_WHICH_ACCOUNT,
+  FEEDBACK_USAGE,
+  TRY_AGAIN,
+  mistypedSubcommandAnswer,
+} from "../blocks/feedback-answers.ts";
 import type { SlackDeps } from "../deps.ts";
 import { captureTypedFeedback, feedbackRefusal } from "../feedback-capture.ts";
 import { openShipModal } from "../feedback-ship.ts";
@@ -29,7 +37,9 @@ export function registerFeedbackCommand(app: App, deps: SlackDeps): void {
       if (parsed.kind === "empty") return say(FEEDBACK_TEXT_MISSING);
       if (parsed.kind === "mistyped")
         return ack({ response_type: "ephemeral", ...mistypedSubcommandAnswer(parsed.suggestion, parsed.text) });
-      if (parsed.kind === "feedback") return say(await captureTypedFeedback(deps, feedback, actor, command, parsed.text));
+      if (parsed.kind === "noAccount") return say(FOR_WHICH_ACCOUNT);
+      if (parsed.kind === "feedback")
+        return say(await captureTypedFeedback(deps, feedback, actor, command, parsed.text, parsed.forAccount));
       const rest = parsed.rest;
       switch (parsed.name) {
         case "help":
