@@ -183,7 +183,7 @@ describe("CSAT: answers", () => {
 
     const thanks = await vote(ticket.id, 4);
     expect(thanks).toMatchObject({ response_type: "ephemeral", replace_original: false });
-    expect(thanks.text).toContain("*4* out of 5");
+    expect(thanks.text).toContain(`Thanks, you rated ticket *#${ticket.id}* *4* out of 5.`);
     expect(thanks.text).toContain("change it");
     expect(JSON.stringify(thanks.blocks)).toContain('"action_id":"csat_comment"');
     expect(JSON.stringify(thanks.blocks)).toContain("Add a comment");
@@ -192,7 +192,7 @@ describe("CSAT: answers", () => {
 
     await new Promise((r) => setTimeout(r, 5));
     const changed = await vote(ticket.id, 5);
-    expect(changed.text).toContain("*5* out of 5");
+    expect(changed.text).toContain(`Updated: you now rate ticket *#${ticket.id}* *5* out of 5.`);
     const rows = await responses(ticket.id);
     expect(rows).toHaveLength(1);
     expect(rows[0].score).toBe(5);

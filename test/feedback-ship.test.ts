@@ -123,8 +123,11 @@ describe("shipping a theme", () => {
     expect(viewText(view)).toContain("*2 customer threads*");
     expect(viewText(view)).toContain("*1 CSM* a direct message");
     const preview = previewOf(view);
-    expect(preview).toContain("Exports to .xlsx are live for everyone");
-    expect(preview).toContain("Excel exports");
+    // Customers read the product team's note; the theme's name is internal and not in it.
+    expect(preview).toBe(
+      ":tada: Good news about what you asked for here: Exports to .xlsx are live for everyone\nThank you for the feedback!",
+    );
+    expect(preview).not.toContain("Excel exports");
     // The note is in the form, to change before shipping; the form carries no text.
     expect(JSON.stringify(view)).toContain('"initial_value":"Exports to .xlsx are live for everyone"');
     expect(JSON.parse(view.private_metadata as string)).toEqual({ themeId: theme.id, shown: expect.stringMatching(/^[0-9a-f]{16}$/) });

@@ -39,7 +39,7 @@ export function csatSurvey(ticket: Ticket): SlackMessage {
 
 /** The private answer to a click: the score, that it can be changed, and a way to add a comment. */
 export function csatThanks(ticketId: number, score: number, changed: boolean): SlackMessage {
-  const head = `${changed ? "Updated" : "Thanks"}: you rated *#${ticketId}* *${score}* out of 5.`;
+  const head = `${changed ? "Updated: you now rate" : "Thanks, you rated"} ticket *#${ticketId}* *${score}* out of 5.`;
   const text = `${head} You can change it by clicking another score.`;
   return {
     text,

@@ -3,9 +3,13 @@
 import type { ThemeRef } from "../../feedback/rules/feedback.ts";
 import { LIMITS, escapeSlackText, truncate } from "./limits.ts";
 
-export function shippedReply(theme: ThemeRef, note: string): string {
+/**
+ * The customer reads the product team's note in their own words; the theme's name is internal (how the
+ * product team groups requests) and is never shown to customers.
+ */
+export function shippedReply(note: string): string {
   return truncate(
-    `:tada: Good news about what you asked for here (${escapeSlackText(theme.name)}): ${escapeSlackText(note)}\nThank you for the feedback!`,
+    `:tada: Good news about what you asked for here: ${escapeSlackText(note)}\nThank you for the feedback!`,
     LIMITS.sectionText,
   );
 }

@@ -22,7 +22,7 @@ export interface ShipModalState {
 export function replyDigest(plan: Pick<ShipPlan, "theme" | "note">): string | null {
   if (plan.note === null) return null;
   return createHash("sha256")
-    .update(`${plan.theme.id}\n${shippedReply(plan.theme, plan.note)}`)
+    .update(`${plan.theme.id}\n${shippedReply(plan.note)}`)
     .digest("hex")
     .slice(0, 16);
 }
@@ -49,7 +49,7 @@ export function shipReach(plan: Pick<ShipPlan, "threads" | "csms">): string {
 
 export function themeShipModal(plan: ShipPlan): View {
   const name = escapeSlackText(plan.theme.name);
-  const preview = plan.note === null ? null : shippedReply(plan.theme, plan.note);
+  const preview = plan.note === null ? null : shippedReply(plan.note);
   return {
     type: "modal",
     callback_id: VIEWS.themeShip,

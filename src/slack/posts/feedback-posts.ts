@@ -63,7 +63,7 @@ export class SlackFeedbackPosts implements FeedbackNotifier, LoopNotifier {
     if (!item.threadTs) return;
     await this.outbox.enqueue(
       tx,
-      { method: "chat.postMessage", channel: item.channelId, threadTs: item.threadTs, payload: { text: shippedReply(theme, note) } },
+      { method: "chat.postMessage", channel: item.channelId, threadTs: item.threadTs, payload: { text: shippedReply(note) } },
       now,
     );
   }
