@@ -10,7 +10,7 @@ import { TestClock } from "./support/test-clock.ts";
 import { apiActor } from "../src/shared/actor.ts";
 import { prismaDigests } from "../src/feedback/store/digest.ts";
 import { readDigest, readThemeRanking } from "../src/feedback/use-cases/read-digest.ts";
-import type { Period } from "../src/feedback/rules/digest.ts";
+import type { Digest, DigestTheme, Period, PeriodTotals } from "../src/feedback/rules/digest.ts";
 import { vocDigestMessages } from "../src/slack/blocks/voc-digest.ts";
 import { CONTINUES } from "../src/slack/blocks/feedback-answers.ts";
 import { digestCommand } from "../src/slack/commands/feedback-digest.ts";
@@ -281,7 +281,7 @@ describe("ranking themes by the ARR of the accounts asking", () => {
     const [message, ...rest] = vocDigestMessages(digest);
     expect(rest).toHaveLength(0);
     const text = allText(message);
-    expect(text).toContain("*14 items* from 4 accounts with ARR *$240,000* (▲ 500% vs $40,000; items ▲ 1300% vs 1)");
+    expect(text).toContain("*14 items* from 4 accounts with ARR *$240,000* (ARR ▲ 500% vs $40,000; items ▲ 1300% vs 1)");
     expect(text).toContain("1 untagged item*: tag them so they count");
     expect(text).toContain("*1. Excel export*");
     expect(text).toContain("ARR *$210,000* from 3 accounts (▲ 425% vs the previous 7 days: $40,000)");
@@ -289,12 +289,88 @@ describe("ranking themes by the ARR of the accounts asking", () => {
     expect(text).toContain("> Excel export, please: the CSV breaks our macros");
     expect(text).toContain("<https://example.slack.com/archives/CCUSTOMER/p");
     expect(text).toContain("*2. SSO* · :new: new theme");
+    // A theme with nothing in the previous period says so, and compares with nothing.
+    expect(text).toContain("ARR *$80,000* from 2 accounts · 2 items, none in the previous 7 days");
+    expect(text).not.toMatch(/\$0\b|new vs|\b0 before/);
     expect(text).toContain("`SSO` (2), `Billing` (0)");
     expect(limitProblems(message)).toEqual([]);
   });
 });
 
+describe("the digest's lines", () => {
+  const zero = { items: 0, accounts: 0, arr: 0, atRiskArr: 0, atRiskAccounts: 0 };
+  const period = { from: FROM, to: AT };
+  const digestOf = (themes: Partial<DigestTheme>[], totals: PeriodTotals, previousTotals: PeriodTotals): Digest => ({
+    ...period,
+    previousPeriod: { from: new Date(FROM.getTime() - 7 * DAY), to: FROM },
+    totals,
+    previousTotals,
+    themes: themes.map((t, i) => ({
+      rank: i + 1,
+      themeId: i + 1,
+      name: `Theme ${i + 1}`,
+      status: "active",
+      createdAt: FROM,
+      isNew: false,
+      totalItems: 3,
+      previous: zero,
+      quotes: [],
+      ...zero,
+      ...t,
+    })),
+    moreThemes: 0,
+    newThemes: [],
+    moreNewThemes: 0,
+  });
+
+  it("never compares with zero: no '$0', no 'new vs', no '0 before'; says plainly what is missing", () => {
+    const digest = digestOf(
+      [
+        // Internal feedback only: no account, so no ARR to show.
+        { items: 2, accounts: 0, arr: 0 },
+        // Accounts with no ARR on record, and a previous period that had some.
+        { items: 1, accounts: 1, arr: 0, previous: { ...zero, items: 1, accounts: 1, arr: 5000 } },
+        // Worth something now, nothing before.
+        { items: 3, accounts: 2, arr: 9000 },
+      ],
+      { ...zero, items: 6, accounts: 3, arr: 9000, untagged: 0 },
+      { ...zero, untagged: 0 },
+    );
+    const text = allText(vocDigestMessages(digest)[0]!);
+    expect(text).toContain("*6 items* from 3 accounts with ARR *$9,000* (no items in the previous 7 days)");
+    expect(text).toContain("*1. Theme 1*\\nno account · 2 items, none in the previous 7 days");
+    expect(text).toContain("*2. Theme 2*\\n1 account, no ARR on record · 1 item (no change, 1 before)");
+    expect(text).toContain("*3. Theme 3*\\nARR *$9,000* from 2 accounts · 3 items, none in the previous 7 days");
+    expect(text).toContain("top theme Theme 1 (no account)");
+    expect(text).not.toMatch(/\$0\b|new vs|\bnew,|\b0 before|from 0 accounts|vs 0\b/);
+
+    const quiet = allText(vocDigestMessages(digestOf([], { ...zero, untagged: 0 }, { ...zero, untagged: 0 }))[0]!);
+    expect(quiet).toContain("No feedback in the last 7 days.");
+    expect(quiet).not.toContain("0 items");
+    const onlyInternal = allText(
+      vocDigestMessages(digestOf([], { ...zero, items: 2, untagged: 2 }, { ...zero, items: 4, untagged: 0 }))[0]!,
+    );
+    expect(onlyInternal).toContain("*2 items* from no known account (items ▼ 50% vs 4)");
+  });
+});
+
 describe("the scheduled digest", () => {
+  it("posts nothing when nothing happened in the period, and logs that instead", async () => {
+    const { desk } = await deskAt();
+    const c = desk.app.db.client;
+    // Feedback before the period only: the period itself had none, and no theme was created in it.
+    await item(c, { at: new Date(FROM.getTime() - 2 * DAY), themes: [await theme(c, "Old theme")] });
+    const job = desk.app.jobs.find((j) => j.name === "voc-digest")!;
+    expect(await desk.app.scheduler.tick(job, AT)).toBe(true);
+    await desk.settle();
+    expect(desk.slack.messages(PRODUCT)).toEqual([]);
+    expect(await c.outboxMessage.count({ where: { channelId: PRODUCT } })).toBe(0);
+    expect(desk.logs.find((l) => l.event === "voc_digest.skipped")).toMatchObject({ from: FROM.toISOString(), to: AT.toISOString() });
+    const run = await c.jobRun.findUniqueOrThrow({ where: { key: `voc-digest:${AT.toISOString()}` } });
+    expect(run.status).toBe("done");
+    expect(JSON.parse(run.detail!)).toMatchObject({ messageId: null, messages: 0, items: 0 });
+  });
+
   it("posts the digest to PRODUCT_CHANNEL once per tick", async () => {
     const { desk } = await deskAt();
     await seedFixture(desk.app.db.client);

@@ -566,7 +566,7 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
   if (options.productChannel) {
     const feedbackStores = prismaFeedbackStores(db);
     digest = await postDigest(
-      { digests: feedbackStores.digests, digest: new SlackDigestPosts(outbox, options.productChannel), tx, clock, access: demoAccess },
+      { digests: feedbackStores.digests, digest: new SlackDigestPosts(outbox, options.productChannel), tx, clock, access: demoAccess, log },
       job,
       { refKey: `${DEMO_DIGEST_REF}${now.toISOString()}` },
     );
@@ -931,13 +931,15 @@ export function loadedLines(loaded: DemoLoaded, location: string): string[] {
     );
   else lines.push("No --channel named: no channel linked, and the sample alerts are recorded but posted nowhere.");
   lines.push(
-    loaded.digest
-      ? `Voice-of-customer digest queued for PRODUCT_CHANNEL (${plural(loaded.digest.themes, "theme")}, ${plural(loaded.digest.items, "item")}).`
-      : "PRODUCT_CHANNEL is not set: no digest posted.",
+    loaded.digest?.messageId === null
+      ? "Voice-of-customer digest not posted: no feedback in the last 7 days."
+      : loaded.digest
+        ? `Voice-of-customer digest queued for PRODUCT_CHANNEL (${plural(loaded.digest.themes, "theme")}, ${plural(loaded.digest.items, "item")}).`
+        : "PRODUCT_CHANNEL is not set: no digest posted.",
   );
   const look = [
     loaded.linkedChannel ? `the alerts in ${loaded.linkedChannel}` : null,
-    loaded.digest ? "the digest in the product channel" : null,
+    loaded.digest?.messageId ? "the digest in the product channel" : null,
     `/cs account ${LINKED_ACCOUNT} (or any demo-… account)`,
     loaded.linkedChannel ? "/support channels" : null,
     "/feedback themes",

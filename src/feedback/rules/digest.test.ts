@@ -8,6 +8,7 @@ import {
   checkPeriod,
   composeDigest,
   lastDays,
+  nothingHappened,
   previousPeriod,
   rankThemes,
   unrankedNewThemes,
@@ -163,5 +164,16 @@ describe("composing the digest", () => {
     expect(digest.newThemes).toHaveLength(DIGEST_NEW_THEMES);
     expect(digest.newThemes[0]).toMatchObject({ name: "T1", items: 0 });
     expect(digest.moreNewThemes).toBe(3);
+  });
+});
+
+describe("nothingHappened", () => {
+  const totals = (items: number): PeriodTotals => ({ ...NO_FIGURES, items, untagged: 0 });
+  const newTheme = { themeId: 1, name: "SSO", createdAt: TO, items: 0 };
+  it("is true only with no feedback and no new theme in the period", () => {
+    expect(nothingHappened({ totals: totals(0), newThemes: [], moreNewThemes: 0 })).toBe(true);
+    expect(nothingHappened({ totals: totals(1), newThemes: [], moreNewThemes: 0 })).toBe(false);
+    expect(nothingHappened({ totals: totals(0), newThemes: [newTheme], moreNewThemes: 0 })).toBe(false);
+    expect(nothingHappened({ totals: totals(0), newThemes: [], moreNewThemes: 2 })).toBe(false);
   });
 });

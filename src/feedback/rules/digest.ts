@@ -114,6 +114,14 @@ export interface Digest extends Period {
   moreNewThemes: number;
 }
 
+/**
+ * Nothing happened in the period: no feedback and no new theme. Such a digest is not posted (a log line
+ * says so); the `/feedback digest` preview still shows it.
+ */
+export function nothingHappened(d: Pick<Digest, "totals" | "newThemes" | "moreNewThemes">): boolean {
+  return d.totals.items === 0 && d.newThemes.length === 0 && d.moreNewThemes === 0;
+}
+
 export const NO_FIGURES: ThemeFigures = Object.freeze({ items: 0, accounts: 0, arr: 0, atRiskArr: 0, atRiskAccounts: 0 });
 
 /** The period of the same length just before. */

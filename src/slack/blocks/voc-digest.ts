@@ -3,7 +3,7 @@
 // The first message is the top-level post; the others continue in its thread.
 import { ACTIONS } from "./ids.ts";
 import type { KnownBlock } from "@slack/types";
-import type { Digest, DigestTheme, Quote, ThemeFigures } from "../../feedback/rules/digest.ts";
+import type { Digest, DigestTheme, PeriodTotals, Quote, ThemeFigures } from "../../feedback/rules/digest.ts";
 import { money } from "./health-alert.ts";
 import { LIMITS, escapeSlackText, oneLine, quote, slackDate, truncate } from "./limits.ts";
 
@@ -48,11 +48,39 @@ export function trend(current: number, previous: number): string {
   return `${pct > 0 ? "▲" : "▼"} ${Math.abs(pct)}%`;
 }
 
+/**
+ * Who is asking: "ARR *$X* from N accounts", or plainly "no account" / "N accounts, no ARR on record"
+ * when there is no ARR to show (never "ARR $0 from 0 accounts").
+ */
+function askingPart(f: ThemeFigures): string {
+  if (f.accounts === 0) return "no account";
+  if (f.arr === 0) return `${plural(f.accounts, "account")}, no ARR on record`;
+  return `ARR *${money(f.arr)}* from ${plural(f.accounts, "account")}`;
+}
+
+/** A theme's line. A figure is compared with the previous period only when it had one: never against zero. */
 function figuresLine(f: ThemeFigures, previous: ThemeFigures, days: string): string {
-  return [
-    `ARR *${money(f.arr)}* from ${plural(f.accounts, "account")} (${trend(f.arr, previous.arr)} vs the previous ${days}: ${money(previous.arr)})`,
-    `${plural(f.items, "item")} (${trend(f.items, previous.items)}, ${previous.items} before)`,
-  ].join(" · ");
+  const arrVersus = f.arr > 0 && previous.arr > 0 ? ` (${trend(f.arr, previous.arr)} vs the previous ${days}: ${money(previous.arr)})` : "";
+  const itemsVersus =
+    previous.items > 0 ? ` (${trend(f.items, previous.items)}, ${previous.items} before)` : `, none in the previous ${days}`;
+  return [`${askingPart(f)}${arrVersus}`, `${plural(f.items, "item")}${itemsVersus}`].join(" · ");
+}
+
+/** The period's totals against the previous period's, leaving out any comparison with zero. */
+function totalsLine(t: PeriodTotals, p: PeriodTotals, days: string): string {
+  const asking =
+    t.accounts === 0
+      ? "from no known account"
+      : t.arr === 0
+        ? `from ${plural(t.accounts, "account")} (no ARR on record)`
+        : `from ${plural(t.accounts, "account")} with ARR *${money(t.arr)}*`;
+  const versus = [
+    t.arr > 0 && p.arr > 0 ? `ARR ${trend(t.arr, p.arr)} vs ${money(p.arr)}` : null,
+    p.items > 0 ? `items ${trend(t.items, p.items)} vs ${p.items}` : `no items in the ${days.replace("last", "previous")}`,
+  ]
+    .filter(Boolean)
+    .join("; ");
+  return `*${plural(t.items, "item")}* ${asking} (${versus})`;
 }
 
 function atRiskLine(f: ThemeFigures): string {
@@ -106,12 +134,13 @@ function summaryBlocks(d: Digest, title: string, days: string): KnownBlock[] {
     ),
   ];
   if (t.items === 0) {
-    blocks.push(section(`No feedback in the ${days} (${plural(p.items, "item")} in the ${days.replace("last", "previous")}).`));
+    const before = p.items > 0 ? ` (${plural(p.items, "item")} in the ${days.replace("last", "previous")})` : "";
+    blocks.push(section(`No feedback in the ${days}${before}.`));
   } else {
     blocks.push(
       section(
         [
-          `*${plural(t.items, "item")}* from ${plural(t.accounts, "account")} with ARR *${money(t.arr)}* (${trend(t.arr, p.arr)} vs ${money(p.arr)}; items ${trend(t.items, p.items)} vs ${p.items})`,
+          totalsLine(t, p, days),
           t.atRiskAccounts > 0 ? `:warning: ${money(t.atRiskArr)} of it from ${plural(t.atRiskAccounts, "yellow or red account")}` : null,
         ]
           .filter(Boolean)
@@ -158,8 +187,8 @@ export function vocDigestMessages(d: Digest, options: DigestRenderOptions = {}):
   const pages = packBlocks(groups, LIMITS.blocksPerMessage - 1, LIMITS.blocksPerMessage - (options.reserveInFirst ?? 0));
   const top = d.themes[0];
   const firstText = oneLine(
-    `${title}, ${days}: ${plural(d.totals.items, "item")}` +
-      (top ? `; top theme ${escapeSlackText(top.name)} (ARR ${money(top.arr)} from ${plural(top.accounts, "account")})` : "") +
+    `${title}, ${days}: ${d.totals.items ? plural(d.totals.items, "item") : "no feedback"}` +
+      (top ? `; top theme ${escapeSlackText(top.name)} (${askingPart(top).replace(/\*/g, "")})` : "") +
       (pages.length > 1 ? `; continued in the thread` : ""),
   );
   return pages.map((blocks, i) =>
