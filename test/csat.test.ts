@@ -67,6 +67,12 @@ describe("CSAT: the survey on resolve", () => {
     const posted = surveysIn(ts);
     expect(posted).toHaveLength(1);
     expect(surveys()).toHaveLength(1);
+    // The customer first reads who resolved it and that a reply reopens it, then the survey.
+    const thread = desk.slack.messages(SUPPORT).filter((m) => m.thread_ts === ts);
+    const note = thread.findIndex((m) => m.text.startsWith(":white_check_mark: Resolved by <@"));
+    expect(note).toBeGreaterThanOrEqual(0);
+    expect(thread[note].text).toContain(`(ticket #${ticket.id}). If it is not, reply here and we will pick it up again.`);
+    expect(thread.indexOf(posted[0])).toBeGreaterThan(note);
     expect(posted[0].text).toContain(`How did we do with #${ticket.id}?`);
     const actions = (posted[0].blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find(
       (b) => b.type === "actions",

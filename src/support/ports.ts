@@ -61,6 +61,8 @@ export interface TicketNotifier {
   slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, sla: SlaStatus | null, now: Date): Promise<void>;
   /** An agent answered through the app: post the answer in the customer's thread and log it. */
   replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date): Promise<void>;
+  /** The ticket was resolved: tell the customer in their thread who resolved it and that a reply reopens it. */
+  ticketResolved(tx: Tx, ticket: Ticket, actorId: string | null, now: Date): Promise<void>;
   /** The ticket was resolved and sampled for CSAT: post the survey in the customer's thread. */
   csatSurvey(tx: Tx, ticket: Ticket, now: Date): Promise<void>;
   /** A customer's CSAT answer became 1 or 2: tell the team in the card's thread so someone follows up. */

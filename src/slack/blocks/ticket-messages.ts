@@ -95,6 +95,12 @@ export function threadContextPosts(messages: readonly { userId: string | null; t
 }
 
 /** An agent's reply (typed in the Reply to customer modal) as posted in the customer's thread. */
+/** What the customer reads in their thread when the ticket is resolved (before any survey). */
+export function resolvedNote(ticket: { id: number }, actorId: string | null): string {
+  const by = actorId ? ` by <@${actorId}>` : "";
+  return `:white_check_mark: Resolved${by} (ticket #${ticket.id}). If it is not, reply here and we will pick it up again.`;
+}
+
 export function customerReply(text: string): string {
   return escapeSlackText(text);
 }

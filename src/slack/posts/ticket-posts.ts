@@ -18,6 +18,7 @@ import {
   changeLogLine,
   commandTicketPost,
   customerReply,
+  resolvedNote,
   mirroredMessage,
   replyLogLine,
   slaAlertLine,
@@ -188,6 +189,19 @@ export class SlackTicketPosts implements TicketNotifier {
       now,
     );
     await this.inTicketCardThread(tx, ticket, replyLogLine(agentId, text), now);
+  }
+
+  async ticketResolved(tx: Tx, ticket: Ticket, actorId: string | null, now: Date) {
+    await this.outbox.enqueue(
+      tx,
+      {
+        method: "chat.postMessage",
+        channel: ticket.channelId,
+        ...(await this.customerThread(tx, ticket)),
+        payload: { text: resolvedNote(ticket, actorId) },
+      },
+      now,
+    );
   }
 
   async csatSurvey(tx: Tx, ticket: Ticket, now: Date) {

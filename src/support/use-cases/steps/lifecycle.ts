@@ -49,6 +49,8 @@ export async function changeStatus(
   await recordChange(ctx, tx, updated, plan.change, await slaStatusOf(ctx, tx, ticket.id, at), at);
   if (plan.resolves) {
     await ctx.store.events.record(tx, { ticketId: ticket.id, kind: "resolved", actorId, at });
+    // The customer hears it was resolved, and by whom, before any survey.
+    await ctx.notifier.ticketResolved(tx, updated, actorId, at);
     await offerSurvey(ctx, tx, updated, at);
   }
   return updated;
