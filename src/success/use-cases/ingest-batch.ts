@@ -34,7 +34,7 @@ const STORE_TIMEOUT_MS = 300_000;
 /** Usage rows staged a transaction: a few tens of milliseconds of writing. */
 export const STAGE_ROWS = 5000;
 /** API usage rows checked at a time before the event loop is let go. */
-const PART_ROWS = 5000;
+const PART_ROWS = 2000;
 /** Staged rows older than this were left by a process that stopped mid-batch. */
 const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
 
