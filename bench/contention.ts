@@ -1,4 +1,4 @@
-// npm run bench:contention [-- --rows N] [--import-rows N] [--rate PER_SECOND] [--peer-seconds S] [--skip-import]
+// npm run bench:contention [-- --rows N] [--import-rows N] [--rate PER_SECOND] [--peer-seconds S] [--skip-import] [--skip-api]
 //
 // Slack acknowledgements while a big customer-success batch is written to the same SQLite file. The app
 // runs as in production (bench/servers/desk.ts: startApp() on a fresh SQLite file, the Slack stand-in in
@@ -8,7 +8,8 @@
 //   api     POST /api/v1/usage with 250,000 rows (2,500 accounts × 100 days) while the events arrive
 //   import  `npm run import -- usage <file>` of a 200,000-row CSV as a child process on the same file
 // For each: ack latency p50/p95/p99/max and how many took over 1 s (the events sent while the batch ran),
-// and the batch's own time and answer. Target: no ack over 1 s, the batch answers within 20 s.
+// and the batch's own time and answer. Target: no ack over 1 s; the API batch answers within 20 s, the
+// import succeeds.
 // Missing a target is reported, not failed: the exit code is 1 only when something broke.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
@@ -38,10 +39,11 @@ interface Options {
   rate: number;
   peerSeconds: number;
   skipImport: boolean;
+  skipApi: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rows: 250_000, importRows: 200_000, rate: 10, peerSeconds: 10, skipImport: false };
+  const o: Options = { rows: 250_000, importRows: 200_000, rate: 10, peerSeconds: 10, skipImport: false, skipApi: false };
   const count = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) usage(`${flag} needs a whole number >= ${min}`);
@@ -55,6 +57,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === "--rate") o.rate = count(flag, value(), 1);
     else if (flag === "--peer-seconds") o.peerSeconds = count(flag, value(), 1);
     else if (flag === "--skip-import") o.skipImport = true;
+    else if (flag === "--skip-api") o.skipApi = true;
     else if (flag === "--help" || flag === "-h") usage();
     else usage(`unknown option ${argv[i]}`);
   }
@@ -63,12 +66,13 @@ function parseArgs(argv: string[]): Options {
 
 function usage(problem?: string): never {
   const text =
-    "usage: npm run bench:contention -- [--rows N] [--import-rows N] [--rate PER_SECOND] [--peer-seconds S] [--skip-import]\n" +
+    "usage: npm run bench:contention -- [--rows N] [--import-rows N] [--rate PER_SECOND] [--peer-seconds S] [--skip-import] [--skip-api]\n" +
     "  --rows N           usage rows of the API batch (default 250000; 100 days per account)\n" +
     "  --import-rows N    usage rows of the imported CSV (default 200000)\n" +
     "  --rate R           Slack events per second (default 10)\n" +
     "  --peer-seconds S   how long the no-batch case sends events (default 10)\n" +
-    "  --skip-import      leave out the import case\n";
+    "  --skip-import      leave out the import case\n" +
+    "  --skip-api         leave out the API batch case\n";
   (problem ? process.stderr : process.stdout).write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
 }
@@ -395,7 +399,7 @@ async function main(): Promise<number> {
     const results: CaseResult[] = [];
     results.push(await peerCase(desk.port, o));
     process.stderr.write("peer done\n");
-    results.push(await apiCase(desk.port, o));
+    if (!o.skipApi) results.push(await apiCase(desk.port, o));
     process.stderr.write("api batch done\n");
     if (!o.skipImport) results.push(await importCase(desk.port, o));
 
@@ -415,8 +419,10 @@ async function main(): Promise<number> {
     }
     console.log("");
     for (const r of results.slice(1)) {
-      const ok = r.acks.over1s === 0 && r.batchMs !== null && r.batchMs <= BATCH_TARGET_MS && /^(HTTP 200|exit 0)/.test(r.batchAnswer);
-      console.log(`${ok ? "meets" : "MISSES"} the target (no ack over 1 s, batch done within 20 s): ${r.name}`);
+      // The API batch must also answer within 20 s; the import (a tool, not a request) must succeed.
+      const api = r.name.startsWith("api");
+      const ok = r.acks.over1s === 0 && /^(HTTP 200|exit 0)/.test(r.batchAnswer) && (!api || (r.batchMs ?? Infinity) <= BATCH_TARGET_MS);
+      console.log(`${ok ? "meets" : "MISSES"} the target (no ack over 1 s, ${api ? "answered within 20 s" : "succeeded"}): ${r.name}`);
     }
   } catch (error) {
     broken = true;

@@ -218,10 +218,10 @@ async function stagedUsage(
 /**
  * Leaves the database to other writers for a while after holding it `heldMs`: in this process the waiting
  * queries run first; another process (the app, while `npm run import` runs) polls for the lock every few
- * tens of milliseconds, so the pause must be long enough for it to get in.
+ * tens of milliseconds, so the pause is as long as the hold (the writer is free half the time).
  */
 function yieldWriter(heldMs: number): Promise<void> {
-  const ms = Math.min(25, Math.max(2, heldMs / 2));
+  const ms = Math.min(100, Math.max(2, heldMs));
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
