@@ -5,7 +5,9 @@
 // ";"-separated list, events are "name=count;name=count", and `attributes.<name>` columns fill the
 // account's attributes. The file is streamed, a few thousand rows at a time, twice: first every row is
 // validated (any bad row prints every problem, with CSV line, field and reason, and exits 1 without storing
-// anything), then the rows are stored in one transaction. A progress line goes to stderr every few seconds.
+// anything), then the rows are stored in one transaction (usage rows: staged in short transactions, then
+// published in one, so that the app writing the same SQLite file is not locked out). A progress line goes to
+// stderr every few seconds.
 // Exit 2: wrong arguments.
 import { toolAccess } from "../src/shared/access.ts";
 import { createReadStream } from "node:fs";

@@ -27,6 +27,8 @@ const config = loadConfig({
   TRIAGE_CHANNEL: triageChannel,
   AGENT_USER_IDS: "UAGENT1",
   LOG_LEVEL: "warn",
+  // bench/contention.ts turns the /api/v1 routes on; bench/intake.ts leaves them off.
+  INGEST_API_TOKEN: process.env.BENCH_INGEST_TOKEN ?? "",
 });
 // Logs go to stderr: stdout carries the protocol lines.
 const running = await startApp(config, { logDestination: pino.destination({ dest: 2, sync: true }) });

@@ -2,6 +2,11 @@
 // multi-row upserts (INSERT ... ON CONFLICT, the same SQL on SQLite and Postgres) of accounts, usage days,
 // features seen and NPS answers, inside the ingest's transaction.
 //
+// Usage batches can be large (250,000 rows): on SQLite one transaction writing them all would hold the only
+// writer for seconds while Slack waits for its acknowledgements. So a usage batch is staged (UsageStaging,
+// FeatureStaging, under a batch id nobody reads) in many short transactions, then published in one short
+// one (an INSERT ... SELECT upsert per table) and its staged rows deleted: all or nothing, as before.
+//
 // Concurrent batches: an account row is read and rewritten whole (a field left out keeps its stored value),
 // so `lockAccounts` first claims every account of the batch for the transaction (new ones inserted, stored
 // ones locked with FOR UPDATE on Postgres; SQLite has one writer at a time) and only then reads them: a
@@ -36,15 +41,31 @@ export interface BatchStore {
     now: Date,
   ): Promise<Map<string, AccountState & { createdAt: Date }>>;
   writeAccounts(tx: Tx, writes: AccountWrite[], figures: AccountFigureWrite[]): Promise<void>;
-  /** The stored usage days of the accounts between the dates, by usageKey. */
-  storedUsage(tx: Tx, accountIds: string[], from: string, to: string): Promise<Map<string, UsageState>>;
+  /** The stored usage days of the accounts between the dates, by usageKey (`tx` null: outside any transaction). */
+  storedUsage(tx: Tx | null, accountIds: string[], from: string, to: string): Promise<Map<string, UsageState>>;
   writeUsage(tx: Tx, writes: UsageWrite[], features: FeatureSeen[]): Promise<void>;
+  /**
+   * Stages a part of a usage batch under `batchId` (UsageStaging, FeatureStaging), visible to nobody: a
+   * usage day once per batch, a feature's first and last days widened when several parts see it.
+   */
+  stageUsage(tx: Tx, batchId: string, writes: UsageWrite[], features: FeatureSeen[]): Promise<void>;
+  /** Publishes the staged batch: one INSERT ... SELECT upsert into UsageDay and one into AccountFeature. */
+  publishUsage(tx: Tx, batchId: string): Promise<void>;
+  /** Deletes the batch's staged rows, a few thousand a statement, outside any transaction. */
+  dropStagedUsage(batchId: string): Promise<void>;
+  /** Deletes staged rows older than `before` (left by a process that stopped mid-batch). */
+  dropStaleStaging(before: Date): Promise<void>;
   /** The stored NPS answers of the accounts between the times, by npsKey. */
   storedNps(tx: Tx, accountIds: string[], from: Date, to: Date): Promise<Map<string, { score: number; comment: string | null }>>;
   writeNps(tx: Tx, writes: NpsWrite[]): Promise<void>;
 }
 
 const CHUNK_IDS = 500;
+/** Staged rows deleted a statement: each delete is a short write that lets the app's writes in between. */
+const DELETE_CHUNK = 5000;
+/** Rows staged a statement (one JSON parameter). */
+const STAGE_STATEMENT_ROWS = 5000;
+const USAGE_COLUMNS = ["accountExternalId", "date", "activeUsers", "featuresUsed", "events", "keyEvents", "receivedAt"];
 /** Parameters per statement: well under SQLite's 32,766 and Postgres's 65,535. */
 const MAX_PARAMS = 6000;
 
@@ -85,6 +106,24 @@ export function prismaBatchStore(db: Database): BatchStore {
       const action = spec.set ? `UPDATE SET ${spec.set}${spec.where ? ` WHERE ${spec.where}` : ""}` : "NOTHING";
       const sql = `INSERT INTO ${q(spec.table)} (${spec.columns.map(q).join(", ")}) VALUES ${valuesList(chunk.length, spec.columns.length)} ON CONFLICT (${spec.conflict.map(q).join(", ")}) DO ${action}`;
       await execute(db, tx, sql, ...chunk.flat());
+    }
+  }
+
+  /** DELETE ... WHERE `where`, DELETE_CHUNK rows a statement (each its own short transaction). */
+  async function deleteInChunks(table: string, where: string, ...args: unknown[]): Promise<void> {
+    const row = db.provider === "postgres" ? "ctid" : "rowid";
+    for (;;) {
+      const started = performance.now();
+      const deleted = await execute(
+        db,
+        db.client,
+        `DELETE FROM ${q(table)} WHERE ${row} IN (SELECT ${row} FROM ${q(table)} WHERE ${where} LIMIT ${DELETE_CHUNK})`,
+        ...args,
+      );
+      if (deleted < DELETE_CHUNK) return;
+      // As long a pause as the delete held the writer: another process (the app, while `npm run import`
+      // runs) waiting for the lock polls every few tens of milliseconds and must find it free.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(2, performance.now() - started))));
     }
   }
 
@@ -152,8 +191,9 @@ export function prismaBatchStore(db: Database): BatchStore {
 
     async storedUsage(tx, accountIds, from, to) {
       const stored = new Map<string, UsageState>();
+      const reader = tx ?? db.client;
       for (const ids of chunks(accountIds)) {
-        const found = await tx.usageDay.findMany({
+        const found = await reader.usageDay.findMany({
           where: { accountExternalId: { in: ids }, date: { gte: from, lte: to } },
           select: { accountExternalId: true, date: true, activeUsers: true, featuresUsed: true, events: true, keyEvents: true },
         });
@@ -198,6 +238,84 @@ export function prismaBatchStore(db: Database): BatchStore {
           f.lastSeen,
         ]),
       );
+    },
+
+    async stageUsage(tx, batchId, writes, features) {
+      // The rows go in as one JSON parameter (json_each / jsonb_array_elements): far cheaper than thousands
+      // of bound parameters. Every row of a batch has the same receivedAt (the batch's time).
+      const pg = db.provider === "postgres";
+      const [elements, text, int, time] = pg
+        ? [
+            "jsonb_array_elements($2::jsonb) AS j(v)",
+            (i: number) => `j.v->>${i}`,
+            (i: number) => `(j.v->>${i})::int`,
+            "CAST($3 AS TIMESTAMP(3))",
+          ]
+        : ["json_each($2) AS j", (i: number) => `j.value->>${i}`, (i: number) => `j.value->>${i}`, "$3"];
+      const [least, greatest] = pg ? ["LEAST", "GREATEST"] : ["MIN", "MAX"];
+      const receivedAt = writes[0]?.receivedAt ?? new Date();
+      for (const part of chunks(writes, STAGE_STATEMENT_ROWS)) {
+        await execute(
+          db,
+          tx,
+          `INSERT INTO "UsageStaging" ("batchId", ${USAGE_COLUMNS.map(q).join(", ")})
+           SELECT $1, ${text(0)}, ${text(1)}, ${int(2)}, ${text(3)}, ${text(4)}, ${int(5)}, ${time} FROM ${elements} WHERE true
+           ON CONFLICT ("batchId", "accountExternalId", "date") DO NOTHING`,
+          batchId,
+          JSON.stringify(part.map((w) => [w.accountExternalId, w.date, w.activeUsers, w.featuresUsed, w.events, w.keyEvents])),
+          receivedAt,
+        );
+      }
+      for (const part of chunks(features, STAGE_STATEMENT_ROWS)) {
+        await execute(
+          db,
+          tx,
+          `INSERT INTO "FeatureStaging" ("batchId", "accountExternalId", "feature", "firstSeen", "lastSeen", "receivedAt")
+           SELECT $1, ${text(0)}, ${text(1)}, ${text(2)}, ${text(3)}, ${time} FROM ${elements} WHERE true
+           ON CONFLICT ("batchId", "accountExternalId", "feature") DO UPDATE SET
+             "firstSeen" = ${least}("FeatureStaging"."firstSeen", excluded."firstSeen"),
+             "lastSeen" = ${greatest}("FeatureStaging"."lastSeen", excluded."lastSeen")`,
+          batchId,
+          JSON.stringify(part.map((f) => [f.accountExternalId, f.feature, f.firstSeen, f.lastSeen])),
+          receivedAt,
+        );
+      }
+    },
+
+    async publishUsage(tx, batchId) {
+      // Rows in the keys' byte order, as every batch writes them (see the top of this file).
+      const c = db.provider === "postgres" ? ` COLLATE "C"` : "";
+      const columns = USAGE_COLUMNS.map(q).join(", ");
+      await execute(
+        db,
+        tx,
+        `INSERT INTO "UsageDay" (${columns}) SELECT ${columns} FROM "UsageStaging" WHERE "batchId" = $1
+         ORDER BY "accountExternalId"${c}, "date"${c}
+         ON CONFLICT ("accountExternalId", "date") DO UPDATE SET ${fromExcluded(USAGE_COLUMNS.slice(2))}`,
+        batchId,
+      );
+      const [least, greatest] = db.provider === "postgres" ? ["LEAST", "GREATEST"] : ["MIN", "MAX"];
+      await execute(
+        db,
+        tx,
+        `INSERT INTO "AccountFeature" ("accountExternalId", "feature", "firstSeen", "lastSeen")
+         SELECT "accountExternalId", "feature", "firstSeen", "lastSeen" FROM "FeatureStaging" WHERE "batchId" = $1
+         ORDER BY "accountExternalId"${c}, "feature"${c}
+         ON CONFLICT ("accountExternalId", "feature") DO UPDATE SET
+           "firstSeen" = ${least}("AccountFeature"."firstSeen", excluded."firstSeen"), "lastSeen" = ${greatest}("AccountFeature"."lastSeen", excluded."lastSeen")
+         WHERE excluded."firstSeen" < "AccountFeature"."firstSeen" OR excluded."lastSeen" > "AccountFeature"."lastSeen"`,
+        batchId,
+      );
+    },
+
+    async dropStagedUsage(batchId) {
+      await deleteInChunks("UsageStaging", `"batchId" = $1`, batchId);
+      await deleteInChunks("FeatureStaging", `"batchId" = $1`, batchId);
+    },
+
+    async dropStaleStaging(before) {
+      await deleteInChunks("UsageStaging", `"receivedAt" < $1`, before);
+      await deleteInChunks("FeatureStaging", `"receivedAt" < $1`, before);
     },
 
     async storedNps(tx, accountIds, from, to) {
