@@ -44,6 +44,33 @@ describe("App Home", () => {
     expect(text).toContain("Open · Normal: *2*");
     expect(text).toContain("Unassigned:* 1");
     expect(text).toContain("Tickets*: 4");
+    // Every list says how many there are; the unassigned ones say where their SLA stands.
+    expect(text).toContain("My open tickets (2)");
+    expect(text).not.toContain("more assigned to you");
+    expect(text).toMatch(
+      /Oldest unassigned \(1 of 1\):\n• \*#\d+\* <#[A-Z0-9]+> opened <!date\^[^>]+>: Nobody has this yet\n\s+.*[Ff]irst response/,
+    );
+  });
+
+  it("counts what it cannot show: my tickets past the first 15 and the unassigned past the oldest 5", async () => {
+    const clock = new TestClock("2026-11-23T10:00:00Z");
+    desk = await startDesk({
+      env: { INTAKE_MERGE_WINDOW_MINUTES: "0", SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off" },
+      start: { clock },
+    });
+    for (let i = 0; i < 18; i++) {
+      const t = await ask(clock, `Mine ${i}`, `UMINE${i}`);
+      await cardAction(desk, { ticketId: t.id, actionId: "ticket_assign_me", value: String(t.id) });
+    }
+    for (let i = 0; i < 8; i++) await ask(clock, `Waiting ${i}`, `UWAIT${i}`);
+    await desk.event({ type: "app_home_opened", user: AGENT, channel: "D1", tab: "home", event_ts: "1.1" });
+    await desk.settle();
+    const published = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.publish"), 5000, "views.publish");
+    const text = (published.view.blocks as { text?: { text: string } }[]).map((b) => b.text?.text ?? "").join("\n");
+    expect(text).toContain("My open tickets (18)");
+    expect(text).toContain("…and 3 more assigned to you");
+    expect(text).toContain("Oldest unassigned (5 of 8)");
+    expect(text).toContain("…and 3 more unassigned.");
   });
 
   it("publishes nothing for the Messages tab", async () => {

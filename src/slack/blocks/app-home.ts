@@ -79,6 +79,8 @@ const section = (text: string): KnownBlock => ({ type: "section", text: { type: 
 /** What the Home shows of support: the person's tickets, the team's queue and the week's figures. */
 export interface SupportHome {
   mine: QueuedTicket[];
+  /** All open tickets assigned to the person (mine shows the first ones). */
+  mineTotal: number;
   team: TeamQueue;
   figures: KnownBlock[];
 }
@@ -111,7 +113,7 @@ export function appHome(o: { userId: string; now: Date; support: SupportHome | n
 
 function supportHomeBlocks(o: SupportHome): KnownBlock[] {
   const blocks: KnownBlock[] = [];
-  blocks.push(header("My open tickets"));
+  blocks.push(header(o.mineTotal ? `My open tickets (${o.mineTotal})` : "My open tickets"));
   if (o.mine.length === 0)
     blocks.push(section("_Nothing assigned to you. Take one from the queue below with *Assign to me* on its card._"));
   for (const { ticket, sla } of o.mine) {
@@ -123,6 +125,8 @@ function supportHomeBlocks(o: SupportHome): KnownBlock[] {
       ),
     );
   }
+  if (o.mineTotal > o.mine.length)
+    blocks.push(section(`_…and ${o.mineTotal - o.mine.length} more assigned to you, with more SLA time left._`));
 
   blocks.push({ type: "divider" }, header("Team queue"));
   if (o.team.counts.length === 0) {
@@ -131,10 +135,14 @@ function supportHomeBlocks(o: SupportHome): KnownBlock[] {
     const lines = o.team.counts.map((c) => `• ${STATUS_LABELS[c.status]} · ${PRIORITY_LABELS[c.priority]}: *${c.count}*`);
     blocks.push(section(`${lines.join("\n")}\n*Unassigned:* ${o.team.unassigned}`));
     if (o.team.oldestUnassigned.length > 0) {
-      const oldest = o.team.oldestUnassigned.map(
-        (t) => `• *#${t.id}* <#${t.channelId}> opened ${slackDate(t.createdAt, "{ago}")}: ${oneLine(escapeSlackText(t.text), 120)}`,
+      const oldest = o.team.oldestUnassigned.map(({ ticket: t, sla }) => {
+        const state = slaLine(sla);
+        return `• *#${t.id}* <#${t.channelId}> opened ${slackDate(t.createdAt, "{ago}")}: ${oneLine(escapeSlackText(t.text), 120)}${state ? `\n   ${state}` : ""}`;
+      });
+      const more = o.team.unassigned > oldest.length ? `\n_…and ${o.team.unassigned - oldest.length} more unassigned._` : "";
+      blocks.push(
+        section(truncate(`Oldest unassigned (${oldest.length} of ${o.team.unassigned}):\n${oldest.join("\n")}${more}`, LIMITS.sectionText)),
       );
-      blocks.push(section(`Oldest unassigned:\n${oldest.join("\n")}`));
     }
   }
 

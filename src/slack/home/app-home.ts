@@ -42,7 +42,10 @@ export async function publishHome(deps: SlackDeps, userId: string): Promise<void
   // The customer-success part shows for people who own accounts or alerts.
   const csm =
     owned && alerts && (owned.total > 0 || alerts.length > 0) ? { accounts: owned.accounts, totalAccounts: owned.total, alerts } : null;
-  const support = queue && week ? { mine: queue.mine, team: queue.team, figures: statsBlocks(week) as unknown as KnownBlock[] } : null;
+  const support =
+    queue && week
+      ? { mine: queue.mine, mineTotal: queue.mineTotal, team: queue.team, figures: statsBlocks(week) as unknown as KnownBlock[] }
+      : null;
   const view = appHome({ userId, now: deps.clock.now(), support, csm, product: allows(standing, "product") });
   await deps.client.views.publish({ user_id: userId, view });
 }

@@ -18,8 +18,8 @@ export interface TeamQueue {
   /** Open tickets per status and priority. */
   counts: QueueCount[];
   unassigned: number;
-  /** The oldest unassigned open tickets. */
-  oldestUnassigned: Ticket[];
+  /** The oldest unassigned open tickets, each with its SLA state. */
+  oldestUnassigned: QueuedTicket[];
 }
 
 /** The `limit` tickets with the least SLA time left first; paused clocks and tickets without one come last. */

@@ -7,6 +7,8 @@ import { TICKET_FIELDS } from "./tickets.ts";
 export interface QueueStore {
   /** Open tickets assigned to the person, oldest first (at most `limit`). */
   openAssignedTo(tx: Tx, userId: string, limit: number): Promise<Ticket[]>;
+  /** How many open tickets a person is assigned. */
+  openAssignedCount(tx: Tx, userId: string): Promise<number>;
   /** Open tickets counted per status and priority (unordered). */
   openCounts(tx: Tx): Promise<QueueCount[]>;
   unassignedCount(tx: Tx): Promise<number>;
@@ -25,6 +27,8 @@ export const prismaQueue: QueueStore = {
       take: limit,
       select: TICKET_FIELDS,
     }),
+
+  openAssignedCount: (tx, userId) => tx.ticket.count({ where: { assigneeId: userId, ...OPEN } }),
 
   async openCounts(tx) {
     const grouped = await tx.ticket.groupBy({ by: ["status", "priority"], where: OPEN, _count: { _all: true } });

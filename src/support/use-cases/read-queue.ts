@@ -9,12 +9,16 @@ const MINE = 15;
 const MINE_READ = 200;
 const OLDEST_UNASSIGNED = 5;
 
-export async function readQueue(ctx: SupportContext, actor: Actor): Promise<{ mine: QueuedTicket[]; team: TeamQueue }> {
+export async function readQueue(ctx: SupportContext, actor: Actor): Promise<{ mine: QueuedTicket[]; mineTotal: number; team: TeamQueue }> {
   await ctx.access.require(actor, "triage");
   const { userId } = personOf(actor);
   const now = ctx.clock.now();
-  const [mine, team] = await Promise.all([myOpenTickets(ctx, userId, now), teamQueue(ctx)]);
-  return { mine, team };
+  const [mine, mineTotal, team] = await Promise.all([
+    myOpenTickets(ctx, userId, now),
+    ctx.store.queue.openAssignedCount(ctx.db, userId),
+    teamQueue(ctx, now),
+  ]);
+  return { mine, mineTotal, team };
 }
 
 async function myOpenTickets(ctx: SupportContext, userId: string, now: Date): Promise<QueuedTicket[]> {
@@ -23,11 +27,14 @@ async function myOpenTickets(ctx: SupportContext, userId: string, now: Date): Pr
   return leastTimeLeftFirst(queued, MINE);
 }
 
-async function teamQueue(ctx: SupportContext): Promise<TeamQueue> {
+async function teamQueue(ctx: SupportContext, now: Date): Promise<TeamQueue> {
   const counts = orderCounts(await ctx.store.queue.openCounts(ctx.db));
-  const [unassigned, oldestUnassigned] = await Promise.all([
+  const [unassigned, oldest] = await Promise.all([
     ctx.store.queue.unassignedCount(ctx.db),
     ctx.store.queue.oldestUnassigned(ctx.db, OLDEST_UNASSIGNED),
   ]);
+  const oldestUnassigned = await Promise.all(
+    oldest.map(async (ticket) => ({ ticket, sla: await slaStatusOf(ctx, ctx.db, ticket.id, now) })),
+  );
   return { counts, unassigned, oldestUnassigned };
 }
