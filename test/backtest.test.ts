@@ -15,7 +15,7 @@ import { FILES, HistoryError, readHistory, type History } from "../tools/backtes
 import { writeHistory } from "../tools/backtest/history-writer.ts";
 import { knownFeaturesByDay } from "../tools/backtest/known-features.ts";
 import { replay } from "../tools/backtest/replay.ts";
-import { baseRate, figuresOf, type Figures } from "../tools/backtest/report.ts";
+import { aucOf, baseRate, DAYS_PER_MONTH, figuresOf, type Figures } from "../tools/backtest/report.ts";
 import { runBacktest } from "../tools/backtest/run.ts";
 import { timelineOf } from "../tools/backtest/timeline.ts";
 
@@ -127,6 +127,42 @@ describe("inputs as of a day", () => {
   });
 });
 
+describe("AUC", () => {
+  it("counts the pairs where the churned snapshot scores lower, ties half", () => {
+    // Churned 10 and 50, others 50, 90, 20. Pairs: 10 is below all three (3); 50 ties 50 (0.5), is
+    // below 90 (1), above 20 (0). 4.5 of 6 pairs.
+    const items = [
+      { score: 10, churned: true },
+      { score: 50, churned: true },
+      { score: 50, churned: false },
+      { score: 90, churned: false },
+      { score: 20, churned: false },
+    ];
+    expect(aucOf(items)).toEqual({ value: 0.75, churned: 2, others: 3 });
+    // Perfectly ranked, reversed, all tied, one class empty.
+    expect(
+      aucOf([
+        { score: 1, churned: true },
+        { score: 2, churned: false },
+      ]).value,
+    ).toBe(1);
+    expect(
+      aucOf([
+        { score: 2, churned: true },
+        { score: 1, churned: false },
+      ]).value,
+    ).toBe(0);
+    expect(
+      aucOf([
+        { score: 5, churned: true },
+        { score: 5, churned: false },
+        { score: 5, churned: false },
+      ]).value,
+    ).toBe(0.5);
+    expect(aucOf([{ score: 5, churned: false }]).value).toBeNull();
+  });
+});
+
 describe("replay and figures on a hand-made history", () => {
   // Seven accounts of 10 seats, usage every day from 2025-01-01 (day 0) to day 299; the replay runs
   // days 60-299. The configuration scores licence utilisation only: peak active users in 30 days / seats
@@ -192,6 +228,14 @@ describe("replay and figures on a hand-made history", () => {
       recall: { value: 2 / 3, hits: 2, of: 3 },
       leadTimes: [11, 21],
       medianLeadDays: 16,
+      // 5 alerts over 1,000 account-days (see above) = 32.85 account-months
+      alertsPer100AccountMonths: (5 / (1000 / DAYS_PER_MONTH)) * 100,
+      // Month-end days with a known outcome (up to day 209): 89, 119, 150, 180. Scores (peak over 30 days):
+      //   churned within 90 days: B@89 100, B@119 100, D@89 100, D@119 100, E@119 100, E@150 100, E@180 37
+      //   others: A and G 100 x4, E@89 100 (churn 101 days later), C 37 x4
+      // Pairs 7 x 13 = 91: E@180 beats the nine 100s (9) and ties the four 37s (2); the six churned 100s
+      // tie the nine other 100s (27). AUC = 38/91.
+      auc: { value: 38 / 91, churned: 7, others: 13 },
     });
     // A 30-day horizon: B's alert (21 days) and E's second (11 days) still count; nothing else changes
     // for recall, but precision now considers first alerts up to day 269, so G (250, no churn) counts.
