@@ -1,15 +1,17 @@
 // The backtest: inputs as of a day on a hand-made account (worked out in the comments), the replay and
 // its figures on a tiny hand-made history, the files' error messages, the generator's determinism, and
 // the default generated history end to end.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { COMPONENTS, parseHealthConfig } from "../src/success/rules/health-config.ts";
+import { COMPONENTS, healthConfigSchema, parseHealthConfig } from "../src/success/rules/health-config.ts";
 import { AccountSeries } from "../tools/backtest/account-series.ts";
 import { loginsOnlyConfig } from "../tools/backtest/baseline.ts";
 import { parseCsv } from "../tools/backtest/csv.ts";
 import { dateOfDay, parseDay } from "../tools/backtest/dates.ts";
+import { fitNonNegativeLogistic, runFit, scoreFromComponents } from "../tools/backtest/fit.ts";
 import { generateHistory } from "../tools/backtest/generate.ts";
 import { FILES, HistoryError, readHistory, type History } from "../tools/backtest/history.ts";
 import { writeHistory } from "../tools/backtest/history-writer.ts";
@@ -351,5 +353,98 @@ describe("the generator", () => {
     expect(b.model.recall.hits + b.baseline.recall.hits).toBeGreaterThanOrEqual(1);
     expect(Math.max(...b.sweep.map((r) => r.model.recall.hits))).toBeGreaterThanOrEqual(1);
     expect(b.text).toContain("logins-only baseline");
+  });
+});
+
+describe("fitting weights", () => {
+  it("fits a logistic regression whose coefficients stay at 0 or above", () => {
+    // y follows feature 0 (risk up, churn up); feature 1 pulls the other way; feature 2 is constant.
+    const x: number[][] = [];
+    const y: boolean[] = [];
+    for (let i = 0; i < 200; i++) {
+      const a = (i % 20) / 20;
+      const b = ((i * 7) % 13) / 13;
+      x.push([a, b, 0.5]);
+      y.push(a + 0.3 * (1 - b) > 0.75);
+    }
+    const fit = fitNonNegativeLogistic(x, y);
+    expect(fit.coefficients[0]).toBeGreaterThan(1);
+    // Unconstrained, feature 1 would get a negative coefficient: it is held at 0.
+    expect(fit.coefficients[1]).toBe(0);
+    expect(fit.coefficients[2]).toBe(0);
+  });
+
+  it("scores component scores as the health model does", () => {
+    const h = generateHistory({ accounts: 20, days: 150, seed: 5 });
+    const config = parseHealthConfig(null);
+    const result = replay(h, config, [{ name: "model", config }], { sampleEvery: 1 });
+    const byKey = new Map(result.snapshots.map((s) => [`${s.account}@${s.day}`, s.scores[0]]));
+    let compared = 0;
+    for (const s of result.samples) {
+      const expected = byKey.get(`${s.account}@${s.day}`);
+      if (expected === undefined) continue;
+      expect(scoreFromComponents(s.components, config)).toBe(expected);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(20);
+    // And one by hand: weights 1 and 3, scores 50 and 100, distress 1: (50 x 1.5 + 100 x 3) / 4.5 = 83.3.
+    const weights = Object.fromEntries(COMPONENTS.map((c) => [c, c === "nps" ? 1 : c === "usageTrend" ? 3 : 0]));
+    const components = COMPONENTS.map((c) => (c === "nps" ? 50 : c === "usageTrend" ? 100 : 10));
+    expect(scoreFromComponents(components, { weights: weights as typeof config.weights, distressWeight: 1 })).toBe(83);
+  });
+
+  it("fits non-negative weights and bands the schema accepts, and ranks the held-out part at least as well as the defaults", () => {
+    // The default generated history (300 accounts, one year, seed 42), as `npm run backtest -- --fit` replays it.
+    const config = parseHealthConfig(null);
+    const fit = runFit(generateHistory(), config, 90);
+    for (const c of COMPONENTS) expect(fit.fitted.weights[c]).toBeGreaterThanOrEqual(0);
+    expect(Object.values(fit.fitted.weights).some((w) => w > 0)).toBe(true);
+    expect(healthConfigSchema.safeParse(fit.file).success).toBe(true);
+    expect(fit.fitted.bands.green).toBeGreaterThan(fit.fitted.bands.yellow);
+    // The split: the held-out part starts the day after the fit part ends.
+    expect(parseDay(fit.split.heldOutFrom)! - parseDay(fit.split.fitTo)!).toBe(1);
+    expect(fit.signals.filter((s) => s.weight > 0).length).toBeGreaterThan(0);
+    const { model, fitted } = fit.heldOut;
+    expect(fitted.auc.churned).toBeGreaterThan(10);
+    expect(fitted.auc.value!).toBeGreaterThanOrEqual(model.auc.value!);
+    expect(fit.text).toContain("Held-out part:");
+  });
+
+  it("prints the figures as one JSON object with --json and writes the fitted configuration with --write", () => {
+    const dir = tempDir();
+    writeHistory(dir, generateHistory({ accounts: 120, days: 365, seed: 42 }));
+    const root = join(import.meta.dirname, "..");
+    const out = join(tempDir(), "health-config.json");
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        join(root, "node_modules/tsx/dist/loader.mjs"),
+        join(root, "tools/backtest/main.ts"),
+        dir,
+        "--json",
+        "--fit",
+        "--write",
+        out,
+        "--sweep",
+        "none",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.horizonDays).toBe(90);
+    for (const f of [json.model, json.baseline, json.fit.heldOut.model, json.fit.heldOut.fitted, json.fit.heldOut.baseline]) {
+      expect(f.precision).toHaveProperty("value");
+      expect(f.recall).toHaveProperty("value");
+      expect(f).toHaveProperty("medianLeadDays");
+      expect(typeof f.alertsPer100AccountMonths).toBe("number");
+      expect(f.auc.value).toBeGreaterThan(0);
+      expect(f.auc.value).toBeLessThanOrEqual(1);
+    }
+    expect(run.stderr).toContain("Wrote the fitted health configuration");
+    const written = parseHealthConfig(readFileSync(out, "utf8"), out);
+    expect(written.weights).toEqual(json.fit.weights);
+    expect(written.bands).toEqual(json.fit.bands);
   });
 });
