@@ -1,21 +1,23 @@
 // The backtest: inputs as of a day on a hand-made account (worked out in the comments), the replay and
 // its figures on a tiny hand-made history, the files' error messages, the generator's determinism, and
 // the default generated history end to end.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { COMPONENTS, parseHealthConfig } from "../src/success/rules/health-config.ts";
+import { COMPONENTS, healthConfigSchema, parseHealthConfig } from "../src/success/rules/health-config.ts";
 import { AccountSeries } from "../tools/backtest/account-series.ts";
 import { loginsOnlyConfig } from "../tools/backtest/baseline.ts";
 import { parseCsv } from "../tools/backtest/csv.ts";
 import { dateOfDay, parseDay } from "../tools/backtest/dates.ts";
+import { fitNonNegativeLogistic, runFit, scoreFromComponents } from "../tools/backtest/fit.ts";
 import { generateHistory } from "../tools/backtest/generate.ts";
 import { FILES, HistoryError, readHistory, type History } from "../tools/backtest/history.ts";
 import { writeHistory } from "../tools/backtest/history-writer.ts";
 import { knownFeaturesByDay } from "../tools/backtest/known-features.ts";
 import { replay } from "../tools/backtest/replay.ts";
-import { baseRate, figuresOf, type Figures } from "../tools/backtest/report.ts";
+import { aucOf, baseRate, DAYS_PER_MONTH, figuresOf, type Figures } from "../tools/backtest/report.ts";
 import { runBacktest } from "../tools/backtest/run.ts";
 import { timelineOf } from "../tools/backtest/timeline.ts";
 
@@ -127,6 +129,42 @@ describe("inputs as of a day", () => {
   });
 });
 
+describe("AUC", () => {
+  it("counts the pairs where the churned snapshot scores lower, ties half", () => {
+    // Churned 10 and 50, others 50, 90, 20. Pairs: 10 is below all three (3); 50 ties 50 (0.5), is
+    // below 90 (1), above 20 (0). 4.5 of 6 pairs.
+    const items = [
+      { score: 10, churned: true },
+      { score: 50, churned: true },
+      { score: 50, churned: false },
+      { score: 90, churned: false },
+      { score: 20, churned: false },
+    ];
+    expect(aucOf(items)).toEqual({ value: 0.75, churned: 2, others: 3 });
+    // Perfectly ranked, reversed, all tied, one class empty.
+    expect(
+      aucOf([
+        { score: 1, churned: true },
+        { score: 2, churned: false },
+      ]).value,
+    ).toBe(1);
+    expect(
+      aucOf([
+        { score: 2, churned: true },
+        { score: 1, churned: false },
+      ]).value,
+    ).toBe(0);
+    expect(
+      aucOf([
+        { score: 5, churned: true },
+        { score: 5, churned: false },
+        { score: 5, churned: false },
+      ]).value,
+    ).toBe(0.5);
+    expect(aucOf([{ score: 5, churned: false }]).value).toBeNull();
+  });
+});
+
 describe("replay and figures on a hand-made history", () => {
   // Seven accounts of 10 seats, usage every day from 2025-01-01 (day 0) to day 299; the replay runs
   // days 60-299. The configuration scores licence utilisation only: peak active users in 30 days / seats
@@ -192,6 +230,14 @@ describe("replay and figures on a hand-made history", () => {
       recall: { value: 2 / 3, hits: 2, of: 3 },
       leadTimes: [11, 21],
       medianLeadDays: 16,
+      // 5 alerts over 1,000 account-days (see above) = 32.85 account-months
+      alertsPer100AccountMonths: (5 / (1000 / DAYS_PER_MONTH)) * 100,
+      // Month-end days with a known outcome (up to day 209): 89, 119, 150, 180. Scores (peak over 30 days):
+      //   churned within 90 days: B@89 100, B@119 100, D@89 100, D@119 100, E@119 100, E@150 100, E@180 37
+      //   others: A and G 100 x4, E@89 100 (churn 101 days later), C 37 x4
+      // Pairs 7 x 13 = 91: E@180 beats the nine 100s (9) and ties the four 37s (2); the six churned 100s
+      // tie the nine other 100s (27). AUC = 38/91.
+      auc: { value: 38 / 91, churned: 7, others: 13 },
     });
     // A 30-day horizon: B's alert (21 days) and E's second (11 days) still count; nothing else changes
     // for recall, but precision now considers first alerts up to day 269, so G (250, no churn) counts.
@@ -307,5 +353,98 @@ describe("the generator", () => {
     expect(b.model.recall.hits + b.baseline.recall.hits).toBeGreaterThanOrEqual(1);
     expect(Math.max(...b.sweep.map((r) => r.model.recall.hits))).toBeGreaterThanOrEqual(1);
     expect(b.text).toContain("logins-only baseline");
+  });
+});
+
+describe("fitting weights", () => {
+  it("fits a logistic regression whose coefficients stay at 0 or above", () => {
+    // y follows feature 0 (risk up, churn up); feature 1 pulls the other way; feature 2 is constant.
+    const x: number[][] = [];
+    const y: boolean[] = [];
+    for (let i = 0; i < 200; i++) {
+      const a = (i % 20) / 20;
+      const b = ((i * 7) % 13) / 13;
+      x.push([a, b, 0.5]);
+      y.push(a + 0.3 * (1 - b) > 0.75);
+    }
+    const fit = fitNonNegativeLogistic(x, y);
+    expect(fit.coefficients[0]).toBeGreaterThan(1);
+    // Unconstrained, feature 1 would get a negative coefficient: it is held at 0.
+    expect(fit.coefficients[1]).toBe(0);
+    expect(fit.coefficients[2]).toBe(0);
+  });
+
+  it("scores component scores as the health model does", () => {
+    const h = generateHistory({ accounts: 20, days: 150, seed: 5 });
+    const config = parseHealthConfig(null);
+    const result = replay(h, config, [{ name: "model", config }], { sampleEvery: 1 });
+    const byKey = new Map(result.snapshots.map((s) => [`${s.account}@${s.day}`, s.scores[0]]));
+    let compared = 0;
+    for (const s of result.samples) {
+      const expected = byKey.get(`${s.account}@${s.day}`);
+      if (expected === undefined) continue;
+      expect(scoreFromComponents(s.components, config)).toBe(expected);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(20);
+    // And one by hand: weights 1 and 3, scores 50 and 100, distress 1: (50 x 1.5 + 100 x 3) / 4.5 = 83.3.
+    const weights = Object.fromEntries(COMPONENTS.map((c) => [c, c === "nps" ? 1 : c === "usageTrend" ? 3 : 0]));
+    const components = COMPONENTS.map((c) => (c === "nps" ? 50 : c === "usageTrend" ? 100 : 10));
+    expect(scoreFromComponents(components, { weights: weights as typeof config.weights, distressWeight: 1 })).toBe(83);
+  });
+
+  it("fits non-negative weights and bands the schema accepts, and ranks the held-out part at least as well as the defaults", () => {
+    // The default generated history (300 accounts, one year, seed 42), as `npm run backtest -- --fit` replays it.
+    const config = parseHealthConfig(null);
+    const fit = runFit(generateHistory(), config, 90);
+    for (const c of COMPONENTS) expect(fit.fitted.weights[c]).toBeGreaterThanOrEqual(0);
+    expect(Object.values(fit.fitted.weights).some((w) => w > 0)).toBe(true);
+    expect(healthConfigSchema.safeParse(fit.file).success).toBe(true);
+    expect(fit.fitted.bands.green).toBeGreaterThan(fit.fitted.bands.yellow);
+    // The split: the held-out part starts the day after the fit part ends.
+    expect(parseDay(fit.split.heldOutFrom)! - parseDay(fit.split.fitTo)!).toBe(1);
+    expect(fit.signals.filter((s) => s.weight > 0).length).toBeGreaterThan(0);
+    const { model, fitted } = fit.heldOut;
+    expect(fitted.auc.churned).toBeGreaterThan(10);
+    expect(fitted.auc.value!).toBeGreaterThanOrEqual(model.auc.value!);
+    expect(fit.text).toContain("Held-out part:");
+  });
+
+  it("prints the figures as one JSON object with --json and writes the fitted configuration with --write", () => {
+    const dir = tempDir();
+    writeHistory(dir, generateHistory({ accounts: 120, days: 365, seed: 42 }));
+    const root = join(import.meta.dirname, "..");
+    const out = join(tempDir(), "health-config.json");
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        join(root, "node_modules/tsx/dist/loader.mjs"),
+        join(root, "tools/backtest/main.ts"),
+        dir,
+        "--json",
+        "--fit",
+        "--write",
+        out,
+        "--sweep",
+        "none",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(run.status).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.horizonDays).toBe(90);
+    for (const f of [json.model, json.baseline, json.fit.heldOut.model, json.fit.heldOut.fitted, json.fit.heldOut.baseline]) {
+      expect(f.precision).toHaveProperty("value");
+      expect(f.recall).toHaveProperty("value");
+      expect(f).toHaveProperty("medianLeadDays");
+      expect(typeof f.alertsPer100AccountMonths).toBe("number");
+      expect(f.auc.value).toBeGreaterThan(0);
+      expect(f.auc.value).toBeLessThanOrEqual(1);
+    }
+    expect(run.stderr).toContain("Wrote the fitted health configuration");
+    const written = parseHealthConfig(readFileSync(out, "utf8"), out);
+    expect(written.weights).toEqual(json.fit.weights);
+    expect(written.bands).toEqual(json.fit.bands);
   });
 });

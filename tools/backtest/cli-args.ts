@@ -7,11 +7,19 @@ export class HelpRequest extends UsageError {}
 export interface ParsedArgs {
   positional: string[];
   options: Map<string, string>;
+  /** Options without a value (`--json`) that were given. */
+  flags: Set<string>;
 }
 
-export function parseArgs(argv: readonly string[], known: readonly string[], usage: string): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  known: readonly string[],
+  usage: string,
+  knownFlags: readonly string[] = [],
+): ParsedArgs {
   const positional: string[] = [];
   const options = new Map<string, string>();
+  const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") throw new HelpRequest(usage);
@@ -21,12 +29,17 @@ export function parseArgs(argv: readonly string[], known: readonly string[], usa
     }
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (knownFlags.includes(name)) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value\n${usage}`);
+      flags.add(name);
+      continue;
+    }
     if (!known.includes(name)) throw new UsageError(`unknown option --${name}\n${usage}`);
     const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined || value === "") throw new UsageError(`--${name} needs a value\n${usage}`);
     options.set(name, value);
   }
-  return { positional, options };
+  return { positional, options, flags };
 }
 
 /** A whole-number option within [min, max], or `fallback` when absent. */

@@ -1,34 +1,39 @@
-// npm run backtest -- [dir] [--horizon 90] [--config health-config.json]
+// npm run backtest -- [dir] [--horizon 90] [--config health-config.json] [--json] [--fit [--write file]]
 // Replays a labelled history day by day and prints precision, recall and lead time of red alerts for
 // the health model and for a logins-only baseline. Without a dir, generates the default seeded history
 // (npm run backtest:generate) into a temporary directory and replays that.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "../../src/success/rules/health-config.ts";
 import { HelpRequest, intOption, parseArgs, UsageError } from "./cli-args.ts";
+import { fitJson, runFit } from "./fit.ts";
 import { DEFAULT_GENERATE, generateHistory } from "./generate.ts";
 import { HistoryError, readHistory } from "./history.ts";
 import { writeHistory } from "./history-writer.ts";
 import { DEFAULT_HORIZON_DAYS } from "./report.ts";
-import { DEFAULT_SWEEP, runBacktest } from "./run.ts";
+import { backtestJson, DEFAULT_SWEEP, runBacktest } from "./run.ts";
 
 const USAGE = `usage: npm run backtest -- [dir] [--horizon days] [--config health-config.json]
   dir        a directory with accounts.csv, usage.csv, churn.csv (and tickets.csv, nps.csv, seat_changes.csv);
              without it, the default generated history (seed ${DEFAULT_GENERATE.seed}) is written to a temporary directory and replayed
   --horizon  days after an alert within which a churn makes it right (default ${DEFAULT_HORIZON_DAYS})
   --config   a health configuration file (default: the built-in defaults)
-  --sweep    other "red below" scores to try, comma-separated, or none (default ${DEFAULT_SWEEP.join(",")})`;
+  --sweep    other "red below" scores to try, comma-separated, or none (default ${DEFAULT_SWEEP.join(",")})
+  --json     print the figures as one JSON object on stdout (progress and notes go to stderr)
+  --fit      also fit the weights and cut-offs on the older half of the days and compare default and fitted on the newer half
+  --write    with --fit: write the fitted health configuration to this file (the app loads it as HEALTH_CONFIG_FILE)`;
 
-function loadConfig(path: string | undefined): HealthConfig {
-  if (path === undefined) return parseHealthConfig(null);
+function loadConfig(path: string | undefined): { config: HealthConfig; raw: Record<string, unknown> } {
+  if (path === undefined) return { config: parseHealthConfig(null), raw: {} };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read the health configuration ${path}: ${(error as Error).message}`);
   }
-  return parseHealthConfig(text, path);
+  const config = parseHealthConfig(text, path);
+  return { config, raw: JSON.parse(text) as Record<string, unknown> };
 }
 
 function parseSweep(raw: string | undefined): number[] {
@@ -45,10 +50,16 @@ function parseSweep(raw: string | undefined): number[] {
 const PROGRESS_EVERY_MS = 3000;
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), ["horizon", "config", "sweep"], USAGE);
+  const args = parseArgs(process.argv.slice(2), ["horizon", "config", "sweep", "write"], USAGE, ["json", "fit"]);
+  const json = args.flags.has("json");
+  const fit = args.flags.has("fit");
+  const write = args.options.get("write");
+  if (write !== undefined && !fit) throw new UsageError(`--write needs --fit\n${USAGE}`);
+  // With --json, stdout holds the JSON object only.
+  const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   if (args.positional.length > 1) throw new UsageError(`give at most one directory, not ${args.positional.length}\n${USAGE}`);
   const horizon = intOption(args, "horizon", DEFAULT_HORIZON_DAYS, 1, 3650, USAGE);
-  const config = loadConfig(args.options.get("config"));
+  const { config, raw } = loadConfig(args.options.get("config"));
   const sweep = parseSweep(args.options.get("sweep"));
 
   let dir = args.positional[0];
@@ -59,7 +70,7 @@ function main(): void {
     const started = performance.now();
     writeHistory(dir, generateHistory());
     const o = DEFAULT_GENERATE;
-    console.log(
+    say(
       `Generated the default history (${o.accounts} accounts, ${o.days} days from ${o.start}, seed ${o.seed}) in ${dir} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
     );
   }
@@ -69,7 +80,7 @@ function main(): void {
     const read = performance.now();
     // A progress line on stderr every few seconds: accounts replayed of all, and the pace.
     let lastLine = performance.now();
-    const backtest = runBacktest(history, config, horizon, sweep, (done, total) => {
+    const progress = (done: number, total: number) => {
       const now = performance.now();
       if (now - lastLine < PROGRESS_EVERY_MS) return;
       lastLine = now;
@@ -77,10 +88,20 @@ function main(): void {
       process.stderr.write(
         `backtest: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} accounts replayed (${Math.round(rate).toLocaleString("en-US")} accounts/s, about ${Math.ceil((total - done) / Math.max(rate, 1))} s left)\n`,
       );
-    });
+    };
+    const backtest = runBacktest(history, config, horizon, sweep, progress);
+    const fitted = fit ? runFit(history, config, horizon, raw, progress) : null;
     const done = performance.now();
-    console.log(backtest.text);
-    console.log(`\nRead in ${((read - started) / 1000).toFixed(1)} s, replayed in ${((done - read) / 1000).toFixed(1)} s.`);
+    if (fitted && write !== undefined) writeFileSync(write, `${JSON.stringify(fitted.file, null, 2)}\n`);
+    if (json) {
+      console.log(JSON.stringify({ ...backtestJson(backtest, horizon), ...(fitted ? { fit: fitJson(fitted) } : {}) }, null, 2));
+    } else {
+      console.log(backtest.text);
+      if (fitted) console.log(`\n${fitted.text}`);
+    }
+    if (fitted && write !== undefined)
+      say(`\nWrote the fitted health configuration to ${write} (load it with HEALTH_CONFIG_FILE=${write}).`);
+    say(`\nRead in ${((read - started) / 1000).toFixed(1)} s, replayed in ${((done - read) / 1000).toFixed(1)} s.`);
   } finally {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   }

@@ -2,8 +2,8 @@
 // account still a customer is scored as of each day from the data up to that day, under each
 // configuration, and the red alerts the scheduled check would raise are recorded: an `entered_red`
 // hit on a day the account was not red the day before (one alert per red episode).
-import { bandOf, type HealthConfig } from "../../src/success/rules/health-config.ts";
-import { scoreHealth, type HealthResult } from "../../src/success/rules/health-model.ts";
+import { bandOf, COMPONENTS, type HealthConfig } from "../../src/success/rules/health-config.ts";
+import { componentScores, scoreHealth, type HealthResult } from "../../src/success/rules/health-model.ts";
 import { evaluateRules } from "../../src/success/rules/risk-rules.ts";
 import { AccountSeries, type AccountRows } from "./account-series.ts";
 import { dateOfDay } from "./dates.ts";
@@ -27,6 +27,26 @@ export interface RedAlert {
   score: number;
 }
 
+/** An account's score under each run on a month-end day (null: no component had data). */
+export interface Snapshot {
+  account: string;
+  day: number;
+  scores: (number | null)[];
+}
+
+/** An account's component scores (in the order of COMPONENTS, null: no data) on a sampled day, for fitting weights. */
+export interface ComponentSample {
+  account: string;
+  day: number;
+  components: (number | null)[];
+}
+
+export interface ReplayOptions {
+  onAccount?: (done: number, total: number) => void;
+  /** Record each account's component scores every this many days from the first replayed day (0: never). */
+  sampleEvery?: number;
+}
+
 export interface ReplayResult {
   timeline: Timeline;
   /** Timeline indexes of the first and last replayed days. */
@@ -39,6 +59,10 @@ export interface ReplayResult {
   alerts: { name: string; config: HealthConfig; alerts: RedAlert[] }[];
   /** Account-days scored (per run). */
   accountDays: number;
+  /** Every scored account on every month-end day (the last day of a calendar month) in the replayed span. */
+  snapshots: Snapshot[];
+  /** Component scores on sampled days (empty unless `sampleEvery` was given). */
+  samples: ComponentSample[];
 }
 
 export function rowsByAccount(h: History): AccountRows[] {
@@ -61,8 +85,9 @@ export function replay(
   h: History,
   inputsConfig: HealthConfig,
   runs: ReplayRun[],
-  onAccount?: (done: number, total: number) => void,
+  options: ReplayOptions | ((done: number, total: number) => void) = {},
 ): ReplayResult {
+  const { onAccount, sampleEvery = 0 } = typeof options === "function" ? { onAccount: options } : options;
   const t = timelineOf(h);
   const start = t.first + WARM_UP_DAYS;
   const end = t.last;
@@ -77,6 +102,9 @@ export function replay(
   const span = end - start + 1;
   const dates = Array.from({ length: span }, (_, i) => dateOfDay(t.origin + start + i));
   const scores = runs.map(() => new Float64Array(span));
+  const monthEnd = dates.map((_, i) => dateOfDay(t.origin + start + i + 1).endsWith("-01"));
+  const snapshots: Snapshot[] = [];
+  const samples: ComponentSample[] = [];
   let accountDays = 0;
 
   const accounts = rowsByAccount(h);
@@ -95,6 +123,12 @@ export function replay(
       const facts = series.factsOn(day);
       const today = dates[day - start];
       const byWeights = new Map<HealthConfig["weights"], HealthResult>();
+      const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
+      if (snapshot) snapshots.push(snapshot);
+      if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
+        const raw = componentScores(facts.inputs, inputsConfig);
+        samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
+      }
       for (let r = 0; r < runs.length; r++) {
         const config = runs[r].config;
         let scored = byWeights.get(config.weights);
@@ -107,6 +141,7 @@ export function replay(
           if (!Number.isNaN(s) && (recentHighScore === null || s > recentHighScore)) recentHighScore = s;
         }
         history[day - start] = health.score ?? NaN;
+        snapshot?.scores.push(health.score);
         const hits = evaluateRules(
           {
             today,
@@ -128,5 +163,5 @@ export function replay(
     }
   }
   for (const a of alerts) a.alerts.sort((x, y) => x.day - y.day || x.account.localeCompare(y.account));
-  return { timeline: t, start, end, accounts: h.accounts.length, churn, alerts, accountDays };
+  return { timeline: t, start, end, accounts: h.accounts.length, churn, alerts, accountDays, snapshots, samples };
 }

@@ -9,8 +9,17 @@
 //   with at least one red alert within the horizon before churning.
 // - Lead time: for each caught churner, days from its first alert within the horizon to the churn;
 //   the median over caught churners (the mean of the two middle values for an even count).
+// - Alerts per 100 account-months: red alerts raised per 100 × (account-days scored ÷ 30.44).
+// - AUC over month-end snapshots: each account's score on each month-end day (the last day of a
+//   calendar month) against whether it churned within the horizon after that day, over month-end days
+//   on or before the end minus the horizon (outcome known) and scored accounts; lower score = riskier.
+//   By the rank-sum method, ties counted half: the chance that a random churner's snapshot scores
+//   below a random other snapshot.
 import { dateOfDay } from "./dates.ts";
 import type { RedAlert, ReplayResult } from "./replay.ts";
+
+/** Average days in a month (365.25 / 12). */
+export const DAYS_PER_MONTH = 365.25 / 12;
 
 export const DEFAULT_HORIZON_DAYS = 90;
 
@@ -35,6 +44,75 @@ export interface Figures {
   /** Lead times of the caught churners, in days, ascending. */
   leadTimes: number[];
   medianLeadDays: number | null;
+  /** Red alerts per 100 account-months scored. */
+  alertsPer100AccountMonths: number | null;
+  /** AUC of the month-end scores (null when the run is not in the replay or a class is empty). */
+  auc: AucResult;
+}
+
+export interface AucResult {
+  value: number | null;
+  /** Snapshots of accounts that churned within the horizon, and of the others. */
+  churned: number;
+  others: number;
+}
+
+/**
+ * The AUC of scores where a LOWER score means riskier: the share of (churned, other) pairs where the
+ * churned one scored lower, ties counted half; by the rank-sum (Mann-Whitney) method.
+ */
+export function aucOf(items: readonly { score: number; churned: boolean }[]): AucResult {
+  const churned = items.filter((i) => i.churned).length;
+  const others = items.length - churned;
+  if (!churned || !others) return { value: null, churned, others };
+  // Rank by risk ascending (highest score first); tied scores share the mean of their ranks.
+  const sorted = [...items].sort((a, b) => b.score - a.score);
+  let rankSum = 0;
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j < sorted.length && sorted[j].score === sorted[i].score) j++;
+    const meanRank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) if (sorted[k].churned) rankSum += meanRank;
+    i = j;
+  }
+  return { value: (rankSum - (churned * (churned + 1)) / 2) / (churned * others), churned, others };
+}
+
+/** Whether the account churned within `horizon` days after `day`. */
+export const churnedWithin = (result: ReplayResult, account: string, day: number, horizon: number): boolean => {
+  const churn = result.churn.get(account);
+  return churn !== undefined && churn > day && churn - day <= horizon;
+};
+
+/** The AUC of run `runIndex`'s month-end scores whose outcome is known. */
+export function snapshotAuc(result: ReplayResult, runIndex: number, horizon: number): AucResult {
+  if (runIndex < 0) return { value: null, churned: 0, others: 0 };
+  const items: { score: number; churned: boolean }[] = [];
+  for (const s of result.snapshots) {
+    const score = s.scores[runIndex];
+    if (s.day > result.end - horizon || score === null || score === undefined) continue;
+    items.push({ score, churned: churnedWithin(result, s.account, s.day, horizon) });
+  }
+  return aucOf(items);
+}
+
+/**
+ * The replay seen from day `from` on (the held-out part of a fit): alerts and month-end snapshots
+ * before it dropped, the account-days counted from it. A red episode that began before `from` has
+ * no alert in this view.
+ */
+export function fromDay(result: ReplayResult, from: number): ReplayResult {
+  const span = Math.max(0, result.end - from + 1);
+  let accountDays = (result.accounts - result.churn.size) * span;
+  for (const churn of result.churn.values()) accountDays += Math.max(0, Math.min(result.end, churn - 1) - from + 1);
+  return {
+    ...result,
+    start: from,
+    accountDays,
+    alerts: result.alerts.map((r) => ({ ...r, alerts: r.alerts.filter((a) => a.day >= from) })),
+    snapshots: result.snapshots.filter((s) => s.day >= from),
+    samples: result.samples.filter((s) => s.day >= from),
+  };
 }
 
 const ratio = (hits: number, of: number): Ratio => ({ value: of ? hits / of : null, hits, of });
@@ -90,6 +168,12 @@ export function figuresOf(result: ReplayResult, name: string, alerts: readonly R
     recall: ratio(leadTimes.length, churners),
     leadTimes,
     medianLeadDays: median(leadTimes),
+    alertsPer100AccountMonths: result.accountDays ? (alerts.length / (result.accountDays / DAYS_PER_MONTH)) * 100 : null,
+    auc: snapshotAuc(
+      result,
+      result.alerts.findIndex((r) => r.name === name),
+      horizon,
+    ),
   };
 }
 
@@ -115,6 +199,9 @@ const fmtRatio = (r: Ratio) => (r.value === null ? "n/a (none)" : `${r.value.toF
 const fmtPercent = (r: Ratio) => (r.value === null ? "n/a" : `${(r.value * 100).toFixed(1)}%`);
 const fmtDays = (d: number | null) => (d === null ? "n/a" : `${Number.isInteger(d) ? d : d.toFixed(1)} days`);
 
+const fmtRate = (r: number | null) => (r === null ? "n/a" : r.toFixed(1));
+export const fmtAuc = (a: AucResult) => (a.value === null ? "n/a" : `${a.value.toFixed(3)} (${a.churned} churned / ${a.others} other)`);
+
 /** Left-aligned columns separated by two spaces, each line indented by two. */
 export function textTable(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -133,6 +220,8 @@ export function formatReport(result: ReplayResult, figures: readonly Figures[], 
     ["precision (per alert)", (f) => fmtRatio(f.alertPrecision)],
     ["recall of churned accounts", (f) => fmtRatio(f.recall)],
     ["median lead time", (f) => fmtDays(f.medianLeadDays)],
+    ["alerts per 100 account-months", (f) => fmtRate(f.alertsPer100AccountMonths)],
+    ["AUC, month-end snapshots", (f) => fmtAuc(f.auc)],
   ];
   return [
     `Backtest of red alerts: ${result.accounts} accounts, replayed ${date(result.start)} to ${date(result.end)} (${result.end - result.start + 1} days, ${result.accountDays.toLocaleString("en-US")} account-days), horizon ${horizon} days`,
@@ -143,6 +232,7 @@ export function formatReport(result: ReplayResult, figures: readonly Figures[], 
     `An alert is right when the account churns within ${horizon} days after it. Precision counts accounts by their first red alert, ` +
       `over accounts first alerted on or before ${date(result.end - horizon)} (${figures.map((f) => `${f.name}: ${f.precisionPending}`).join(", ")} alerted later, outcome not yet known).`,
     `Recall: churned accounts with a red alert in the ${horizon} days before churning. Lead time: from the first such alert to the churn date.`,
+    `AUC: each account's score on each month-end day up to ${date(result.end - horizon)} against churn within ${horizon} days after it (0.5: no better than chance; lower score = riskier).`,
     `For reference, churn followed within ${horizon} days on ${fmtPercent(baseRate(result, horizon))} of the account-days scored up to ${date(result.end - horizon)} (the precision of alerts raised at random).`,
   ].join("\n");
 }

@@ -2,6 +2,7 @@
 // logins-only baseline, then the figures and the report text.
 import type { HealthConfig } from "../../src/success/rules/health-config.ts";
 import { LOGIN_COMPONENTS, loginsOnlyConfig } from "./baseline.ts";
+import { dateOfDay } from "./dates.ts";
 import type { History } from "./history.ts";
 import { replay, type ReplayResult } from "./replay.ts";
 import { figuresOf, formatReport, formatSweep, type Figures, type SweepRow } from "./report.ts";
@@ -26,6 +27,36 @@ const withRedBelow = (config: HealthConfig, redBelow: number): HealthConfig => (
   ...config,
   bands: { green: Math.max(config.bands.green, redBelow + 1), yellow: redBelow },
 });
+
+/** A run's figures for `--json`: the ratios as values with their counts. */
+export function figuresJson(f: Figures) {
+  return {
+    name: f.name,
+    alerts: f.alerts,
+    accountsAlerted: f.accountsAlerted,
+    precision: f.precision,
+    precisionPending: f.precisionPending,
+    alertPrecision: f.alertPrecision,
+    recall: f.recall,
+    medianLeadDays: f.medianLeadDays,
+    alertsPer100AccountMonths: f.alertsPer100AccountMonths,
+    auc: f.auc,
+  };
+}
+
+/** The backtest's figures as one object (what `--json` prints). */
+export function backtestJson(b: Backtest, horizon: number) {
+  const r = b.result;
+  const date = (day: number) => dateOfDay(r.timeline.origin + day);
+  return {
+    horizonDays: horizon,
+    replayed: { from: date(r.start), to: date(r.end), days: r.end - r.start + 1, accounts: r.accounts, accountDays: r.accountDays },
+    churnedInSpan: b.model.recall.of,
+    model: figuresJson(b.model),
+    baseline: figuresJson(b.baseline),
+    sweep: b.sweep.map((row) => ({ redBelow: row.redBelow, model: figuresJson(row.model), baseline: figuresJson(row.baseline) })),
+  };
+}
 
 export function runBacktest(
   history: History,
