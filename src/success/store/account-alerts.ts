@@ -6,6 +6,7 @@
 import type { Database, Tx } from "../../platform/db/client.ts";
 import { execute, num, queryRows, valuesList } from "../../platform/db/sql.ts";
 import type { OpenAccountAlert } from "../rules/account-alert.ts";
+import type { ReportedAlert } from "../rules/risk-report.ts";
 import type { AccountAlertDetail, AlertView } from "../rules/alert.ts";
 import type { Delivery } from "../rules/health-config.ts";
 import type { AlertPatch } from "../rules/alert-changes.ts";
@@ -25,20 +26,6 @@ export interface AccountAlertEventRow {
   actorId?: string | null;
   text?: string | null;
   at: Date;
-}
-
-/** An open alert as the digest and a check's summary list it. */
-export interface OpenAlertRow {
-  id: number;
-  accountExternalId: string;
-  name: string;
-  arr: number | null;
-  channelId: string | null;
-  delivery: Delivery;
-  stake: number;
-  snoozedUntil: Date | null;
-  acknowledgedAt: Date | null;
-  detail: AccountAlertDetail;
 }
 
 export interface AccountAlertStore {
@@ -67,7 +54,7 @@ export interface AccountAlertStore {
   /** Marks the alert escalated if it is still open, unacknowledged and not escalated; false otherwise. */
   markEscalated(tx: Tx, alertId: number, at: Date): Promise<boolean>;
   /** Every open alert, for the digest and the check's summary. */
-  openForReport(): Promise<OpenAlertRow[]>;
+  openForReport(): Promise<ReportedAlert[]>;
   /** An account's alerts, open first then the latest cleared (at most `limit`), with their events. */
   ofAccount(accountExternalId: string, limit: number): Promise<(AlertView & { events: AccountAlertEventRow[] })[]>;
   /** Each account's open tickets and, of those, the ones with a breached SLA clock. */
