@@ -37,13 +37,14 @@ describe("App Home", () => {
     const blocks = published.view.blocks as { type: string; text?: { text: string } }[];
     expect(blocks.length).toBeLessThanOrEqual(100);
     const text = blocks.map((b) => b.text?.text ?? "").join("\n");
+    const fields = JSON.stringify(blocks.map((b) => (b as { fields?: unknown }).fields ?? []));
     // Mine, most urgent SLA first; not the ticket assigned to someone else.
     expect(text.indexOf(`*#${urgent.id}*`)).toBeGreaterThan(-1);
     expect(text.indexOf(`*#${urgent.id}*`)).toBeLessThan(text.indexOf(`*#${low.id}*`));
     expect(text).not.toContain(`*#${other.id}* `);
     expect(text).toContain("Open · Normal: *2*");
     expect(text).toContain("Unassigned:* 1");
-    expect(text).toContain("Tickets*: 4");
+    expect(fields).toContain("*Tickets*\\n4");
     // Every list says how many there are; the unassigned ones say where their SLA stands.
     expect(text).toContain("My open tickets (2)");
     expect(text).not.toContain("more assigned to you");
@@ -96,7 +97,7 @@ describe("weekly support summary", () => {
     await desk.settle();
     const posts = desk.slack.messages(TRIAGE).filter((m) => m.text.startsWith("Weekly support summary"));
     expect(posts).toHaveLength(1);
-    expect(JSON.stringify(posts[0].blocks)).toContain("Tickets*: 1");
+    expect(JSON.stringify(posts[0].blocks)).toContain("*Tickets*\\n1");
     expect(await desk.app.db.client.jobRun.findFirst({ where: { name: "support-summary" } })).toMatchObject({ status: "done" });
   });
 
@@ -105,5 +106,98 @@ describe("weekly support summary", () => {
     expect(desk.app.jobs.map((j) => j.name)).not.toContain("support-summary");
     const health = (await (await fetch(`${desk.baseUrl}/healthz`)).json()) as { parts: Record<string, { enabled: boolean }> };
     expect(health.parts.supportSummary.enabled).toBe(false);
+  });
+});
+
+describe("the Details button under the headline figures", () => {
+  let clicks = 0;
+  /** A signed block_actions click on a Details button, in an ephemeral answer or a channel post. */
+  function details(o: { value: string; ephemeral: boolean; user?: string; responseId?: string }) {
+    return desk.interaction({
+      type: "block_actions",
+      user: { id: o.user ?? AGENT, username: "u", name: "u", team_id: HOME_TEAM },
+      api_app_id: "A111",
+      token: "verification_token",
+      container: { type: "message", message_ts: "1.000100", channel_id: TRIAGE, is_ephemeral: o.ephemeral },
+      trigger_id: `trigger-${clicks}`,
+      team: { id: HOME_TEAM, domain: "example" },
+      channel: { id: TRIAGE, name: "triage" },
+      response_url: desk.slack.responseUrl(o.responseId ?? `details-${clicks++}`),
+      actions: [{ type: "button", action_id: "support_stats_details", block_id: "d", value: o.value, action_ts: "1.1" }],
+    });
+  }
+  const buttonValue = (blocks: unknown): string => {
+    const actions = (blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((b) => b.type === "actions")!;
+    return actions.elements!.find((e) => e.action_id === "support_stats_details")!.value;
+  };
+
+  it("opens a modal from the weekly summary with every figure and calendar time; the headline has exactly five fields", async () => {
+    const clock = new TestClock("2026-11-23T10:00:00Z");
+    desk = await startDesk({ env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "0 9 * * 1" }, start: { clock } });
+    await ask(clock, "A question this week");
+    const job = desk.app.jobs.find((j) => j.name === "support-summary")!;
+    clock.set("2026-11-30T09:00:00Z");
+    expect(await desk.app.scheduler.tick(job, clock.now())).toBe(true);
+    await desk.settle();
+    const post = desk.slack.messages(TRIAGE).find((m) => m.text.startsWith("Weekly support summary"))!;
+    const blocks = post.blocks as { type: string; fields?: { text: string }[] }[];
+    const sections = blocks.filter((b) => b.type === "section");
+    expect(sections).toHaveLength(1);
+    expect(sections[0].fields!.map((f) => f.text.split("\n")[0])).toEqual([
+      "*Tickets*",
+      "*First response, median*",
+      "*Time to resolution, median*",
+      "*CSAT (4 or 5)*",
+      "*SLA met*",
+    ]);
+    expect(JSON.stringify(blocks)).not.toContain("calendar");
+
+    // A week later the button still shows the summary's week.
+    clock.set("2026-12-07T09:00:00Z");
+    expect((await details({ value: buttonValue(post.blocks), ephemeral: false })).status).toBe(200);
+    const filled = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.update"), 5000, "views.update");
+    expect(desk.slack.views.find((v) => v.method === "views.open")).toBeDefined();
+    const modal = JSON.stringify(filled.view.blocks);
+    expect(modal).toContain("First response, median (calendar)");
+    expect(modal).toContain("Time to resolution, median (calendar)");
+    expect(modal).toContain("Reopen rate");
+    expect(modal).toContain("CSAT response rate");
+    expect(modal).toContain("SLA met, resolution");
+    expect(modal).toContain("*Tickets*: 1");
+    expect(modal).toContain("2026-11-23 to 2026-11-30");
+  });
+
+  it("replaces the ephemeral /support stats answer with the details", async () => {
+    const clock = new TestClock("2026-11-23T10:00:00Z");
+    desk = await startDesk({ env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off" }, start: { clock } });
+    await ask(clock, "A question");
+    await desk.command({ command: "/support", text: "stats", response_url: desk.slack.responseUrl("stats") });
+    const answer = await desk.slack.waitFor(() => desk.slack.responses.find((x) => x.id === "stats"), 10_000, "stats answer");
+    const value = buttonValue((answer.body as { blocks: unknown }).blocks);
+    await details({ value, ephemeral: true, responseId: "details" });
+    const replaced = await desk.slack.waitFor(() => desk.slack.responses.find((x) => x.id === "details"), 10_000, "details answer");
+    expect(replaced.body).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    const json = JSON.stringify(replaced.body);
+    expect(json).toContain("First response, median (calendar)");
+    expect(json).toContain("First-contact resolution");
+    expect(desk.slack.views).toHaveLength(0);
+  });
+
+  it("refuses someone outside the support team, and a button without a period, clearly", async () => {
+    const clock = new TestClock("2026-11-23T10:00:00Z");
+    desk = await startDesk({ env: { SLA_SWEEP_CRON: "off", SUPPORT_SUMMARY_CRON: "off" }, start: { clock } });
+    await details({ value: "7:2026-11-23T10:00:00.000Z", ephemeral: true, user: CUSTOMER, responseId: "denied" });
+    const denied = await desk.slack.waitFor(() => desk.slack.responses.find((x) => x.id === "denied"), 10_000, "refusal");
+    expect(JSON.stringify(denied.body)).not.toContain("calendar");
+    expect((denied.body as { text: string }).text).toMatch(/support team|not allowed|only/i);
+
+    await details({ value: "7:2026-11-23T10:00:00.000Z", ephemeral: false, user: CUSTOMER });
+    const refused = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.update"), 5000, "views.update");
+    expect(JSON.stringify(refused.view.blocks)).not.toContain("calendar");
+    expect(JSON.stringify(refused.view.blocks)).toMatch(/support team|not allowed|only/i);
+
+    await details({ value: "14:yesterday", ephemeral: true, responseId: "bad" });
+    const bad = await desk.slack.waitFor(() => desk.slack.responses.find((x) => x.id === "bad"), 10_000, "bad button");
+    expect((bad.body as { text: string }).text).toContain("does not name a period");
   });
 });

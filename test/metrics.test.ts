@@ -720,8 +720,17 @@ describe("/support stats", () => {
       "• SLA met, first response: 78% · breached now: 0  (▲ 11 pts)", // 7/9 vs 2/3
       "• SLA met, resolution: 71% · breached now: 0  (▼ 29 pts)", // 5/7 vs 100%
     ]);
-    const section = answer.blocks.find((b) => b.type === "section")!;
-    expect(section.text!.text).toContain("*Tickets*: 12  (▲ 200%)");
+    // The blocks: five headline figures in fields (business hours) and a Details button.
+    const section = answer.blocks.find((b) => b.type === "section") as unknown as { fields: { text: string }[] };
+    expect(section.fields.map((f) => f.text)).toEqual([
+      "*Tickets*\n12  (▲ 200%)",
+      "*First response, median*\n15m  (▼ 25%)",
+      "*Time to resolution, median*\n30m  (▼ 50%)",
+      "*CSAT (4 or 5)*\n60%  (▼ 40 pts)",
+      "*SLA met*\nfirst response 78%  (▲ 11 pts)\nresolution 71%  (▼ 29 pts)\nbreached now: 0",
+    ]);
+    expect(JSON.stringify(answer.blocks)).not.toContain("calendar");
+    expect(JSON.stringify(answer.blocks)).toContain('"action_id":"support_stats_details"');
   });
 
   it("takes 30d and 90d; with nothing in the period before, changes show –", async () => {

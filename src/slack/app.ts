@@ -23,6 +23,7 @@ import { registerFeedbackThemeActions } from "./actions/feedback-themes.ts";
 import { registerThemeShip } from "./actions/theme-ship.ts";
 import { registerThemeShipView } from "./views/theme-ship.ts";
 import { registerFeedbackSendAnyway } from "./actions/feedback-send-anyway.ts";
+import { registerStatsDetailsAction } from "./actions/stats-details.ts";
 
 export interface BoltOptions {
   token: string;
@@ -67,6 +68,7 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   registerThemeShip(app, deps);
   registerThemeShipView(app, deps);
   registerFeedbackSendAnyway(app, deps);
+  registerStatsDetailsAction(app, deps);
   app.error(async (error) => {
     o.log.error({ err: error }, "bolt listener error");
   });

@@ -16,6 +16,7 @@ export const ACTIONS = {
   ticketFeedback: "ticket_feedback",
   themeShip: "theme_ship",
   feedbackSendAnyway: "feedback_send_anyway",
+  statsDetails: "support_stats_details",
 } as const;
 
 /** The CSAT survey's five buttons: `csat_score_1` … `csat_score_5` (each button's value is the ticket id). */
@@ -28,6 +29,7 @@ export const VIEWS = {
   alertNote: "alert_note_modal",
   sendToProduct: "send_to_product_modal",
   themeShip: "theme_ship_modal",
+  statsDetails: "support_stats_details_modal",
 } as const;
 export const SHORTCUTS = { createTicket: "create_ticket", sendToProduct: "send_to_product" } as const;
 export const COMMANDS = { ticket: "/ticket", support: "/support", cs: "/cs", feedback: "/feedback" } as const;

@@ -3,6 +3,7 @@
 // and a plain-text fallback out.
 import type { HeadlineFigure, HeadlineKey } from "../../support/rules/metrics.ts";
 import { formatDuration } from "./durations.ts";
+import { ACTIONS, VIEWS } from "./ids.ts";
 
 export interface SupportStatsInput {
   days: number;
@@ -48,32 +49,109 @@ const breachedNow = (f: HeadlineFigure): string => (f.breachedNow === undefined 
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
-export function supportStatsMessage(input: SupportStatsInput): { text: string; blocks: Record<string, unknown>[] } {
-  const title = `Support stats: the last ${input.days} days`;
-  const span = `${day(input.from)} to ${day(input.to)} (tickets created in the period), compared with the ${input.days} days before`;
-  const lines = input.figures.map((f) => `*${FIGURE_LABELS[f.key]}*: ${formatFigure(f)}${breachedNow(f)}  (${formatChange(f.change)})`);
-  const noTickets = input.figures.find((f) => f.key === "tickets")?.current === 0;
-  const blocks: Record<string, unknown>[] = [
-    { type: "header", text: { type: "plain_text", text: title } },
-    { type: "context", elements: [{ type: "mrkdwn", text: span }] },
-    { type: "section", text: { type: "mrkdwn", text: lines.join("\n") } },
+const NOTE =
+  "Changes: % for counts and times, percentage points (pts) for rates. – means no data to compare. Durations leave out tickets still waiting. SLA met counts clocks breached and still open as missed.";
+
+const fig = (input: SupportStatsInput, key: HeadlineKey) => input.figures.find((f) => f.key === key);
+const valueOf = (f: HeadlineFigure | undefined) => (f ? `${formatFigure(f)}  (${formatChange(f.change)})` : "–");
+
+/** The five headline figures as two-column fields (business hours): never more than 10 fields. */
+export function headlineFields(input: SupportStatsInput): { type: "mrkdwn"; text: string }[] {
+  const fr = fig(input, "slaFirstResponse");
+  const rs = fig(input, "slaResolution");
+  const breached = (fr?.breachedNow ?? 0) + (rs?.breachedNow ?? 0);
+  const field = (label: string, value: string) => ({ type: "mrkdwn" as const, text: `*${label}*\n${value}`.slice(0, 2000) });
+  return [
+    field("Tickets", valueOf(fig(input, "tickets"))),
+    field("First response, median", valueOf(fig(input, "firstResponseMedianBusiness"))),
+    field("Time to resolution, median", valueOf(fig(input, "resolutionMedianBusiness"))),
+    field("CSAT (4 or 5)", valueOf(fig(input, "csatSatisfied"))),
+    field("SLA met", `first response ${valueOf(fr)}\nresolution ${valueOf(rs)}\nbreached now: ${breached}`),
+  ];
+}
+
+/** The Details button's value: the period's length and end, so a later click shows the same period. */
+export const statsDetailsValue = (input: Pick<SupportStatsInput, "days" | "to">): string => `${input.days}:${input.to.toISOString()}`;
+
+export function parseStatsDetailsValue(value: unknown): { days: number; until: Date } | null {
+  const match = typeof value === "string" ? /^(7|30|90):(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3})?Z)$/.exec(value) : null;
+  if (!match) return null;
+  const until = new Date(match[2]);
+  return Number.isNaN(until.getTime()) ? null : { days: Number(match[1]), until };
+}
+
+function headlineBlocks(input: SupportStatsInput, span: string): Record<string, unknown>[] {
+  const noTickets = fig(input, "tickets")?.current === 0;
+  return [
+    { type: "context", elements: [{ type: "mrkdwn", text: `${span}. Times in business hours.` }] },
+    { type: "section", fields: headlineFields(input) },
     {
-      type: "context",
+      type: "actions",
       elements: [
         {
-          type: "mrkdwn",
-          text: noTickets
-            ? "No tickets were created in this period."
-            : "Changes: % for counts and times, percentage points (pts) for rates. – means no data to compare. Durations leave out tickets still waiting. SLA met counts clocks breached and still open as missed.",
+          type: "button",
+          action_id: ACTIONS.statsDetails,
+          text: { type: "plain_text", text: "Details" },
+          value: statsDetailsValue(input),
         },
       ],
     },
+    ...(noTickets ? [{ type: "context", elements: [{ type: "mrkdwn", text: "No tickets were created in this period." }] }] : []),
   ];
-  const text = [`${title} (${span})`, ...lines.map((l) => `• ${l.replace(/\*/g, "")}`)].join("\n");
-  return { text, blocks };
 }
 
-/** The weekly summary in the triage channel: the week's figures under their own title. */
+const spanOf = (input: SupportStatsInput) =>
+  `${day(input.from)} to ${day(input.to)} (tickets created in the period), compared with the ${input.days} days before`;
+const linesOf = (input: SupportStatsInput) =>
+  input.figures.map((f) => `*${FIGURE_LABELS[f.key]}*: ${formatFigure(f)}${breachedNow(f)}  (${formatChange(f.change)})`);
+/** The plain-text fallback keeps every figure. */
+const fallback = (title: string, input: SupportStatsInput) =>
+  [`${title} (${spanOf(input)})`, ...linesOf(input).map((l) => `• ${l.replace(/\*/g, "")}`)].join("\n");
+
+/** `/support stats`: the five headline figures and a Details button. */
+export function supportStatsMessage(input: SupportStatsInput): { text: string; blocks: Record<string, unknown>[] } {
+  const title = `Support stats: the last ${input.days} days`;
+  return {
+    text: fallback(title, input),
+    blocks: [{ type: "header", text: { type: "plain_text", text: title } }, ...headlineBlocks(input, spanOf(input))],
+  };
+}
+
+/** Every figure, business hours and calendar time: what the Details button shows. */
+export function statsDetailBlocks(input: SupportStatsInput): Record<string, unknown>[] {
+  const noTickets = fig(input, "tickets")?.current === 0;
+  return [
+    { type: "context", elements: [{ type: "mrkdwn", text: spanOf(input) }] },
+    { type: "section", text: { type: "mrkdwn", text: linesOf(input).join("\n").slice(0, 3000) } },
+    { type: "context", elements: [{ type: "mrkdwn", text: noTickets ? "No tickets were created in this period." : NOTE }] },
+  ];
+}
+
+/** The Details answer in place of an ephemeral `/support stats`. */
+export function supportStatsDetailsMessage(input: SupportStatsInput): { text: string; blocks: Record<string, unknown>[] } {
+  const title = `Support stats: the last ${input.days} days, details`;
+  return {
+    text: fallback(title, input),
+    blocks: [{ type: "header", text: { type: "plain_text", text: title } }, ...statsDetailBlocks(input)],
+  };
+}
+
+/** The Details modal (from the weekly summary or the App Home). */
+export function statsDetailsModal(input: SupportStatsInput | null, note?: string): Record<string, unknown> {
+  return {
+    type: "modal",
+    callback_id: VIEWS.statsDetails,
+    title: { type: "plain_text", text: "Support stats" },
+    close: { type: "plain_text", text: "Close" },
+    blocks: input
+      ? [{ type: "header", text: { type: "plain_text", text: `The last ${input.days} days` } }, ...statsDetailBlocks(input)]
+      : [{ type: "section", text: { type: "mrkdwn", text: note ?? "Working out the support figures…" } }],
+  };
+}
+
+export const STATS_DETAILS_BAD_BUTTON = "Sorry, this Details button does not name a period. Run `/support stats` again.";
+
+/** The weekly summary in the triage channel: the week's headline figures under their own title. */
 export function weeklySummaryMessage(week: SupportStatsInput): { text: string; blocks: Record<string, unknown>[] } {
   const message = supportStatsMessage(week);
   const [header, ...rest] = message.blocks;
@@ -83,7 +161,7 @@ export function weeklySummaryMessage(week: SupportStatsInput): { text: string; b
   };
 }
 
-/** The figures as the App Home shows them, under its own header. */
+/** The headline figures as the App Home shows them, under its own header. */
 export function statsBlocks(stats: SupportStatsInput): Record<string, unknown>[] {
   return supportStatsMessage(stats).blocks.slice(1);
 }
