@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SlackMessageRef" ADD COLUMN     "shown" TEXT;
+
