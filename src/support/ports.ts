@@ -59,6 +59,11 @@ export interface TicketNotifier {
   messageChanged(tx: Tx, ticket: Ticket, message: ChangedMessage, now: Date): Promise<void>;
   /** An SLA target is near (warning) or missed (breach): tell the assignee in the card's thread. */
   slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, sla: SlaStatus | null, now: Date): Promise<void>;
+  /**
+   * Time passed: these tickets' SLA may read differently now. Update the cards last shown with another SLA
+   * state (and only those); returns how many were updated.
+   */
+  refreshCards(tx: Tx, cards: readonly { ticket: Ticket; sla: SlaStatus | null }[], now: Date): Promise<number>;
   /** An agent answered through the app: post the answer in the customer's thread and log it. */
   replyToCustomer(tx: Tx, ticket: Ticket, agentId: string, text: string, now: Date): Promise<void>;
   /** The ticket was resolved: tell the customer in their thread who resolved it and that a reply reopens it. */

@@ -8,10 +8,12 @@ import { assignTicket } from "../../support/use-cases/assign-ticket.ts";
 import { readTicket } from "../../support/use-cases/read-ticket.ts";
 import { setPriority } from "../../support/use-cases/set-priority.ts";
 import { resolveTicket, setStatus } from "../../support/use-cases/set-status.ts";
+import { reopenTicket } from "../../support/use-cases/reopen-ticket.ts";
 import { ACTIONS, ticketIdFromBlockId } from "../blocks/ids.ts";
 import { replyModal } from "../blocks/reply-modal.ts";
 import { cardChangeFailed, supportErrorText, ticketGone } from "../blocks/support-errors.ts";
 import type { SlackDeps } from "../deps.ts";
+import { tagTicketAsFeedback } from "./ticket-feedback.ts";
 
 type Action = BlockAction["actions"][number] & {
   value?: string;
@@ -62,6 +64,31 @@ export function registerTicketCardActions(app: App, deps: SlackDeps): void {
     return setStatus(ctx, actor, { ticketId, status: value });
   });
   handle(ACTIONS.resolve, (ticketId, actor) => resolveTicket(ctx, actor, { ticketId }));
+  handle(ACTIONS.reopen, (ticketId, actor) => reopenTicket(ctx, actor, { ticketId }));
+
+  // The overflow menu: a status ("status:pending", "status:open") or Tag as feedback ("feedback").
+  app.action<BlockAction>(ACTIONS.cardMore, async ({ ack, body, action, respond }) => {
+    const a = action as Action;
+    const value = a.selected_option?.value ?? "";
+    const ticketId = ticketIdOf({ ...a, value: undefined } as Action);
+    const tell = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+    if (!ticketId || !body.user?.id) {
+      deps.log.warn({ action: ACTIONS.cardMore }, "card action without a ticket or user; ignored");
+      return ack();
+    }
+    if (value === "feedback") return tagTicketAsFeedback(deps, body, ticketId, () => ack(), tell);
+    const status = value.startsWith("status:") ? value.slice("status:".length) : null;
+    try {
+      if (!isStatus(status)) throw new Error(`unknown card menu item ${value}`);
+      await setStatus(ctx, userActor(body.user.id, body.user.team_id), { ticketId, status });
+      await ack();
+    } catch (error) {
+      await ack();
+      const known = isDomainError(error) ? supportErrorText(error) : null;
+      if (!known) deps.log.error({ err: error, ticket: ticketId, action: ACTIONS.cardMore }, "card action failed");
+      tell(known ?? cardChangeFailed(ticketId));
+    }
+  });
 
   // Opening a modal needs the trigger within 3 seconds: acknowledge first, then call views.open.
   app.action<BlockAction>(ACTIONS.reply, async ({ ack, body, action, client, respond }) => {

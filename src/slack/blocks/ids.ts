@@ -6,6 +6,9 @@ export const ACTIONS = {
   status: "ticket_status",
   reply: "ticket_reply",
   resolve: "ticket_resolve",
+  /** The card's overflow menu: status and Tag as feedback (the value says which). */
+  cardMore: "ticket_more",
+  reopen: "ticket_reopen",
   csatComment: "csat_comment",
   alertAcknowledge: "alert_acknowledge",
   alertSnooze: "alert_snooze",

@@ -1,6 +1,6 @@
 // The triage card: one message per ticket in TRIAGE_CHANNEL, updated in place on every change.
 import type { KnownBlock } from "@slack/types";
-import { PRIORITIES, STATUSES, priorityOf, statusOf, type Priority, type Status, type Ticket } from "../../support/rules/ticket.ts";
+import { PRIORITIES, priorityOf, statusOf, type Priority, type Status, type Ticket } from "../../support/rules/ticket.ts";
 import type { SlaStatus } from "../../support/rules/sla.ts";
 import { ACTIONS, cardBlockId } from "./ids.ts";
 import { LIMITS, escapeSlackText, oneLine, quote, slackDate, truncate } from "./limits.ts";
@@ -13,20 +13,6 @@ export const PRIORITY_LABELS: Record<Priority, string> = { urgent: "Urgent", hig
 export const STATUS_LABELS: Record<Status, string> = { open: "Open", pending: "Pending on customer", resolved: "Resolved" };
 
 const BAND_DOT: Record<string, string> = { green: ":large_green_circle:", yellow: ":large_yellow_circle:", red: ":red_circle:" };
-
-/** The account line of a card: who the customer is worth and how healthy they are. */
-export function accountLine(account: CardAccount): string {
-  if (!account.name) return `:office: Account \`${escapeSlackText(account.externalId)}\` (no CRM data yet)`;
-  const parts = [`:office: *${escapeSlackText(account.name)}*`];
-  if (account.arr !== null) parts.push(`ARR $${Math.round(account.arr).toLocaleString("en-US")}`);
-  parts.push(
-    account.band
-      ? `Health ${BAND_DOT[account.band] ?? ""} ${account.score} ${account.band}${account.computedAt ? ` as of ${slackDate(account.computedAt, "{date_short_pretty}")}` : ""}`
-      : "Health not scored yet",
-  );
-  if (account.csmSlackUserId) parts.push(`CSM <@${account.csmSlackUserId}>`);
-  return parts.join(" · ");
-}
 
 const PRIORITY_EMOJI: Record<Priority, string> = {
   urgent: ":red_circle:",
@@ -46,9 +32,13 @@ export function requesterLabel(ticket: Pick<Ticket, "requesterId" | "requesterCo
   return ticket.requesterCompany ? `<@${ticket.requesterId}> (${escapeSlackText(ticket.requesterCompany)})` : `<@${ticket.requesterId}>`;
 }
 
-export function ticketCardText(ticket: Ticket, files: readonly AttachedFile[] = []): string {
+/** The card's notification text: how urgent, which ticket, and what the customer said. */
+export function ticketCardText(ticket: Ticket, files: readonly AttachedFile[] = [], sla?: SlaStatus | null): string {
   const said = ticket.text.trim() ? escapeSlackText(ticket.text) : files.length ? `(${filesCount(files.length)})` : "";
-  return oneLine(`Ticket #${ticket.id} from ${ticket.requesterName ? escapeSlackText(ticket.requesterName) : "a customer"}: ${said}`);
+  const state = cardSla(sla);
+  const urgency = state === "breached" ? "SLA missed: " : state === "due_soon" ? "SLA due soon: " : "";
+  const from = ticket.origin === "command" && ticket.createdById === ticket.requesterId ? "" : ` from ${ticket.requesterName ? escapeSlackText(ticket.requesterName) : "a customer"}`;
+  return oneLine(`${urgency}Ticket #${ticket.id}${from}: ${said}`);
 }
 
 /** Where the customer's files are: in their thread (a Reply to customer sends text only). */
@@ -82,45 +72,130 @@ export function slaLine(sla: SlaStatus | null | undefined): string | null {
   }
 }
 
+/** What a card shows of its SLA, the part of a card that changes with time alone (the card sweep compares it). */
+export type CardSla = "none" | "ok" | "due_soon" | "breached" | "paused";
+
+export function cardSla(sla: SlaStatus | null | undefined): CardSla {
+  if (!sla) return "none";
+  return sla.state === "breached" ? "breached" : sla.state === "warning" ? "due_soon" : sla.state === "paused" ? "paused" : "ok";
+}
+
+/** The headline's SLA badge: a miss is loud, a clock on time is quiet. */
+const SLA_BADGE: Record<CardSla, string | null> = {
+  none: null,
+  ok: ":stopwatch: On time",
+  due_soon: ":warning: *SLA due soon*",
+  breached: ":rotating_light: *SLA missed*",
+  paused: ":double_vertical_bar: SLA paused",
+};
+
+/** The SLA's due time as a Slack date token: each reader sees it in their time zone, and it never goes stale. */
+export function slaDue(sla: SlaStatus | null | undefined): string | null {
+  if (!sla) return null;
+  const target = sla.kind === "first_response" ? "First response" : "Resolution";
+  const due = (d: Date) => slackDate(d, "{date_short_pretty} at {time}");
+  switch (sla.state) {
+    case "paused":
+      return `${target} SLA paused while pending on the customer (${formatDuration(sla.leftSeconds)} of business time left)`;
+    case "breached":
+      return `${target} was due ${sla.dueAt ? due(sla.dueAt) : "earlier"}`;
+    default:
+      return `${target} due ${sla.dueAt ? due(sla.dueAt) : "soon"}`;
+  }
+}
+
+/** The first words of the request, on one line (the quote under the headline has the rest). */
+export function firstWords(ticket: Pick<Ticket, "text">, files: readonly AttachedFile[] = [], max = 60): string {
+  const text = ticket.text.replace(/\s+/g, " ").trim();
+  if (!text) return files.length ? `(${filesCount(files.length)})` : "(no text)";
+  if (text.length <= max) return escapeSlackText(text);
+  const cut = text.slice(0, max - 1);
+  const atWord = cut.lastIndexOf(" ") > max / 2 ? cut.slice(0, cut.lastIndexOf(" ")) : cut;
+  return `${escapeSlackText(atWord.trimEnd())}…`;
+}
+
+/** The account in the headline: name, ARR and health, when known. */
+export function accountHeadline(account: CardAccount): string {
+  if (!account.name) return `Account \`${escapeSlackText(account.externalId)}\``;
+  const parts = [`*${escapeSlackText(account.name)}*`];
+  if (account.arr !== null) parts.push(`ARR $${Math.round(account.arr).toLocaleString("en-US")}`);
+  if (account.band) parts.push(`${BAND_DOT[account.band] ?? ""} ${account.score ?? ""} ${account.band}`.replace(/\s+/g, " ").trim());
+  return parts.join(" ");
+}
+
+/** Who the ticket is for; a /ticket an agent opened for no one in particular names who opened it instead. */
+function fromLine(ticket: Ticket): string {
+  const forSelf = ticket.origin === "command" && ticket.createdById === ticket.requesterId;
+  const who = forSelf ? `Opened by <@${ticket.requesterId}> with /ticket` : `From ${requesterLabel(ticket)}`;
+  const by = !forSelf && ticket.origin === "command" && ticket.createdById ? `, opened by <@${ticket.createdById}>` : "";
+  return `${who}${by} in <#${ticket.channelId}>`;
+}
+
+/** "This thread is internal": shown on the triage channel's first card of the day only. */
+export const INTERNAL_THREAD_HINT = ":lock: This card's thread is internal: the customer never sees it. Answer with Reply to customer.";
+
+export interface TicketCardOptions {
+  feedback?: boolean;
+  files?: readonly AttachedFile[];
+  /** The ticket was made from a reply in someone else's thread: a link to that thread's first message. */
+  threadOf?: string | null;
+  /** The card carries the internal-thread hint (the channel's first card of the day). */
+  hint?: boolean;
+}
+
+/**
+ * The triage card. The first line says what and how urgent (priority, SLA, number, first words, account),
+ * the customer's words right under it, then the facts in small print and the controls that fit the state.
+ * A resolved card is two lines and Reopen.
+ */
 export function ticketCard(
   ticket: Ticket,
   sla?: SlaStatus | null,
   account?: CardAccount | null,
-  options: {
-    feedback?: boolean;
-    files?: readonly AttachedFile[];
-    /** The ticket was made from a reply in someone else's thread: a link to that thread's first message. */
-    threadOf?: string | null;
-  } = {},
+  options: TicketCardOptions = {},
 ): { text: string; blocks: KnownBlock[] } {
   const files = options.files ?? [];
+  const status = statusOf(ticket);
+  const blocks = status === "resolved" ? resolvedCard(ticket, account, files, options) : openCard(ticket, sla, account, files, options);
+  return { text: ticketCardText(ticket, files, status === "resolved" ? null : sla), blocks };
+}
+
+function headline(parts: (string | null | false | undefined)[]): KnownBlock {
+  return { type: "section", text: { type: "mrkdwn", text: truncate(parts.filter(Boolean).join(" · "), LIMITS.sectionText) } };
+}
+
+function openCard(
+  ticket: Ticket,
+  sla: SlaStatus | null | undefined,
+  account: CardAccount | null | undefined,
+  files: readonly AttachedFile[],
+  options: TicketCardOptions,
+): KnownBlock[] {
   const priority = priorityOf(ticket);
   const status = statusOf(ticket);
-  const assignee = ticket.assigneeId ? `<@${ticket.assigneeId}>` : "_Unassigned_";
-  const opened = slackDate(ticket.createdAt, "{ago}");
-  const statusLine =
-    status === "resolved" && ticket.resolvedAt
-      ? `${STATUS_EMOJI.resolved} Resolved ${slackDate(ticket.resolvedAt, "{ago}")}${ticket.resolvedById ? ` by <@${ticket.resolvedById}>` : ""}`
-      : `${STATUS_EMOJI[status]} ${STATUS_LABELS[status]}`;
-
-  const blocks: KnownBlock[] = [
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: `*Ticket #${ticket.id}* from ${requesterLabel(ticket)} in <#${ticket.channelId}>${options.threadOf ? `, in a thread of <${options.threadOf}|an earlier message>` : ""}`,
-      },
-    },
-    ...(account ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: accountLine(account) }] }] : []),
-    {
-      type: "section",
-      fields: [
-        { type: "mrkdwn", text: `*Priority*\n${PRIORITY_EMOJI[priority]} ${PRIORITY_LABELS[priority]}` },
-        { type: "mrkdwn", text: `*Status*\n${statusLine}` },
-        { type: "mrkdwn", text: `*Assignee*\n${assignee}` },
-        { type: "mrkdwn", text: `*Opened*\n${opened}${ticket.reopenCount > 0 ? ` · reopened ${ticket.reopenCount}×` : ""}` },
-      ],
-    },
+  const id = String(ticket.id);
+  const details = [
+    fromLine(ticket),
+    options.threadOf ? `in a thread of <${options.threadOf}|an earlier message>` : null,
+    ticket.assigneeId ? `Assigned to <@${ticket.assigneeId}>` : "_Unassigned_",
+    status === "pending" ? `${STATUS_EMOJI.pending} Pending on customer` : null,
+    slaDue(sla),
+    `Opened ${slackDate(ticket.createdAt, "{ago}")}${ticket.reopenCount > 0 ? `, reopened ${ticket.reopenCount}×` : ""}`,
+    ticket.firstResponseAt ? `First response ${slackDate(ticket.firstResponseAt, "{ago}")}` : "No response yet",
+    account?.csmSlackUserId ? `CSM <@${account.csmSlackUserId}>` : null,
+    ticket.permalink ? `<${ticket.permalink}|View the conversation>` : null,
+  ];
+  const more = [
+    status === "pending" ? option("status:open", "Back to open") : option("status:pending", "Pending on customer"),
+    ...(options.feedback ? [option("feedback", "Tag as feedback")] : []),
+  ];
+  return [
+    headline([
+      `${PRIORITY_EMOJI[priority]} *${PRIORITY_LABELS[priority]}*`,
+      SLA_BADGE[cardSla(sla)],
+      `*#${ticket.id}* ${firstWords(ticket, files)}`,
+      account ? accountHeadline(account) : null,
+    ]),
     ...(ticket.text.trim() || files.length === 0
       ? [{ type: "section" as const, text: { type: "mrkdwn" as const, text: quotedRequest(ticket) } }]
       : []),
@@ -130,28 +205,23 @@ export function ticketCard(
     {
       type: "context",
       elements: [
-        {
-          type: "mrkdwn",
-          text: [
-            ticket.status !== "resolved" ? slaLine(sla) : null,
-            ticket.permalink ? `<${ticket.permalink}|View the conversation>` : null,
-            ticket.firstResponseAt ? `First response ${slackDate(ticket.firstResponseAt, "{ago}")}` : "No response yet",
-            "This thread is internal: the customer never sees it",
-          ]
-            .filter(Boolean)
-            .join(" · "),
-        },
+        { type: "mrkdwn", text: truncate(details.filter(Boolean).join(" · "), LIMITS.contextText) },
+        ...(options.hint ? [{ type: "mrkdwn" as const, text: INTERNAL_THREAD_HINT }] : []),
       ],
     },
     {
       type: "actions",
       block_id: cardBlockId(ticket.id, 1),
       elements: [
-        { type: "button", action_id: ACTIONS.assignMe, text: { type: "plain_text", text: "Assign to me" }, value: String(ticket.id) },
+        ...(ticket.assigneeId
+          ? []
+          : [{ type: "button" as const, action_id: ACTIONS.assignMe, text: { type: "plain_text" as const, text: "Assign to me" }, value: id }]),
+        { type: "button", action_id: ACTIONS.reply, text: { type: "plain_text", text: "Reply to customer" }, value: id },
+        { type: "button", action_id: ACTIONS.resolve, style: "primary", text: { type: "plain_text", text: "Resolve" }, value: id },
         {
           type: "users_select",
           action_id: ACTIONS.assignee,
-          placeholder: { type: "plain_text", text: "Assignee" },
+          placeholder: { type: "plain_text", text: ticket.assigneeId ? "Reassign" : "Assignee" },
           ...(ticket.assigneeId ? { initial_user: ticket.assigneeId } : {}),
         },
         {
@@ -161,43 +231,49 @@ export function ticketCard(
           options: PRIORITIES.map((p) => option(p, PRIORITY_LABELS[p])),
           initial_option: option(priority, PRIORITY_LABELS[priority]),
         },
+        { type: "overflow", action_id: ACTIONS.cardMore, options: more },
+      ],
+    },
+  ];
+}
+
+function resolvedCard(
+  ticket: Ticket,
+  account: CardAccount | null | undefined,
+  files: readonly AttachedFile[],
+  options: TicketCardOptions,
+): KnownBlock[] {
+  const id = String(ticket.id);
+  const when = ticket.resolvedAt ? slackDate(ticket.resolvedAt, "{date_short_pretty} at {time}") : null;
+  return [
+    headline([`${STATUS_EMOJI.resolved} *Resolved*`, `*#${ticket.id}* ${firstWords(ticket, files)}`, account ? accountHeadline(account) : null]),
+    {
+      type: "context",
+      elements: [
         {
-          type: "static_select",
-          action_id: ACTIONS.status,
-          placeholder: { type: "plain_text", text: "Status" },
-          options: STATUSES.map((s) => option(s, STATUS_LABELS[s])),
-          initial_option: option(status, STATUS_LABELS[status]),
+          type: "mrkdwn",
+          text: truncate(
+            [
+              `Resolved${ticket.resolvedById ? ` by <@${ticket.resolvedById}>` : ""}${when ? ` ${when}` : ""}`,
+              ticket.reopenCount > 0 ? `reopened ${ticket.reopenCount}× before` : null,
+              ticket.permalink ? `<${ticket.permalink}|View the conversation>` : null,
+            ]
+              .filter(Boolean)
+              .join(" · "),
+            LIMITS.contextText,
+          ),
         },
       ],
     },
     {
       type: "actions",
-      block_id: cardBlockId(ticket.id, 2),
+      block_id: cardBlockId(ticket.id, 1),
       elements: [
-        { type: "button", action_id: ACTIONS.reply, text: { type: "plain_text", text: "Reply to customer" }, value: String(ticket.id) },
-        ...(status === "resolved"
-          ? []
-          : [
-              {
-                type: "button" as const,
-                action_id: ACTIONS.resolve,
-                style: "primary" as const,
-                text: { type: "plain_text" as const, text: "Resolve" },
-                value: String(ticket.id),
-              },
-            ]),
+        { type: "button", action_id: ACTIONS.reopen, text: { type: "plain_text", text: "Reopen" }, value: id },
         ...(options.feedback
-          ? [
-              {
-                type: "button" as const,
-                action_id: ACTIONS.ticketFeedback,
-                text: { type: "plain_text" as const, text: "Tag as feedback" },
-                value: String(ticket.id),
-              },
-            ]
+          ? [{ type: "overflow" as const, action_id: ACTIONS.cardMore, options: [option("feedback", "Tag as feedback")] }]
           : []),
       ],
     },
   ];
-  return { text: ticketCardText(ticket, files), blocks };
 }

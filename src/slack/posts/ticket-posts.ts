@@ -7,7 +7,7 @@ import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "../../support/rules/sla.ts";
 import { slaRecipients, type AgentsToAlert } from "../../support/rules/sla-recipients.ts";
 import type { ChangedMessage, MessageNote, SourceChange, ThreadMessage, TicketNotifier } from "../../support/ports.ts";
-import { ticketCard } from "../blocks/ticket-card.ts";
+import { cardSla, ticketCard, type CardSla } from "../blocks/ticket-card.ts";
 import { readAccountCard } from "../../success/use-cases/read-account-card.ts";
 import type { SuccessContext } from "../../success/use-cases/context.ts";
 import { readTicketFiles } from "../../support/use-cases/read-ticket-files.ts";
@@ -30,10 +30,34 @@ import { messageRefs, type MessageRefs } from "../store/message-refs.ts";
 
 type TicketPost = "ack" | "card";
 
+/** What a card was last rendered with that can go out of date (SlackMessageRef.shown, as JSON). */
+interface CardShown {
+  sla: CardSla;
+  /** It carries the internal-thread hint (the triage channel's first card of its day). */
+  hint?: boolean;
+}
+
+function readShown(raw: string | null | undefined): CardShown | null {
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(raw) as Partial<CardShown>;
+    return typeof value.sla === "string" ? { sla: value.sla, hint: value.hint === true } : null;
+  } catch {
+    return null;
+  }
+}
+
+const shownJson = (shown: CardShown) => JSON.stringify(shown.hint ? shown : { sla: shown.sla });
+
+/** Days since 1970-01-01 UTC: the day a card's internal-thread hint belongs to. */
+const utcDay = (at: Date) => Math.floor(at.getTime() / 86_400_000);
+
 export class SlackTicketPosts implements TicketNotifier {
   /** The posts of the tickets a transaction has read, so several posts about one ticket read them once. */
   private readonly seen = new WeakMap<Tx, Map<string, number | null>>();
   private readonly filesSeen = new WeakMap<Tx, Map<number, readonly AttachedFile[]>>();
+  /** What the cards a transaction read were last shown with. */
+  private readonly shownSeen = new WeakMap<Tx, Map<number, CardShown | null>>();
 
   constructor(
     private readonly outbox: Outbox,
@@ -68,7 +92,21 @@ export class SlackTicketPosts implements TicketNotifier {
     return known;
   }
 
-  private async card(tx: Tx, ticket: Ticket, sla: SlaStatus | null) {
+  /** The ticket's card (outbox row) and what it was last shown with, read once per transaction. */
+  private async cardRef(tx: Tx, ticketId: number): Promise<{ card: number | null; shown: CardShown | null }> {
+    const known = this.known(tx);
+    let shown = this.shownSeen.get(tx);
+    if (!shown) this.shownSeen.set(tx, (shown = new Map()));
+    const key = `${ticketId}:card`;
+    if (!known.has(key) || !shown.has(ticketId)) {
+      const ref = await this.refs.getShown(tx, "ticket", ticketId, "card");
+      known.set(key, ref?.outboxId ?? null);
+      shown.set(ticketId, readShown(ref?.shown));
+    }
+    return { card: known.get(key) ?? null, shown: shown.get(ticketId) ?? null };
+  }
+
+  private async card(tx: Tx, ticket: Ticket, sla: SlaStatus | null, hint = false) {
     const account = ticket.accountExternalId && this.success ? await readAccountCard(this.success, tx, ticket.accountExternalId) : null;
     // Made from a reply in a thread it did not start (a reply, a reacted reply, a follow-up): where that thread is.
     const inThread = ticket.threadTs !== null && ticket.sourceTs !== null && ticket.threadTs !== ticket.sourceTs;
@@ -76,6 +114,7 @@ export class SlackTicketPosts implements TicketNotifier {
       feedback: this.feedbackOn,
       files: await this.files(tx, ticket),
       threadOf: inThread ? this.permalink(ticket.channelId, ticket.threadTs!) : null,
+      hint,
     });
   }
 
@@ -102,21 +141,54 @@ export class SlackTicketPosts implements TicketNotifier {
           { method: "chat.postMessage", channel: ticket.channelId, payload: { text: commandTicketPost(ticket) } },
           now,
         );
-    const card = this.triageChannel
-      ? await this.outbox.enqueue(
-          tx,
-          { method: "chat.postMessage", channel: this.triageChannel, payload: await this.card(tx, ticket, sla) },
-          now,
-        )
-      : null;
+    if (!this.triageChannel) {
+      await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ack });
+      this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, null);
+      return;
+    }
+    // The internal-thread hint goes on the channel's first card of the day only (two cards racing may both carry it).
+    const day = utcDay(now);
+    const hint = (await this.refs.get(tx, "triage_hint", day, "card")) === null;
+    const card = await this.outbox.enqueue(
+      tx,
+      { method: "chat.postMessage", channel: this.triageChannel, payload: await this.card(tx, ticket, sla, hint) },
+      now,
+    );
+    if (hint) await this.refs.claim(tx, this.provider, "triage_hint", day, "card", card);
+    const shown: CardShown = { sla: cardSla(sla), hint };
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
-    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, card === null ? { ack } : { ack, card });
+    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ack, card }, { card: shownJson(shown) });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
+    this.shownSeen.get(tx)?.set(ticket.id, shown) ?? this.shownSeen.set(tx, new Map([[ticket.id, shown]]));
+  }
+
+  async refreshCards(tx: Tx, cards: readonly { ticket: Ticket; sla: SlaStatus | null }[], now: Date): Promise<number> {
+    if (!this.triageChannel || cards.length === 0) return 0;
+    const refs = await this.refs.getManyShown(
+      tx,
+      "ticket",
+      cards.map((c) => c.ticket.id),
+      "card",
+    );
+    let refreshed = 0;
+    for (const { ticket, sla } of cards) {
+      const ref = refs.get(ticket.id);
+      if (!ref) continue;
+      const shown = readShown(ref.shown);
+      if (shown?.sla === cardSla(sla)) continue;
+      this.known(tx).set(`${ticket.id}:card`, ref.outboxId);
+      let seen = this.shownSeen.get(tx);
+      if (!seen) this.shownSeen.set(tx, (seen = new Map()));
+      seen.set(ticket.id, shown);
+      await this.updateCard(tx, ref.outboxId, ticket, sla, now);
+      refreshed++;
+    }
+    return refreshed;
   }
 
   async ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, sla: SlaStatus | null, now: Date) {
     if (!this.triageChannel) return;
-    const card = await this.post(tx, ticket.id, "card");
+    const { card } = await this.cardRef(tx, ticket.id);
     if (!card) return;
     await this.updateCard(tx, card, ticket, sla, now);
     await this.inCardThread(tx, card, changeLogLine(change), now);
@@ -124,10 +196,11 @@ export class SlackTicketPosts implements TicketNotifier {
 
   async slaAlert(tx: Tx, ticket: Ticket, alert: SlaAlert, sla: SlaStatus | null, now: Date) {
     if (!this.triageChannel) return;
-    const card = await this.post(tx, ticket.id, "card");
+    const { card, shown } = await this.cardRef(tx, ticket.id);
     if (!card) return;
     const to = slaRecipients(ticket.assigneeId, this.agents);
-    await this.updateCard(tx, card, ticket, sla, now);
+    // The card sweep may have shown this state already.
+    if (shown?.sla !== cardSla(sla)) await this.updateCard(tx, card, ticket, sla, now);
     if (alert.level === "warning") {
       await this.inCardThread(tx, card, slaAlertLine(to, ticket, alert), now);
       return;
@@ -158,7 +231,7 @@ export class SlackTicketPosts implements TicketNotifier {
 
   async sourceChanged(tx: Tx, ticket: Ticket, change: SourceChange, sla: SlaStatus | null, now: Date) {
     if (!this.triageChannel) return;
-    const card = await this.post(tx, ticket.id, "card");
+    const { card } = await this.cardRef(tx, ticket.id);
     if (!card) return;
     await this.updateCard(tx, card, ticket, sla, now);
     await this.inCardThread(tx, card, sourceChangeLine(ticket, change), now);
@@ -227,12 +300,20 @@ export class SlackTicketPosts implements TicketNotifier {
     return ticket.threadTs ? { threadTs: ticket.threadTs } : { threadRefId: await this.post(tx, ticket.id, "ack") };
   }
 
+  /** Updates the card in place, keeping its hint, and records the SLA state it now shows when that changed. */
   private async updateCard(tx: Tx, card: number, ticket: Ticket, sla: SlaStatus | null, now: Date) {
+    const { shown } = await this.cardRef(tx, ticket.id);
+    const hint = shown?.hint === true;
     await this.outbox.enqueue(
       tx,
-      { method: "chat.update", channel: this.triageChannel!, updateRefId: card, payload: await this.card(tx, ticket, sla) },
+      { method: "chat.update", channel: this.triageChannel!, updateRefId: card, payload: await this.card(tx, ticket, sla, hint) },
       now,
     );
+    const next: CardShown = { sla: cardSla(sla), hint };
+    if (shown?.sla !== next.sla) {
+      await this.refs.setShown(tx, "ticket", ticket.id, "card", shownJson(next));
+      this.shownSeen.get(tx)?.set(ticket.id, next);
+    }
   }
 
   /** Posts in the ticket's card thread; the post's outbox id, or null when there is no card. */

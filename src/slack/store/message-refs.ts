@@ -5,7 +5,16 @@
 import type { Provider, Tx } from "../../platform/db/client.ts";
 import { execute, valuesList } from "../../platform/db/sql.ts";
 
-export type RefSubject = "ticket" | "ticket_message" | "csat_survey" | "alert" | "account_alert" | "feedback_item" | "health_check";
+export type RefSubject =
+  | "ticket"
+  | "ticket_message"
+  | "csat_survey"
+  | "alert"
+  | "account_alert"
+  | "feedback_item"
+  | "health_check"
+  /** The triage channel's first card of a day (subjectId: days since 1970-01-01 UTC), which carries the internal-thread hint. */
+  | "triage_hint";
 export type RefRole = "ack" | "card" | "mirror" | "survey" | "message";
 
 export interface MessageRefs {
@@ -20,8 +29,28 @@ export interface MessageRefs {
    * subject id, with multi-row statements (raw SQL: Prisma's createMany costs far more per row).
    */
   addMany(tx: Tx, provider: Provider, subject: RefSubject, role: RefRole, outboxIds: ReadonlyMap<number, number>): Promise<void>;
-  /** Records the first posts of one new subject (none recorded yet), by role, in one statement. */
-  setFirst(tx: Tx, provider: Provider, subject: RefSubject, subjectId: number, posts: Partial<Record<RefRole, number>>): Promise<void>;
+  /** Records the first posts of one new subject (none recorded yet), by role, in one statement; `shown` by role too. */
+  setFirst(
+    tx: Tx,
+    provider: Provider,
+    subject: RefSubject,
+    subjectId: number,
+    posts: Partial<Record<RefRole, number>>,
+    shown?: Partial<Record<RefRole, string>>,
+  ): Promise<void>;
+  /** The outbox row posted as `role` and what it was last shown with (`shown`, the poster's own JSON), or null. */
+  getShown(tx: Tx, subject: RefSubject, subjectId: number, role: RefRole): Promise<{ outboxId: number; shown: string | null } | null>;
+  /** The same for many subjects at once (one query), by subject id. */
+  getManyShown(
+    tx: Tx,
+    subject: RefSubject,
+    subjectIds: readonly number[],
+    role: RefRole,
+  ): Promise<Map<number, { outboxId: number; shown: string | null }>>;
+  /** Records what the post was last shown with. */
+  setShown(tx: Tx, subject: RefSubject, subjectId: number, role: RefRole, shown: string): Promise<void>;
+  /** Records the post unless one is recorded already (whatever other processes do): true when this one was recorded. */
+  claim(tx: Tx, provider: Provider, subject: RefSubject, subjectId: number, role: RefRole, outboxId: number): Promise<boolean>;
 }
 
 export const messageRefs: MessageRefs = {
@@ -64,14 +93,46 @@ export const messageRefs: MessageRefs = {
     }
   },
 
-  async setFirst(tx, provider, subject, subjectId, posts) {
+  async setFirst(tx, provider, subject, subjectId, posts, shown = {}) {
     const rows = Object.entries(posts);
     if (rows.length === 0) return;
     await execute(
       { provider },
       tx,
-      `INSERT INTO "SlackMessageRef" ("subject", "subjectId", "role", "outboxId") VALUES ${valuesList(rows.length, 4)}`,
-      ...rows.flatMap(([role, outboxId]) => [subject, subjectId, role, outboxId]),
+      `INSERT INTO "SlackMessageRef" ("subject", "subjectId", "role", "outboxId", "shown") VALUES ${valuesList(rows.length, 5)}`,
+      ...rows.flatMap(([role, outboxId]) => [subject, subjectId, role, outboxId, shown[role as RefRole] ?? null]),
     );
+  },
+
+  getShown: (tx, subject, subjectId, role) =>
+    tx.slackMessageRef.findUnique({
+      where: { subject_subjectId_role: { subject, subjectId, role } },
+      select: { outboxId: true, shown: true },
+    }),
+
+  async getManyShown(tx, subject, subjectIds, role) {
+    if (subjectIds.length === 0) return new Map();
+    const rows = await tx.slackMessageRef.findMany({
+      where: { subject, role, subjectId: { in: [...subjectIds] } },
+      select: { subjectId: true, outboxId: true, shown: true },
+    });
+    return new Map(rows.map((r) => [r.subjectId, { outboxId: r.outboxId, shown: r.shown }]));
+  },
+
+  async setShown(tx, subject, subjectId, role, shown) {
+    await tx.slackMessageRef.updateMany({ where: { subject, subjectId, role }, data: { shown } });
+  },
+
+  async claim(tx, provider, subject, subjectId, role, outboxId) {
+    const inserted = await execute(
+      { provider },
+      tx,
+      `INSERT INTO "SlackMessageRef" ("subject", "subjectId", "role", "outboxId") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      subject,
+      subjectId,
+      role,
+      outboxId,
+    );
+    return inserted > 0;
   },
 };

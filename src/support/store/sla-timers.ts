@@ -27,6 +27,11 @@ export interface SlaTimerStore {
   /** Marks a running clock warned (or breached, which counts as warned too), unless another process did: false then. */
   claimAlert(tx: Tx, id: number, level: "warning" | "breach", now: Date): Promise<boolean>;
   withTicket(tx: Tx, id: number): Promise<{ timer: SlaTimer; ticket: Ticket }>;
+  /**
+   * Unresolved tickets with a running clock that passed its warning instant or its target in (since, now],
+   * newest first (at most `limit`), each with its clocks not stopped: the cards whose SLA may have changed.
+   */
+  passedSince(tx: Tx, since: Date, now: Date, limit: number): Promise<{ ticket: Ticket; timers: SlaTimer[] }[]>;
 }
 
 export const prismaSlaTimers: SlaTimerStore = {
@@ -81,6 +86,25 @@ export const prismaSlaTimers: SlaTimerStore = {
       data: level === "breach" ? { breachedAt: now, warnedAt: now } : { warnedAt: now },
     });
     return claimed.count > 0;
+  },
+
+  async passedSince(tx, since, now, limit) {
+    const rows = await tx.ticket.findMany({
+      where: {
+        status: { not: "resolved" },
+        timers: {
+          some: {
+            stoppedAt: null,
+            runningSince: { not: null },
+            OR: [{ warnAt: { gt: since, lte: now } }, { dueAt: { gt: since, lte: now } }],
+          },
+        },
+      },
+      select: { ...TICKET_FIELDS, timers: { where: { stoppedAt: null }, orderBy: { id: "asc" } } },
+      orderBy: { id: "desc" },
+      take: limit,
+    });
+    return rows.map(({ timers, ...ticket }) => ({ ticket, timers }));
   },
 
   async withTicket(tx, id) {
