@@ -8,6 +8,7 @@ import type { Job, Sweep } from "./platform/scheduler/scheduler.ts";
 import { apiActor, jobActor } from "./shared/actor.ts";
 import type { SupportContext } from "./support/use-cases/context.ts";
 import { sweepSla } from "./support/use-cases/sweep-sla.ts";
+import { refreshSlaCards } from "./support/use-cases/refresh-sla-cards.ts";
 import { postWeeklySummary } from "./support/use-cases/post-weekly-summary.ts";
 import type { SuccessContext } from "./success/use-cases/context.ts";
 import { runHealthCheck, type HealthCheckSummary } from "./success/use-cases/run-health-check.ts";
@@ -21,6 +22,8 @@ export interface AppJobs {
   /** Run every few seconds on every process (the scheduler's sweep). */
   sweeps: Sweep[];
   slaSweep: { run(now: Date): Promise<{ warned: number; breached: number }> };
+  /** Updates the triage cards whose SLA state changed with time alone (on the SLA sweep's schedule). */
+  cardRefresh: { run(now: Date): Promise<{ refreshed: number }> };
   healthChecks: { run(trigger: "scheduled" | "manual", at?: Date): Promise<HealthCheckSummary> };
   alerts: { escalate(): Promise<number> };
 }
@@ -33,6 +36,7 @@ export function appJobs(
 ): AppJobs {
   const { support, success, feedback } = contexts;
   const slaSweep = { run: (now: Date) => sweepSla(support, jobActor("sla-sweep"), { now }) };
+  const cardRefresh = { run: (now: Date) => refreshSlaCards(support, jobActor("sla-cards"), { now }) };
   const healthChecks = {
     run: (trigger: "scheduled" | "manual", at?: Date) =>
       runHealthCheck(success, trigger === "scheduled" ? jobActor("health-check") : apiActor, { trigger, at }),
@@ -43,6 +47,7 @@ export function appJobs(
   const jobs: Job[] = [
     ...(parts.inboxRetention ? [inboxRetentionJob(db, parts.inboxRetention.retentionMs, () => clock.now())] : []),
     ...job(parts.slaSweep, "sla-sweep", () => slaSweep.run(clock.now())),
+    ...(parts.triage ? job(parts.slaSweep, "sla-cards", () => cardRefresh.run(clock.now())) : []),
     ...job(parts.supportSummary, "support-summary", (slot) =>
       postWeeklySummary(support, jobActor("support-summary"), { runKey: key("support-summary", slot) }),
     ),
@@ -60,7 +65,7 @@ export function appJobs(
   ];
   // Health checks started by hand run whether scheduled checks are on or not: always look for abandoned ones.
   const sweeps: Sweep[] = [{ name: "abandoned-health-checks", run: () => abandonStaleHealthChecks(success, jobActor("health-check")) }];
-  return { jobs, sweeps, slaSweep, healthChecks, alerts };
+  return { jobs, sweeps, slaSweep, cardRefresh, healthChecks, alerts };
 }
 
 /** A job when its part is on (the part carries its cron schedule). */

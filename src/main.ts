@@ -116,7 +116,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
       })
     : undefined;
 
-  const { jobs, sweeps, slaSweep, healthChecks, alerts } = appJobs(parts, db, clock, { support, success, feedback });
+  const { jobs, sweeps, slaSweep, cardRefresh, healthChecks, alerts } = appJobs(parts, db, clock, { support, success, feedback });
 
   // Slack in: events are stored before their acknowledgement, then handled; Bolt takes interactivity and
   // commands. Slack out: every post goes through the outbox.
@@ -190,7 +190,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
       directory.stop();
       log.info("stopped");
     })());
-  return { ...workers, config, db, port, log, healthConfig, support, success, slaSweep, healthChecks, alerts, charts, stop };
+  return { ...workers, config, db, port, log, healthConfig, support, success, slaSweep, cardRefresh, healthChecks, alerts, charts, stop };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runProcess(startApp);

@@ -15,7 +15,11 @@ export function acknowledgement(ticket: Ticket): string {
 
 /** A /ticket request has no customer message to answer under, so the acknowledgement carries the text. */
 export function commandTicketPost(ticket: Ticket): string {
-  return `Ticket *#${ticket.id}* opened by <@${ticket.requesterId}>. We'll follow up in this thread.\n${quote(escapeSlackText(ticket.text), LIMITS.sectionText - 200)}`;
+  const opened =
+    ticket.createdById && ticket.createdById !== ticket.requesterId
+      ? `opened by <@${ticket.createdById}> for <@${ticket.requesterId}>`
+      : `opened by <@${ticket.requesterId}>`;
+  return `Ticket *#${ticket.id}* ${opened}. We'll follow up in this thread.\n${quote(escapeSlackText(ticket.text), LIMITS.sectionText - 200)}`;
 }
 
 const who = (id: string | null) => (id ? `<@${id}>` : "Someone");
@@ -167,7 +171,8 @@ export function mentionHelp(botUserId: string | null): string {
 export const AGENT_MENTION_HELP =
   "Mentions of the app are how customers ask for help, so yours opened nothing. To open a ticket for a customer, use `/ticket <what they need>` or react with :ticket: to their message.";
 
-export const TICKET_USAGE = "Usage: `/ticket <what the customer needs>`, for example `/ticket Acme cannot export invoices since Monday`.";
+export const TICKET_USAGE =
+  "Usage: `/ticket <what the customer needs>`, for example `/ticket Acme cannot export invoices since Monday`; name the customer first (`/ticket @alice …`) to open it for them.";
 export const TICKET_NEEDS_TEXT = `Please say what the ticket is about. ${TICKET_USAGE}`;
 
 /** The answer to /ticket. */

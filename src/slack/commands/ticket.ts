@@ -1,5 +1,6 @@
-// `/ticket <text>`: opens a ticket by hand. The app posts it in the channel, and that post's thread is
-// where the conversation with the requester happens.
+// `/ticket [@customer] <text>`: opens a ticket by hand for the customer named first (else for no one in
+// particular: the card says who opened it, and the channel's linked account is the ticket's). The app posts
+// it in the channel, and that post's thread is where the conversation with the requester happens.
 import type { App } from "@slack/bolt";
 import { userActor } from "../../shared/actor.ts";
 import { isDomainError } from "../../shared/errors.ts";
@@ -10,9 +11,16 @@ import { supportErrorText } from "../blocks/support-errors.ts";
 import type { SlackDeps } from "../deps.ts";
 import { appIsInChannel } from "../membership.ts";
 
+/** A leading `<@U…>` or `<@U…|name>` (the command escapes mentions): the customer the ticket is for. */
+export function ticketFor(text: string): { customerId: string | null; customerName: string | null; text: string } {
+  const match = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>[\s,:]*/.exec(text);
+  if (!match) return { customerId: null, customerName: null, text };
+  return { customerId: match[1], customerName: match[2] || null, text: text.slice(match[0].length).trim() };
+}
+
 export function registerTicketCommand(app: App, deps: SlackDeps): void {
   app.command(COMMANDS.ticket, async ({ ack, command, respond }) => {
-    const text = (command.text ?? "").trim();
+    const { customerId, customerName, text } = ticketFor((command.text ?? "").trim());
     if (!command.channel_id || !command.user_id) {
       await ack();
       return;
@@ -29,10 +37,10 @@ export function registerTicketCommand(app: App, deps: SlackDeps): void {
         threadTs: null,
         text,
         origin: "command",
-        requesterId: command.user_id,
-        requesterTeamId: command.team_id ?? null,
+        requesterId: customerId ?? command.user_id,
+        requesterTeamId: customerId ? null : (command.team_id ?? null),
         externalTeamId: null,
-        requesterName: command.user_name ?? null,
+        requesterName: customerId ? customerName : (command.user_name ?? null),
         permalink: null,
         quick: true,
       });
