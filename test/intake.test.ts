@@ -40,13 +40,13 @@ describe("intake: a customer's message in a support channel becomes a ticket", (
 
     expect(cards()).toHaveLength(1);
     const card = JSON.stringify(cards()[0].blocks);
+    const headline = (cards()[0].blocks as { text?: { text: string } }[])[0].text!.text;
+    expect(headline).toMatch(new RegExp(`^:large_blue_circle: \\*Normal\\* · :stopwatch: On time · \\*#${t.id}\\* Our exports fail`));
     for (const expected of [
-      `Ticket #${t.id}`,
       "Our exports fail with error 500",
       `<#${SUPPORT}>`,
       `<@${CUSTOMER}>`,
       "Normal",
-      "Open",
       "Unassigned",
       "Assign to me",
       "Reply to customer",
@@ -283,6 +283,31 @@ describe("intake by hand", () => {
     await desk.settle();
     const messages = await desk.app.db.client.ticketMessage.findMany({ where: { ticketId: t.id } });
     expect(messages.map((m) => m.text)).toContain("Here is the file");
+  });
+
+  it("/ticket @customer <text> records the customer as the requester and the agent as who opened it", async () => {
+    desk = await startDesk();
+    const res = await desk.command({
+      command: "/ticket",
+      text: "<@UPROSPECT|pat> Acme cannot export invoices",
+      channel_id: "CSALES",
+      user_id: AGENT,
+    });
+    expect(res.status).toBe(200);
+    await desk.settle();
+    const [t] = await tickets();
+    expect(t).toMatchObject({
+      origin: "command",
+      requesterId: "UPROSPECT",
+      requesterName: "pat",
+      createdById: AGENT,
+      text: "Acme cannot export invoices",
+    });
+    const post = desk.slack.messages("CSALES").find((m) => m.bot_id && !m.thread_ts)!;
+    expect(post.text).toContain(`opened by <@${AGENT}> for <@UPROSPECT>`);
+    const card = JSON.stringify(cards()[0].blocks);
+    expect(card).toContain(`From <@UPROSPECT>, opened by <@${AGENT}> in <#CSALES>`);
+    expect(cards()[0].text).toContain("Ticket #1 from pat: Acme cannot export invoices");
   });
 
   it("/ticket with no text answers with the right form and stores nothing", async () => {

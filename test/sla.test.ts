@@ -159,7 +159,12 @@ describe("SLA timers on business hours", () => {
       ["sla_warning", "first_response", "2026-11-23T10:46:00.000Z"],
       ["sla_breached", "first_response", "2026-11-23T11:00:01.000Z"],
     ]);
-    expect(JSON.stringify(desk.slack.messages(TRIAGE)[0].blocks)).toContain("First response SLA missed");
+    // The miss is in the card's first line, and the due time is a date Slack renders.
+    const headline = (desk.slack.messages(TRIAGE)[0].blocks as { text?: { text: string } }[])[0].text!.text;
+    expect(headline).toContain(":rotating_light: *SLA missed*");
+    expect(JSON.stringify(desk.slack.messages(TRIAGE)[0].blocks)).toContain(
+      `First response was due <!date^${Date.parse("2026-11-23T11:00:00Z") / 1000}^{date_short_pretty} at {time}|`,
+    );
 
     // The first response comes late: the clock stops, not met.
     clock.set("2026-11-23T11:30:00Z");
@@ -177,6 +182,41 @@ describe("SLA timers on business hours", () => {
     expect(after.first_response).toMatchObject({ met: false, consumedSeconds: 5400, stoppedAt: new Date("2026-11-23T11:30:00Z") });
     const stored = await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(stored).toMatchObject({ firstResponseSeconds: 5400, firstResponseBusinessSeconds: 5400, agentResponseCount: 1 });
+  });
+
+  it("the card sweep updates a card when its SLA is missed, once, and the breach alert then leaves the card as it is", async () => {
+    const { desk, clock } = await deskAt("2026-11-23T10:00:00Z"); // a Monday
+    const { ticket } = await customerAsks(desk, clock);
+    const card = () => desk.slack.messages(TRIAGE).find((m) => !m.thread_ts)!;
+    const headline = () => (card().blocks as { text?: { text: string } }[])[0].text!.text;
+    expect(headline()).toContain(":stopwatch: On time");
+    expect(card().edited ?? 0).toBe(0);
+
+    // Nothing changed yet: nothing is updated.
+    clock.set("2026-11-23T10:30:00Z");
+    expect(await desk.app.cardRefresh.run(clock.now())).toEqual({ refreshed: 0 });
+
+    // The first response target passes: the sweep shows the miss first, in the headline.
+    clock.set("2026-11-23T11:00:01Z");
+    expect(await desk.app.cardRefresh.run(clock.now())).toEqual({ refreshed: 1 });
+    await desk.settle();
+    expect(headline()).toMatch(new RegExp(`^:large_blue_circle: \\*Normal\\* · :rotating_light: \\*SLA missed\\* · \\*#${ticket.id}\\*`));
+    expect(card().text).toContain("SLA missed");
+    expect(card().edited).toBe(1);
+
+    // Again: the card already shows it. The breach alert goes to the card's thread without another update.
+    clock.set("2026-11-23T11:01:00Z");
+    expect(await desk.app.cardRefresh.run(clock.now())).toEqual({ refreshed: 0 });
+    expect(await desk.app.slaSweep.run(clock.now())).toEqual({ warned: 0, breached: 1 });
+    await desk.settle();
+    expect(card().edited).toBe(1);
+    expect(cardThread(desk).filter((l) => l.includes(`ticket *#${ticket.id}* missed its first response target`))).toHaveLength(1);
+
+    // A resolved ticket's card is not touched by the sweep.
+    await cardAction(desk, { ticketId: ticket.id, actionId: "ticket_resolve", value: String(ticket.id) });
+    await desk.settle();
+    clock.set("2026-11-23T15:00:00Z");
+    expect(await desk.app.cardRefresh.run(clock.now())).toEqual({ refreshed: 0 });
   });
 
   it("pauses while pending on the customer and resumes when they reply", async () => {

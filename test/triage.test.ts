@@ -44,11 +44,14 @@ describe("the triage card's controls", () => {
     const cardNow = desk.slack.messages(TRIAGE).find((m) => m.ts === card.ts)!;
     expect(desk.slack.messages(TRIAGE).filter((m) => !m.thread_ts)).toHaveLength(1);
     expect(cardNow.edited).toBeGreaterThanOrEqual(1);
+    // Resolved, the card is two lines (what, who resolved it) and Reopen.
     const blocks = JSON.stringify(cardNow.blocks);
-    expect(blocks).toContain("Urgent");
-    expect(blocks).toContain("Resolved");
-    expect(blocks).toContain(`<@${AGENT2}>`);
+    expect(cardNow.blocks!.map((b) => (b as { type: string }).type)).toEqual(["section", "context", "actions"]);
+    expect(blocks).toContain(":white_check_mark: *Resolved*");
+    expect(blocks).toContain(`Resolved by <@${AGENT2}>`);
+    expect(blocks).toContain('"action_id":"ticket_reopen"');
     expect(blocks).not.toContain('"action_id":"ticket_resolve"');
+    expect(blocks).not.toContain('"action_id":"ticket_assign_me"');
 
     const log = cardThread(card.ts).map((m) => m.text);
     expect(log).toEqual([
@@ -69,6 +72,81 @@ describe("the triage card's controls", () => {
       ["status_changed", AGENT2, "pending", "resolved"],
       ["resolved", AGENT2, null, null],
     ]);
+  });
+
+  it("controls fit the state: Assign to me goes once assigned, status is in the menu, Reopen opens a resolved ticket", async () => {
+    desk = await startDesk();
+    const { ticket, card } = await openTicket();
+    const id = ticket.id;
+    const cardNow = () => desk.slack.messages(TRIAGE).find((m) => m.ts === card.ts)!;
+    const actionIds = () => JSON.stringify(cardNow().blocks).match(/"action_id":"[a-z_]+"/g);
+    expect(actionIds()).toEqual([
+      '"action_id":"ticket_assign_me"',
+      '"action_id":"ticket_reply"',
+      '"action_id":"ticket_resolve"',
+      '"action_id":"ticket_assignee"',
+      '"action_id":"ticket_priority"',
+      '"action_id":"ticket_more"',
+    ]);
+
+    await cardAction(desk, { ticketId: id, actionId: "ticket_assign_me", value: String(id) });
+    await desk.settle();
+    expect(actionIds()).not.toContain('"action_id":"ticket_assign_me"');
+    expect(JSON.stringify(cardNow().blocks)).toContain(`Assigned to <@${AGENT}>`);
+
+    // The overflow menu sets the status.
+    await desk.interaction({
+      type: "block_actions",
+      user: { id: AGENT, username: "agent", name: "agent", team_id: HOME_TEAM },
+      api_app_id: "A111",
+      token: "verification_token",
+      container: { type: "message", message_ts: card.ts, channel_id: TRIAGE, is_ephemeral: false },
+      trigger_id: "12345.98765.abcd2358fdea",
+      team: { id: HOME_TEAM, domain: "example" },
+      channel: { id: TRIAGE, name: "triage" },
+      response_url: desk.slack.responseUrl("more-1"),
+      actions: [
+        {
+          type: "overflow",
+          action_id: "ticket_more",
+          block_id: `ticket:${id}:1`,
+          selected_option: { text: { type: "plain_text", text: "Pending on customer" }, value: "status:pending" },
+          action_ts: "1.3",
+        },
+      ],
+    });
+    await desk.settle();
+    expect(await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "pending" });
+    expect(JSON.stringify(cardNow().blocks)).toContain("Back to open");
+
+    await cardAction(desk, { ticketId: id, actionId: "ticket_resolve", value: String(id) });
+    await desk.settle();
+    expect(actionIds()).toEqual(['"action_id":"ticket_reopen"']);
+
+    await cardAction(desk, { ticketId: id, actionId: "ticket_reopen", value: String(id), user: AGENT2 });
+    await desk.settle();
+    expect(await desk.app.db.client.ticket.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "open", reopenCount: 1 });
+    expect(actionIds()).toContain('"action_id":"ticket_resolve"');
+    expect(cardThread(card.ts).map((m) => m.text)).toContain(`:leftwards_arrow_with_hook: <@${AGENT2}> reopened the ticket.`);
+  });
+
+  it("says the card's thread is internal on the triage channel's first card of the day only", async () => {
+    desk = await startDesk();
+    await desk.customerSays("The invoice PDF is empty");
+    await desk.customerSays("The export hangs", { user: "UCUST2" });
+    await desk.settle();
+    const cards = desk.slack.messages(TRIAGE).filter((m) => !m.thread_ts);
+    expect(cards).toHaveLength(2);
+    const withHint = cards.filter((c) => JSON.stringify(c.blocks).includes("thread is internal"));
+    expect(withHint).toHaveLength(1);
+    expect(JSON.stringify(withHint[0].blocks)).toContain("The invoice PDF is empty");
+    // The hint stays on that card when it is updated.
+    const ticket = await desk.app.db.client.ticket.findFirstOrThrow({ orderBy: { id: "asc" } });
+    await cardAction(desk, { ticketId: ticket.id, actionId: "ticket_assign_me", value: String(ticket.id) });
+    await desk.settle();
+    const updated = desk.slack.messages(TRIAGE).find((m) => m.ts === withHint[0].ts)!;
+    expect(updated.edited).toBe(1);
+    expect(JSON.stringify(updated.blocks)).toContain("thread is internal");
   });
 
   it("a click that changes nothing logs nothing; a click on a ticket that does not exist is answered privately", async () => {

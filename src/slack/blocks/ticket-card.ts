@@ -37,7 +37,10 @@ export function ticketCardText(ticket: Ticket, files: readonly AttachedFile[] = 
   const said = ticket.text.trim() ? escapeSlackText(ticket.text) : files.length ? `(${filesCount(files.length)})` : "";
   const state = cardSla(sla);
   const urgency = state === "breached" ? "SLA missed: " : state === "due_soon" ? "SLA due soon: " : "";
-  const from = ticket.origin === "command" && ticket.createdById === ticket.requesterId ? "" : ` from ${ticket.requesterName ? escapeSlackText(ticket.requesterName) : "a customer"}`;
+  const from =
+    ticket.origin === "command" && ticket.createdById === ticket.requesterId
+      ? ""
+      : ` from ${ticket.requesterName ? escapeSlackText(ticket.requesterName) : "a customer"}`;
   return oneLine(`${urgency}Ticket #${ticket.id}${from}: ${said}`);
 }
 
@@ -215,7 +218,14 @@ function openCard(
       elements: [
         ...(ticket.assigneeId
           ? []
-          : [{ type: "button" as const, action_id: ACTIONS.assignMe, text: { type: "plain_text" as const, text: "Assign to me" }, value: id }]),
+          : [
+              {
+                type: "button" as const,
+                action_id: ACTIONS.assignMe,
+                text: { type: "plain_text" as const, text: "Assign to me" },
+                value: id,
+              },
+            ]),
         { type: "button", action_id: ACTIONS.reply, text: { type: "plain_text", text: "Reply to customer" }, value: id },
         { type: "button", action_id: ACTIONS.resolve, style: "primary", text: { type: "plain_text", text: "Resolve" }, value: id },
         {
@@ -246,7 +256,11 @@ function resolvedCard(
   const id = String(ticket.id);
   const when = ticket.resolvedAt ? slackDate(ticket.resolvedAt, "{date_short_pretty} at {time}") : null;
   return [
-    headline([`${STATUS_EMOJI.resolved} *Resolved*`, `*#${ticket.id}* ${firstWords(ticket, files)}`, account ? accountHeadline(account) : null]),
+    headline([
+      `${STATUS_EMOJI.resolved} *Resolved*`,
+      `*#${ticket.id}* ${firstWords(ticket, files)}`,
+      account ? accountHeadline(account) : null,
+    ]),
     {
       type: "context",
       elements: [
