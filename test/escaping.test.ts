@@ -236,7 +236,7 @@ describe("text from outside reaches Slack as text", () => {
     expect(leaks).toEqual([]);
 
     // The app's own mentions are live: the assignee and the CSM (stored IDs), the customer who wrote.
-    expect(JSON.stringify(card.blocks)).toContain(`*Assignee*\\n<@${AGENT}>`);
+    expect(JSON.stringify(card.blocks)).toContain(`Assigned to <@${AGENT}>`);
     expect(JSON.stringify(card.blocks)).toContain(`CSM <@${AGENT}>`);
     expect(alert.text.startsWith(`<@${AGENT}> `)).toBe(true);
     expect(cardThread.map((m) => m.text)).toContain(`<@${AGENT}> took the ticket.`);

@@ -465,7 +465,8 @@ describe("capturing feedback", () => {
     await desk.settle();
     const ticket = await desk.app.db.client.ticket.findFirstOrThrow();
     const card = desk.slack.messages(TRIAGE).find((m) => !m.thread_ts)!;
-    expect(JSON.stringify(card.blocks)).toContain("ticket_feedback");
+    // Tag as feedback is in the card's overflow menu.
+    expect(JSON.stringify(card.blocks)).toContain('{"text":{"type":"plain_text","text":"Tag as feedback"},"value":"feedback"}');
     await desk.interaction({
       type: "block_actions",
       user: { id: AGENT, username: "agent", name: "agent", team_id: HOME_TEAM },
@@ -477,7 +478,13 @@ describe("capturing feedback", () => {
       channel: { id: TRIAGE, name: "triage" },
       response_url: desk.slack.responseUrl("tag"),
       actions: [
-        { action_id: "ticket_feedback", block_id: `ticket:${ticket.id}:2`, type: "button", value: String(ticket.id), action_ts: "1.2" },
+        {
+          action_id: "ticket_more",
+          block_id: `ticket:${ticket.id}:1`,
+          type: "overflow",
+          selected_option: { text: { type: "plain_text", text: "Tag as feedback" }, value: "feedback" },
+          action_ts: "1.2",
+        },
       ],
     });
     await desk.settle();

@@ -101,7 +101,7 @@ async function openTicket(text = "Exports fail since this morning") {
   const ts = await say({ text });
   await desk.settle();
   const ticket = (await tickets()).find((t) => t.sourceTs === ts)!;
-  const card = cards().find((c) => JSON.stringify(c.blocks).includes(`Ticket #${ticket.id}`))!;
+  const card = cards().find((c) => JSON.stringify(c.blocks).includes(`*#${ticket.id}*`))!;
   return { ticket, ts, card };
 }
 
