@@ -114,7 +114,7 @@ export function firstWords(ticket: Pick<Ticket, "text">, files: readonly Attache
   if (text.length <= max) return escapeSlackText(text);
   const cut = text.slice(0, max - 1);
   const atWord = cut.lastIndexOf(" ") > max / 2 ? cut.slice(0, cut.lastIndexOf(" ")) : cut;
-  return `${escapeSlackText(atWord.trimEnd())}…`;
+  return `${escapeSlackText(atWord.replace(/[\s,;:.-]+$/, ""))}…`;
 }
 
 /** The account in the headline: name, ARR and health, when known. */
