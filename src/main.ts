@@ -129,7 +129,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const notify = new posts.SlackNotices(tx, outbox, clock);
   const charts = parts.charts ? new SlackCharts(clients.read, { success, support }, log) : undefined;
   const deps = { support, success, feedback, notify, directory, client: clients.read, settings, charts, clock, log };
-  const linkThreads = posts.linkTicketThreads(db.provider);
+  const linkThreads = posts.linkTicketThreads(db.provider, (c, ts) => directory.permalink(c, ts));
   const handle = createEventRouter(deps);
   const workers = runtime.workers({
     handle,

@@ -308,6 +308,14 @@ describe("intake by hand", () => {
     const card = JSON.stringify(cards()[0].blocks);
     expect(card).toContain(`From <@UPROSPECT>, opened by <@${AGENT}> in <#CSALES>`);
     expect(cards()[0].text).toContain("Ticket #1 from pat: Acme cannot export invoices");
+
+    // The post in the channel is the request: once it is in Slack, the ticket links to it, and the card sweep puts the link on the card.
+    const link = `https://example.slack.com/archives/CSALES/p${post.ts.replace(".", "")}`;
+    expect((await tickets())[0].permalink).toBe(link);
+    expect(await desk.app.cardRefresh.run(new Date())).toEqual({ refreshed: 1 });
+    await desk.settle();
+    expect(JSON.stringify(cards()[0].blocks)).toContain(`<${link}|View the conversation>`);
+    expect(await desk.app.cardRefresh.run(new Date())).toEqual({ refreshed: 0 });
   });
 
   it("/ticket with no text answers with the right form and stores nothing", async () => {

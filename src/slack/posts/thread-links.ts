@@ -8,12 +8,17 @@ import { execute } from "../../platform/db/sql.ts";
 
 /**
  * The hook for the dispatcher's `onSent`. The post is recognised by its message ref (SlackMessageRef:
- * the ticket's "ack" or "card"). One statement, only for a message of its own in a channel (a reply cannot start a thread).
+ * the ticket's "ack" or "card"). One statement, only for a message of its own in a channel (a reply cannot start a thread);
+ * a second for a ticket's post: the post that starts a /ticket's thread is its request, so its link becomes the
+ * ticket's permalink (the card links to it from its next update, the card sweep's at the latest).
  */
-export function linkTicketThreads(provider: Provider): (tx: Tx, sent: SentPost) => Promise<void> {
+export function linkTicketThreads(
+  provider: Provider,
+  permalink: (channelId: string, ts: string) => string | null = () => null,
+): (tx: Tx, sent: SentPost) => Promise<void> {
   return async (tx, sent) => {
     if (sent.method !== "chat.postMessage" || sent.threadTs !== null || !sent.postedTs) return;
-    await execute(
+    const linked = await execute(
       { provider },
       tx,
       `INSERT INTO "ThreadLink" ("channelId", "threadTs", "ticketId", "role")
@@ -24,6 +29,17 @@ export function linkTicketThreads(provider: Provider): (tx: Tx, sent: SentPost) 
       sent.outboxId,
       sent.channelId,
       sent.postedTs,
+    );
+    const link = linked > 0 ? permalink(sent.channelId, sent.postedTs) : null;
+    if (!link) return;
+    await execute(
+      { provider },
+      tx,
+      `UPDATE "Ticket" SET "permalink" = $1
+       WHERE "permalink" IS NULL AND "id" IN (
+         SELECT r."subjectId" FROM "SlackMessageRef" r WHERE r."outboxId" = $2 AND r."subject" = 'ticket' AND r."role" = 'ack')`,
+      link,
+      sent.outboxId,
     );
   };
 }

@@ -35,19 +35,24 @@ interface CardShown {
   sla: CardSla;
   /** It carries the internal-thread hint (the triage channel's first card of its day). */
   hint?: boolean;
+  /** It has no link to the conversation (a /ticket's card posted before its request was). */
+  noLink?: boolean;
 }
 
 function readShown(raw: string | null | undefined): CardShown | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<CardShown>;
-    return typeof value.sla === "string" ? { sla: value.sla, hint: value.hint === true } : null;
+    return typeof value.sla === "string" ? { sla: value.sla, hint: value.hint === true, noLink: value.noLink === true } : null;
   } catch {
     return null;
   }
 }
 
-const shownJson = (shown: CardShown) => JSON.stringify(shown.hint ? shown : { sla: shown.sla });
+const shownJson = (shown: CardShown) =>
+  JSON.stringify({ sla: shown.sla, ...(shown.hint ? { hint: true } : {}), ...(shown.noLink ? { noLink: true } : {}) });
+
+const sameShown = (a: CardShown | null, b: CardShown) => a !== null && a.sla === b.sla && (a.noLink ?? false) === (b.noLink ?? false);
 
 /** Days since 1970-01-01 UTC: the day a card's internal-thread hint belongs to. */
 const utcDay = (at: Date) => Math.floor(at.getTime() / 86_400_000);
@@ -155,7 +160,7 @@ export class SlackTicketPosts implements TicketNotifier {
       now,
     );
     if (hint) await this.refs.claim(tx, this.provider, "triage_hint", day, "card", card);
-    const shown: CardShown = { sla: cardSla(sla), hint };
+    const shown: CardShown = { sla: cardSla(sla), hint, noLink: ticket.permalink === null };
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
     await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ack, card }, { card: shownJson(shown) });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
@@ -175,7 +180,7 @@ export class SlackTicketPosts implements TicketNotifier {
       const ref = refs.get(ticket.id);
       if (!ref) continue;
       const shown = readShown(ref.shown);
-      if (shown?.sla === cardSla(sla)) continue;
+      if (sameShown(shown, { sla: cardSla(sla), noLink: ticket.permalink === null })) continue;
       this.known(tx).set(`${ticket.id}:card`, ref.outboxId);
       let seen = this.shownSeen.get(tx);
       if (!seen) this.shownSeen.set(tx, (seen = new Map()));
@@ -309,8 +314,8 @@ export class SlackTicketPosts implements TicketNotifier {
       { method: "chat.update", channel: this.triageChannel!, updateRefId: card, payload: await this.card(tx, ticket, sla, hint) },
       now,
     );
-    const next: CardShown = { sla: cardSla(sla), hint };
-    if (shown?.sla !== next.sla) {
+    const next: CardShown = { sla: cardSla(sla), hint, noLink: ticket.permalink === null };
+    if (!sameShown(shown, next)) {
       await this.refs.setShown(tx, "ticket", ticket.id, "card", shownJson(next));
       this.shownSeen.get(tx)?.set(ticket.id, next);
     }

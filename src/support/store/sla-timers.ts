@@ -29,7 +29,8 @@ export interface SlaTimerStore {
   withTicket(tx: Tx, id: number): Promise<{ timer: SlaTimer; ticket: Ticket }>;
   /**
    * Unresolved tickets with a running clock that passed its warning instant or its target in (since, now],
-   * newest first (at most `limit`), each with its clocks not stopped: the cards whose SLA may have changed.
+   * and those opened with /ticket since `since` that have their permalink, newest first (at most `limit`),
+   * each with its clocks not stopped: the cards that may show something out of date.
    */
   passedSince(tx: Tx, since: Date, now: Date, limit: number): Promise<{ ticket: Ticket; timers: SlaTimer[] }[]>;
 }
@@ -92,13 +93,18 @@ export const prismaSlaTimers: SlaTimerStore = {
     const rows = await tx.ticket.findMany({
       where: {
         status: { not: "resolved" },
-        timers: {
-          some: {
-            stoppedAt: null,
-            runningSince: { not: null },
-            OR: [{ warnAt: { gt: since, lte: now } }, { dueAt: { gt: since, lte: now } }],
+        OR: [
+          {
+            timers: {
+              some: {
+                stoppedAt: null,
+                runningSince: { not: null },
+                OR: [{ warnAt: { gt: since, lte: now } }, { dueAt: { gt: since, lte: now } }],
+              },
+            },
           },
-        },
+          { origin: "command", permalink: { not: null }, createdAt: { gt: since } },
+        ],
       },
       select: { ...TICKET_FIELDS, timers: { where: { stoppedAt: null }, orderBy: { id: "asc" } } },
       orderBy: { id: "desc" },
