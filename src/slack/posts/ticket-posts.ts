@@ -100,8 +100,7 @@ export class SlackTicketPosts implements TicketNotifier {
   /** The ticket's card (outbox row) and what it was last shown with, read once per transaction. */
   private async cardRef(tx: Tx, ticketId: number): Promise<{ card: number | null; shown: CardShown | null }> {
     const known = this.known(tx);
-    let shown = this.shownSeen.get(tx);
-    if (!shown) this.shownSeen.set(tx, (shown = new Map()));
+    const shown = this.shownOf(tx);
     const key = `${ticketId}:card`;
     if (!known.has(key) || !shown.has(ticketId)) {
       const ref = await this.refs.getShown(tx, "ticket", ticketId, "card");
@@ -109,6 +108,12 @@ export class SlackTicketPosts implements TicketNotifier {
       shown.set(ticketId, readShown(ref?.shown));
     }
     return { card: known.get(key) ?? null, shown: shown.get(ticketId) ?? null };
+  }
+
+  private shownOf(tx: Tx): Map<number, CardShown | null> {
+    let shown = this.shownSeen.get(tx);
+    if (!shown) this.shownSeen.set(tx, (shown = new Map()));
+    return shown;
   }
 
   private async card(tx: Tx, ticket: Ticket, sla: SlaStatus | null, hint = false) {
@@ -164,7 +169,7 @@ export class SlackTicketPosts implements TicketNotifier {
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
     await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ack, card }, { card: shownJson(shown) });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
-    this.shownSeen.get(tx)?.set(ticket.id, shown) ?? this.shownSeen.set(tx, new Map([[ticket.id, shown]]));
+    this.shownOf(tx).set(ticket.id, shown);
   }
 
   async refreshCards(tx: Tx, cards: readonly { ticket: Ticket; sla: SlaStatus | null }[], now: Date): Promise<number> {
@@ -182,9 +187,7 @@ export class SlackTicketPosts implements TicketNotifier {
       const shown = readShown(ref.shown);
       if (sameShown(shown, { sla: cardSla(sla), noLink: ticket.permalink === null })) continue;
       this.known(tx).set(`${ticket.id}:card`, ref.outboxId);
-      let seen = this.shownSeen.get(tx);
-      if (!seen) this.shownSeen.set(tx, (seen = new Map()));
-      seen.set(ticket.id, shown);
+      this.shownOf(tx).set(ticket.id, shown);
       await this.updateCard(tx, ref.outboxId, ticket, sla, now);
       refreshed++;
     }
@@ -317,7 +320,7 @@ export class SlackTicketPosts implements TicketNotifier {
     const next: CardShown = { sla: cardSla(sla), hint, noLink: ticket.permalink === null };
     if (!sameShown(shown, next)) {
       await this.refs.setShown(tx, "ticket", ticket.id, "card", shownJson(next));
-      this.shownSeen.get(tx)?.set(ticket.id, next);
+      this.shownOf(tx).set(ticket.id, next);
     }
   }
 
