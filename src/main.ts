@@ -91,6 +91,8 @@ export async function startApp(config: Config, options: StartOptions = {}) {
       success,
       { store: supportStores },
       (c, ts) => directory.permalink(c, ts),
+      undefined,
+      config.CUSTOMER_ACK,
     ),
     summary: new posts.SlackSupportSummary(outbox, triage),
     settings: supportSettings(config, policy),

@@ -52,6 +52,8 @@ export class SlackTicketPosts implements TicketNotifier {
     /** A message's permalink (the directory's), for a card whose ticket is in someone else's thread. */
     private readonly permalink: (channelId: string, ts: string) => string | null = () => null,
     private readonly refs: MessageRefs = messageRefs,
+    /** CUSTOMER_ACK: whether a new ticket is acknowledged in the customer's thread. */
+    private readonly customerAck = true,
   ) {}
 
   /** The outbox row of the ticket's acknowledgement (the post starting a /ticket thread) or card. */
@@ -90,12 +92,15 @@ export class SlackTicketPosts implements TicketNotifier {
   }
 
   async ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date) {
+    // CUSTOMER_ACK=off: no acknowledgement under the customer's message (a /ticket post still starts its thread).
     const ack = ticket.threadTs
-      ? await this.outbox.enqueue(
+      ? this.customerAck
+        ? await this.outbox.enqueue(
           tx,
           { method: "chat.postMessage", channel: ticket.channelId, threadTs: ticket.threadTs, payload: { text: acknowledgement(ticket) } },
           now,
         )
+        : null
       : await this.outbox.enqueue(
           tx,
           // No customer message to answer under: this post starts the customer's thread.
@@ -110,7 +115,7 @@ export class SlackTicketPosts implements TicketNotifier {
         )
       : null;
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
-    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, card === null ? { ack } : { ack, card });
+    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ...(ack === null ? {} : { ack }), ...(card === null ? {} : { card }) });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
   }
 
