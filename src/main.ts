@@ -29,6 +29,7 @@ import { prismaInteractionLog } from "./slack/store/interactions.ts";
 import { SlackAccess } from "./slack/access.ts";
 import { SlackFiles } from "./slack/files.ts";
 import { SlackCharts } from "./slack/charts/post.ts";
+import { postedAs } from "./slack/blocks/posted-as.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
@@ -136,6 +137,8 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const workers = runtime.workers({
     handle,
     postClient: clients.post,
+    // Reply to customer shows the agent's name and picture (users.info, cached by the directory).
+    authorOf: async (userId: string) => postedAs(await directory.profile(userId)),
     onSent: async (tx, sent) => {
       await linkThreads(tx, sent);
       charts?.afterSent(sent);

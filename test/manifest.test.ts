@@ -120,6 +120,7 @@ describe("manifest.json", () => {
   it("grants the bot scopes the Web API methods and features need", () => {
     const needed: Record<string, string> = {
       "chat:write": "chat.postMessage, chat.update",
+      "chat:write.customize": "username and icon_url: Reply to customer shows the agent's name and picture",
       "channels:history": "conversations.history/replies in public channels",
       "groups:history": "conversations.history/replies in private channels",
       "im:write": "conversations.open: the DM channel with a person, before a direct message",

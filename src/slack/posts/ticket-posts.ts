@@ -190,6 +190,8 @@ export class SlackTicketPosts implements TicketNotifier {
         channel: ticket.channelId,
         ...(await this.customerThread(tx, ticket)),
         payload: { text: customerReply(text) },
+        // Shown with the agent's name and picture (the dispatcher's authorOf), else as the app.
+        author: agentId,
       },
       now,
     );
