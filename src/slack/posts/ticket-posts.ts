@@ -96,10 +96,15 @@ export class SlackTicketPosts implements TicketNotifier {
     const ack = ticket.threadTs
       ? this.customerAck
         ? await this.outbox.enqueue(
-          tx,
-          { method: "chat.postMessage", channel: ticket.channelId, threadTs: ticket.threadTs, payload: { text: acknowledgement(ticket) } },
-          now,
-        )
+            tx,
+            {
+              method: "chat.postMessage",
+              channel: ticket.channelId,
+              threadTs: ticket.threadTs,
+              payload: { text: acknowledgement(ticket) },
+            },
+            now,
+          )
         : null
       : await this.outbox.enqueue(
           tx,
@@ -115,7 +120,10 @@ export class SlackTicketPosts implements TicketNotifier {
         )
       : null;
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
-    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ...(ack === null ? {} : { ack }), ...(card === null ? {} : { card }) });
+    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, {
+      ...(ack === null ? {} : { ack }),
+      ...(card === null ? {} : { card }),
+    });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
   }
 
