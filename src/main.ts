@@ -131,7 +131,8 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   };
   const notify = new posts.SlackNotices(tx, outbox, clock);
   const charts = parts.charts ? new SlackCharts(clients.read, { success, support }, log) : undefined;
-  const deps = { support, success, feedback, notify, directory, client: clients.read, settings, charts, clock, log };
+  const cardLinks = new posts.SlackCardLinks(db, (c, ts) => directory.permalink(c, ts));
+  const deps = { support, success, feedback, notify, directory, client: clients.read, settings, charts, cardLinks, clock, log };
   const linkThreads = posts.linkTicketThreads(db.provider);
   const handle = createEventRouter(deps);
   const workers = runtime.workers({
