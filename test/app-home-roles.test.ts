@@ -96,6 +96,23 @@ describe("App Home by role", () => {
     expect(pm).toContain("Top themes this week");
     expect(pm).not.toMatch(/My open tickets|Team queue/);
 
+    // A theme with this week's feedback: Mark shipped (behind a confirmation) opens the ship form.
+    const c = desk.app.db.client;
+    const theme = await c.theme.create({ data: { name: "Exports", nameKey: "exports", createdById: "UPM1", createdAt: new Date() } });
+    const item = await c.feedbackItem.findFirstOrThrow();
+    await c.feedbackTheme.create({ data: { itemId: item.id, themeId: theme.id, addedById: "UPM1", addedAt: new Date() } });
+    const withTheme = await openHome("UPM1");
+    expect(textOf(withTheme)).toContain("Untagged feedback\n");
+    const ship = withTheme.find((b) => (b as { accessory?: { action_id?: string } }).accessory?.action_id === "theme_ship") as {
+      accessory: { value: string; confirm?: unknown };
+      block_id: string;
+    };
+    expect(ship.accessory.value).toBe(String(theme.id));
+    expect(ship.accessory.confirm).toBeDefined();
+    await homeClick("UPM1", { action_id: "theme_ship", value: ship.accessory.value, block_id: ship.block_id });
+    const form = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open"), 5000, "the ship form");
+    expect(form.view.callback_id).toBe("theme_ship_modal");
+
     const agent = textOf(await openHome(AGENT2));
     expect(agent).toContain("Team queue");
     expect(agent).not.toContain("Untagged feedback");
