@@ -6,7 +6,13 @@ import { AGENT, AGENT2, HOME_TEAM, TRIAGE, startDesk, type Desk } from "./suppor
 let desk: Desk;
 afterEach(async () => desk?.stop());
 
-type Block = { type: string; block_id?: string; text?: { text: string }; elements?: Record<string, unknown>[] };
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  elements?: Record<string, unknown>[];
+  accessory?: { action_id?: string; value?: string; confirm?: unknown };
+};
 
 async function openHome(user: string): Promise<Block[]> {
   const before = desk.slack.views.filter((v) => v.method === "views.publish" && v.args.user_id === user).length;
@@ -103,13 +109,10 @@ describe("App Home by role", () => {
     await c.feedbackTheme.create({ data: { itemId: item.id, themeId: theme.id, addedById: "UPM1", addedAt: new Date() } });
     const withTheme = await openHome("UPM1");
     expect(textOf(withTheme)).toContain("Untagged feedback\n");
-    const ship = withTheme.find((b) => (b as { accessory?: { action_id?: string } }).accessory?.action_id === "theme_ship") as {
-      accessory: { value: string; confirm?: unknown };
-      block_id: string;
-    };
-    expect(ship.accessory.value).toBe(String(theme.id));
-    expect(ship.accessory.confirm).toBeDefined();
-    await homeClick("UPM1", { action_id: "theme_ship", value: ship.accessory.value, block_id: ship.block_id });
+    const ship = withTheme.find((b) => b.accessory?.action_id === "theme_ship")!;
+    expect(ship.accessory?.value).toBe(String(theme.id));
+    expect(ship.accessory?.confirm).toBeDefined();
+    await homeClick("UPM1", { action_id: "theme_ship", value: String(theme.id), block_id: ship.block_id ?? "b" });
     const form = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open"), 5000, "the ship form");
     expect(form.view.callback_id).toBe("theme_ship_modal");
 
