@@ -29,6 +29,7 @@ import { prismaInteractionLog } from "./slack/store/interactions.ts";
 import { SlackAccess } from "./slack/access.ts";
 import { SlackFiles } from "./slack/files.ts";
 import { SlackCharts } from "./slack/charts/post.ts";
+import { postedAs } from "./slack/blocks/posted-as.ts";
 import { createSocketModeIngress } from "./slack/socket-mode.ts";
 import { DeskReceiver } from "./http/receiver.ts";
 import { Router } from "./http/router.ts";
@@ -91,6 +92,8 @@ export async function startApp(config: Config, options: StartOptions = {}) {
       success,
       { store: supportStores },
       (c, ts) => directory.permalink(c, ts),
+      undefined,
+      config.CUSTOMER_ACK,
     ),
     summary: new posts.SlackSupportSummary(outbox, triage),
     settings: supportSettings(config, policy),
@@ -128,12 +131,15 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   };
   const notify = new posts.SlackNotices(tx, outbox, clock);
   const charts = parts.charts ? new SlackCharts(clients.read, { success, support }, log) : undefined;
-  const deps = { support, success, feedback, notify, directory, client: clients.read, settings, charts, clock, log };
+  const cardLinks = new posts.SlackCardLinks(db, (c, ts) => directory.permalink(c, ts));
+  const deps = { support, success, feedback, notify, directory, client: clients.read, settings, charts, cardLinks, clock, log };
   const linkThreads = posts.linkTicketThreads(db.provider, (c, ts) => directory.permalink(c, ts));
   const handle = createEventRouter(deps);
   const workers = runtime.workers({
     handle,
     postClient: clients.post,
+    // Reply to customer shows the agent's name and picture (users.info, cached by the directory).
+    authorOf: async (userId: string) => postedAs(await directory.profile(userId)),
     onSent: async (tx, sent) => {
       await linkThreads(tx, sent);
       charts?.afterSent(sent);

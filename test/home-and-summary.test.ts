@@ -48,9 +48,8 @@ describe("App Home", () => {
     // Every list says how many there are; the unassigned ones say where their SLA stands.
     expect(text).toContain("My open tickets (2)");
     expect(text).not.toContain("more assigned to you");
-    expect(text).toMatch(
-      /Oldest unassigned \(1 of 1\):\n• \*#\d+\* <#[A-Z0-9]+> opened <!date\^[^>]+>: Nobody has this yet\n\s+.*[Ff]irst response/,
-    );
+    expect(text).toContain("*Unassigned, to take first* (1 of 1, oldest first):");
+    expect(text).toMatch(/\*#\d+\* <#[A-Z0-9]+> opened <!date\^[^>]+>: Nobody has this yet\n.*[Ff]irst response/);
   });
 
   it("counts what it cannot show: my tickets past the first 15 and the unassigned past the oldest 5", async () => {
@@ -70,7 +69,7 @@ describe("App Home", () => {
     const text = (published.view.blocks as { text?: { text: string } }[]).map((b) => b.text?.text ?? "").join("\n");
     expect(text).toContain("My open tickets (18)");
     expect(text).toContain("…and 3 more assigned to you");
-    expect(text).toContain("Oldest unassigned (5 of 8)");
+    expect(text).toContain("*Unassigned, to take first* (5 of 8, oldest first)");
     expect(text).toContain("…and 3 more unassigned.");
   });
 

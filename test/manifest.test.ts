@@ -24,7 +24,7 @@ interface Manifest {
   oauth_config?: { scopes?: { bot?: string[] } };
   settings?: {
     event_subscriptions?: { request_url?: string; bot_events?: string[] };
-    interactivity?: { is_enabled: boolean; request_url?: string };
+    interactivity?: { is_enabled: boolean; request_url?: string; message_menu_options_url?: string };
     socket_mode_enabled?: boolean;
   };
 }
@@ -112,6 +112,8 @@ describe("manifest.json", () => {
     const urls = [
       manifest.settings?.event_subscriptions?.request_url,
       manifest.settings?.interactivity?.request_url,
+      // The Send to product modal's account picker (external_select) asks for its options there.
+      manifest.settings?.interactivity?.message_menu_options_url,
       ...(manifest.features?.slash_commands ?? []).map((c) => c.url),
     ];
     for (const url of urls) expect(url).toMatch(/^https:\/\/.+\/slack\/events$/);
@@ -120,6 +122,7 @@ describe("manifest.json", () => {
   it("grants the bot scopes the Web API methods and features need", () => {
     const needed: Record<string, string> = {
       "chat:write": "chat.postMessage, chat.update",
+      "chat:write.customize": "username and icon_url: Reply to customer shows the agent's name and picture",
       "channels:history": "conversations.history/replies in public channels",
       "groups:history": "conversations.history/replies in private channels",
       "im:write": "conversations.open: the DM channel with a person, before a direct message",
@@ -153,7 +156,7 @@ describe("npm run manifest", () => {
     const url = "https://desk.example.com/slack/events";
     expect(printed.settings?.socket_mode_enabled).toBe(false);
     expect(printed.settings?.event_subscriptions?.request_url).toBe(url);
-    expect(printed.settings?.interactivity).toEqual({ is_enabled: true, request_url: url });
+    expect(printed.settings?.interactivity).toEqual({ is_enabled: true, request_url: url, message_menu_options_url: url });
     expect(printed.features?.slash_commands?.map((c) => c.url)).toEqual(Object.values(COMMANDS).map(() => url));
     expect(stdout).not.toContain("your-host.example.com");
     // Scopes, events, commands and shortcuts come from manifest.json as they are.

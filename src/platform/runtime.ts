@@ -12,7 +12,7 @@ import { Inbox, type IncomingEvent } from "./inbox/inbox.ts";
 import { InboxProcessor, type EventHandler } from "./inbox/processor.ts";
 import { IntakeActivity } from "./inbox/intake-activity.ts";
 import { Outbox } from "./outbox/outbox.ts";
-import { OutboxDispatcher, type OnSent } from "./outbox/dispatcher.ts";
+import { OutboxDispatcher, type DispatcherOptions, type OnSent } from "./outbox/dispatcher.ts";
 import { Scheduler, type Job, type Sweep } from "./scheduler/scheduler.ts";
 import type { Logger } from "./observability/log.ts";
 import { DeskMetrics } from "./observability/metrics.ts";
@@ -37,6 +37,8 @@ export interface RuntimeWork {
   /** Posts with this client; `onSent` runs in the transaction that records a post as sent. */
   postClient: WebClient;
   onSent?: OnSent;
+  /** Who a post written on behalf of a person shows as (DispatcherOptions.authorOf). */
+  authorOf?: DispatcherOptions["authorOf"];
   jobs: Job[];
   /** Run every few seconds beside the jobs (scheduler.ts). */
   sweeps?: Sweep[];
@@ -109,7 +111,7 @@ export class Runtime {
       metrics: this.metrics,
     };
     const dispatcher = new OutboxDispatcher({
-      ...{ ...common, client: work.postClient, outbox: this.outbox, onSent: work.onSent },
+      ...{ ...common, client: work.postClient, outbox: this.outbox, onSent: work.onSent, authorOf: work.authorOf },
       ...{ channelIntervalMs: config.OUTBOX_CHANNEL_INTERVAL_MS, maxAttempts: config.OUTBOX_MAX_ATTEMPTS },
       backoffBaseMs: tuning.backoffBaseMs ?? config.OUTBOX_RETRY_BASE_MS,
     });

@@ -24,6 +24,7 @@ import { registerThemeShip } from "./actions/theme-ship.ts";
 import { registerThemeShipView } from "./views/theme-ship.ts";
 import { registerFeedbackSendAnyway } from "./actions/feedback-send-anyway.ts";
 import { registerStatsDetailsAction } from "./actions/stats-details.ts";
+import { registerHomeActions } from "./actions/home.ts";
 
 export interface BoltOptions {
   token: string;
@@ -51,6 +52,7 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   // Before every listener: the same interaction twice takes effect once.
   app.use(replayGuard({ interactions: o.interactions, now: () => deps.clock.now(), log: o.log }));
   registerTicketCardActions(app, deps);
+  registerHomeActions(app, deps);
   registerReplyView(app, deps);
   registerCsatActions(app, deps);
   registerCsatCommentView(app, deps);

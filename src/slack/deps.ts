@@ -33,6 +33,8 @@ export interface SlackDeps {
   /** For reads after Slack has its answer (lookups, modals); posts go through the outbox. */
   client: WebClient;
   settings: IntakeSettings;
+  /** Where each ticket's triage card is (the App Home's "Open card"); without it, no such button. */
+  cardLinks?: { of(ticketIds: readonly number[]): Promise<Map<number, string>> };
   /** Pictures next to messages (off with CHARTS=off). */
   charts?: SlackCharts;
   clock: Clock;

@@ -26,6 +26,8 @@ export interface Profile {
   teamId: string | null;
   /** False when Slack would not say (the profile is then empty). */
   known: boolean;
+  /** The person's picture (an https address), when Slack gave one. */
+  avatar?: string | null;
 }
 
 const GROUP_REFRESH_MS = 5 * 60_000;
@@ -135,7 +137,7 @@ export class SlackDirectory {
           team_id?: string;
           is_restricted?: boolean;
           is_ultra_restricted?: boolean;
-          profile?: { display_name?: string; email?: string };
+          profile?: { display_name?: string; real_name?: string; email?: string; image_72?: string; image_192?: string };
         };
       };
       const u = r.user;
@@ -147,6 +149,7 @@ export class SlackDirectory {
         guest: Boolean(u?.is_restricted || u?.is_ultra_restricted),
         teamId: u?.team_id ?? null,
         known: Boolean(u),
+        avatar: u?.profile?.image_72 || u?.profile?.image_192 || null,
         at: Date.now(),
       };
       if (this.profiles.size >= USER_CACHE_SIZE) this.profiles.delete(this.profiles.keys().next().value!);

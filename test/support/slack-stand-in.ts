@@ -38,6 +38,9 @@ export interface Msg {
   metadata?: unknown;
   user: string;
   bot_id?: string;
+  /** The name and picture a post is shown with (chat.postMessage's username and icon_url; chat:write.customize). */
+  username?: string;
+  icon_url?: string;
   /** How many times chat.update changed it. */
   edited?: number;
   /** Previous versions, oldest first. */
@@ -77,7 +80,7 @@ export interface UserRecord {
   name: string;
   real_name: string;
   team_id: string;
-  profile?: { email?: string; display_name?: string };
+  profile?: { email?: string; display_name?: string; image_72?: string };
 }
 /** A file uploaded with files.getUploadURLExternal + the upload POST + files.completeUploadExternal. */
 export interface UploadRecord {
@@ -186,6 +189,8 @@ export class SlackStandIn {
   missingChannels = new Set<string>();
   extShared = new Set<string>();
   badTokens = new Set<string>();
+  /** Bot scopes the app is taken not to have: `chat:write.customize` refuses posts with a username or icon (missing_scope). */
+  missingScopes = new Set<string>();
   users = new Map<string, UserRecord>();
   teams = new Map<string, TeamRecord>();
   usergroups = new Map<string, string[]>();
@@ -684,9 +689,13 @@ export class SlackStandIn {
     const channel = to && isUserId(to) ? this.dmOf(to) : to;
     const bad = this.channelError(channel) ?? this.contentError(a, true);
     if (bad || !channel) return bad ?? fail("channel_not_found");
+    const customized = str(a.username) !== undefined || str(a.icon_url) !== undefined || str(a.icon_emoji) !== undefined;
+    if (customized && this.missingScopes.has("chat:write.customize")) return fail("missing_scope");
     const msg: Msg = {
       channel,
       ts: this.nextTs(),
+      ...(str(a.username) ? { username: str(a.username) } : {}),
+      ...(str(a.icon_url) ? { icon_url: str(a.icon_url) } : {}),
       thread_ts: str(a.thread_ts),
       ...(truthy(a.reply_broadcast) && a.thread_ts ? { reply_broadcast: true } : {}),
       text: typeof a.text === "string" ? a.text : "",

@@ -26,7 +26,9 @@ export interface DigestStore {
   /** Active items of the period under each of the themes. */
   itemsInPeriod(period: Period, themeIds: readonly number[]): Promise<Map<number, number>>;
   /** Active items of a period, newest first, optionally of one theme, a page at a time (keyset on createdAt, id). */
-  feedbackPage(q: Period & { themeId?: number | null; limit: number; cursor?: FeedbackCursor | null }): Promise<FeedbackPage>;
+  feedbackPage(
+    q: Period & { themeId?: number | null; untagged?: boolean; limit: number; cursor?: FeedbackCursor | null },
+  ): Promise<FeedbackPage>;
 }
 
 type Row = Record<string, unknown>;
@@ -225,6 +227,11 @@ export function prismaDigests(db: Database): DigestStore {
         args.push(q.themeId);
         where.push(`EXISTS (SELECT 1 FROM "FeedbackTheme" ft WHERE ft."itemId" = i."id" AND ft."themeId" = $${args.length})`);
       }
+      // In no (unmerged) theme, as the period's totals count them.
+      if (q.untagged)
+        where.push(
+          `NOT EXISTS (SELECT 1 FROM "FeedbackTheme" ft JOIN "Theme" t ON t."id" = ft."themeId" WHERE ft."itemId" = i."id" AND t."status" <> 'merged')`,
+        );
       if (q.cursor) {
         args.push(q.cursor.createdAt, q.cursor.id);
         const [c, id] = [`$${args.length - 1}`, `$${args.length}`];

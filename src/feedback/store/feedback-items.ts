@@ -37,6 +37,8 @@ export interface FeedbackItemStore {
   resolveAccount(channelAccount: string | null, emailDomain: string | null): Promise<CapturedAccount | null>;
   /** The accounts a person's name for one means: the account of that external id, else those of that name (any case), at most `limit`. */
   accountsNamed(ref: string, limit: number): Promise<{ externalId: string; name: string }[]>;
+  /** Accounts whose name or external id contains the text (any case), highest ARR first: an account picker's options. */
+  accountsMatching(text: string, limit: number): Promise<{ externalId: string; name: string; arr: number | null }[]>;
   create(tx: Tx, item: NewFeedbackItem): Promise<number>;
   /** A withdrawn item tagged again comes back as it is tagged now, without its old taggers. */
   reactivate(tx: Tx, id: number, item: NewFeedbackItem): Promise<void>;
@@ -247,6 +249,20 @@ export function prismaFeedbackItems(db: Database): FeedbackItemStore {
         `SELECT "externalId", "name" FROM "Account" WHERE LOWER("name") = $1 ORDER BY "externalId" LIMIT ${Math.floor(limit)}`,
         ref.toLowerCase(),
       );
+    },
+
+    async accountsMatching(text, limit) {
+      // The text is data in a LIKE pattern: its own % and _ (and the escape character) match only themselves.
+      const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await queryRows<{ externalId: string; name: string; arr: unknown }>(
+        db,
+        db.client,
+        `SELECT "externalId", "name", "arr" FROM "Account"
+         WHERE LOWER("name") LIKE $1 ESCAPE '\\' OR LOWER("externalId") LIKE $1 ESCAPE '\\'
+         ORDER BY "arr" IS NULL, "arr" DESC, "name", "externalId" LIMIT ${Math.floor(limit)}`,
+        pattern,
+      );
+      return rows.map((r) => ({ externalId: r.externalId, name: r.name, arr: num(r.arr) }));
     },
 
     async create(tx, item) {

@@ -201,6 +201,8 @@ export const configSchema = z
     REOPEN_WINDOW: calendarDuration("7d"),
     SLA_SWEEP_CRON: cronOrOff("* * * * *"),
     SUPPORT_SUMMARY_CRON: cronOrOff("0 9 * * 1"),
+    /** The app's "got it" reply under a customer's new request; `off` keeps tracking invisible to the customer. */
+    CUSTOMER_ACK: booleanFlag(true),
     CSAT_ENABLED: booleanFlag(true),
     CSAT_SAMPLE_RATE: share(1),
     CSAT_MIN_DAYS_BETWEEN: integer(7, 0, 365, "days"),

@@ -13,7 +13,7 @@ import type { Database, Tx } from "../db/client.ts";
 import type { OutboxMessage } from "../../generated/sqlite/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../observability/log.ts";
-import type { Outbox } from "./outbox.ts";
+import { OUTBOX_AUTHOR_KEY, type Outbox } from "./outbox.ts";
 import { classifyFailure } from "./slack-errors.ts";
 import { WakeableLoop } from "../work/wakeable-loop.ts";
 import type { DeskMetrics } from "../observability/metrics.ts";
@@ -59,7 +59,17 @@ export interface DispatcherOptions {
   pollMs?: number;
   metrics?: DeskMetrics;
   onSent?: OnSent;
+  /**
+   * The Web API arguments that show a post as written by a person (username, icon_url; Slack needs the
+   * chat:write.customize scope for them), or null to post as the app. Without it, posts are the app's.
+   */
+  authorOf?: (userId: string) => Promise<Record<string, string> | null>;
 }
+
+/** Slack's answers to a post that names an author the app may not use: the post is sent again as the app. */
+const AUTHOR_REFUSED = new Set(["missing_scope", "not_allowed_token_type", "invalid_arg_name"]);
+/** After such a refusal, posts go out as the app for this long before a person's name is tried again. */
+const AUTHOR_RETRY_MS = 60 * 60_000;
 
 export interface OutboxStats {
   pending: number;
@@ -75,6 +85,8 @@ export class OutboxDispatcher {
   /** A person's user ID to the DM channel the app has with them (conversations.open answers the same one each time). */
   private dmChannels = new Map<string, string>();
   private unsubscribe: (() => void) | null = null;
+  /** Until when posts go out as the app because Slack refused an author (scope missing). */
+  private authorRefusedUntil = 0;
   private readonly work: LeasedWork<"OutboxMessage">;
   private readonly retry: RetryPolicy;
   private readonly leaseMs: number;
@@ -260,7 +272,7 @@ export class OutboxDispatcher {
     const possiblySent = row.status === "sending" || row.attempts > 0;
 
     this.holdOff(row.channelId, Date.now() + this.o.channelIntervalMs);
-    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    const { [OUTBOX_AUTHOR_KEY]: author, ...payload } = JSON.parse(row.payload) as Record<string, unknown>;
     try {
       // A direct message: its DM channel, so that the look-up below and later updates can find the post.
       const channel = isUserId(row.channelId) ? await this.dmChannel(row.channelId) : row.channelId;
@@ -277,6 +289,7 @@ export class OutboxDispatcher {
           args.unfurl_links = false;
           args.unfurl_media = false;
         }
+        const shownAs = row.method === "chat.postMessage" && typeof author === "string" ? await this.authorArgs(author) : null;
         // A process stalled past half its lease might be overtaken by another that thinks it died:
         // give the row back instead of racing it to Slack.
         if (Date.now() - claimedAtMs > this.leaseMs / 2) {
@@ -286,7 +299,7 @@ export class OutboxDispatcher {
         }
         let result: { ts?: string; message_ts?: string };
         try {
-          result = (await this.o.client.apiCall(row.method, args)) as { ts?: string; message_ts?: string };
+          result = (await this.postAs(row, args, shownAs)) as { ts?: string; message_ts?: string };
         } finally {
           // Slack counts a channel's posts as they arrive, which is some time before the answer: the
           // next post to the channel waits a full interval from the end of this call.
@@ -329,6 +342,37 @@ export class OutboxDispatcher {
       } else {
         await this.fail(row, failure.reason);
       }
+    }
+  }
+
+  /** A person's name and picture for a post, or null (no look-up, Slack refused them lately, or the look-up failed). */
+  private async authorArgs(userId: string): Promise<Record<string, string> | null> {
+    if (!this.o.authorOf || Date.now() < this.authorRefusedUntil) return null;
+    try {
+      return await this.o.authorOf(userId);
+    } catch (error) {
+      this.o.log.debug({ err: error, user: userId }, "no author for a post; posting as the app");
+      return null;
+    }
+  }
+
+  /**
+   * Sends the call, with the author's name and picture when given. When Slack refuses them (the app lacks
+   * chat:write.customize), the same post is sent at once as the app: the message is never lost for it.
+   */
+  private async postAs(row: OutboxMessage, args: Record<string, unknown>, shownAs: Record<string, string> | null): Promise<unknown> {
+    if (!shownAs) return this.o.client.apiCall(row.method, args);
+    try {
+      return await this.o.client.apiCall(row.method, { ...args, ...shownAs });
+    } catch (error) {
+      const failure = classifyFailure(error);
+      if (failure.kind !== "permanent" || !AUTHOR_REFUSED.has(failure.reason)) throw error;
+      this.authorRefusedUntil = Date.now() + AUTHOR_RETRY_MS;
+      this.o.log.warn(
+        { outboxId: row.id, error: failure.reason },
+        "Slack refused to show the agent's name on a post (add the chat:write.customize scope); posting as the app",
+      );
+      return this.o.client.apiCall(row.method, args);
     }
   }
 

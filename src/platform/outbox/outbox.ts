@@ -18,7 +18,15 @@ export interface OutboxPost {
   payload: { text: string; blocks?: unknown[]; user?: string; [key: string]: unknown };
   /** What the post is about ("alert:12"); batch writers find their rows by it. */
   refKey?: string | null;
+  /**
+   * chat.postMessage on behalf of a person (their user ID): the dispatcher posts with their name and
+   * picture when it can (DispatcherOptions.authorOf), else as the app.
+   */
+  author?: string | null;
 }
+
+/** The payload key that carries a post's author to the dispatcher (never sent to Slack). */
+export const OUTBOX_AUTHOR_KEY = "__author";
 
 export class Outbox {
   private listeners = new Set<() => void>();
@@ -34,7 +42,7 @@ export class Outbox {
         threadTs: post.threadTs ?? null,
         threadRefId: post.threadRefId ?? null,
         updateRefId: post.updateRefId ?? null,
-        payload: JSON.stringify(post.payload),
+        payload: JSON.stringify(post.author ? { ...post.payload, [OUTBOX_AUTHOR_KEY]: post.author } : post.payload),
         availableAt: now,
         createdAt: now,
         refKey: post.refKey ?? null,

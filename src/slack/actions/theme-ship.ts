@@ -1,4 +1,4 @@
-// "Mark shipped" on a theme in the digest: opens the ship modal (src/slack/feedback-ship.ts), as
+// "Mark shipped" on a theme in the digest or the App Home: opens the ship modal (src/slack/feedback-ship.ts), as
 // `/feedback ship <theme>` does; nothing is sent until the modal is submitted (views/theme-ship.ts).
 import type { App, BlockAction } from "@slack/bolt";
 import { userActor } from "../../shared/actor.ts";
@@ -11,7 +11,11 @@ import { openShipModal } from "../feedback-ship.ts";
 export function registerThemeShip(app: App, deps: SlackDeps): void {
   app.action<BlockAction>(ACTIONS.themeShip, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const reply = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
+    // From the App Home there is no response URL: the answer comes as a direct message.
+    const reply = (text: string) =>
+      void (
+        body.response_url ? respond({ response_type: "ephemeral", replace_original: false, text }) : deps.notify.direct(body.user.id, text)
+      ).catch(() => {});
     const feedback = deps.feedback;
     if (!feedback) return reply(FEEDBACK_OFF);
     const themeId = Number((action as { value?: string }).value);

@@ -20,6 +20,9 @@ export const ACTIONS = {
   themeShip: "theme_ship",
   feedbackSendAnyway: "feedback_send_anyway",
   statsDetails: "support_stats_details",
+  homeAssignMe: "home_assign_me",
+  homeReply: "home_reply",
+  homeOpenCard: "home_open_card",
 } as const;
 
 /** The CSAT survey's five buttons: `csat_score_1` … `csat_score_5` (each button's value is the ticket id). */

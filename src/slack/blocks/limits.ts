@@ -12,6 +12,8 @@ export const LIMITS = {
   fallbackText: 300,
   /** A view's private_metadata; Slack refuses a longer one (and the modal does not open). */
   privateMetadata: 3000,
+  /** chat.postMessage's `username` (a post shown as written by a person). */
+  username: 80,
 } as const;
 
 /** What a modal's private_metadata may hold: whole numbers, and short IDs (Slack IDs, timestamps, digests). */

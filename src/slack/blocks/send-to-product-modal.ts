@@ -13,6 +13,8 @@ export const SEND_TO_PRODUCT_INPUTS = {
   kind: { block: "kind", action: "pick" },
   importance: { block: "importance", action: "pick" },
   note: { block: "note", action: "text" },
+  /** An external_select: its options come from the options listener (views/send-to-product.ts). */
+  account: { block: "account", action: "send_to_product_account" },
 } as const;
 
 /** Static select menus hold at most 100 options. */
@@ -88,6 +90,22 @@ export function sendToProductModal(source: SendToProductSource, themes: { id: nu
       },
       {
         type: "input",
+        block_id: SEND_TO_PRODUCT_INPUTS.account.block,
+        optional: true,
+        label: { type: "plain_text", text: "Account it is for" },
+        hint: {
+          type: "plain_text",
+          text: "Relaying a customer's request? Pick their account so it counts with their ARR. Empty: the channel's account, if any.",
+        },
+        element: {
+          type: "external_select",
+          action_id: SEND_TO_PRODUCT_INPUTS.account.action,
+          min_query_length: 1,
+          placeholder: { type: "plain_text", text: "Type an account's name" },
+        },
+      },
+      {
+        type: "input",
         block_id: kind.block,
         optional: true,
         label: { type: "plain_text", text: "Kind" },
@@ -109,4 +127,12 @@ export function sendToProductModal(source: SendToProductSource, themes: { id: nu
       },
     ],
   };
+}
+
+/** The account picker's options: name (escaped) and ARR, the external id as the value. */
+export function accountOptions(accounts: { externalId: string; name: string; arr: number | null }[]) {
+  return accounts.slice(0, MAX_THEME_OPTIONS).map((a) => {
+    const arr = a.arr === null ? "" : ` · ARR $${Math.round(a.arr).toLocaleString("en-US")}`;
+    return option(a.externalId, `${escapeSlackText(oneLine(a.name, 60))}${arr}`);
+  });
 }

@@ -6,3 +6,4 @@ export { SlackFeedbackPosts } from "./feedback-posts.ts";
 export { SlackDigestPosts } from "./voc-digest.ts";
 export { SlackNotices } from "./notices.ts";
 export { linkTicketThreads } from "./thread-links.ts";
+export { SlackCardLinks } from "./card-links.ts";

@@ -81,6 +81,8 @@ export class SlackTicketPosts implements TicketNotifier {
     /** A message's permalink (the directory's), for a card whose ticket is in someone else's thread. */
     private readonly permalink: (channelId: string, ts: string) => string | null = () => null,
     private readonly refs: MessageRefs = messageRefs,
+    /** CUSTOMER_ACK: whether a new ticket is acknowledged in the customer's thread. */
+    private readonly customerAck = true,
   ) {}
 
   /** The outbox row of the ticket's acknowledgement (the post starting a /ticket thread) or card. */
@@ -139,12 +141,20 @@ export class SlackTicketPosts implements TicketNotifier {
   }
 
   async ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date) {
+    // CUSTOMER_ACK=off: no acknowledgement under the customer's message (a /ticket post still starts its thread).
     const ack = ticket.threadTs
-      ? await this.outbox.enqueue(
-          tx,
-          { method: "chat.postMessage", channel: ticket.channelId, threadTs: ticket.threadTs, payload: { text: acknowledgement(ticket) } },
-          now,
-        )
+      ? this.customerAck
+        ? await this.outbox.enqueue(
+            tx,
+            {
+              method: "chat.postMessage",
+              channel: ticket.channelId,
+              threadTs: ticket.threadTs,
+              payload: { text: acknowledgement(ticket) },
+            },
+            now,
+          )
+        : null
       : await this.outbox.enqueue(
           tx,
           // No customer message to answer under: this post starts the customer's thread.
@@ -152,7 +162,7 @@ export class SlackTicketPosts implements TicketNotifier {
           now,
         );
     if (!this.triageChannel) {
-      await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ack });
+      await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, ack === null ? {} : { ack });
       this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, null);
       return;
     }
@@ -167,7 +177,7 @@ export class SlackTicketPosts implements TicketNotifier {
     if (hint) await this.refs.claim(tx, this.provider, "triage_hint", day, "card", card);
     const shown: CardShown = { sla: cardSla(sla), hint, noLink: ticket.permalink === null };
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
-    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ack, card }, { card: shownJson(shown) });
+    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ...(ack === null ? {} : { ack }), card }, { card: shownJson(shown) });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
     this.shownOf(tx).set(ticket.id, shown);
   }
@@ -266,6 +276,8 @@ export class SlackTicketPosts implements TicketNotifier {
         channel: ticket.channelId,
         ...(await this.customerThread(tx, ticket)),
         payload: { text: customerReply(text) },
+        // Shown with the agent's name and picture (the dispatcher's authorOf), else as the app.
+        author: agentId,
       },
       now,
     );

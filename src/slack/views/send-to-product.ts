@@ -3,11 +3,13 @@
 // created), all before the modal closes.
 import type { App, ViewSubmitAction } from "@slack/bolt";
 import { userActor } from "../../shared/actor.ts";
+import { isDomainError } from "../../shared/errors.ts";
 import { isImportance, isKind } from "../../feedback/rules/feedback.ts";
 import { captureFeedback } from "../../feedback/use-cases/capture-feedback.ts";
+import { findAccounts } from "../../feedback/use-cases/find-accounts.ts";
 import { tsToDate } from "../../support/rules/intake.ts";
 import { VIEWS } from "../blocks/ids.ts";
-import { SEND_TO_PRODUCT_INPUTS as IN, readSendToProductRef } from "../blocks/send-to-product-modal.ts";
+import { SEND_TO_PRODUCT_INPUTS as IN, accountOptions, readSendToProductRef } from "../blocks/send-to-product-modal.ts";
 import {
   capturedAnswer,
   DELETED_BEFORE_SEND,
@@ -22,6 +24,20 @@ import { accountHints, authorName, feedbackRefusal, isInternalAuthor } from "../
 import { withinAckBudget } from "../ack-budget.ts";
 
 export function registerSendToProductView(app: App, deps: SlackDeps): void {
+  // The account picker's options, as the person types.
+  app.options<"block_suggestion">(IN.account.action, async ({ ack, body, payload }) => {
+    const feedback = deps.feedback;
+    try {
+      const accounts = feedback
+        ? await findAccounts(feedback, userActor(body.user.id, body.user.team_id), { text: payload.value ?? "" })
+        : [];
+      await ack({ options: accountOptions(accounts) });
+    } catch (error) {
+      if (!feedbackRefusal(error)) deps.log.error({ err: error }, "could not list accounts for the picker");
+      await ack({ options: [] });
+    }
+  });
+
   app.view<ViewSubmitAction>(VIEWS.sendToProduct, async ({ ack, body, view, client }) => {
     const feedback = deps.feedback;
     const userId = body.user.id;
@@ -45,6 +61,8 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
     const kind = values[IN.kind.block]?.[IN.kind.action]?.selected_option?.value;
     const importance = values[IN.importance.block]?.[IN.importance.action]?.selected_option?.value;
     const note = values[IN.note.block]?.[IN.note.action]?.value ?? null;
+    // The account a person picked wins over the channel's and the author's email domain (as `/feedback for:` does).
+    const forAccount = values[IN.account.block]?.[IN.account.action]?.selected_option?.value ?? null;
 
     try {
       // The message as it is now: the form holds no copy. Deleted means not sent; unreadable or slow (this
@@ -76,7 +94,10 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
           homeTeamId: deps.directory.identity.teamId,
           sharedChannel: false,
         }),
-        ...(await accountHints(deps, source.channelId, source.authorId)),
+        ...(forAccount === null
+          ? await accountHints(deps, source.channelId, source.authorId)
+          : { channelAccount: null, emailDomain: null }),
+        forAccount,
         permalink: deps.directory.permalink(source.channelId, source.messageTs, source.threadTs),
         kind: isKind(kind) ? kind : null,
         importance: isImportance(importance) ? importance : null,
@@ -97,7 +118,8 @@ export function registerSendToProductView(app: App, deps: SlackDeps): void {
     } catch (error) {
       const refused = feedbackRefusal(error);
       if (refused !== null) {
-        await ack({ response_action: "errors", errors: { [newNames.length ? IN.newThemes.block : IN.note.block]: refused } });
+        const about = isDomainError(error) && error.code.startsWith("feedback.account") ? IN.account.block : null;
+        await ack({ response_action: "errors", errors: { [about ?? (newNames.length ? IN.newThemes.block : IN.note.block)]: refused } });
         return;
       }
       deps.log.error({ err: error }, "send to product failed");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leastTimeLeftFirst, orderCounts, type QueuedTicket } from "./queue.ts";
+import { breachedFirst, leastTimeLeftFirst, orderCounts, type QueuedTicket } from "./queue.ts";
 import type { Ticket } from "./ticket.ts";
 
 const queued = (id: number, sla: QueuedTicket["sla"]): QueuedTicket => ({ ticket: { id } as Ticket, sla });
@@ -19,6 +19,15 @@ describe("an agent's queue", () => {
     ).map((q) => q.ticket.id);
     expect(order.slice(0, 3)).toEqual([4, 5, 2]);
     expect(order.slice(3).sort()).toEqual([1, 3]);
+  });
+
+  it("puts unassigned tickets past their SLA first (most overdue on top), then the rest in the order read (oldest first)", () => {
+    const breached = (leftSeconds: number) => ({ ...running(leftSeconds), state: "breached" as const });
+    const order = breachedFirst(
+      [queued(1, running(600)), queued(2, null), queued(3, breached(-60)), queued(4, running(30)), queued(5, breached(-3600))],
+      4,
+    ).map((q) => q.ticket.id);
+    expect(order).toEqual([5, 3, 1, 2]);
   });
 
   it("shows at most the limit", () => {

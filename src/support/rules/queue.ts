@@ -18,7 +18,7 @@ export interface TeamQueue {
   /** Open tickets per status and priority. */
   counts: QueueCount[];
   unassigned: number;
-  /** The oldest unassigned open tickets, each with its SLA state. */
+  /** The unassigned open tickets to take first (past their SLA, then the oldest), each with its SLA state. */
   oldestUnassigned: QueuedTicket[];
 }
 
@@ -26,6 +26,16 @@ export interface TeamQueue {
 export function leastTimeLeftFirst(queued: QueuedTicket[], limit: number): QueuedTicket[] {
   const left = (q: QueuedTicket) => (q.sla && q.sla.state !== "paused" ? q.sla.leftSeconds : Number.POSITIVE_INFINITY);
   return queued.sort((a, b) => left(a) - left(b)).slice(0, limit);
+}
+
+/**
+ * The `limit` tickets to show first: those past their SLA (most overdue first), then the rest in the
+ * order given (the oldest first, as read).
+ */
+export function breachedFirst(queued: QueuedTicket[], limit: number): QueuedTicket[] {
+  const breached = queued.filter((q) => q.sla?.state === "breached").sort((a, b) => a.sla!.leftSeconds - b.sla!.leftSeconds);
+  const rest = queued.filter((q) => q.sla?.state !== "breached");
+  return [...breached, ...rest].slice(0, limit);
 }
 
 /** Counts by status, then by priority rank (urgent first). */

@@ -1,13 +1,16 @@
 // An agent's work queue (the App Home): their own open tickets, the one whose SLA runs out first on top,
-// and the team's open tickets by status and priority with the oldest unassigned ones.
+// and the team's open tickets by status and priority with the unassigned ones to take first (past their
+// SLA, then the oldest).
 import type { Actor } from "../../shared/actor.ts";
-import { leastTimeLeftFirst, orderCounts, type QueuedTicket, type TeamQueue } from "../rules/queue.ts";
+import { breachedFirst, leastTimeLeftFirst, orderCounts, type QueuedTicket, type TeamQueue } from "../rules/queue.ts";
 import { personOf, type SupportContext } from "./context.ts";
 import { slaStatusOf } from "./steps/sla-clocks.ts";
 
 const MINE = 15;
 const MINE_READ = 200;
 const OLDEST_UNASSIGNED = 5;
+/** The oldest unassigned tickets read to find those past their SLA among them. */
+const UNASSIGNED_READ = 100;
 
 export async function readQueue(ctx: SupportContext, actor: Actor): Promise<{ mine: QueuedTicket[]; mineTotal: number; team: TeamQueue }> {
   await ctx.access.require(actor, "triage");
@@ -31,10 +34,9 @@ async function teamQueue(ctx: SupportContext, now: Date): Promise<TeamQueue> {
   const counts = orderCounts(await ctx.store.queue.openCounts(ctx.db));
   const [unassigned, oldest] = await Promise.all([
     ctx.store.queue.unassignedCount(ctx.db),
-    ctx.store.queue.oldestUnassigned(ctx.db, OLDEST_UNASSIGNED),
+    ctx.store.queue.oldestUnassigned(ctx.db, UNASSIGNED_READ),
   ]);
-  const oldestUnassigned = await Promise.all(
-    oldest.map(async (ticket) => ({ ticket, sla: await slaStatusOf(ctx, ctx.db, ticket.id, now) })),
-  );
+  const queued = await Promise.all(oldest.map(async (ticket) => ({ ticket, sla: await slaStatusOf(ctx, ctx.db, ticket.id, now) })));
+  const oldestUnassigned = breachedFirst(queued, OLDEST_UNASSIGNED);
   return { counts, unassigned, oldestUnassigned };
 }
