@@ -12,6 +12,18 @@ export const LIMITS = {
   fallbackText: 300,
   /** A view's private_metadata; Slack refuses a longer one (and the modal does not open). */
   privateMetadata: 3000,
+  /** A header block's plain_text. */
+  headerText: 150,
+  /** A section's fields, and each field's text. */
+  sectionFields: 10,
+  fieldText: 2000,
+  /** Elements of an actions block, and of a context block. */
+  actionsElements: 25,
+  contextElements: 10,
+  /** An overflow menu holds 2 to 5 options. */
+  overflowOptions: 5,
+  /** A button's or an option's value. */
+  buttonValue: 2000,
 } as const;
 
 /** What a modal's private_metadata may hold: whole numbers, and short IDs (Slack IDs, timestamps, digests). */
