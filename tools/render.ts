@@ -1,8 +1,9 @@
 // `npm run render -- [surface…] [--out <dir>] [--stdout]`: the Block Kit JSON of each surface in each
 // state, from fixtures (no database, no Slack), for Slack's Block Kit Builder. Writes to render/ (git
 // ignores it) and prints a table of block counts; --stdout prints the JSON instead of writing files.
-// Exits 1 when a payload breaks a Block Kit limit.
-import { limitProblems, renderSurfaces, table, writeRenders, builderJson } from "./render/render.ts";
+// Exits 1 when a payload breaks a Block Kit limit; warns about a message with more text in its blocks than
+// LIMITS.blockTextPerMessage (Slack's cumulative limit is undocumented).
+import { blockTextProblem, builderJson, limitProblems, renderSurfaces, table, writeRenders } from "./render/render.ts";
 
 function main(argv: string[]): number {
   const names: string[] = [];
@@ -39,6 +40,13 @@ function main(argv: string[]): number {
     );
   }
   for (const p of problems) process.stderr.write(`Block Kit limit broken: ${p}\n`);
+  // Slack's limit on a message's text in all is undocumented: a warning, not a failure.
+  for (const r of rendered)
+    r.payloads.forEach((p, i) => {
+      const problem = blockTextProblem(p);
+      if (problem)
+        process.stderr.write(`Warning: ${r.surface}/${r.state} payload ${i + 1}: ${problem} (Slack may refuse it: msg_blocks_too_long)\n`);
+    });
   return problems.length ? 1 : 0;
 }
 

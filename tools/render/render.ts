@@ -133,6 +133,31 @@ export function limitProblems(p: Payload): string[] {
   return problems;
 }
 
+/** All the text of a payload's blocks (every `text` string in them), as Slack adds it up for `msg_blocks_too_long`. */
+export function blockTextLength(p: Payload): number {
+  let total = 0;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (isObj(v))
+      for (const [key, value] of Object.entries(v)) {
+        if (key === "text" && typeof value === "string") total += value.length;
+        else walk(value);
+      }
+  };
+  walk(blocksOf(p));
+  return total;
+}
+
+/**
+ * A message whose blocks hold more text in all than the app allows itself (LIMITS.blockTextPerMessage):
+ * Slack's cumulative limit is undocumented, so this is kept apart from the documented limits.
+ */
+export function blockTextProblem(p: Payload): string | null {
+  if (p.kind !== "message") return null;
+  const length = blockTextLength(p);
+  return length > LIMITS.blockTextPerMessage ? `text of all blocks: ${length} > ${LIMITS.blockTextPerMessage}` : null;
+}
+
 /** Writes each payload to `<dir>/<surface>/<state>.json` (a thread's messages as `<state>.thread-N.json`); returns the paths. */
 export function writeRenders(rendered: readonly Rendered[], dir: string): string[] {
   const paths: string[] = [];
@@ -147,13 +172,13 @@ export function writeRenders(rendered: readonly Rendered[], dir: string): string
   return paths;
 }
 
-/** The table `npm run render` prints: surface, state, messages, blocks. */
+/** The table `npm run render` prints: surface, state, messages, blocks, and the most block text in one payload. */
 export function table(rendered: readonly Rendered[]): string {
   const rows = rendered.map((r) => {
     const c = blockCounts(r);
-    return [r.surface, r.state, String(c.messages), c.summary];
+    return [r.surface, r.state, String(c.messages), c.summary, String(Math.max(...r.payloads.map(blockTextLength)))];
   });
-  const head = ["surface", "state", "messages", "blocks"];
+  const head = ["surface", "state", "messages", "blocks", "most text"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells

@@ -24,6 +24,12 @@ export const LIMITS = {
   overflowOptions: 5,
   /** A button's or an option's value. */
   buttonValue: 2000,
+  /**
+   * The text of all of a message's blocks together. Slack refuses a longer message (`msg_blocks_too_long`)
+   * somewhere near 12,000 characters; the limit is undocumented (slackapi/bolt-js#2509, #2867: one was
+   * refused at 11,341), so the app keeps well under it.
+   */
+  blockTextPerMessage: 8000,
 } as const;
 
 /** What a modal's private_metadata may hold: whole numbers, and short IDs (Slack IDs, timestamps, digests). */
