@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/slack/blocks/limits.ts";
 import { SURFACES } from "./fixtures.ts";
-import { blockCounts, limitProblems, renderSurfaces, table, writeRenders } from "./render.ts";
+import { blockCounts, blockTextProblem, limitProblems, renderSurfaces, table, writeRenders } from "./render.ts";
 
 const all = renderSurfaces();
 
@@ -26,6 +26,14 @@ describe("npm run render", () => {
       r.payloads.flatMap((p, i) => limitProblems(p).map((x) => `${r.surface}/${r.state} ${i + 1}: ${x}`)),
     );
     expect(problems).toEqual([]);
+  });
+
+  it("keeps every message's block text within the app's budget, but for the known risk digest thread", () => {
+    // Slack's cumulative limit is undocumented (LIMITS.blockTextPerMessage). The risk digest's thread packs
+    // 12 sections of up to 3,000 characters into one message: known, reported, listed here so that a fix
+    // (or a new surface past the budget) shows.
+    const over = all.flatMap((r) => r.payloads.flatMap((p, i) => (blockTextProblem(p) ? [`${r.surface}/${r.state} ${i + 1}`] : [])));
+    expect(over).toEqual(["risk-digest/400-accounts 2", "risk-digest/400-accounts 3"]);
   });
 
   it("catches a payload past the limits", () => {
@@ -68,8 +76,9 @@ describe("npm run render", () => {
     const paths = writeRenders(voc, dir);
     expect(readdirSync(join(dir, "voc-digest")).sort()).toEqual(paths.map((p) => p.split("/").pop()).sort());
     const first = JSON.parse(readFileSync(join(dir, "voc-digest", "3-themes.json"), "utf8")) as { blocks: unknown[] };
-    expect(first.blocks.length).toBe(blockCounts(voc[1]).blocks);
-    expect(table(voc).split("\n")[0]).toMatch(/^surface\s+state\s+messages\s+blocks$/);
+    expect(first.blocks.length).toBe((voc[1].payloads[0] as unknown as { blocks: unknown[] }).blocks.length);
+    expect(blockCounts(voc[1]).messages).toBe(voc[1].payloads.length);
+    expect(table(voc).split("\n")[0]).toMatch(/^surface\s+state\s+messages\s+blocks\s+most text$/);
     expect(() => renderSurfaces(["no-such-surface"])).toThrow(/unknown surface no-such-surface/);
   });
 });
