@@ -2,22 +2,15 @@
 // those of the accounts with the highest ARR first, with their quotes and links. A theme merged since
 // the digest was posted answers for the theme it joined.
 import type { Actor } from "../../shared/actor.ts";
-import { checkPeriod, type Period, type Quote } from "../rules/digest.ts";
-import type { ResolvedTheme } from "../rules/listing.ts";
+import { checkPeriod, type Period } from "../rules/digest.ts";
+import type { ThemeItems } from "../rules/listing.ts";
 import type { FeedbackContext } from "./context.ts";
 import { resolveTheme } from "./list-feedback.ts";
 
 /** Items a View items modal shows at most (each one section; a modal holds 100 blocks). */
 export const THEME_ITEMS_SHOWN = 40;
 
-export interface ThemeItems {
-  theme: ResolvedTheme;
-  period: Period;
-  /** The items shown, the accounts with the highest ARR first (newest first among equals). */
-  items: Quote[];
-  /** The theme's active items in the period, shown or not. */
-  total: number;
-}
+export type { ThemeItems };
 
 export async function viewThemeItems(
   ctx: Pick<FeedbackContext, "digests" | "themes" | "access">,

@@ -2,7 +2,7 @@
 // first, each quoted (escaped) with its account and a link to its message; how many more there are and
 // where to find them all.
 import type { KnownBlock, View } from "@slack/types";
-import type { ThemeItems } from "../../feedback/use-cases/view-theme-items.ts";
+import type { ThemeItems } from "../../feedback/rules/listing.ts";
 import { VIEWS } from "./ids.ts";
 import { LIMITS, escapeSlackText, slackDate, truncate } from "./limits.ts";
 import { quoteText } from "./voc-digest.ts";

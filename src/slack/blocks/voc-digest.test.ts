@@ -4,7 +4,7 @@
 // message within Block Kit's limits. Also the View items modal.
 import { describe, expect, it } from "vitest";
 import type { Digest, DigestTheme, ThemeFigures } from "../../feedback/rules/digest.ts";
-import type { ThemeItems } from "../../feedback/use-cases/view-theme-items.ts";
+import type { ThemeItems } from "../../feedback/rules/listing.ts";
 import { ACTIONS } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 import { themeItemsModal } from "./theme-items-modal.ts";
