@@ -23,6 +23,7 @@ import {
 import { ticketCard } from "../../src/slack/blocks/ticket-card.ts";
 import { appHome, outsiderHome, type CsmHome, type SupportHome } from "../../src/slack/blocks/app-home.ts";
 import { vocDigestMessages } from "../../src/slack/blocks/voc-digest.ts";
+import { themeItemsModal } from "../../src/slack/blocks/theme-items-modal.ts";
 import { checkSummaryMessage, riskDigestMessage, riskDigestThread } from "../../src/slack/blocks/risk-digest.ts";
 import { healthAlertMessage } from "../../src/slack/blocks/health-alert.ts";
 import {
@@ -433,6 +434,14 @@ export const SURFACES: Record<string, Record<string, Render>> = {
     "0-themes": () => messages(vocDigestMessages(vocDigest(0))),
     "3-themes": () => messages(vocDigestMessages(vocDigest(3))),
     "300-themes": () => messages(vocDigestMessages(vocDigest(300))),
+    "view-items-modal": () => {
+      const d = vocDigest(3);
+      const t = d.themes[0];
+      const items = Array.from({ length: 40 }, (_, i) => ({ ...t.quotes[i % 2], itemId: 9000 + i, createdAt: hoursAgo(3 * i) }));
+      return [
+        view(themeItemsModal({ theme: { id: t.themeId, name: t.name, status: t.status, mergedFrom: [] }, period: d, items, total: 55 })),
+      ];
+    },
   },
   "risk-digest": {
     "3-accounts": () => [message(riskDigestMessage(riskDigest(3)))],

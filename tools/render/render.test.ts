@@ -14,7 +14,7 @@ describe("npm run render", () => {
   it("renders the surfaces the issue names, each in its states", () => {
     const states = Object.fromEntries(Object.entries(SURFACES).map(([s, v]) => [s, Object.keys(v)]));
     expect(states["ticket-card"]).toEqual(["new", "assigned", "breached", "resolved"]);
-    expect(states["voc-digest"]).toEqual(["0-themes", "3-themes", "300-themes"]);
+    expect(states["voc-digest"]).toEqual(["0-themes", "3-themes", "300-themes", "view-items-modal"]);
     expect(states["app-home"]).toEqual(expect.arrayContaining(["agent-empty", "agent-full"]));
     for (const s of ["risk-digest", "account-alert", "support-stats", "csat-survey", "customer-thread"])
       expect(states[s]?.length).toBeGreaterThan(0);
