@@ -265,7 +265,7 @@ async function main() {
     );
     for (const r of rows) {
       console.log(
-        `  ${`${r.days} days`.padEnd(8)} ${r.items.toLocaleString("en-US").padStart(7)} ${String(r.themes).padStart(7)} ${fmtMs(median(r.runs))} ${fmtMs(Math.min(...r.runs))} ${fmtMs(Math.max(...r.runs))}  ${r.messages} (${r.renderMs.toFixed(0)} ms)`,
+        `  ${`${r.days} days`.padEnd(8)} ${r.items.toLocaleString("en-US").padStart(7)} ${String(r.themes).padStart(7)} ${fmtMs(median(r.runs))} ${fmtMs(Math.min(...r.runs))} ${fmtMs(Math.max(...r.runs))}  1 + ${r.messages - 1} in thread (${r.renderMs.toFixed(0)} ms)`,
       );
     }
     const worst = Math.max(...rows.map((r) => median(r.runs)));

@@ -217,7 +217,9 @@ describe("text from outside reaches Slack as text", () => {
     for (const m of productCards) expect(m.text).toContain("&lt;!channel&gt;");
     const digestPost = productPosts.find((m) => m.text.startsWith("Voice of the customer"))!;
     expect(digestPost.text).toContain("top theme &lt;!channel&gt; Theme");
-    expect(JSON.stringify(digestPost.blocks)).toContain(ESCAPED_LINK);
+    // The quotes are in the digest's thread.
+    const digestThread = productPosts.filter((m) => m.thread_ts === digestPost.ts && m.ts !== digestPost.ts);
+    expect(JSON.stringify(digestThread.map((m) => m.blocks))).toContain(ESCAPED_LINK);
     expect(alert.text).toContain("&lt;!everyone&gt; Acme &lt;@U0EVIL&gt;");
     expect(JSON.stringify(alert.blocks)).toContain(ESCAPED_LINK);
     expect(JSON.stringify(home.view.blocks)).toContain("&lt;!everyone&gt; Acme");

@@ -139,6 +139,13 @@ interface Row {
 }
 
 const ticket = () => desk.app.db.client.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+/** A theme for the digest's controls, made on first use. */
+const rolesTheme = () =>
+  desk.app.db.client.theme.upsert({
+    where: { nameKey: "roles theme" },
+    create: { name: "Roles theme", nameKey: "roles theme", createdById: ADMIN, createdAt: AT },
+    update: {},
+  });
 const alert = () => desk.app.db.client.accountAlert.findUniqueOrThrow({ where: { id: alertId } });
 
 const rows: Row[] = [
@@ -248,6 +255,19 @@ const rows: Row[] = [
     act: (user) => command(user, "/feedback", "digest 30d"),
     state: async () => null,
     succeeded: (answer) => expect(answer).toContain("Voice of the customer"),
+  },
+  {
+    duty: "the digest's Archive theme",
+    team: "the product team",
+    allowed: [PM, ADMIN],
+    act: async (user, refused) =>
+      blockClick(user, refused, PRODUCT, `voc_theme:${(await rolesTheme()).id}`, {
+        action_id: "theme_menu",
+        type: "overflow",
+        selected_option: { text: { type: "plain_text", text: "Archive theme" }, value: `archive:${(await rolesTheme()).id}` },
+      }),
+    state: async () => (await rolesTheme()).status,
+    succeeded: async () => expect((await rolesTheme()).status).toBe("archived"),
   },
   {
     duty: "/feedback <text>",

@@ -279,20 +279,25 @@ describe("ranking themes by the ARR of the accounts asking", () => {
     expect(digest.moreThemes).toBe(0);
 
     const [message, ...rest] = vocDigestMessages(digest);
-    expect(rest).toHaveLength(0);
+    // One message with the totals and one line per theme; the details and quotes in one thread message.
+    expect(rest).toHaveLength(1);
     const text = allText(message);
+    const thread = allText(rest[0]);
     expect(text).toContain("*14 items* from 4 accounts with ARR *$240,000* (ARR ▲ 500% vs $40,000; items ▲ 1300% vs 1)");
     expect(text).toContain("1 untagged item*: tag them so they count");
-    expect(text).toContain("*1. Excel export*");
-    expect(text).toContain("ARR *$210,000* from 3 accounts (▲ 425% vs the previous 7 days: $40,000)");
-    expect(text).toContain("at-risk ARR $170,000 (2 yellow or red accounts)");
-    expect(text).toContain("> Excel export, please: the CSV breaks our macros");
-    expect(text).toContain("<https://example.slack.com/archives/CCUSTOMER/p");
-    expect(text).toContain("*2. SSO* · :new: new theme");
+    expect(text).toContain("*1. Excel export* · ARR *$210,000* from 3 accounts · ARR ▲ 425% vs the previous 7 days");
+    expect(text).toContain("*2. SSO* :new: · ARR *$80,000* from 2 accounts · none in the previous 7 days");
+    expect(text).not.toContain("Excel export, please");
+    expect(thread).toContain("ARR *$210,000* from 3 accounts (▲ 425% vs the previous 7 days: $40,000)");
+    expect(thread).toContain("at-risk ARR $170,000 (2 yellow or red accounts)");
+    expect(thread).toContain("> Excel export, please: the CSV breaks our macros");
+    expect(thread).toContain("<https://example.slack.com/archives/CCUSTOMER/p");
+    expect(thread).toContain("*2. SSO* · :new: new theme");
     // A theme with nothing in the previous period says so, and compares with nothing.
-    expect(text).toContain("ARR *$80,000* from 2 accounts · 2 items, none in the previous 7 days");
-    expect(text).not.toMatch(/\$0\b|new vs|\b0 before/);
+    expect(thread).toContain("ARR *$80,000* from 2 accounts · 2 items, none in the previous 7 days");
+    expect(text + thread).not.toMatch(/\$0\b|new vs|\b0 before/);
     expect(text).toContain("`SSO` (2), `Billing` (0)");
+    expect(limitProblems(rest[0])).toEqual([]);
     expect(limitProblems(message)).toEqual([]);
   });
 });
@@ -336,8 +341,11 @@ describe("the digest's lines", () => {
       { ...zero, items: 6, accounts: 3, arr: 9000, untagged: 0 },
       { ...zero, untagged: 0 },
     );
-    const text = allText(vocDigestMessages(digest)[0]!);
+    const text = vocDigestMessages(digest).map(allText).join("\n");
     expect(text).toContain("*6 items* from 3 accounts with ARR *$9,000* (no items in the previous 7 days)");
+    expect(text).toContain("*1. Theme 1* · no account · none in the previous 7 days");
+    expect(text).toContain("*2. Theme 2* · 1 account, no ARR on record · items as in the previous 7 days");
+    expect(text).toContain("*3. Theme 3* · ARR *$9,000* from 2 accounts · none in the previous 7 days");
     expect(text).toContain("*1. Theme 1*\\nno account · 2 items, none in the previous 7 days");
     expect(text).toContain("*2. Theme 2*\\n1 account, no ARR on record · 1 item (no change, 1 before)");
     expect(text).toContain("*3. Theme 3*\\nARR *$9,000* from 2 accounts · 3 items, none in the previous 7 days");
@@ -380,13 +388,15 @@ describe("the scheduled digest", () => {
     expect(await desk.app.scheduler.tick(job!, AT)).toBe(false);
     await desk.settle();
     const posted = desk.slack.messages(PRODUCT);
-    expect(posted).toHaveLength(1);
+    // One message in the channel; the details and quotes in its thread.
+    expect(posted).toHaveLength(2);
     expect(posted[0].thread_ts).toBeUndefined();
+    expect(posted[1].thread_ts).toBe(posted[0].ts);
     expect(posted[0].text).toContain("Voice of the customer, last 7 days: 14 items; top theme Excel export (ARR $210,000 from 3 accounts)");
     for (const m of posted) expect(limitProblems(m)).toEqual([]);
     const run = await desk.app.db.client.jobRun.findUniqueOrThrow({ where: { key: `voc-digest:${AT.toISOString()}` } });
     expect(run.status).toBe("done");
-    expect(JSON.parse(run.detail!)).toMatchObject({ messages: 1, items: 14, themes: 5 });
+    expect(JSON.parse(run.detail!)).toMatchObject({ messages: 2, items: 14, themes: 5 });
   });
 
   it("is not scheduled without PRODUCT_CHANNEL or with VOC_DIGEST_CRON=off", async () => {
@@ -419,17 +429,22 @@ describe("the scheduled digest", () => {
     const posted = desk.slack.messages(PRODUCT);
     const [first, ...thread] = posted;
     expect(first.thread_ts).toBeUndefined();
-    expect(thread.length).toBeGreaterThanOrEqual(2);
+    // The top 10 in the message, one line each; the details of all 50 in a short thread.
+    expect(first.blocks!.filter((b) => (b as { type: string }).type === "actions")).toHaveLength(10);
+    expect(thread.length).toBeGreaterThanOrEqual(1);
+    expect(thread.length).toBeLessThanOrEqual(6);
     for (const m of thread) expect(m.thread_ts).toBe(first.ts);
     for (const m of posted) expect(limitProblems(m)).toEqual([]);
-    // Every listed theme appears once across the messages, best first; the 70 beyond are counted.
-    const text = posted.map(allText).join("\n");
-    expect(text).toContain("*1. Theme 120");
+    // Every listed theme appears in the thread, best first; the 70 beyond are counted.
+    const text = thread.map(allText).join("\n");
+    expect(allText(first)).toContain("*1. Theme 120");
+    expect(allText(first)).toContain("*10. Theme 111");
+    expect(allText(first)).not.toContain("*11. ");
     expect(text).toContain("*50. Theme 071");
     expect(text).not.toContain("*51. ");
     expect(text).toContain("70 more themes had feedback in the last 7 days");
     expect(text.indexOf("*1. Theme 120")).toBeLessThan(text.indexOf("*2. Theme 119"));
-    expect(thread[0].text).toContain(`continued (2 of ${posted.length})`);
+    expect(thread[0].text).toContain(`details and quotes (1 of ${thread.length})`);
     // Quotes are cut to fit, keeping their link.
     expect(text).toContain("…\\n— *acct-120* · $120,000 · <https://example.slack.com/archives/CCUSTOMER/p");
   });
@@ -449,7 +464,9 @@ describe("the scheduled digest", () => {
     await a.desk.settle();
     await b.desk.settle();
     expect(a.desk.slack.messages(PRODUCT).filter((m) => !m.thread_ts)).toHaveLength(1);
-    expect(await a.desk.app.db.client.outboxMessage.count({ where: { channelId: PRODUCT } })).toBe(1);
+    // The one digest: its message and its thread's one message of details.
+    expect(await a.desk.app.db.client.outboxMessage.count({ where: { channelId: PRODUCT } })).toBe(2);
+    expect(await a.desk.app.db.client.outboxMessage.count({ where: { channelId: PRODUCT, threadRefId: null } })).toBe(1);
   });
 });
 
@@ -467,7 +484,7 @@ describe("/feedback digest preview", () => {
     await seedFixture(c);
     const week = await digestCommand(depsOf(desk, clock), "UPM", "");
     expect(week.text).toContain("Voice of the customer (preview), last 7 days: 14 items");
-    expect(JSON.stringify(week.blocks)).not.toContain(CONTINUES);
+    expect(JSON.stringify(week.blocks)).toContain(`${CONTINUES} (1 message)`);
     const month = await digestCommand(depsOf(desk, clock), "UPM", "30d");
     // 30 days: the 14 of this week, the previous-period item and the one 20 days old.
     expect(month.text).toContain("last 30 days: 16 items");

@@ -21,6 +21,7 @@ import { registerSendToProductView } from "./views/send-to-product.ts";
 import { registerTicketFeedbackAction } from "./actions/ticket-feedback.ts";
 import { registerFeedbackThemeActions } from "./actions/feedback-themes.ts";
 import { registerThemeShip } from "./actions/theme-ship.ts";
+import { registerThemeItemsAction } from "./actions/theme-items.ts";
 import { registerThemeShipView } from "./views/theme-ship.ts";
 import { registerFeedbackSendAnyway } from "./actions/feedback-send-anyway.ts";
 import { registerStatsDetailsAction } from "./actions/stats-details.ts";
@@ -68,6 +69,7 @@ export function createBoltApp(o: BoltOptions, deps: SlackDeps): App {
   registerTicketFeedbackAction(app, deps);
   registerFeedbackThemeActions(app, deps);
   registerThemeShip(app, deps);
+  registerThemeItemsAction(app, deps);
   registerThemeShipView(app, deps);
   registerFeedbackSendAnyway(app, deps);
   registerStatsDetailsAction(app, deps);

@@ -1,6 +1,7 @@
 // Feedback items a page at a time (the API's list), newest first, with a keyset cursor. Types and the
 // order of an item's themes; the store reads the page.
 import type { CapturedAccount, ThemeRef } from "./feedback.ts";
+import type { Quote } from "./digest.ts";
 
 export const DEFAULT_FEEDBACK_PAGE = 100;
 export const MAX_FEEDBACK_PAGE = 1000;
@@ -43,4 +44,14 @@ export interface ResolvedTheme extends ThemeRef {
 /** An item's themes by name (byte order, so both databases agree), then id. */
 export function sortItemThemes(themes: ThemeRef[]): ThemeRef[] {
   return [...themes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id));
+}
+
+/** A theme's items of a period as View items shows them (src/feedback/use-cases/view-theme-items.ts). */
+export interface ThemeItems {
+  theme: ResolvedTheme;
+  period: { from: Date; to: Date };
+  /** The items shown, the accounts with the highest ARR first (newest first among equals). */
+  items: Quote[];
+  /** The theme's active items in the period, shown or not. */
+  total: number;
 }

@@ -178,7 +178,7 @@ export function shipReport(result: { theme: ThemeRef; replied: number; unreachab
 
 export const DIGEST_USAGE =
   "Usage: `/feedback digest [7d|30d]` previews the voice-of-customer digest of the last 7 days (the default) or 30 days.";
-export const CONTINUES = "…continues in the posted digest";
+export const CONTINUES = "…details and quotes follow in the posted digest's thread";
 export const DIGEST_PREVIEW_TITLE = "Voice of the customer (preview)";
 export const unknownDigestPeriod = (arg: string) => `\`${escapeSlackText(truncate(arg, 40))}\` is not a period I know. ${DIGEST_USAGE}`;
-export const digestContinues = (more: number) => `_${CONTINUES} (${more} more message${more === 1 ? "" : "s"} in its thread)._`;
+export const digestContinues = (more: number) => `_${CONTINUES} (${more} message${more === 1 ? "" : "s"})._`;

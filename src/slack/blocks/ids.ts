@@ -17,7 +17,12 @@ export const ACTIONS = {
   riskDigestView: "risk_digest_view",
   feedbackConfirmTheme: "feedback_confirm_theme",
   ticketFeedback: "ticket_feedback",
+  /** Mark shipped as a button: digests posted before the overflow menu still carry it. */
   themeShip: "theme_ship",
+  /** A digest theme's View items button (value `<themeId>:<from ms>:<to ms>`). */
+  themeItems: "theme_items",
+  /** A digest theme's overflow menu: Mark shipped…, Archive theme (values `ship:<id>`, `archive:<id>`). */
+  themeMenu: "theme_menu",
   feedbackSendAnyway: "feedback_send_anyway",
   statsDetails: "support_stats_details",
   homeAssignMe: "home_assign_me",
@@ -36,6 +41,7 @@ export const VIEWS = {
   sendToProduct: "send_to_product_modal",
   themeShip: "theme_ship_modal",
   statsDetails: "support_stats_details_modal",
+  themeItems: "theme_items_modal",
 } as const;
 export const SHORTCUTS = { createTicket: "create_ticket", sendToProduct: "send_to_product" } as const;
 export const COMMANDS = { ticket: "/ticket", support: "/support", cs: "/cs", feedback: "/feedback" } as const;

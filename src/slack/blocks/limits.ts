@@ -14,6 +14,24 @@ export const LIMITS = {
   privateMetadata: 3000,
   /** chat.postMessage's `username` (a post shown as written by a person). */
   username: 80,
+  /** A header block's plain_text. */
+  headerText: 150,
+  /** A section's fields, and each field's text. */
+  sectionFields: 10,
+  fieldText: 2000,
+  /** Elements of an actions block, and of a context block. */
+  actionsElements: 25,
+  contextElements: 10,
+  /** An overflow menu holds 2 to 5 options. */
+  overflowOptions: 5,
+  /** A button's or an option's value. */
+  buttonValue: 2000,
+  /**
+   * The text of all of a message's blocks together. Slack refuses a longer message (`msg_blocks_too_long`)
+   * somewhere near 12,000 characters; the limit is undocumented (slackapi/bolt-js#2509, #2867: one was
+   * refused at 11,341), so the app keeps well under it.
+   */
+  blockTextPerMessage: 8000,
 } as const;
 
 /** What a modal's private_metadata may hold: whole numbers, and short IDs (Slack IDs, timestamps, digests). */

@@ -1,6 +1,9 @@
 // The voice-of-customer digest as Slack messages: a pure function from the digest model to a list of
 // messages, each within Block Kit's limits (at most 50 blocks, every text at most 3,000 characters).
-// The first message is the top-level post; the others continue in its thread.
+// The first message is the top-level post: the period's totals and the top 10 themes, one line each (ARR
+// asking, accounts, trend) with View items (the main action) and an overflow menu (Mark shipped…,
+// Archive theme). The others are its thread: every listed theme's figures and quotes, packed into as few
+// messages as the limits allow.
 import { ACTIONS } from "./ids.ts";
 import type { KnownBlock } from "@slack/types";
 import type { Digest, DigestTheme, PeriodTotals, Quote, ThemeFigures } from "../../feedback/rules/digest.ts";
@@ -12,10 +15,8 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-/** Longest quote shown in a digest (the item itself keeps up to 2,000 characters). */
-export const DIGEST_QUOTE_CHARS = 1000;
-/** Slack's limit on a header block's text. */
-const HEADER_TEXT = 150;
+/** Longest quote in the digest's thread (the item keeps up to 2,000 characters; View items shows 1,500). */
+export const DIGEST_QUOTE_CHARS = 500;
 const DAY_MS = 86_400_000;
 
 export interface DigestRenderOptions {
@@ -30,7 +31,7 @@ const context = (text: string): KnownBlock => ({
   type: "context",
   elements: [{ type: "mrkdwn", text: truncate(text, LIMITS.contextText) }],
 });
-const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text: truncate(text, HEADER_TEXT) } });
+const header = (text: string): KnownBlock => ({ type: "header", text: { type: "plain_text", text: truncate(text, LIMITS.headerText) } });
 
 export function periodLabel(d: Pick<Digest, "from" | "to">): string {
   const days = (d.to.getTime() - d.from.getTime()) / DAY_MS;
@@ -89,7 +90,8 @@ function atRiskLine(f: ThemeFigures): string {
     : "no yellow or red accounts";
 }
 
-function quoteBlock(q: Quote): KnownBlock {
+/** An attributed quote: the quote gives way, the attribution and its link are never cut. */
+export function quoteText(q: Quote, max: number = DIGEST_QUOTE_CHARS, linkLabel = "source"): string {
   const who = [
     q.accountName ? `*${escapeSlackText(q.accountName)}*` : "_no account_",
     q.accountArr !== null ? money(q.accountArr) : null,
@@ -97,106 +99,192 @@ function quoteBlock(q: Quote): KnownBlock {
   ]
     .filter(Boolean)
     .join(" · ");
-  const link = q.permalink ? ` · <${q.permalink}|source>` : "";
+  const link = q.permalink ? ` · <${q.permalink}|${linkLabel}>` : "";
   const attribution = `\n— ${who}${link}`;
-  // The attribution and link are never cut; the quote gives way.
-  const room = Math.min(DIGEST_QUOTE_CHARS, LIMITS.sectionText - attribution.length);
-  return section(`${quote(escapeSlackText(q.text), room)}${attribution}`);
+  const room = Math.min(max, LIMITS.sectionText - attribution.length);
+  return `${quote(escapeSlackText(q.text), room)}${attribution}`;
 }
 
-function themeBlocks(t: DigestTheme, days: string): KnownBlock[] {
-  const status = [t.isNew ? ":new: new theme" : null, t.status === "archived" ? "_archived_" : null].filter(Boolean).join(" · ");
-  const head = `*${t.rank}. ${escapeSlackText(t.name)}*${status ? ` · ${status}` : ""}\n${figuresLine(t, t.previous, days)}`;
-  const blocks: KnownBlock[] = [
+const statusMarks = (t: DigestTheme, long: boolean) =>
+  [t.isNew ? (long ? ":new: new theme" : ":new:") : null, t.status === "archived" ? "_archived_" : null].filter(Boolean).join(" · ");
+
+/** How a theme moved against the previous period, in a few words; never against zero. */
+function trendPart(t: DigestTheme, days: string): string {
+  const vs = `vs the previous ${days}`;
+  if (t.arr > 0 && t.previous.arr > 0)
+    return t.arr === t.previous.arr ? `ARR as in the previous ${days}` : `ARR ${trend(t.arr, t.previous.arr)} ${vs}`;
+  if (t.previous.items > 0)
+    return t.items === t.previous.items ? `items as in the previous ${days}` : `items ${trend(t.items, t.previous.items)} ${vs}`;
+  return `none in the previous ${days}`;
+}
+
+/** A theme's one line in the top-level message: rank and name, ARR asking from N accounts, trend. */
+export function themeLine(t: DigestTheme, days: string): string {
+  const marks = statusMarks(t, false);
+  return oneLine(`*${t.rank}. ${escapeSlackText(t.name)}*${marks ? ` ${marks}` : ""} · ${askingPart(t)} · ${trendPart(t, days)}`, 300);
+}
+
+/** The button value of View items: the theme and the digest's period (ms), so the modal shows the same items. */
+export const themeItemsValue = (themeId: number, d: Pick<Digest, "from" | "to">): string =>
+  `${themeId}:${d.from.getTime()}:${d.to.getTime()}`;
+
+export function parseThemeItemsValue(value: unknown): { themeId: number; from: Date; to: Date } | null {
+  const match = typeof value === "string" ? /^(\d{1,9}):(\d{1,15}):(\d{1,15})$/.exec(value) : null;
+  if (!match) return null;
+  const [themeId, from, to] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (themeId < 1 || from >= to) return null;
+  return { themeId, from: new Date(from), to: new Date(to) };
+}
+
+/** The overflow menu's option values: `ship:<id>` and `archive:<id>`. */
+export const THEME_MENU = { ship: "ship", archive: "archive" } as const;
+export function parseThemeMenuValue(value: unknown): { op: keyof typeof THEME_MENU; themeId: number } | null {
+  const match = typeof value === "string" ? /^(ship|archive):(\d{1,9})$/.exec(value) : null;
+  if (!match || Number(match[2]) < 1) return null;
+  return { op: match[1] as keyof typeof THEME_MENU, themeId: Number(match[2]) };
+}
+
+const plainOption = (text: string, value: string) => ({ text: { type: "plain_text" as const, text }, value });
+
+function topThemeBlocks(t: DigestTheme, d: Digest, days: string): KnownBlock[] {
+  return [
+    section(themeLine(t, days)),
     {
-      ...section(head),
-      // Closing the loop from the theme itself: a modal asks what shipped.
-      accessory: {
-        type: "button",
-        action_id: ACTIONS.themeShip,
-        text: { type: "plain_text", text: "Mark shipped" },
-        value: String(t.themeId),
-      },
-    } as KnownBlock,
-    context(`${atRiskLine(t)} · ${plural(t.totalItems, "item")} in all · theme #${t.themeId}`),
+      type: "actions",
+      block_id: `voc_theme:${t.themeId}`,
+      elements: [
+        {
+          type: "button",
+          action_id: ACTIONS.themeItems,
+          style: "primary",
+          text: { type: "plain_text", text: "View items" },
+          value: themeItemsValue(t.themeId, d),
+        },
+        {
+          type: "overflow",
+          action_id: ACTIONS.themeMenu,
+          options: [
+            plainOption("Mark shipped…", `${THEME_MENU.ship}:${t.themeId}`),
+            plainOption("Archive theme", `${THEME_MENU.archive}:${t.themeId}`),
+          ],
+        },
+      ],
+    },
   ];
-  for (const q of t.quotes) blocks.push(quoteBlock(q));
-  return blocks;
+}
+
+/** A theme's details for the thread, as pieces of at most 3,000 characters (its head, then each quote). */
+function themeDetails(t: DigestTheme, days: string, quotes: boolean): string[] {
+  const marks = statusMarks(t, true);
+  const head = truncate(
+    `*${t.rank}. ${escapeSlackText(t.name)}*${marks ? ` · ${marks}` : ""}\n${figuresLine(t, t.previous, days)}\n${atRiskLine(t)} · ${plural(t.totalItems, "item")} in all · theme #${t.themeId}`,
+    LIMITS.sectionText,
+  );
+  return [head, ...(quotes ? t.quotes.map((q) => quoteText(q)) : [])];
 }
 
 function summaryBlocks(d: Digest, title: string, days: string): KnownBlock[] {
   const t = d.totals;
   const p = d.previousTotals;
+  const top = Math.min(DIGEST_TOP, d.themes.length);
+  const ranked = d.themes.length
+    ? ` · the top ${top === 1 ? "theme" : `${top} themes`} by the ARR of the distinct accounts asking; details and quotes in the thread`
+    : "";
   const blocks: KnownBlock[] = [
     header(`${title}: ${days}`),
-    context(
-      `${slackDate(d.from, "{date_short_pretty} {time}")} to ${slackDate(d.to, "{date_short_pretty} {time}")} · themes ranked by the ARR of the distinct accounts asking`,
-    ),
+    context(`${slackDate(d.from, "{date_short_pretty} {time}")} to ${slackDate(d.to, "{date_short_pretty} {time}")}${ranked}`),
   ];
+  const lines: string[] = [];
   if (t.items === 0) {
     const before = p.items > 0 ? ` (${plural(p.items, "item")} in the ${days.replace("last", "previous")})` : "";
-    blocks.push(section(`No feedback in the ${days}${before}.`));
+    lines.push(`No feedback in the ${days}${before}.`);
   } else {
-    blocks.push(
-      section(
-        [
-          totalsLine(t, p, days),
-          t.atRiskAccounts > 0 ? `:warning: ${money(t.atRiskArr)} of it from ${plural(t.atRiskAccounts, "yellow or red account")}` : null,
-        ]
-          .filter(Boolean)
-          .join("\n"),
-      ),
-    );
+    lines.push(totalsLine(t, p, days));
+    if (t.atRiskAccounts > 0) lines.push(`:warning: ${money(t.atRiskArr)} of it from ${plural(t.atRiskAccounts, "yellow or red account")}`);
   }
-  if (t.untagged > 0) blocks.push(section(`:label: *${plural(t.untagged, "untagged item")}*: tag them so they count.`));
+  if (t.untagged > 0) lines.push(`:label: *${plural(t.untagged, "untagged item")}*: tag them so they count.`);
   if (d.newThemes.length) {
     const more = d.moreNewThemes > 0 ? ` and ${d.moreNewThemes} more` : "";
     const names = d.newThemes.map((n) => `\`${escapeSlackText(n.name)}\` (${n.items})`).join(", ");
-    blocks.push(section(truncate(`:new: *New themes*: ${names}`, LIMITS.sectionText - more.length) + more));
+    lines.push(`:new: *New themes*: ${names}${more}`);
   }
-  if (d.themes.length) blocks.push({ type: "divider" }, section("*Top themes*"));
+  // The new themes' names come last: they give way first.
+  blocks.push(section(lines.join("\n")));
   return blocks;
 }
 
+/** Themes on the top-level message, one line each; the thread has every listed theme's details. */
+export const DIGEST_TOP = 10;
+
 /**
- * Packs groups of blocks (a group is never split) into messages of at most `max` blocks; the first
- * message may hold fewer (`firstMax`). A group larger than a message is cut to fit.
+ * Packs texts (each at most 3,000 characters) into section blocks, joining neighbours while they fit,
+ * and the sections into messages of at most `max` blocks and `maxChars` characters of text in all.
  */
-export function packBlocks(groups: KnownBlock[][], max: number, firstMax = max): KnownBlock[][] {
-  const pages: KnownBlock[][] = [[]];
-  for (const group of groups) {
-    let page = pages[pages.length - 1];
-    const room = pages.length === 1 ? firstMax : max;
-    if (page.length + group.length > room && page.length > 0) {
-      page = [];
-      pages.push(page);
-    }
-    page.push(...group.slice(0, pages.length === 1 ? firstMax : max));
+export function packSections(texts: readonly string[], max: number, maxChars: number = LIMITS.blockTextPerMessage): KnownBlock[][] {
+  const sections: string[] = [];
+  for (const text of texts) {
+    const last = sections.length - 1;
+    if (last >= 0 && sections[last].length + 2 + text.length <= LIMITS.sectionText) sections[last] = `${sections[last]}\n\n${text}`;
+    else sections.push(truncate(text, LIMITS.sectionText));
   }
+  const pages: KnownBlock[][] = [];
+  let page: KnownBlock[] = [];
+  let chars = 0;
+  for (const text of sections) {
+    if (page.length > 0 && (page.length + 1 > max || chars + text.length > maxChars)) {
+      pages.push(page);
+      page = [];
+      chars = 0;
+    }
+    page.push(section(text));
+    chars += text.length;
+  }
+  if (page.length) pages.push(page);
   return pages;
 }
 
-/** The digest as messages: the first for the channel, the others for its thread, each within Block Kit's limits. */
+/**
+ * The digest as messages: the first for the channel (the totals and the top 10 themes with their
+ * controls), the others for its thread (every listed theme's figures and quotes, then the count of
+ * themes not listed), each within Block Kit's limits.
+ */
 export function vocDigestMessages(d: Digest, options: DigestRenderOptions = {}): SlackMessage[] {
   const title = options.title ?? "Voice of the customer";
   const days = periodLabel(d);
-  const groups: KnownBlock[][] = [summaryBlocks(d, title, days), ...d.themes.map((t) => themeBlocks(t, days.replace(/^last /, "")))];
+  const shortDays = days.replace(/^last /, "");
+  const reserve = options.reserveInFirst ?? 0;
+  const top = d.themes.slice(0, DIGEST_TOP);
+  const first: KnownBlock[] = summaryBlocks(d, title, days);
+  if (top.length) first.push({ type: "divider" });
+  for (const t of top) first.push(...topThemeBlocks(t, d, shortDays));
+  const inThread = d.themes.length - top.length;
+  const elsewhere = [
+    inThread > 0 ? `themes ${top.length + 1} to ${d.themes.length} are ranked in the thread` : null,
+    d.moreThemes > 0 ? `${plural(d.moreThemes, "more theme")} had feedback: \`GET /api/v1/themes\` lists them all` : null,
+  ].filter(Boolean);
+  if (elsewhere.length) first.push(context(`${elsewhere.join("; ")}.`.replace(/^./, (c) => c.toUpperCase())));
+  // The top themes' details with their quotes; the rest of the ranking with figures only (their quotes
+  // are one API call away), so that the thread stays a few messages long.
+  const details = top.flatMap((t) => themeDetails(t, shortDays, true));
+  if (inThread > 0) {
+    details.push(`*Themes ${top.length + 1} to ${d.themes.length}* (their items: \`GET /api/v1/feedback?theme=<number>\`)`);
+    details.push(...d.themes.slice(top.length).flatMap((t) => themeDetails(t, shortDays, false)));
+  }
   if (d.moreThemes > 0)
-    groups.push([context(`${plural(d.moreThemes, "more theme")} had feedback in the ${days}: \`GET /api/v1/themes\` lists them all.`)]);
-  // Each continuation starts with one line saying what it is.
-  const pages = packBlocks(groups, LIMITS.blocksPerMessage - 1, LIMITS.blocksPerMessage - (options.reserveInFirst ?? 0));
-  const top = d.themes[0];
+    details.push(`_${plural(d.moreThemes, "more theme")} had feedback in the ${days}: \`GET /api/v1/themes\` lists them all._`);
+  // Each thread message starts with one line saying what it is.
+  const pages = packSections(details, LIMITS.blocksPerMessage - 1, LIMITS.blockTextPerMessage - 300);
+  const lead = top[0];
   const firstText = oneLine(
     `${title}, ${days}: ${d.totals.items ? plural(d.totals.items, "item") : "no feedback"}` +
-      (top ? `; top theme ${escapeSlackText(top.name)} (${askingPart(top).replace(/\*/g, "")})` : "") +
-      (pages.length > 1 ? `; continued in the thread` : ""),
+      (lead ? `; top theme ${escapeSlackText(lead.name)} (${askingPart(lead).replace(/\*/g, "")})` : "") +
+      (pages.length ? `; details in the thread` : ""),
   );
-  return pages.map((blocks, i) =>
-    i === 0
-      ? { text: firstText, blocks }
-      : {
-          text: oneLine(`${title}, ${days}, continued (${i + 1} of ${pages.length})`),
-          blocks: [context(`_${title}, ${days}, continued (${i + 1} of ${pages.length})_`), ...blocks],
-        },
-  );
+  return [
+    { text: firstText, blocks: first.slice(0, LIMITS.blocksPerMessage - reserve) },
+    ...pages.map((blocks, i) => {
+      const label = `${title}, ${days}: details and quotes${pages.length > 1 ? ` (${i + 1} of ${pages.length})` : ""}`;
+      return { text: oneLine(label), blocks: [context(`_${label}_`), ...blocks] };
+    }),
+  ];
 }
