@@ -160,10 +160,10 @@ describe("the triage card", () => {
     expect(text).not.toContain("SLA missed");
   });
 
-  it("a resolved card keeps Tag as feedback in its menu when feedback is on", () => {
+  it("a resolved card keeps Tag as feedback as a button when feedback is on (a menu needs two options)", () => {
     const { blocks } = ticketCard(ticket({ status: "resolved", resolvedAt: AT }), null, null, { feedback: true });
-    expect(actionIds(blocks)).toEqual(["ticket_reopen", "ticket_more"]);
-    expect(overflowValues(blocks)).toEqual(["feedback"]);
+    expect(actionIds(blocks)).toEqual(["ticket_reopen", "ticket_feedback"]);
+    expect(overflowValues(blocks)).toEqual([]);
   });
 
   it("carries the internal-thread hint only when asked (the channel's first card of the day)", () => {

@@ -285,7 +285,15 @@ function resolvedCard(
       elements: [
         { type: "button", action_id: ACTIONS.reopen, text: { type: "plain_text", text: "Reopen" }, value: id },
         ...(options.feedback
-          ? [{ type: "overflow" as const, action_id: ACTIONS.cardMore, options: [option("feedback", "Tag as feedback")] }]
+          ? // One choice is a button: an overflow menu needs at least two options.
+            [
+              {
+                type: "button" as const,
+                action_id: ACTIONS.ticketFeedback,
+                text: { type: "plain_text" as const, text: "Tag as feedback" },
+                value: id,
+              },
+            ]
           : []),
       ],
     },

@@ -177,7 +177,14 @@ export class SlackTicketPosts implements TicketNotifier {
     if (hint) await this.refs.claim(tx, this.provider, "triage_hint", day, "card", card);
     const shown: CardShown = { sla: cardSla(sla), hint, noLink: ticket.permalink === null };
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
-    await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, { ...(ack === null ? {} : { ack }), card }, { card: shownJson(shown) });
+    await this.refs.setFirst(
+      tx,
+      this.provider,
+      "ticket",
+      ticket.id,
+      { ...(ack === null ? {} : { ack }), card },
+      { card: shownJson(shown) },
+    );
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
     this.shownOf(tx).set(ticket.id, shown);
   }
