@@ -324,9 +324,10 @@ describe("npm run demo", () => {
     );
     expect(summary.accountsScored).toBe(13);
     const raisedLater = await db.client.healthAlert.findMany({ where: { raisedRunId: summary.runId } });
-    expect(raisedLater.filter((a) => a.accountExternalId === "demo-acme").map((a) => [a.rule, a.channelId])).toEqual([
-      ["nps_detractor", ""],
-    ]);
+    // The detractor raises its alert (a score drop may come with it): every one of them goes nowhere.
+    const sampleAlerts = raisedLater.filter((a) => a.accountExternalId === "demo-acme");
+    expect(sampleAlerts.map((a) => a.rule)).toContain("nps_detractor");
+    expect(new Set(sampleAlerts.map((a) => a.channelId))).toEqual(new Set([""]));
     expect(raisedLater.some((a) => a.accountExternalId === "acme")).toBe(true);
     // Every post is in ALERTS_CHANNEL (the customer's alert, the check's risk digest and summary), none is a sample account's alert.
     const posts = await db.client.outboxMessage.findMany({ select: { channelId: true, refKey: true } });

@@ -583,7 +583,10 @@ describe("honest freshness", () => {
     await desk.settle();
     const cards = desk.slack.messages("CTRIAGE").filter((m) => !m.thread_ts);
     expect(cards).toHaveLength(2);
-    for (const card of cards) expect(JSON.stringify(card.blocks)).toContain(`11 red as of ${slackDateOf(AT, "{date_short_pretty}")}`);
+    for (const card of cards) {
+      expect(JSON.stringify(card.blocks)).toContain(":red_circle: 11 red");
+      expect(JSON.stringify(card.blocks)).toContain(`Health as of ${slackDateOf(AT, "{date_short_pretty}")}`);
+    }
     clock.advance(2 * 3600_000);
     const nps = await fetch(`${desk.baseUrl}/api/v1/nps`, {
       method: "POST",
@@ -673,9 +676,10 @@ describe("support and success joined", () => {
     const ticket = await desk.app.db.client.ticket.findFirstOrThrow({ where: { channelId: "CACME" } });
     expect(ticket.accountExternalId).toBe("acme");
     const card = desk.slack.messages("CTRIAGE").find((m) => !m.thread_ts)!;
-    expect(JSON.stringify(card.blocks)).toContain(
-      `:office: *Acme Corp* · ARR $120,000 · Health :red_circle: 11 red as of ${slackDateOf(AT, "{date_short_pretty}")} · CSM <@${CSM}>`,
-    );
+    // The headline names the account with its ARR and health; the small print says when that health was computed and who the CSM is.
+    const [head, , details] = card.blocks as { text?: { text: string }; elements?: { text: string }[] }[];
+    expect(head.text!.text).toContain("*Acme Corp* ARR $120,000 :red_circle: 11 red");
+    expect(details.elements![0].text).toContain(`Health as of ${slackDateOf(AT, "{date_short_pretty}")} · CSM <@${CSM}>`);
 
     // The ticket now counts for the account's health (its time is the Slack message's, so check after it).
     await desk.app.healthChecks.run("manual", new Date(ticket.createdAt.getTime() + 3_600_000));

@@ -204,7 +204,7 @@ describe.runIf(usePostgres())("three replicas on one Postgres database", () => {
     }
     const cards = slack.messages(TRIAGE).filter((x) => !x.thread_ts);
     expect(cards).toHaveLength(MESSAGES);
-    const numbers = new Set(cards.map((c) => /Ticket #(\d+)/.exec(JSON.stringify(c.blocks))?.[1]));
+    const numbers = new Set(cards.map((c) => /Ticket #(\d+)/.exec(c.text ?? "")?.[1]));
     expect(numbers.size).toBe(MESSAGES);
 
     // Every minute's SLA sweep ran once, none left running by the killed replica.

@@ -66,10 +66,11 @@ export function registerTicketCardActions(app: App, deps: SlackDeps): void {
   handle(ACTIONS.resolve, (ticketId, actor) => resolveTicket(ctx, actor, { ticketId }));
   handle(ACTIONS.reopen, (ticketId, actor) => reopenTicket(ctx, actor, { ticketId }));
 
-  // The overflow menu: a status ("status:pending", "status:open") or Tag as feedback ("feedback").
+  // The overflow menu: a status ("status:pending", "status:open") or Tag as feedback ("feedback");
+  // with one choice only, the same value comes from a button.
   app.action<BlockAction>(ACTIONS.cardMore, async ({ ack, body, action, respond }) => {
     const a = action as Action;
-    const value = a.selected_option?.value ?? "";
+    const value = a.selected_option?.value ?? (a.type === "button" ? (a.value ?? "") : "");
     const ticketId = ticketIdOf({ ...a, value: undefined } as Action);
     const tell = (text: string) => void respond({ response_type: "ephemeral", replace_original: false, text }).catch(() => {});
     if (!ticketId || !body.user?.id) {

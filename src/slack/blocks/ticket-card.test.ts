@@ -115,8 +115,12 @@ describe("the triage card", () => {
     expect(actionIds(blocks)[0]).toBe("ticket_reply");
     expect(textOf(blocks[2])).toContain("Assigned to <@UAGENT>");
     expect(textOf(blocks[2])).not.toContain("Unassigned");
-    // Without the product channel, the menu has the status only.
-    expect(overflowValues(blocks)).toEqual(["status:pending"]);
+    // Without the product channel there is one choice left: a button, since a menu needs two options.
+    expect(overflowValues(blocks)).toEqual([]);
+    const more = blocks
+      .flatMap((b) => (b.type === "actions" ? b.elements : []))
+      .find((e) => "action_id" in e && e.action_id === "ticket_more");
+    expect(more).toMatchObject({ type: "button", value: "status:pending", text: { text: "Pending on customer" } });
   });
 
   it("due soon and breached: the state is in the headline, in bold, and in the notification text", () => {
@@ -136,7 +140,10 @@ describe("the triage card", () => {
       ":large_orange_circle: *High* · :double_vertical_bar: SLA paused · *#42* Our CSV export fails with error 500 since this morning…",
     );
     expect(textOf(blocks[2])).toContain("Pending on customer");
-    expect(overflowValues(blocks)).toEqual(["status:open"]);
+    expect(overflowValues(blocks)).toEqual([]);
+    expect(JSON.stringify(blocks)).toContain(
+      '"action_id":"ticket_more","text":{"type":"plain_text","text":"Back to open"},"value":"status:open"',
+    );
   });
 
   it("resolved: two lines (what, who resolved it and when) and Reopen; nothing else", () => {

@@ -185,6 +185,8 @@ function openCard(
     slaDue(sla),
     `Opened ${slackDate(ticket.createdAt, "{ago}")}${ticket.reopenCount > 0 ? `, reopened ${ticket.reopenCount}×` : ""}`,
     ticket.firstResponseAt ? `First response ${slackDate(ticket.firstResponseAt, "{ago}")}` : "No response yet",
+    // The headline's score is the last check's: say when that was.
+    account?.band && account.computedAt ? `Health as of ${slackDate(account.computedAt, "{date_short_pretty}")}` : null,
     account?.csmSlackUserId ? `CSM <@${account.csmSlackUserId}>` : null,
     ticket.permalink ? `<${ticket.permalink}|View the conversation>` : null,
   ];
@@ -241,7 +243,10 @@ function openCard(
           options: PRIORITIES.map((p) => option(p, PRIORITY_LABELS[p])),
           initial_option: option(priority, PRIORITY_LABELS[priority]),
         },
-        { type: "overflow", action_id: ACTIONS.cardMore, options: more },
+        // An overflow menu needs two options; a single one is a plain button with the same action and value.
+        more.length >= 2
+          ? { type: "overflow" as const, action_id: ACTIONS.cardMore, options: more }
+          : { type: "button" as const, action_id: ACTIONS.cardMore, text: more[0].text, value: more[0].value },
       ],
     },
   ];
