@@ -121,6 +121,8 @@ export interface FaultRateOptions {
   methods?: string[];
   retryAfter?: number;
   seed?: number;
+  /** The share of faults that are 429s (the rest are 500 or 503); 0.5 unless set. */
+  rateLimitedShare?: number;
 }
 
 type Answer = { ok: true; [key: string]: unknown } | { ok: false; error: string };
@@ -234,7 +236,7 @@ export class SlackStandIn {
   private pendingUploads = new Map<string, { filename: string; length: number; alt_text?: string; bytes?: Buffer }>();
   private queued: Array<{ method: string; reply: FaultReply; left: number }> = [];
   private holds = new Map<string, { gate: Promise<void>; release: () => void }>();
-  private rate?: { rate: number; methods?: string[]; retryAfter: number; rand: () => number };
+  private rate?: { rate: number; methods?: string[]; retryAfter: number; rateLimitedShare: number; rand: () => number };
   private readonly handlers: Record<string, Handler> = {
     "chat.postMessage": (a) => this.postMessage(a),
     "chat.update": (a) => this.update(a),
@@ -518,12 +520,20 @@ export class SlackStandIn {
   }
 
   /**
-   * From now on, fault a share `rate` of matching calls: half answer 429 (Retry-After),
-   * half answer 500 or 503. Seeded, so runs are repeatable. `faultRate(0)` turns it off.
+   * From now on, fault a share `rate` of matching calls: half (or `rateLimitedShare`) answer 429 (Retry-After),
+   * the rest 500 or 503. Seeded, so runs are repeatable. `faultRate(0)` turns it off.
    */
   faultRate(rate: number, opts: FaultRateOptions = {}): void {
     this.rate =
-      rate > 0 ? { rate, methods: opts.methods, retryAfter: opts.retryAfter ?? 1, rand: seededRandom(opts.seed ?? 1) } : undefined;
+      rate > 0
+        ? {
+            rate,
+            methods: opts.methods,
+            retryAfter: opts.retryAfter ?? 1,
+            rateLimitedShare: opts.rateLimitedShare ?? 0.5,
+            rand: seededRandom(opts.seed ?? 1),
+          }
+        : undefined;
   }
 
   private pickFault(method: string): FaultReply | undefined {
@@ -536,7 +546,8 @@ export class SlackStandIn {
     const r = this.rate;
     if (!r || (r.methods && !r.methods.includes(method)) || r.rand() >= r.rate) return undefined;
     const kind = r.rand();
-    return kind < 0.5 ? { status: 429, retryAfter: r.retryAfter } : { status: kind < 0.75 ? 500 : 503 };
+    if (kind < r.rateLimitedShare) return { status: 429, retryAfter: r.retryAfter };
+    return { status: kind < r.rateLimitedShare + (1 - r.rateLimitedShare) / 2 ? 500 : 503 };
   }
 
   // ------------------------------------------------------------------ HTTP

@@ -49,8 +49,11 @@ describe("risk digest", () => {
     for (const m of [riskDigestMessage(d), ...thread]) {
       expect(m.blocks.length).toBeLessThanOrEqual(LIMITS.blocksPerMessage);
       for (const b of m.blocks) if (b.type === "section" && b.text) expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+      const chars = m.blocks.reduce((n, b) => n + (b.type === "section" && b.text ? b.text.text.length : 0), 0);
+      expect(chars).toBeLessThanOrEqual(LIMITS.blockTextPerMessage);
     }
     expect(thread.length).toBeLessThanOrEqual(12);
+    expect(thread[0].text).toBe(`More accounts at risk (1 of ${thread.length})`);
     const all = thread.map((m) => JSON.stringify(m.blocks)).join("");
     expect(all).toContain(`${DIGEST_TOP + 1}. `);
     expect(all).toContain(`${DIGEST_TOP + DIGEST_THREAD_MAX}. `);

@@ -6,14 +6,13 @@ import type { CheckReport, CheckStart, DigestEntry, RiskDigest } from "../../suc
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { ACTIONS } from "./ids.ts";
+import { packSections } from "./pack.ts";
 import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 
 /** Accounts in the digest's message; the rest go in its thread. */
 export const DIGEST_TOP = 15;
-/** Accounts listed in the thread at most (the rest are counted). */
-export const DIGEST_THREAD_MAX = 1000;
-/** Section blocks per thread message (each up to Slack's 3,000 characters). */
-const THREAD_SECTIONS = 12;
+/** Accounts listed in the thread at most (the rest are counted): a few messages, not pages of them. */
+export const DIGEST_THREAD_MAX = 300;
 
 export function digestLine(e: DigestEntry, rank: number): string {
   const score = e.score === null ? "no score" : `score ${e.score}`;
@@ -51,30 +50,20 @@ export function riskDigestMessage(d: RiskDigest): { text: string; blocks: KnownB
   return { text: `Daily risk digest: ${n} account${n === 1 ? "" : "s"} at risk`, blocks };
 }
 
-/** The digest's thread: the accounts past the top, in as few messages as Block Kit allows. */
+/**
+ * The digest's thread: the accounts past the top, one line each, in as few messages as Block Kit and the
+ * budget of block text per message allow; each message says which ranks it holds.
+ */
 export function riskDigestThread(d: RiskDigest): { text: string; blocks: KnownBlock[] }[] {
   const rest = d.entries.slice(DIGEST_TOP, DIGEST_TOP + DIGEST_THREAD_MAX);
-  const sections: string[] = [];
-  let current = "";
-  rest.forEach((e, i) => {
-    const line = truncate(digestLine(e, DIGEST_TOP + i + 1), 1000);
-    if (current && current.length + line.length + 1 > LIMITS.sectionText) {
-      sections.push(current);
-      current = "";
-    }
-    current = current ? `${current}\n${line}` : line;
-  });
-  if (current) sections.push(current);
+  const lines = rest.map((e, i) => truncate(digestLine(e, DIGEST_TOP + i + 1), 1000));
   const unlisted = d.entries.length - DIGEST_TOP - rest.length;
-  if (unlisted > 0) sections.push(`…and ${unlisted} more, with less at stake: \`/cs account <id>\` shows any account.`);
-  const messages: { text: string; blocks: KnownBlock[] }[] = [];
-  for (let i = 0; i < sections.length; i += THREAD_SECTIONS) {
-    messages.push({
-      text: "More accounts at risk",
-      blocks: sections.slice(i, i + THREAD_SECTIONS).map((text) => ({ type: "section", text: { type: "mrkdwn", text } })),
-    });
-  }
-  return messages;
+  if (unlisted > 0) lines.push(`…and ${unlisted} more, with less at stake: \`/cs account <id>\` shows any account.`);
+  const pages = packSections(lines, { maxBlocks: LIMITS.blocksPerMessage, maxChars: LIMITS.blockTextPerMessage, joiner: "\n" });
+  return pages.map((blocks, i) => ({
+    text: pages.length > 1 ? `More accounts at risk (${i + 1} of ${pages.length})` : "More accounts at risk",
+    blocks,
+  }));
 }
 
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;

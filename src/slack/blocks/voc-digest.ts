@@ -8,6 +8,7 @@ import { ACTIONS } from "./ids.ts";
 import type { KnownBlock } from "@slack/types";
 import type { Digest, DigestTheme, PeriodTotals, Quote, ThemeFigures } from "../../feedback/rules/digest.ts";
 import { money } from "./health-alert.ts";
+import { packSections } from "./pack.ts";
 import { LIMITS, escapeSlackText, oneLine, quote, slackDate, truncate } from "./limits.ts";
 
 export interface SlackMessage {
@@ -217,33 +218,6 @@ function summaryBlocks(d: Digest, title: string, days: string): KnownBlock[] {
 export const DIGEST_TOP = 10;
 
 /**
- * Packs texts (each at most 3,000 characters) into section blocks, joining neighbours while they fit,
- * and the sections into messages of at most `max` blocks and `maxChars` characters of text in all.
- */
-export function packSections(texts: readonly string[], max: number, maxChars: number = LIMITS.blockTextPerMessage): KnownBlock[][] {
-  const sections: string[] = [];
-  for (const text of texts) {
-    const last = sections.length - 1;
-    if (last >= 0 && sections[last].length + 2 + text.length <= LIMITS.sectionText) sections[last] = `${sections[last]}\n\n${text}`;
-    else sections.push(truncate(text, LIMITS.sectionText));
-  }
-  const pages: KnownBlock[][] = [];
-  let page: KnownBlock[] = [];
-  let chars = 0;
-  for (const text of sections) {
-    if (page.length > 0 && (page.length + 1 > max || chars + text.length > maxChars)) {
-      pages.push(page);
-      page = [];
-      chars = 0;
-    }
-    page.push(section(text));
-    chars += text.length;
-  }
-  if (page.length) pages.push(page);
-  return pages;
-}
-
-/**
  * The digest as messages: the first for the channel (the totals and the top 10 themes with their
  * controls), the others for its thread (every listed theme's figures and quotes, then the count of
  * themes not listed), each within Block Kit's limits.
@@ -273,7 +247,7 @@ export function vocDigestMessages(d: Digest, options: DigestRenderOptions = {}):
   if (d.moreThemes > 0)
     details.push(`_${plural(d.moreThemes, "more theme")} had feedback in the ${days}: \`GET /api/v1/themes\` lists them all._`);
   // Each thread message starts with one line saying what it is.
-  const pages = packSections(details, LIMITS.blocksPerMessage - 1, LIMITS.blockTextPerMessage - 300);
+  const pages = packSections(details, { maxBlocks: LIMITS.blocksPerMessage - 1, maxChars: LIMITS.blockTextPerMessage - 300 });
   const lead = top[0];
   const firstText = oneLine(
     `${title}, ${days}: ${d.totals.items ? plural(d.totals.items, "item") : "no feedback"}` +
