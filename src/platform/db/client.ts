@@ -2,6 +2,7 @@
 // postgres:// URL. Both generated clients have the same model, so the app is typed against one of them.
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
+import type BetterSqlite3 from "better-sqlite3";
 import type { PrismaClient as SqliteClient, Prisma } from "../../generated/sqlite/client.ts";
 
 export type Db = SqliteClient;
@@ -13,6 +14,12 @@ export interface Database {
   /** The SQLite file, for SQLite. */
   sqliteFile?: string;
   client: Db;
+  /**
+   * SQLite: the better-sqlite3 connection that Prisma's adapter runs every statement on (the same data,
+   * the same transaction state), for what Prisma cannot do, such as a JavaScript aggregate function
+   * (see sql.ts); null before Prisma connects, and always on Postgres. Use it through sql.ts only.
+   */
+  sqliteDriver(): BetterSqlite3.Database | null;
   /** A description of where the data is, safe to log (no password). */
   location: string;
   /**
@@ -45,7 +52,17 @@ async function openSqlite(url: string | undefined): Promise<Database> {
   if (file !== ":memory:") mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
   const { PrismaClient } = await import("../../generated/sqlite/client.ts");
-  const client = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }) });
+  const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
+  // Keep hold of the driver connection the adapter opens (its `client`), each time Prisma connects.
+  let driver: BetterSqlite3.Database | null = null;
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const connection = await connect();
+    const candidate = (connection as unknown as { client?: unknown }).client;
+    driver = isBetterSqlite3(candidate) ? candidate : null;
+    return connection;
+  };
+  const client = new PrismaClient({ adapter });
   // WAL lets readers work beside the writer; NORMAL sync in WAL survives a killed process (data reaches
   // the OS before a commit returns); the busy timeout covers a second process on the same file.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
@@ -60,9 +77,16 @@ async function openSqlite(url: string | undefined): Promise<Database> {
     sqliteFile: file,
     client,
     location: `sqlite:${path.resolve(file)}`,
+    sqliteDriver: () => (driver?.open ? driver : null),
     fileProblem: file === ":memory:" ? () => null : watchFile(path.resolve(file)),
     close: () => client.$disconnect(),
   };
+}
+
+/** A better-sqlite3 connection (the adapter's `client` is not part of its typed interface: check it). */
+function isBetterSqlite3(value: unknown): value is BetterSqlite3.Database {
+  const v = value as Partial<BetterSqlite3.Database> | null | undefined;
+  return typeof v?.prepare === "function" && typeof v.aggregate === "function" && typeof v.open === "boolean";
 }
 
 /**
@@ -105,6 +129,7 @@ async function openPostgres(url: string): Promise<Database> {
     provider: "postgres",
     client,
     location: `postgres:${safe.host}${safe.pathname}`,
+    sqliteDriver: () => null,
     fileProblem: () => null,
     close: () => client.$disconnect(),
   };

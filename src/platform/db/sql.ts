@@ -1,6 +1,7 @@
 // Raw SQL that runs on both providers. Statements are written with Postgres's numbered parameters
 // ($1, $2, ... a number may repeat); on SQLite they become positional ? with the arguments repeated in
 // order. Numbers come back as number, bigint or Decimal depending on the provider: `num` evens them out.
+import type BetterSqlite3 from "better-sqlite3";
 import type { Database, Tx } from "./client.ts";
 
 type Runner = Pick<Database["client"], "$queryRawUnsafe" | "$executeRawUnsafe"> | Tx;
@@ -25,6 +26,57 @@ export function queryRows<T>(db: Pick<Database, "provider">, runner: Runner, sql
 export function execute(db: Pick<Database, "provider">, runner: Runner, sql: string, ...args: unknown[]): Promise<number> {
   const [text, params] = adapt(db.provider, sql, args);
   return (runner as Database["client"]).$executeRawUnsafe(text, ...params);
+}
+
+/** An aggregate function written in JavaScript, for SQLite (see sqliteAggregateValue). */
+export interface SqliteAggregate<A> {
+  /** A fresh accumulator for each call of the function in a statement. */
+  start: () => A;
+  /** Takes one row's arguments (integers as numbers, text as strings, NULL as null). */
+  step: (acc: A, ...args: (number | string | null)[]) => void;
+  /** The function's value: a number, a string (JSON for anything larger) or null. */
+  result: (acc: A) => number | string | null;
+}
+
+const registered = new WeakMap<BetterSqlite3.Database, Map<string, object>>();
+
+/**
+ * SQLite only: the value of a statement that returns one row of one column (written with $n parameters,
+ * as everywhere), run on the connection Prisma uses, with `aggregate` registered on that connection as
+ * the function `name` for the statement to call. One pass over the rows, each handed to JavaScript as
+ * plain arguments, without a row object per row. undefined when the driver connection cannot be reached
+ * (Postgres, or not connected yet): the caller then takes its portable path. Like every statement of the
+ * SQLite adapter it runs synchronously.
+ */
+export function sqliteAggregateValue<A>(
+  db: Pick<Database, "provider" | "sqliteDriver">,
+  name: string,
+  aggregate: SqliteAggregate<A>,
+  sql: string,
+  ...args: unknown[]
+): unknown {
+  const driver = db.provider === "sqlite" ? db.sqliteDriver() : null;
+  if (!driver) return undefined;
+  let functions = registered.get(driver);
+  if (!functions) registered.set(driver, (functions = new Map()));
+  const known = functions.get(name);
+  if (known && known !== aggregate) throw new Error(`another SQLite aggregate is already named ${name}`);
+  if (!known) {
+    driver.aggregate(name, {
+      varargs: true,
+      safeIntegers: false,
+      start: aggregate.start,
+      step: aggregate.step as (acc: A, next: unknown) => void,
+      result: aggregate.result,
+    } as Parameters<BetterSqlite3.Database["aggregate"]>[1]);
+    functions.set(name, aggregate);
+  }
+  // Arguments as Prisma's SQLite adapter binds them: a date in ISO 8601 with "+00:00", a boolean as 0/1.
+  const [text, params] = adapt("sqlite", sql, args);
+  const bound = params.map((p) =>
+    p instanceof Date ? p.toISOString().replace("Z", "+00:00") : typeof p === "boolean" ? (p ? 1 : 0) : p,
+  );
+  return driver.prepare(text).pluck().safeIntegers(false).get(...bound);
 }
 
 /** A count or sum from a raw row as a number (null stays null). */

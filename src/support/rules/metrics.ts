@@ -152,6 +152,186 @@ export function sumRows(rows: MetricsRow[]): MetricsRow {
   return total;
 }
 
+// ------------------------------------------------------------------ one pass over the tickets
+
+/**
+ * The rank (1-based, ascending) of the nearest-rank percentile `tenths`/10 among n values: ceil(p × n),
+ * in integers (ceil(k / 10) = floor((k + 9) / 10)) so that no floating-point product is rounded up.
+ */
+export const nearestRank = (n: number, tenths: number): number => Math.floor((tenths * n + 9) / 10);
+
+/** A ticket's flags as one integer (see tallyTicket). */
+export const TICKET_RESOLVED = 1;
+export const TICKET_REOPENED = 2;
+export const TICKET_ONE_AGENT_RESPONSE = 4;
+
+/**
+ * A ticket's SLA clocks as one integer: the first-response clock's state + 4 × the resolution clock's,
+ * each 0 (not measured: running within its target, or paused), 1 (stopped, met), 2 (stopped, missed) or
+ * 3 (breached and still open, counted as missed).
+ */
+export const SLA_MET = 1;
+export const SLA_MISSED = 2;
+export const SLA_BREACHED_NOW = 3;
+
+/** The counts and durations of a set of tickets, filled one ticket at a time (tallyTicket). */
+export interface MetricsTally {
+  tickets: number;
+  reopened: number;
+  everResolved: number;
+  resolved: number;
+  firstContactResolved: number;
+  surveys: number;
+  answeredSurveys: number;
+  responses: number;
+  satisfied: number;
+  /** first response: met, stopped, breached now; then the same for resolution */
+  sla: [number, number, number, number, number, number];
+  firstResponse: number[];
+  firstResponseBusiness: number[];
+  resolution: number[];
+  resolutionBusiness: number[];
+}
+
+export function newTally(): MetricsTally {
+  return {
+    tickets: 0,
+    reopened: 0,
+    everResolved: 0,
+    resolved: 0,
+    firstContactResolved: 0,
+    surveys: 0,
+    answeredSurveys: 0,
+    responses: 0,
+    satisfied: 0,
+    sla: [0, 0, 0, 0, 0, 0],
+    firstResponse: [],
+    firstResponseBusiness: [],
+    resolution: [],
+    resolutionBusiness: [],
+  };
+}
+
+/**
+ * Counts one ticket (the definitions at the top of this file): `flags` from TICKET_*, the four stored
+ * durations (null when not measured), `sla` as described at SLA_MET, whether it was surveyed, and its
+ * CSAT answers and how many of them scored 4 or 5.
+ */
+export function tallyTicket(
+  t: MetricsTally,
+  flags: number,
+  firstResponse: number | null,
+  firstResponseBusiness: number | null,
+  resolution: number | null,
+  resolutionBusiness: number | null,
+  sla: number,
+  surveyed: boolean,
+  responses: number,
+  satisfied: number,
+): void {
+  const resolved = (flags & TICKET_RESOLVED) !== 0;
+  const reopened = (flags & TICKET_REOPENED) !== 0;
+  t.tickets += 1;
+  if (reopened) t.reopened += 1;
+  if (resolved || reopened) t.everResolved += 1;
+  if (resolved) {
+    t.resolved += 1;
+    if (!reopened && (flags & TICKET_ONE_AGENT_RESPONSE) !== 0) t.firstContactResolved += 1;
+    // A reopened ticket keeps its old resolution seconds: they count only once it is resolved again.
+    if (resolution !== null) t.resolution.push(resolution);
+    if (resolutionBusiness !== null) t.resolutionBusiness.push(resolutionBusiness);
+  }
+  if (firstResponse !== null) t.firstResponse.push(firstResponse);
+  if (firstResponseBusiness !== null) t.firstResponseBusiness.push(firstResponseBusiness);
+  countClock(t.sla, 0, sla & 3);
+  countClock(t.sla, 3, (sla >> 2) & 3);
+  if (surveyed) {
+    t.surveys += 1;
+    if (responses > 0) t.answeredSurveys += 1;
+  }
+  t.responses += responses;
+  t.satisfied += satisfied;
+}
+
+function countClock(sla: MetricsTally["sla"], at: number, state: number): void {
+  if (state === SLA_MET) {
+    sla[at] += 1;
+    sla[at + 1] += 1;
+  } else if (state === SLA_MISSED) sla[at + 1] += 1;
+  else if (state === SLA_BREACHED_NOW) sla[at + 2] += 1;
+}
+
+/** Several tallies as one (the overall tally of a grouped query). */
+export function mergeTallies(tallies: Iterable<MetricsTally>): MetricsTally {
+  const all = newTally();
+  const lists: (keyof Pick<MetricsTally, "firstResponse" | "firstResponseBusiness" | "resolution" | "resolutionBusiness">)[] = [
+    "firstResponse",
+    "firstResponseBusiness",
+    "resolution",
+    "resolutionBusiness",
+  ];
+  const parts: MetricsTally[] = [...tallies];
+  for (const t of parts) {
+    all.tickets += t.tickets;
+    all.reopened += t.reopened;
+    all.everResolved += t.everResolved;
+    all.resolved += t.resolved;
+    all.firstContactResolved += t.firstContactResolved;
+    all.surveys += t.surveys;
+    all.answeredSurveys += t.answeredSurveys;
+    all.responses += t.responses;
+    all.satisfied += t.satisfied;
+    for (let i = 0; i < 6; i++) all.sla[i] += t.sla[i];
+  }
+  for (const list of lists) all[list] = parts.flatMap((t) => t[list]);
+  return all;
+}
+
+/** The median and p90 of some values (nearest rank), or nulls when there are none. */
+function medianAndP90(values: number[]): [number | null, number | null] {
+  const n = values.length;
+  if (n === 0) return [null, null];
+  const sorted = Float64Array.from(values).sort();
+  return [sorted[nearestRank(n, 5) - 1], sorted[nearestRank(n, 9) - 1]];
+}
+
+function durationStats(calendar: number[], business: number[]): DurationStats | null {
+  // A ticket measured in calendar time but not in business time still counts in `count`.
+  const count = Math.max(calendar.length, business.length);
+  if (count === 0) return null;
+  const [medianSeconds, p90Seconds] = medianAndP90(calendar);
+  const [medianBusinessSeconds, p90BusinessSeconds] = medianAndP90(business);
+  return { count, medianSeconds, p90Seconds, medianBusinessSeconds, p90BusinessSeconds };
+}
+
+/** The figures of a tally. */
+export function rowOfTally(group: string | null, t: MetricsTally): MetricsRow {
+  return {
+    group,
+    tickets: t.tickets,
+    firstResponse: durationStats(t.firstResponse, t.firstResponseBusiness),
+    resolution: durationStats(t.resolution, t.resolutionBusiness),
+    reopened: t.reopened,
+    everResolved: t.everResolved,
+    reopenRate: ratio(t.reopened, t.everResolved),
+    resolved: t.resolved,
+    firstContactResolved: t.firstContactResolved,
+    firstContactResolution: ratio(t.firstContactResolved, t.resolved),
+    csat: {
+      responses: t.responses,
+      satisfied: t.satisfied,
+      satisfiedShare: ratio(t.satisfied, t.responses),
+      surveys: t.surveys,
+      answeredSurveys: t.answeredSurveys,
+      responseRate: ratio(t.answeredSurveys, t.surveys),
+    },
+    sla: {
+      firstResponse: attainmentOf(t.sla[0], t.sla[1], t.sla[2]),
+      resolution: attainmentOf(t.sla[3], t.sla[4], t.sla[5]),
+    },
+  };
+}
+
 // ------------------------------------------------------------------ comparing two periods
 
 export type FigureKind = "count" | "duration" | "share";

@@ -1,19 +1,35 @@
-// Support metrics in SQL: every figure of src/support/rules/metrics.ts is aggregated in the database (the
-// same statements on SQLite and Postgres); JavaScript only reads one row per group and measure.
+// Support metrics, every figure of src/support/rules/metrics.ts, computed in the database in one of two ways:
+// - SQLite: one statement, one pass over the period's tickets (the metrics index covers them), handing each
+//   ticket with its SLA clocks and CSAT answers to a JavaScript aggregate function registered on the
+//   connection; the figures of every group and the overall ones come out of that one pass.
+// - Postgres (and SQLite if the driver connection cannot be reached): a statement per kind of figure and
+//   per duration, aggregated in SQL (percentiles with ROW_NUMBER), the same statements on both databases.
+// Both give the same figures (test/metrics-paths.test.ts compares them on a varied data set).
 import type { Database } from "../../platform/db/client.ts";
-import { queryRows } from "../../platform/db/sql.ts";
+import { queryRows, sqliteAggregateValue, type SqliteAggregate } from "../../platform/db/sql.ts";
 import {
   attainmentOf,
   emptyRow,
+  mergeTallies,
+  newTally,
   NO_ACCOUNT,
   ratio,
+  rowOfTally,
+  SLA_BREACHED_NOW,
+  SLA_MET,
+  SLA_MISSED,
   sortGroups,
   sumRows,
+  tallyTicket,
+  TICKET_ONE_AGENT_RESPONSE,
+  TICKET_REOPENED,
+  TICKET_RESOLVED,
   UNASSIGNED,
   type GroupBy,
   type MetricsQuery,
   type MetricsResult,
   type MetricsRow,
+  type MetricsTally,
 } from "../rules/metrics.ts";
 
 export interface MetricsStore {
@@ -37,10 +53,95 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-export async function supportMetrics(db: Database, q: MetricsQuery): Promise<MetricsResult> {
+function checkQuery(q: MetricsQuery): void {
   if (!(q.from instanceof Date) || !(q.to instanceof Date) || Number.isNaN(q.from.getTime()) || Number.isNaN(q.to.getTime())) {
     throw new RangeError("supportMetrics needs valid from and to dates");
   }
+}
+
+export async function supportMetrics(db: Database, q: MetricsQuery): Promise<MetricsResult> {
+  checkQuery(q);
+  return supportMetricsInOnePass(db, q) ?? supportMetricsInSql(db, q);
+}
+
+// ------------------------------------------------------------------ SQLite: one pass
+
+/** The tallies of one call: one per group (a single null group without groupBy). */
+type Tallies = Map<string | null, MetricsTally>;
+
+/** What the aggregate returns, as JSON. */
+interface OnePassResult {
+  overall: MetricsRow;
+  groups: MetricsRow[];
+}
+
+const METRICS_AGGREGATE: SqliteAggregate<Tallies> = {
+  start: () => new Map(),
+  step: (tallies, ...args) => {
+    const [group, flags, fr, frBusiness, rs, rsBusiness, sla, surveyed, responses, satisfied] = args as [
+      string | null,
+      number,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      number,
+      number,
+      number,
+      number,
+    ];
+    let tally = tallies.get(group);
+    if (!tally) tallies.set(group, (tally = newTally()));
+    tallyTicket(tally, flags, fr, frBusiness, rs, rsBusiness, sla, surveyed !== 0, responses, satisfied);
+  },
+  result: (tallies) => {
+    const groups = [...tallies].filter(([g]) => g !== null).map(([g, t]) => rowOfTally(g, t));
+    const overall = rowOfTally(null, tallies.size === 1 ? [...tallies.values()][0] : mergeTallies(tallies.values()));
+    return JSON.stringify({ overall, groups } satisfies OnePassResult);
+  },
+};
+
+/** A ticket's SLA clocks as the integer tallyTicket reads (rules/metrics.ts, SLA_MET). */
+const SLA_CODE_SQL = `(SELECT SUM(
+      CASE
+        WHEN s."met" IS NOT NULL THEN CASE WHEN s."met" THEN ${SLA_MET} ELSE ${SLA_MISSED} END
+        WHEN s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL THEN ${SLA_BREACHED_NOW}
+        ELSE 0
+      END * CASE s."kind" WHEN 'first_response' THEN 1 WHEN 'resolution' THEN 4 ELSE 0 END)
+    FROM "SlaTimer" s WHERE s."ticketId" = t."id")`;
+
+/**
+ * SQLite: every figure in one statement, one pass over the period's tickets; undefined when the driver
+ * connection cannot be reached (then the portable statements run instead).
+ */
+function supportMetricsInOnePass(db: Database, q: MetricsQuery): MetricsResult | undefined {
+  if (db.provider !== "sqlite") return undefined;
+  const groupBy = q.groupBy ?? null;
+  const sql = `
+    SELECT desk_support_metrics(
+      ${groupBy ? GROUP_SQL[groupBy] : "NULL"},
+      CASE WHEN t."resolvedAt" IS NOT NULL THEN ${TICKET_RESOLVED} ELSE 0 END
+        + CASE WHEN t."reopenCount" > 0 THEN ${TICKET_REOPENED} ELSE 0 END
+        + CASE WHEN t."agentResponseCount" = 1 THEN ${TICKET_ONE_AGENT_RESPONSE} ELSE 0 END,
+      t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds",
+      COALESCE(${SLA_CODE_SQL}, 0),
+      EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id"),
+      (SELECT COUNT(*) FROM "CsatResponse" r WHERE r."ticketId" = t."id"),
+      (SELECT COUNT(*) FROM "CsatResponse" r WHERE r."ticketId" = t."id" AND r."score" >= 4)
+    )
+    FROM "Ticket" t
+    WHERE t."createdAt" >= $1 AND t."createdAt" < $2`;
+  const value = sqliteAggregateValue(db, "desk_support_metrics", METRICS_AGGREGATE, sql, q.from, q.to);
+  if (value === undefined) return undefined;
+  const { overall, groups } = JSON.parse(String(value)) as OnePassResult;
+  return { from: q.from, to: q.to, groupBy, overall, groups: groupBy ? sortGroups(groupBy, groups) : [] };
+}
+
+// ------------------------------------------------------------------ portable: a statement per figure
+
+/** The figures from a statement per kind of figure and per duration (Postgres; SQLite without its driver). */
+export async function supportMetricsInSql(db: Database, q: MetricsQuery): Promise<MetricsResult> {
+  checkQuery(q);
   const groupBy = q.groupBy ?? null;
   let overall: MetricsRow;
   let groups: MetricsRow[] = [];
