@@ -261,56 +261,90 @@ function countClock(sla: MetricsTally["sla"], at: number, state: number): void {
   else if (state === SLA_BREACHED_NOW) sla[at + 2] += 1;
 }
 
-/** Several tallies as one (the overall tally of a grouped query). */
-export function mergeTallies(tallies: Iterable<MetricsTally>): MetricsTally {
-  const all = newTally();
-  const lists: (keyof Pick<MetricsTally, "firstResponse" | "firstResponseBusiness" | "resolution" | "resolutionBusiness">)[] = [
-    "firstResponse",
-    "firstResponseBusiness",
-    "resolution",
-    "resolutionBusiness",
-  ];
-  const parts: MetricsTally[] = [...tallies];
-  for (const t of parts) {
-    all.tickets += t.tickets;
-    all.reopened += t.reopened;
-    all.everResolved += t.everResolved;
-    all.resolved += t.resolved;
-    all.firstContactResolved += t.firstContactResolved;
-    all.surveys += t.surveys;
-    all.answeredSurveys += t.answeredSurveys;
-    all.responses += t.responses;
-    all.satisfied += t.satisfied;
-    for (let i = 0; i < 6; i++) all.sla[i] += t.sla[i];
+/**
+ * The value at `rank` (1-based) in ascending order, found by partitioning (Hoare's selection) rather than
+ * a full sort; reorders `values`. Ranks asked in descending order reuse the earlier partitioning.
+ */
+export function valueAtRank(values: Float64Array, rank: number): number {
+  const k = rank - 1;
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const swap = values[i];
+        values[i] = values[j];
+        values[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    // [lo, j] holds values <= pivot, [i, hi] values >= pivot, and anything between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
   }
-  for (const list of lists) all[list] = parts.flatMap((t) => t[list]);
-  return all;
+  return values[k];
 }
 
-/** The median and p90 of some values (nearest rank), or nulls when there are none. */
-function medianAndP90(values: number[]): [number | null, number | null] {
-  const n = values.length;
+/** The median and p90 (nearest rank) of the values in several lists, or nulls when there are none. */
+function medianAndP90(lists: number[][]): [number | null, number | null] {
+  let n = 0;
+  for (const list of lists) n += list.length;
   if (n === 0) return [null, null];
-  const sorted = Float64Array.from(values).sort();
-  return [sorted[nearestRank(n, 5) - 1], sorted[nearestRank(n, 9) - 1]];
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const list of lists) {
+    values.set(list, at);
+    at += list.length;
+  }
+  const p90 = valueAtRank(values, nearestRank(n, 9));
+  return [valueAtRank(values, nearestRank(n, 5)), p90];
 }
 
-function durationStats(calendar: number[], business: number[]): DurationStats | null {
+function durationStats(calendar: number[][], business: number[][]): DurationStats | null {
   // A ticket measured in calendar time but not in business time still counts in `count`.
-  const count = Math.max(calendar.length, business.length);
+  const count = Math.max(
+    calendar.reduce((sum, list) => sum + list.length, 0),
+    business.reduce((sum, list) => sum + list.length, 0),
+  );
   if (count === 0) return null;
   const [medianSeconds, p90Seconds] = medianAndP90(calendar);
   const [medianBusinessSeconds, p90BusinessSeconds] = medianAndP90(business);
   return { count, medianSeconds, p90Seconds, medianBusinessSeconds, p90BusinessSeconds };
 }
 
-/** The figures of a tally. */
-export function rowOfTally(group: string | null, t: MetricsTally): MetricsRow {
+/** The figures of the tickets of one or more tallies (several: the overall row of a grouped query). */
+export function rowOfTallies(group: string | null, tallies: MetricsTally[]): MetricsRow {
+  const t = newTally();
+  for (const part of tallies) {
+    t.tickets += part.tickets;
+    t.reopened += part.reopened;
+    t.everResolved += part.everResolved;
+    t.resolved += part.resolved;
+    t.firstContactResolved += part.firstContactResolved;
+    t.surveys += part.surveys;
+    t.answeredSurveys += part.answeredSurveys;
+    t.responses += part.responses;
+    t.satisfied += part.satisfied;
+    for (let i = 0; i < 6; i++) t.sla[i] += part.sla[i];
+  }
   return {
     group,
     tickets: t.tickets,
-    firstResponse: durationStats(t.firstResponse, t.firstResponseBusiness),
-    resolution: durationStats(t.resolution, t.resolutionBusiness),
+    firstResponse: durationStats(
+      tallies.map((p) => p.firstResponse),
+      tallies.map((p) => p.firstResponseBusiness),
+    ),
+    resolution: durationStats(
+      tallies.map((p) => p.resolution),
+      tallies.map((p) => p.resolutionBusiness),
+    ),
     reopened: t.reopened,
     everResolved: t.everResolved,
     reopenRate: ratio(t.reopened, t.everResolved),

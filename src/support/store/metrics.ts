@@ -10,11 +10,10 @@ import { queryRows, sqliteAggregateValue, type SqliteAggregate } from "../../pla
 import {
   attainmentOf,
   emptyRow,
-  mergeTallies,
   newTally,
   NO_ACCOUNT,
   ratio,
-  rowOfTally,
+  rowOfTallies,
   SLA_BREACHED_NOW,
   SLA_MET,
   SLA_MISSED,
@@ -78,7 +77,7 @@ interface OnePassResult {
 const METRICS_AGGREGATE: SqliteAggregate<Tallies> = {
   start: () => new Map(),
   step: (tallies, ...args) => {
-    const [group, flags, fr, frBusiness, rs, rsBusiness, sla, surveyed, responses, satisfied] = args as [
+    const [group, flags, fr, frBusiness, rs, rsBusiness, sla, surveyed, answers] = args as [
       string | null,
       number,
       number | null,
@@ -88,18 +87,26 @@ const METRICS_AGGREGATE: SqliteAggregate<Tallies> = {
       number,
       number,
       number,
-      number,
     ];
     let tally = tallies.get(group);
     if (!tally) tallies.set(group, (tally = newTally()));
-    tallyTicket(tally, flags, fr, frBusiness, rs, rsBusiness, sla, surveyed !== 0, responses, satisfied);
+    const satisfied = Math.floor(answers / SATISFIED_UNIT);
+    tallyTicket(tally, flags, fr, frBusiness, rs, rsBusiness, sla, surveyed !== 0, answers - satisfied * SATISFIED_UNIT, satisfied);
   },
   result: (tallies) => {
-    const groups = [...tallies].filter(([g]) => g !== null).map(([g, t]) => rowOfTally(g, t));
-    const overall = rowOfTally(null, tallies.size === 1 ? [...tallies.values()][0] : mergeTallies(tallies.values()));
+    const groups = [...tallies].filter(([g]) => g !== null).map(([g, t]) => rowOfTallies(g, [t]));
+    const overall = rowOfTallies(null, [...tallies.values()]);
     return JSON.stringify({ overall, groups } satisfies OnePassResult);
   },
 };
+
+/**
+ * A ticket's CSAT answers and those scoring 4 or 5 as one integer, answers + SATISFIED_UNIT × satisfied
+ * (one index probe instead of two; a ticket has an answer per answering user, far fewer than the unit).
+ */
+const SATISFIED_UNIT = 1 << 20;
+const ANSWERS_SQL = `(SELECT COUNT(*) + ${SATISFIED_UNIT} * COALESCE(SUM(CASE WHEN r."score" >= 4 THEN 1 ELSE 0 END), 0)
+    FROM "CsatResponse" r WHERE r."ticketId" = t."id")`;
 
 /** A ticket's SLA clocks as the integer tallyTicket reads (rules/metrics.ts, SLA_MET). */
 const SLA_CODE_SQL = `(SELECT SUM(
@@ -126,8 +133,7 @@ function supportMetricsInOnePass(db: Database, q: MetricsQuery): MetricsResult |
       t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds",
       COALESCE(${SLA_CODE_SQL}, 0),
       EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id"),
-      (SELECT COUNT(*) FROM "CsatResponse" r WHERE r."ticketId" = t."id"),
-      (SELECT COUNT(*) FROM "CsatResponse" r WHERE r."ticketId" = t."id" AND r."score" >= 4)
+      ${ANSWERS_SQL}
     )
     FROM "Ticket" t
     WHERE t."createdAt" >= $1 AND t."createdAt" < $2`;
