@@ -1,5 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { attainmentOf, comparePeriods, emptyRow, lastDays, previousPeriod, sortGroups, sumRows, type MetricsRow } from "./metrics.ts";
+import {
+  attainmentOf,
+  comparePeriods,
+  emptyRow,
+  lastDays,
+  nearestRank,
+  newTally,
+  previousPeriod,
+  rowOfTallies,
+  SLA_BREACHED_NOW,
+  SLA_MET,
+  SLA_MISSED,
+  sortGroups,
+  sumRows,
+  tallyTicket,
+  TICKET_ONE_AGENT_RESPONSE,
+  TICKET_REOPENED,
+  TICKET_RESOLVED,
+  valueAtRank,
+  type MetricsRow,
+} from "./metrics.ts";
 
 const row = (group: string, o: Partial<MetricsRow> = {}): MetricsRow => ({ ...emptyRow(group), ...o });
 
@@ -86,5 +106,77 @@ describe("groups", () => {
     expect(sortGroups("priority", [row("low"), row("urgent"), row("normal")]).map((r) => r.group)).toEqual(["urgent", "normal", "low"]);
     const agents = sortGroups("agent", [row("U2", { tickets: 1 }), row("U3", { tickets: 5 }), row("U1", { tickets: 1 })]);
     expect(agents.map((r) => r.group)).toEqual(["U3", "U1", "U2"]);
+  });
+});
+
+describe("percentiles", () => {
+  it("take the nearest rank, ceil(p × n), without a floating-point product rounded up", () => {
+    expect([1, 2, 3, 4, 5, 10].map((n) => nearestRank(n, 5))).toEqual([1, 1, 2, 2, 3, 5]);
+    expect([1, 2, 9, 10, 11, 20, 30, 100].map((n) => nearestRank(n, 9))).toEqual([1, 2, 9, 9, 10, 18, 27, 90]);
+    for (let n = 1; n <= 1000; n++) expect(nearestRank(n, 9)).toBe(Math.ceil((9 * n) / 10 - 1e-9));
+  });
+
+  it("select the same value as a full sort, with ties, in any order, at every rank", () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (const size of [1, 2, 3, 10, 101, 1000]) {
+      for (const spread of [1, 5, 1_000_000]) {
+        const values = Array.from({ length: size }, () => next() % spread);
+        const sorted = [...values].sort((a, b) => a - b);
+        for (const rank of new Set([1, nearestRank(size, 5), nearestRank(size, 9), size])) {
+          expect(valueAtRank(Float64Array.from(values), rank)).toBe(sorted[rank - 1]);
+        }
+      }
+    }
+  });
+});
+
+describe("counting tickets one at a time", () => {
+  it("gives each figure by its definition", () => {
+    const t = newTally();
+    // Resolved at the first answer, SLA met on both clocks, surveyed and answered twice (one satisfied).
+    tallyTicket(t, TICKET_RESOLVED | TICKET_ONE_AGENT_RESPONSE, 60, 30, 600, 300, SLA_MET + 4 * SLA_MET, true, 2, 1);
+    // Reopened and open again: its old resolution seconds do not count; first-response clock missed.
+    tallyTicket(t, TICKET_REOPENED, 120, 100, 9999, 9999, SLA_MISSED, false, 0, 0);
+    // Waiting for an answer past its target; surveyed before, not answered.
+    tallyTicket(t, 0, null, null, null, null, SLA_BREACHED_NOW, true, 0, 0);
+    // Resolved again after a reopen with one agent answer: resolved, not first-contact resolution.
+    tallyTicket(t, TICKET_RESOLVED | TICKET_REOPENED | TICKET_ONE_AGENT_RESPONSE, 30, null, 900, 450, 4 * SLA_MISSED, false, 1, 1);
+    const row = rowOfTallies("x", [t]);
+    expect(row).toMatchObject({
+      group: "x",
+      tickets: 4,
+      reopened: 2,
+      everResolved: 3,
+      resolved: 2,
+      firstContactResolved: 1,
+      firstContactResolution: 0.5,
+      csat: { responses: 3, satisfied: 2, surveys: 2, answeredSurveys: 1, responseRate: 0.5 },
+      sla: {
+        firstResponse: { met: 1, stopped: 2, breachedNow: 1, attainment: 1 / 3 },
+        resolution: { met: 1, stopped: 2, breachedNow: 0, attainment: 0.5 },
+      },
+    });
+    // 3 first responses (30, 60, 120) but 2 in business time: count 3, business median of [30, 100].
+    expect(row.firstResponse).toEqual({ count: 3, medianSeconds: 60, p90Seconds: 120, medianBusinessSeconds: 30, p90BusinessSeconds: 100 });
+    expect(row.resolution).toEqual({ count: 2, medianSeconds: 600, p90Seconds: 900, medianBusinessSeconds: 300, p90BusinessSeconds: 450 });
+  });
+
+  it("the overall row of several groups is the row of all their tickets", () => {
+    const a = newTally();
+    const b = newTally();
+    const all = newTally();
+    for (let i = 0; i < 50; i++) {
+      const args = [i % 3 === 0 ? TICKET_RESOLVED : TICKET_REOPENED, (i * 37) % 101, i % 5 ? (i * 11) % 53 : null, i * 7, i, i % 16, i % 4 === 0, i % 3, i % 2] as const;
+      tallyTicket(i % 4 === 1 ? a : b, ...args);
+      tallyTicket(all, ...args);
+    }
+    expect(rowOfTallies(null, [a, b])).toEqual(rowOfTallies(null, [all]));
+    expect(rowOfTallies(null, [a, b])).toMatchObject({ tickets: 50, resolved: 17 });
+  });
+
+  it("no tickets give the empty row", () => {
+    expect(rowOfTallies(null, [])).toEqual(emptyRow(null));
+    expect(rowOfTallies(null, [newTally()])).toEqual(emptyRow(null));
   });
 });
