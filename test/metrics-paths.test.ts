@@ -49,7 +49,7 @@ interface Fixture {
 function fixtures(count: number): Fixture[] {
   let seed = 20261201;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-  const pick = <T,>(items: readonly T[]) => items[Math.floor(rnd() * items.length)];
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rnd() * items.length)];
   const clock = (): Clock =>
     pick<Clock>([
       null,
@@ -62,8 +62,7 @@ function fixtures(count: number): Fixture[] {
   const out: Fixture[] = [];
   for (let id = 1; id <= count; id++) {
     // Mostly inside the 30 days, some before them, some after; two exactly at the edges.
-    const createdAt =
-      id === 1 ? FROM : id === 2 ? NOW : new Date(FROM.getTime() + Math.floor((rnd() * 1.3 - 0.15) * 30 * DAY));
+    const createdAt = id === 1 ? FROM : id === 2 ? NOW : new Date(FROM.getTime() + Math.floor((rnd() * 1.3 - 0.15) * 30 * DAY));
     const hasFr = rnd() < 0.8;
     const reopenCount = hasFr && rnd() < 0.15 ? pick([1, 1, 2]) : 0;
     const resolved = hasFr && rnd() < 0.7;
@@ -141,8 +140,7 @@ function expectedRow(group: string | null, tickets: Fixture[]): MetricsRow {
   const answeredSurveys = count((t) => t.surveyed && t.scores.length > 0);
   const responses = tickets.reduce((n, t) => n + t.scores.length, 0);
   const satisfied = tickets.reduce((n, t) => n + t.scores.filter((s) => s >= 4).length, 0);
-  const values = (list: Fixture[], key: "fr" | "frBusiness" | "rs" | "rsBusiness") =>
-    list.map((t) => t[key]).filter((v) => v !== null);
+  const values = (list: Fixture[], key: "fr" | "frBusiness" | "rs" | "rsBusiness") => list.map((t) => t[key]).filter((v) => v !== null);
   return {
     group,
     tickets: tickets.length,
@@ -175,7 +173,12 @@ function expected(all: Fixture[], from: Date, to: Date, groupBy: GroupBy | null)
     to,
     groupBy,
     overall: expectedRow(null, tickets),
-    groups: groupBy ? sortGroups(groupBy, [...groups].map(([g, list]) => expectedRow(g, list))) : [],
+    groups: groupBy
+      ? sortGroups(
+          groupBy,
+          [...groups].map(([g, list]) => expectedRow(g, list)),
+        )
+      : [],
   };
 }
 
@@ -239,7 +242,12 @@ beforeAll(async () => {
     ),
   });
   await db.client.csatSurvey.createMany({
-    data: DATA.filter((t) => t.surveyed).map((t) => ({ ticketId: t.id, channelId: t.channel, requesterId: `UCUST${t.id}`, sentAt: at(t, 60) })),
+    data: DATA.filter((t) => t.surveyed).map((t) => ({
+      ticketId: t.id,
+      channelId: t.channel,
+      requesterId: `UCUST${t.id}`,
+      sentAt: at(t, 60),
+    })),
   });
   await db.client.csatResponse.createMany({
     data: DATA.flatMap((t) =>

@@ -73,10 +73,12 @@ export function sqliteAggregateValue<A>(
   }
   // Arguments as Prisma's SQLite adapter binds them: a date in ISO 8601 with "+00:00", a boolean as 0/1.
   const [text, params] = adapt("sqlite", sql, args);
-  const bound = params.map((p) =>
-    p instanceof Date ? p.toISOString().replace("Z", "+00:00") : typeof p === "boolean" ? (p ? 1 : 0) : p,
-  );
-  return driver.prepare(text).pluck().safeIntegers(false).get(...bound);
+  const bound = params.map((p) => (p instanceof Date ? p.toISOString().replace("Z", "+00:00") : typeof p === "boolean" ? (p ? 1 : 0) : p));
+  return driver
+    .prepare(text)
+    .pluck()
+    .safeIntegers(false)
+    .get(...bound);
 }
 
 /** A count or sum from a raw row as a number (null stays null). */

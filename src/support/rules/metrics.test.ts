@@ -167,7 +167,17 @@ describe("counting tickets one at a time", () => {
     const b = newTally();
     const all = newTally();
     for (let i = 0; i < 50; i++) {
-      const args = [i % 3 === 0 ? TICKET_RESOLVED : TICKET_REOPENED, (i * 37) % 101, i % 5 ? (i * 11) % 53 : null, i * 7, i, i % 16, i % 4 === 0, i % 3, i % 2] as const;
+      const args = [
+        i % 3 === 0 ? TICKET_RESOLVED : TICKET_REOPENED,
+        (i * 37) % 101,
+        i % 5 ? (i * 11) % 53 : null,
+        i * 7,
+        i,
+        i % 16,
+        i % 4 === 0,
+        i % 3,
+        i % 2,
+      ] as const;
       tallyTicket(i % 4 === 1 ? a : b, ...args);
       tallyTicket(all, ...args);
     }

@@ -1,6 +1,7 @@
 // Support metrics over the tickets created in a period, overall and per priority, agent, account or
 // channel: the figures' shapes and definitions, how group rows add up, how groups are ordered, and how two
-// periods compare. The store aggregates in SQL (src/support/store/metrics.ts); everything here is pure.
+// periods compare, and the tally that counts tickets one at a time (the SQLite store's one pass, see
+// src/support/store/metrics.ts; on Postgres the store aggregates in SQL). Everything here is pure.
 //
 // Definitions (a ticket belongs to the period by its createdAt, in [from, to)):
 // - firstResponse: over tickets with a first response only (a ticket still waiting is not a zero).
