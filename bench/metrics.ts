@@ -5,7 +5,8 @@
 // 30 channels, ~85% with a first response, ~75% resolved, ~8% reopened), two SLA timers per ticket,
 // CSAT surveys for ~40% of resolved tickets and answers for about half of those. Then it times
 // supportMetrics for the last 90 days, overall and by each groupBy (3 runs each, the median shown).
-// Target: the overall 90-day query under 2 s. Missing it is reported (MISS), not failed.
+// Targets (issue 18): the overall 90-day query under 1 s, each groupBy under 2 s. Missing one is reported
+// (MISS), not failed.
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +18,8 @@ import { GROUP_BYS, type GroupBy } from "../src/support/rules/metrics.ts";
 import { supportMetrics } from "../src/support/store/metrics.ts";
 import { seededRandom } from "../tools/backtest/prng.ts";
 
-const TARGET_MS = 2000;
+const TARGET_MS = 1000;
+const GROUPED_TARGET_MS = 2000;
 const DAY_MS = 86_400_000;
 const RUNS = 3;
 
@@ -299,6 +301,10 @@ async function main() {
     const headline = median(rows[0].runs);
     console.log(
       `\n  90-day metrics, no groupBy: ${headline.toFixed(0)} ms (target < ${TARGET_MS} ms): ${headline < TARGET_MS ? "PASS" : "MISS"}`,
+    );
+    const slowestGrouped = Math.max(...rows.slice(1).map((r) => median(r.runs)));
+    console.log(
+      `  90-day metrics, slowest groupBy: ${slowestGrouped.toFixed(0)} ms (target < ${GROUPED_TARGET_MS} ms): ${slowestGrouped < GROUPED_TARGET_MS ? "PASS" : "MISS"}`,
     );
     console.log(`  peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
     if (o.keep) console.log(`  kept ${file}`);
