@@ -5,11 +5,14 @@
 import { bandOf, COMPONENTS, type HealthConfig } from "../../src/success/rules/health-config.ts";
 import { componentScores, scoreHealth, type HealthResult } from "../../src/success/rules/health-model.ts";
 import { evaluateRules } from "../../src/success/rules/risk-rules.ts";
-import { AccountSeries, type AccountRows } from "./account-series.ts";
+import { AccountSeries } from "./account-series.ts";
+import { sourceOf, type AccountSource } from "./account-source.ts";
 import { dateOfDay } from "./dates.ts";
 import { HistoryError, type History } from "./history.ts";
 import { knownFeaturesByDay } from "./known-features.ts";
-import { dayIndex, timelineOf, type Timeline } from "./timeline.ts";
+import { dayIndex, type Timeline } from "./timeline.ts";
+
+export { rowsByAccount } from "./account-source.ts";
 
 /** The replay starts this many days after the first day of usage. */
 export const WARM_UP_DAYS = 60;
@@ -65,30 +68,22 @@ export interface ReplayResult {
   samples: ComponentSample[];
 }
 
-export function rowsByAccount(h: History): AccountRows[] {
-  const rows = new Map<string, AccountRows>(
-    h.accounts.map((account) => [account.externalId, { account, usage: [], tickets: [], nps: [], seatChanges: h.seatChanges ? [] : null }]),
-  );
-  for (const u of h.usage) rows.get(u.accountExternalId)!.usage.push(u);
-  for (const t of h.tickets) rows.get(t.accountExternalId)!.tickets.push(t);
-  for (const n of h.nps) rows.get(n.accountExternalId)!.nps.push(n);
-  for (const s of h.seatChanges ?? []) rows.get(s.accountExternalId)!.seatChanges!.push(s);
-  return [...rows.values()];
-}
-
 /**
  * Replays the history under each run's configuration. The inputs (key events, known features, rule
  * windows) are computed with `inputsConfig`; the runs may differ in weights, bands and rule switches.
  * Runs that share the same `weights` object share each day's score (only the band is recomputed).
+ * Accounts are replayed one at a time (from an open history, read one at a time): only the results
+ * stay in memory.
  */
 export function replay(
-  h: History,
+  input: History | AccountSource,
   inputsConfig: HealthConfig,
   runs: ReplayRun[],
   options: ReplayOptions | ((done: number, total: number) => void) = {},
 ): ReplayResult {
   const { onAccount, sampleEvery = 0 } = typeof options === "function" ? { onAccount: options } : options;
-  const t = timelineOf(h);
+  const h = sourceOf(input);
+  const t = h.timeline();
   const start = t.first + WARM_UP_DAYS;
   const end = t.last;
   if (start > end) {
@@ -107,10 +102,9 @@ export function replay(
   const samples: ComponentSample[] = [];
   let accountDays = 0;
 
-  const accounts = rowsByAccount(h);
   let accountsDone = 0;
-  for (const rows of accounts) {
-    onAccount?.(accountsDone++, accounts.length);
+  for (const rows of h.eachAccount()) {
+    onAccount?.(accountsDone++, h.accounts.length);
     const series = new AccountSeries(rows, t, inputsConfig, known);
     const id = rows.account.externalId;
     const churnDay = churn.get(id);
