@@ -62,7 +62,7 @@ function recordEnd(buf: Buffer, i: number, n: number, eof: boolean): number {
   return i;
 }
 
-export const CHUNK_BYTES = 1 << 20;
+export const CHUNK_BYTES = 1 << 16;
 
 /**
  * Calls `each` with every record of the file at `path`, in order, with the byte range it takes

@@ -96,7 +96,26 @@ export function replay(
   const alerts = runs.map((r) => ({ name: r.name, config: r.config, alerts: [] as RedAlert[] }));
   const span = end - start + 1;
   const dates = Array.from({ length: span }, (_, i) => dateOfDay(t.origin + start + i));
-  const scores = runs.map(() => new Float64Array(span));
+  // Runs with the same weights object share each day's score (scored under the first such run's
+  // configuration, the band then set per run), hence the same score history and, for the same
+  // score-drop window, the same recent high score: each is computed once per day.
+  const weightGroups: HealthConfig["weights"][] = [];
+  const weightGroupOf = runs.map((r) => {
+    const g = weightGroups.indexOf(r.config.weights);
+    return g >= 0 ? g : weightGroups.push(r.config.weights) - 1;
+  });
+  const scoringConfig = weightGroups.map((w) => runs.find((r) => r.config.weights === w)!.config);
+  const highKeys: string[] = [];
+  const highGroupOf = runs.map((r, i) => {
+    const key = `${weightGroupOf[i]} ${r.config.rules.score_drop.days}`;
+    const k = highKeys.indexOf(key);
+    return k >= 0 ? k : highKeys.push(key) - 1;
+  });
+  const highWeightGroup = highKeys.map((_, k) => weightGroupOf[highGroupOf.indexOf(k)]);
+  const highDays = highKeys.map((_, k) => runs[highGroupOf.indexOf(k)].config.rules.score_drop.days);
+  const scores = weightGroups.map(() => new Float64Array(span));
+  const scored: HealthResult[] = new Array(weightGroups.length);
+  const recentHigh: (number | null)[] = new Array(highKeys.length);
   const monthEnd = dates.map((_, i) => dateOfDay(t.origin + start + i + 1).endsWith("-01"));
   const snapshots: Snapshot[] = [];
   const samples: ComponentSample[] = [];
@@ -116,31 +135,34 @@ export function replay(
       accountDays++;
       const facts = series.factsOn(day);
       const today = dates[day - start];
-      const byWeights = new Map<HealthConfig["weights"], HealthResult>();
       const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
       if (snapshot) snapshots.push(snapshot);
       if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
         const raw = componentScores(facts.inputs, inputsConfig);
         samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
       }
+      for (let g = 0; g < weightGroups.length; g++) scored[g] = scoreHealth(facts.inputs, scoringConfig[g]);
+      for (let k = 0; k < highKeys.length; k++) {
+        const history = scores[highWeightGroup[k]];
+        let high: number | null = null;
+        for (let back = Math.max(start, day - highDays[k]); back < day; back++) {
+          const s = history[back - start];
+          if (!Number.isNaN(s) && (high === null || s > high)) high = s;
+        }
+        recentHigh[k] = high;
+      }
+      for (let g = 0; g < weightGroups.length; g++) scores[g][day - start] = scored[g].score ?? NaN;
       for (let r = 0; r < runs.length; r++) {
         const config = runs[r].config;
-        let scored = byWeights.get(config.weights);
-        if (!scored) byWeights.set(config.weights, (scored = scoreHealth(facts.inputs, config)));
-        const health: HealthResult = scored.score === null ? scored : { ...scored, band: bandOf(scored.score, config) };
-        const history = scores[r];
-        let recentHighScore: number | null = null;
-        for (let back = Math.max(start, day - config.rules.score_drop.days); back < day; back++) {
-          const s = history[back - start];
-          if (!Number.isNaN(s) && (recentHighScore === null || s > recentHighScore)) recentHighScore = s;
-        }
-        history[day - start] = health.score ?? NaN;
+        const own = scored[weightGroupOf[r]];
+        const band = own.score === null ? own.band : bandOf(own.score, config);
+        const health: HealthResult = band === own.band ? own : { ...own, band };
         snapshot?.scores.push(health.score);
         const hits = evaluateRules(
           {
             today,
             health,
-            recentHighScore,
+            recentHighScore: recentHigh[highGroupOf[r]],
             renewalDate: rows.account.renewalDate,
             seats: facts.inputs.seats,
             peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
