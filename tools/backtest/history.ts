@@ -202,10 +202,14 @@ class Row {
   }
 
   list(column: string): string[] {
-    return this.text(column)
-      .split(";")
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const out: string[] = [];
+    const text = this.text(column);
+    if (text === "") return out;
+    for (const part of text.split(";")) {
+      const s = part.trim();
+      if (s) out.push(s);
+    }
+    return out;
   }
 
   events(column: string): Record<string, number> | undefined {
