@@ -4,7 +4,7 @@
 // hit on a day the account was not red the day before (one alert per red episode).
 import { bandOf, COMPONENTS, type HealthConfig } from "../../src/success/rules/health-config.ts";
 import { componentScores, scoreHealth, type HealthResult } from "../../src/success/rules/health-model.ts";
-import { evaluateRules } from "../../src/success/rules/risk-rules.ts";
+import { evaluateRules, type RuleFacts } from "../../src/success/rules/risk-rules.ts";
 import { AccountSeries } from "./account-series.ts";
 import { sourceOf, type AccountSource } from "./account-source.ts";
 import { dateOfDay } from "./dates.ts";
@@ -152,26 +152,27 @@ export function replay(
         recentHigh[k] = high;
       }
       for (let g = 0; g < weightGroups.length; g++) scores[g][day - start] = scored[g].score ?? NaN;
+      // The rule facts of the day; only the health result and the recent high score differ by run.
+      const ruleFacts: RuleFacts = {
+        today,
+        health: scored[0],
+        recentHighScore: null,
+        renewalDate: rows.account.renewalDate,
+        seats: facts.inputs.seats,
+        peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
+        ticketsLast7: facts.ticketsLast7,
+        ticketBaselinePerWeek: facts.ticketBaselinePerWeek,
+        nps: facts.inputs.nps.latest,
+      };
       for (let r = 0; r < runs.length; r++) {
         const config = runs[r].config;
         const own = scored[weightGroupOf[r]];
         const band = own.score === null ? own.band : bandOf(own.score, config);
         const health: HealthResult = band === own.band ? own : { ...own, band };
         snapshot?.scores.push(health.score);
-        const hits = evaluateRules(
-          {
-            today,
-            health,
-            recentHighScore: recentHigh[highGroupOf[r]],
-            renewalDate: rows.account.renewalDate,
-            seats: facts.inputs.seats,
-            peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
-            ticketsLast7: facts.ticketsLast7,
-            ticketBaselinePerWeek: facts.ticketBaselinePerWeek,
-            nps: facts.inputs.nps.latest,
-          },
-          config,
-        );
+        ruleFacts.health = health;
+        ruleFacts.recentHighScore = recentHigh[highGroupOf[r]];
+        const hits = evaluateRules(ruleFacts, config);
         const red = hits.some((hit) => hit.rule === "entered_red");
         if (red && !wasRed[r]) alerts[r].alerts.push({ account: id, day, date: today, score: health.score! });
         wasRed[r] = red;
