@@ -68,11 +68,7 @@ export const CHUNK_BYTES = 1 << 16;
  * Calls `each` with every record of the file at `path`, in order, with the byte range it takes
  * (its line break included). Throws CsvSyntaxError where parseCsv would. Holds one slice at a time.
  */
-export function eachCsvRecord(
-  path: string,
-  each: (record: CsvRecord, start: number, end: number) => void,
-  chunkBytes = CHUNK_BYTES,
-): void {
+export function eachCsvRecord(path: string, each: (record: CsvRecord, start: number, end: number) => void, chunkBytes = CHUNK_BYTES): void {
   const fd = openSync(path, "r");
   try {
     let buf = Buffer.allocUnsafe(chunkBytes);

@@ -7,11 +7,7 @@ import type { Timeline } from "./timeline.ts";
 
 export const KNOWN_FEATURES_DAYS = 90;
 
-export function knownFeaturesByDay(
-  h: History | AccountSource,
-  t: Timeline,
-  config: Pick<HealthConfig, "knownFeatures">,
-): Int32Array {
+export function knownFeaturesByDay(h: History | AccountSource, t: Timeline, config: Pick<HealthConfig, "knownFeatures">): Int32Array {
   const out = new Int32Array(t.length);
   if (config.knownFeatures.length) return out.fill(new Set(config.knownFeatures).size);
   const lastSeen = new Map<string, number>();
