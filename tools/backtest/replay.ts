@@ -122,62 +122,72 @@ export function replay(
   let accountDays = 0;
 
   let accountsDone = 0;
-  for (const rows of h.eachAccount()) {
-    onAccount?.(accountsDone++, h.accounts.length);
-    const series = new AccountSeries(rows, t, inputsConfig, known);
-    const id = rows.account.externalId;
-    const churnDay = churn.get(id);
-    // The churn date is the first day the account is no longer a customer: it is scored up to the day before.
-    const lastScored = churnDay === undefined ? end : Math.min(end, churnDay - 1);
-    const wasRed = runs.map(() => false);
-    for (const s of scores) s.fill(NaN);
-    for (let day = start; day <= lastScored; day++) {
-      accountDays++;
-      const facts = series.factsOn(day);
-      const today = dates[day - start];
-      const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
-      if (snapshot) snapshots.push(snapshot);
-      if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
-        const raw = componentScores(facts.inputs, inputsConfig);
-        samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
-      }
-      for (let g = 0; g < weightGroups.length; g++) scored[g] = scoreHealth(facts.inputs, scoringConfig[g]);
-      for (let k = 0; k < highKeys.length; k++) {
-        const history = scores[highWeightGroup[k]];
-        let high: number | null = null;
-        for (let back = Math.max(start, day - highDays[k]); back < day; back++) {
-          const s = history[back - start];
-          if (!Number.isNaN(s) && (high === null || s > high)) high = s;
+  // An account's rows are let go once its series is built: only the series is held while it is replayed.
+  const eachAccount = h.eachAccount()[Symbol.iterator]();
+  const nextAccount = () => {
+    const next = eachAccount.next();
+    return next.done ? null : { series: new AccountSeries(next.value, t, inputsConfig, known), account: next.value.account };
+  };
+  try {
+    for (let item = nextAccount(); item !== null; item = nextAccount()) {
+      onAccount?.(accountsDone++, h.accounts.length);
+      const { series, account } = item;
+      const id = account.externalId;
+      const churnDay = churn.get(id);
+      // The churn date is the first day the account is no longer a customer: it is scored up to the day before.
+      const lastScored = churnDay === undefined ? end : Math.min(end, churnDay - 1);
+      const wasRed = runs.map(() => false);
+      for (const s of scores) s.fill(NaN);
+      for (let day = start; day <= lastScored; day++) {
+        accountDays++;
+        const facts = series.factsOn(day);
+        const today = dates[day - start];
+        const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
+        if (snapshot) snapshots.push(snapshot);
+        if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
+          const raw = componentScores(facts.inputs, inputsConfig);
+          samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
         }
-        recentHigh[k] = high;
-      }
-      for (let g = 0; g < weightGroups.length; g++) scores[g][day - start] = scored[g].score ?? NaN;
-      // The rule facts of the day; only the health result and the recent high score differ by run.
-      const ruleFacts: RuleFacts = {
-        today,
-        health: scored[0],
-        recentHighScore: null,
-        renewalDate: rows.account.renewalDate,
-        seats: facts.inputs.seats,
-        peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
-        ticketsLast7: facts.ticketsLast7,
-        ticketBaselinePerWeek: facts.ticketBaselinePerWeek,
-        nps: facts.inputs.nps.latest,
-      };
-      for (let r = 0; r < runs.length; r++) {
-        const config = runs[r].config;
-        const own = scored[weightGroupOf[r]];
-        const band = own.score === null ? own.band : bandOf(own.score, config);
-        const health: HealthResult = band === own.band ? own : { ...own, band };
-        snapshot?.scores.push(health.score);
-        ruleFacts.health = health;
-        ruleFacts.recentHighScore = recentHigh[highGroupOf[r]];
-        const hits = evaluateRules(ruleFacts, config);
-        const red = hits.some((hit) => hit.rule === "entered_red");
-        if (red && !wasRed[r]) alerts[r].alerts.push({ account: id, day, date: today, score: health.score! });
-        wasRed[r] = red;
+        for (let g = 0; g < weightGroups.length; g++) scored[g] = scoreHealth(facts.inputs, scoringConfig[g]);
+        for (let k = 0; k < highKeys.length; k++) {
+          const history = scores[highWeightGroup[k]];
+          let high: number | null = null;
+          for (let back = Math.max(start, day - highDays[k]); back < day; back++) {
+            const s = history[back - start];
+            if (!Number.isNaN(s) && (high === null || s > high)) high = s;
+          }
+          recentHigh[k] = high;
+        }
+        for (let g = 0; g < weightGroups.length; g++) scores[g][day - start] = scored[g].score ?? NaN;
+        // The rule facts of the day; only the health result and the recent high score differ by run.
+        const ruleFacts: RuleFacts = {
+          today,
+          health: scored[0],
+          recentHighScore: null,
+          renewalDate: account.renewalDate,
+          seats: facts.inputs.seats,
+          peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
+          ticketsLast7: facts.ticketsLast7,
+          ticketBaselinePerWeek: facts.ticketBaselinePerWeek,
+          nps: facts.inputs.nps.latest,
+        };
+        for (let r = 0; r < runs.length; r++) {
+          const config = runs[r].config;
+          const own = scored[weightGroupOf[r]];
+          const band = own.score === null ? own.band : bandOf(own.score, config);
+          const health: HealthResult = band === own.band ? own : { ...own, band };
+          snapshot?.scores.push(health.score);
+          ruleFacts.health = health;
+          ruleFacts.recentHighScore = recentHigh[highGroupOf[r]];
+          const hits = evaluateRules(ruleFacts, config);
+          const red = hits.some((hit) => hit.rule === "entered_red");
+          if (red && !wasRed[r]) alerts[r].alerts.push({ account: id, day, date: today, score: health.score! });
+          wasRed[r] = red;
+        }
       }
     }
+  } finally {
+    eachAccount.return?.();
   }
   for (const a of alerts) a.alerts.sort((x, y) => x.day - y.day || x.account.localeCompare(y.account));
   return { timeline: t, start, end, accounts: h.accounts.length, churn, alerts, accountDays, snapshots, samples };
