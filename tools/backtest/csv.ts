@@ -22,11 +22,15 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
-export function parseCsv(text: string): CsvRecord[] {
+/**
+ * The records of `text`. `firstLine` is the line number of its first character (a part of a file read
+ * in slices); a byte-order mark is skipped only at the start of a file (line 1).
+ */
+export function parseCsv(text: string, firstLine = 1): CsvRecord[] {
   const records: CsvRecord[] = [];
   const n = text.length;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
+  let i = firstLine === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let line = firstLine;
   while (i < n) {
     const recordLine = line;
     const fields: string[] = [];

@@ -15,6 +15,7 @@
 //   their alerts, account-days and month-end snapshots counted from the split on.
 import { COMPONENTS, parseHealthConfig, type ComponentName, type HealthConfig } from "../../src/success/rules/health-config.ts";
 import { loginsOnlyConfig } from "./baseline.ts";
+import type { AccountSource } from "./account-source.ts";
 import type { History } from "./history.ts";
 import { replay, type ComponentSample, type ReplayResult } from "./replay.ts";
 import { aucOf, churnedWithin, figuresOf, fmtAuc, fromDay, textTable, type AucResult, type Figures } from "./report.ts";
@@ -116,7 +117,7 @@ const labelled = (result: ReplayResult, samples: readonly ComponentSample[], hor
 
 /** Fits weights and bands; `fileBase` is the configuration file's own JSON (or {}), kept in what is written. */
 export function runFit(
-  history: History,
+  history: History | AccountSource,
   config: HealthConfig,
   horizon: number,
   fileBase: Record<string, unknown> = {},

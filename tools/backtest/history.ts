@@ -1,10 +1,18 @@
 // The labelled history a backtest replays, and its reading from a directory of CSV files (the format
 // is in the README, section "Backtest"). Every problem names the file, the line, the field and what to
 // write instead; reading stops with all the problems found (up to a few per file).
-import { existsSync, readFileSync } from "node:fs";
+//
+// openHistory checks the files in one streaming pass and keeps, per account, where its rows lie in each
+// file; the replay then reads one account's rows at a time (eachAccount), so memory does not grow with
+// the history. readHistory reads everything into memory (for tests and small histories).
+import { closeSync, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
-import { CsvSyntaxError, parseCsv, type CsvRecord } from "./csv.ts";
-import { parseDay, parseInstant } from "./dates.ts";
+import type { AccountRows } from "./account-series.ts";
+import type { AccountSource } from "./account-source.ts";
+import { CsvSyntaxError } from "./csv.ts";
+import { eachCsvRecord, readCsvRanges } from "./csv-file.ts";
+import { dayOfInstant, parseDay, parseInstant } from "./dates.ts";
+import type { Timeline } from "./timeline.ts";
 
 export const PRIORITIES = ["urgent", "high", "normal", "low"] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -95,16 +103,24 @@ export class HistoryError extends Error {
 
 const MAX_PROBLEMS_PER_FILE = 10;
 
+type KnownAccounts = Pick<ReadonlySet<string>, "has">;
+
 /** A row's fields by column name, with helpers that record a problem and return undefined when a value is bad. */
 class Row {
   constructor(
     private readonly file: FileReader,
     readonly line: number,
-    private readonly values: Map<string, string>,
+    private readonly columns: ReadonlyMap<string, number>,
+    private readonly fields: readonly string[],
   ) {}
 
   text(column: string): string {
-    return (this.values.get(column) ?? "").trim();
+    const i = this.columns.get(column);
+    return i === undefined ? "" : this.fields[i].trim();
+  }
+
+  problem(text: string): void {
+    this.file.problem(text);
   }
 
   private bad(column: string, value: string, expected: string): undefined {
@@ -119,7 +135,7 @@ class Row {
     return v === "" ? this.bad(column, v, `write ${what}`) : v;
   }
 
-  account(column: string, known: Set<string>): string | undefined {
+  account(column: string, known: KnownAccounts): string | undefined {
     const v = this.required(column, "the account's externalId");
     if (v === undefined) return undefined;
     if (!known.has(v)) {
@@ -186,10 +202,14 @@ class Row {
   }
 
   list(column: string): string[] {
-    return this.text(column)
-      .split(";")
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const out: string[] = [];
+    const text = this.text(column);
+    if (text === "") return out;
+    for (const part of text.split(";")) {
+      const s = part.trim();
+      if (s) out.push(s);
+    }
+    return out;
   }
 
   events(column: string): Record<string, number> | undefined {
@@ -214,6 +234,8 @@ class Row {
 class FileReader {
   readonly problems: string[] = [];
   private dropped = 0;
+  /** Column positions by name, from the header (null until it is read or when it lacks a column). */
+  columns: Map<string, number> | null = null;
 
   constructor(readonly spec: FileSpec) {}
 
@@ -228,8 +250,12 @@ class FileReader {
       : this.problems;
   }
 
-  /** The rows, or null when the file is absent (a problem if it is required). */
-  read(dir: string): Row[] | null {
+  /**
+   * Calls `onRow` with each row and the byte range it takes in the file, one slice of the file in
+   * memory at a time. False when the file is absent (a problem if it is required). A file with a CSV
+   * syntax error has that error as its only problem, as if none of its rows had been read.
+   */
+  each(dir: string, onRow: (row: Row, start: number, end: number) => void): boolean {
     const path = join(dir, this.spec.name);
     if (!existsSync(path)) {
       if (this.spec.required) {
@@ -237,48 +263,180 @@ class FileReader {
           `${this.spec.name} is missing from ${dir}: create it with the header line ${this.spec.columns.join(",")} (npm run backtest:generate -- <dir> writes an example history)`,
         );
       }
-      return null;
+      return false;
     }
-    let records: CsvRecord[];
+    let header: string[] | null = null;
+    let columns: Map<string, number> | null = null;
     try {
-      records = parseCsv(readFileSync(path, "utf8"));
+      eachCsvRecord(path, (r, start, end) => {
+        if (header === null) {
+          header = r.fields.map((h) => h.trim());
+          const missing = this.spec.columns.filter((c) => !header!.includes(c));
+          if (missing.length) {
+            this.problem(
+              `${this.spec.name} line 1 (the header) lacks the column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c}"`).join(", ")}: the header must name ${this.spec.columns.join(",")} (in any order; names are case-sensitive)`,
+            );
+          } else {
+            columns = new Map(header.map((h, i) => [h, i]));
+          }
+          return;
+        }
+        if (columns === null) return;
+        if (r.fields.length !== header.length) {
+          this.problem(
+            `${this.spec.name} line ${r.line} has ${r.fields.length} field${r.fields.length === 1 ? "" : "s"} but the header has ${header.length}: quote fields that contain commas ("a, b")`,
+          );
+          return;
+        }
+        onRow(new Row(this, r.line, columns, r.fields), start, end);
+      });
     } catch (error) {
       if (error instanceof CsvSyntaxError) {
+        this.problems.length = 0;
+        this.dropped = 0;
+        this.columns = null;
         this.problem(`${this.spec.name} ${error.message}`);
-        return [];
+        return true;
       }
       throw error;
     }
-    if (records.length === 0) {
-      this.problem(`${this.spec.name} is empty: its first line must be the header ${this.spec.columns.join(",")}`);
-      return [];
-    }
-    const header = records[0].fields.map((h) => h.trim());
-    const missing = this.spec.columns.filter((c) => !header.includes(c));
-    if (missing.length) {
-      this.problem(
-        `${this.spec.name} line 1 (the header) lacks the column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c}"`).join(", ")}: the header must name ${this.spec.columns.join(",")} (in any order; names are case-sensitive)`,
-      );
-      return [];
-    }
+    if (header === null) this.problem(`${this.spec.name} is empty: its first line must be the header ${this.spec.columns.join(",")}`);
+    this.columns = columns;
+    return true;
+  }
+
+  /** All the rows (for the small files), or null when the file is absent; none after a syntax error. */
+  read(dir: string): Row[] | null {
     const rows: Row[] = [];
-    for (const r of records.slice(1)) {
-      if (r.fields.length !== header.length) {
-        this.problem(
-          `${this.spec.name} line ${r.line} has ${r.fields.length} field${r.fields.length === 1 ? "" : "s"} but the header has ${header.length}: quote fields that contain commas ("a, b")`,
-        );
-        continue;
-      }
-      rows.push(new Row(this, r.line, new Map(header.map((h, i) => [h, r.fields[i]]))));
-    }
-    return rows;
+    if (!this.each(dir, (row) => rows.push(row))) return null;
+    return this.columns === null ? [] : rows;
+  }
+
+  /** A row read again from its byte range (the file was checked: it has no problems). */
+  again(fields: readonly string[]): Row {
+    return new Row(this, 0, this.columns!, fields);
   }
 }
 
 const defined = (...values: unknown[]): boolean => values.every((v) => v !== undefined);
 
-/** Reads and checks the history's CSV files in `dir`. Throws a HistoryError listing every problem found. */
-export function readHistory(dir: string): History {
+// One row of each file as the history holds it; undefined (and a problem recorded) when it is wrong.
+
+function usageOf(row: Row, known: KnownAccounts): HistoryUsageDay | undefined {
+  const account = row.account("accountExternalId", known);
+  const date = row.date("date", false);
+  const activeUsers = row.integer("activeUsers", 0, Infinity, false);
+  const events = row.events("events");
+  if (!defined(account, date, activeUsers, events)) return undefined;
+  return { accountExternalId: account!, date: date!, activeUsers: activeUsers!, featuresUsed: row.list("featuresUsed"), events: events! };
+}
+
+function ticketOf(row: Row, known: KnownAccounts): HistoryTicket | undefined {
+  const account = row.account("accountExternalId", known);
+  const createdAt = row.instant("createdAt", false);
+  const priority = row.priority("priority");
+  const resolvedAt = row.instant("resolvedAt", true);
+  const reopened = row.bool("reopened", false);
+  const csat = row.integer("csat", 1, 5, true);
+  const slaBreached = row.bool("slaBreached", null);
+  if (!defined(account, createdAt, priority, resolvedAt, reopened, csat, slaBreached)) return undefined;
+  if (resolvedAt && resolvedAt < createdAt!) {
+    row.problem(`tickets.csv line ${row.line}, field "resolvedAt": ${resolvedAt} is before createdAt ${createdAt}; fix one of them`);
+    return undefined;
+  }
+  return {
+    accountExternalId: account!,
+    createdAt: createdAt!,
+    priority: priority!,
+    resolvedAt: resolvedAt!,
+    reopened: reopened!,
+    csat: csat!,
+    slaBreached: slaBreached!,
+  };
+}
+
+function npsOf(row: Row, known: KnownAccounts): HistoryNps | undefined {
+  const account = row.account("accountExternalId", known);
+  const respondedAt = row.instant("respondedAt", false);
+  const score = row.integer("score", 0, 10, false);
+  if (!defined(account, respondedAt, score)) return undefined;
+  return { accountExternalId: account!, respondedAt: respondedAt!, score: score!, comment: row.text("comment") || null };
+}
+
+function seatChangeOf(row: Row, known: KnownAccounts): HistorySeatChange | undefined {
+  const account = row.account("accountExternalId", known);
+  const date = row.date("date", false);
+  const seats = row.integer("seats", 0, Infinity, true);
+  const arr = row.number("arr", true);
+  if (!defined(account, date, seats, arr)) return undefined;
+  if (seats === null && arr === null) {
+    row.problem(`seat_changes.csv line ${row.line}: both "seats" and "arr" are empty; give the new value of at least one`);
+    return undefined;
+  }
+  return { accountExternalId: account!, date: date!, seats: seats!, arr: arr! };
+}
+
+/** The days an account has usage on: a bit per day from a base, grown as needed (to find repeated days). */
+class DaySet {
+  private base = 0;
+  private bits: Uint8Array | null = null;
+
+  /** Adds `day`; false when it was there already. */
+  add(day: number): boolean {
+    if (this.bits === null) {
+      this.base = day - 256;
+      this.bits = new Uint8Array(128);
+    }
+    let at = day - this.base;
+    if (at < 0 || at >= this.bits.length * 8) {
+      const from = Math.min(this.base, day - 256);
+      const to = Math.max(this.base + this.bits.length * 8, day + 256);
+      const bits = new Uint8Array(Math.ceil((to - from) / 8) + 1);
+      // The old bits land at a whole-byte offset: keep the base a multiple of 8 days apart.
+      const shift = Math.ceil((this.base - from) / 8);
+      bits.set(this.bits, shift);
+      this.base -= shift * 8;
+      this.bits = bits;
+      at = day - this.base;
+    }
+    const mask = 1 << (at & 7);
+    if (this.bits[at >> 3] & mask) return false;
+    this.bits[at >> 3] |= mask;
+    return true;
+  }
+}
+
+/** Byte ranges in a file per account ([start, end, ...] in file order; adjacent rows merged into one range). */
+class Ranges {
+  readonly byAccount: (number[] | undefined)[] = [];
+
+  add(account: number, start: number, end: number): void {
+    const list = this.byAccount[account];
+    if (list === undefined) this.byAccount[account] = [start, end];
+    else if (list[list.length - 1] === start) list[list.length - 1] = end;
+    else list.push(start, end);
+  }
+}
+
+interface Scan {
+  accounts: HistoryAccount[];
+  churn: HistoryChurn[];
+  readers: Record<keyof typeof FILES, FileReader>;
+  /** Present when the rows were kept (readHistory). */
+  rows: Pick<History, "usage" | "tickets" | "nps" | "seatChanges"> | null;
+  ranges: { usage: Ranges; tickets: Ranges; nps: Ranges; seatChanges: Ranges };
+  seatChangesPresent: boolean;
+  usageRows: number;
+  timeline: Timeline;
+  /** The features used on each day (timeline index), by any account. */
+  featuresByDay: (Set<string> | undefined)[];
+}
+
+/**
+ * Reads and checks every file in one pass, each held a slice at a time. Keeps the rows when `keep`,
+ * else where each account's rows lie. Throws a HistoryError listing every problem found.
+ */
+function scanHistory(dir: string, keep: boolean): Scan {
   if (!existsSync(dir))
     throw new HistoryError([`the directory ${dir} does not exist: pass the directory that holds accounts.csv, usage.csv, churn.csv...`]);
   const readers = Object.fromEntries(Object.entries(FILES).map(([k, spec]) => [k, new FileReader(spec)])) as Record<
@@ -287,7 +445,7 @@ export function readHistory(dir: string): History {
   >;
 
   const accounts: HistoryAccount[] = [];
-  const known = new Set<string>();
+  const known = new Map<string, number>();
   for (const row of readers.accounts.read(dir) ?? []) {
     const externalId = row.required("externalId", "the account's id, as used in the other files");
     const seats = row.integer("seats", 0, Infinity, true);
@@ -300,7 +458,7 @@ export function readHistory(dir: string): History {
       continue;
     }
     if (!defined(externalId, seats, arr, renewalDate)) continue;
-    known.add(externalId!);
+    known.set(externalId!, accounts.length);
     accounts.push({
       externalId: externalId!,
       name: row.text("name") || externalId!,
@@ -311,66 +469,54 @@ export function readHistory(dir: string): History {
     });
   }
 
-  const usage: HistoryUsageDay[] = [];
-  const seen = new Set<string>();
-  for (const row of readers.usage.read(dir) ?? []) {
-    const account = row.account("accountExternalId", known);
-    const date = row.date("date", false);
-    const activeUsers = row.integer("activeUsers", 0, Infinity, false);
-    const events = row.events("events");
-    if (!defined(account, date, activeUsers, events)) continue;
-    const key = `${account} ${date}`;
-    if (seen.has(key)) {
+  const rows: Scan["rows"] = keep ? { usage: [], tickets: [], nps: [], seatChanges: [] } : null;
+  const ranges = { usage: new Ranges(), tickets: new Ranges(), nps: new Ranges(), seatChanges: new Ranges() };
+  let firstUsage = Infinity;
+  let lastUsage = -Infinity;
+  let origin = Infinity;
+  const featuresByDay = new Map<number, Set<string>>();
+
+  const usageDays: DaySet[] = [];
+  let usageRows = 0;
+  readers.usage.each(dir, (row, start, end) => {
+    const u = usageOf(row, known);
+    if (u === undefined) return;
+    const account = known.get(u.accountExternalId)!;
+    const day = parseDay(u.date)!;
+    if (!(usageDays[account] ??= new DaySet()).add(day)) {
       readers.usage.problem(
-        `usage.csv line ${row.line}: account "${account}" already has a row for ${date}; keep one row per account and day`,
+        `usage.csv line ${row.line}: account "${u.accountExternalId}" already has a row for ${u.date}; keep one row per account and day`,
       );
-      continue;
+      return;
     }
-    seen.add(key);
-    usage.push({
-      accountExternalId: account!,
-      date: date!,
-      activeUsers: activeUsers!,
-      featuresUsed: row.list("featuresUsed"),
-      events: events!,
-    });
-  }
-
-  const tickets: HistoryTicket[] = [];
-  for (const row of readers.tickets.read(dir) ?? []) {
-    const account = row.account("accountExternalId", known);
-    const createdAt = row.instant("createdAt", false);
-    const priority = row.priority("priority");
-    const resolvedAt = row.instant("resolvedAt", true);
-    const reopened = row.bool("reopened", false);
-    const csat = row.integer("csat", 1, 5, true);
-    const slaBreached = row.bool("slaBreached", null);
-    if (!defined(account, createdAt, priority, resolvedAt, reopened, csat, slaBreached)) continue;
-    if (resolvedAt && resolvedAt < createdAt!) {
-      readers.tickets.problem(
-        `tickets.csv line ${row.line}, field "resolvedAt": ${resolvedAt} is before createdAt ${createdAt}; fix one of them`,
-      );
-      continue;
+    usageRows++;
+    if (day < firstUsage) firstUsage = day;
+    if (day > lastUsage) lastUsage = day;
+    if (u.featuresUsed.length) {
+      let features = featuresByDay.get(day);
+      if (!features) featuresByDay.set(day, (features = new Set()));
+      for (const f of u.featuresUsed) features.add(f);
     }
-    tickets.push({
-      accountExternalId: account!,
-      createdAt: createdAt!,
-      priority: priority!,
-      resolvedAt: resolvedAt!,
-      reopened: reopened!,
-      csat: csat!,
-      slaBreached: slaBreached!,
-    });
-  }
+    if (rows) rows.usage.push(u);
+    else ranges.usage.add(account, start, end);
+  });
+  usageDays.length = 0;
 
-  const nps: HistoryNps[] = [];
-  for (const row of readers.nps.read(dir) ?? []) {
-    const account = row.account("accountExternalId", known);
-    const respondedAt = row.instant("respondedAt", false);
-    const score = row.integer("score", 0, 10, false);
-    if (!defined(account, respondedAt, score)) continue;
-    nps.push({ accountExternalId: account!, respondedAt: respondedAt!, score: score!, comment: row.text("comment") || null });
-  }
+  readers.tickets.each(dir, (row, start, end) => {
+    const t = ticketOf(row, known);
+    if (t === undefined) return;
+    origin = Math.min(origin, dayOfInstant(parseInstant(t.createdAt)!));
+    if (rows) rows.tickets.push(t);
+    else ranges.tickets.add(known.get(t.accountExternalId)!, start, end);
+  });
+
+  readers.nps.each(dir, (row, start, end) => {
+    const n = npsOf(row, known);
+    if (n === undefined) return;
+    origin = Math.min(origin, dayOfInstant(parseInstant(n.respondedAt)!));
+    if (rows) rows.nps.push(n);
+    else ranges.nps.add(known.get(n.accountExternalId)!, start, end);
+  });
 
   const churn: HistoryChurn[] = [];
   const churned = new Set<string>();
@@ -388,27 +534,90 @@ export function readHistory(dir: string): History {
     churn.push({ accountExternalId: account!, churnDate: churnDate! });
   }
 
-  const seatRows = readers.seatChanges.read(dir);
-  const seatChanges: HistorySeatChange[] | null = seatRows === null ? null : [];
-  for (const row of seatRows ?? []) {
-    const account = row.account("accountExternalId", known);
-    const date = row.date("date", false);
-    const seats = row.integer("seats", 0, Infinity, true);
-    const arr = row.number("arr", true);
-    if (!defined(account, date, seats, arr)) continue;
-    if (seats === null && arr === null) {
-      readers.seatChanges.problem(
-        `seat_changes.csv line ${row.line}: both "seats" and "arr" are empty; give the new value of at least one`,
-      );
-      continue;
-    }
-    seatChanges!.push({ accountExternalId: account!, date: date!, seats: seats!, arr: arr! });
-  }
+  const seatChangesPresent = readers.seatChanges.each(dir, (row, start, end) => {
+    const s = seatChangeOf(row, known);
+    if (s === undefined) return;
+    origin = Math.min(origin, parseDay(s.date)!);
+    if (rows) rows.seatChanges!.push(s);
+    else ranges.seatChanges.add(known.get(s.accountExternalId)!, start, end);
+  });
+  if (rows && !seatChangesPresent) rows.seatChanges = null;
 
-  if (readers.usage.problems.length === 0 && readers.accounts.problems.length === 0 && usage.length === 0) {
+  if (readers.usage.problems.length === 0 && readers.accounts.problems.length === 0 && usageRows === 0) {
     readers.usage.problem("usage.csv has no rows: the replay needs daily usage (one row per account and day with activity)");
   }
   const problems = Object.values(readers).flatMap((r) => r.summary());
   if (problems.length) throw new HistoryError(problems);
-  return { accounts, usage, tickets, nps, churn, seatChanges };
+
+  // As timelineOf: index 0 is the earliest dated record, usage from `first` to `last`.
+  origin = Math.min(origin, firstUsage);
+  const timeline: Timeline = { origin, first: firstUsage - origin, last: lastUsage - origin, length: lastUsage - origin + 1 };
+  const byDay: (Set<string> | undefined)[] = new Array(timeline.length);
+  for (const [day, features] of featuresByDay) byDay[day - origin] = features;
+  return { accounts, churn, readers, rows, ranges, seatChangesPresent, usageRows, timeline, featuresByDay: byDay };
+}
+
+/** Reads and checks the history's CSV files in `dir` into memory. Throws a HistoryError listing every problem found. */
+export function readHistory(dir: string): History {
+  const { accounts, churn, rows } = scanHistory(dir, true);
+  return { accounts, usage: rows!.usage, tickets: rows!.tickets, nps: rows!.nps, churn, seatChanges: rows!.seatChanges };
+}
+
+/** A history on disk, checked, with each account's rows read when the replay comes to it. */
+export interface OpenHistory extends AccountSource {
+  /** Usage rows in usage.csv. */
+  usageRows: number;
+}
+
+/**
+ * Checks the history's CSV files in `dir` in one streaming pass (throws a HistoryError listing every
+ * problem found) and notes where each account's rows lie; `eachAccount()` then reads one account's
+ * rows at a time, in the order of accounts.csv.
+ */
+export function openHistory(dir: string): OpenHistory {
+  const scan = scanHistory(dir, false);
+  const { accounts, readers, ranges, timeline } = scan;
+  const known: KnownAccounts = new Set(accounts.map((a) => a.externalId));
+  function* eachAccount(): Generator<AccountRows> {
+    const files = [
+      { reader: readers.usage, ranges: ranges.usage, of: usageOf },
+      { reader: readers.tickets, ranges: ranges.tickets, of: ticketOf },
+      { reader: readers.nps, ranges: ranges.nps, of: npsOf },
+      { reader: readers.seatChanges, ranges: ranges.seatChanges, of: seatChangeOf },
+    ] as const;
+    const fds: (number | null)[] = files.map(() => null);
+    const scratch = { buf: Buffer.allocUnsafe(1 << 16) };
+    function rowsOf<T>(f: number, account: number, of: (row: Row, known: KnownAccounts) => T | undefined): T[] {
+      const { reader, ranges: r } = files[f];
+      const list = r.byAccount[account];
+      if (list === undefined) return [];
+      fds[f] ??= openSync(join(dir, reader.spec.name), "r");
+      return readCsvRanges(fds[f], list, scratch).map((record) => {
+        const value = of(reader.again(record.fields), known);
+        if (value === undefined) throw new Error(`${reader.spec.name} changed while the backtest read it: run it again`);
+        return value;
+      });
+    }
+    try {
+      for (let i = 0; i < accounts.length; i++) {
+        yield {
+          account: accounts[i],
+          usage: rowsOf(0, i, usageOf),
+          tickets: rowsOf(1, i, ticketOf),
+          nps: rowsOf(2, i, npsOf),
+          seatChanges: scan.seatChangesPresent ? rowsOf(3, i, seatChangeOf) : null,
+        };
+      }
+    } finally {
+      for (const fd of fds) if (fd !== null) closeSync(fd);
+    }
+  }
+  return {
+    accounts,
+    churn: scan.churn,
+    usageRows: scan.usageRows,
+    timeline: () => timeline,
+    featuresByDay: () => scan.featuresByDay,
+    eachAccount,
+  };
 }

@@ -9,7 +9,7 @@ import { HealthConfigError, parseHealthConfig, type HealthConfig } from "../../s
 import { HelpRequest, intOption, parseArgs, UsageError } from "./cli-args.ts";
 import { fitJson, runFit } from "./fit.ts";
 import { DEFAULT_GENERATE, generateHistory } from "./generate.ts";
-import { HistoryError, readHistory } from "./history.ts";
+import { HistoryError, openHistory } from "./history.ts";
 import { writeHistory } from "./history-writer.ts";
 import { DEFAULT_HORIZON_DAYS } from "./report.ts";
 import { backtestJson, DEFAULT_SWEEP, runBacktest } from "./run.ts";
@@ -76,7 +76,7 @@ function main(): void {
   }
   try {
     const started = performance.now();
-    const history = readHistory(dir);
+    const history = openHistory(dir);
     const read = performance.now();
     // A progress line on stderr every few seconds: accounts replayed of all, and the pace.
     let lastLine = performance.now();

@@ -4,12 +4,15 @@
 // hit on a day the account was not red the day before (one alert per red episode).
 import { bandOf, COMPONENTS, type HealthConfig } from "../../src/success/rules/health-config.ts";
 import { componentScores, scoreHealth, type HealthResult } from "../../src/success/rules/health-model.ts";
-import { evaluateRules } from "../../src/success/rules/risk-rules.ts";
-import { AccountSeries, type AccountRows } from "./account-series.ts";
+import { evaluateRules, type RuleFacts } from "../../src/success/rules/risk-rules.ts";
+import { AccountSeries } from "./account-series.ts";
+import { sourceOf, type AccountSource } from "./account-source.ts";
 import { dateOfDay } from "./dates.ts";
 import { HistoryError, type History } from "./history.ts";
 import { knownFeaturesByDay } from "./known-features.ts";
-import { dayIndex, timelineOf, type Timeline } from "./timeline.ts";
+import { dayIndex, type Timeline } from "./timeline.ts";
+
+export { rowsByAccount } from "./account-source.ts";
 
 /** The replay starts this many days after the first day of usage. */
 export const WARM_UP_DAYS = 60;
@@ -65,30 +68,22 @@ export interface ReplayResult {
   samples: ComponentSample[];
 }
 
-export function rowsByAccount(h: History): AccountRows[] {
-  const rows = new Map<string, AccountRows>(
-    h.accounts.map((account) => [account.externalId, { account, usage: [], tickets: [], nps: [], seatChanges: h.seatChanges ? [] : null }]),
-  );
-  for (const u of h.usage) rows.get(u.accountExternalId)!.usage.push(u);
-  for (const t of h.tickets) rows.get(t.accountExternalId)!.tickets.push(t);
-  for (const n of h.nps) rows.get(n.accountExternalId)!.nps.push(n);
-  for (const s of h.seatChanges ?? []) rows.get(s.accountExternalId)!.seatChanges!.push(s);
-  return [...rows.values()];
-}
-
 /**
  * Replays the history under each run's configuration. The inputs (key events, known features, rule
  * windows) are computed with `inputsConfig`; the runs may differ in weights, bands and rule switches.
  * Runs that share the same `weights` object share each day's score (only the band is recomputed).
+ * Accounts are replayed one at a time (from an open history, read one at a time): only the results
+ * stay in memory.
  */
 export function replay(
-  h: History,
+  input: History | AccountSource,
   inputsConfig: HealthConfig,
   runs: ReplayRun[],
   options: ReplayOptions | ((done: number, total: number) => void) = {},
 ): ReplayResult {
   const { onAccount, sampleEvery = 0 } = typeof options === "function" ? { onAccount: options } : options;
-  const t = timelineOf(h);
+  const h = sourceOf(input);
+  const t = h.timeline();
   const start = t.first + WARM_UP_DAYS;
   const end = t.last;
   if (start > end) {
@@ -101,66 +96,98 @@ export function replay(
   const alerts = runs.map((r) => ({ name: r.name, config: r.config, alerts: [] as RedAlert[] }));
   const span = end - start + 1;
   const dates = Array.from({ length: span }, (_, i) => dateOfDay(t.origin + start + i));
-  const scores = runs.map(() => new Float64Array(span));
+  // Runs with the same weights object share each day's score (scored under the first such run's
+  // configuration, the band then set per run), hence the same score history and, for the same
+  // score-drop window, the same recent high score: each is computed once per day.
+  const weightGroups: HealthConfig["weights"][] = [];
+  const weightGroupOf = runs.map((r) => {
+    const g = weightGroups.indexOf(r.config.weights);
+    return g >= 0 ? g : weightGroups.push(r.config.weights) - 1;
+  });
+  const scoringConfig = weightGroups.map((w) => runs.find((r) => r.config.weights === w)!.config);
+  const highKeys: string[] = [];
+  const highGroupOf = runs.map((r, i) => {
+    const key = `${weightGroupOf[i]} ${r.config.rules.score_drop.days}`;
+    const k = highKeys.indexOf(key);
+    return k >= 0 ? k : highKeys.push(key) - 1;
+  });
+  const highWeightGroup = highKeys.map((_, k) => weightGroupOf[highGroupOf.indexOf(k)]);
+  const highDays = highKeys.map((_, k) => runs[highGroupOf.indexOf(k)].config.rules.score_drop.days);
+  const scores = weightGroups.map(() => new Float64Array(span));
+  const scored: HealthResult[] = new Array(weightGroups.length);
+  const recentHigh: (number | null)[] = new Array(highKeys.length);
   const monthEnd = dates.map((_, i) => dateOfDay(t.origin + start + i + 1).endsWith("-01"));
   const snapshots: Snapshot[] = [];
   const samples: ComponentSample[] = [];
   let accountDays = 0;
 
-  const accounts = rowsByAccount(h);
   let accountsDone = 0;
-  for (const rows of accounts) {
-    onAccount?.(accountsDone++, accounts.length);
-    const series = new AccountSeries(rows, t, inputsConfig, known);
-    const id = rows.account.externalId;
-    const churnDay = churn.get(id);
-    // The churn date is the first day the account is no longer a customer: it is scored up to the day before.
-    const lastScored = churnDay === undefined ? end : Math.min(end, churnDay - 1);
-    const wasRed = runs.map(() => false);
-    for (const s of scores) s.fill(NaN);
-    for (let day = start; day <= lastScored; day++) {
-      accountDays++;
-      const facts = series.factsOn(day);
-      const today = dates[day - start];
-      const byWeights = new Map<HealthConfig["weights"], HealthResult>();
-      const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
-      if (snapshot) snapshots.push(snapshot);
-      if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
-        const raw = componentScores(facts.inputs, inputsConfig);
-        samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
-      }
-      for (let r = 0; r < runs.length; r++) {
-        const config = runs[r].config;
-        let scored = byWeights.get(config.weights);
-        if (!scored) byWeights.set(config.weights, (scored = scoreHealth(facts.inputs, config)));
-        const health: HealthResult = scored.score === null ? scored : { ...scored, band: bandOf(scored.score, config) };
-        const history = scores[r];
-        let recentHighScore: number | null = null;
-        for (let back = Math.max(start, day - config.rules.score_drop.days); back < day; back++) {
-          const s = history[back - start];
-          if (!Number.isNaN(s) && (recentHighScore === null || s > recentHighScore)) recentHighScore = s;
+  // An account's rows are let go once its series is built: only the series is held while it is replayed.
+  const eachAccount = h.eachAccount()[Symbol.iterator]();
+  const nextAccount = () => {
+    const next = eachAccount.next();
+    return next.done ? null : { series: new AccountSeries(next.value, t, inputsConfig, known), account: next.value.account };
+  };
+  try {
+    for (let item = nextAccount(); item !== null; item = nextAccount()) {
+      onAccount?.(accountsDone++, h.accounts.length);
+      const { series, account } = item;
+      const id = account.externalId;
+      const churnDay = churn.get(id);
+      // The churn date is the first day the account is no longer a customer: it is scored up to the day before.
+      const lastScored = churnDay === undefined ? end : Math.min(end, churnDay - 1);
+      const wasRed = runs.map(() => false);
+      for (const s of scores) s.fill(NaN);
+      for (let day = start; day <= lastScored; day++) {
+        accountDays++;
+        const facts = series.factsOn(day);
+        const today = dates[day - start];
+        const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
+        if (snapshot) snapshots.push(snapshot);
+        if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
+          const raw = componentScores(facts.inputs, inputsConfig);
+          samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
         }
-        history[day - start] = health.score ?? NaN;
-        snapshot?.scores.push(health.score);
-        const hits = evaluateRules(
-          {
-            today,
-            health,
-            recentHighScore,
-            renewalDate: rows.account.renewalDate,
-            seats: facts.inputs.seats,
-            peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
-            ticketsLast7: facts.ticketsLast7,
-            ticketBaselinePerWeek: facts.ticketBaselinePerWeek,
-            nps: facts.inputs.nps.latest,
-          },
-          config,
-        );
-        const red = hits.some((hit) => hit.rule === "entered_red");
-        if (red && !wasRed[r]) alerts[r].alerts.push({ account: id, day, date: today, score: health.score! });
-        wasRed[r] = red;
+        for (let g = 0; g < weightGroups.length; g++) scored[g] = scoreHealth(facts.inputs, scoringConfig[g]);
+        for (let k = 0; k < highKeys.length; k++) {
+          const history = scores[highWeightGroup[k]];
+          let high: number | null = null;
+          for (let back = Math.max(start, day - highDays[k]); back < day; back++) {
+            const s = history[back - start];
+            if (!Number.isNaN(s) && (high === null || s > high)) high = s;
+          }
+          recentHigh[k] = high;
+        }
+        for (let g = 0; g < weightGroups.length; g++) scores[g][day - start] = scored[g].score ?? NaN;
+        // The rule facts of the day; only the health result and the recent high score differ by run.
+        const ruleFacts: RuleFacts = {
+          today,
+          health: scored[0],
+          recentHighScore: null,
+          renewalDate: account.renewalDate,
+          seats: facts.inputs.seats,
+          peakActiveLast30: facts.inputs.usage.daysLast30 ? facts.inputs.usage.peakActiveLast30 : null,
+          ticketsLast7: facts.ticketsLast7,
+          ticketBaselinePerWeek: facts.ticketBaselinePerWeek,
+          nps: facts.inputs.nps.latest,
+        };
+        for (let r = 0; r < runs.length; r++) {
+          const config = runs[r].config;
+          const own = scored[weightGroupOf[r]];
+          const band = own.score === null ? own.band : bandOf(own.score, config);
+          const health: HealthResult = band === own.band ? own : { ...own, band };
+          snapshot?.scores.push(health.score);
+          ruleFacts.health = health;
+          ruleFacts.recentHighScore = recentHigh[highGroupOf[r]];
+          const hits = evaluateRules(ruleFacts, config);
+          const red = hits.some((hit) => hit.rule === "entered_red");
+          if (red && !wasRed[r]) alerts[r].alerts.push({ account: id, day, date: today, score: health.score! });
+          wasRed[r] = red;
+        }
       }
     }
+  } finally {
+    eachAccount.return?.();
   }
   for (const a of alerts) a.alerts.sort((x, y) => x.day - y.day || x.account.localeCompare(y.account));
   return { timeline: t, start, end, accounts: h.accounts.length, churn, alerts, accountDays, snapshots, samples };

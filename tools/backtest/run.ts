@@ -3,6 +3,7 @@
 import type { HealthConfig } from "../../src/success/rules/health-config.ts";
 import { LOGIN_COMPONENTS, loginsOnlyConfig } from "./baseline.ts";
 import { dateOfDay } from "./dates.ts";
+import type { AccountSource } from "./account-source.ts";
 import type { History } from "./history.ts";
 import { replay, type ReplayResult } from "./replay.ts";
 import { figuresOf, formatReport, formatSweep, type Figures, type SweepRow } from "./report.ts";
@@ -59,7 +60,7 @@ export function backtestJson(b: Backtest, horizon: number) {
 }
 
 export function runBacktest(
-  history: History,
+  history: History | AccountSource,
   config: HealthConfig,
   horizon: number,
   sweep: readonly number[] = DEFAULT_SWEEP,
