@@ -2,7 +2,7 @@
 // ids), so a check over any number of accounts reads a bounded number of rows into memory at once.
 // The same statements run on SQLite and Postgres (src/platform/db/sql.ts).
 import type { Database } from "../../platform/db/client.ts";
-import { num, queryRows } from "../../platform/db/sql.ts";
+import { bulkRows, num } from "../../platform/db/sql.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthInputs } from "../rules/health-model.ts";
 import { dayOf, type AccountFacts } from "../rules/health-check.ts";
@@ -22,7 +22,7 @@ export interface SliceAccount {
 /** The number of known features: the configured list, else every feature any account used in 90 days. */
 export async function knownFeatureCount(db: Database, config: HealthConfig, now: Date): Promise<number> {
   if (config.knownFeatures.length) return new Set(config.knownFeatures).size;
-  const [row] = await queryRows<{ n: unknown }>(
+  const [row] = await bulkRows<{ n: unknown }>(
     db,
     db.client,
     `SELECT COUNT(DISTINCT "feature") AS n FROM "AccountFeature" WHERE "lastSeen" > $1 AND "lastSeen" <= $2`,
@@ -58,7 +58,7 @@ export async function sliceFacts(
     : "";
 
   const [usage, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
-    queryRows<Record<string, unknown>>(
+    bulkRows<Record<string, unknown>>(
       db,
       c,
       `SELECT "accountExternalId" AS id,
@@ -78,7 +78,7 @@ export async function sliceFacts(
       d60,
       today,
     ),
-    queryRows<{ id: string; n: unknown }>(
+    bulkRows<{ id: string; n: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, COUNT(*) AS n FROM "AccountFeature"
@@ -90,7 +90,7 @@ export async function sliceFacts(
       today,
       ...config.knownFeatures,
     ),
-    queryRows<Record<string, unknown>>(
+    bulkRows<Record<string, unknown>>(
       db,
       c,
       `SELECT "accountExternalId" AS id,
@@ -113,7 +113,7 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    queryRows<{ id: string; answers: unknown; average: unknown }>(
+    bulkRows<{ id: string; answers: unknown; average: unknown }>(
       db,
       c,
       `SELECT t."accountExternalId" AS id, COUNT(*) AS answers, AVG(r."score" * 1.0) AS average
@@ -125,7 +125,7 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    queryRows<{ id: string; stopped: unknown; breached: unknown }>(
+    bulkRows<{ id: string; stopped: unknown; breached: unknown }>(
       db,
       c,
       `SELECT t."accountExternalId" AS id,
@@ -139,14 +139,14 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    queryRows<{ id: string }>(
+    bulkRows<{ id: string }>(
       db,
       c,
       `SELECT DISTINCT "accountExternalId" AS id FROM "SupportChannel" WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2`,
       first,
       last,
     ),
-    queryRows<{ id: string; high: unknown }>(
+    bulkRows<{ id: string; high: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, MAX("score") AS high FROM "AccountHealth"

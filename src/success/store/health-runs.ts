@@ -4,7 +4,7 @@
 // history and as each account's current score, with multi-row statements.
 import { randomUUID } from "node:crypto";
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { execute, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, valuesList } from "../../platform/db/sql.ts";
 import { LeasedWork } from "../../platform/work/leased-work.ts";
 import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
@@ -148,13 +148,13 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
         history.push(runId, account.externalId, at, health.score, health.band, compactComponents(health));
         current.push(runId, account.externalId, at, health.score, health.band, JSON.stringify(health.components));
       }
-      await execute(
+      await bulkExecute(
         db,
         tx,
         `INSERT INTO "AccountHealth" ("runId", "accountExternalId", "computedAt", "score", "band", "components") VALUES ${valuesList(rows.length, 6)}`,
         ...history,
       );
-      await execute(
+      await bulkExecute(
         db,
         tx,
         `INSERT INTO "AccountHealthCurrent" ("runId", "accountExternalId", "computedAt", "score", "band", "components") VALUES ${valuesList(rows.length, 6)}
