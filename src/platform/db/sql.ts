@@ -103,9 +103,39 @@ function prepared(connection: BetterSqlite3.Database, sql: string): BetterSqlite
   return statement;
 }
 
+/** Where each `?` of a statement's SQLite text takes its argument from (the $n of the text, less one). */
+const placeholderOrders = new Map<string, { text: string; order: number[] }>();
+
+function sqliteText(sql: string): { text: string; order: number[] } {
+  let adapted = placeholderOrders.get(sql);
+  if (!adapted) {
+    const order: number[] = [];
+    const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+      order.push(Number(n) - 1);
+      return "?";
+    });
+    adapted = { text, order };
+    if (placeholderOrders.size >= STATEMENTS_KEPT) placeholderOrders.delete(placeholderOrders.keys().next().value!);
+    placeholderOrders.set(sql, adapted);
+  }
+  return adapted;
+}
+
+let lastDate: Date | null = null;
+let lastDateTime = NaN;
+let lastDateText = "";
+
 /** An argument as Prisma's SQLite adapter binds it (datetimes as ISO text with +00:00, booleans as 0/1). */
 function sqliteArg(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (value instanceof Date) {
+    // A batch binds the same instant on every row: convert it once.
+    if (value !== lastDate || value.getTime() !== lastDateTime) {
+      lastDate = value;
+      lastDateTime = value.getTime();
+      lastDateText = value.toISOString().replace("Z", "+00:00");
+    }
+    return lastDateText;
+  }
   if (typeof value === "boolean") return value ? 1 : 0;
   return value === undefined ? null : value;
 }
@@ -113,8 +143,12 @@ function sqliteArg(value: unknown): unknown {
 function direct(db: Pick<Database, "provider" | "sqliteDriver">, sql: string, args: unknown[]) {
   const connection = db.provider === "sqlite" ? db.sqliteDriver() : null;
   if (!connection) return null;
-  const [text, params] = adapt(db.provider, sql, args);
-  return { statement: prepared(connection, text), params: params.map(sqliteArg) };
+  const { text, order } = sqliteText(sql);
+  const params = order.map((index) => {
+    if (index < 0 || index >= args.length) throw new Error(`SQL parameter $${index + 1} has no argument`);
+    return sqliteArg(args[index]);
+  });
+  return { statement: prepared(connection, text), params };
 }
 
 /** A large query of a batch job (see above): the driver's rows, as objects by column name. */
