@@ -3,8 +3,9 @@
 // How long a health check takes over many accounts: for each size, seeds a fresh SQLite file (migrated
 // by the app's migrator) with N accounts and 90 days of usage each (bench/health-seed.ts; not timed),
 // then times runHealthCheck (src/success/use-cases) in a fresh child process (bench/health-run.ts), so the peak RSS
-// printed is that run's own. Target (from the issue): 100,000 accounts in under 10 s with peak RSS
-// under 400 MB, and time growing linearly with the number of accounts. A miss is reported, not failed.
+// printed is that run's own. Targets (issue 18): at 100,000 accounts a first run under 6 s, a daily run
+// (run 2) under 4 s, peak RSS under 300 MB, and time growing linearly with the number of
+// accounts. A miss is reported, not failed.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, statSync } from "node:fs";
@@ -17,8 +18,9 @@ import { migrate } from "../src/platform/db/migrate.ts";
 import { seedHealthData, type SeedCounts } from "./health-seed.ts";
 import type { RunResult } from "./health-run.ts";
 
-const TARGET_MS = 10_000;
-const TARGET_RSS = 400 * 1024 * 1024;
+const TARGET_MS = 6_000;
+const TARGET_DAILY_MS = 4_000;
+const TARGET_RSS = 300 * 1024 * 1024;
 const TARGET_SIZE = 100_000;
 const MB = 1024 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -188,6 +190,9 @@ async function main() {
     const r = rows.find((x) => x.size === TARGET_SIZE)!.r;
     console.log(
       `${n(TARGET_SIZE)} accounts, run 1: ${secs(r.run1.ms)} (target < ${secs(TARGET_MS)}): ${r.run1.ms < TARGET_MS ? "PASS" : "MISS"}`,
+    );
+    console.log(
+      `${n(TARGET_SIZE)} accounts, run 2 (daily): ${secs(r.run2.ms)} (target < ${secs(TARGET_DAILY_MS)}): ${r.run2.ms < TARGET_DAILY_MS ? "PASS" : "MISS"}`,
     );
     console.log(
       `${n(TARGET_SIZE)} accounts, peak RSS ${mb(r.run1.maxRss)} (target < ${mb(TARGET_RSS)}): ${r.run1.maxRss < TARGET_RSS ? "PASS" : "MISS"}`,
