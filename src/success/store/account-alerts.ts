@@ -4,7 +4,7 @@
 // person's change, escalation, what the digest and the check's summary list, and each account's open and
 // breached tickets for the CSM's Home.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { bulkExecute, bulkRows, execute, num, queryRows, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, bulkRows, num, queryRows, valuesList } from "../../platform/db/sql.ts";
 import type { OpenAccountAlert } from "../rules/account-alert.ts";
 import type { ReportedAlert } from "../rules/risk-report.ts";
 import type { AccountAlertDetail, AlertView } from "../rules/alert.ts";
