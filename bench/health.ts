@@ -167,7 +167,7 @@ async function main() {
     ["  of which account slices", (x) => secs(x.r.inputs.accountReadMs)],
     ["  of which model + rules", (x) => secs(x.r.inputs.scoreMs)],
     ["RSS before run 1", (x) => mb(x.r.baselineRss)],
-    ["peak RSS, run 1 (maxRSS)", (x) => mb(x.r.run1.maxRss)],
+    ["peak RSS, run 1 (VmHWM)", (x) => mb(x.r.run1.maxRss)],
     ["peak RSS, sampled run 1", (x) => mb(x.r.run1.sampledPeak)],
     ["peak RSS, whole process", (x) => mb(x.r.inputs.maxRss)],
     ["WAL file after run 1 / run 2", (x) => `${mb(x.r.run1.walAfter)} / ${mb(x.r.run2.walAfter)}`],
