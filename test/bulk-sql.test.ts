@@ -41,7 +41,7 @@ describe("bulk statements of batch jobs", () => {
     );
     expect(changed).toBe(3);
     // On SQLite they ran on the adapter's own connection (the path under test), not through Prisma.
-    if (db.provider === "sqlite") expect(db.sqliteConnection?.()).toBeTruthy();
+    if (db.provider === "sqlite") expect(db.sqliteDriver()).toBeTruthy();
 
     const stored = await db.client.account.findMany({
       orderBy: { externalId: "asc" },
