@@ -11,7 +11,7 @@
 //          aggregates) and the pure model, without any writes.
 // Prints readable lines, then one JSON line {"bench":"result",...} for bench/health.ts.
 import { toolAccess } from "../src/shared/access.ts";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { systemClock } from "../src/platform/clock.ts";
@@ -45,6 +45,21 @@ function parseArgs(argv: string[]) {
   return { db, at };
 }
 
+/**
+ * This process's peak RSS so far (bytes): VmHWM on Linux. Not `process.resourceUsage().maxRSS`: Linux
+ * carries ru_maxrss over from the parent through fork and exec, so a child of the bench (which has just
+ * seeded with a 256 MB page cache) would report the parent's peak, not its own.
+ */
+function peakRss(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 /** Samples RSS every 20 ms (between awaits: the SQLite calls themselves block the thread). */
 function rssSampler() {
   let peak = process.memoryUsage.rss();
@@ -60,7 +75,7 @@ function rssSampler() {
 
 export interface PhaseResult {
   ms: number;
-  /** process.resourceUsage().maxRSS after the phase (bytes; the process's peak so far). */
+  /** The process's peak RSS so far, after the phase (bytes; see peakRss). */
   maxRss: number;
   /** The highest sampled RSS during the phase (bytes). */
   sampledPeak: number;
@@ -129,7 +144,7 @@ async function main() {
       {
         ms,
         walAfter: walSize(),
-        maxRss: process.resourceUsage().maxRSS * 1024,
+        maxRss: peakRss(),
         sampledPeak: sampler.peak(),
         heapUsedAfter: process.memoryUsage().heapUsed,
         cpuMs: (cpu.user + cpu.system) / 1000,

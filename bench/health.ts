@@ -3,8 +3,9 @@
 // How long a health check takes over many accounts: for each size, seeds a fresh SQLite file (migrated
 // by the app's migrator) with N accounts and 90 days of usage each (bench/health-seed.ts; not timed),
 // then times runHealthCheck (src/success/use-cases) in a fresh child process (bench/health-run.ts), so the peak RSS
-// printed is that run's own. Target (from the issue): 100,000 accounts in under 10 s with peak RSS
-// under 400 MB, and time growing linearly with the number of accounts. A miss is reported, not failed.
+// printed is that run's own. Targets (issue 18): at 100,000 accounts a first run under 6 s, a daily run
+// (run 2) under 4 s, peak RSS under 300 MB, and time growing linearly with the number of
+// accounts. A miss is reported, not failed.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, statSync } from "node:fs";
@@ -17,8 +18,9 @@ import { migrate } from "../src/platform/db/migrate.ts";
 import { seedHealthData, type SeedCounts } from "./health-seed.ts";
 import type { RunResult } from "./health-run.ts";
 
-const TARGET_MS = 10_000;
-const TARGET_RSS = 400 * 1024 * 1024;
+const TARGET_MS = 6_000;
+const TARGET_DAILY_MS = 4_000;
+const TARGET_RSS = 300 * 1024 * 1024;
 const TARGET_SIZE = 100_000;
 const MB = 1024 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -156,14 +158,16 @@ async function main() {
     ["run 1 time", (x) => secs(x.r.run1.ms)],
     ["run 1 accounts/s", (x) => n(Math.round(x.r.accounts / (x.r.run1.ms / 1000)))],
     ["run 1 CPU (1 core = 100%)", (x) => `${Math.round((x.r.run1.cpuMs / x.r.run1.ms) * 100)}%`],
+    ["run 1 CPU time (a busy machine: compare this)", (x) => secs(x.r.run1.cpuMs)],
     ["run 2 time (no new alerts)", (x) => secs(x.r.run2.ms)],
+    ["run 2 CPU time", (x) => secs(x.r.run2.cpuMs)],
     ["run 1 - run 2 (~ alerts)", (x) => secs(x.r.run1.ms - x.r.run2.ms)],
     ["inputs only (read + model)", (x) => secs(x.r.inputs.ms)],
     ["  of which sliceFacts", (x) => secs(x.r.inputs.sliceFactsMs)],
     ["  of which account slices", (x) => secs(x.r.inputs.accountReadMs)],
     ["  of which model + rules", (x) => secs(x.r.inputs.scoreMs)],
     ["RSS before run 1", (x) => mb(x.r.baselineRss)],
-    ["peak RSS, run 1 (maxRSS)", (x) => mb(x.r.run1.maxRss)],
+    ["peak RSS, run 1 (VmHWM)", (x) => mb(x.r.run1.maxRss)],
     ["peak RSS, sampled run 1", (x) => mb(x.r.run1.sampledPeak)],
     ["peak RSS, whole process", (x) => mb(x.r.inputs.maxRss)],
     ["WAL file after run 1 / run 2", (x) => `${mb(x.r.run1.walAfter)} / ${mb(x.r.run2.walAfter)}`],
@@ -188,6 +192,9 @@ async function main() {
     const r = rows.find((x) => x.size === TARGET_SIZE)!.r;
     console.log(
       `${n(TARGET_SIZE)} accounts, run 1: ${secs(r.run1.ms)} (target < ${secs(TARGET_MS)}): ${r.run1.ms < TARGET_MS ? "PASS" : "MISS"}`,
+    );
+    console.log(
+      `${n(TARGET_SIZE)} accounts, run 2 (daily): ${secs(r.run2.ms)} (target < ${secs(TARGET_DAILY_MS)}): ${r.run2.ms < TARGET_DAILY_MS ? "PASS" : "MISS"}`,
     );
     console.log(
       `${n(TARGET_SIZE)} accounts, peak RSS ${mb(r.run1.maxRss)} (target < ${mb(TARGET_RSS)}): ${r.run1.maxRss < TARGET_RSS ? "PASS" : "MISS"}`,

@@ -1,6 +1,13 @@
 // Raw SQL that runs on both providers. Statements are written with Postgres's numbered parameters
 // ($1, $2, ... a number may repeat); on SQLite they become positional ? with the arguments repeated in
 // order. Numbers come back as number, bigint or Decimal depending on the provider: `num` evens them out.
+//
+// `bulkRows` and `bulkExecute` are for the large statements of batch jobs (a health check's aggregates
+// and multi-row writes): on SQLite they run on the driver adapter's own connection, prepared once and
+// kept, which skips Prisma's query layer (for a statement with thousands of parameters that layer costs
+// more than SQLite's work). Being the same connection, they take part in an open Prisma transaction as
+// Prisma's own queries would. Their rows are the driver's: on SQLite integers are bigint and datetimes
+// the stored text; on Postgres (through Prisma) datetimes are Date. Read values with `num` and `new Date`.
 import type BetterSqlite3 from "better-sqlite3";
 import type { Database, Tx } from "./client.ts";
 
@@ -79,6 +86,97 @@ export function sqliteAggregateValue<A>(
     .pluck()
     .safeIntegers(false)
     .get(...bound);
+}
+
+const STATEMENTS_KEPT = 200;
+const statementCache = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+function prepared(connection: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+  let cache = statementCache.get(connection);
+  if (!cache) statementCache.set(connection, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    if (cache.size >= STATEMENTS_KEPT) cache.delete(cache.keys().next().value!);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
+/** Where each `?` of a statement's SQLite text takes its argument from (the $n of the text, less one). */
+const placeholderOrders = new Map<string, { text: string; order: number[] }>();
+
+function sqliteText(sql: string): { text: string; order: number[] } {
+  let adapted = placeholderOrders.get(sql);
+  if (!adapted) {
+    const order: number[] = [];
+    const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+      order.push(Number(n) - 1);
+      return "?";
+    });
+    adapted = { text, order };
+    if (placeholderOrders.size >= STATEMENTS_KEPT) placeholderOrders.delete(placeholderOrders.keys().next().value!);
+    placeholderOrders.set(sql, adapted);
+  }
+  return adapted;
+}
+
+let lastDate: Date | null = null;
+let lastDateTime = NaN;
+let lastDateText = "";
+
+/** An argument as Prisma's SQLite adapter binds it (datetimes as ISO text with +00:00, booleans as 0/1). */
+function sqliteArg(value: unknown): unknown {
+  if (value instanceof Date) {
+    // A batch binds the same instant on every row: convert it once.
+    if (value !== lastDate || value.getTime() !== lastDateTime) {
+      lastDate = value;
+      lastDateTime = value.getTime();
+      lastDateText = value.toISOString().replace("Z", "+00:00");
+    }
+    return lastDateText;
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value === undefined ? null : value;
+}
+
+function direct(db: Pick<Database, "provider" | "sqliteDriver">, sql: string, args: unknown[]) {
+  const connection = db.provider === "sqlite" ? db.sqliteDriver() : null;
+  if (!connection) return null;
+  const { text, order } = sqliteText(sql);
+  const params = order.map((index) => {
+    if (index < 0 || index >= args.length) throw new Error(`SQL parameter $${index + 1} has no argument`);
+    return sqliteArg(args[index]);
+  });
+  return { statement: prepared(connection, text), params };
+}
+
+/** A large query of a batch job (see above): the driver's rows, as objects by column name. */
+export async function bulkRows<T>(
+  db: Pick<Database, "provider" | "sqliteDriver">,
+  runner: Runner,
+  sql: string,
+  ...args: unknown[]
+): Promise<T[]> {
+  const run = direct(db, sql, args);
+  if (!run) return queryRows<T>(db, runner, sql, ...args);
+  if (!run.statement.reader) {
+    run.statement.run(...run.params);
+    return [];
+  }
+  return run.statement.all(...run.params) as T[];
+}
+
+/** A large write of a batch job (see above); the number of rows changed. */
+export async function bulkExecute(
+  db: Pick<Database, "provider" | "sqliteDriver">,
+  runner: Runner,
+  sql: string,
+  ...args: unknown[]
+): Promise<number> {
+  const run = direct(db, sql, args);
+  if (!run) return execute(db, runner, sql, ...args);
+  return run.statement.run(...run.params).changes;
 }
 
 /** A count or sum from a raw row as a number (null stays null). */

@@ -4,7 +4,7 @@
 // person's change, escalation, what the digest and the check's summary list, and each account's open and
 // breached tickets for the CSM's Home.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { execute, num, queryRows, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, bulkRows, num, queryRows, valuesList } from "../../platform/db/sql.ts";
 import type { OpenAccountAlert } from "../rules/account-alert.ts";
 import type { ReportedAlert } from "../rules/risk-report.ts";
 import type { AccountAlertDetail, AlertView } from "../rules/alert.ts";
@@ -152,7 +152,7 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
     async touch(runId, alertIds) {
       for (let i = 0; i < alertIds.length; i += CHUNK) {
         const ids = alertIds.slice(i, i + CHUNK);
-        await execute(
+        await bulkExecute(
           db,
           c,
           `UPDATE "AccountAlert" SET "lastRunId" = $1 WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 2}`).join(",")})`,
@@ -179,7 +179,7 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
           p.ownerId,
           now,
         ]);
-        const inserted = await queryRows<{ id: number | bigint; accountExternalId: string }>(
+        const inserted = await bulkRows<{ id: number | bigint; accountExternalId: string }>(
           db,
           tx,
           `INSERT INTO "AccountAlert" ("accountExternalId", "openKey", "delivery", "stake", "raisedAt", "raisedRunId", "lastRunId", "detail", "channelId", "ownerId", "updatedAt")
@@ -225,7 +225,7 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
     async addEvents(tx, events) {
       for (let i = 0; i < events.length; i += EVENT_CHUNK) {
         const part = events.slice(i, i + EVENT_CHUNK);
-        await execute(
+        await bulkExecute(
           db,
           tx,
           `INSERT INTO "AccountAlertEvent" ("accountAlertId", "kind", "actorId", "text", "at") VALUES ${valuesList(part.length, 5)}`,
@@ -265,7 +265,7 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
     },
 
     async openForReport() {
-      const rows = await queryRows<{
+      const rows = await bulkRows<{
         id: number | bigint;
         accountExternalId: string;
         name: string | null;

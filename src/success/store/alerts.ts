@@ -4,7 +4,7 @@
 // once with multi-row statements (a rule alert another check raised first is skipped by its open key),
 // worsening, clearing, and each account's most pressing recent tickets for the alert to show.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { execute, queryRows, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, bulkRows, valuesList } from "../../platform/db/sql.ts";
 import type { RuleName } from "../rules/health-config.ts";
 import type { AlertDetail, AlertTicket, OpenAlert } from "../rules/alert.ts";
 
@@ -99,7 +99,7 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
     async touch(runId, alertIds) {
       for (let i = 0; i < alertIds.length; i += CHUNK) {
         const ids = alertIds.slice(i, i + CHUNK);
-        await execute(
+        await bulkExecute(
           db,
           c,
           `UPDATE "HealthAlert" SET "lastRunId" = $1 WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 2}`).join(",")})`,
@@ -114,7 +114,7 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
       const ids = [...new Set(accountIds)];
       for (let i = 0; i < ids.length; i += CHUNK) {
         const part = ids.slice(i, i + CHUNK);
-        const rows = await queryRows<{
+        const rows = await bulkRows<{
           id: number | bigint;
           accountExternalId: string;
           priority: string;
@@ -171,7 +171,7 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
             p.accountAlertId,
           );
         }
-        const inserted = await queryRows<{ id: number | bigint; openKey: string }>(
+        const inserted = await bulkRows<{ id: number | bigint; openKey: string }>(
           db,
           tx,
           `INSERT INTO "HealthAlert" ("accountExternalId", "rule", "openKey", "severity", "raisedAt", "raisedRunId", "lastRunId", "detail", "channelId", "ownerId", "updatedAt", "accountAlertId")
@@ -186,7 +186,7 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
     async addEvents(tx, events) {
       for (let i = 0; i < events.length; i += EVENT_CHUNK) {
         const part = events.slice(i, i + EVENT_CHUNK);
-        await execute(
+        await bulkExecute(
           db,
           tx,
           `INSERT INTO "HealthAlertEvent" ("alertId", "kind", "text", "at") VALUES ${valuesList(part.length, 4)}`,

@@ -2,7 +2,7 @@
 // ids), so a check over any number of accounts reads a bounded number of rows into memory at once.
 // The same statements run on SQLite and Postgres (src/platform/db/sql.ts).
 import type { Database } from "../../platform/db/client.ts";
-import { num, queryRows } from "../../platform/db/sql.ts";
+import { bulkRows, num } from "../../platform/db/sql.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthInputs } from "../rules/health-model.ts";
 import { dayOf, type AccountFacts } from "../rules/health-check.ts";
@@ -22,7 +22,7 @@ export interface SliceAccount {
 /** The number of known features: the configured list, else every feature any account used in 90 days. */
 export async function knownFeatureCount(db: Database, config: HealthConfig, now: Date): Promise<number> {
   if (config.knownFeatures.length) return new Set(config.knownFeatures).size;
-  const [row] = await queryRows<{ n: unknown }>(
+  const [row] = await bulkRows<{ n: unknown }>(
     db,
     db.client,
     `SELECT COUNT(DISTINCT "feature") AS n FROM "AccountFeature" WHERE "lastSeen" > $1 AND "lastSeen" <= $2`,
@@ -57,28 +57,34 @@ export async function sliceFacts(
     ? ` AND "feature" IN (${config.knownFeatures.map((_, i) => `$${i + 5}`).join(",")})`
     : "";
 
-  const [usage, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
-    queryRows<Record<string, unknown>>(
+  const [usageLast, usagePrev, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
+    // One aggregate per window: each reads only its own days of each account from the covering index
+    // (the accounts' range first, then each account's days), without a CASE per row and column.
+    bulkRows<{ id: string; days: unknown; active: unknown; peak: unknown; keyEvents: unknown }>(
       db,
       c,
-      `SELECT "accountExternalId" AS id,
-        SUM(CASE WHEN "date" > $3 THEN 1 ELSE 0 END) AS days_last,
-        SUM(CASE WHEN "date" <= $3 THEN 1 ELSE 0 END) AS days_prev,
-        SUM(CASE WHEN "date" > $3 THEN "activeUsers" ELSE 0 END) AS active_last,
-        SUM(CASE WHEN "date" <= $3 THEN "activeUsers" ELSE 0 END) AS active_prev,
-        MAX(CASE WHEN "date" > $3 THEN "activeUsers" ELSE 0 END) AS peak_last,
-        SUM(CASE WHEN "date" > $3 THEN "keyEvents" ELSE 0 END) AS key_last,
-        SUM(CASE WHEN "date" <= $3 THEN "keyEvents" ELSE 0 END) AS key_prev
-      FROM "UsageDay"
-      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "date" > $4 AND "date" <= $5
-      GROUP BY "accountExternalId"`,
+      `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, MAX(u."activeUsers") AS peak, SUM(u."keyEvents") AS "keyEvents"
+      FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
+      WHERE a."externalId" >= $1 AND a."externalId" <= $2
+      GROUP BY a."externalId"`,
       first,
       last,
       d30,
-      d60,
       today,
     ),
-    queryRows<{ id: string; n: unknown }>(
+    bulkRows<{ id: string; days: unknown; active: unknown; keyEvents: unknown }>(
+      db,
+      c,
+      `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, SUM(u."keyEvents") AS "keyEvents"
+      FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
+      WHERE a."externalId" >= $1 AND a."externalId" <= $2
+      GROUP BY a."externalId"`,
+      first,
+      last,
+      d60,
+      d30,
+    ),
+    bulkRows<{ id: string; n: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, COUNT(*) AS n FROM "AccountFeature"
@@ -90,7 +96,7 @@ export async function sliceFacts(
       today,
       ...config.knownFeatures,
     ),
-    queryRows<Record<string, unknown>>(
+    bulkRows<Record<string, unknown>>(
       db,
       c,
       `SELECT "accountExternalId" AS id,
@@ -113,7 +119,7 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    queryRows<{ id: string; answers: unknown; average: unknown }>(
+    bulkRows<{ id: string; answers: unknown; average: unknown }>(
       db,
       c,
       `SELECT t."accountExternalId" AS id, COUNT(*) AS answers, AVG(r."score" * 1.0) AS average
@@ -125,7 +131,7 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    queryRows<{ id: string; stopped: unknown; breached: unknown }>(
+    bulkRows<{ id: string; stopped: unknown; breached: unknown }>(
       db,
       c,
       `SELECT t."accountExternalId" AS id,
@@ -139,14 +145,14 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    queryRows<{ id: string }>(
+    bulkRows<{ id: string }>(
       db,
       c,
       `SELECT DISTINCT "accountExternalId" AS id FROM "SupportChannel" WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2`,
       first,
       last,
     ),
-    queryRows<{ id: string; high: unknown }>(
+    bulkRows<{ id: string; high: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, MAX("score") AS high FROM "AccountHealth"
@@ -157,42 +163,64 @@ export async function sliceFacts(
       dropStart,
       now,
     ),
-    c.accountHealthCurrent.findMany({
-      where: { accountExternalId: { gte: first, lte: last } },
-      select: { accountExternalId: true, score: true },
-    }),
-    c.npsResponse.findMany({
-      where: { accountExternalId: { gte: first, lte: last }, respondedAt: { gte: npsStart, lte: now } },
-      orderBy: [{ accountExternalId: "asc" }, { respondedAt: "desc" }],
-      select: { accountExternalId: true, score: true, comment: true, respondedAt: true },
-    }),
-    c.accountFigure.findMany({
-      where: { accountExternalId: { gte: first, lte: last }, recordedAt: { lte: now } },
-      orderBy: [{ accountExternalId: "asc" }, { recordedAt: "asc" }],
-      select: { accountExternalId: true, recordedAt: true, seats: true, arr: true },
-    }),
+    bulkRows<{ id: string; score: unknown }>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id, "score" FROM "AccountHealthCurrent" WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2`,
+      first,
+      last,
+    ),
+    bulkRows<{ id: string; score: unknown; comment: string | null; respondedAt: Date | string }>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id, "score", "comment", "respondedAt" FROM "NpsResponse"
+      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "respondedAt" >= $3 AND "respondedAt" <= $4
+      ORDER BY "accountExternalId", "respondedAt" DESC`,
+      first,
+      last,
+      npsStart,
+      now,
+    ),
+    bulkRows<{ id: string; recordedAt: Date | string; seats: unknown; arr: unknown }>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id, "recordedAt", "seats", "arr" FROM "AccountFigure"
+      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "recordedAt" <= $3
+      ORDER BY "accountExternalId", "recordedAt"`,
+      first,
+      last,
+      now,
+    ),
   ]);
 
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
-  const usageBy = byId(usage as ({ id: string } & Record<string, unknown>)[]);
+  const lastBy = byId(usageLast);
+  const prevBy = byId(usagePrev);
   const featuresBy = byId(features);
   const ticketsBy = byId(tickets as ({ id: string } & Record<string, unknown>)[]);
   const csatBy = byId(csat);
   const slaBy = byId(sla);
   const linked = new Set(channels.map((r) => r.id));
   const highBy = byId(highs);
-  const currentBy = new Map(current.map((r) => [r.accountExternalId, r.score]));
-  const npsBy = new Map<string, typeof nps>();
-  for (const r of nps) (npsBy.get(r.accountExternalId) ?? npsBy.set(r.accountExternalId, []).get(r.accountExternalId)!).push(r);
-  const figuresBy = new Map<string, typeof figures>();
-  for (const r of figures) (figuresBy.get(r.accountExternalId) ?? figuresBy.set(r.accountExternalId, []).get(r.accountExternalId)!).push(r);
+  const currentBy = new Map(current.map((r) => [r.id, num(r.score)]));
+  const npsBy = new Map<string, { score: number; comment: string | null; respondedAt: Date }[]>();
+  for (const r of nps) {
+    const answer = { score: num(r.score)!, comment: r.comment, respondedAt: new Date(r.respondedAt) };
+    (npsBy.get(r.id) ?? npsBy.set(r.id, []).get(r.id)!).push(answer);
+  }
+  const figuresBy = new Map<string, { recordedAt: Date; seats: number | null; arr: number | null }[]>();
+  for (const r of figures) {
+    const figure = { recordedAt: new Date(r.recordedAt), seats: num(r.seats), arr: num(r.arr) };
+    (figuresBy.get(r.id) ?? figuresBy.set(r.id, []).get(r.id)!).push(figure);
+  }
   const growthCut = now.getTime() - 90 * DAY_MS;
 
   const out = new Map<string, AccountFacts>();
   for (const a of accounts) {
-    const u = usageBy.get(a.externalId);
-    const daysLast = num(u?.days_last) ?? 0;
-    const daysPrev = num(u?.days_prev) ?? 0;
+    const ul = lastBy.get(a.externalId);
+    const up = prevBy.get(a.externalId);
+    const daysLast = num(ul?.days) ?? 0;
+    const daysPrev = num(up?.days) ?? 0;
     const t = ticketsBy.get(a.externalId);
     const cs = csatBy.get(a.externalId);
     const sl = slaBy.get(a.externalId);
@@ -207,11 +235,11 @@ export async function sliceFacts(
       usage: {
         daysLast30: daysLast,
         daysPrev30: daysPrev,
-        avgActiveLast30: daysLast ? (num(u?.active_last) ?? 0) / daysLast : 0,
-        avgActivePrev30: daysPrev ? (num(u?.active_prev) ?? 0) / daysPrev : 0,
-        peakActiveLast30: num(u?.peak_last) ?? 0,
-        keyEventsLast30: num(u?.key_last) ?? 0,
-        keyEventsPrev30: num(u?.key_prev) ?? 0,
+        avgActiveLast30: daysLast ? (num(ul?.active) ?? 0) / daysLast : 0,
+        avgActivePrev30: daysPrev ? (num(up?.active) ?? 0) / daysPrev : 0,
+        peakActiveLast30: num(ul?.peak) ?? 0,
+        keyEventsLast30: num(ul?.keyEvents) ?? 0,
+        keyEventsPrev30: num(up?.keyEvents) ?? 0,
       },
       featuresUsedLast30: num(featuresBy.get(a.externalId)?.n) ?? 0,
       knownFeatures,

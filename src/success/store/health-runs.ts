@@ -4,7 +4,7 @@
 // history and as each account's current score, with multi-row statements.
 import { randomUUID } from "node:crypto";
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { execute, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, bulkRows, num, valuesList } from "../../platform/db/sql.ts";
 import { LeasedWork } from "../../platform/work/leased-work.ts";
 import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
@@ -129,13 +129,23 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
       return c.healthCheckRun.findUnique({ where: { id }, select: RECORD });
     },
 
-    accountsAfter(cursor, limit) {
-      return c.account.findMany({
-        where: cursor === null ? {} : { externalId: { gt: cursor } },
-        orderBy: { externalId: "asc" },
-        take: limit,
-        select: { externalId: true, name: true, arr: true, seats: true, renewalDate: true, csmSlackUserId: true, alertChannel: true },
-      });
+    async accountsAfter(cursor, limit) {
+      const rows = await bulkRows<{
+        externalId: string;
+        name: string;
+        arr: unknown;
+        seats: unknown;
+        renewalDate: string | null;
+        csmSlackUserId: string | null;
+        alertChannel: string | null;
+      }>(
+        db,
+        c,
+        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel" FROM "Account"
+        ${cursor === null ? "" : `WHERE "externalId" > $2`} ORDER BY "externalId" LIMIT $1`,
+        ...(cursor === null ? [limit] : [limit, cursor]),
+      );
+      return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats) }));
     },
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),
@@ -148,13 +158,13 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
         history.push(runId, account.externalId, at, health.score, health.band, compactComponents(health));
         current.push(runId, account.externalId, at, health.score, health.band, JSON.stringify(health.components));
       }
-      await execute(
+      await bulkExecute(
         db,
         tx,
         `INSERT INTO "AccountHealth" ("runId", "accountExternalId", "computedAt", "score", "band", "components") VALUES ${valuesList(rows.length, 6)}`,
         ...history,
       );
-      await execute(
+      await bulkExecute(
         db,
         tx,
         `INSERT INTO "AccountHealthCurrent" ("runId", "accountExternalId", "computedAt", "score", "band", "components") VALUES ${valuesList(rows.length, 6)}
