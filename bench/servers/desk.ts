@@ -44,6 +44,19 @@ const countBy = async (model: "inboxEvent" | "outboxMessage") => {
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
 };
 
+/** The app's own count of events worked through (`desk_inbox_events_processed_total`, outcome done), from GET /metrics. */
+async function processedTotal(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${running.port}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split("\n"))
+    if (line.startsWith("desk_inbox_events_processed_total{") && line.includes('outcome="done"')) total += Number(line.split(" ").pop());
+  return total;
+}
+
+/** When the measured phase started, and how many events the app had worked through by then. */
+let markedAt = Date.now();
+let processedAtMark = 0;
+
 /** Waits until no inbox event is pending; reports when the last one was processed. */
 async function drain(): Promise<void> {
   const started = Date.now();
@@ -58,6 +71,8 @@ async function drain(): Promise<void> {
     drained: pending === 0,
     lastProcessedAt: last._max.processedAt?.getTime() ?? null,
     reportedAt: Date.now(),
+    markedAt,
+    processedSinceMark: (await processedTotal()) - processedAtMark,
     tickets: await c.ticket.count(),
     inbox: await countBy("inboxEvent"),
     outbox: await countBy("outboxMessage"),
@@ -69,6 +84,8 @@ serve(
   async (command) => {
     if (command === "mark") {
       meter.mark();
+      markedAt = Date.now();
+      processedAtMark = await processedTotal();
       emit({ bench: "marked" });
     } else if (command === "report") {
       emit({ bench: "report", load: meter.read(), inbox: await countBy("inboxEvent") });
