@@ -3,13 +3,15 @@
 // disk (openHistory) reads each account's rows when the replay comes to it; a history in memory
 // (generated, or from readHistory) is grouped by account here.
 import type { AccountRows } from "./account-series.ts";
-import type { History, HistoryAccount, HistoryChurn } from "./history.ts";
+import type { History, HistoryAccount, HistoryChurn, HistoryPattern } from "./history.ts";
 import { dayIndex, timelineOf, type Timeline } from "./timeline.ts";
 
 export interface AccountSource {
   /** In the order eachAccount gives them. */
   accounts: readonly HistoryAccount[];
   churn: readonly HistoryChurn[];
+  /** Each account's pattern, when the history has patterns.csv. */
+  patterns?: readonly HistoryPattern[];
   timeline(): Timeline;
   /** The features any account used on each day (timeline index; undefined: none). */
   featuresByDay(): readonly (ReadonlySet<string> | undefined)[];
@@ -39,6 +41,7 @@ export function sourceOf(h: History | AccountSource): AccountSource {
   return {
     accounts: h.accounts,
     churn: h.churn,
+    ...(h.patterns ? { patterns: h.patterns } : {}),
     timeline: t,
     featuresByDay: () => {
       const byDay: Set<string>[] = Array.from({ length: t().length }, () => new Set());

@@ -1,6 +1,8 @@
-// The synthetic accounts' traits and fates, drawn up front: size, tier, price, how much of the licence
-// and the product they use, their support and NPS habits, seasonal and temporary dips, and for the
-// churners when and how they decline. generate.ts turns a plan into daily rows.
+// The synthetic accounts' traits and fates, drawn up front. Each account follows one pattern: a healthy
+// kind (some of which look alarming: onboarding ramps, European summer lulls, project pauses, API
+// migrations) or a way of churning (seat contraction, support pain, detractors, champion leaves, silent
+// decline with flat logins, stalled onboarding, weak signals near the renewal date). The whole book also
+// dips in late December. generate.ts turns a plan into daily rows.
 import type { Prng } from "./prng.ts";
 
 /** The product's features; the first four are what nearly every customer uses. */
@@ -20,6 +22,47 @@ export const FEATURES = [
 ] as const;
 export const CORE_FEATURES = 4;
 
+export const HEALTHY_PATTERNS = [
+  "steady",
+  "growing",
+  "small_quiet",
+  "onboarding_ramp",
+  "seasonal",
+  "project_pause",
+  "api_migration",
+] as const;
+export const CHURN_PATTERNS = [
+  "seat_contraction",
+  "support_pain",
+  "detractor",
+  "champion_leaves",
+  "silent_decline",
+  "stalled_onboarding",
+  "renewal_churn",
+] as const;
+export const PATTERNS = [...HEALTHY_PATTERNS, ...CHURN_PATTERNS] as const;
+export type Pattern = (typeof PATTERNS)[number];
+
+/** Shares of the healthy accounts, and of the churners (each list sums to 1). */
+const HEALTHY_SHARES: Record<(typeof HEALTHY_PATTERNS)[number], number> = {
+  steady: 0.44,
+  growing: 0.13,
+  small_quiet: 0.11,
+  onboarding_ramp: 0.09,
+  seasonal: 0.09,
+  project_pause: 0.07,
+  api_migration: 0.07,
+};
+const CHURN_SHARES: Record<(typeof CHURN_PATTERNS)[number], number> = {
+  seat_contraction: 0.15,
+  support_pain: 0.15,
+  detractor: 0.15,
+  champion_leaves: 0.15,
+  silent_decline: 0.15,
+  stalled_onboarding: 0.1,
+  renewal_churn: 0.15,
+};
+
 /** An interval of days with a multiplier on activity. */
 export interface Dip {
   from: number;
@@ -28,12 +71,12 @@ export interface Dip {
 }
 
 export interface DeclinePlan {
-  /** Day the decline starts (may be before the history starts) and its length. */
+  /** Day the decline starts (may be before the history starts) and how long it takes to reach its end values. */
   onset: number;
   length: number;
   /** Progress curve exponent: above 1 starts slow, below 1 starts fast. */
   shape: number;
-  /** Multipliers reached at churn (1 = unchanged). */
+  /** Multipliers reached at the end of the decline (1 = unchanged). */
   activeTo: number;
   eventsTo: number;
   ticketsTo: number;
@@ -41,22 +84,30 @@ export interface DeclinePlan {
   keepFeatures: number | null;
   poorExperience: boolean;
   detractorNps: boolean;
-  /** Seats cut to this share during the decline, on `seatCutDay`; null: no cut. */
-  seatCutTo: number | null;
-  seatCutDay: number;
 }
 
 export interface AccountPlan {
   index: number;
   externalId: string;
   name: string;
+  pattern: Pattern;
+  region: "europe" | "americas" | "apac";
   tier: string;
+  /** Seats in accounts.csv (before any change in seat_changes.csv). */
   seats: number;
   pricePerSeat: number;
   renewalDay: number;
+  /** First day of use (0 for accounts that were customers before the history starts). */
+  createdDay: number;
+  /** Days over which a new account's usage ramps up to its full level; 0: none. */
+  rampDays: number;
   /** Share of seats active on a usual weekday, and the weekend's share of that. */
   utilisation: number;
   weekend: number;
+  /** Whether active users follow the seats as they change (expansions, ramps) or are only capped by them. */
+  usersFollowSeats: boolean;
+  /** Seat changes: day and seats from that day. */
+  seatSteps: { day: number; seats: number }[];
   /** Features in use, in the order they would be given up (core features last). */
   features: string[];
   featureUseChance: number;
@@ -65,14 +116,16 @@ export interface AccountPlan {
   ticketsPerWeek: number;
   npsSentiment: number;
   npsPhase: number;
-  seasonal: Dip | null;
+  /** Activity multiplier in August (European accounts) and over the year end (everyone). */
+  august: number;
+  yearEnd: number;
+  /** Pauses and lulls (factor 0: no use at all). */
   dips: Dip[];
   /** Days with a burst of tickets (an incident), each burst lasting a week. */
   ticketBursts: number[];
-  /** Seat changes of healthy accounts (expansion or trimming): day and share of the seats before. */
-  seatChange: { day: number; factor: number } | null;
+  /** An API migration: from `day`, over two weeks, logins fall to `loginsTo` while key events rise by `eventsUp`. */
+  migration: { day: number; loginsTo: number; eventsUp: number } | null;
   churnDay: number | null;
-  /** null: no decline (healthy, or an abrupt churn without warning). */
   decline: DeclinePlan | null;
 }
 
@@ -112,82 +165,197 @@ const NAME_C = [
 
 export interface PlanOptions {
   days: number;
+  /** Day number of the first day (for the calendar: August, the year end). */
+  start: number;
   /** Share of accounts that churn during the span. */
   churnRate: number;
 }
 
+function pickShare<K extends string>(rng: Prng, shares: Record<K, number>): K {
+  let x = rng.next();
+  const keys = Object.keys(shares) as K[];
+  for (const k of keys) {
+    x -= shares[k];
+    if (x < 0) return k;
+  }
+  return keys[keys.length - 1];
+}
+
 export function planAccount(rng: Prng, index: number, o: PlanOptions): AccountPlan {
-  const seats = Math.max(3, Math.round(Math.exp(rng.uniform(Math.log(4), Math.log(900)))));
+  const churns = rng.chance(o.churnRate);
+  const pattern: Pattern = churns ? pickShare(rng, CHURN_SHARES) : pickShare(rng, HEALTHY_SHARES);
+  const newAccount = pattern === "onboarding_ramp" || pattern === "stalled_onboarding";
+  const region = pattern === "seasonal" ? "europe" : rng.pick(["europe", "europe", "americas", "americas", "apac"] as const);
+
+  let seats = Math.max(3, Math.round(Math.exp(rng.uniform(Math.log(4), Math.log(900)))));
+  if (pattern === "small_quiet") seats = rng.int(3, 12);
+  if (newAccount) seats = Math.max(3, Math.round(seats / 3));
   const tier = seats < 25 ? "starter" : seats < 150 ? "growth" : "enterprise";
   const pricePerSeat = { starter: 240, growth: 360, enterprise: 480 }[tier]! * rng.uniform(0.85, 1.15);
-  const churns = rng.chance(o.churnRate);
-  // A few healthy customers use little of their licence and stay anyway.
-  const lowFit = !churns && rng.chance(0.12);
-  const utilisation = lowFit ? rng.uniform(0.18, 0.4) : churns ? rng.uniform(0.3, 0.85) : rng.uniform(0.42, 0.9);
-  const adopted = rng.int(churns ? 3 : 4, 11);
+
+  // New accounts start during the history; their renewal is a year after they start.
+  const createdDay = newAccount ? rng.int(20, Math.max(21, o.days - (pattern === "stalled_onboarding" ? 130 : 60))) : 0;
+  const rampDays = pattern === "onboarding_ramp" ? rng.int(70, 110) : 0;
+
+  let utilisation = rng.uniform(0.42, 0.9);
+  if (pattern === "small_quiet") utilisation = rng.uniform(0.18, 0.4);
+  if (pattern === "stalled_onboarding") utilisation = rng.uniform(0.03, 0.12);
+  const adopted = pattern === "small_quiet" || pattern === "stalled_onboarding" ? rng.int(1, 4) : rng.int(4, 11);
   const core = FEATURES.slice(0, CORE_FEATURES);
-  const extra = rng.sample(FEATURES.slice(CORE_FEATURES), Math.max(0, adopted - CORE_FEATURES));
+  const extra = rng.sample(
+    FEATURES.slice(CORE_FEATURES).filter((f) => f !== "api"),
+    Math.max(0, adopted - CORE_FEATURES),
+  );
   const coreKept = rng.sample(core, Math.min(CORE_FEATURES, adopted));
   const features = [...extra, ...coreKept];
 
-  const summer = rng.chance(0.35);
-  const seasonal: Dip | null = summer ? { from: 190 + rng.int(-7, 7), to: 230 + rng.int(-7, 7), factor: rng.uniform(0.55, 0.8) } : null;
+  // Seats: ramps grow toward the licence bought; growing accounts expand; contraction cuts before leaving.
+  const seatSteps: { day: number; seats: number }[] = [];
+  let usersFollowSeats = false;
+  if (pattern === "onboarding_ramp") {
+    usersFollowSeats = true;
+    const final = Math.round(seats * rng.uniform(2, 3.5));
+    for (const [k, share] of [
+      [1, 0.4],
+      [2, 0.7],
+      [3, 1],
+    ] as const)
+      seatSteps.push({
+        day: createdDay + Math.round((rampDays * k) / 3),
+        seats: Math.max(seats, Math.round(seats + (final - seats) * share)),
+      });
+  }
+  if (pattern === "growing") {
+    usersFollowSeats = true;
+    let s = seats;
+    for (let day = rng.int(30, 120); day < o.days - 10; day += rng.int(70, 150)) {
+      s = Math.round(s * rng.uniform(1.1, 1.35)) + 1;
+      seatSteps.push({ day, seats: s });
+    }
+  }
+
+  const churnDay = churns
+    ? pattern === "stalled_onboarding"
+      ? Math.min(o.days - 1, createdDay + rng.int(45, 120))
+      : rng.int(Math.min(90, o.days - 30), o.days - 1)
+    : null;
+  // Churners leave at their renewal (most) or mid-term; renewal-driven churn always at the renewal.
+  const renewalDay = newAccount
+    ? createdDay + 365
+    : churnDay !== null && (pattern === "renewal_churn" || pattern === "seat_contraction" || rng.chance(0.6))
+      ? churnDay
+      : rng.int(0, 364);
+
   const dips: Dip[] = [];
-  if (rng.chance(churns ? 0.1 : 0.22)) {
+  if (pattern === "project_pause") {
+    const from = rng.int(70, o.days - 60);
+    dips.push({ from, to: from + rng.int(14, 42), factor: 0 });
+  } else if (!churns && pattern !== "seasonal" && rng.chance(0.1)) {
     const from = rng.int(0, o.days - 20);
-    dips.push({ from, to: from + rng.int(14, 42), factor: rng.uniform(0.4, 0.75) });
+    dips.push({ from, to: from + rng.int(10, 30), factor: rng.uniform(0.55, 0.8) });
   }
   const ticketBursts: number[] = [];
-  if (rng.chance(0.12)) ticketBursts.push(rng.int(0, o.days - 7));
-  if (dips.length && rng.chance(0.4)) ticketBursts.push(dips[0].from + rng.int(0, 7));
+  if (rng.chance(0.1)) ticketBursts.push(rng.int(0, o.days - 7));
 
-  const seatChange =
-    !churns && rng.chance(0.3)
-      ? { day: rng.int(10, o.days - 10), factor: rng.chance(0.75) ? rng.uniform(1.05, 1.35) : rng.uniform(0.8, 0.95) }
+  const migration =
+    pattern === "api_migration"
+      ? { day: rng.int(80, o.days - 60), loginsTo: rng.uniform(0.2, 0.45), eventsUp: rng.uniform(1.4, 2.5) }
       : null;
-  const churnDay = churns ? rng.int(20, o.days - 1) : null;
+  if (migration) features.unshift("api");
 
   let decline: DeclinePlan | null = null;
-  if (churnDay !== null && !rng.chance(0.15)) {
-    const severity = rng.uniform(0.35, 1);
-    const length = rng.int(30, 120);
-    const pick = {
-      logins: rng.chance(0.45),
-      narrowing: rng.chance(0.6),
-      events: rng.chance(0.6),
-      tickets: rng.chance(0.45),
-      nps: rng.chance(0.45),
-      seats: rng.chance(0.25),
+  if (churnDay !== null) {
+    const base: DeclinePlan = {
+      onset: churnDay - 90,
+      length: 90,
+      shape: 1,
+      activeTo: 1,
+      eventsTo: 1,
+      ticketsTo: 1,
+      keepFeatures: null,
+      poorExperience: false,
+      detractorNps: false,
     };
-    const poor = rng.chance(pick.tickets ? 0.6 : 0.3);
-    if (!Object.values(pick).some(Boolean) && !poor) pick[rng.pick(["logins", "narrowing", "events", "tickets", "nps"] as const)] = true;
-    decline = {
-      onset: churnDay - length,
-      length,
-      shape: rng.uniform(0.6, 2),
-      activeTo: pick.logins ? 1 - severity * rng.uniform(0.4, 0.75) : 1 - severity * rng.uniform(0, 0.12),
-      eventsTo: pick.events ? 1 - severity * rng.uniform(0.5, 0.85) : 1 - severity * rng.uniform(0, 0.15),
-      ticketsTo: pick.tickets ? 1 + severity * rng.uniform(1.5, 4) : 1,
-      keepFeatures: pick.narrowing
-        ? Math.max(1, Math.min(features.length - 1, Math.round(features.length * (1 - severity * rng.uniform(0.5, 0.85)))))
-        : null,
-      poorExperience: poor,
-      detractorNps: pick.nps,
-      seatCutTo: pick.seats ? rng.uniform(0.5, 0.8) : null,
-      seatCutDay: churnDay - Math.round(length * rng.uniform(0.1, 0.7)),
-    };
+    const length = rng.int(45, 120);
+    const narrow = (share: number) => Math.max(1, Math.min(features.length - 1, Math.round(features.length * share)));
+    switch (pattern) {
+      case "seat_contraction":
+        decline = { ...base, onset: churnDay - length, length, activeTo: rng.uniform(0.45, 0.7), eventsTo: rng.uniform(0.5, 0.8) };
+        seatSteps.push({
+          day: churnDay - Math.round(length * rng.uniform(0.2, 0.6)),
+          seats: Math.max(1, Math.round(seats * rng.uniform(0.35, 0.65))),
+        });
+        break;
+      case "support_pain":
+        decline = {
+          ...base,
+          onset: churnDay - length,
+          length,
+          shape: rng.uniform(0.6, 1.5),
+          activeTo: rng.uniform(0.85, 1),
+          eventsTo: rng.uniform(0.8, 1),
+          ticketsTo: rng.uniform(3, 6),
+          poorExperience: true,
+        };
+        break;
+      case "detractor":
+        decline = {
+          ...base,
+          onset: churnDay - length,
+          length,
+          activeTo: rng.uniform(0.8, 0.95),
+          eventsTo: rng.uniform(0.75, 0.95),
+          detractorNps: true,
+        };
+        break;
+      case "champion_leaves": {
+        // The few heaviest users leave within a week: active users halve, key events fall further.
+        const leaves = churnDay - rng.int(35, 100);
+        decline = {
+          ...base,
+          onset: leaves,
+          length: rng.int(3, 8),
+          activeTo: rng.uniform(0.35, 0.6),
+          eventsTo: rng.uniform(0.15, 0.35),
+          keepFeatures: narrow(0.6),
+        };
+        break;
+      }
+      case "silent_decline":
+        decline = {
+          ...base,
+          onset: churnDay - length,
+          length,
+          shape: rng.uniform(0.7, 1.6),
+          activeTo: rng.uniform(0.92, 1.02),
+          eventsTo: rng.uniform(0.2, 0.45),
+          keepFeatures: narrow(rng.uniform(0.3, 0.55)),
+        };
+        break;
+      case "renewal_churn":
+        decline = { ...base, onset: churnDay - length, length, activeTo: rng.uniform(0.8, 0.95), eventsTo: rng.uniform(0.75, 0.92) };
+        break;
+      default:
+        decline = null; // stalled onboarding: it never took off
+    }
   }
 
   return {
     index,
     externalId: `acc-${String(index + 1).padStart(4, "0")}`,
     name: `${rng.pick(NAME_A)}${rng.pick(NAME_B)} ${rng.pick(NAME_C)}`,
+    pattern,
+    region,
     tier,
     seats,
     pricePerSeat,
-    renewalDay: churnDay !== null && rng.chance(0.6) ? churnDay : rng.int(0, 364),
+    renewalDay,
+    createdDay,
+    rampDays,
     utilisation,
     weekend: rng.uniform(0.05, 0.35),
+    usersFollowSeats,
+    seatSteps: seatSteps.filter((s) => s.day >= 0 && s.day < o.days).sort((a, b) => a.day - b.day),
     features,
     featureUseChance: rng.uniform(0.55, 0.95),
     eventRates: {
@@ -197,13 +365,14 @@ export function planAccount(rng: Prng, index: number, o: PlanOptions): AccountPl
       export: rng.uniform(0.02, 0.3),
       automation_run: rng.uniform(0.2, 1.5),
     },
-    ticketsPerWeek: 0.03 + 0.02 * seats ** 0.7 * rng.uniform(0.5, 1.6),
-    npsSentiment: lowFit ? rng.uniform(5.5, 8.5) : rng.uniform(6.5, 9.5),
+    ticketsPerWeek: (pattern === "small_quiet" ? 0.3 : 1) * (0.03 + 0.02 * seats ** 0.7 * rng.uniform(0.5, 1.6)),
+    npsSentiment: pattern === "small_quiet" ? rng.uniform(5.5, 8.5) : rng.uniform(6.5, 9.5),
     npsPhase: rng.int(0, 89),
-    seasonal,
+    august: region === "europe" ? (pattern === "seasonal" ? rng.uniform(0.2, 0.4) : rng.uniform(0.55, 0.8)) : 1,
+    yearEnd: pattern === "seasonal" ? rng.uniform(0.2, 0.35) : rng.uniform(0.35, 0.6),
     dips,
     ticketBursts,
-    seatChange,
+    migration,
     churnDay,
     decline,
   };

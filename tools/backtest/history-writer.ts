@@ -59,4 +59,11 @@ export function writeHistory(dir: string, h: History): void {
       FILES.seatChanges.columns,
       h.seatChanges.map((s) => [s.accountExternalId, s.date, s.seats, s.arr]),
     );
+  if (h.patterns)
+    writeCsv(
+      dir,
+      FILES.patterns.name,
+      FILES.patterns.columns,
+      h.patterns.map((p) => [p.accountExternalId, p.pattern, p.churned ? "yes" : "no", p.churnDate]),
+    );
 }

@@ -69,6 +69,14 @@ export interface HistorySeatChange {
   arr: number | null;
 }
 
+/** Which pattern an account follows in a generated history (patterns.csv), to break the figures down by pattern. */
+export interface HistoryPattern {
+  accountExternalId: string;
+  pattern: string;
+  churned: boolean;
+  churnDate: string | null;
+}
+
 export interface History {
   accounts: HistoryAccount[];
   usage: HistoryUsageDay[];
@@ -77,6 +85,8 @@ export interface History {
   churn: HistoryChurn[];
   /** null when seat_changes.csv is absent: account growth is then unknown. */
   seatChanges: HistorySeatChange[] | null;
+  /** Present when patterns.csv is (generated histories). */
+  patterns?: HistoryPattern[];
 }
 
 /** Each file's columns, in the order the generator writes them. */
@@ -91,6 +101,7 @@ export const FILES = {
   nps: { name: "nps.csv", columns: ["accountExternalId", "respondedAt", "score", "comment"], required: false },
   churn: { name: "churn.csv", columns: ["accountExternalId", "churnDate"], required: true },
   seatChanges: { name: "seat_changes.csv", columns: ["accountExternalId", "date", "seats", "arr"], required: false },
+  patterns: { name: "patterns.csv", columns: ["accountExternalId", "pattern", "churned", "churnDate"], required: false },
 } as const;
 
 type FileSpec = (typeof FILES)[keyof typeof FILES];
@@ -421,6 +432,8 @@ class Ranges {
 interface Scan {
   accounts: HistoryAccount[];
   churn: HistoryChurn[];
+  /** null when patterns.csv is absent. */
+  patterns: HistoryPattern[] | null;
   readers: Record<keyof typeof FILES, FileReader>;
   /** Present when the rows were kept (readHistory). */
   rows: Pick<History, "usage" | "tickets" | "nps" | "seatChanges"> | null;
@@ -543,6 +556,26 @@ function scanHistory(dir: string, keep: boolean): Scan {
   });
   if (rows && !seatChangesPresent) rows.seatChanges = null;
 
+  let patterns: HistoryPattern[] | null = null;
+  const patternRows = readers.patterns.read(dir);
+  if (patternRows !== null) {
+    patterns = [];
+    const seen = new Set<string>();
+    for (const row of patternRows) {
+      const account = row.account("accountExternalId", known);
+      const pattern = row.required("pattern", "the account's pattern, e.g. steady");
+      const churnedFlag = row.bool("churned", false);
+      const churnDate = row.date("churnDate", true);
+      if (!defined(account, pattern, churnedFlag, churnDate)) continue;
+      if (seen.has(account!)) {
+        readers.patterns.problem(`patterns.csv line ${row.line}: account "${account}" already has a pattern; keep one row per account`);
+        continue;
+      }
+      seen.add(account!);
+      patterns.push({ accountExternalId: account!, pattern: pattern!, churned: churnedFlag!, churnDate: churnDate! });
+    }
+  }
+
   if (readers.usage.problems.length === 0 && readers.accounts.problems.length === 0 && usageRows === 0) {
     readers.usage.problem("usage.csv has no rows: the replay needs daily usage (one row per account and day with activity)");
   }
@@ -554,13 +587,15 @@ function scanHistory(dir: string, keep: boolean): Scan {
   const timeline: Timeline = { origin, first: firstUsage - origin, last: lastUsage - origin, length: lastUsage - origin + 1 };
   const byDay: (Set<string> | undefined)[] = new Array(timeline.length);
   for (const [day, features] of featuresByDay) byDay[day - origin] = features;
-  return { accounts, churn, readers, rows, ranges, seatChangesPresent, usageRows, timeline, featuresByDay: byDay };
+  return { accounts, churn, patterns, readers, rows, ranges, seatChangesPresent, usageRows, timeline, featuresByDay: byDay };
 }
 
 /** Reads and checks the history's CSV files in `dir` into memory. Throws a HistoryError listing every problem found. */
 export function readHistory(dir: string): History {
-  const { accounts, churn, rows } = scanHistory(dir, true);
-  return { accounts, usage: rows!.usage, tickets: rows!.tickets, nps: rows!.nps, churn, seatChanges: rows!.seatChanges };
+  const { accounts, churn, patterns, rows } = scanHistory(dir, true);
+  const history: History = { accounts, usage: rows!.usage, tickets: rows!.tickets, nps: rows!.nps, churn, seatChanges: rows!.seatChanges };
+  if (patterns) history.patterns = patterns;
+  return history;
 }
 
 /** A history on disk, checked, with each account's rows read when the replay comes to it. */
@@ -615,6 +650,7 @@ export function openHistory(dir: string): OpenHistory {
   return {
     accounts,
     churn: scan.churn,
+    ...(scan.patterns ? { patterns: scan.patterns } : {}),
     usageRows: scan.usageRows,
     timeline: () => timeline,
     featuresByDay: () => scan.featuresByDay,

@@ -256,3 +256,52 @@ export function formatSweep(rows: readonly SweepRow[], configuredRedBelow: numbe
     ]),
   ].join("\n");
 }
+
+export interface PatternRow {
+  pattern: string;
+  /** Accounts of the pattern scored on at least one replayed day, and how many of them churned. */
+  accounts: number;
+  churned: number;
+  /** Per run (in the order given): the accounts ever flagged red, of `accounts`. */
+  flagged: Ratio[];
+}
+
+/**
+ * The flag rate per pattern: of the accounts of each pattern that were scored (still customers on the
+ * first replayed day), the share with at least one red alert. Patterns in `order` first, in that order,
+ * then any others by name.
+ */
+export function flagRatesByPattern(
+  result: ReplayResult,
+  patterns: readonly { accountExternalId: string; pattern: string }[],
+  runs: readonly (readonly RedAlert[])[],
+  order: readonly string[] = [],
+): PatternRow[] {
+  const flagged = runs.map((alerts) => new Set(alerts.map((a) => a.account)));
+  const rows = new Map<string, { accounts: number; churned: number; flagged: number[] }>();
+  for (const { accountExternalId: id, pattern } of patterns) {
+    const churn = result.churn.get(id);
+    if (churn !== undefined && churn <= result.start) continue;
+    let row = rows.get(pattern);
+    if (!row) rows.set(pattern, (row = { accounts: 0, churned: 0, flagged: runs.map(() => 0) }));
+    row.accounts++;
+    if (churn !== undefined) row.churned++;
+    flagged.forEach((set, r) => set.has(id) && row.flagged[r]++);
+  }
+  const rank = (p: string) => (order.includes(p) ? order.indexOf(p) : order.length);
+  return [...rows.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([pattern, r]) => ({ pattern, accounts: r.accounts, churned: r.churned, flagged: r.flagged.map((n) => ratio(n, r.accounts)) }));
+}
+
+/** The flag rate per pattern as a table, one column per run. */
+export function formatPatterns(rows: readonly PatternRow[], runNames: readonly string[]): string {
+  return [
+    "Flag rate per pattern: the share of each pattern's accounts (those still customers when the replay starts) ever flagged red:",
+    "",
+    ...textTable([
+      ["pattern", "accounts", "churned", ...runNames.map((n) => `${n}: flagged`)],
+      ...rows.map((r) => [r.pattern, String(r.accounts), String(r.churned), ...r.flagged.map(fmtRatio)]),
+    ]),
+  ].join("\n");
+}

@@ -6,7 +6,17 @@ import { dateOfDay } from "./dates.ts";
 import type { AccountSource } from "./account-source.ts";
 import type { History } from "./history.ts";
 import { replay, type ReplayResult } from "./replay.ts";
-import { figuresOf, formatReport, formatSweep, type Figures, type SweepRow } from "./report.ts";
+import { PATTERNS } from "./generate-plan.ts";
+import {
+  figuresOf,
+  flagRatesByPattern,
+  formatPatterns,
+  formatReport,
+  formatSweep,
+  type Figures,
+  type PatternRow,
+  type SweepRow,
+} from "./report.ts";
 
 export const MODEL_RUN = "health model";
 export const BASELINE_RUN = "logins-only baseline";
@@ -20,6 +30,8 @@ export interface Backtest {
   baseline: Figures;
   /** The same figures with red starting at other scores (empty when no sweep was asked for). */
   sweep: SweepRow[];
+  /** The flag rate per pattern, model then baseline (null when the history has no patterns.csv). */
+  patterns: PatternRow[] | null;
   text: string;
 }
 
@@ -56,6 +68,14 @@ export function backtestJson(b: Backtest, horizon: number) {
     model: figuresJson(b.model),
     baseline: figuresJson(b.baseline),
     sweep: b.sweep.map((row) => ({ redBelow: row.redBelow, model: figuresJson(row.model), baseline: figuresJson(row.baseline) })),
+    flagRateByPattern:
+      b.patterns?.map((r) => ({
+        pattern: r.pattern,
+        accounts: r.accounts,
+        churned: r.churned,
+        model: r.flagged[0],
+        baseline: r.flagged[1],
+      })) ?? null,
   };
 }
 
@@ -88,11 +108,16 @@ export function runBacktest(
     { redBelow: config.bands.yellow, model, baseline },
     ...thresholds.map((redBelow, i) => ({ redBelow, model: figures[2 + 2 * i], baseline: figures[3 + 2 * i] })),
   ].sort((a, b) => a.redBelow - b.redBelow);
+  const source = history as { patterns?: History["patterns"] };
+  const patterns = source.patterns
+    ? flagRatesByPattern(result, source.patterns, [result.alerts[0].alerts, result.alerts[1].alerts], PATTERNS)
+    : null;
   const weights = LOGIN_COMPONENTS.map((c) => `${c} ${baselineConfig.weights[c]}`).join(", ");
   const text = [
     formatReport(result, [model, baseline], horizon),
     `The logins-only baseline is the same replay with only the components computed from active users (${weights}; every other weight 0).`,
     ...(thresholds.length ? ["", formatSweep(rows, config.bands.yellow)] : []),
+    ...(patterns ? ["", formatPatterns(patterns, [MODEL_RUN, BASELINE_RUN])] : []),
   ].join("\n");
-  return { result, model, baseline, sweep: thresholds.length ? rows : [], text };
+  return { result, model, baseline, sweep: thresholds.length ? rows : [], patterns, text };
 }
