@@ -7,7 +7,7 @@ import { writeHistory } from "./history-writer.ts";
 
 const d = DEFAULT_GENERATE;
 const USAGE = `usage: npm run backtest:generate -- <dir> [--accounts N] [--days D] [--seed S]
-  dir         where to write accounts.csv, usage.csv, tickets.csv, nps.csv, churn.csv and seat_changes.csv (created if needed)
+  dir         where to write accounts.csv, usage.csv, tickets.csv, nps.csv, churn.csv, seat_changes.csv and patterns.csv (created if needed)
   --accounts  number of accounts (default ${d.accounts})
   --days      days of history from ${d.start} (default ${d.days}; at least 90)
   --seed      random seed; the same seed gives the same files (default ${d.seed})`;
@@ -25,7 +25,7 @@ function main(): void {
   writeHistory(dir, history);
   console.log(
     `Wrote ${history.accounts.length} accounts, ${history.usage.length.toLocaleString("en-US")} usage days, ${history.tickets.length.toLocaleString("en-US")} tickets, ` +
-      `${history.nps.length} NPS answers, ${history.churn.length} churns and ${history.seatChanges!.length} seat changes to ${dir}`,
+      `${history.nps.length} NPS answers, ${history.churn.length} churns and ${history.seatChanges!.length} seat changes to ${dir} (each account's pattern in patterns.csv)`,
   );
 }
 

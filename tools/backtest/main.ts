@@ -15,7 +15,8 @@ import { DEFAULT_HORIZON_DAYS } from "./report.ts";
 import { backtestJson, DEFAULT_SWEEP, runBacktest } from "./run.ts";
 
 const USAGE = `usage: npm run backtest -- [dir] [--horizon days] [--config health-config.json]
-  dir        a directory with accounts.csv, usage.csv, churn.csv (and tickets.csv, nps.csv, seat_changes.csv);
+  dir        a directory with accounts.csv, usage.csv, churn.csv (and tickets.csv, nps.csv, seat_changes.csv;
+             with patterns.csv, as generated, the report adds the share of each pattern's accounts flagged red);
              without it, the default generated history (seed ${DEFAULT_GENERATE.seed}) is written to a temporary directory and replayed
   --horizon  days after an alert within which a churn makes it right (default ${DEFAULT_HORIZON_DAYS})
   --config   a health configuration file (default: the built-in defaults)
