@@ -5,9 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
+import { queryRows } from "../src/platform/db/sql.ts";
 import {
   attainmentOf,
   GROUP_BYS,
+  nearestRank,
   NO_ACCOUNT,
   ratio,
   sortGroups,
@@ -17,7 +19,7 @@ import {
   type MetricsResult,
   type MetricsRow,
 } from "../src/support/rules/metrics.ts";
-import { supportMetrics, supportMetricsInSql } from "../src/support/store/metrics.ts";
+import { supportMetrics, supportMetricsInSql, supportMetricsOnPostgres } from "../src/support/store/metrics.ts";
 import { freshDatabase, usePostgres } from "./support/harness.ts";
 
 const DAY = 86_400_000;
@@ -287,10 +289,27 @@ describe(`support metrics in the database (${usePostgres() ? "Postgres" : "SQLit
       it(`${period.name}, ${groupBy ? `by ${groupBy}` : "overall"}: the figures the app reads are the definitions' figures`, async () => {
         const want = expected(DATA, period.from, period.to, groupBy);
         expect(await supportMetrics(db, { from: period.from, to: period.to, groupBy })).toEqual(want);
+        // On Postgres the app's path is the one statement; named here so that this test fails if it stops being checked.
+        if (usePostgres()) expect(await supportMetricsOnPostgres(db, { from: period.from, to: period.to, groupBy })).toEqual(want);
         // The portable statements (the only path on Postgres; on SQLite, the other one).
         expect(await supportMetricsInSql(db, { from: period.from, to: period.to, groupBy })).toEqual(want);
       });
     }
+  }
+
+  if (usePostgres()) {
+    it("Postgres's percentile_disc picks the nearest rank of the rules (ceil(p × n)) for every count up to 1,000", async () => {
+      const rows = await queryRows<{ n: number; p50: number; p90: number }>(
+        db,
+        db.client,
+        `SELECT n, (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM generate_series(1, n) x) AS p50,
+           (SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY x) FROM generate_series(1, n) x) AS p90
+         FROM generate_series(1, 1000) n ORDER BY n`,
+      );
+      expect(rows.map((r) => [Number(r.n), Number(r.p50), Number(r.p90)])).toEqual(
+        Array.from({ length: 1000 }, (_, i) => [i + 1, nearestRank(i + 1, 5), nearestRank(i + 1, 9)]),
+      );
+    });
   }
 
   it("on SQLite the app reaches the adapter's own connection for the one-pass path; on Postgres there is none", () => {

@@ -2,9 +2,13 @@
 // - SQLite: one statement, one pass over the period's tickets (the metrics index covers them), handing each
 //   ticket with its SLA clocks and CSAT answers to a JavaScript aggregate function registered on the
 //   connection; the figures of every group and the overall ones come out of that one pass.
-// - Postgres (and SQLite if the driver connection cannot be reached): a statement per kind of figure and
-//   per duration, aggregated in SQL (percentiles with ROW_NUMBER), the same statements on both databases.
-// Both give the same figures (test/metrics-paths.test.ts compares them on a varied data set).
+// - Postgres: one statement, one pass over the period's tickets (SLA clocks and CSAT answers by index probes),
+//   counts with COUNT(*) FILTER, percentiles with percentile_disc, the groups and the overall row together
+//   with GROUPING SETS.
+// - The portable path (SQLite if the driver connection cannot be reached; kept on both databases as the
+//   reference the others are checked against): a statement per kind of figure and per duration, aggregated
+//   in SQL (percentiles with ROW_NUMBER).
+// All give the same figures (test/metrics-paths.test.ts compares them on a varied data set).
 import type { Database } from "../../platform/db/client.ts";
 import { queryRows, sqliteAggregateValue, type SqliteAggregate } from "../../platform/db/sql.ts";
 import {
@@ -24,6 +28,7 @@ import {
   TICKET_REOPENED,
   TICKET_RESOLVED,
   UNASSIGNED,
+  type DurationStats,
   type GroupBy,
   type MetricsQuery,
   type MetricsResult,
@@ -60,6 +65,7 @@ function checkQuery(q: MetricsQuery): void {
 
 export async function supportMetrics(db: Database, q: MetricsQuery): Promise<MetricsResult> {
   checkQuery(q);
+  if (db.provider === "postgres") return supportMetricsOnPostgres(db, q);
   return supportMetricsInOnePass(db, q) ?? supportMetricsInSql(db, q);
 }
 
@@ -143,9 +149,121 @@ function supportMetricsInOnePass(db: Database, q: MetricsQuery): MetricsResult |
   return { from: q.from, to: q.to, groupBy, overall, groups: groupBy ? sortGroups(groupBy, groups) : [] };
 }
 
+// ------------------------------------------------------------------ Postgres: one statement
+
+/** The SLA clocks of one kind as the counts supportMetrics reads (see the definitions in rules/metrics.ts). */
+const slaCountsSql = (kind: string, prefix: string) => `
+        COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met") AS ${prefix}_met,
+        COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met" IS NOT NULL) AS ${prefix}_stopped,
+        COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met" IS NULL AND s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL) AS ${prefix}_breached`;
+
+/** The median and p90 (nearest rank) of a duration and how many tickets have one, for the tickets `only`. */
+const percentilesSql = (column: string, prefix: string, only = "") => {
+  const filter = only ? ` FILTER (WHERE ${only})` : "";
+  return `
+    COUNT(x."${column}")${filter} AS ${prefix}_n,
+    percentile_disc(0.5) WITHIN GROUP (ORDER BY x."${column}")${filter} AS ${prefix}_p50,
+    percentile_disc(0.9) WITHIN GROUP (ORDER BY x."${column}")${filter} AS ${prefix}_p90`;
+};
+
+/**
+ * Postgres: every figure in one statement. The period's tickets are read once, each with its SLA clocks and
+ * CSAT answers counted by index probes (LATERAL); COUNT(*) FILTER tallies the counts, and percentile_disc
+ * picks the durations' median and p90: it returns the value at rank ceil(p × n) among the n non-null values
+ * in ascending order, the nearest rank of rules/metrics.ts (nearestRank). With a groupBy, GROUPING SETS gives
+ * the groups' rows and the overall row (GROUPING(g) = 1) from the same pass.
+ */
+export async function supportMetricsOnPostgres(db: Database, q: MetricsQuery): Promise<MetricsResult> {
+  checkQuery(q);
+  const groupBy = q.groupBy ?? null;
+  const sql = `
+    SELECT ${groupBy ? 'x.g, GROUPING(x.g) AS "overall"' : 'NULL AS g, 1 AS "overall"'},
+      COUNT(*) AS tickets,
+      COUNT(*) FILTER (WHERE x.reopened) AS reopened,
+      COUNT(*) FILTER (WHERE x.resolved OR x.reopened) AS ever_resolved,
+      COUNT(*) FILTER (WHERE x.resolved) AS resolved,
+      COUNT(*) FILTER (WHERE x.resolved AND NOT x.reopened AND x.one_response) AS fcr,
+      ${percentilesSql("firstResponseSeconds", "fr")},
+      ${percentilesSql("firstResponseBusinessSeconds", "frb")},
+      ${percentilesSql("resolutionSeconds", "rs", "x.resolved")},
+      ${percentilesSql("resolutionBusinessSeconds", "rsb", "x.resolved")},
+      SUM(x.fr_met) AS fr_met, SUM(x.fr_stopped) AS fr_stopped, SUM(x.fr_breached) AS fr_breached,
+      SUM(x.rs_met) AS rs_met, SUM(x.rs_stopped) AS rs_stopped, SUM(x.rs_breached) AS rs_breached,
+      COUNT(*) FILTER (WHERE x.surveyed) AS surveys,
+      COUNT(*) FILTER (WHERE x.surveyed AND x.responses > 0) AS answered,
+      SUM(x.responses) AS responses,
+      SUM(x.satisfied) AS satisfied
+    FROM (
+      SELECT ${groupBy ? GROUP_SQL[groupBy] : "NULL"} AS g,
+        t."resolvedAt" IS NOT NULL AS resolved,
+        t."reopenCount" > 0 AS reopened,
+        t."agentResponseCount" = 1 AS one_response,
+        t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds",
+        s.*,
+        EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id") AS surveyed,
+        r.*
+      FROM "Ticket" t
+      CROSS JOIN LATERAL (SELECT ${slaCountsSql("first_response", "fr")}, ${slaCountsSql("resolution", "rs")}
+        FROM "SlaTimer" s WHERE s."ticketId" = t."id") s
+      CROSS JOIN LATERAL (SELECT COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
+        FROM "CsatResponse" r WHERE r."ticketId" = t."id") r
+      WHERE t."createdAt" >= $1 AND t."createdAt" < $2
+    ) x
+    ${groupBy ? "GROUP BY GROUPING SETS ((x.g), ())" : ""}`;
+  const rows = await queryRows<Row>(db, db.client, sql, q.from, q.to);
+  let overall = emptyRow();
+  const groups: MetricsRow[] = [];
+  for (const r of rows) {
+    const row = rowOfStatement(num(r.overall) === 1 ? null : String(r.g), r);
+    if (row.group === null) overall = row;
+    else groups.push(row);
+  }
+  return { from: q.from, to: q.to, groupBy, overall, groups: groupBy ? sortGroups(groupBy, groups) : [] };
+}
+
+/** A duration's figures from the statement's columns `prefix`_n, _p50 and _p90 (calendar and business). */
+function durationOf(r: Row, calendar: string, business: string): DurationStats | null {
+  // A ticket measured in calendar time but not in business time still counts in `count`.
+  const count = Math.max(num(r[`${calendar}_n`]), num(r[`${business}_n`]));
+  if (count === 0) return null;
+  return {
+    count,
+    medianSeconds: numOrNull(r[`${calendar}_p50`]),
+    p90Seconds: numOrNull(r[`${calendar}_p90`]),
+    medianBusinessSeconds: numOrNull(r[`${business}_p50`]),
+    p90BusinessSeconds: numOrNull(r[`${business}_p90`]),
+  };
+}
+
+function rowOfStatement(group: string | null, r: Row): MetricsRow {
+  const row = emptyRow(group);
+  row.tickets = num(r.tickets);
+  row.firstResponse = durationOf(r, "fr", "frb");
+  row.resolution = durationOf(r, "rs", "rsb");
+  row.reopened = num(r.reopened);
+  row.everResolved = num(r.ever_resolved);
+  row.reopenRate = ratio(row.reopened, row.everResolved);
+  row.resolved = num(r.resolved);
+  row.firstContactResolved = num(r.fcr);
+  row.firstContactResolution = ratio(row.firstContactResolved, row.resolved);
+  row.csat = {
+    responses: num(r.responses),
+    satisfied: num(r.satisfied),
+    satisfiedShare: ratio(num(r.satisfied), num(r.responses)),
+    surveys: num(r.surveys),
+    answeredSurveys: num(r.answered),
+    responseRate: ratio(num(r.answered), num(r.surveys)),
+  };
+  row.sla = {
+    firstResponse: attainmentOf(num(r.fr_met), num(r.fr_stopped), num(r.fr_breached)),
+    resolution: attainmentOf(num(r.rs_met), num(r.rs_stopped), num(r.rs_breached)),
+  };
+  return row;
+}
+
 // ------------------------------------------------------------------ portable: a statement per figure
 
-/** The figures from a statement per kind of figure and per duration (Postgres; SQLite without its driver). */
+/** The figures from a statement per kind of figure and per duration (SQLite without its driver; both databases in tests). */
 export async function supportMetricsInSql(db: Database, q: MetricsQuery): Promise<MetricsResult> {
   checkQuery(q);
   const groupBy = q.groupBy ?? null;
