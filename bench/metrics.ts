@@ -56,7 +56,7 @@ function usage(problem?: string): never {
     "  --db D        sqlite (a file in the temp directory, default) or postgres (a fresh database on\n" +
     "                BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432, dropped at the end)\n" +
     "  --compare     also time the portable statements (supportMetricsInSql) and check the figures agree\n" +
-    "  --keep        keep the SQLite database file and print its path (a Postgres database is always dropped)\n";
+    "  --keep        keep the database (SQLite file or Postgres database) and print where it is\n";
   (problem ? process.stderr : process.stdout).write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
 }
@@ -360,7 +360,7 @@ async function main() {
   });
   try {
     const now = Date.now();
-    const url = o.db === "postgres" ? await createDatabase("desk_bench_metrics") : `file:${file}`;
+    const url = o.db === "postgres" ? await createDatabase("desk_bench_metrics", o.keep) : `file:${file}`;
     let db = await openDatabase(url);
     await migrate(db);
     await db.close();
@@ -439,7 +439,7 @@ async function main() {
       if (portable.some((p) => !p.same)) process.exitCode = 1;
     }
     console.log(`  peak RSS: ${mb(process.resourceUsage().maxRSS * 1024)}`);
-    if (o.keep && o.db === "sqlite") console.log(`  kept ${file}`);
+    if (o.keep) console.log(`  kept ${o.db === "postgres" ? url : file}`);
   } finally {
     await cleanupBench();
   }

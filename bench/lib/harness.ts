@@ -249,8 +249,11 @@ export function slope(points: Array<[number, number]>): number {
 /** The server to create throw-away databases on: BENCH_POSTGRES_URL, else the local one (trust auth). */
 export const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
-/** Creates an empty database and registers its removal (DROP ... WITH (FORCE)) at cleanup; returns its URL. */
-export async function createDatabase(prefix: string): Promise<string> {
+/**
+ * Creates an empty database and registers its removal (DROP ... WITH (FORCE)) at cleanup, unless `keep`;
+ * returns its URL.
+ */
+export async function createDatabase(prefix: string, keep = false): Promise<string> {
   const name = `${prefix}_${process.pid}_${randomBytes(3).toString("hex")}`.toLowerCase();
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
   await admin.connect();
@@ -260,6 +263,7 @@ export async function createDatabase(prefix: string): Promise<string> {
     await admin.end();
   }
   onCleanup(async () => {
+    if (keep) return;
     const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
     await c.connect();
     try {

@@ -151,70 +151,115 @@ function supportMetricsInOnePass(db: Database, q: MetricsQuery): MetricsResult |
 
 // ------------------------------------------------------------------ Postgres: one statement
 
-/** The SLA clocks of one kind as the counts supportMetrics reads (see the definitions in rules/metrics.ts). */
+/** The median and p90 (nearest rank) of a duration of tickets `x` and how many have one, for the tickets `only`. */
+const percentilesSql = (x: string, column: string, prefix: string, only = "") => {
+  const filter = only ? ` FILTER (WHERE ${only})` : "";
+  return `
+        COUNT(${x}."${column}")${filter} AS ${prefix}_n,
+        percentile_disc(0.5) WITHIN GROUP (ORDER BY ${x}."${column}")${filter} AS ${prefix}_p50,
+        percentile_disc(0.9) WITHIN GROUP (ORDER BY ${x}."${column}")${filter} AS ${prefix}_p90`;
+};
+
+/** The counts of one kind of SLA clock among the clocks `s` (see the definitions in rules/metrics.ts). */
 const slaCountsSql = (kind: string, prefix: string) => `
         COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met") AS ${prefix}_met,
         COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met" IS NOT NULL) AS ${prefix}_stopped,
         COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met" IS NULL AND s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL) AS ${prefix}_breached`;
 
-/** The median and p90 (nearest rank) of a duration and how many tickets have one, for the tickets `only`. */
-const percentilesSql = (column: string, prefix: string, only = "") => {
-  const filter = only ? ` FILTER (WHERE ${only})` : "";
-  return `
-    COUNT(x."${column}")${filter} AS ${prefix}_n,
-    percentile_disc(0.5) WITHIN GROUP (ORDER BY x."${column}")${filter} AS ${prefix}_p50,
-    percentile_disc(0.9) WITHIN GROUP (ORDER BY x."${column}")${filter} AS ${prefix}_p90`;
-};
+const PERIOD_SQL = `t."createdAt" >= $1 AND t."createdAt" < $2`;
+
+/** The counts and durations of tickets `x` with the columns resolved, reopened and one_response. */
+const ticketFiguresSql = (x: string) => `
+        COUNT(*) AS tickets,
+        COUNT(*) FILTER (WHERE ${x}.reopened) AS reopened,
+        COUNT(*) FILTER (WHERE ${x}.resolved OR ${x}.reopened) AS ever_resolved,
+        COUNT(*) FILTER (WHERE ${x}.resolved) AS resolved,
+        COUNT(*) FILTER (WHERE ${x}.resolved AND NOT ${x}.reopened AND ${x}.one_response) AS fcr,
+        ${percentilesSql(x, "firstResponseSeconds", "fr")},
+        ${percentilesSql(x, "firstResponseBusinessSeconds", "frb")},
+        ${percentilesSql(x, "resolutionSeconds", "rs", `${x}.resolved`)},
+        ${percentilesSql(x, "resolutionBusinessSeconds", "rsb", `${x}.resolved`)}`;
+
+/** A ticket's flags and durations as ticketFiguresSql reads them. */
+const TICKET_COLUMNS_SQL = `t."resolvedAt" IS NOT NULL AS resolved, t."reopenCount" > 0 AS reopened,
+        t."agentResponseCount" = 1 AS one_response,
+        t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds"`;
 
 /**
- * Postgres: every figure in one statement. The period's tickets are read once, each with its SLA clocks and
- * CSAT answers counted by index probes (LATERAL); COUNT(*) FILTER tallies the counts, and percentile_disc
- * picks the durations' median and p90: it returns the value at rank ceil(p × n) among the n non-null values
- * in ascending order, the nearest rank of rules/metrics.ts (nearestRank). With a groupBy, GROUPING SETS gives
- * the groups' rows and the overall row (GROUPING(g) = 1) from the same pass.
+ * The overall figures: four aggregates over the period's tickets in one statement, each one row: the
+ * tickets' own figures, their SLA clocks (one join), their surveys and their CSAT answers. Faster here than
+ * the grouped statement's one row per ticket (1.2-1.4 s against 1.6-2.0 s on the bench's 90 days).
  */
-export async function supportMetricsOnPostgres(db: Database, q: MetricsQuery): Promise<MetricsResult> {
-  checkQuery(q);
-  const groupBy = q.groupBy ?? null;
-  const sql = `
-    SELECT ${groupBy ? 'x.g, GROUPING(x.g) AS "overall"' : 'NULL AS g, 1 AS "overall"'},
-      COUNT(*) AS tickets,
-      COUNT(*) FILTER (WHERE x.reopened) AS reopened,
-      COUNT(*) FILTER (WHERE x.resolved OR x.reopened) AS ever_resolved,
-      COUNT(*) FILTER (WHERE x.resolved) AS resolved,
-      COUNT(*) FILTER (WHERE x.resolved AND NOT x.reopened AND x.one_response) AS fcr,
-      ${percentilesSql("firstResponseSeconds", "fr")},
-      ${percentilesSql("firstResponseBusinessSeconds", "frb")},
-      ${percentilesSql("resolutionSeconds", "rs", "x.resolved")},
-      ${percentilesSql("resolutionBusinessSeconds", "rsb", "x.resolved")},
-      SUM(x.fr_met) AS fr_met, SUM(x.fr_stopped) AS fr_stopped, SUM(x.fr_breached) AS fr_breached,
-      SUM(x.rs_met) AS rs_met, SUM(x.rs_stopped) AS rs_stopped, SUM(x.rs_breached) AS rs_breached,
+const OVERALL_SQL = `
+    WITH tickets AS (
+      SELECT ${ticketFiguresSql("x")}
+      FROM (SELECT ${TICKET_COLUMNS_SQL} FROM "Ticket" t WHERE ${PERIOD_SQL}) x
+    ),
+    -- Stopped clocks, and clocks breached while still open (counted as missed before they stop).
+    clocks AS (
+      SELECT ${slaCountsSql("first_response", "sla_fr")}, ${slaCountsSql("resolution", "sla_rs")}
+      FROM "Ticket" t
+      JOIN "SlaTimer" s ON s."ticketId" = t."id"
+      WHERE ${PERIOD_SQL} AND (s."met" IS NOT NULL OR (s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL))
+    ),
+    surveys AS (
+      SELECT COUNT(*) AS surveys,
+        COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM "CsatResponse" r WHERE r."ticketId" = c."ticketId")) AS answered
+      FROM "Ticket" t
+      JOIN "CsatSurvey" c ON c."ticketId" = t."id"
+      WHERE ${PERIOD_SQL}
+    ),
+    answers AS (
+      SELECT COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
+      FROM "Ticket" t
+      JOIN "CsatResponse" r ON r."ticketId" = t."id"
+      WHERE ${PERIOD_SQL}
+    )
+    SELECT NULL AS g, 1 AS o, * FROM tickets, clocks, surveys, answers`;
+
+/**
+ * The figures of every group and the overall ones: one row per ticket of the period with its SLA clocks and
+ * CSAT answers counted by index probes (LATERAL), aggregated by GROUPING SETS into the groups' rows and the
+ * overall row (o = 1) in one pass. Faster here than four grouped aggregates joined by group (1.7 s against
+ * 2.2-3.1 s): those each sort or hash the tickets again.
+ */
+const groupedSql = (groupBy: GroupBy) => `
+    SELECT x.g, GROUPING(x.g) AS o,
+      ${ticketFiguresSql("x")},
+      SUM(x.sla_fr_met) AS sla_fr_met, SUM(x.sla_fr_stopped) AS sla_fr_stopped, SUM(x.sla_fr_breached) AS sla_fr_breached,
+      SUM(x.sla_rs_met) AS sla_rs_met, SUM(x.sla_rs_stopped) AS sla_rs_stopped, SUM(x.sla_rs_breached) AS sla_rs_breached,
       COUNT(*) FILTER (WHERE x.surveyed) AS surveys,
       COUNT(*) FILTER (WHERE x.surveyed AND x.responses > 0) AS answered,
       SUM(x.responses) AS responses,
       SUM(x.satisfied) AS satisfied
     FROM (
-      SELECT ${groupBy ? GROUP_SQL[groupBy] : "NULL"} AS g,
-        t."resolvedAt" IS NOT NULL AS resolved,
-        t."reopenCount" > 0 AS reopened,
-        t."agentResponseCount" = 1 AS one_response,
-        t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds",
+      SELECT ${GROUP_SQL[groupBy]} AS g, ${TICKET_COLUMNS_SQL},
         s.*,
         EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id") AS surveyed,
         r.*
       FROM "Ticket" t
-      CROSS JOIN LATERAL (SELECT ${slaCountsSql("first_response", "fr")}, ${slaCountsSql("resolution", "rs")}
+      CROSS JOIN LATERAL (SELECT ${slaCountsSql("first_response", "sla_fr")}, ${slaCountsSql("resolution", "sla_rs")}
         FROM "SlaTimer" s WHERE s."ticketId" = t."id") s
       CROSS JOIN LATERAL (SELECT COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
         FROM "CsatResponse" r WHERE r."ticketId" = t."id") r
-      WHERE t."createdAt" >= $1 AND t."createdAt" < $2
+      WHERE ${PERIOD_SQL}
     ) x
-    ${groupBy ? "GROUP BY GROUPING SETS ((x.g), ())" : ""}`;
+    GROUP BY GROUPING SETS ((x.g), ())`;
+
+/**
+ * Postgres: every figure in one statement (OVERALL_SQL without a groupBy, groupedSql with one). Counts with
+ * COUNT(*) FILTER; the durations' median and p90 with percentile_disc, which returns the value at rank
+ * ceil(p × n) among the n non-null values in ascending order: the nearest rank of rules/metrics.ts.
+ */
+export async function supportMetricsOnPostgres(db: Database, q: MetricsQuery): Promise<MetricsResult> {
+  checkQuery(q);
+  const groupBy = q.groupBy ?? null;
+  const sql = groupBy ? groupedSql(groupBy) : OVERALL_SQL;
   const rows = await queryRows<Row>(db, db.client, sql, q.from, q.to);
   let overall = emptyRow();
   const groups: MetricsRow[] = [];
   for (const r of rows) {
-    const row = rowOfStatement(num(r.overall) === 1 ? null : String(r.g), r);
+    const row = rowOfStatement(num(r.o) === 1 ? null : String(r.g), r);
     if (row.group === null) overall = row;
     else groups.push(row);
   }
@@ -255,8 +300,8 @@ function rowOfStatement(group: string | null, r: Row): MetricsRow {
     responseRate: ratio(num(r.answered), num(r.surveys)),
   };
   row.sla = {
-    firstResponse: attainmentOf(num(r.fr_met), num(r.fr_stopped), num(r.fr_breached)),
-    resolution: attainmentOf(num(r.rs_met), num(r.rs_stopped), num(r.rs_breached)),
+    firstResponse: attainmentOf(num(r.sla_fr_met), num(r.sla_fr_stopped), num(r.sla_fr_breached)),
+    resolution: attainmentOf(num(r.sla_rs_met), num(r.sla_rs_stopped), num(r.sla_rs_breached)),
   };
   return row;
 }
