@@ -188,7 +188,7 @@ const TICKET_COLUMNS_SQL = `t."resolvedAt" IS NOT NULL AS resolved, t."reopenCou
 /**
  * The overall figures: four aggregates over the period's tickets in one statement, each one row: the
  * tickets' own figures, their SLA clocks (one join), their surveys and their CSAT answers. Faster here than
- * the grouped statement's one row per ticket (1.2-1.4 s against 1.6-2.0 s on the bench's 90 days).
+ * the grouped statement's one row per ticket (1.2-1.7 s against 1.6-2.0 s on the bench's 90 days, docs/benchmarks.md).
  */
 const OVERALL_SQL = `
     WITH tickets AS (
@@ -220,8 +220,8 @@ const OVERALL_SQL = `
 /**
  * The figures of every group and the overall ones: one row per ticket of the period with its SLA clocks and
  * CSAT answers counted by index probes (LATERAL), aggregated by GROUPING SETS into the groups' rows and the
- * overall row (o = 1) in one pass. Faster here than four grouped aggregates joined by group (1.7 s against
- * 2.2-3.1 s): those each sort or hash the tickets again.
+ * overall row (o = 1) in one pass. Faster here than four grouped aggregates joined by group (1.6-2.1 s against
+ * 2.2-3.4 s): those each sort or hash the tickets again.
  */
 const groupedSql = (groupBy: GroupBy) => `
     SELECT x.g, GROUPING(x.g) AS o,
