@@ -15,14 +15,13 @@ type Runner = Pick<Database["client"], "$queryRawUnsafe" | "$executeRawUnsafe"> 
 
 function adapt(provider: Database["provider"], sql: string, args: unknown[]): [string, unknown[]] {
   if (provider === "postgres") return [sql, args];
-  const ordered: unknown[] = [];
-  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const index = Number(n) - 1;
-    if (index < 0 || index >= args.length) throw new Error(`SQL parameter $${n} has no argument`);
-    ordered.push(args[index]);
-    return "?";
-  });
-  return [text, ordered];
+  const { text, order } = sqliteText(sql);
+  return [text, order.map((index) => argument(args, index))];
+}
+
+function argument(args: unknown[], index: number): unknown {
+  if (index < 0 || index >= args.length) throw new Error(`SQL parameter $${index + 1} has no argument`);
+  return args[index];
 }
 
 export function queryRows<T>(db: Pick<Database, "provider">, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
@@ -78,14 +77,11 @@ export function sqliteAggregateValue<A>(
     } as Parameters<BetterSqlite3.Database["aggregate"]>[1]);
     functions.set(name, aggregate);
   }
-  // Arguments as Prisma's SQLite adapter binds them: a date in ISO 8601 with "+00:00", a boolean as 0/1.
-  const [text, params] = adapt("sqlite", sql, args);
-  const bound = params.map((p) => (p instanceof Date ? p.toISOString().replace("Z", "+00:00") : typeof p === "boolean" ? (p ? 1 : 0) : p));
-  return driver
-    .prepare(text)
+  const run = direct(db, sql, args)!;
+  return run.statement
     .pluck()
     .safeIntegers(false)
-    .get(...bound);
+    .get(...run.params);
 }
 
 const STATEMENTS_KEPT = 200;
@@ -144,10 +140,7 @@ function direct(db: Pick<Database, "provider" | "sqliteDriver">, sql: string, ar
   const connection = db.provider === "sqlite" ? db.sqliteDriver() : null;
   if (!connection) return null;
   const { text, order } = sqliteText(sql);
-  const params = order.map((index) => {
-    if (index < 0 || index >= args.length) throw new Error(`SQL parameter $${index + 1} has no argument`);
-    return sqliteArg(args[index]);
-  });
+  const params = order.map((index) => sqliteArg(argument(args, index)));
   return { statement: prepared(connection, text), params };
 }
 

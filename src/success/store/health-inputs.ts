@@ -19,6 +19,20 @@ export interface SliceAccount {
   alertChannel: string | null;
 }
 
+/** An account's usage in one window, read with USAGE_WINDOW_SQL. */
+type UsageWindow = { id: string; days: unknown; active: unknown; peak: unknown; keyEvents: unknown };
+
+/**
+ * The usage of the accounts in [$1, $2] over the days in ($3, $4]: each window reads only its own days of
+ * each account from the covering index (the accounts' range first, then each account's days), without a
+ * CASE per row and column.
+ */
+const USAGE_WINDOW_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, MAX(u."activeUsers") AS peak,
+    SUM(u."keyEvents") AS "keyEvents"
+  FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
+  WHERE a."externalId" >= $1 AND a."externalId" <= $2
+  GROUP BY a."externalId"`;
+
 /** The number of known features: the configured list, else every feature any account used in 90 days. */
 export async function knownFeatureCount(db: Database, config: HealthConfig, now: Date): Promise<number> {
   if (config.knownFeatures.length) return new Set(config.knownFeatures).size;
@@ -58,32 +72,9 @@ export async function sliceFacts(
     : "";
 
   const [usageLast, usagePrev, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
-    // One aggregate per window: each reads only its own days of each account from the covering index
-    // (the accounts' range first, then each account's days), without a CASE per row and column.
-    bulkRows<{ id: string; days: unknown; active: unknown; peak: unknown; keyEvents: unknown }>(
-      db,
-      c,
-      `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, MAX(u."activeUsers") AS peak, SUM(u."keyEvents") AS "keyEvents"
-      FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
-      WHERE a."externalId" >= $1 AND a."externalId" <= $2
-      GROUP BY a."externalId"`,
-      first,
-      last,
-      d30,
-      today,
-    ),
-    bulkRows<{ id: string; days: unknown; active: unknown; keyEvents: unknown }>(
-      db,
-      c,
-      `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, SUM(u."keyEvents") AS "keyEvents"
-      FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
-      WHERE a."externalId" >= $1 AND a."externalId" <= $2
-      GROUP BY a."externalId"`,
-      first,
-      last,
-      d60,
-      d30,
-    ),
+    // One aggregate per 30-day window (the same statement twice).
+    bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, d30, today),
+    bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, d60, d30),
     bulkRows<{ id: string; n: unknown }>(
       db,
       c,

@@ -280,17 +280,22 @@ function durationOf(r: Row, calendar: string, business: string): DurationStats |
   };
 }
 
-function rowOfStatement(group: string | null, r: Row): MetricsRow {
-  const row = emptyRow(group);
+/** The ticket counts and their rates from a statement's columns tickets, reopened, ever_resolved, resolved and fcr. */
+function setTicketCounts(row: MetricsRow, r: Row): void {
   row.tickets = num(r.tickets);
-  row.firstResponse = durationOf(r, "fr", "frb");
-  row.resolution = durationOf(r, "rs", "rsb");
   row.reopened = num(r.reopened);
   row.everResolved = num(r.ever_resolved);
   row.reopenRate = ratio(row.reopened, row.everResolved);
   row.resolved = num(r.resolved);
   row.firstContactResolved = num(r.fcr);
   row.firstContactResolution = ratio(row.firstContactResolved, row.resolved);
+}
+
+function rowOfStatement(group: string | null, r: Row): MetricsRow {
+  const row = emptyRow(group);
+  setTicketCounts(row, r);
+  row.firstResponse = durationOf(r, "fr", "frb");
+  row.resolution = durationOf(r, "rs", "rsb");
   row.csat = {
     responses: num(r.responses),
     satisfied: num(r.satisfied),
@@ -449,14 +454,7 @@ async function metricsBy(db: Database, by: GroupBy | "overall", from: Date, to: 
   };
 
   for (const c of counts) {
-    const row = rowOf(c.g);
-    row.tickets = num(c.tickets);
-    row.reopened = num(c.reopened);
-    row.everResolved = num(c.ever_resolved);
-    row.reopenRate = ratio(row.reopened, row.everResolved);
-    row.resolved = num(c.resolved);
-    row.firstContactResolved = num(c.fcr);
-    row.firstContactResolution = ratio(row.firstContactResolved, row.resolved);
+    setTicketCounts(rowOf(c.g), c);
   }
 
   MEASURES.forEach((m, i) => {
