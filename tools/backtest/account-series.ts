@@ -3,7 +3,7 @@
 // are those of the scheduled check (src/success/store/health-inputs.ts), counted in whole UTC days: "the last
 // 30 days" of day d are d-29..d, the previous 30 are d-59..d-30.
 import { keyEventCount, type HealthConfig } from "../../src/success/rules/health-config.ts";
-import type { HealthInputs } from "../../src/success/rules/health-model.ts";
+import { UNKNOWN_CONTEXT, type HealthInputs } from "../../src/success/rules/health-model.ts";
 import { DayCounter } from "./day-counter.ts";
 import { parseInstant } from "./dates.ts";
 import type { HistoryAccount, HistoryNps, HistorySeatChange, HistoryTicket, HistoryUsageDay, Priority } from "./history.ts";
@@ -289,6 +289,7 @@ export class AccountSeries {
         previousAverage: earlier > 0 ? this.npsScores.sum(lo, hi - 2) / earlier : null,
       },
       growth,
+      ...UNKNOWN_CONTEXT,
     };
     return {
       inputs,

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseHealthConfig } from "./health-config.ts";
 import { assessAccount, dayOf, type AccountFacts } from "./health-check.ts";
+import { UNKNOWN_CONTEXT } from "./health-model.ts";
 
 const config = parseHealthConfig(null);
 
@@ -26,6 +27,7 @@ describe("assessing an account", () => {
       experience: { csatAnswers: 0, csatAverage: null, slaStopped: 0, slaBreached: 0, resolved: 0, reopened: 0 },
       nps: { latest: null, previousAverage: null },
       growth: { seatsThen: null, seatsNow: 100, arrThen: null, arrNow: null },
+      ...UNKNOWN_CONTEXT,
     },
     ticketsLast7: 0,
     ticketBaselinePerWeek: null,

@@ -2,7 +2,7 @@
 // components, and the churn-risk rules that fire. The facts are aggregated elsewhere (in SQL for the
 // scheduled checks, src/success/store/health-inputs.ts); the backtest replays the same model.
 import type { HealthConfig } from "./health-config.ts";
-import { scoreHealth, type HealthInputs, type HealthResult } from "./health-model.ts";
+import { scoreHealth, type BookContext, type HealthInputs, type HealthResult } from "./health-model.ts";
 import { evaluateRules, type RuleHit } from "./risk-rules.ts";
 
 const DAY_MS = 86_400_000;
@@ -21,14 +21,18 @@ export interface AccountFacts {
 /** YYYY-MM-DD of an instant (UTC) and n days before it. */
 export const dayOf = (at: Date, minusDays = 0) => new Date(at.getTime() - minusDays * DAY_MS).toISOString().slice(0, 10);
 
-/** The account's health and the rules that fire, as of the day `today` (YYYY-MM-DD). */
+/**
+ * The account's health and the rules that fire, as of the day `today` (YYYY-MM-DD). `book`: the book's
+ * median trends on the same day (bookTrends over every account's inputs); null: not known.
+ */
 export function assessAccount(
   account: { renewalDate: string | null; seats: number | null },
   f: AccountFacts,
   today: string,
   config: HealthConfig,
+  book: BookContext | null = null,
 ): { health: HealthResult; hits: RuleHit[] } {
-  const health = scoreHealth(f.inputs, config);
+  const health = scoreHealth(f.inputs, config, book);
   const hits = evaluateRules(
     {
       today,

@@ -1,7 +1,7 @@
 // The health model and the risk rules on hand-computed fixtures (pure functions, no database).
 import { describe, expect, it } from "vitest";
 import { parseHealthConfig, HealthConfigError } from "./health-config.ts";
-import { scoreHealth, type HealthInputs } from "./health-model.ts";
+import { bookTrends, scoreHealth, trendReference, UNKNOWN_CONTEXT, type HealthInputs } from "./health-model.ts";
 import { evaluateRules, hasWorsened, type RuleFacts } from "./risk-rules.ts";
 
 const config = parseHealthConfig(null);
@@ -24,6 +24,7 @@ const full: HealthInputs = {
   experience: { csatAnswers: 2, csatAverage: 3, slaStopped: 4, slaBreached: 1, resolved: 4, reopened: 1 },
   nps: { latest: { score: 3, comment: "Exports keep failing", at: new Date("2026-11-01T10:00:00Z") }, previousAverage: 7 },
   growth: { seatsThen: 60, seatsNow: 50, arrThen: 60000, arrNow: 48000 },
+  ...UNKNOWN_CONTEXT,
 };
 
 describe("health model", () => {
@@ -97,6 +98,7 @@ describe("health model", () => {
       experience: { csatAnswers: 0, csatAverage: null, slaStopped: 0, slaBreached: 0, resolved: 0, reopened: 0 },
       nps: { latest: null, previousAverage: null },
       growth: { seatsThen: null, seatsNow: null, arrThen: null, arrNow: null },
+      ...UNKNOWN_CONTEXT,
     };
     expect(scoreHealth(empty, config)).toMatchObject({ score: null, band: "unknown", components: [] });
     const short = scoreHealth({ ...full, usage: { ...full.usage, daysPrev30: 6 } }, config);
@@ -237,5 +239,52 @@ describe("health configuration file", () => {
     );
     expect(example.keyEvents).toEqual(["uploads"]);
     expect(example.escalation).toEqual({ leadUserId: "U0123LEAD", afterHours: 24 });
+  });
+});
+
+describe("trends relative to the book and to last year", () => {
+  const steady = (active: number, prev: number, keys = 300, prevKeys = 300): HealthInputs => ({
+    ...full,
+    usage: { ...full.usage, avgActiveLast30: active, avgActivePrev30: prev, keyEventsLast30: keys, keyEventsPrev30: prevKeys },
+  });
+
+  it("takes the median trend of the whole book and of each tier with enough accounts", () => {
+    const accounts = [
+      ...Array.from({ length: 21 }, (_, k) => ({ tier: "growth", usage: steady(80 + k, 100).usage })),
+      ...Array.from({ length: 5 }, () => ({ tier: "starter", usage: steady(100, 100).usage })),
+    ];
+    const book = bookTrends(accounts);
+    expect(book.all.accounts).toBe(26);
+    expect(book.all.usage).toBeCloseTo(-0.075); // between the 13th and 14th of 26 changes: −8% and −7%
+    expect(book.byTier.growth.usage).toBeCloseTo(-0.1);
+    expect(book.byTier.starter.usage).toBeNull();
+    expect(book.byTier.growth.keyEvents).toBeCloseTo(0);
+  });
+
+  it("does not count a dip the whole book shares as a risk, and says so", () => {
+    const dip = steady(15, 20);
+    const alone = scoreHealth(dip, config);
+    const book = { all: { usage: -0.25, keyEvents: 0, accounts: 100 }, byTier: {} };
+    const shared = scoreHealth(dip, config, book);
+    const trend = (h: ReturnType<typeof scoreHealth>) => h.components.find((c) => c.name === "usageTrend")!;
+    expect(trend(alone).score).toBe(33);
+    expect(trend(shared).score).toBe(70);
+    expect(trend(shared).evidence).toBe("active users 20 → 15 a day in 30 days (-25% while the book was -25%: +0% relative)");
+    expect(shared.score!).toBeGreaterThan(alone.score!);
+    const flatBook = scoreHealth(dip, config, { all: { usage: 0.01, keyEvents: 0, accounts: 100 }, byTier: {} });
+    expect(trend(flatBook).evidence).toBe("active users 20 → 15 a day in 30 days (-25% while the book was flat)");
+  });
+
+  it("prefers the tier's median, then the same weeks last year over the book", () => {
+    const dip = { ...steady(15, 20), tier: "enterprise" };
+    const book = { all: { usage: 0, keyEvents: 0, accounts: 100 }, byTier: { enterprise: { usage: -0.2, keyEvents: 0, accounts: 30 } } };
+    expect(trendReference(dip, book, "usage")).toMatchObject({ source: "tier", change: -0.2 });
+    const lastYear = { ...dip, usageYearAgo: { ...dip.usage, avgActiveLast30: 14, avgActivePrev30: 20 } };
+    const ref = trendReference(lastYear, book, "usage")!;
+    expect(ref.source).toBe("year_ago");
+    const h = scoreHealth(lastYear, config, book);
+    expect(h.components.find((c) => c.name === "usageTrend")!.evidence).toBe(
+      "active users 20 → 15 a day in 30 days (-25%; +7% against the same weeks last year, when it was -30%)",
+    );
   });
 });

@@ -36,6 +36,59 @@ export interface HealthInputs {
   nps: { latest: { score: number; comment: string | null; at: Date } | null; previousAverage: number | null };
   /** Seats and ARR now and about 90 days ago (null when unknown). */
   growth: { seatsThen: number | null; seatsNow: number | null; arrThen: number | null; arrNow: number | null };
+  /** The account's tier from the CRM (Account.tier), to compare its trends with its tier's; null: none. */
+  tier: string | null;
+  /**
+   * Where the account is in its life, for onboarding. The start is the earlier of its first usage day and
+   * its creation (Account.createdAt), as whole UTC days.
+   */
+  lifecycle: {
+    /** Whole days from the start to the day checked (0 on the start day); null: unknown (no usage and no creation date). */
+    ageDays: number | null;
+    /** Distinct features used from the start up to the day checked (only the configured knownFeatures when set). */
+    featuresUsedSinceStart: number;
+    /** Whole days from the start to the first day with a key event (the configured keyEvents, else any event); null: none yet, or no start. */
+    daysToFirstKeyEvent: number | null;
+  };
+  /**
+   * The same two usage windows a year (365 days) earlier: the 30 days ending 365 days before the day checked
+   * and the 30 before those, measured as `usage`. null: no usage day at all in those 60 days (no history then).
+   */
+  usageYearAgo: {
+    daysLast30: number;
+    daysPrev30: number;
+    avgActiveLast30: number;
+    avgActivePrev30: number;
+    keyEventsLast30: number;
+    keyEventsPrev30: number;
+  } | null;
+  /** Whole days from the day checked to the renewal date (0 on the day, negative once passed); null: no renewal date. */
+  daysToRenewal: number | null;
+}
+
+/**
+ * The context inputs all unknown: an account is then scored as an established one, on its own 30-day
+ * trends, without the renewal weighting (as before these inputs existed).
+ */
+export const UNKNOWN_CONTEXT: Pick<HealthInputs, "tier" | "lifecycle" | "usageYearAgo" | "daysToRenewal"> = {
+  tier: null,
+  lifecycle: { ageDays: null, featuresUsedSinceStart: 0, daysToFirstKeyEvent: null },
+  usageYearAgo: null,
+  daysToRenewal: null,
+};
+
+/** The median trends of the whole book (and of each tier) over the same 30-day windows, from bookTrends. */
+export interface BookTrend {
+  /** Median of avgActiveLast30 / avgActivePrev30 − 1 (null: fewer than MIN_BOOK_ACCOUNTS accounts with a measured trend). */
+  usage: number | null;
+  /** Median of the key events a day in the last 30 days over those in the previous 30, − 1 (null: as above). */
+  keyEvents: number | null;
+  /** Accounts whose usage trend was measured. */
+  accounts: number;
+}
+export interface BookContext {
+  all: BookTrend;
+  byTier: Record<string, BookTrend>;
 }
 
 export interface Component {
@@ -76,6 +129,93 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("e
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const money = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 
+/** Fewest accounts with a measured trend for a book (or tier) median to be used. */
+export const MIN_BOOK_ACCOUNTS = 20;
+
+type TrendWindows = Pick<
+  HealthInputs["usage"],
+  "daysLast30" | "daysPrev30" | "avgActiveLast30" | "avgActivePrev30" | "keyEventsLast30" | "keyEventsPrev30"
+>;
+
+/** The change in daily active users between the two windows (null: too few days of data or none before). */
+export function usageChange(u: TrendWindows): number | null {
+  if (u.daysLast30 < MIN_TREND_DAYS || u.daysPrev30 < MIN_TREND_DAYS || u.avgActivePrev30 <= 0) return null;
+  return u.avgActiveLast30 / u.avgActivePrev30 - 1;
+}
+
+/** The change in key events a day of data between the two windows (null: too few days of data or none before). */
+export function keyEventsChange(u: TrendWindows): number | null {
+  if (u.daysLast30 < MIN_TREND_DAYS || u.daysPrev30 < MIN_TREND_DAYS || u.keyEventsPrev30 <= 0) return null;
+  return u.keyEventsLast30 / u.daysLast30 / (u.keyEventsPrev30 / u.daysPrev30) - 1;
+}
+
+function median(values: number[]): number | null {
+  if (values.length < MIN_BOOK_ACCOUNTS) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/**
+ * The book's median usage and key-event trends over the same windows, for all accounts and per tier, from
+ * every account's inputs as of the same day (accounts without a measured trend are left out).
+ */
+export function bookTrends(accounts: Iterable<Pick<HealthInputs, "tier" | "usage">>): BookContext {
+  const all = { usage: [] as number[], keyEvents: [] as number[] };
+  const tiers = new Map<string, { usage: number[]; keyEvents: number[] }>();
+  for (const a of accounts) {
+    const u = usageChange(a.usage);
+    const k = keyEventsChange(a.usage);
+    const lists = a.tier === null ? [all] : [all, tiers.get(a.tier) ?? tiers.set(a.tier, { usage: [], keyEvents: [] }).get(a.tier)!];
+    for (const l of lists) {
+      if (u !== null) l.usage.push(u);
+      if (k !== null) l.keyEvents.push(k);
+    }
+  }
+  const trend = (l: { usage: number[]; keyEvents: number[] }): BookTrend => ({
+    usage: median(l.usage),
+    keyEvents: median(l.keyEvents),
+    accounts: l.usage.length,
+  });
+  return { all: trend(all), byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, trend(l)])) };
+}
+
+const signed = (v: number) => `${v >= 0 ? "+" : ""}${pct(v)}`;
+/** Changes smaller than this read as "flat" in the evidence. */
+const FLAT = 0.025;
+
+/**
+ * What an account's trend is judged against: its own trend over the same weeks a year earlier when that
+ * was measured, else the book's median trend (its tier's when the tier has enough accounts); null: neither.
+ * `text` says which, with the account's change relative to it.
+ */
+export function trendReference(
+  i: Pick<HealthInputs, "usageYearAgo" | "tier">,
+  book: BookContext | null,
+  which: "usage" | "keyEvents",
+): { change: number; source: "year_ago" | "tier" | "book"; text: (relative: number) => string } | null {
+  const ya = i.usageYearAgo;
+  const lastYear = ya ? (which === "usage" ? usageChange(ya) : keyEventsChange(ya)) : null;
+  if (lastYear !== null) {
+    return {
+      change: lastYear,
+      source: "year_ago",
+      text: (relative) => `; ${signed(relative)} against the same weeks last year, when it was ${signed(lastYear)}`,
+    };
+  }
+  if (!book) return null;
+  const tier = i.tier !== null ? book.byTier[i.tier]?.[which] : null;
+  const change = tier ?? book.all[which];
+  if (change === null || change === undefined) return null;
+  const who = tier !== null && tier !== undefined ? `${i.tier} accounts were` : "the book was";
+  const was = Math.abs(change) < FLAT ? "flat" : signed(change);
+  return {
+    change,
+    source: tier !== null && tier !== undefined ? "tier" : "book",
+    text: (relative) => ` while ${who} ${was}${Math.abs(change) < FLAT ? "" : `: ${signed(relative)} relative`}`,
+  };
+}
+
 /** A trend's score: flat is 70 (the green line), each 1% down costs 1.5 points (−47% is 0), +20% is 100. */
 export const trendScore = (change: number) => 70 + change * 150;
 
@@ -83,6 +223,7 @@ export const trendScore = (change: number) => 70 + change * 150;
 export function componentScores(
   i: HealthInputs,
   config: Pick<HealthConfig, "keyEvents">,
+  book: BookContext | null = null,
 ): Partial<Record<ComponentName, { score: number; evidence: string }>> {
   const out: Partial<Record<ComponentName, { score: number; evidence: string }>> = {};
   const u = i.usage;
@@ -101,22 +242,24 @@ export function componentScores(
     };
   }
 
-  if (u.daysLast30 >= MIN_TREND_DAYS && u.daysPrev30 >= MIN_TREND_DAYS && u.avgActivePrev30 > 0) {
-    const change = u.avgActiveLast30 / u.avgActivePrev30 - 1;
+  const usage = usageChange(u);
+  if (usage !== null) {
+    const ref = trendReference(i, book, "usage");
+    const relative = ref ? (1 + usage) / (1 + ref.change) - 1 : usage;
     out.usageTrend = {
-      score: clamp(trendScore(change)),
-      evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days (${change >= 0 ? "+" : ""}${pct(change)})`,
+      score: clamp(trendScore(relative)),
+      evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days (${signed(usage)}${ref ? ref.text(relative) : ""})`,
     };
   }
 
-  if (u.daysLast30 >= MIN_TREND_DAYS && u.daysPrev30 >= MIN_TREND_DAYS && u.keyEventsPrev30 > 0) {
-    const last = u.keyEventsLast30 / u.daysLast30;
-    const prev = u.keyEventsPrev30 / u.daysPrev30;
-    const change = last / prev - 1;
+  const keys = keyEventsChange(u);
+  if (keys !== null) {
+    const ref = trendReference(i, book, "keyEvents");
+    const relative = ref ? (1 + keys) / (1 + ref.change) - 1 : keys;
     const label = config.keyEvents.length ? config.keyEvents.join(", ") : "key events";
     out.keyEventsTrend = {
-      score: clamp(trendScore(change)),
-      evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days (${change >= 0 ? "+" : ""}${pct(change)})`,
+      score: clamp(trendScore(relative)),
+      evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days (${signed(keys)}${ref ? ref.text(relative) : ""})`,
     };
   }
 
@@ -180,8 +323,8 @@ export function componentScores(
 }
 
 /** The weighted score over the components with data, its band, and what was left out. */
-export function scoreHealth(inputs: HealthInputs, config: HealthConfig): HealthResult {
-  const raw = componentScores(inputs, config);
+export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: BookContext | null = null): HealthResult {
+  const raw = componentScores(inputs, config, book);
   const present = (Object.keys(config.weights) as ComponentName[]).filter((n) => raw[n] && config.weights[n] > 0);
   const missing = (Object.keys(config.weights) as ComponentName[]).filter((n) => !raw[n] && config.weights[n] > 0);
   const total = present.reduce((s, n) => s + config.weights[n], 0);

@@ -4,7 +4,7 @@
 import type { Database } from "../../platform/db/client.ts";
 import { bulkRows, num } from "../../platform/db/sql.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
-import type { HealthInputs } from "../rules/health-model.ts";
+import { UNKNOWN_CONTEXT, type HealthInputs } from "../rules/health-model.ts";
 import { dayOf, type AccountFacts } from "../rules/health-check.ts";
 
 const DAY_MS = 86_400_000;
@@ -256,6 +256,8 @@ export async function sliceFacts(
       growth: then
         ? { seatsThen: then.seats, seatsNow: a.seats, arrThen: then.arr, arrNow: a.arr }
         : { seatsThen: null, seatsNow: a.seats, arrThen: null, arrNow: a.arr },
+      // Age, activation, the year-ago windows, the tier and the renewal are not read here yet.
+      ...UNKNOWN_CONTEXT,
     };
     out.set(a.externalId, {
       inputs,
