@@ -163,6 +163,8 @@ export function clearedReason(rule: RuleName, health: HealthResult, enabled: boo
       return "no detractor NPS answer in the period any more";
     case "low_utilisation":
       return "licence utilisation is back above the threshold";
+    case "onboarding_stalled":
+      return health.onboarding ? "activation has caught up with the account's age" : "the account has finished onboarding";
   }
 }
 

@@ -16,7 +16,15 @@ export const COMPONENTS = [
 ] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
-export const RULES = ["entered_red", "score_drop", "renewal_risk", "ticket_spike", "nps_detractor", "low_utilisation"] as const;
+export const RULES = [
+  "entered_red",
+  "score_drop",
+  "renewal_risk",
+  "ticket_spike",
+  "nps_detractor",
+  "low_utilisation",
+  "onboarding_stalled",
+] as const;
 export type RuleName = (typeof RULES)[number];
 
 const DEFAULT_WEIGHTS: Record<ComponentName, number> = {
@@ -63,6 +71,32 @@ export const healthConfigSchema = z
       ),
     /** How much more a component weighs as its score falls: weight × (1 + distressWeight × (1 − score/100)); 0: a plain weighted mean. */
     distressWeight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 or more").max(3, "must be at most 3").default(1),
+    /**
+     * Accounts younger than this (days from their first usage day or creation) are onboarding: scored on
+     * activation against their age instead of on 30-day trends, never red (onboarding_stalled instead); 0: no onboarding stage.
+     */
+    onboardingDays: z
+      .number({ error: "must be a whole number of days from 0 to 365" })
+      .int("must be a whole number of days from 0 to 365")
+      .min(0, "must be 0 (no onboarding stage) or more")
+      .max(365, "must be at most 365 days")
+      .default(90),
+    /**
+     * The nearer the renewal, the more a weak score weighs: within `withinDays` of the renewal a score below
+     * green loses weight × closeness × its shortfall from green (closeness 0 at withinDays, 1 on the day); weight 0: off.
+     */
+    renewal: z
+      .object({
+        withinDays: z
+          .number({ error: "must be a whole number of days from 1 to 365" })
+          .int("must be a whole number of days from 1 to 365")
+          .min(1, "must be at least 1 day")
+          .max(365, "must be at most 365 days")
+          .default(120),
+        weight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 (off) or more").max(3, "must be at most 3").default(1),
+      })
+      .strict()
+      .default({ withinDays: 120, weight: 1 }),
     /** The features that exist; empty: all features any account used in the last 90 days. */
     knownFeatures: z.array(z.string().min(1)).default([]),
     /** The usage events that count as key actions (uploads...); empty: every event. */
@@ -122,6 +156,16 @@ export const healthConfigSchema = z
           })
           .strict()
           .default({ enabled: true, delivery: "digest", below: 0.3, worsenBy: 0.05 }),
+        onboarding_stalled: z
+          .object({
+            enabled,
+            delivery: delivery("digest"),
+            /** Fires when an onboarding account's activation score (0-100, against its age) is below this. */
+            below: z.number({ error: "must be a score from 1 to 100" }).min(1, "must be at least 1").max(100, "must be at most 100").default(50),
+            worsenBy: z.number().positive().default(10),
+          })
+          .strict()
+          .default({ enabled: true, delivery: "digest", below: 50, worsenBy: 10 }),
       })
       .strict()
       .prefault({}),

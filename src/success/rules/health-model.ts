@@ -106,6 +106,14 @@ export interface HealthResult {
   components: Component[];
   /** Components left out for lack of data. */
   missing: ComponentName[];
+  /**
+   * Set while the account is onboarding (younger than onboardingDays): its activation score (0-100, share
+   * of seats active, features reached and time to the first key event against its age) and the evidence.
+   * Its usage trends are not scored then, and the band is never red (onboarding_stalled fires instead).
+   */
+  onboarding?: { ageDays: number; days: number; activation: number; evidence: string };
+  /** Set when the nearness of the renewal took points off a weak score: how many and why. */
+  renewal?: { days: number; points: number; evidence: string };
 }
 
 export const COMPONENT_LABELS: Record<ComponentName, string> = {
@@ -322,11 +330,72 @@ export function componentScores(
   return out;
 }
 
+/** The components an onboarding account is scored on against its age instead of their usual rules; usageTrend is not scored. */
+const ACTIVATION_COMPONENTS = ["licenceUtilisation", "productBreadth", "keyEventsTrend"] as const;
+/** Days from the start within which a first key event counts as prompt; each later day costs 3 points. */
+export const PROMPT_KEY_EVENT_DAYS = 14;
+
+/** How far along onboarding an account of `ageDays` should be (0.15 on its first day, 1 at the end). */
+const expectedProgress = (ageDays: number, days: number) => Math.min(1, 0.15 + (0.85 * ageDays) / days);
+
+/**
+ * An onboarding account's activation, each part against what its age calls for: the share of seats
+ * active at the peak of 30 days (60% expected at the end of onboarding), the features reached since the
+ * start (a third of the known features at the end), and how soon the first key event came.
+ */
+export function activationScores(
+  i: HealthInputs,
+  days: number,
+): Partial<Record<(typeof ACTIVATION_COMPONENTS)[number], { score: number; evidence: string }>> {
+  const age = i.lifecycle.ageDays ?? 0;
+  const progress = expectedProgress(age, days);
+  const out: ReturnType<typeof activationScores> = {};
+  if (i.seats && i.seats > 0 && i.usage.daysLast30 > 0) {
+    const share = i.usage.peakActiveLast30 / i.seats;
+    const expected = 0.6 * progress;
+    out.licenceUtilisation = {
+      score: clamp((share / expected) * 100),
+      evidence: `${i.usage.peakActiveLast30} of ${i.seats} seats active (${pct(share)}) on day ${age} of onboarding, about ${pct(expected)} expected by now`,
+    };
+  }
+  if (i.knownFeatures > 0) {
+    const reached = i.lifecycle.featuresUsedSinceStart;
+    const expected = Math.max(1, (i.knownFeatures / 3) * progress);
+    out.productBreadth = {
+      score: clamp((reached / expected) * 100),
+      evidence: `${reached} of ${i.knownFeatures} features reached since the start, about ${Math.round(expected)} expected by day ${age}`,
+    };
+  }
+  const first = i.lifecycle.daysToFirstKeyEvent;
+  const late = (d: number) => clamp(100 - Math.max(0, d - PROMPT_KEY_EVENT_DAYS) * 3);
+  out.keyEventsTrend =
+    first === null
+      ? { score: late(age), evidence: `no key event in ${age} day${age === 1 ? "" : "s"} since the start` }
+      : { score: late(first), evidence: `first key event on day ${first} after the start` };
+  return out;
+}
+
 /** The weighted score over the components with data, its band, and what was left out. */
 export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: BookContext | null = null): HealthResult {
   const raw = componentScores(inputs, config, book);
-  const present = (Object.keys(config.weights) as ComponentName[]).filter((n) => raw[n] && config.weights[n] > 0);
-  const missing = (Object.keys(config.weights) as ComponentName[]).filter((n) => !raw[n] && config.weights[n] > 0);
+  const age = inputs.lifecycle.ageDays;
+  const onboarding = age !== null && age < config.onboardingDays;
+  let activation: { score: number; evidence: string } | null = null;
+  if (onboarding) {
+    // Trends of a ramping account say nothing of risk: the activation parts stand in for the usage components.
+    delete raw.usageTrend;
+    for (const name of ACTIVATION_COMPONENTS) delete raw[name];
+    const parts = activationScores(inputs, config.onboardingDays);
+    Object.assign(raw, parts);
+    const list = Object.values(parts);
+    activation = {
+      score: clamp(list.reduce((s, p) => s + p.score, 0) / list.length),
+      evidence: list.map((p) => p.evidence).join("; "),
+    };
+  }
+  const weighted = (Object.keys(config.weights) as ComponentName[]).filter((n) => config.weights[n] > 0);
+  const present = weighted.filter((n) => raw[n]);
+  const missing = weighted.filter((n) => !raw[n] && !(onboarding && n === "usageTrend"));
   const total = present.reduce((s, n) => s + config.weights[n], 0);
   if (total === 0) return { score: null, band: "unknown", components: [], missing };
   // Trouble is not averaged away: a component's weight grows as its score falls (by `distressWeight`,
@@ -340,6 +409,31 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: Bo
     weight: effective[i] / effectiveTotal,
     evidence: raw[name]!.evidence,
   }));
-  const score = clamp(components.reduce((s, c) => s + c.score * c.weight, 0));
-  return { score, band: bandOf(score, config), components, missing };
+  let score = clamp(components.reduce((s, c) => s + c.score * c.weight, 0));
+  const result: HealthResult = { score, band: "green", components, missing };
+
+  // The nearer the renewal, the more a weak score weighs: its shortfall from green grows by up to `weight`.
+  const days = inputs.daysToRenewal;
+  const { withinDays, weight } = config.renewal;
+  if (days !== null && days >= 0 && days <= withinDays && weight > 0 && score < config.bands.green) {
+    const closeness = 1 - days / withinDays;
+    const points = Math.round(weight * closeness * (config.bands.green - score));
+    if (points >= 1) {
+      score = clamp(score - points);
+      result.score = score;
+      result.renewal = {
+        days,
+        points,
+        evidence: `renews in ${days} day${days === 1 ? "" : "s"}: a weak score weighs more near the renewal (−${points} points)`,
+      };
+    }
+  }
+  let band = bandOf(score, config);
+  if (onboarding && activation) {
+    result.onboarding = { ageDays: age, days: config.onboardingDays, activation: activation.score, evidence: activation.evidence };
+    // Onboarding is a stage, not a risk: a lagging start is onboarding_stalled, not red.
+    if (band === "red") band = "yellow";
+  }
+  result.band = band;
+  return result;
 }

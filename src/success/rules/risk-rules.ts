@@ -33,6 +33,7 @@ export const RULE_LABELS: Record<RuleName, string> = {
   ticket_spike: "Ticket spike",
   nps_detractor: "NPS detractor",
   low_utilisation: "Low licence utilisation",
+  onboarding_stalled: "Onboarding stalled",
 };
 
 const DAY_MS = 86_400_000;
@@ -91,7 +92,16 @@ export function evaluateRules(f: RuleFacts, config: HealthConfig): RuleHit[] {
     }
   }
 
-  if (r.low_utilisation.enabled && f.seats && f.seats > 0 && f.peakActiveLast30 !== null) {
+  const onboarding = f.health.onboarding;
+  if (r.onboarding_stalled.enabled && onboarding && onboarding.activation < r.onboarding_stalled.below) {
+    hits.push({
+      rule: "onboarding_stalled",
+      severity: 100 - onboarding.activation,
+      reason: `activation ${onboarding.activation} on day ${onboarding.ageDays} of ${onboarding.days} of onboarding (below ${r.onboarding_stalled.below}): ${onboarding.evidence}`,
+    });
+  }
+
+  if (r.low_utilisation.enabled && !onboarding && f.seats && f.seats > 0 && f.peakActiveLast30 !== null) {
     const share = f.peakActiveLast30 / f.seats;
     if (share < r.low_utilisation.below) {
       hits.push({
