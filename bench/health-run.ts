@@ -24,10 +24,9 @@ import { jobActor } from "../src/shared/actor.ts";
 import { runHealthCheck, type HealthCheckSummary } from "../src/success/use-cases/run-health-check.ts";
 import { prismaSuccessStores } from "../src/success/store/index.ts";
 import { parseHealthConfig } from "../src/success/rules/health-config.ts";
-import { dayOf } from "../src/success/rules/health-check.ts";
-import { knownFeatureCount, sliceFacts, type SliceAccount } from "../src/success/store/health-inputs.ts";
-import { scoreHealth } from "../src/success/rules/health-model.ts";
-import { evaluateRules } from "../src/success/rules/risk-rules.ts";
+import { assessAccount, dayOf } from "../src/success/rules/health-check.ts";
+import { knownFeatureCount, sliceFacts, sliceUsage, UsageTable, type SliceAccount } from "../src/success/store/health-inputs.ts";
+import { bookTrends } from "../src/success/rules/health-model.ts";
 
 const MB = 1024 * 1024;
 
@@ -91,7 +90,7 @@ export interface RunResult {
   baselineRss: number;
   run1: PhaseResult & { summary: HealthCheckSummary };
   run2: PhaseResult & { summary: HealthCheckSummary };
-  inputs: PhaseResult & { accountReadMs: number; sliceFactsMs: number; scoreMs: number; slices: number };
+  inputs: PhaseResult & { accountReadMs: number; sliceUsageMs: number; sliceFactsMs: number; scoreMs: number; slices: number };
   alertAccounts: number;
   openAlerts: number;
   outboxRows: number;
@@ -168,53 +167,64 @@ async function main() {
   line("run 2", run2, `scored ${s2.accountsScored}, raised ${s2.alertsRaised}, worsened ${s2.alertsWorsened}, cleared ${s2.alertsCleared}`);
 
   // The read side alone: the same slices and inputs as the service, no writes.
-  const split = { accountReadMs: 0, sliceFactsMs: 0, scoreMs: 0, slices: 0 };
+  const split = { accountReadMs: 0, sliceUsageMs: 0, sliceFactsMs: 0, scoreMs: 0, slices: 0 };
   const [, inputsPhase] = await phase(async () => {
     const known = await knownFeatureCount(db, config, o.at);
     const today = dayOf(o.at);
-    let cursor: string | null = null;
-    for (;;) {
-      let t = performance.now();
-      const slice: SliceAccount[] = await db.client.account.findMany({
-        where: cursor === null ? {} : { externalId: { gt: cursor } },
-        orderBy: { externalId: "asc" },
-        take: 1000,
-        select: { externalId: true, name: true, arr: true, seats: true, renewalDate: true, csmSlackUserId: true, alertChannel: true },
-      });
-      split.accountReadMs += performance.now() - t;
-      if (slice.length === 0) break;
+    // Both passes of the service: every account's usage windows (for the book's median trends), then the rest.
+    async function* slices(): AsyncGenerator<SliceAccount[]> {
+      let cursor: string | null = null;
+      for (;;) {
+        const t = performance.now();
+        const slice: SliceAccount[] = await db.client.account.findMany({
+          where: cursor === null ? {} : { externalId: { gt: cursor } },
+          orderBy: { externalId: "asc" },
+          take: 1000,
+          select: {
+            externalId: true,
+            name: true,
+            arr: true,
+            seats: true,
+            renewalDate: true,
+            csmSlackUserId: true,
+            alertChannel: true,
+            tier: true,
+            createdAt: true,
+          },
+        });
+        split.accountReadMs += performance.now() - t;
+        if (slice.length === 0) return;
+        yield slice;
+        if (slice.length < 1000) return;
+        cursor = slice[slice.length - 1].externalId;
+      }
+    }
+    const usage = new UsageTable();
+    for await (const slice of slices()) {
+      const t = performance.now();
+      await sliceUsage(db, slice, o.at, usage);
+      split.sliceUsageMs += performance.now() - t;
+    }
+    let t = performance.now();
+    const book = bookTrends(usage.all());
+    split.scoreMs += performance.now() - t;
+    for await (const slice of slices()) {
       split.slices++;
       t = performance.now();
-      const facts = await sliceFacts(db, config, slice, known, o.at);
+      const facts = await sliceFacts(db, config, slice, known, o.at, usage);
       split.sliceFactsMs += performance.now() - t;
       t = performance.now();
       for (const a of slice) {
         const f = facts.get(a.externalId)!;
-        const health = scoreHealth(f.inputs, config);
-        evaluateRules(
-          {
-            today,
-            health,
-            recentHighScore: f.recentHighScore,
-            renewalDate: a.renewalDate,
-            seats: a.seats,
-            peakActiveLast30: f.inputs.usage.daysLast30 > 0 ? f.inputs.usage.peakActiveLast30 : null,
-            ticketsLast7: f.ticketsLast7,
-            ticketBaselinePerWeek: f.ticketBaselinePerWeek,
-            nps: f.inputs.nps.latest,
-          },
-          config,
-        );
+        assessAccount(a, f, today, config, book);
       }
       split.scoreMs += performance.now() - t;
-      cursor = slice[slice.length - 1].externalId;
-      if (slice.length < 1000) break;
     }
   });
   line(
     "inputs",
     inputsPhase,
-    `(${split.slices} slices: accounts ${(split.accountReadMs / 1000).toFixed(2)} s, sliceFacts ${(split.sliceFactsMs / 1000).toFixed(2)} s, model ${(split.scoreMs / 1000).toFixed(2)} s)`,
+    `(${split.slices} slices: accounts ${(split.accountReadMs / 1000).toFixed(2)} s, sliceUsage ${(split.sliceUsageMs / 1000).toFixed(2)} s, sliceFacts ${(split.sliceFactsMs / 1000).toFixed(2)} s, model ${(split.scoreMs / 1000).toFixed(2)} s)`,
   );
   sampler.stop();
 

@@ -163,6 +163,7 @@ async function main() {
     ["run 2 CPU time", (x) => secs(x.r.run2.cpuMs)],
     ["run 1 - run 2 (~ alerts)", (x) => secs(x.r.run1.ms - x.r.run2.ms)],
     ["inputs only (read + model)", (x) => secs(x.r.inputs.ms)],
+    ["  of which sliceUsage", (x) => secs(x.r.inputs.sliceUsageMs)],
     ["  of which sliceFacts", (x) => secs(x.r.inputs.sliceFactsMs)],
     ["  of which account slices", (x) => secs(x.r.inputs.accountReadMs)],
     ["  of which model + rules", (x) => secs(x.r.inputs.scoreMs)],

@@ -213,7 +213,7 @@ describe("npm run demo", () => {
     const counts = await demoCounts(db);
     expect(counts).toMatchObject({
       accounts: 12,
-      usageDays: 12 * 90,
+      usageDays: 12 * 150,
       tickets: loaded.tickets,
       feedback: 8,
       themes: 2,
@@ -266,7 +266,7 @@ describe("npm run demo", () => {
     expect(await demoCounts(db)).toEqual(counts);
 
     const removed = await removeDemo(db);
-    expect(removed).toMatchObject({ accounts: 12, usageDays: 12 * 90, themes: 2, supportChannels: 1, healthChecks: 1 });
+    expect(removed).toMatchObject({ accounts: 12, usageDays: 12 * 150, themes: 2, supportChannels: 1, healthChecks: 1 });
     expect(await demoCounts(db)).toEqual({
       accounts: 0,
       usageDays: 0,

@@ -2,7 +2,7 @@
 //
 // Loads a clearly marked sample book into the database named by DATABASE_URL (default ./data/desk.db), like
 // the app, applying the migrations first: a dozen accounts (externalIds starting "demo-", names ending
-// "(demo)") with 90 days of usage, NPS answers and seats, a few past tickets and feedback items under two
+// "(demo)") with 150 days of usage, NPS answers and seats, a few past tickets and feedback items under two
 // themes. With --channel it links that channel to one sample account (as `/support link` does) and routes
 // the sample accounts' alerts there. Then it runs a health check over the sample accounts only (the job
 // actor; its risk digest and summary go to the named channel) and, when PRODUCT_CHANNEL is set, posts the
@@ -54,7 +54,10 @@ const DEMO_CUSTOMER = "U0DEMOCUST";
 export const NO_ALERT_CHANNEL = "";
 const THEME_SUFFIX = " (demo)";
 const DAY_MS = 86_400_000;
-const USAGE_DAYS = 90;
+/** Days of usage loaded: the sample customers are established (past the health model's onboarding stage). */
+const USAGE_DAYS = 150;
+/** Their usage moves from `activeThen` to `activeNow` over the last this many days, and is flat before. */
+const TREND_DAYS = 90;
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
 // ---- The sample book ------------------------------------------------------------------------------
@@ -68,7 +71,7 @@ interface SampleAccount {
   seats: number;
   /** Days from today to the renewal. */
   renewsIn: number;
-  /** Share of seats active on a weekday, 90 days ago and today (a straight line between). */
+  /** Share of seats active on a weekday, 90 days ago (and before) and today (a straight line between). */
   activeThen: number;
   activeNow: number;
   features: string[];
@@ -389,7 +392,7 @@ function random(seed: string): () => number {
   };
 }
 
-/** The API batches of the sample book as of `now`: accounts, 90 days of usage, NPS answers. */
+/** The API batches of the sample book as of `now`: accounts, 150 days of usage, NPS answers. */
 export function sampleBatches(now: Date, alertChannel: string | null) {
   const today = dayOf(now);
   const accounts = SAMPLE_ACCOUNTS.map((a) => ({
@@ -409,7 +412,7 @@ export function sampleBatches(now: Date, alertChannel: string | null) {
     return Array.from({ length: USAGE_DAYS }, (_, i) => {
       const daysAgo = USAGE_DAYS - 1 - i;
       const date = daysBefore(now, daysAgo);
-      const share = a.activeNow + ((a.activeThen - a.activeNow) * daysAgo) / (USAGE_DAYS - 1);
+      const share = a.activeNow + ((a.activeThen - a.activeNow) * Math.min(daysAgo, TREND_DAYS - 1)) / (TREND_DAYS - 1);
       const weekend = [0, 6].includes(date.getUTCDay()) ? 0.35 : 1;
       const active = Math.max(0, Math.round(a.seats * share * weekend * (0.9 + next() * 0.2)));
       const used = a.features.filter((_, f) => f < 2 || next() < 0.7);
@@ -610,7 +613,17 @@ function demoAccountsAfter(db: Database, cursor: string | null, limit: number) {
     where: { externalId: { startsWith: DEMO_PREFIX, ...(cursor === null ? {} : { gt: cursor }) } },
     orderBy: { externalId: "asc" },
     take: limit,
-    select: { externalId: true, name: true, arr: true, seats: true, renewalDate: true, csmSlackUserId: true, alertChannel: true },
+    select: {
+      externalId: true,
+      name: true,
+      arr: true,
+      seats: true,
+      renewalDate: true,
+      csmSlackUserId: true,
+      alertChannel: true,
+      tier: true,
+      createdAt: true,
+    },
   });
 }
 

@@ -13,6 +13,9 @@ export interface AccountFixture {
   renewalDate?: string | null;
   csmSlackUserId?: string | null;
   alertChannel?: string | null;
+  tier?: string | null;
+  /** When the account was first stored; default: a year before `at` (an established customer, past onboarding). */
+  createdAt?: Date;
 }
 
 export async function addAccount(db: Database, a: AccountFixture, at: Date): Promise<void> {
@@ -25,7 +28,8 @@ export async function addAccount(db: Database, a: AccountFixture, at: Date): Pro
       renewalDate: a.renewalDate ?? null,
       csmSlackUserId: a.csmSlackUserId ?? null,
       alertChannel: a.alertChannel ?? null,
-      createdAt: at,
+      tier: a.tier ?? null,
+      createdAt: a.createdAt ?? new Date(at.getTime() - 365 * DAY_MS),
       updatedAt: at,
     },
   });

@@ -4,10 +4,24 @@
 import type { Database } from "../../platform/db/client.ts";
 import { bulkRows, num } from "../../platform/db/sql.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
-import { UNKNOWN_CONTEXT, type HealthInputs } from "../rules/health-model.ts";
+import type { HealthInputs } from "../rules/health-model.ts";
 import { dayOf, type AccountFacts } from "../rules/health-check.ts";
 
 const DAY_MS = 86_400_000;
+
+/** The windows of an account the first pass did not see (stored while the check ran): no usage yet. */
+const NO_USAGE: Pick<HealthInputs, "usage" | "usageYearAgo"> = {
+  usage: {
+    daysLast30: 0,
+    daysPrev30: 0,
+    avgActiveLast30: 0,
+    avgActivePrev30: 0,
+    peakActiveLast30: 0,
+    keyEventsLast30: 0,
+    keyEventsPrev30: 0,
+  },
+  usageYearAgo: null,
+};
 
 export interface SliceAccount {
   externalId: string;
@@ -17,6 +31,79 @@ export interface SliceAccount {
   renewalDate: string | null;
   csmSlackUserId: string | null;
   alertChannel: string | null;
+  /** The CRM's tier (null: none), to compare the account's trends with its tier's. */
+  tier: string | null;
+  /** When the account was first stored here: its start when it has no earlier usage day. */
+  createdAt: Date;
+}
+
+/**
+ * The usage windows of every account of a check: the last 30 days, the 30 before, and the same two a year
+ * (365 days) earlier. Read once, in a first pass over all accounts (the book's median trends need every
+ * account's), and kept compactly (13 numbers an account) for the second pass, which scores.
+ */
+export class UsageTable {
+  private static readonly WIDTH = 13;
+  private readonly index = new Map<string, number>();
+  private readonly tiers: (string | null)[] = [];
+  private values = new Float64Array(UsageTable.WIDTH * 1024);
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  add(id: string, tier: string | null, v: number[]): void {
+    const at = this.index.size;
+    if ((at + 1) * UsageTable.WIDTH > this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values.set(v, at * UsageTable.WIDTH);
+    this.index.set(id, at);
+    this.tiers.push(tier);
+  }
+
+  /** The account's windows as the model takes them (no usage: every window empty, no year-ago history). */
+  get(id: string): Pick<HealthInputs, "tier" | "usage" | "usageYearAgo"> | null {
+    const at = this.index.get(id);
+    if (at === undefined) return null;
+    return this.read(at);
+  }
+
+  /** Every account's windows, for the book's median trends. */
+  *all(): Generator<Pick<HealthInputs, "tier" | "usage" | "usageYearAgo">> {
+    for (let i = 0; i < this.index.size; i++) yield this.read(i);
+  }
+
+  private read(at: number): Pick<HealthInputs, "tier" | "usage" | "usageYearAgo"> {
+    const v = this.values.subarray(at * UsageTable.WIDTH, (at + 1) * UsageTable.WIDTH);
+    const [days, active, peak, keys, pDays, pActive, pKeys, yDays, yActive, yKeys, ypDays, ypActive, ypKeys] = v;
+    const avg = (sum: number, n: number) => (n ? sum / n : 0);
+    return {
+      tier: this.tiers[at],
+      usage: {
+        daysLast30: days,
+        daysPrev30: pDays,
+        avgActiveLast30: avg(active, days),
+        avgActivePrev30: avg(pActive, pDays),
+        peakActiveLast30: peak,
+        keyEventsLast30: keys,
+        keyEventsPrev30: pKeys,
+      },
+      usageYearAgo:
+        yDays + ypDays === 0
+          ? null
+          : {
+              daysLast30: yDays,
+              daysPrev30: ypDays,
+              avgActiveLast30: avg(yActive, yDays),
+              avgActivePrev30: avg(ypActive, ypDays),
+              keyEventsLast30: yKeys,
+              keyEventsPrev30: ypKeys,
+            },
+    };
+  }
 }
 
 /** An account's usage in one window, read with USAGE_WINDOW_SQL. */
@@ -32,6 +119,44 @@ const USAGE_WINDOW_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."
   FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
   WHERE a."externalId" >= $1 AND a."externalId" <= $2
   GROUP BY a."externalId"`;
+
+/** Adds the usage windows of the slice's accounts (in id order) as of `now` to `table`. */
+export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Date, table: UsageTable): Promise<void> {
+  const first = accounts[0].externalId;
+  const last = accounts[accounts.length - 1].externalId;
+  const c = db.client;
+  const windows = await Promise.all(
+    [
+      [30, 0],
+      [60, 30],
+      [395, 365],
+      [425, 395],
+    ].map(([from, to]) => bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
+  );
+  const [lastBy, prevBy, yearLastBy, yearPrevBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
+  const n = (v: unknown) => num(v) ?? 0;
+  for (const a of accounts) {
+    const l = lastBy.get(a.externalId);
+    const p = prevBy.get(a.externalId);
+    const yl = yearLastBy.get(a.externalId);
+    const yp = yearPrevBy.get(a.externalId);
+    table.add(a.externalId, a.tier, [
+      n(l?.days),
+      n(l?.active),
+      n(l?.peak),
+      n(l?.keyEvents),
+      n(p?.days),
+      n(p?.active),
+      n(p?.keyEvents),
+      n(yl?.days),
+      n(yl?.active),
+      n(yl?.keyEvents),
+      n(yp?.days),
+      n(yp?.active),
+      n(yp?.keyEvents),
+    ]);
+  }
+}
 
 /** The number of known features: the configured list, else every feature any account used in 90 days. */
 export async function knownFeatureCount(db: Database, config: HealthConfig, now: Date): Promise<number> {
@@ -53,13 +178,13 @@ export async function sliceFacts(
   accounts: SliceAccount[],
   knownFeatures: number,
   now: Date,
+  usage: UsageTable,
 ): Promise<Map<string, AccountFacts>> {
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
   const c = db.client;
   const today = dayOf(now);
   const d30 = dayOf(now, 30);
-  const d60 = dayOf(now, 60);
   const t7 = new Date(now.getTime() - 7 * DAY_MS);
   const t30 = new Date(now.getTime() - 30 * DAY_MS);
   const t90 = new Date(now.getTime() - 90 * DAY_MS);
@@ -71,15 +196,27 @@ export async function sliceFacts(
     ? ` AND "feature" IN (${config.knownFeatures.map((_, i) => `$${i + 5}`).join(",")})`
     : "";
 
-  const [usageLast, usagePrev, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
-    // One aggregate per 30-day window (the same statement twice).
-    bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, d30, today),
-    bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, d60, d30),
-    bulkRows<{ id: string; n: unknown }>(
+  const [starts, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
+    // Each account's first usage day and first day with a key event, up to the day checked: an index seek
+    // an account (the covering usage index, in date order).
+    bulkRows<{ id: string; firstDay: string | null; firstKeyDay: string | null }>(
       db,
       c,
-      `SELECT "accountExternalId" AS id, COUNT(*) AS n FROM "AccountFeature"
-      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "lastSeen" > $3 AND "firstSeen" <= $4${featureFilter}
+      `SELECT a."externalId" AS id,
+        (SELECT MIN(u."date") FROM "UsageDay" u WHERE u."accountExternalId" = a."externalId" AND u."date" <= $3) AS "firstDay",
+        (SELECT u."date" FROM "UsageDay" u WHERE u."accountExternalId" = a."externalId" AND u."date" <= $3 AND u."keyEvents" > 0
+          ORDER BY u."date" LIMIT 1) AS "firstKeyDay"
+      FROM "Account" a WHERE a."externalId" >= $1 AND a."externalId" <= $2`,
+      first,
+      last,
+      today,
+    ),
+    // Features used in the last 30 days, and since the start (first seen by the day checked).
+    bulkRows<{ id: string; n: unknown; ever: unknown }>(
+      db,
+      c,
+      `SELECT "accountExternalId" AS id, SUM(CASE WHEN "lastSeen" > $3 THEN 1 ELSE 0 END) AS n, COUNT(*) AS ever FROM "AccountFeature"
+      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "firstSeen" <= $4${featureFilter}
       GROUP BY "accountExternalId"`,
       first,
       last,
@@ -185,8 +322,7 @@ export async function sliceFacts(
   ]);
 
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
-  const lastBy = byId(usageLast);
-  const prevBy = byId(usagePrev);
+  const startsBy = byId(starts);
   const featuresBy = byId(features);
   const ticketsBy = byId(tickets as ({ id: string } & Record<string, unknown>)[]);
   const csatBy = byId(csat);
@@ -207,11 +343,10 @@ export async function sliceFacts(
   const growthCut = now.getTime() - 90 * DAY_MS;
 
   const out = new Map<string, AccountFacts>();
+  const todayMs = Date.parse(today);
+  const daysFromToday = (day: string) => Math.round((Date.parse(day) - todayMs) / DAY_MS);
   for (const a of accounts) {
-    const ul = lastBy.get(a.externalId);
-    const up = prevBy.get(a.externalId);
-    const daysLast = num(ul?.days) ?? 0;
-    const daysPrev = num(up?.days) ?? 0;
+    const windows = usage.get(a.externalId) ?? { tier: a.tier, ...NO_USAGE };
     const t = ticketsBy.get(a.externalId);
     const cs = csatBy.get(a.externalId);
     const sl = slaBy.get(a.externalId);
@@ -221,18 +356,14 @@ export async function sliceFacts(
     const figs = figuresBy.get(a.externalId) ?? [];
     const before = figs.filter((f) => f.recordedAt.getTime() <= growthCut).at(-1);
     const then = before ?? (figs.length >= 2 ? figs[0] : undefined);
+    const st = startsBy.get(a.externalId);
+    const created = dayOf(new Date(a.createdAt));
+    const start = st?.firstDay && st.firstDay < created ? st.firstDay : created;
+    const feats = featuresBy.get(a.externalId);
     const inputs: HealthInputs = {
       seats: a.seats,
-      usage: {
-        daysLast30: daysLast,
-        daysPrev30: daysPrev,
-        avgActiveLast30: daysLast ? (num(ul?.active) ?? 0) / daysLast : 0,
-        avgActivePrev30: daysPrev ? (num(up?.active) ?? 0) / daysPrev : 0,
-        peakActiveLast30: num(ul?.peak) ?? 0,
-        keyEventsLast30: num(ul?.keyEvents) ?? 0,
-        keyEventsPrev30: num(up?.keyEvents) ?? 0,
-      },
-      featuresUsedLast30: num(featuresBy.get(a.externalId)?.n) ?? 0,
+      usage: windows.usage,
+      featuresUsedLast30: num(feats?.n) ?? 0,
       knownFeatures,
       supportLinked,
       tickets30: {
@@ -256,8 +387,14 @@ export async function sliceFacts(
       growth: then
         ? { seatsThen: then.seats, seatsNow: a.seats, arrThen: then.arr, arrNow: a.arr }
         : { seatsThen: null, seatsNow: a.seats, arrThen: null, arrNow: a.arr },
-      // Age, activation, the year-ago windows, the tier and the renewal are not read here yet.
-      ...UNKNOWN_CONTEXT,
+      tier: a.tier,
+      lifecycle: {
+        ageDays: Math.max(0, -daysFromToday(start)),
+        featuresUsedSinceStart: num(feats?.ever) ?? 0,
+        daysToFirstKeyEvent: st?.firstKeyDay ? Math.max(0, daysFromToday(st.firstKeyDay) - daysFromToday(start)) : null,
+      },
+      usageYearAgo: windows.usageYearAgo,
+      daysToRenewal: a.renewalDate ? daysFromToday(a.renewalDate) : null,
     };
     out.set(a.externalId, {
       inputs,

@@ -9,8 +9,9 @@ import { LeasedWork } from "../../platform/work/leased-work.ts";
 import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthResult } from "../rules/health-model.ts";
-import { knownFeatureCount, sliceFacts, type SliceAccount } from "./health-inputs.ts";
+import { knownFeatureCount, sliceFacts, sliceUsage, UsageTable, type SliceAccount } from "./health-inputs.ts";
 
+export { UsageTable };
 export type { SliceAccount };
 
 export interface RunCounts {
@@ -62,7 +63,16 @@ export interface HealthStore {
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
   knownFeatureCount(config: HealthConfig, at: Date): Promise<number>;
   /** Every input of every account of the slice (accounts in id order), as of `at`. */
-  sliceFacts(config: HealthConfig, accounts: SliceAccount[], knownFeatures: number, at: Date): Promise<Map<string, AccountFacts>>;
+  /** Adds the usage windows of the slice's accounts as of `at` to `table` (the check's first pass). */
+  sliceUsage(accounts: SliceAccount[], at: Date, table: UsageTable): Promise<void>;
+  /** Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from `usage`. */
+  sliceFacts(
+    config: HealthConfig,
+    accounts: SliceAccount[],
+    knownFeatures: number,
+    at: Date,
+    usage: UsageTable,
+  ): Promise<Map<string, AccountFacts>>;
   /** Stores up to SCORES_PER_STATEMENT scores as history and as the accounts' current scores. */
   writeScores(tx: Tx, runId: number, at: Date, rows: { account: SliceAccount; health: HealthResult }[]): Promise<void>;
 }
@@ -138,18 +148,21 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
         renewalDate: string | null;
         csmSlackUserId: string | null;
         alertChannel: string | null;
+        tier: string | null;
+        createdAt: Date | string | number;
       }>(
         db,
         c,
-        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel" FROM "Account"
+        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel", "tier", "createdAt" FROM "Account"
         ${cursor === null ? "" : `WHERE "externalId" > $2`} ORDER BY "externalId" LIMIT $1`,
         ...(cursor === null ? [limit] : [limit, cursor]),
       );
-      return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats) }));
+      return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats), createdAt: new Date(r.createdAt) }));
     },
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),
-    sliceFacts: (config, accounts, known, at) => sliceFacts(db, config, accounts, known, at),
+    sliceUsage: (accounts, at, table) => sliceUsage(db, accounts, at, table),
+    sliceFacts: (config, accounts, known, at, usage) => sliceFacts(db, config, accounts, known, at, usage),
 
     async writeScores(tx, runId, at, rows) {
       const history: unknown[] = [];

@@ -18,7 +18,8 @@ import {
 import { alertChannel, alertDetail, syncAlerts, type AlertTicket, type ScoredAccount } from "../rules/alert.ts";
 import { assessAccount, dayOf } from "../rules/health-check.ts";
 import { checkReport, riskDigests } from "../rules/risk-report.ts";
-import { SCORES_PER_STATEMENT, type SliceAccount } from "../store/health-runs.ts";
+import { bookTrends, type BookContext } from "../rules/health-model.ts";
+import { SCORES_PER_STATEMENT, UsageTable, type SliceAccount } from "../store/health-runs.ts";
 import type { SuccessContext } from "./context.ts";
 import { abandonStaleHealthChecks } from "./abandon-stale-health-checks.ts";
 
@@ -90,13 +91,13 @@ export async function runHealthCheck(
   let heldBack = new Map<string, number>();
   try {
     const known = await ctx.health.knownFeatureCount(ctx.config, at);
-    let cursor: string | null = null;
-    for (;;) {
-      const accounts = await ctx.health.accountsAfter(cursor, sliceSize);
-      if (accounts.length === 0) break;
-      await scoreSlice(ctx, run.id, accounts, known, at, summary, candidates);
-      cursor = accounts[accounts.length - 1].externalId;
-      if (accounts.length < sliceSize) break;
+    // First pass: every account's usage windows, for the book's median trends (an account's dip is judged
+    // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores.
+    const usage = new UsageTable();
+    for await (const accounts of slices(ctx, sliceSize)) await ctx.health.sliceUsage(accounts, at, usage);
+    const book = bookTrends(usage.all());
+    for await (const accounts of slices(ctx, sliceSize)) {
+      await scoreSlice(ctx, run.id, accounts, known, at, usage, book, summary, candidates);
     }
     heldBack = await postOnTheirOwn(ctx, candidates, cap, summary);
   } catch (error) {
@@ -124,20 +125,34 @@ export async function runHealthCheck(
   return summary;
 }
 
+/** Every account, a slice of `size` at a time in id order. */
+async function* slices(ctx: SuccessContext, size: number): AsyncGenerator<SliceAccount[]> {
+  let cursor: string | null = null;
+  for (;;) {
+    const accounts = await ctx.health.accountsAfter(cursor, size);
+    if (accounts.length === 0) return;
+    yield accounts;
+    if (accounts.length < size) return;
+    cursor = accounts[accounts.length - 1].externalId;
+  }
+}
+
 async function scoreSlice(
   ctx: SuccessContext,
   runId: number,
   accounts: SliceAccount[],
   known: number,
   at: Date,
+  usage: UsageTable,
+  book: BookContext,
   summary: HealthCheckSummary,
   candidates: RealtimeCandidate[],
 ): Promise<void> {
-  const facts = await ctx.health.sliceFacts(ctx.config, accounts, known, at);
+  const facts = await ctx.health.sliceFacts(ctx.config, accounts, known, at, usage);
   const today = dayOf(at);
   const scored: Scored[] = accounts.map((account) => {
     const f = facts.get(account.externalId)!;
-    return { account, ...assessAccount(account, f, today, ctx.config), previousScore: f.previousScore };
+    return { account, ...assessAccount(account, f, today, ctx.config, book), previousScore: f.previousScore };
   });
   const withScore = scored.filter((s) => s.health.score !== null);
   for (let i = 0; i < withScore.length; i += SCORES_PER_STATEMENT) {
