@@ -1,0 +1,130 @@
+// The health check judges an account in its context, through the real app: a new account by its
+// activation for its age (onboarding_stalled, never red), a usage dip against the book's over the same
+// weeks, and against the account's own same weeks a year earlier when its history goes back that far.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startDesk, type Desk } from "./support/harness.ts";
+import { TestClock } from "./support/test-clock.ts";
+import { addAccount, addUsage } from "./support/success-fixtures.ts";
+
+const AT = new Date("2026-11-20T06:00:00Z");
+const DAY = 86_400_000;
+const CSM = "UCSM1";
+const CSM_CHANNEL = "CCSMONE";
+
+const dir = mkdtempSync(path.join(tmpdir(), "health-context-"));
+const configFile = path.join(dir, "health.json");
+writeFileSync(configFile, JSON.stringify({ routing: { csmChannels: { [CSM]: CSM_CHANNEL } } }));
+
+const desks: Desk[] = [];
+afterEach(async () => {
+  while (desks.length) await desks.pop()!.stop();
+});
+
+async function deskAt(at: Date) {
+  const desk = await startDesk({
+    env: {
+      HEALTH_CONFIG_FILE: configFile,
+      SLA_SWEEP_CRON: "off",
+      SUPPORT_SUMMARY_CRON: "off",
+      ALERT_ESCALATION_CRON: "off",
+    },
+    start: { clock: new TestClock(at) },
+  });
+  desks.push(desk);
+  return desk;
+}
+
+type StoredComponent = { name: string; score: number; evidence: string };
+
+async function current(desk: Desk, id: string) {
+  const row = await desk.app.db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: id } });
+  return { band: row.band, score: row.score, components: JSON.parse(row.components) as StoredComponent[] };
+}
+
+async function rules(desk: Desk, id: string) {
+  const rows = await desk.app.db.client.healthAlert.findMany({ where: { accountExternalId: id, status: "open" } });
+  return rows.map((r) => r.rule).sort();
+}
+
+describe("health in context", () => {
+  it("scores an account in its first weeks on its activation, raises onboarding_stalled instead of red, and says so", async () => {
+    const desk = await deskAt(AT);
+    const db = desk.app.db;
+    // Both use 3 of 50 seats, one feature of five and no key action; nova started 40 days ago, olda a year ago.
+    await addAccount(db, { externalId: "known", name: "Known", seats: 10 }, AT);
+    await addUsage(db, "known", AT, { before: 8, after: 8, features: ["reports", "exports", "dashboards", "api", "sso"] });
+    for (const [id, createdAt] of [
+      ["nova", new Date(AT.getTime() - 40 * DAY)],
+      ["olda", new Date(AT.getTime() - 365 * DAY)],
+    ] as const) {
+      await addAccount(db, { externalId: id, name: id.toUpperCase(), seats: 50, arr: 60000, csmSlackUserId: CSM, createdAt }, AT);
+      await addUsage(db, id, AT, { before: 3, after: 3, features: ["reports"], uploadsBefore: 0, uploadsAfter: 0 });
+    }
+    // Usage only for the last 40 days of nova's 60 (it did not exist before).
+    await db.client.usageDay.deleteMany({
+      where: { accountExternalId: "nova", date: { lt: new Date(AT.getTime() - 39 * DAY).toISOString().slice(0, 10) } },
+    });
+
+    const summary = await desk.app.healthChecks.run("manual", AT);
+    expect(summary.status).toBe("done");
+
+    const nova = await current(desk, "nova");
+    expect(nova.band).not.toBe("red");
+    expect(nova.components.map((c) => c.name)).not.toContain("usageTrend");
+    expect(nova.components.map((c) => c.evidence).join("\n")).toContain("of onboarding");
+    expect(await rules(desk, "nova")).toEqual(["onboarding_stalled"]);
+
+    // The established account with the same usage is at risk as before.
+    expect(await rules(desk, "olda")).toContain("low_utilisation");
+    expect(await rules(desk, "olda")).not.toContain("onboarding_stalled");
+
+    // The CSM reads it: /cs account nova names the stage.
+    const answer = await desk
+      .command({ command: "/cs", text: "account nova", user_id: CSM })
+      .then((r) => r.json() as Promise<{ blocks?: unknown[] }>);
+    const text = JSON.stringify(answer.blocks);
+    expect(text).toContain("Onboarding stalled");
+    expect(text).toMatch(/day 40 of 90 of onboarding/);
+  });
+
+  it("judges a usage dip against the book's over the same weeks: a dip the whole book shares is not a risk", async () => {
+    const dips = async (bookAfter: number) => {
+      const desk = await deskAt(AT);
+      const db = desk.app.db;
+      // 24 accounts with 40 active users a day, then `bookAfter`; "dipper" goes from 40 to 28 (−30%).
+      for (let i = 0; i < 24; i++) {
+        const id = `book${String(i).padStart(2, "0")}`;
+        await addAccount(db, { externalId: id, name: `Book ${i}`, seats: 50 }, AT);
+        await addUsage(db, id, AT, { before: 40, after: bookAfter });
+      }
+      await addAccount(db, { externalId: "dipper", name: "Dipper", seats: 50 }, AT);
+      await addUsage(db, "dipper", AT, { before: 40, after: 28 });
+      await desk.app.healthChecks.run("manual", AT);
+      return (await current(desk, "dipper")).components.find((c) => c.name === "usageTrend")!;
+    };
+
+    const alone = await dips(40);
+    expect(alone.evidence).toContain("(-30% while the book was flat");
+    expect(alone.score).toBeLessThan(40);
+
+    const shared = await dips(28);
+    expect(shared.evidence).toContain("(-30% while the book was -30%");
+    expect(shared.score).toBeGreaterThanOrEqual(70);
+  });
+
+  it("judges a seasonal dip against the account's own same weeks a year earlier when its history goes back that far", async () => {
+    const desk = await deskAt(AT);
+    const db = desk.app.db;
+    await addAccount(db, { externalId: "alps", name: "Alps AG", seats: 50 }, AT);
+    // The same dip, 40 → 28 a day, now and in the same weeks a year ago.
+    await addUsage(db, "alps", new Date(AT.getTime() - 365 * DAY), { before: 40, after: 28 });
+    await addUsage(db, "alps", AT, { before: 40, after: 28 });
+    await desk.app.healthChecks.run("manual", AT);
+    const trend = (await current(desk, "alps")).components.find((c) => c.name === "usageTrend")!;
+    expect(trend.evidence).toContain("against the same weeks last year, when it was -30%");
+    expect(trend.score).toBeGreaterThanOrEqual(70);
+  });
+});
