@@ -120,19 +120,26 @@ const USAGE_WINDOW_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."
   WHERE a."externalId" >= $1 AND a."externalId" <= $2
   GROUP BY a."externalId"`;
 
+/** The usage windows, in days before the day checked: (from, to]. */
+const WINDOWS = [
+  [30, 0],
+  [60, 30],
+  [395, 365],
+  [425, 395],
+] as const;
+
 /** Adds the usage windows of the slice's accounts (in id order) as of `now` to `table`. */
 export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Date, table: UsageTable): Promise<void> {
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
   const c = db.client;
+  // The year-ago windows only when some usage is that old (one step on the date index): most books have none.
+  const [old] = await bulkRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365));
+  const spans = old ? WINDOWS : WINDOWS.slice(0, 2);
   const windows = await Promise.all(
-    [
-      [30, 0],
-      [60, 30],
-      [395, 365],
-      [425, 395],
-    ].map(([from, to]) => bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
+    spans.map(([from, to]) => bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
   );
+  while (windows.length < WINDOWS.length) windows.push([]);
   const [lastBy, prevBy, yearLastBy, yearPrevBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
   const n = (v: unknown) => num(v) ?? 0;
   for (const a of accounts) {
