@@ -93,7 +93,11 @@ export const healthConfigSchema = z
           .min(1, "must be at least 1 day")
           .max(365, "must be at most 365 days")
           .default(120),
-        weight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 (off) or more").max(3, "must be at most 3").default(1),
+        weight: z
+          .number({ error: "must be a number from 0 to 3" })
+          .min(0, "must be 0 (off) or more")
+          .max(3, "must be at most 3")
+          .default(1),
       })
       .strict()
       .default({ withinDays: 120, weight: 1 }),
@@ -161,7 +165,11 @@ export const healthConfigSchema = z
             enabled,
             delivery: delivery("digest"),
             /** Fires when an onboarding account's activation score (0-100, against its age) is below this. */
-            below: z.number({ error: "must be a score from 1 to 100" }).min(1, "must be at least 1").max(100, "must be at most 100").default(50),
+            below: z
+              .number({ error: "must be a score from 1 to 100" })
+              .min(1, "must be at least 1")
+              .max(100, "must be at most 100")
+              .default(50),
             worsenBy: z.number().positive().default(10),
           })
           .strict()

@@ -180,12 +180,15 @@ export function bookTrends(accounts: Iterable<Pick<HealthInputs, "tier" | "usage
       if (k !== null) l.keyEvents.push(k);
     }
   }
-  const trend = (l: { usage: number[]; keyEvents: number[] }): BookTrend => ({
-    usage: median(l.usage),
-    keyEvents: median(l.keyEvents),
-    accounts: l.usage.length,
-  });
-  return { all: trend(all), byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, trend(l)])) };
+  return {
+    all: bookTrendOf(all.usage, all.keyEvents),
+    byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(l.usage, l.keyEvents)])),
+  };
+}
+
+/** The book's trend from the measured changes of its accounts (usageChange and keyEventsChange of each). */
+export function bookTrendOf(usage: number[], keyEvents: number[]): BookTrend {
+  return { usage: median(usage), keyEvents: median(keyEvents), accounts: usage.length };
 }
 
 const signed = (v: number) => `${v >= 0 ? "+" : ""}${pct(v)}`;
