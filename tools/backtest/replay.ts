@@ -204,7 +204,7 @@ export function replay(
  * with a measured trend, for all and per tier: a first pass over the accounts' usage only, holding one
  * number per account-day and trend.
  */
-function bookByDay(
+export function bookByDay(
   h: AccountSource,
   t: Timeline,
   config: HealthConfig,
