@@ -3,7 +3,7 @@
 // are those of the scheduled check (src/success/store/health-inputs.ts), counted in whole UTC days: "the last
 // 30 days" of day d are d-29..d, the previous 30 are d-59..d-30.
 import { keyEventCount, type HealthConfig } from "../../src/success/rules/health-config.ts";
-import { UNKNOWN_CONTEXT, type HealthInputs } from "../../src/success/rules/health-model.ts";
+import { keyEventsChange, usageChange, type HealthInputs } from "../../src/success/rules/health-model.ts";
 import { DayCounter } from "./day-counter.ts";
 import { parseInstant } from "./dates.ts";
 import type { HistoryAccount, HistoryNps, HistorySeatChange, HistoryTicket, HistoryUsageDay, Priority } from "./history.ts";
@@ -12,6 +12,10 @@ import { dayIndex, instantIndex, type Timeline } from "./timeline.ts";
 export const WINDOW_DAYS = 30;
 export const EXPERIENCE_DAYS = 90;
 export const GROWTH_DAYS = 90;
+/** The year-ago windows are those of the day this many days earlier. */
+export const YEAR_DAYS = 365;
+/** An account with usage within this many days of the history's first day of usage is taken as older than the history (its age unknown). */
+export const OLDER_THAN_HISTORY_DAYS = 7;
 
 export interface AccountDayFacts {
   inputs: HealthInputs;
@@ -112,6 +116,14 @@ export class AccountSeries {
   private readonly arrAtStart: number | null;
   private readonly baselineWeeks: number;
   private readonly npsMaxAge: number;
+  private readonly tier: string | null;
+  /** Timeline index of the account's start (its first usage day); null: older than the history or never used. */
+  private readonly startDay: number | null;
+  private readonly firstKeyEventDay: number;
+  /** Distinct features used from the first day of usage to each day. */
+  private readonly featuresSince: Int32Array;
+  /** Timeline index of the renewal date (null: none); renewals are taken as yearly. */
+  private readonly renewalDay: number | null;
 
   constructor(
     rows: AccountRows,
@@ -133,6 +145,20 @@ export class AccountSeries {
       keys[d] = keyEventCount(u.events, config);
       featuresByDay[d] = known ? u.featuresUsed.filter((f) => known.has(f)) : u.featuresUsed;
     }
+    let firstUsage = -1;
+    let firstKey = Infinity;
+    this.featuresSince = new Int32Array(n);
+    const seen = new Set<string>();
+    for (let d = 0; d < n; d++) {
+      if (firstUsage < 0 && hasData[d]) firstUsage = d;
+      if (keys[d] > 0 && firstKey === Infinity) firstKey = d;
+      for (const f of featuresByDay[d] ?? []) seen.add(f);
+      this.featuresSince[d] = seen.size;
+    }
+    this.startDay = firstUsage < 0 || firstUsage < t.first + OLDER_THAN_HISTORY_DAYS ? null : firstUsage;
+    this.firstKeyEventDay = firstKey;
+    this.tier = rows.account.tier;
+    this.renewalDay = rows.account.renewalDate === null ? null : dayIndex(t, rows.account.renewalDate);
     this.days = new Prefix(hasData);
     this.active = new Prefix(active);
     this.keyEvents = new Prefix(keys);
@@ -222,6 +248,30 @@ export class AccountSeries {
     return lo;
   }
 
+  /** The usage windows as of `day` (a timeline index, maybe before the history); null: no usage day in them. */
+  windowsOn(day: number): HealthInputs["usageYearAgo"] {
+    const w = WINDOW_DAYS;
+    const daysLast30 = this.days.sum(day - w + 1, day);
+    const daysPrev30 = this.days.sum(day - 2 * w + 1, day - w);
+    if (daysLast30 + daysPrev30 === 0) return null;
+    return {
+      daysLast30,
+      daysPrev30,
+      avgActiveLast30: daysLast30 ? this.active.sum(day - w + 1, day) / daysLast30 : 0,
+      avgActivePrev30: daysPrev30 ? this.active.sum(day - 2 * w + 1, day - w) / daysPrev30 : 0,
+      keyEventsLast30: this.keyEvents.sum(day - w + 1, day),
+      keyEventsPrev30: this.keyEvents.sum(day - 2 * w + 1, day - w),
+    };
+  }
+
+  /** Days to the next renewal on or after `day`: the renewal date, else its yearly anniversaries after it. */
+  daysToRenewal(day: number): number | null {
+    if (this.renewalDay === null) return null;
+    let days = this.renewalDay - day;
+    while (days < 0) days += YEAR_DAYS;
+    return days;
+  }
+
   /** The inputs and rule facts as of the end of `day` (a timeline index), from the data up to that day. */
   factsOn(day: number): AccountDayFacts {
     const w = WINDOW_DAYS;
@@ -289,12 +339,63 @@ export class AccountSeries {
         previousAverage: earlier > 0 ? this.npsScores.sum(lo, hi - 2) / earlier : null,
       },
       growth,
-      ...UNKNOWN_CONTEXT,
+      tier: this.tier,
+      lifecycle: {
+        ageDays: this.startDay === null || this.startDay > day ? null : day - this.startDay,
+        featuresUsedSinceStart: this.featuresSince[day],
+        daysToFirstKeyEvent:
+          this.startDay === null || this.firstKeyEventDay > day ? null : Math.max(0, this.firstKeyEventDay - this.startDay),
+      },
+      usageYearAgo: this.windowsOn(day - YEAR_DAYS),
+      daysToRenewal: this.daysToRenewal(day),
     };
     return {
       inputs,
       ticketsLast7: this.last7.at(day),
       ticketBaselinePerWeek: supportLinked ? this.baseline.at(day) / this.baselineWeeks : null,
     };
+  }
+}
+
+/**
+ * The account's own usage and key-event changes (usageChange, keyEventsChange) on each day from `from` to
+ * `to` (timeline indexes), written to `usage` and `keys` from `offset` (NaN: not measured): the book's
+ * first pass, from the usage rows only.
+ */
+export function trendsOf(
+  rows: Pick<AccountRows, "usage">,
+  t: Timeline,
+  config: Pick<HealthConfig, "keyEvents">,
+  from: number,
+  to: number,
+  out: { usage: Float32Array; keys: Float32Array; offset: number },
+): void {
+  const n = t.length;
+  const hasData = new Float64Array(n);
+  const active = new Float64Array(n);
+  const keys = new Float64Array(n);
+  for (const u of rows.usage) {
+    const d = dayIndex(t, u.date);
+    hasData[d] = 1;
+    active[d] = u.activeUsers;
+    keys[d] = keyEventCount(u.events, config);
+  }
+  const days = new Prefix(hasData);
+  const act = new Prefix(active);
+  const key = new Prefix(keys);
+  const w = WINDOW_DAYS;
+  for (let day = from; day <= to; day++) {
+    const daysLast30 = days.sum(day - w + 1, day);
+    const daysPrev30 = days.sum(day - 2 * w + 1, day - w);
+    const windows = {
+      daysLast30,
+      daysPrev30,
+      avgActiveLast30: daysLast30 ? act.sum(day - w + 1, day) / daysLast30 : 0,
+      avgActivePrev30: daysPrev30 ? act.sum(day - 2 * w + 1, day - w) / daysPrev30 : 0,
+      keyEventsLast30: key.sum(day - w + 1, day),
+      keyEventsPrev30: key.sum(day - 2 * w + 1, day - w),
+    };
+    out.usage[out.offset + day - from] = usageChange(windows) ?? NaN;
+    out.keys[out.offset + day - from] = keyEventsChange(windows) ?? NaN;
   }
 }

@@ -3,9 +3,9 @@
 // configuration, and the red alerts the scheduled check would raise are recorded: an `entered_red`
 // hit on a day the account was not red the day before (one alert per red episode).
 import { bandOf, COMPONENTS, type HealthConfig } from "../../src/success/rules/health-config.ts";
-import { componentScores, scoreHealth, type HealthResult } from "../../src/success/rules/health-model.ts";
+import { bookTrendOf, componentScores, scoreHealth, type BookContext, type HealthResult } from "../../src/success/rules/health-model.ts";
 import { evaluateRules, type RuleFacts } from "../../src/success/rules/risk-rules.ts";
-import { AccountSeries } from "./account-series.ts";
+import { AccountSeries, trendsOf } from "./account-series.ts";
 import { sourceOf, type AccountSource } from "./account-source.ts";
 import { dateOfDay } from "./dates.ts";
 import { HistoryError, type History } from "./history.ts";
@@ -20,6 +20,8 @@ export const WARM_UP_DAYS = 60;
 export interface ReplayRun {
   name: string;
   config: HealthConfig;
+  /** false: scored without the book's trends (the logins-only baseline); default true. */
+  book?: boolean;
 }
 
 export interface RedAlert {
@@ -96,15 +98,17 @@ export function replay(
   const alerts = runs.map((r) => ({ name: r.name, config: r.config, alerts: [] as RedAlert[] }));
   const span = end - start + 1;
   const dates = Array.from({ length: span }, (_, i) => dateOfDay(t.origin + start + i));
+  const book = bookByDay(h, t, inputsConfig, start, end, churn);
   // Runs with the same weights object share each day's score (scored under the first such run's
   // configuration, the band then set per run), hence the same score history and, for the same
   // score-drop window, the same recent high score: each is computed once per day.
-  const weightGroups: HealthConfig["weights"][] = [];
+  const weightGroups: { weights: HealthConfig["weights"]; book: boolean }[] = [];
   const weightGroupOf = runs.map((r) => {
-    const g = weightGroups.indexOf(r.config.weights);
-    return g >= 0 ? g : weightGroups.push(r.config.weights) - 1;
+    const withBook = r.book !== false;
+    const g = weightGroups.findIndex((w) => w.weights === r.config.weights && w.book === withBook);
+    return g >= 0 ? g : weightGroups.push({ weights: r.config.weights, book: withBook }) - 1;
   });
-  const scoringConfig = weightGroups.map((w) => runs.find((r) => r.config.weights === w)!.config);
+  const scoringConfig = weightGroups.map((w) => runs[weightGroupOf.indexOf(weightGroups.indexOf(w))].config);
   const highKeys: string[] = [];
   const highGroupOf = runs.map((r, i) => {
     const key = `${weightGroupOf[i]} ${r.config.rules.score_drop.days}`;
@@ -145,10 +149,11 @@ export function replay(
         const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
         if (snapshot) snapshots.push(snapshot);
         if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
-          const raw = componentScores(facts.inputs, inputsConfig);
+          const raw = componentScores(facts.inputs, inputsConfig, book[day - start]);
           samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
         }
-        for (let g = 0; g < weightGroups.length; g++) scored[g] = scoreHealth(facts.inputs, scoringConfig[g]);
+        for (let g = 0; g < weightGroups.length; g++)
+          scored[g] = scoreHealth(facts.inputs, scoringConfig[g], weightGroups[g].book ? book[day - start] : null);
         for (let k = 0; k < highKeys.length; k++) {
           const history = scores[highWeightGroup[k]];
           let high: number | null = null;
@@ -180,7 +185,8 @@ export function replay(
           ruleFacts.health = health;
           ruleFacts.recentHighScore = recentHigh[highGroupOf[r]];
           const hits = evaluateRules(ruleFacts, config);
-          const red = hits.some((hit) => hit.rule === "entered_red");
+          // A flag: red, or (for an onboarding account, which is never red) a stalled onboarding.
+          const red = hits.some((hit) => hit.rule === "entered_red" || hit.rule === "onboarding_stalled");
           if (red && !wasRed[r]) alerts[r].alerts.push({ account: id, day, date: today, score: health.score! });
           wasRed[r] = red;
         }
@@ -191,4 +197,56 @@ export function replay(
   }
   for (const a of alerts) a.alerts.sort((x, y) => x.day - y.day || x.account.localeCompare(y.account));
   return { timeline: t, start, end, accounts: h.accounts.length, churn, alerts, accountDays, snapshots, samples };
+}
+
+/**
+ * The book's median trends on each replayed day (index 0: `start`), over the accounts still customers
+ * with a measured trend, for all and per tier: a first pass over the accounts' usage only, holding one
+ * number per account-day and trend.
+ */
+export function bookByDay(
+  h: AccountSource,
+  t: Timeline,
+  config: HealthConfig,
+  start: number,
+  end: number,
+  churn: Map<string, number>,
+): BookContext[] {
+  const span = end - start + 1;
+  const n = h.accounts.length;
+  const usage = new Float32Array(n * span).fill(NaN);
+  const keys = new Float32Array(n * span).fill(NaN);
+  const tierOf: (string | null)[] = [];
+  let a = 0;
+  for (const rows of h.eachAccount()) {
+    const churnDay = churn.get(rows.account.externalId);
+    const last = churnDay === undefined ? end : Math.min(end, churnDay - 1);
+    tierOf.push(rows.account.tier);
+    if (last >= start) trendsOf(rows, t, config, start, last, { usage, keys, offset: a * span });
+    a++;
+  }
+  const tiers = [...new Set(tierOf.filter((x): x is string => x !== null))];
+  const out: BookContext[] = new Array(span);
+  for (let d = 0; d < span; d++) {
+    const all = { usage: [] as number[], keys: [] as number[] };
+    const byTier = new Map(tiers.map((x) => [x, { usage: [] as number[], keys: [] as number[] }]));
+    for (let i = 0; i < a; i++) {
+      const u = usage[i * span + d];
+      const k = keys[i * span + d];
+      const tier = tierOf[i] === null ? null : byTier.get(tierOf[i]!)!;
+      if (!Number.isNaN(u)) {
+        all.usage.push(u);
+        tier?.usage.push(u);
+      }
+      if (!Number.isNaN(k)) {
+        all.keys.push(k);
+        tier?.keys.push(k);
+      }
+    }
+    out[d] = {
+      all: bookTrendOf(all.usage, all.keys),
+      byTier: Object.fromEntries([...byTier].map(([x, l]) => [x, bookTrendOf(l.usage, l.keys)])),
+    };
+  }
+  return out;
 }

@@ -94,10 +94,10 @@ export function runBacktest(
     config,
     [
       { name: MODEL_RUN, config },
-      { name: BASELINE_RUN, config: baselineConfig },
+      { name: BASELINE_RUN, config: baselineConfig, book: false },
       ...thresholds.flatMap((y) => [
         { name: `${MODEL_RUN} <${y}`, config: withRedBelow(config, y) },
-        { name: `${BASELINE_RUN} <${y}`, config: withRedBelow(baselineConfig, y) },
+        { name: `${BASELINE_RUN} <${y}`, config: withRedBelow(baselineConfig, y), book: false },
       ]),
     ],
     onAccount,

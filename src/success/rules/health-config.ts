@@ -28,14 +28,14 @@ export const RULES = [
 export type RuleName = (typeof RULES)[number];
 
 const DEFAULT_WEIGHTS: Record<ComponentName, number> = {
-  productBreadth: 10,
-  licenceUtilisation: 15,
+  productBreadth: 5,
+  licenceUtilisation: 5,
   usageTrend: 20,
-  keyEventsTrend: 15,
+  keyEventsTrend: 20,
   supportLoad: 10,
-  supportExperience: 10,
+  supportExperience: 5,
   nps: 10,
-  accountGrowth: 10,
+  accountGrowth: 25,
 };
 
 const weight = z.number({ error: "must be a number from 0 to 100" }).min(0, "must be 0 or more").max(100, "must be at most 100");
@@ -61,10 +61,10 @@ export const healthConfigSchema = z
     bands: z
       .object({
         green: z.number().min(1).max(100).default(70),
-        yellow: z.number().min(0).max(100).default(40),
+        yellow: z.number().min(0).max(100).default(30),
       })
       .strict()
-      .default({ green: 70, yellow: 40 })
+      .default({ green: 70, yellow: 30 })
       .refine(
         (b) => b.green > b.yellow,
         "green must be above yellow (a score of at least green is green, at least yellow is yellow, else red)",
@@ -82,8 +82,8 @@ export const healthConfigSchema = z
       .max(365, "must be at most 365 days")
       .default(90),
     /**
-     * The nearer the renewal, the more a weak score weighs: within `withinDays` of the renewal a score below
-     * green loses weight × closeness × its shortfall from green (closeness 0 at withinDays, 1 on the day); weight 0: off.
+     * The nearer the renewal, the more a weak score weighs: within `withinDays` of the renewal a score under
+     * `below` loses weight × closeness × (below − score) (closeness 0 at withinDays, 1 on the day); weight 0: off.
      */
     renewal: z
       .object({
@@ -93,10 +93,19 @@ export const healthConfigSchema = z
           .min(1, "must be at least 1 day")
           .max(365, "must be at most 365 days")
           .default(120),
-        weight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 (off) or more").max(3, "must be at most 3").default(1),
+        weight: z
+          .number({ error: "must be a number from 0 to 3" })
+          .min(0, "must be 0 (off) or more")
+          .max(3, "must be at most 3")
+          .default(1.5),
+        below: z
+          .number({ error: "must be a score from 1 to 100" })
+          .min(1, "must be at least 1")
+          .max(100, "must be at most 100")
+          .default(80),
       })
       .strict()
-      .default({ withinDays: 120, weight: 1 }),
+      .default({ withinDays: 120, weight: 1.5, below: 80 }),
     /** The features that exist; empty: all features any account used in the last 90 days. */
     knownFeatures: z.array(z.string().min(1)).default([]),
     /** The usage events that count as key actions (uploads...); empty: every event. */
@@ -161,7 +170,11 @@ export const healthConfigSchema = z
             enabled,
             delivery: delivery("digest"),
             /** Fires when an onboarding account's activation score (0-100, against its age) is below this. */
-            below: z.number({ error: "must be a score from 1 to 100" }).min(1, "must be at least 1").max(100, "must be at most 100").default(50),
+            below: z
+              .number({ error: "must be a score from 1 to 100" })
+              .min(1, "must be at least 1")
+              .max(100, "must be at most 100")
+              .default(50),
             worsenBy: z.number().positive().default(10),
           })
           .strict()

@@ -4,7 +4,22 @@ import { parseHealthConfig, HealthConfigError } from "./health-config.ts";
 import { bookTrends, scoreHealth, trendReference, UNKNOWN_CONTEXT, type HealthInputs } from "./health-model.ts";
 import { evaluateRules, hasWorsened, type RuleFacts } from "./risk-rules.ts";
 
-const config = parseHealthConfig(null);
+// The hand-computed figures below use these weights and bands (not the defaults, which the backtest tunes).
+const config = parseHealthConfig(
+  JSON.stringify({
+    weights: {
+      productBreadth: 10,
+      licenceUtilisation: 15,
+      usageTrend: 20,
+      keyEventsTrend: 15,
+      supportLoad: 10,
+      supportExperience: 10,
+      nps: 10,
+      accountGrowth: 10,
+    },
+    bands: { green: 70, yellow: 40 },
+  }),
+);
 
 const full: HealthInputs = {
   seats: 50,
@@ -31,11 +46,12 @@ describe("health model", () => {
   it("scores each component by hand-computed rules and weighs them", () => {
     const h = scoreHealth(full, config);
     const by = Object.fromEntries(h.components.map((c) => [c.name, c]));
-    // breadth 4/10; licences 30/50 = 60% of the 80% target; usage 25 → 20 (-20%: 70 − 30); key events 20 → 10 a day (-50%: 70 − 75)
+    // breadth 4/10; licences 30/50 = 60% of the 80% target; usage 25 → 20 (-20%) and key events 20 → 10 a day (-50%),
+    // each shrunk by 25 / (25 + 3) users: −17.9% (70 − 26.8) and −44.6% (70 − 67)
     expect(by.productBreadth.score).toBe(40);
     expect(by.licenceUtilisation.score).toBe(75);
-    expect(by.usageTrend.score).toBe(40);
-    expect(by.keyEventsTrend.score).toBe(0);
+    expect(by.usageTrend.score).toBe(43);
+    expect(by.keyEventsTrend.score).toBe(3);
     // weighted tickets 1×4 + 1×2 + 2×1 = 8 over 50 seats = 0.16 a seat → 100 − 40
     expect(by.supportLoad.score).toBe(60);
     // CSAT 3/5 → 50, SLA 3 of 4 met → 75, 1 of 4 reopened → 75: mean 66.7
@@ -44,9 +60,9 @@ describe("health model", () => {
     expect(by.nps.score).toBe(10);
     // seats −16.7%, ARR −20%: mean −18.3% → 70 − 27.5
     expect(by.accountGrowth.score).toBe(43);
-    // Weights grow as scores fall, w × (2 − s/100): 16, 18.75, 32, 30, 14, 13.3, 19, 15.7 (sum 158.75);
-    // (40×16 + 75×18.75 + 40×32 + 0×30 + 60×14 + 67×13.3 + 10×19 + 43×15.7) / 158.75 = 37.3
-    expect(h.score).toBe(37);
+    // Weights grow as scores fall, w × (2 − s/100): 16, 18.75, 31.4, 29.55, 14, 13.3, 19, 15.7 (sum 157.7);
+    // (40×16 + 75×18.75 + 43×31.4 + 3×29.55 + 60×14 + 67×13.3 + 10×19 + 43×15.7) / 157.7 = 38.6
+    expect(h.score).toBe(39);
     expect(h.band).toBe("red");
     expect(h.missing).toEqual([]);
     expect(by.usageTrend.evidence).toBe("active users 25 → 20 a day in 30 days (-20%)");
@@ -56,9 +72,9 @@ describe("health model", () => {
   });
 
   it("with distressWeight 0 is a plain weighted mean", () => {
-    const plain = parseHealthConfig(JSON.stringify({ distressWeight: 0 }));
-    // (40×10 + 75×15 + 40×20 + 0×15 + 60×10 + 67×10 + 10×10 + 43×10) / 100 = 41.25
-    expect(scoreHealth(full, plain)).toMatchObject({ score: 41, band: "yellow" });
+    const plain = parseHealthConfig(JSON.stringify({ ...JSON.parse(JSON.stringify(config)), distressWeight: 0 }));
+    // (40×10 + 75×15 + 43×20 + 3×15 + 60×10 + 67×10 + 10×10 + 43×10) / 100 = 42.3
+    expect(scoreHealth(full, plain)).toMatchObject({ score: 42, band: "yellow" });
   });
 
   it("leaves out components without data and renormalises the weights", () => {
@@ -74,9 +90,9 @@ describe("health model", () => {
       config,
     );
     expect(h.missing).toEqual(["supportLoad", "supportExperience", "nps", "accountGrowth"]);
-    // (40×16 + 75×18.75 + 40×32 + 0×30) / 96.75 = 34.4
-    expect(h.score).toBe(34);
-    expect(h.components.find((c) => c.name === "usageTrend")!.weight).toBeCloseTo(32 / 96.75, 6);
+    // (40×16 + 75×18.75 + 43×31.4 + 3×29.55) / 95.7 = 36.4
+    expect(h.score).toBe(36);
+    expect(h.components.find((c) => c.name === "usageTrend")!.weight).toBeCloseTo(31.4 / 95.7, 6);
   });
 
   it("gives no score when nothing is known, and needs a week of usage in each window for a trend", () => {
@@ -123,7 +139,7 @@ describe("health model", () => {
       }),
     );
     const h = scoreHealth(full, custom);
-    expect(h.score).toBe(40);
+    expect(h.score).toBe(43);
     expect(h.band).toBe("red");
     expect(h.components.map((c) => c.name)).toEqual(["usageTrend"]);
   });
@@ -267,7 +283,7 @@ describe("trends relative to the book and to last year", () => {
     const book = { all: { usage: -0.25, keyEvents: 0, accounts: 100 }, byTier: {} };
     const shared = scoreHealth(dip, config, book);
     const trend = (h: ReturnType<typeof scoreHealth>) => h.components.find((c) => c.name === "usageTrend")!;
-    expect(trend(alone).score).toBe(33);
+    expect(trend(alone).score).toBe(37); // −25% shrunk by 20 / (20 + 3) users: −21.7%
     expect(trend(shared).score).toBe(70);
     expect(trend(shared).evidence).toBe("active users 20 → 15 a day in 30 days (-25% while the book was -25%: +0% relative)");
     expect(shared.score!).toBeGreaterThan(alone.score!);
@@ -285,6 +301,92 @@ describe("trends relative to the book and to last year", () => {
     const h = scoreHealth(lastYear, config, book);
     expect(h.components.find((c) => c.name === "usageTrend")!.evidence).toBe(
       "active users 20 → 15 a day in 30 days (-25%; +7% against the same weeks last year, when it was -30%)",
+    );
+  });
+});
+
+describe("onboarding and the renewal", () => {
+  const defaults = parseHealthConfig(null);
+  // A 20-seat account on day 30 of onboarding: its usage still ramping, trends steeply up and down.
+  const young = (peak: number, reached: number, firstKeyEvent: number | null): HealthInputs => ({
+    ...full,
+    seats: 20,
+    usage: { ...full.usage, avgActiveLast30: 3, avgActivePrev30: 6, peakActiveLast30: peak },
+    knownFeatures: 12,
+    lifecycle: { ageDays: 30, featuresUsedSinceStart: reached, daysToFirstKeyEvent: firstKeyEvent },
+    supportLinked: false,
+    nps: { latest: null, previousAverage: null },
+    growth: { seatsThen: null, seatsNow: 20, arrThen: null, arrNow: null },
+  });
+
+  it("scores an onboarding account on activation against its age, not on its trends, and never red", () => {
+    const ramping = scoreHealth(young(5, 4, 2), defaults);
+    expect(ramping.onboarding).toMatchObject({ ageDays: 30, days: 90 });
+    // 5 of 20 seats (25%) against 40% × (0.1 + 0.9 × 30/90) = 16% expected; 4 features against 6 × 0.4 = 2.4; key event on day 2
+    expect(ramping.onboarding!.activation).toBe(100);
+    expect(ramping.components.map((c) => c.name)).not.toContain("usageTrend");
+    expect(ramping.missing).not.toContain("usageTrend");
+    expect(ramping.components.find((c) => c.name === "licenceUtilisation")!.evidence).toBe(
+      "5 of 20 seats active (25%) on day 30 of onboarding, about 16% expected by now",
+    );
+    expect(ramping.band).toBe("green");
+
+    const stalled = scoreHealth(young(1, 1, null), defaults);
+    // 1 of 20 seats (5%) against 16%: 31; no key event in 30 days: 100 − 16 × 3 = 52; 1 of 2.4 features: 42
+    expect(stalled.onboarding!.activation).toBe(31);
+    expect(stalled.band).not.toBe("red");
+    const hits = evaluateRules(
+      {
+        today: "2026-11-20",
+        health: stalled,
+        recentHighScore: null,
+        renewalDate: null,
+        seats: 20,
+        peakActiveLast30: 1,
+        ticketsLast7: 0,
+        ticketBaselinePerWeek: null,
+        nps: null,
+      },
+      defaults,
+    );
+    expect(hits.map((h) => h.rule)).toEqual(["onboarding_stalled"]);
+    expect(hits[0].reason).toMatch(/^activation 31 on day 30 of 90 of onboarding \(below 50\): 1 of 20 seats active \(5%\)/);
+  });
+
+  it("scores an account past onboarding, or of unknown age, on its trends", () => {
+    const old = scoreHealth(
+      { ...young(1, 1, null), lifecycle: { ageDays: 90, featuresUsedSinceStart: 1, daysToFirstKeyEvent: null } },
+      defaults,
+    );
+    expect(old.onboarding).toBeUndefined();
+    expect(old.components.map((c) => c.name)).toContain("usageTrend");
+    const unknown = scoreHealth({ ...young(1, 1, null), ...UNKNOWN_CONTEXT }, defaults);
+    expect(unknown.onboarding).toBeUndefined();
+  });
+
+  it("weighs a weak score more the nearer the renewal, and says so", () => {
+    const fair: HealthInputs = { ...full, usage: { ...full.usage, avgActiveLast30: 25, keyEventsLast30: 600 } };
+    const far = scoreHealth(fair, defaults);
+    const soon = scoreHealth({ ...fair, daysToRenewal: 30 }, defaults);
+    const today = scoreHealth({ ...fair, daysToRenewal: 0 }, defaults);
+    expect(far.score).toBe(52);
+    expect(far.renewal).toBeUndefined();
+    // closeness 1 − 30/120 = 0.75: 1.5 × 0.75 × (80 − score) points off
+    expect(soon.renewal!.points).toBe(Math.round(1.5 * 0.75 * (80 - far.score!)));
+    expect(soon.score).toBe(far.score! - soon.renewal!.points);
+    expect(today.score!).toBeLessThan(soon.score!);
+    expect(soon.renewal!.evidence).toBe(`renews in 30 days: a weak score weighs more near the renewal (−${soon.renewal!.points} points)`);
+    expect(scoreHealth({ ...fair, daysToRenewal: 121 }, defaults).renewal).toBeUndefined();
+    const off = parseHealthConfig(JSON.stringify({ renewal: { weight: 0 } }));
+    expect(scoreHealth({ ...fair, daysToRenewal: 0 }, off).score).toBe(far.score);
+  });
+
+  it("refuses a bad onboarding or renewal setting with a clear message", () => {
+    expect(() => parseHealthConfig('{"onboardingDays":-1,"renewal":{"weight":5,"within":3}}', "h.json")).toThrow(
+      /onboardingDays must be 0 \(no onboarding stage\) or more[\s\S]*renewal has unknown field "within"/,
+    );
+    expect(() => parseHealthConfig('{"rules":{"onboarding_stalled":{"below":0}}}', "h.json")).toThrow(
+      /rules.onboarding_stalled.below must be at least 1/,
     );
   });
 });

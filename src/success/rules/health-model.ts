@@ -137,6 +137,9 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString("e
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const money = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 
+/** Daily active users at which a trend is shrunk halfway toward flat (fewer users, more shrinking). */
+export const SMALL_ACCOUNT_USERS = 3;
+
 /** Fewest accounts with a measured trend for a book (or tier) median to be used. */
 export const MIN_BOOK_ACCOUNTS = 20;
 
@@ -180,12 +183,15 @@ export function bookTrends(accounts: Iterable<Pick<HealthInputs, "tier" | "usage
       if (k !== null) l.keyEvents.push(k);
     }
   }
-  const trend = (l: { usage: number[]; keyEvents: number[] }): BookTrend => ({
-    usage: median(l.usage),
-    keyEvents: median(l.keyEvents),
-    accounts: l.usage.length,
-  });
-  return { all: trend(all), byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, trend(l)])) };
+  return {
+    all: bookTrendOf(all.usage, all.keyEvents),
+    byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(l.usage, l.keyEvents)])),
+  };
+}
+
+/** The book's trend from the measured changes of its accounts (usageChange and keyEventsChange of each). */
+export function bookTrendOf(usage: number[], keyEvents: number[]): BookTrend {
+  return { usage: median(usage), keyEvents: median(keyEvents), accounts: usage.length };
 }
 
 const signed = (v: number) => `${v >= 0 ? "+" : ""}${pct(v)}`;
@@ -250,12 +256,14 @@ export function componentScores(
     };
   }
 
+  // A trend measured on a handful of users swings by chance: it is shrunk toward flat (×0.5 at 3 active users a day).
+  const shrink = u.avgActivePrev30 / (u.avgActivePrev30 + SMALL_ACCOUNT_USERS);
   const usage = usageChange(u);
   if (usage !== null) {
     const ref = trendReference(i, book, "usage");
     const relative = ref ? (1 + usage) / (1 + ref.change) - 1 : usage;
     out.usageTrend = {
-      score: clamp(trendScore(relative)),
+      score: clamp(trendScore(relative * shrink)),
       evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days (${signed(usage)}${ref ? ref.text(relative) : ""})`,
     };
   }
@@ -266,7 +274,7 @@ export function componentScores(
     const relative = ref ? (1 + keys) / (1 + ref.change) - 1 : keys;
     const label = config.keyEvents.length ? config.keyEvents.join(", ") : "key events";
     out.keyEventsTrend = {
-      score: clamp(trendScore(relative)),
+      score: clamp(trendScore(relative * shrink)),
       evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days (${signed(keys)}${ref ? ref.text(relative) : ""})`,
     };
   }
@@ -335,13 +343,13 @@ const ACTIVATION_COMPONENTS = ["licenceUtilisation", "productBreadth", "keyEvent
 /** Days from the start within which a first key event counts as prompt; each later day costs 3 points. */
 export const PROMPT_KEY_EVENT_DAYS = 14;
 
-/** How far along onboarding an account of `ageDays` should be (0.15 on its first day, 1 at the end). */
-const expectedProgress = (ageDays: number, days: number) => Math.min(1, 0.15 + (0.85 * ageDays) / days);
+/** How far along onboarding an account of `ageDays` should be (0.1 on its first day, 1 at the end). */
+const expectedProgress = (ageDays: number, days: number) => Math.min(1, 0.1 + (0.9 * ageDays) / days);
 
 /**
  * An onboarding account's activation, each part against what its age calls for: the share of seats
- * active at the peak of 30 days (60% expected at the end of onboarding), the features reached since the
- * start (a third of the known features at the end), and how soon the first key event came.
+ * active at the peak of 30 days (40% expected at the end of onboarding), the features reached since the
+ * start (half the known features at the end), and how soon the first key event came.
  */
 export function activationScores(
   i: HealthInputs,
@@ -352,7 +360,7 @@ export function activationScores(
   const out: ReturnType<typeof activationScores> = {};
   if (i.seats && i.seats > 0 && i.usage.daysLast30 > 0) {
     const share = i.usage.peakActiveLast30 / i.seats;
-    const expected = 0.6 * progress;
+    const expected = 0.4 * progress;
     out.licenceUtilisation = {
       score: clamp((share / expected) * 100),
       evidence: `${i.usage.peakActiveLast30} of ${i.seats} seats active (${pct(share)}) on day ${age} of onboarding, about ${pct(expected)} expected by now`,
@@ -360,7 +368,7 @@ export function activationScores(
   }
   if (i.knownFeatures > 0) {
     const reached = i.lifecycle.featuresUsedSinceStart;
-    const expected = Math.max(1, (i.knownFeatures / 3) * progress);
+    const expected = Math.max(1, (i.knownFeatures / 2) * progress);
     out.productBreadth = {
       score: clamp((reached / expected) * 100),
       evidence: `${reached} of ${i.knownFeatures} features reached since the start, about ${Math.round(expected)} expected by day ${age}`,
@@ -387,11 +395,9 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: Bo
     for (const name of ACTIVATION_COMPONENTS) delete raw[name];
     const parts = activationScores(inputs, config.onboardingDays);
     Object.assign(raw, parts);
+    // Activation is the weakest part: a start with many features but no one using the seats has stalled.
     const list = Object.values(parts);
-    activation = {
-      score: clamp(list.reduce((s, p) => s + p.score, 0) / list.length),
-      evidence: list.map((p) => p.evidence).join("; "),
-    };
+    activation = { score: Math.min(...list.map((p) => p.score)), evidence: list.map((p) => p.evidence).join("; ") };
   }
   const weighted = (Object.keys(config.weights) as ComponentName[]).filter((n) => config.weights[n] > 0);
   const present = weighted.filter((n) => raw[n]);
@@ -412,12 +418,13 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: Bo
   let score = clamp(components.reduce((s, c) => s + c.score * c.weight, 0));
   const result: HealthResult = { score, band: "green", components, missing };
 
-  // The nearer the renewal, the more a weak score weighs: its shortfall from green grows by up to `weight`.
+  // The nearer the renewal, the more a weak score weighs: its shortfall from `below` grows by up to
+  // `weight` (×(1 + weight) on the renewal day, nothing `withinDays` before it).
   const days = inputs.daysToRenewal;
   const { withinDays, weight } = config.renewal;
-  if (days !== null && days >= 0 && days <= withinDays && weight > 0 && score < config.bands.green) {
+  if (days !== null && days >= 0 && days <= withinDays && weight > 0 && score < config.renewal.below) {
     const closeness = 1 - days / withinDays;
-    const points = Math.round(weight * closeness * (config.bands.green - score));
+    const points = Math.round(weight * closeness * (config.renewal.below - score));
     if (points >= 1) {
       score = clamp(score - points);
       result.score = score;
