@@ -7,7 +7,7 @@ import { CHART_HEIGHT, CHART_WIDTH, healthChartSpec, supportTrendSpec } from "..
 import { CHART_SCALE, chartSvg, renderChart, svgToPng } from "../src/slack/charts/render.ts";
 import { CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, startDesk, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { addAccount, addUsage } from "./support/success-fixtures.ts";
+import { addAccount, addUsage, setRecentUsage } from "./support/success-fixtures.ts";
 
 const AT = new Date("2026-11-20T06:00:00Z");
 const DAY = 86_400_000;
@@ -104,8 +104,10 @@ async function scoredAccount(desk: Desk) {
     { externalId: "acme", name: "Acme Corp", seats: 50, arr: 120000, renewalDate: "2027-01-10", csmSlackUserId: CSM },
     AT,
   );
-  await addUsage(db, "acme", AT, { before: 40, after: 4, features: ["reports", "exports"], uploadsBefore: 200, uploadsAfter: 5 });
+  // Steady when first checked, collapsed by the next check: the alert is then posted on its own.
+  await addUsage(db, "acme", AT, { before: 40, after: 40, features: ["reports", "exports"], uploadsBefore: 200, uploadsAfter: 200 });
   await desk.app.healthChecks.run("manual", new Date(AT.getTime() - DAY));
+  await setRecentUsage(db, "acme", AT, 4);
   await desk.app.healthChecks.run("manual", AT);
 }
 

@@ -20,9 +20,25 @@ const BETA_CHANNEL = "CBETA";
 
 const dir = mkdtempSync(path.join(tmpdir(), "health-"));
 const configFile = path.join(dir, "health.json");
+// The scoring is pinned here (weights, bands, no renewal weighting), so the scores these tests work out by
+// hand hold whatever defaults the backtest tunes; the defaults are judged by the backtest and the rules' tests.
+const SCORING = {
+  weights: {
+    productBreadth: 10,
+    licenceUtilisation: 15,
+    usageTrend: 20,
+    keyEventsTrend: 15,
+    supportLoad: 10,
+    supportExperience: 10,
+    nps: 10,
+    accountGrowth: 10,
+  },
+  bands: { green: 70, yellow: 40 },
+  renewal: { weight: 0 },
+};
 writeFileSync(
   configFile,
-  JSON.stringify({ routing: { csmChannels: { [CSM]: CSM_CHANNEL } }, escalation: { leadUserId: LEAD, afterHours: 24 } }),
+  JSON.stringify({ ...SCORING, routing: { csmChannels: { [CSM]: CSM_CHANNEL } }, escalation: { leadUserId: LEAD, afterHours: 24 } }),
 );
 
 const desks: Desk[] = [];
@@ -218,6 +234,7 @@ describe("health checks", () => {
     writeFileSync(
       realtimeFile,
       JSON.stringify({
+        ...SCORING,
         routing: { csmChannels: { [CSM]: CSM_CHANNEL } },
         rules: { low_utilisation: { delivery: "realtime" } },
       }),
@@ -306,10 +323,26 @@ describe("health checks", () => {
     const ids: string[] = [];
     const usage = [];
     const accounts = [];
+    const since = new Date(AT.getTime() - 365 * DAY); // established customers, past onboarding
+    // 300 accounts collapse; 320 others hold steady, so the book did not dip with them.
+    for (let i = 0; i < 320; i++) {
+      const id = `steady-${String(i).padStart(3, "0")}`;
+      accounts.push({ externalId: id, name: `Steady ${i}`, seats: 50, arr: 500, createdAt: since, updatedAt: AT });
+      for (let d = 0; d < 60; d++)
+        usage.push({
+          accountExternalId: id,
+          date: new Date(AT.getTime() - d * DAY).toISOString().slice(0, 10),
+          activeUsers: 40,
+          featuresUsed: "[]",
+          events: JSON.stringify({ uploads: 100 }),
+          keyEvents: 100,
+          receivedAt: AT,
+        });
+    }
     for (let i = 0; i < 300; i++) {
       const id = `acct-${String(i).padStart(3, "0")}`;
       ids.push(id);
-      accounts.push({ externalId: id, name: `Account ${i}`, seats: 50, arr: 1000 * (i + 1), createdAt: AT, updatedAt: AT });
+      accounts.push({ externalId: id, name: `Account ${i}`, seats: 50, arr: 1000 * (i + 1), createdAt: since, updatedAt: AT });
       for (let d = 0; d < 60; d++)
         usage.push({
           accountExternalId: id,
