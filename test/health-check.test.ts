@@ -615,6 +615,10 @@ describe("churn probability from a calibration", () => {
     expect(blocksText(red)).toContain("Acme Corp");
     expect(blocksText(red)).not.toContain("churned within");
     expect(await csAccount(desk, "acme")).not.toContain("churned within");
+    // The start-up log says why, and what brings it back.
+    const stale = (d: Desk) => d.logs.filter((l) => String(l.msg).includes("counted under other scoring settings"));
+    expect(stale(desk)).toHaveLength(1);
+    expect(String(stale(desk)[0].msg)).toContain("--write");
     // Counted under those weights, it shows again.
     const { desk: second } = await deskAt(
       AT,
@@ -623,6 +627,7 @@ describe("churn probability from a calibration", () => {
       desk.slack,
     );
     expect(await csAccount(second, "acme")).toContain("About 1 in 4 accounts scoring 0–39");
+    expect(stale(second)).toHaveLength(0);
   });
 });
 
