@@ -74,6 +74,8 @@ describe("the calibration section", () => {
       "calibration.source.snapshots must be the buckets' snapshots added up (4620)",
     ]);
     expect(problems({ calibration: { ...c, extra: 1 } })[0]).toContain('calibration has unknown field "extra"');
+    expect(problems({ calibration: { ...c, date: "2026-02-30" } })).toEqual(["calibration.date must be a real day"]);
+    expect(problems({ calibration: { ...c, date: "12 Nov 2026" } })).toEqual(["calibration.date must be a date such as 2026-11-12"]);
   });
 });
 

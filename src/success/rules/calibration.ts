@@ -12,7 +12,13 @@ export const MIN_SNAPSHOTS_SHOWN = 30;
 /** The parts of the configuration that do not change an account's score: a calibration stays true when they change. */
 const NOT_SCORING = new Set(["calibration", "bands", "rules", "routing", "escalation"]);
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-11-12");
+const isoDate = z
+  .string({ error: "must be a date such as 2026-11-12" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date such as 2026-11-12", abort: true })
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    "must be a real day",
+  );
 const count = z.number({ error: "must be a whole number, 0 or more" }).int("must be a whole number").min(0, "must be 0 or more");
 const score = z
   .number({ error: "must be a score from 0 to 100" })
