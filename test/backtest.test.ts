@@ -2,7 +2,7 @@
 // its figures on a tiny hand-made history, the files' error messages, the generator's determinism, and
 // the default generated history end to end.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -534,5 +534,28 @@ describe("fitting weights", () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain("scores accounts with other settings");
     expect(JSON.parse(readFileSync(other, "utf8"))).toEqual({ weights: { nps: 40 } });
+
+    // A history too short for any outcome to be known: the report, and nothing written.
+    const short = tempDir();
+    writeHistory(short, generateHistory({ accounts: 10, days: 100, seed: 42 }));
+    const fresh = join(tempDir(), "fresh.json");
+    const none = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        join(root, "node_modules/tsx/dist/loader.mjs"),
+        join(root, "tools/backtest/main.ts"),
+        short,
+        "--sweep",
+        "none",
+        "--write",
+        fresh,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(none.status).toBe(2);
+    expect(none.stdout).toContain("no month-end snapshot is at least 90 days before the end of the data");
+    expect(none.stderr).toContain(`nothing written to ${fresh}`);
+    expect(existsSync(fresh)).toBe(false);
   });
 });

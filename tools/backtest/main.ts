@@ -123,6 +123,7 @@ function main(): void {
     const date = new Date().toISOString().slice(0, 10);
     const accounts = opened.accounts.length;
     let wrote: string | null = null;
+    let notWritten: string | null = null;
     if (fitted && write !== undefined) {
       const section = calibrationSection(fitted.calibration, { kind: "fit", history, accounts, date, scoredUnder: fitted.fitted });
       const { calibration: _old, ...rest } = fitted.file;
@@ -130,12 +131,11 @@ function main(): void {
       wrote = `Wrote the fitted health configuration${section ? " with its calibration" : " (no calibration: no held-out month-end snapshot has a known outcome)"} to ${write} (load it with HEALTH_CONFIG_FILE=${write}).`;
     } else if (write !== undefined) {
       const section = calibrationSection(backtest.calibration, { kind: "backtest", history, accounts, date, scoredUnder: config });
-      if (!section)
-        throw new UsageError(
-          `nothing written to ${write}: no month-end snapshot is at least ${horizon} days before the end of the data, so no churn can be counted`,
-        );
-      writeFileSync(write, `${JSON.stringify({ ...writeBase, calibration: section }, null, 2)}\n`);
-      wrote = `Wrote the calibration (${section.buckets.length} score buckets, ${section.source.snapshots} month-end snapshots) into ${write}.`;
+      if (section) {
+        writeFileSync(write, `${JSON.stringify({ ...writeBase, calibration: section }, null, 2)}\n`);
+        wrote = `Wrote the calibration (${section.buckets.length} score buckets, ${section.source.snapshots} month-end snapshots) into ${write}.`;
+      } else
+        notWritten = `nothing written to ${write}: no month-end snapshot is at least ${horizon} days before the end of the data, so no churn can be counted`;
     }
     if (json) {
       console.log(JSON.stringify({ ...backtestJson(backtest, horizon), ...(fitted ? { fit: fitJson(fitted) } : {}) }, null, 2));
@@ -145,6 +145,7 @@ function main(): void {
     }
     if (wrote) say(`\n${wrote}`);
     say(`\nRead in ${((read - started) / 1000).toFixed(1)} s, replayed in ${((done - read) / 1000).toFixed(1)} s.`);
+    if (notWritten) throw new UsageError(notWritten);
   } finally {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   }
