@@ -58,6 +58,8 @@ async function deskAt(at: Date, env: Record<string, string> = {}, databaseUrl?: 
       SLA_SWEEP_CRON: "off",
       SUPPORT_SUMMARY_CRON: "off",
       ALERT_ESCALATION_CRON: "off",
+      // Checks run when a test runs them (a scheduled one could slip in when the test clock moves).
+      HEALTH_CHECK_CRON: "off",
       // UCSM2 owns no account: a CSM by the list.
       CSM_USER_IDS: "UCSM2",
       ...env,
@@ -110,7 +112,8 @@ const blocksText = (m: { blocks?: unknown[]; text: string }) => JSON.stringify(m
 
 describe("health checks", () => {
   it("scores every account, keeps the per-rule history, and posts one explained alert per account where it belongs", async () => {
-    const { desk } = await deskAt(AT);
+    // Scheduled daily, so the summary can say when the next check runs.
+    const { desk } = await deskAt(AT, { HEALTH_CHECK_CRON: "0 6 * * *" });
     await seed(desk);
     const summary = await desk.app.healthChecks.run("manual", AT);
     expect(summary).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 2, alertsCleared: 0, alertsPosted: 1, digests: 1 });

@@ -30,6 +30,7 @@ async function deskAt(at: Date) {
       SLA_SWEEP_CRON: "off",
       SUPPORT_SUMMARY_CRON: "off",
       ALERT_ESCALATION_CRON: "off",
+      HEALTH_CHECK_CRON: "off",
     },
     start: { clock: new TestClock(at) },
   });
