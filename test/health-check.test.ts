@@ -100,9 +100,9 @@ describe("health checks", () => {
 
     const current = await desk.app.db.client.accountHealthCurrent.findMany({ orderBy: { accountExternalId: "asc" } });
     // acme: breadth 2/5 → 40, licences 4/50 → 10, usage and uploads trend → 0, NPS 3 → 30, weighted
-    // w × (2 − s/100): (40×16 + 10×28.5 + 0×40 + 0×30 + 30×17) / 131.5 = 10.9
+    // w × (2 − s/100) with the default weights 5, 5, 20, 20, 10: (40×8 + 10×9.5 + 0×40 + 0×40 + 30×17) / 114.5 = 8.1
     expect(current.map((c) => [c.accountExternalId, c.score, c.band])).toEqual([
-      ["acme", 11, "red"],
+      ["acme", 8, "red"],
       ["beta", expect.any(Number), "green"],
       ["gamma", expect.any(Number), "yellow"],
     ]);
@@ -137,8 +137,8 @@ describe("health checks", () => {
       "Acme Corp",
       "$120,000",
       "2027-01-10",
-      "*11* red (−64 from 75)",
-      "*Entered red*: health score 11 is red (below 40)",
+      "*8* red (−67 from 75)",
+      "*Entered red*: health score 8 is red (below 30)",
       "*Renewal at risk*: renews on 2027-01-10",
       "*NPS detractor*: NPS 3 on",
       "*Low licence utilisation*: 4 of 50 seats active (8%), under 30%",
@@ -187,7 +187,7 @@ describe("health checks", () => {
     const csm = topLevel(desk, CSM_CHANNEL);
     expect(csm).toHaveLength(1);
     expect(csm[0].text).toBe("Daily risk digest: 1 account at risk");
-    expect(blocksText(csm[0])).toContain("1. :red_circle: *Acme Corp* `acme` · ARR $120,000 · score 11 — Entered red");
+    expect(blocksText(csm[0])).toContain("1. :red_circle: *Acme Corp* `acme` · ARR $120,000 · score 8 — Entered red");
     expect(blocksText(csm[0])).toContain("(+3 more)");
     const report = blocksText(topLevel(desk, ALERTS).find((m) => m.text.startsWith("Health check done"))!);
     expect(report).toContain(`next check ${slackDateOf(new Date("2026-11-21T06:00:00Z"))}`);
@@ -208,7 +208,7 @@ describe("health checks", () => {
     expect(view.status).toBe(200);
     const opened = await desk.slack.waitFor(() => desk.slack.views.find((v) => v.method === "views.open"));
     const modal = JSON.stringify(opened.args.view);
-    for (const part of ["Acme Corp", "*11* red", "Entered red", "NPS detractor", "in the daily risk digest of <#CCSMONE>"])
+    for (const part of ["Acme Corp", "*8* red", "Entered red", "NPS detractor", "in the daily risk digest of <#CCSMONE>"])
       expect(modal).toContain(part);
   });
 
@@ -538,7 +538,7 @@ describe("/cs account", () => {
     const text = JSON.stringify(byName.blocks);
     for (const expected of [
       "Acme Corp",
-      "*11* red",
+      "*8* red",
       "$120,000",
       `<@${CSM}>`,
       "Usage trend *0*",
@@ -547,7 +547,7 @@ describe("/cs account", () => {
       "Open tickets*: none",
     ])
       expect(text).toContain(expected);
-    expect(text).toMatch(/Trend: \d+ → 11/);
+    expect(text).toMatch(/Trend: \d+ → 8/);
     expect(JSON.stringify((await answer("account gamma")).blocks)).toContain("Gamma GmbH");
     expect((await answer("account nobody")).text).toContain("No account matches “nobody”");
     expect((await answer("account a")).text).toContain("Several accounts match “a”");
@@ -574,7 +574,7 @@ describe("honest freshness", () => {
     const asOf = `as of ${slackDateOf(AT)}`;
     // The alert's score says which check computed it.
     const red = topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Entered red"))!;
-    expect(blocksText(red)).toContain(`*Health*\\n:red_circle: *11* red (−64 from 75)\\n${asOf}`);
+    expect(blocksText(red)).toContain(`*Health*\\n:red_circle: *8* red (−67 from 75)\\n${asOf}`);
 
     // After the 06:00 check: two tickets in acme's channel and one NPS answer.
     await desk.command({ command: "/support", text: "link acme", channel_id: "CACME", user_id: "UAGENT1" });
@@ -584,7 +584,7 @@ describe("honest freshness", () => {
     const cards = desk.slack.messages("CTRIAGE").filter((m) => !m.thread_ts);
     expect(cards).toHaveLength(2);
     for (const card of cards) {
-      expect(JSON.stringify(card.blocks)).toContain(":red_circle: 11 red");
+      expect(JSON.stringify(card.blocks)).toContain(":red_circle: 8 red");
       expect(JSON.stringify(card.blocks)).toContain(`Health as of ${slackDateOf(AT, "{date_short_pretty}")}`);
     }
     clock.advance(2 * 3600_000);
@@ -597,7 +597,7 @@ describe("honest freshness", () => {
 
     const answer = (await (await desk.command({ command: "/cs", text: "account acme", user_id: CSM })).json()) as { blocks: unknown[] };
     const text = JSON.stringify(answer.blocks);
-    expect(text).toContain(`:red_circle: *11* red\\n${asOf}`);
+    expect(text).toContain(`:red_circle: *8* red\\n${asOf}`);
     expect(text).toContain(`*Components* (${asOf})`);
     expect(text).toContain("Since then: 2 new tickets, 1 NPS answer (score 3)");
     expect(text).toMatch(
@@ -646,7 +646,7 @@ describe("App Home for CSMs", () => {
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     const texts = view.blocks.map((b) => b.text?.text ?? "");
     expect(texts[0]).toBe("My accounts by health");
-    expect(texts[1]).toContain(":red_circle: *11* · *Acme Corp* · ARR $120,000 · renews 2027-01-10");
+    expect(texts[1]).toContain(":red_circle: *8* · *Acme Corp* · ARR $120,000 · renews 2027-01-10");
     // One check scored them all: the time is said once.
     expect(texts[1]).toContain(`_Health as of ${slackDateOf(AT)}_`);
     expect(texts).toContain("My open alerts");
@@ -678,7 +678,7 @@ describe("support and success joined", () => {
     const card = desk.slack.messages("CTRIAGE").find((m) => !m.thread_ts)!;
     // The headline names the account with its ARR and health; the small print says when that health was computed and who the CSM is.
     const [head, , details] = card.blocks as { text?: { text: string }; elements?: { text: string }[] }[];
-    expect(head.text!.text).toContain("*Acme Corp* ARR $120,000 :red_circle: 11 red");
+    expect(head.text!.text).toContain("*Acme Corp* ARR $120,000 :red_circle: 8 red");
     expect(details.elements![0].text).toContain(`Health as of ${slackDateOf(AT, "{date_short_pretty}")} · CSM <@${CSM}>`);
 
     // The ticket now counts for the account's health (its time is the Slack message's, so check after it).
