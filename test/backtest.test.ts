@@ -116,7 +116,25 @@ describe("inputs as of a day", () => {
       nps: { latest: { score: 3, comment: 'slow, and "buggy"', at: new Date(at(70)) }, previousAverage: 8 },
       // "then" is the first figure (no figure is 90 days old yet, and there is a later one)
       growth: { seatsThen: 20, seatsNow: 25, arrThen: 10000, arrNow: 12500 },
+      tier: "growth",
+      // X used the product from the history's first day: older than the history, its age is unknown
+      lifecycle: { ageDays: null, featuresUsedSinceStart: 3, daysToFirstKeyEvent: null },
+      // no usage a year before day 79
+      usageYearAgo: null,
+      // 2025-12-01 is day 334
+      daysToRenewal: 255,
     });
+    // After the renewal date, the next one a year later (renewals are taken as yearly).
+    expect(x.daysToRenewal(340)).toBe(334 + 365 - 340);
+    // Y first used the product on day 10: on day 40 it is 30 days old, with one feature and no key event yet.
+    const y = new AccountSeries(
+      { account: h.accounts[1], usage: h.usage.filter((u) => u.accountExternalId === "Y"), tickets: [], nps: [], seatChanges: [] },
+      t,
+      config,
+      knownFeaturesByDay(h, t, config),
+    );
+    expect(y.factsOn(40).inputs.lifecycle).toEqual({ ageDays: 30, featuresUsedSinceStart: 1, daysToFirstKeyEvent: null });
+    expect(y.factsOn(5).inputs.lifecycle.ageDays).toBeNull();
     // last 7 days = 73-79: t3, t4; baseline = days -11..72 (t1, t2) over 12 weeks
     expect(facts.ticketsLast7).toBe(2);
     expect(facts.ticketBaselinePerWeek).toBeCloseTo(2 / 12, 10);
@@ -201,7 +219,7 @@ describe("replay and figures on a hand-made history", () => {
     ],
   });
   const weights = Object.fromEntries(COMPONENTS.map((c) => [c, c === "licenceUtilisation" ? 100 : 0]));
-  const config = parseHealthConfig(JSON.stringify({ weights }));
+  const config = parseHealthConfig(JSON.stringify({ weights, bands: { green: 70, yellow: 40 } }));
   const history = readHistory(dir);
   const result = replay(history, config, [{ name: "licence only", config }]);
   const alerts = result.alerts[0].alerts;
@@ -295,9 +313,12 @@ describe("replay and figures on a hand-made history", () => {
   it("replays a logins-only baseline with only the active-user components", () => {
     const baseline = loginsOnlyConfig(parseHealthConfig(null));
     expect(Object.entries(baseline.weights).filter(([, w]) => w > 0)).toEqual([
-      ["licenceUtilisation", 15],
+      ["licenceUtilisation", 5],
       ["usageTrend", 20],
     ]);
+    // Scored as of old: no onboarding stage and no renewal weighting.
+    expect(baseline.onboardingDays).toBe(0);
+    expect(baseline.renewal.weight).toBe(0);
   });
 });
 
@@ -414,7 +435,9 @@ describe("fitting weights", () => {
 
   it("scores component scores as the health model does", () => {
     const h = generateHistory({ accounts: 20, days: 150, seed: 5 });
-    const config = parseHealthConfig(null);
+    // The weighted mean of the components, as the fit scores them: without the renewal weighting and
+    // the onboarding stage, which act on the score after it.
+    const config = parseHealthConfig(JSON.stringify({ renewal: { weight: 0 }, onboardingDays: 0 }));
     const result = replay(h, config, [{ name: "model", config }], { sampleEvery: 1 });
     const byKey = new Map(result.snapshots.map((s) => [`${s.account}@${s.day}`, s.scores[0]]));
     let compared = 0;

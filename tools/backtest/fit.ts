@@ -17,6 +17,7 @@ import { COMPONENTS, parseHealthConfig, type ComponentName, type HealthConfig } 
 import { loginsOnlyConfig } from "./baseline.ts";
 import type { AccountSource } from "./account-source.ts";
 import type { History } from "./history.ts";
+import { renewalPoints } from "../../src/success/rules/health-model.ts";
 import { replay, type ComponentSample, type ReplayResult } from "./replay.ts";
 import { countCalibration, formatCalibration, type CalibrationCount } from "./calibrate.ts";
 import { aucOf, churnedWithin, figuresOf, fmtAuc, fromDay, textTable, type AucResult, type Figures } from "./report.ts";
@@ -163,12 +164,14 @@ export function runFit(
     auc: aucOf(present[j].map((s) => ({ score: s.sample.components[j]!, churned: s.churned }))),
   }));
 
-  // Cut-offs on the fit part, under the fitted weights.
+  // Cut-offs on the fit part, under the fitted weights, with the renewal weighting as the model applies it
+  // (onboarding samples left out: an onboarding account is never red).
   const scored = fitSamples
-    .map((s) => ({
-      score: scoreFromComponents(s.sample.components, { weights, distressWeight: config.distressWeight }),
-      churned: s.churned,
-    }))
+    .filter((s) => !s.sample.onboarding)
+    .map((s) => {
+      const score = scoreFromComponents(s.sample.components, { weights, distressWeight: config.distressWeight });
+      return { score: score === null ? null : score - renewalPoints(score, s.sample.daysToRenewal, config), churned: s.churned };
+    })
     .filter((s): s is { score: number; churned: boolean } => s.score !== null);
   const positives = scored.filter((s) => s.churned).length;
   let best = { redBelow: config.bands.yellow, f1: -1 };

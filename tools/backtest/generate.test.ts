@@ -153,3 +153,19 @@ describe("the flag rate per pattern", () => {
     expect(backtestJson(plain, 90).flagRateByPattern).toBeNull();
   }, 60_000);
 });
+
+describe("the defaults on the generated history", () => {
+  it("leave onboarding ramps mostly alone, catch stalled onboardings and beat the baseline", () => {
+    // A third of the default history (seed 42, one year): each account's story does not depend on the number of accounts.
+    const h = generateHistory({ accounts: 700 });
+    const b = runBacktest(h, parseHealthConfig(null), 90, []);
+    const rate = (pattern: string) => backtestJson(b, 90).flagRateByPattern!.find((r) => r.pattern === pattern)!;
+    // New healthy accounts are scored on activation, not on their ramping trends: at most a quarter flagged.
+    expect(rate("onboarding_ramp").model.value).toBeLessThanOrEqual(0.25);
+    expect(rate("onboarding_ramp").baseline.value).toBeGreaterThan(0.5);
+    expect(rate("stalled_onboarding").model.hits).toBeGreaterThan(0);
+    expect(b.model.precision.value!).toBeGreaterThan(b.baseline.precision.value!);
+    expect(b.model.recall.value!).toBeGreaterThan(b.baseline.recall.value!);
+    expect(b.model.auc.value!).toBeGreaterThan(b.baseline.auc.value!);
+  }, 120_000);
+});

@@ -44,6 +44,10 @@ export interface ComponentSample {
   account: string;
   day: number;
   components: (number | null)[];
+  /** Days to the renewal (null: none), for the renewal weighting applied after the weighted mean. */
+  daysToRenewal: number | null;
+  /** Whether the account was onboarding (never red then, and scored on activation rather than these components). */
+  onboarding: boolean;
 }
 
 export interface ReplayOptions {
@@ -150,7 +154,14 @@ export function replay(
         if (snapshot) snapshots.push(snapshot);
         if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
           const raw = componentScores(facts.inputs, inputsConfig, book[day - start]);
-          samples.push({ account: id, day, components: COMPONENTS.map((c) => raw[c]?.score ?? null) });
+          const age = facts.inputs.lifecycle.ageDays;
+          samples.push({
+            account: id,
+            day,
+            components: COMPONENTS.map((c) => raw[c]?.score ?? null),
+            daysToRenewal: facts.inputs.daysToRenewal,
+            onboarding: age !== null && age < inputsConfig.onboardingDays,
+          });
         }
         for (let g = 0; g < weightGroups.length; g++)
           scored[g] = scoreHealth(facts.inputs, scoringConfig[g], weightGroups[g].book ? book[day - start] : null);

@@ -57,6 +57,19 @@ describe("what an account's alert shows", () => {
     expect(d).toMatchObject({ score: 11, band: "red", previousScore: 75, computedAt: AT.toISOString() });
   });
 
+  it("says when the nearness of the renewal took points off the score", () => {
+    const renewing = {
+      ...health(11),
+      renewal: { days: 30, points: 20, evidence: "renews in 30 days: a weak score weighs more near the renewal (−20 points)" },
+    };
+    const d = accountAlertDetail([{ rule: "entered_red", reason: "health score 11 is red", severity: 89 }], renewing, 75, [], AT);
+    expect(d.reasons.at(-1)).toEqual({
+      source: "Renewal",
+      text: "renews in 30 days: a weak score weighs more near the renewal (−20 points)",
+    });
+    expect(accountAlertDetail([], health(11), 75, [], AT).reasons.map((r) => r.source)).not.toContain("Renewal");
+  });
+
   it("ranks by ARR × severity, and accounts without ARR by severity alone", () => {
     expect(stakeOf(100_000, 10)).toBeGreaterThan(stakeOf(200_000, 60));
     expect(stakeOf(1_000, 90)).toBeGreaterThan(stakeOf(null, 0));

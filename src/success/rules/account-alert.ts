@@ -37,6 +37,8 @@ export function accountAlertDetail(
     .sort((a, b) => a.score - b.score)
     .slice(0, MAX_REASONS)
     .map((c) => ({ source: COMPONENT_LABELS[c.name], text: c.evidence }));
+  // The renewal's weight on the score is said once, after the components.
+  if (health.renewal) reasons.push({ source: "Renewal", text: health.renewal.evidence });
   return {
     score: health.score,
     band: health.band,

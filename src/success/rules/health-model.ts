@@ -383,6 +383,13 @@ export function activationScores(
   return out;
 }
 
+/** The points the renewal weighting takes off `score` `daysToRenewal` days before the renewal (0: none). */
+export function renewalPoints(score: number, daysToRenewal: number | null, config: Pick<HealthConfig, "renewal">): number {
+  const { withinDays, weight, below } = config.renewal;
+  if (daysToRenewal === null || daysToRenewal < 0 || daysToRenewal > withinDays || weight <= 0 || score >= below) return 0;
+  return Math.max(0, Math.round(weight * (1 - daysToRenewal / withinDays) * (below - score)));
+}
+
 /** The weighted score over the components with data, its band, and what was left out. */
 export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: BookContext | null = null): HealthResult {
   const raw = componentScores(inputs, config, book);
@@ -421,19 +428,15 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: Bo
   // The nearer the renewal, the more a weak score weighs: its shortfall from `below` grows by up to
   // `weight` (×(1 + weight) on the renewal day, nothing `withinDays` before it).
   const days = inputs.daysToRenewal;
-  const { withinDays, weight } = config.renewal;
-  if (days !== null && days >= 0 && days <= withinDays && weight > 0 && score < config.renewal.below) {
-    const closeness = 1 - days / withinDays;
-    const points = Math.round(weight * closeness * (config.renewal.below - score));
-    if (points >= 1) {
-      score = clamp(score - points);
-      result.score = score;
-      result.renewal = {
-        days,
-        points,
-        evidence: `renews in ${days} day${days === 1 ? "" : "s"}: a weak score weighs more near the renewal (−${points} points)`,
-      };
-    }
+  const points = renewalPoints(score, days, config);
+  if (points > 0 && days !== null) {
+    score = clamp(score - points);
+    result.score = score;
+    result.renewal = {
+      days,
+      points,
+      evidence: `renews in ${days} day${days === 1 ? "" : "s"}: a weak score weighs more near the renewal (−${points} points)`,
+    };
   }
   let band = bandOf(score, config);
   if (onboarding && activation) {
