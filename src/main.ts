@@ -65,7 +65,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const success: SuccessContext = {
     ...successStores,
     access,
-    notifier: new posts.SlackAlertPosts(outbox, db),
+    notifier: new posts.SlackAlertPosts(outbox, db, healthConfig),
     settings: {
       alertsChannel: parts.alertsChannel?.channel,
       realtimeCap: config.ALERT_REALTIME_CAP,

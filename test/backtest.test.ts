@@ -2,13 +2,15 @@
 // its figures on a tiny hand-made history, the files' error messages, the generator's determinism, and
 // the default generated history end to end.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { churnChance } from "../src/success/rules/calibration.ts";
 import { COMPONENTS, healthConfigSchema, parseHealthConfig } from "../src/success/rules/health-config.ts";
 import { AccountSeries } from "../tools/backtest/account-series.ts";
 import { loginsOnlyConfig } from "../tools/backtest/baseline.ts";
+import { calibrationBuckets, countCalibration } from "../tools/backtest/calibrate.ts";
 import { parseCsv } from "../tools/backtest/csv.ts";
 import { dateOfDay, parseDay } from "../tools/backtest/dates.ts";
 import { fitNonNegativeLogistic, runFit, scoreFromComponents } from "../tools/backtest/fit.ts";
@@ -254,6 +256,42 @@ describe("replay and figures on a hand-made history", () => {
     expect(baseRate(result, 90)).toEqual({ value: 240 / 730, hits: 240, of: 730 });
   });
 
+  it("counts churn per score bucket over the month-end snapshots whose outcome is known", () => {
+    // The 20 snapshots of the AUC above: score 37 five times (E@180 churned), score 100 fifteen times (six churned).
+    // Fewer than 100 snapshots in all: one bucket.
+    expect(countCalibration(result, 0, 90)).toEqual({
+      horizonDays: 90,
+      from: date(89),
+      to: date(180),
+      snapshots: 20,
+      churned: 7,
+      buckets: [{ from: 0, to: 100, snapshots: 20, churned: 7 }],
+    });
+    // With buckets of a single snapshot allowed, 37 (1 in 5 churned) would churn less often than 100 (6 in
+    // 15): the two are pooled, so the share never rises with the score.
+    const items = [
+      ...Array.from({ length: 5 }, (_, i) => ({ score: 37, churned: i === 0 })),
+      ...Array.from({ length: 15 }, (_, i) => ({ score: 100, churned: i < 6 })),
+    ];
+    expect(calibrationBuckets(items, 1)).toEqual([{ from: 0, to: 100, snapshots: 20, churned: 7 }]);
+  });
+
+  it("merges sparse buckets into their smaller neighbour and keeps every count real", () => {
+    const items = [
+      ...Array.from({ length: 30 }, (_, i) => ({ score: 10, churned: i < 15 })),
+      ...Array.from({ length: 3 }, (_, i) => ({ score: 22, churned: i < 1 })),
+      ...Array.from({ length: 40 }, (_, i) => ({ score: 50, churned: i < 10 })),
+      ...Array.from({ length: 12 }, () => ({ score: 97, churned: false })),
+    ];
+    // The 3 snapshots at 22 join the 30 at 10 (smaller than the 40 at 50); ranges nobody scored in join a neighbour.
+    expect(calibrationBuckets(items, 10)).toEqual([
+      { from: 0, to: 49, snapshots: 33, churned: 16 },
+      { from: 50, to: 54, snapshots: 40, churned: 10 },
+      { from: 55, to: 100, snapshots: 12, churned: 0 },
+    ]);
+    expect(calibrationBuckets([], 10)).toEqual([]);
+  });
+
   it("replays a logins-only baseline with only the active-user components", () => {
     const baseline = loginsOnlyConfig(parseHealthConfig(null));
     expect(Object.entries(baseline.weights).filter(([, w]) => w > 0)).toEqual([
@@ -447,5 +485,77 @@ describe("fitting weights", () => {
     const written = parseHealthConfig(readFileSync(out, "utf8"), out);
     expect(written.weights).toEqual(json.fit.weights);
     expect(written.bands).toEqual(json.fit.bands);
+    // The fitted weights' churn per score bucket on the held-out part, which the app then shows.
+    expect(run.stderr).toContain("with its calibration");
+    expect(written.calibration).toMatchObject({ horizonDays: 90, source: { kind: "fit", history: dir.split("/").pop(), accounts: 120 } });
+    expect(written.calibration!.buckets).toEqual(json.fit.calibration.buckets);
+    expect(run.stdout).not.toContain("Churn within");
+    const lowest = written.calibration!.buckets[0];
+    expect(churnChance(lowest.from, written)).toMatchObject({ snapshots: lowest.snapshots, churned: lowest.churned });
+  });
+
+  it("writes the calibration of a plain backtest into a configuration, keeping the rest of its JSON", () => {
+    const dir = tempDir();
+    writeHistory(dir, generateHistory({ accounts: 120, days: 365, seed: 42 }));
+    const root = join(import.meta.dirname, "..");
+    const backtest = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        ["--import", join(root, "node_modules/tsx/dist/loader.mjs"), join(root, "tools/backtest/main.ts"), dir, "--sweep", "none", ...args],
+        { encoding: "utf8" },
+      );
+    const file = join(tempDir(), "health-config.json");
+    const mine = { bands: { green: 75, yellow: 45 }, escalation: { leadUserId: "U0LEAD", afterHours: 12 }, keyEvents: ["upload"] };
+    writeFileSync(file, JSON.stringify(mine));
+    const run = backtest("--config", file, "--write", file);
+    expect(run.status).toBe(0);
+    // The text report's table, and the same buckets in the file.
+    expect(run.stdout).toContain("Churn within 90 days by score (health model)");
+    expect(run.stdout).toMatch(/score\s+snapshots\s+churned\s+about 1 in/);
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    expect({ ...json, calibration: undefined }).toEqual({ ...mine, calibration: undefined });
+    const written = parseHealthConfig(JSON.stringify(json), file);
+    const c = written.calibration!;
+    expect(c.source).toMatchObject({ kind: "backtest", history: dir.split("/").pop(), accounts: 120 });
+    expect(c.buckets.reduce((s, b) => s + b.snapshots, 0)).toBe(c.source.snapshots);
+    expect(c.buckets.every((b) => b.snapshots >= 100)).toBe(true);
+    for (let i = 1; i < c.buckets.length; i++)
+      expect(c.buckets[i].churned / c.buckets[i].snapshots).toBeLessThanOrEqual(c.buckets[i - 1].churned / c.buckets[i - 1].snapshots);
+    const b = c.buckets[0];
+    expect(churnChance(b.to, written)?.oneIn).toBe(b.churned ? Math.round(b.snapshots / b.churned) : null);
+    // --json carries the same buckets.
+    const asJson = backtest("--config", file, "--json");
+    expect(JSON.parse(asJson.stdout).calibration.buckets).toEqual(c.buckets);
+
+    // A file that scores otherwise (other weights than the built-in defaults the backtest would use) is refused before the replay.
+    const other = join(tempDir(), "other.json");
+    writeFileSync(other, JSON.stringify({ weights: { nps: 40 } }));
+    const refused = backtest("--write", other);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain("scores accounts with other settings");
+    expect(JSON.parse(readFileSync(other, "utf8"))).toEqual({ weights: { nps: 40 } });
+
+    // A history too short for any outcome to be known: the report, and nothing written.
+    const short = tempDir();
+    writeHistory(short, generateHistory({ accounts: 10, days: 100, seed: 42 }));
+    const fresh = join(tempDir(), "fresh.json");
+    const none = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        join(root, "node_modules/tsx/dist/loader.mjs"),
+        join(root, "tools/backtest/main.ts"),
+        short,
+        "--sweep",
+        "none",
+        "--write",
+        fresh,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(none.status).toBe(2);
+    expect(none.stdout).toContain("no month-end snapshot is at least 90 days before the end of the data");
+    expect(none.stderr).toContain(`nothing written to ${fresh}`);
+    expect(existsSync(fresh)).toBe(false);
   });
 });

@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { scoringFingerprint } from "../src/success/rules/calibration.ts";
+import { parseHealthConfig } from "../src/success/rules/health-config.ts";
 import { HOME_TEAM, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
 import { addAccount, addEarlierScores, addUsage, setRecentUsage } from "./support/success-fixtures.ts";
@@ -152,6 +154,8 @@ describe("health checks", () => {
       expect(text).toContain(expected);
     }
     expect(text.split("Exports keep failing").length - 1).toBe(1);
+    // No calibration in the configuration: no probability.
+    expect(text).not.toContain("churned within");
 
     // gamma fires only a digest rule: a line in the daily risk digest of ALERTS_CHANNEL, with the check's summary.
     const alerts = topLevel(desk, ALERTS);
@@ -548,6 +552,7 @@ describe("/cs account", () => {
     ])
       expect(text).toContain(expected);
     expect(text).toMatch(/Trend: \d+ → 11/);
+    expect(text).not.toContain("churned within");
     expect(JSON.stringify((await answer("account gamma")).blocks)).toContain("Gamma GmbH");
     expect((await answer("account nobody")).text).toContain("No account matches “nobody”");
     expect((await answer("account a")).text).toContain("Several accounts match “a”");
@@ -560,6 +565,69 @@ describe("/cs account", () => {
       expect(help).not.toContain("I don't know");
     }
     expect((await answer("bogus")).text).toContain("I don't know `/cs bogus`");
+  });
+});
+
+describe("churn probability from a calibration", () => {
+  const routing = { routing: { csmChannels: { [CSM]: CSM_CHANNEL } } };
+  /** What `npm run backtest -- <dir> --write` writes: churn per score bucket, counted under `scoring`'s settings. */
+  const calibration = (scoring: Record<string, unknown>) => ({
+    horizonDays: 90,
+    date: "2026-11-12",
+    source: { kind: "backtest", history: "acme-2026", accounts: 2000, snapshots: 4000, from: "2026-01-31", to: "2026-08-31" },
+    scoredWith: scoringFingerprint(parseHealthConfig(JSON.stringify(scoring))),
+    buckets: [
+      { from: 0, to: 39, snapshots: 400, churned: 100 },
+      { from: 40, to: 100, snapshots: 3600, churned: 90 },
+    ],
+  });
+  const fileWith = (content: Record<string, unknown>) => {
+    const file = path.join(dir, `calibrated-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(content));
+    return file;
+  };
+  const csAccount = async (desk: Desk, name: string) =>
+    JSON.stringify(
+      ((await (await desk.command({ command: "/cs", text: `account ${name}`, user_id: CSM })).json()) as { blocks: unknown[] }).blocks,
+    );
+
+  it("shows about 1 in N similar accounts churned on the alert and in /cs account", async () => {
+    const { desk } = await deskAt(AT, { HEALTH_CONFIG_FILE: fileWith({ ...routing, calibration: calibration({}) }) });
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    await desk.settle();
+    const line = "About 1 in 4 accounts scoring 0–39 churned within 90 days (backtest of 12 Nov 2026 on 2,000 accounts)";
+    // acme scores 11: the 0-39 bucket, where 100 of 400 churned.
+    const red = topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Entered red"))!;
+    expect(blocksText(red)).toContain(line);
+    expect(await csAccount(desk, "acme")).toContain(line);
+    // gamma (yellow) is in the 40-100 bucket: 90 of 3,600.
+    expect(await csAccount(desk, "gamma")).toContain("About 1 in 40 accounts scoring 40–100 churned within 90 days");
+  });
+
+  it("shows nothing when the calibration was counted under other weights", async () => {
+    const reweighted = { weights: { nps: 30 } };
+    const { desk } = await deskAt(AT, { HEALTH_CONFIG_FILE: fileWith({ ...routing, ...reweighted, calibration: calibration({}) }) });
+    await seed(desk);
+    await desk.app.healthChecks.run("manual", AT);
+    await desk.settle();
+    const red = topLevel(desk, CSM_CHANNEL).find((m) => blocksText(m).includes("Entered red"))!;
+    expect(blocksText(red)).toContain("Acme Corp");
+    expect(blocksText(red)).not.toContain("churned within");
+    expect(await csAccount(desk, "acme")).not.toContain("churned within");
+    // The start-up log says why, and what brings it back.
+    const stale = (d: Desk) => d.logs.filter((l) => String(l.msg).includes("counted under other scoring settings"));
+    expect(stale(desk)).toHaveLength(1);
+    expect(String(stale(desk)[0].msg)).toContain("--write");
+    // Counted under those weights, it shows again.
+    const { desk: second } = await deskAt(
+      AT,
+      { HEALTH_CONFIG_FILE: fileWith({ ...routing, ...reweighted, calibration: calibration(reweighted) }) },
+      desk.databaseUrl,
+      desk.slack,
+    );
+    expect(await csAccount(second, "acme")).toContain("About 1 in 4 accounts scoring 0–39");
+    expect(stale(second)).toHaveLength(0);
   });
 });
 

@@ -18,6 +18,7 @@ import { loginsOnlyConfig } from "./baseline.ts";
 import type { AccountSource } from "./account-source.ts";
 import type { History } from "./history.ts";
 import { replay, type ComponentSample, type ReplayResult } from "./replay.ts";
+import { countCalibration, formatCalibration, type CalibrationCount } from "./calibrate.ts";
 import { aucOf, churnedWithin, figuresOf, fmtAuc, fromDay, textTable, type AucResult, type Figures } from "./report.ts";
 import { BASELINE_RUN, figuresJson, MODEL_RUN } from "./run.ts";
 
@@ -105,8 +106,10 @@ export interface FitResult {
   samples: { fit: number; churnLabelled: number };
   signals: ComponentSignal[];
   fitted: HealthConfig;
-  /** The file `--write` writes: the given configuration with the fitted weights and bands. */
+  /** The file `--write` writes: the given configuration with the fitted weights and bands (and the calibration main.ts adds). */
   file: Record<string, unknown>;
+  /** The fitted weights' month-end snapshots on the held-out part, counted by score bucket. */
+  calibration: CalibrationCount;
   heldOut: { model: Figures; fitted: Figures; baseline: Figures };
   result: ReplayResult;
   text: string;
@@ -211,6 +214,7 @@ export function runFit(
     fitted,
     file,
     heldOut: { model: m, fitted: f, baseline: b },
+    calibration: countCalibration(held, 1, horizon),
     result: held,
   };
   return { ...result, text: formatFit(result, config, horizon) };
@@ -267,6 +271,8 @@ function formatFit(fit: Omit<FitResult, "text">, config: HealthConfig, horizon: 
     `An input carried signal when its fitted coefficient is above 0 (weights cannot be negative: an input whose fit pulled the other way is held at 0). ` +
       `Red below: the cut-off with the best F1 on the fit part; green: above ${Math.round(GREEN_RECALL * 100)}% of the fit part's churn-labelled samples. ` +
       `Alerts before ${fit.split.heldOutFrom} are not counted on the held-out part (a red episode already running then has no alert in it).`,
+    "",
+    formatCalibration(fit.calibration, "fitted weights, held-out part"),
   ].join("\n");
 }
 
@@ -283,5 +289,6 @@ export function fitJson(fit: FitResult) {
     signals: fit.signals,
     weights: fit.fitted.weights,
     bands: fit.fitted.bands,
+    calibration: fit.calibration,
   };
 }

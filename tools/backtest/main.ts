@@ -1,11 +1,13 @@
-// npm run backtest -- [dir] [--horizon 90] [--config health-config.json] [--json] [--fit [--write file]]
+// npm run backtest -- [dir] [--horizon 90] [--config health-config.json] [--json] [--fit] [--write file]
 // Replays a labelled history day by day and prints precision, recall and lead time of red alerts for
 // the health model and for a logins-only baseline. Without a dir, generates the default seeded history
 // (npm run backtest:generate) into a temporary directory and replays that.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "../../src/success/rules/health-config.ts";
+import { scoringFingerprint } from "../../src/success/rules/calibration.ts";
+import { calibrationSection, historyName } from "./calibrate.ts";
 import { HelpRequest, intOption, parseArgs, UsageError } from "./cli-args.ts";
 import { fitJson, runFit } from "./fit.ts";
 import { DEFAULT_GENERATE, generateHistory } from "./generate.ts";
@@ -23,7 +25,9 @@ const USAGE = `usage: npm run backtest -- [dir] [--horizon days] [--config healt
   --sweep    other "red below" scores to try, comma-separated, or none (default ${DEFAULT_SWEEP.join(",")})
   --json     print the figures as one JSON object on stdout (progress and notes go to stderr)
   --fit      also fit the weights and cut-offs on the older half of the days and compare default and fitted on the newer half
-  --write    with --fit: write the fitted health configuration to this file (the app loads it as HEALTH_CONFIG_FILE)`;
+  --write    write the churn per score bucket ("calibration": "about 1 in N similar accounts churned" in alerts and /cs account)
+             into this health configuration file, the rest of its JSON kept (the file must score as --config does; new: --config's JSON);
+             with --fit: the fitted configuration, with the fitted weights' calibration on the held-out part (the app loads it as HEALTH_CONFIG_FILE)`;
 
 function loadConfig(path: string | undefined): { config: HealthConfig; raw: Record<string, unknown> } {
   if (path === undefined) return { config: parseHealthConfig(null), raw: {} };
@@ -48,6 +52,27 @@ function parseSweep(raw: string | undefined): number[] {
   });
 }
 
+/**
+ * The JSON a plain backtest's calibration is written into: an existing file's own (which must score
+ * accounts as the backtested configuration does, else the calibration would describe other scores), or
+ * for a new file the --config file's JSON (or nothing else). Checked before the replay.
+ */
+function calibrationBase(
+  path: string,
+  config: HealthConfig,
+  configPath: string | undefined,
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
+  if (!existsSync(path)) return raw;
+  const text = readFileSync(path, "utf8");
+  const target = parseHealthConfig(text, path);
+  if (scoringFingerprint(target) !== scoringFingerprint(config))
+    throw new UsageError(
+      `${path} scores accounts with other settings (weights, distressWeight, knownFeatures or keyEvents) than the backtest uses (${configPath ?? "the built-in defaults"}), so a calibration would not describe its scores: nothing is replayed or written. Backtest it with --config ${path}, or --write a new file.`,
+    );
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
 const PROGRESS_EVERY_MS = 3000;
 
 function main(): void {
@@ -55,15 +80,17 @@ function main(): void {
   const json = args.flags.has("json");
   const fit = args.flags.has("fit");
   const write = args.options.get("write");
-  if (write !== undefined && !fit) throw new UsageError(`--write needs --fit\n${USAGE}`);
   // With --json, stdout holds the JSON object only.
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   if (args.positional.length > 1) throw new UsageError(`give at most one directory, not ${args.positional.length}\n${USAGE}`);
   const horizon = intOption(args, "horizon", DEFAULT_HORIZON_DAYS, 1, 3650, USAGE);
-  const { config, raw } = loadConfig(args.options.get("config"));
+  const configPath = args.options.get("config");
+  const { config, raw } = loadConfig(configPath);
   const sweep = parseSweep(args.options.get("sweep"));
+  const writeBase = write !== undefined && !fit ? calibrationBase(write, config, configPath, raw) : null;
 
   let dir = args.positional[0];
+  const history = dir === undefined ? `generated (seed ${DEFAULT_GENERATE.seed})` : historyName(dir);
   let temporary: string | null = null;
   if (dir === undefined) {
     temporary = mkdtempSync(join(tmpdir(), "backtest-"));
@@ -77,7 +104,7 @@ function main(): void {
   }
   try {
     const started = performance.now();
-    const history = openHistory(dir);
+    const opened = openHistory(dir);
     const read = performance.now();
     // A progress line on stderr every few seconds: accounts replayed of all, and the pace.
     let lastLine = performance.now();
@@ -90,19 +117,35 @@ function main(): void {
         `backtest: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} accounts replayed (${Math.round(rate).toLocaleString("en-US")} accounts/s, about ${Math.ceil((total - done) / Math.max(rate, 1))} s left)\n`,
       );
     };
-    const backtest = runBacktest(history, config, horizon, sweep, progress);
-    const fitted = fit ? runFit(history, config, horizon, raw, progress) : null;
+    const backtest = runBacktest(opened, config, horizon, sweep, progress);
+    const fitted = fit ? runFit(opened, config, horizon, raw, progress) : null;
     const done = performance.now();
-    if (fitted && write !== undefined) writeFileSync(write, `${JSON.stringify(fitted.file, null, 2)}\n`);
+    const date = new Date().toISOString().slice(0, 10);
+    const accounts = opened.accounts.length;
+    let wrote: string | null = null;
+    let notWritten: string | null = null;
+    if (fitted && write !== undefined) {
+      const section = calibrationSection(fitted.calibration, { kind: "fit", history, accounts, date, scoredUnder: fitted.fitted });
+      const { calibration: _old, ...rest } = fitted.file;
+      writeFileSync(write, `${JSON.stringify(section ? { ...rest, calibration: section } : rest, null, 2)}\n`);
+      wrote = `Wrote the fitted health configuration${section ? " with its calibration" : " (no calibration: no held-out month-end snapshot has a known outcome)"} to ${write} (load it with HEALTH_CONFIG_FILE=${write}).`;
+    } else if (write !== undefined) {
+      const section = calibrationSection(backtest.calibration, { kind: "backtest", history, accounts, date, scoredUnder: config });
+      if (section) {
+        writeFileSync(write, `${JSON.stringify({ ...writeBase, calibration: section }, null, 2)}\n`);
+        wrote = `Wrote the calibration (${section.buckets.length} score buckets, ${section.source.snapshots} month-end snapshots) into ${write}.`;
+      } else
+        notWritten = `nothing written to ${write}: no month-end snapshot is at least ${horizon} days before the end of the data, so no churn can be counted`;
+    }
     if (json) {
       console.log(JSON.stringify({ ...backtestJson(backtest, horizon), ...(fitted ? { fit: fitJson(fitted) } : {}) }, null, 2));
     } else {
       console.log(backtest.text);
       if (fitted) console.log(`\n${fitted.text}`);
     }
-    if (fitted && write !== undefined)
-      say(`\nWrote the fitted health configuration to ${write} (load it with HEALTH_CONFIG_FILE=${write}).`);
+    if (wrote) say(`\n${wrote}`);
     say(`\nRead in ${((read - started) / 1000).toFixed(1)} s, replayed in ${((done - read) / 1000).toFixed(1)} s.`);
+    if (notWritten) throw new UsageError(notWritten);
   } finally {
     if (temporary) rmSync(temporary, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@ import type { HealthConfig } from "../../src/success/rules/health-config.ts";
 import { LOGIN_COMPONENTS, loginsOnlyConfig } from "./baseline.ts";
 import { dateOfDay } from "./dates.ts";
 import type { AccountSource } from "./account-source.ts";
+import { countCalibration, formatCalibration, type CalibrationCount } from "./calibrate.ts";
 import type { History } from "./history.ts";
 import { replay, type ReplayResult } from "./replay.ts";
 import { PATTERNS } from "./generate-plan.ts";
@@ -32,6 +33,8 @@ export interface Backtest {
   sweep: SweepRow[];
   /** The flag rate per pattern, model then baseline (null when the history has no patterns.csv). */
   patterns: PatternRow[] | null;
+  /** The health model's month-end snapshots counted by score bucket (what `--write` puts in the configuration). */
+  calibration: CalibrationCount;
   text: string;
 }
 
@@ -76,6 +79,7 @@ export function backtestJson(b: Backtest, horizon: number) {
         model: r.flagged[0],
         baseline: r.flagged[1],
       })) ?? null,
+    calibration: b.calibration,
   };
 }
 
@@ -112,12 +116,15 @@ export function runBacktest(
   const patterns = source.patterns
     ? flagRatesByPattern(result, source.patterns, [result.alerts[0].alerts, result.alerts[1].alerts], PATTERNS)
     : null;
+  const calibration = countCalibration(result, 0, horizon);
   const weights = LOGIN_COMPONENTS.map((c) => `${c} ${baselineConfig.weights[c]}`).join(", ");
   const text = [
     formatReport(result, [model, baseline], horizon),
     `The logins-only baseline is the same replay with only the components computed from active users (${weights}; every other weight 0).`,
     ...(thresholds.length ? ["", formatSweep(rows, config.bands.yellow)] : []),
     ...(patterns ? ["", formatPatterns(patterns, [MODEL_RUN, BASELINE_RUN])] : []),
+    "",
+    formatCalibration(calibration, MODEL_RUN),
   ].join("\n");
-  return { result, model, baseline, sweep: thresholds.length ? rows : [], patterns, text };
+  return { result, model, baseline, sweep: thresholds.length ? rows : [], patterns, calibration, text };
 }

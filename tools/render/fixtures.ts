@@ -458,6 +458,20 @@ export const SURFACES: Record<string, Record<string, Render>> = {
   },
   "account-alert": {
     open: () => [message(healthAlertMessage(alert(), NOW))],
+    // With a calibration in the health configuration (`npm run backtest -- <dir> --write`): "about 1 in N".
+    calibrated: () => [
+      message(
+        healthAlertMessage(alert(), NOW, {
+          from: 30,
+          to: 39,
+          snapshots: 412,
+          churned: 103,
+          oneIn: 4,
+          horizonDays: 90,
+          source: { kind: "backtest", date: "2026-11-12", accounts: 2000 },
+        }),
+      ),
+    ],
     acknowledged: () => [
       message(healthAlertMessage(alert({ acknowledgedAt: hoursAgo(2), acknowledgedById: "U0CSM01", snoozedUntil: daysAgo(-7) }), NOW)),
     ],

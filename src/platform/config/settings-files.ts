@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { Config } from "./config.ts";
 import type { Logger } from "../observability/log.ts";
 import { parseSlaPolicy, SlaPolicyError, type SlaPolicy } from "../../support/rules/sla-policy.ts";
+import { calibrationIsStale } from "../../success/rules/calibration.ts";
 import { HealthConfigError, parseHealthConfig, type HealthConfig } from "../../success/rules/health-config.ts";
 
 /** Start-up cannot go on; the message says what to fix. */
@@ -60,6 +61,14 @@ export function loadSettingsFiles(config: Config, log: Logger): { policy: SlaPol
   const { policy, source: slaPolicy } = loadSlaPolicy(config.SLA_POLICY_FILE);
   log.info({ slaPolicy, timezone: policy.calendar.timezone }, "SLA policy loaded");
   const { config: healthConfig, source } = loadHealthConfig(config.HEALTH_CONFIG_FILE);
-  log.info({ healthConfig: source }, "health configuration loaded");
+  log.info(
+    { healthConfig: source, calibration: healthConfig.calibration ? healthConfig.calibration.date : null },
+    "health configuration loaded",
+  );
+  if (calibrationIsStale(healthConfig))
+    log.warn(
+      { healthConfig: source },
+      "the calibration in the health configuration was counted under other scoring settings (weights, distressWeight, knownFeatures, keyEvents): no churn probability is shown until `npm run backtest -- <dir> --config <file> --write <file>` counts it again",
+    );
   return { policy, healthConfig };
 }

@@ -91,7 +91,7 @@ export function registerHealthAlertActions(app: App, deps: SlackDeps): void {
       if (found.kind !== "found") return tell(successErrorText(new DomainError("account.not_found", { externalId }))!);
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: accountModal(csAccountMessage(found.account, found.alerts, found.tickets, found.since)),
+        view: accountModal(csAccountMessage(found.account, found.alerts, found.tickets, found.since, found.chance)),
       });
     } catch (error) {
       const known = isDomainError(error) ? successErrorText(error) : null;

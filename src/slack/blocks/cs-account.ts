@@ -4,8 +4,10 @@
 import type { KnownBlock, View } from "@slack/types";
 import type { AccountSummary, OpenTicketLine, SinceCheck } from "../../success/rules/account.ts";
 import type { AlertView } from "../../success/rules/alert.ts";
+import type { ChurnChance } from "../../success/rules/calibration.ts";
 import { COMPONENT_LABELS } from "../../success/rules/health-model.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
+import { churnChanceLine } from "./churn-chance.ts";
 import { BAND_EMOJI, money, ruleLabels } from "./health-alert.ts";
 import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 
@@ -70,6 +72,8 @@ export function csAccountMessage(
   alerts: AlertView[],
   tickets: OpenTicketLine[],
   since: SinceCheck | null = null,
+  /** What the calibration says of the account's score (null: no line). */
+  chance: ChurnChance | null = null,
 ): { text: string; blocks: KnownBlock[] } {
   const h = account.health;
   const asOf = h ? `as of ${slackDate(h.computedAt)}` : "";
@@ -92,6 +96,8 @@ export function csAccountMessage(
       ],
     },
   ];
+  if (h && chance)
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(churnChanceLine(chance), LIMITS.contextText) }] });
   if (h && since)
     blocks.push({
       type: "context",

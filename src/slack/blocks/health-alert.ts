@@ -4,8 +4,10 @@
 // what got worse and what people did is logged in its thread.
 import type { KnownBlock } from "@slack/types";
 import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
+import type { ChurnChance } from "../../success/rules/calibration.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { SNOOZE_DAYS } from "../../success/rules/alert-changes.ts";
+import { churnChanceLine } from "./churn-chance.ts";
 import { ACTIONS, alertBlockId } from "./ids.ts";
 import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.ts";
 
@@ -60,7 +62,8 @@ export function alertText(alert: AlertView): string {
   return oneLine(`${who ? `<@${who}> ` : ""}${state}: ${escapeSlackText(alert.account.name)} — ${ruleLabels(alert)}`);
 }
 
-export function healthAlertMessage(alert: AlertView, now: Date): { text: string; blocks: KnownBlock[] } {
+/** `chance`: what the calibration says of the alert's score (null: no line). */
+export function healthAlertMessage(alert: AlertView, now: Date, chance: ChurnChance | null = null): { text: string; blocks: KnownBlock[] } {
   const d = alert.detail;
   const cleared = alert.status === "cleared";
   const mention = alert.ownerId ? `<@${alert.ownerId}> ` : "";
@@ -87,6 +90,9 @@ export function healthAlertMessage(alert: AlertView, now: Date): { text: string;
         { type: "mrkdwn", text: `*Rules firing*\n${d.rules.length}` },
       ],
     },
+    ...(chance
+      ? [{ type: "context" as const, elements: [{ type: "mrkdwn" as const, text: truncate(churnChanceLine(chance), LIMITS.contextText) }] }]
+      : []),
     {
       type: "section",
       text: { type: "mrkdwn", text: truncate(`*${cleared ? "Was firing" : "Why"}*\n${rules.join("\n")}`, LIMITS.sectionText) },

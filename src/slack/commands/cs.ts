@@ -26,7 +26,10 @@ export function registerCsCommand(app: App, deps: SlackDeps): void {
           const found = await lookUpAccount(deps.success, actor, { query: rest });
           if (found.kind === "none") return say(CS_TEXT.noMatch(rest));
           if (found.kind === "several") return say(severalAccountsText(rest, found.matches));
-          await ack({ response_type: "ephemeral", ...csAccountMessage(found.account, found.alerts, found.tickets, found.since) });
+          await ack({
+            response_type: "ephemeral",
+            ...csAccountMessage(found.account, found.alerts, found.tickets, found.since, found.chance),
+          });
           // After the answer, never instead of it: the chart goes to the asker's DM (charts/post.ts says why).
           void deps.charts?.sendAccountChart(command.user_id, found.account.externalId, actor);
           return;

@@ -8,6 +8,8 @@ import type { SqlDb } from "../../platform/db/sql.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { AlertNotifier } from "../../success/ports.ts";
 import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
+import { churnChance } from "../../success/rules/calibration.ts";
+import type { HealthConfig } from "../../success/rules/health-config.ts";
 import type { CheckReport, CheckStart, RiskDigest } from "../../success/rules/risk-report.ts";
 import { alertLogLine, healthAlertMessage } from "../blocks/health-alert.ts";
 import { checkStartedMessage, checkSummaryMessage, riskDigestMessage, riskDigestThread } from "../blocks/risk-digest.ts";
@@ -19,7 +21,13 @@ export class SlackAlertPosts implements AlertNotifier {
   constructor(
     private readonly outbox: Outbox,
     private readonly db: SqlDb,
+    /** The health configuration whose calibration (if any) adds "about 1 in N … churned" to each alert. */
+    private readonly healthConfig: HealthConfig | null = null,
   ) {}
+
+  private message(alert: AlertView, now: Date) {
+    return healthAlertMessage(alert, now, this.healthConfig && churnChance(alert.detail.score, this.healthConfig));
+  }
 
   async alertsPosted(tx: Tx, alerts: AlertView[], now: Date): Promise<void> {
     const posts = alerts
@@ -27,7 +35,7 @@ export class SlackAlertPosts implements AlertNotifier {
       .map((a) => ({
         method: "chat.postMessage" as const,
         channel: a.channelId!,
-        payload: healthAlertMessage(a, now),
+        payload: this.message(a, now),
         refKey: `account_alert:${a.id}`,
       }));
     if (posts.length === 0) return;
@@ -47,7 +55,7 @@ export class SlackAlertPosts implements AlertNotifier {
         method: "chat.update",
         channel: alert.channelId,
         updateRefId: messageId,
-        payload: healthAlertMessage(alert, now),
+        payload: this.message(alert, now),
         refKey: `account_alert:${alert.id}`,
       },
       now,

@@ -3,6 +3,7 @@
 // unacknowledged red alerts. One validated JSON file (HEALTH_CONFIG_FILE, else ./health-config.json,
 // else the defaults below); a bad file stops start-up with one line per problem.
 import { z } from "zod";
+import { calibrationSchema } from "./calibration.ts";
 
 export const COMPONENTS = [
   "productBreadth",
@@ -137,6 +138,8 @@ export const healthConfigSchema = z
       })
       .strict()
       .default({ afterHours: 24 }),
+    /** Churn per score range, counted by `npm run backtest -- <dir> --write <file>` (absent: no probability is shown). */
+    calibration: calibrationSchema.optional(),
   })
   .strict();
 

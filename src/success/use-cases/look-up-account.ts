@@ -4,6 +4,7 @@
 import type { Actor } from "../../shared/actor.ts";
 import { accountSummary, nameMatches, type AccountSummary, type OpenTicketLine, type SinceCheck } from "../rules/account.ts";
 import type { AlertView } from "../rules/alert.ts";
+import { churnChance, type ChurnChance } from "../rules/calibration.ts";
 import type { SuccessContext } from "./context.ts";
 
 /** Name candidates read: one more than the matches shown, so "several" is known. */
@@ -19,6 +20,8 @@ export type AccountLookUp =
       tickets: OpenTicketLine[];
       /** What happened since the score was computed; null when never scored. */
       since: SinceCheck | null;
+      /** What the health configuration's calibration says of the account's score; null without one. */
+      chance: ChurnChance | null;
     }
   | { kind: "none" }
   | { kind: "several"; matches: { externalId: string; name: string }[] };
@@ -42,5 +45,6 @@ export async function lookUpAccount(ctx: SuccessContext, actor: Actor, input: { 
     ctx.accounts.openTickets(externalId, OPEN_TICKETS),
     account.health ? ctx.accounts.sinceCheck(externalId, new Date(account.health.computedAt)) : null,
   ]);
-  return { kind: "found", account: accountSummary(account), alerts, tickets, since };
+  const chance = churnChance(account.health?.score ?? null, ctx.config);
+  return { kind: "found", account: accountSummary(account), alerts, tickets, since, chance };
 }
