@@ -73,11 +73,6 @@ export function retryDecision(attempts: number, policy: RetryPolicy, now: Date, 
   return { giveUp: false, delayMs, availableAt: new Date(now.getTime() + delayMs) };
 }
 
-/** The Prisma condition "no live lease holds the row" (none, or one that ran out), for reading candidates. */
-export function leaseFree(now: Date): { OR: [{ leaseUntil: null }, { leaseUntil: { lt: Date } }] } {
-  return { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
-}
-
 export interface LeasedWorkOptions {
   /** Identifies this process in leases. */
   owner: string;
