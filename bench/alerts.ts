@@ -69,7 +69,7 @@ async function oneCase(accounts: number, scoredBefore: boolean, at: Date) {
     const ctx = {
       ...prismaSuccessStores(db),
       tx: prismaTransactor(db),
-      notifier: new SlackAlertPosts(new Outbox(db.provider), db.provider),
+      notifier: new SlackAlertPosts(new Outbox(db), db),
       clock: systemClock,
       log: createLogger("silent"),
       config: parseHealthConfig(null),

@@ -109,7 +109,7 @@ async function main() {
   const success = {
     ...prismaSuccessStores(db),
     tx: prismaTransactor(db),
-    notifier: new SlackAlertPosts(new Outbox(db.provider), db.provider),
+    notifier: new SlackAlertPosts(new Outbox(db), db),
     clock: systemClock,
     log,
     config,

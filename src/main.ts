@@ -65,7 +65,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const success: SuccessContext = {
     ...successStores,
     access,
-    notifier: new posts.SlackAlertPosts(outbox, db.provider, healthConfig),
+    notifier: new posts.SlackAlertPosts(outbox, db, healthConfig),
     settings: {
       alertsChannel: parts.alertsChannel?.channel,
       realtimeCap: config.ALERT_REALTIME_CAP,
@@ -85,7 +85,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
     store: supportStores,
     notifier: new posts.SlackTicketPosts(
       outbox,
-      db.provider,
+      db,
       triage,
       { groupId: config.AGENT_USERGROUP_ID, agentIds: config.AGENT_USER_IDS },
       Boolean(product),

@@ -1,12 +1,17 @@
 // The bulk statements of batch jobs (src/platform/db/sql.ts: on SQLite they run on the driver adapter's
 // own connection, not through Prisma) store and read what Prisma's raw queries do, and take part in the
 // transaction they run in: a health check's writes that fail half-way leave nothing behind. On SQLite and,
-// with TEST_DATABASE=postgres, on Postgres.
+// with TEST_DATABASE=postgres, on Postgres. The same for the prepared statements of the intake hot path
+// (a new ticket's rows, its outbox posts and message refs).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
 import { bulkExecute, bulkRows, num, queryRows, valuesList } from "../src/platform/db/sql.ts";
-import { prismaTransactor } from "../src/platform/db/transactor.ts";
+import { prismaTransactor, type Tx } from "../src/platform/db/transactor.ts";
+import { Outbox } from "../src/platform/outbox/outbox.ts";
+import { messageRefs } from "../src/slack/store/message-refs.ts";
+import { prismaSupportStores } from "../src/support/store/index.ts";
+import { TICKET_FIELDS } from "../src/support/store/tickets.ts";
 import { freshDatabase } from "./support/harness.ts";
 
 let db: Database;
@@ -84,5 +89,99 @@ describe("bulk statements of batch jobs", () => {
       (a) => a.externalId,
     );
     expect(ids).toEqual(["kept-1", "kept-2"]);
+  });
+});
+
+describe("a new ticket's prepared statements (the intake hot path)", () => {
+  const stores = () => prismaSupportStores(db, []);
+  const newTicket = (sourceTs: string) => ({
+    channelId: "CSUPPORT",
+    sourceTs,
+    threadTs: sourceTs,
+    requesterId: "UCUST",
+    requesterTeamId: "T1",
+    requesterName: "Ada",
+    requesterCompany: null,
+    text: "Exports fail",
+    permalink: null,
+    origin: "message",
+    createdById: null,
+    createdAt: at,
+    lastCustomerMessageAt: at,
+    accountExternalId: null,
+    tier: null,
+    previousTicketId: null,
+  });
+
+  /** Writes what a new ticket writes, through the stores and the outbox, inside `t`. */
+  async function writeTicket(t: Tx, sourceTs: string) {
+    const s = stores();
+    const ticket = await s.tickets.insert(t, newTicket(sourceTs));
+    await s.timers.createAll(t, ticket.id, [
+      { kind: "first_response", targetSeconds: 3600, startedAt: at, consumedSeconds: 0, runningSince: at, dueAt: at, warnAt: at },
+      { kind: "resolution", targetSeconds: 86400, startedAt: at, consumedSeconds: 0, runningSince: at, dueAt: null, warnAt: null },
+    ]);
+    await s.events.record(t, { ticketId: ticket.id, kind: "created", actorId: "UCUST", toValue: "message", at });
+    const messageId = await s.messages.add(t, {
+      ticketId: ticket.id,
+      channelId: "CSUPPORT",
+      ts: sourceTs,
+      userId: "UCUST",
+      role: "customer",
+      text: "Exports fail",
+      at,
+    });
+    await s.threads.add(t, { channelId: "CSUPPORT", threadTs: sourceTs, ticketId: ticket.id, role: "customer" });
+    const card = await new Outbox(db).enqueue(t, { method: "chat.postMessage", channel: "CTRIAGE", payload: { text: "card" } }, at);
+    await messageRefs.setFirst(t, db, "ticket", ticket.id, { card }, { card: "{}" });
+    return { ticket, messageId, card };
+  }
+
+  const counts = async (c: Tx) => ({
+    tickets: await c.ticket.count(),
+    timers: await c.slaTimer.count(),
+    events: await c.ticketEvent.count(),
+    messages: await c.ticketMessage.count(),
+    threads: await c.threadLink.count(),
+    outbox: await c.outboxMessage.count(),
+    refs: await c.slackMessageRef.count(),
+  });
+
+  it("store what Prisma reads back, and the ticket they return is the one Prisma reads", async () => {
+    const { ticket, messageId, card } = await prismaTransactor(db).transaction((t) => writeTicket(t, "1700000000.000100"));
+    if (db.provider === "sqlite") expect(db.sqliteDriver()).toBeTruthy();
+    const read = await db.client.ticket.findUnique({ where: { id: ticket.id }, select: TICKET_FIELDS });
+    expect(ticket).toEqual(read);
+    expect(ticket).toMatchObject({ status: "open", priority: "normal", reopenCount: 0, createdAt: at, sourceState: null });
+    expect(await stores().tickets.bySource(db.client, "CSUPPORT", "1700000000.000100")).toEqual(read);
+    expect(await db.client.ticketMessage.findUnique({ where: { id: messageId }, select: { ticketId: true, at: true } })).toEqual({
+      ticketId: ticket.id,
+      at,
+    });
+    expect(
+      await db.client.slaTimer.findMany({ where: { ticketId: ticket.id }, orderBy: { kind: "asc" }, select: { kind: true, dueAt: true } }),
+    ).toEqual([
+      { kind: "first_response", dueAt: at },
+      { kind: "resolution", dueAt: null },
+    ]);
+    expect(await messageRefs.get(db.client, "ticket", ticket.id, "card")).toBe(card);
+    expect(await messageRefs.has(db.client, db, "ticket", ticket.id, "card")).toBe(true);
+    expect(await counts(db.client)).toEqual({ tickets: 1, timers: 2, events: 1, messages: 1, threads: 1, outbox: 1, refs: 1 });
+  });
+
+  it("are undone with the use case's transaction when it fails, and a second ticket of one message is refused", async () => {
+    const tx = prismaTransactor(db);
+    await tx.transaction((t) => writeTicket(t, "1700000000.000100"));
+    await expect(
+      tx.transaction(async (t) => {
+        await writeTicket(t, "1700000000.000200");
+        expect((await counts(t)).tickets).toBe(2);
+        throw new Error("the card could not be made");
+      }),
+    ).rejects.toThrow("the card could not be made");
+    expect(await counts(db.client)).toEqual({ tickets: 1, timers: 2, events: 1, messages: 1, threads: 1, outbox: 1, refs: 1 });
+
+    await expect(tx.transaction((t) => writeTicket(t, "1700000000.000100"))).rejects.toMatchObject({ code: "ticket.duplicate_source" });
+    expect(await counts(db.client)).toEqual({ tickets: 1, timers: 2, events: 1, messages: 1, threads: 1, outbox: 1, refs: 1 });
   });
 });

@@ -307,12 +307,12 @@ describe("npm run demo", () => {
     await db.client.healthAlert.deleteMany({ where: { accountExternalId: "acme" } });
     await db.client.accountAlert.deleteMany({ where: { accountExternalId: "acme" } });
     const stores = prismaSuccessStores(db, { owner: "app-1", leaseMs: 60_000 });
-    const outbox = new Outbox(db.provider);
+    const outbox = new Outbox(db);
     const summary = await runHealthCheck(
       {
         ...stores,
         access: toolAccess,
-        notifier: new SlackAlertPosts(outbox, db.provider),
+        notifier: new SlackAlertPosts(outbox, db),
         settings: { alertsChannel: ALERTS },
         config: healthConfig,
         tx: prismaTransactor(db),

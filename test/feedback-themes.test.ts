@@ -42,7 +42,7 @@ afterEach(async () => {
  * by RunningApp.
  */
 function feedbackUseCases(clock: TestClock, settings: Partial<FeedbackSettings> = {}) {
-  const outbox = new Outbox(desk.app.db.provider);
+  const outbox = new Outbox(desk.app.db);
   const ctx = feedbackContext({
     tx: prismaTransactor(desk.app.db),
     access: desk.app.success.access,

@@ -83,7 +83,8 @@ describe("the outbox under Slack's errors", () => {
 
   it("waits out a 429's Retry-After before calling that channel again", async () => {
     desk = await startDesk();
-    desk.slack.failNext("chat.postMessage", { status: 429, retryAfter: 1 });
+    // The acknowledgement in the customer's channel gets the 429 (the card goes to the triage channel at the same time).
+    desk.slack.failNext("chat.postMessage", { status: 429, retryAfter: 1 }, 1, SUPPORT);
     await desk.customerSays("Slow down please");
     await desk.settle();
     const attempts = desk.slack.allCallsTo("chat.postMessage").filter((c) => c.args.channel === SUPPORT);

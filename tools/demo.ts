@@ -508,7 +508,7 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
   }
   const replaced = (await countDemo(db)).total > 0 ? await removeDemo(db) : null;
   const now = clock.now();
-  const outbox = new DemoOutbox(db.provider);
+  const outbox = new DemoOutbox(db);
   const tx = prismaTransactor(db);
   const stores = prismaSuccessStores(db, { owner: DEMO_RUN_OWNER, leaseMs: 60_000 });
   const success: SuccessContext = {
@@ -521,7 +521,7 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
       openForReport: async () => (await stores.alerts.openForReport()).filter((a) => a.accountExternalId.startsWith(DEMO_PREFIX)),
     },
     access: demoAccess,
-    notifier: new SlackAlertPosts(outbox, db.provider),
+    notifier: new SlackAlertPosts(outbox, db),
     // Alerts of the sample accounts, the risk digest and the check's summary go to the named channel (the
     // accounts' alertChannel) or nowhere: never to ALERTS_CHANNEL, a CSM's channel or the escalation lead.
     settings: { alertsChannel: channel ?? undefined },

@@ -1,4 +1,5 @@
-// This app, as in production: startApp() on a fresh SQLite file, against the Slack stand-in that the
+// This app, as in production: startApp() on a fresh SQLite file (or the fresh Postgres database in
+// BENCH_DATABASE_URL), against the Slack stand-in that the
 // bench runs in its own process (Slack is remote in production), so the work after the ack (tickets,
 // outbox posts) really happens beside intake. Started by bench/intake.ts in its own process.
 import { rmSync } from "node:fs";
@@ -8,7 +9,8 @@ import { startApp } from "../../src/main.ts";
 import { emit, loadMeter, required, serve } from "./protocol.ts";
 
 const signingSecret = required("BENCH_SIGNING_SECRET");
-const dbFile = required("BENCH_DB_FILE");
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+const dbFile = databaseUrl ? null : required("BENCH_DB_FILE");
 const supportChannel = required("BENCH_SUPPORT_CHANNEL");
 const triageChannel = required("BENCH_TRIAGE_CHANNEL");
 const teamId = required("BENCH_TEAM_ID");
@@ -22,7 +24,7 @@ const config = loadConfig({
   SLACK_SIGNING_SECRET: signingSecret,
   SLACK_API_URL: slackApiUrl,
   PORT: "0",
-  DATABASE_URL: `file:${dbFile}`,
+  DATABASE_URL: databaseUrl ?? `file:${dbFile}`,
   SUPPORT_CHANNELS: supportChannel,
   TRIAGE_CHANNEL: triageChannel,
   AGENT_USER_IDS: "UAGENT1",
@@ -97,6 +99,6 @@ serve(
   },
   async () => {
     await running.stop();
-    for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbFile}${suffix}`, { force: true });
+    if (dbFile) for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${dbFile}${suffix}`, { force: true });
   },
 );

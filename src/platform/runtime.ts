@@ -71,7 +71,7 @@ export class Runtime {
     private readonly log: Logger,
     private readonly tuning: RuntimeTuning,
   ) {
-    this.outbox = new Outbox(db.provider);
+    this.outbox = new Outbox(db);
     this.inbox = new Inbox(db, clock);
     this.metrics = new DeskMetrics({ readState: () => readState(db), now: () => clock.now() });
     this.tx = prismaTransactor(db, () => this.outbox.wake(), {

@@ -234,7 +234,7 @@ export class SlackStandIn {
   private fileCounter = 0;
   /** Upload URLs handed out and not completed yet: file id to its name and the bytes POSTed (once). */
   private pendingUploads = new Map<string, { filename: string; length: number; alt_text?: string; bytes?: Buffer }>();
-  private queued: Array<{ method: string; reply: FaultReply; left: number }> = [];
+  private queued: Array<{ method: string; reply: FaultReply; left: number; channel?: string }> = [];
   private holds = new Map<string, { gate: Promise<void>; release: () => void }>();
   private rate?: { rate: number; methods?: string[]; retryAfter: number; rateLimitedShare: number; rand: () => number };
   private readonly handlers: Record<string, Handler> = {
@@ -514,9 +514,12 @@ export class SlackStandIn {
     };
   }
 
-  /** Answers the next `times` calls of `method` ("*" = any) with `reply` instead of handling them. */
-  failNext(method: string, reply: FaultReply, times = 1): void {
-    this.queued.push({ method, reply, left: times });
+  /**
+   * Answers the next `times` calls of `method` ("*" = any) with `reply` instead of handling them; with
+   * `channel`, only calls for that channel (posts to several channels go out concurrently, in no set order).
+   */
+  failNext(method: string, reply: FaultReply, times = 1, channel?: string): void {
+    this.queued.push({ method, reply, left: times, channel });
   }
 
   /**
@@ -536,8 +539,10 @@ export class SlackStandIn {
         : undefined;
   }
 
-  private pickFault(method: string): FaultReply | undefined {
-    const q = this.queued.find((f) => f.left > 0 && (f.method === "*" || f.method === method));
+  private pickFault(method: string, channel: unknown): FaultReply | undefined {
+    const q = this.queued.find(
+      (f) => f.left > 0 && (f.method === "*" || f.method === method) && (f.channel === undefined || f.channel === channel),
+    );
     if (q) {
       q.left -= 1;
       this.queued = this.queued.filter((f) => f.left > 0);
@@ -600,7 +605,7 @@ export class SlackStandIn {
     const held = this.holds.get(method);
     if (held) await held.gate;
 
-    const fault = this.pickFault(method);
+    const fault = this.pickFault(method, args.channel);
     if (fault && "status" in fault) {
       record.status = fault.status;
       if (fault.status === 429) {

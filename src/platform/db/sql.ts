@@ -8,10 +8,19 @@
 // more than SQLite's work). Being the same connection, they take part in an open Prisma transaction as
 // Prisma's own queries would. Their rows are the driver's: on SQLite integers are bigint and datetimes
 // the stored text; on Postgres (through Prisma) datetimes are Date. Read values with `num` and `new Date`.
+//
+// `preparedRows` and `preparedExecute` are the same path for the small statements of a hot path (a new
+// ticket's rows, the inbox's claims, the outbox), run for every event: Prisma's query layer costs far more
+// than SQLite's work there too. On SQLite their integers come back as numbers (not bigint), datetimes as
+// the stored text (read them with `dateOf`); on Postgres they go through Prisma's raw queries, in the
+// transaction of the runner given.
 import type BetterSqlite3 from "better-sqlite3";
 import type { Database, Tx } from "./client.ts";
 
 type Runner = Pick<Database["client"], "$queryRawUnsafe" | "$executeRawUnsafe"> | Tx;
+
+/** What the prepared and bulk statements need of the database: its provider and, on SQLite, the adapter's connection. */
+export type SqlDb = Pick<Database, "provider" | "sqliteDriver">;
 
 function adapt(provider: Database["provider"], sql: string, args: unknown[]): [string, unknown[]] {
   if (provider === "postgres") return [sql, args];
@@ -170,6 +179,42 @@ export async function bulkExecute(
   const run = direct(db, sql, args);
   if (!run) return execute(db, runner, sql, ...args);
   return run.statement.run(...run.params).changes;
+}
+
+/** A small statement of a hot path (see above): rows as objects by column name, integers as numbers. */
+export async function preparedRows<T>(
+  db: Pick<Database, "provider" | "sqliteDriver">,
+  runner: Runner,
+  sql: string,
+  ...args: unknown[]
+): Promise<T[]> {
+  const run = direct(db, sql, args);
+  if (!run) return queryRows<T>(db, runner, sql, ...args);
+  if (!run.statement.reader) {
+    run.statement.run(...run.params);
+    return [];
+  }
+  return run.statement.safeIntegers(false).all(...run.params) as T[];
+}
+
+/** A small write of a hot path (see above); the number of rows changed. */
+export async function preparedExecute(
+  db: Pick<Database, "provider" | "sqliteDriver">,
+  runner: Runner,
+  sql: string,
+  ...args: unknown[]
+): Promise<number> {
+  const run = direct(db, sql, args);
+  if (!run) return execute(db, runner, sql, ...args);
+  return run.statement.run(...run.params).changes;
+}
+
+/** A datetime from a raw row (Date on Postgres, the stored text or epoch milliseconds on SQLite); null stays null. */
+export function dateOf(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === "bigint") return new Date(Number(value));
+  return new Date(value as string | number);
 }
 
 /** A count or sum from a raw row as a number (null stays null). */

@@ -7,7 +7,8 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Inbox } from "./inbox.ts";
 import { WakeableLoop } from "../work/wakeable-loop.ts";
-import { DEFAULT_JITTER, DEFAULT_MAX_DELAY_MS, LeasedWork, leaseFree, retryDecision, type RetryPolicy } from "../work/leased-work.ts";
+import { DEFAULT_JITTER, DEFAULT_MAX_DELAY_MS, LeasedWork, retryDecision, type RetryPolicy } from "../work/leased-work.ts";
+import { preparedRows } from "../db/sql.ts";
 import type { IntakeActivity } from "./intake-activity.ts";
 import type { DeskMetrics } from "../observability/metrics.ts";
 import { parseCleanJson } from "../../shared/text.ts";
@@ -73,16 +74,18 @@ export class InboxProcessor {
 
   private async batch(): Promise<boolean> {
     const now = this.o.clock.now();
-    const rows = await this.o.db.client.inboxEvent.findMany({
-      where: { status: "pending", availableAt: { lte: now }, ...leaseFree(now) },
-      orderBy: { id: "asc" },
-      take: 50,
-      select: { id: true, attempts: true, body: true, eventType: true },
-    });
+    const rows = await preparedRows<{ id: number; attempts: number; body: string; eventType: string }>(
+      this.o.db,
+      this.o.db.client,
+      `SELECT "id", "attempts", "body", "eventType" FROM "InboxEvent"
+       WHERE "status" = 'pending' AND "availableAt" <= $1 AND ("leaseUntil" IS NULL OR "leaseUntil" < $1)
+       ORDER BY "id" LIMIT 50`,
+      now,
+    );
     for (const row of rows) {
       if (!this.loop.isRunning) break;
       await this.o.activity?.quiet();
-      await this.processOne({ ...row, attempts: row.attempts + 1 });
+      await this.processOne({ ...row, id: Number(row.id), attempts: Number(row.attempts) + 1 });
     }
     return rows.length > 0;
   }

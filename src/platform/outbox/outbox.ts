@@ -1,7 +1,7 @@
 // The outbox: everything the app posts to Slack is written here, in the same transaction as the change
 // that causes it, and sent later by the dispatcher at Slack's pace.
-import type { Provider, Tx } from "../db/client.ts";
-import { queryRows, valuesList } from "../db/sql.ts";
+import type { Database, Tx } from "../db/client.ts";
+import { preparedRows, queryRows, valuesList } from "../db/sql.ts";
 
 export type OutboxMethod = "chat.postMessage" | "chat.update" | "chat.delete" | "chat.postEphemeral";
 
@@ -31,25 +31,28 @@ export const OUTBOX_AUTHOR_KEY = "__author";
 export class Outbox {
   private listeners = new Set<() => void>();
 
-  constructor(private readonly provider: Provider) {}
+  constructor(private readonly db: Pick<Database, "provider" | "sqliteDriver">) {}
 
-  /** Adds a post to the outbox inside the caller's transaction; returns its id. */
+  /**
+   * Adds a post to the outbox inside the caller's transaction; returns its id. Prepared SQL
+   * (src/platform/db/sql.ts): every new ticket adds two.
+   */
   async enqueue(tx: Tx, post: OutboxPost, now: Date): Promise<number> {
-    const row = await tx.outboxMessage.create({
-      data: {
-        method: post.method,
-        channelId: post.channel,
-        threadTs: post.threadTs ?? null,
-        threadRefId: post.threadRefId ?? null,
-        updateRefId: post.updateRefId ?? null,
-        payload: JSON.stringify(post.author ? { ...post.payload, [OUTBOX_AUTHOR_KEY]: post.author } : post.payload),
-        availableAt: now,
-        createdAt: now,
-        refKey: post.refKey ?? null,
-      },
-      select: { id: true },
-    });
-    return row.id;
+    const [row] = await preparedRows<{ id: number }>(
+      this.db,
+      tx,
+      `INSERT INTO "OutboxMessage" ("method", "channelId", "threadTs", "threadRefId", "updateRefId", "payload", "availableAt", "createdAt", "refKey")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING "id"`,
+      post.method,
+      post.channel,
+      post.threadTs ?? null,
+      post.threadRefId ?? null,
+      post.updateRefId ?? null,
+      JSON.stringify(post.author ? { ...post.payload, [OUTBOX_AUTHOR_KEY]: post.author } : post.payload),
+      now,
+      post.refKey ?? null,
+    );
+    return Number(row.id);
   }
 
   /**
@@ -64,7 +67,7 @@ export class Outbox {
       const args: unknown[] = [];
       for (const p of part) args.push(p.method, p.channel, p.threadTs ?? null, JSON.stringify(p.payload), now, now, p.refKey);
       const rows = await queryRows<{ id: number | bigint; refKey: string }>(
-        { provider: this.provider },
+        this.db,
         tx,
         `INSERT INTO "OutboxMessage" ("method", "channelId", "threadTs", "payload", "availableAt", "createdAt", "refKey")
          VALUES ${valuesList(part.length, 7)} RETURNING "id", "refKey"`,

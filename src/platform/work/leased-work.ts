@@ -12,9 +12,10 @@
 //   ran out its final state (abandoned), so it does not pass for running forever;
 // - retryDecision / backoffDelayMs: when a failed attempt is tried again (exponential backoff with
 //   jitter, so failures that happened together do not retry together), and when to give up.
-// Every statement goes through src/platform/db/sql.ts.
+// Every statement goes through src/platform/db/sql.ts; the frequent ones (claim, release, renew) as
+// prepared statements (on SQLite on the adapter's connection, in the caller's transaction if any).
 import type { Database, Tx } from "../db/client.ts";
-import { execute, queryRows } from "../db/sql.ts";
+import { preparedExecute, queryRows } from "../db/sql.ts";
 
 /**
  * The tables worked on under leases: their key column, the column naming the lease's owner, and whether a
@@ -72,11 +73,6 @@ export function retryDecision(attempts: number, policy: RetryPolicy, now: Date, 
   return { giveUp: false, delayMs, availableAt: new Date(now.getTime() + delayMs) };
 }
 
-/** The Prisma condition "no live lease holds the row" (none, or one that ran out), for reading candidates. */
-export function leaseFree(now: Date): { OR: [{ leaseUntil: null }, { leaseUntil: { lt: Date } }] } {
-  return { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
-}
-
 export interface LeasedWorkOptions {
   /** Identifies this process in leases. */
   owner: string;
@@ -129,7 +125,7 @@ export class LeasedWork<T extends LeasedTable> {
     if (this.countsAttempts) sets.push(`"attempts" = "attempts" + 1`);
     if (o.to !== undefined) sets.push(`"status" = $${args.push(o.to)}`);
     const statuses = from.map((s) => `$${args.push(s)}`).join(", ");
-    const count = await execute(
+    const count = await preparedExecute(
       this.db,
       runner,
       `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE ${this.key} = $3 AND "status" IN (${statuses}) AND ("leaseUntil" IS NULL OR "leaseUntil" < $4)`,
@@ -149,7 +145,7 @@ export class LeasedWork<T extends LeasedTable> {
   /** Inserts a row unless one with the same key exists; true when inserted. */
   async insertIfAbsent(values: Columns, runner: Runner = this.db.client): Promise<boolean> {
     const columns = Object.keys(values);
-    const count = await execute(
+    const count = await preparedExecute(
       this.db,
       runner,
       `INSERT INTO "${this.table}" (${columns.map(quote).join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT DO NOTHING`,
@@ -179,7 +175,7 @@ export class LeasedWork<T extends LeasedTable> {
 
   /** Pushes this owner's lease on the row further (while it is in `status`); false when it is no longer ours. */
   async renew(key: KeyOf<T>, status: string, runner: Runner = this.db.client): Promise<boolean> {
-    const count = await execute(
+    const count = await preparedExecute(
       this.db,
       runner,
       `UPDATE "${this.table}" SET "leaseUntil" = $1 WHERE ${this.key} = $2 AND ${this.ownerColumn} = $3 AND "status" = $4`,
@@ -221,7 +217,7 @@ export class LeasedWork<T extends LeasedTable> {
     if (o.refundAttempt && this.countsAttempts) sets.push(`"attempts" = CASE WHEN "attempts" > 0 THEN "attempts" - 1 ELSE 0 END`);
     let where = `${this.key} = $1`;
     if (o.ownedIn !== undefined) where += ` AND ${this.ownerColumn} = $${args.push(this.owner)} AND "status" = $${args.push(o.ownedIn)}`;
-    const count = await execute(this.db, runner, `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE ${where}`, ...args);
+    const count = await preparedExecute(this.db, runner, `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE ${where}`, ...args);
     return count > 0;
   }
 }

@@ -40,6 +40,7 @@ export class WakeableLoop {
   private async run(): Promise<void> {
     while (this.running) {
       this.woken = false;
+      const startedAt = Date.now();
       let again = false;
       try {
         again = await this.step();
@@ -48,18 +49,20 @@ export class WakeableLoop {
       }
       if (!this.running) break;
       if (again) continue;
-      if (this.woken) {
-        if (this.minGapMs > 0) await new Promise((r) => setTimeout(r, this.minGapMs));
-        continue;
+      if (!this.woken) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.pollMs);
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeUp = null;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = null;
+      // Woken early, during the step or after it: no sooner than minGapMs after the last step began, so
+      // wake-ups that come one by one (a commit each) are coalesced as well as those that come together.
+      const wait = startedAt + this.minGapMs - Date.now();
+      if (this.running && wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
   }
 }

@@ -3,7 +3,8 @@
 // SlackMessageRef as the account alert's "message"), updates in place with a line in its thread when
 // there is something to tell, each channel's risk digest with the rest of its list in its thread, and
 // the check's summary.
-import type { Provider, Tx } from "../../platform/db/client.ts";
+import type { Tx } from "../../platform/db/client.ts";
+import type { SqlDb } from "../../platform/db/sql.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { AlertNotifier } from "../../success/ports.ts";
 import type { AlertLogLine, AlertView } from "../../success/rules/alert.ts";
@@ -19,7 +20,7 @@ const SUBJECT = "account_alert";
 export class SlackAlertPosts implements AlertNotifier {
   constructor(
     private readonly outbox: Outbox,
-    private readonly provider: Provider,
+    private readonly db: SqlDb,
     /** The health configuration whose calibration (if any) adds "about 1 in N … churned" to each alert. */
     private readonly healthConfig: HealthConfig | null = null,
   ) {}
@@ -41,7 +42,7 @@ export class SlackAlertPosts implements AlertNotifier {
     const byKey = await this.outbox.enqueueMany(tx, posts, now);
     const byAlert = new Map<number, number>();
     for (const [key, id] of byKey) byAlert.set(Number(key.slice("account_alert:".length)), id);
-    await messageRefs.addMany(tx, this.provider, SUBJECT, "message", byAlert);
+    await messageRefs.addMany(tx, this.db, SUBJECT, "message", byAlert);
   }
 
   async alertChanged(tx: Tx, alert: AlertView, line: AlertLogLine | null, now: Date): Promise<void> {

@@ -1,7 +1,8 @@
 // Turns the desk's ticket changes into Slack posts, written to the outbox inside the caller's transaction:
 // the acknowledgement in the customer's thread, the triage card and its thread, the satisfaction survey.
 // Which outbox row is a ticket's acknowledgement, card or survey is this adapter's own record (messageRefs).
-import type { Provider, Tx } from "../../platform/db/client.ts";
+import type { Tx } from "../../platform/db/client.ts";
+import type { SqlDb } from "../../platform/db/sql.ts";
 import type { Outbox } from "../../platform/outbox/outbox.ts";
 import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "../../support/rules/sla.ts";
@@ -66,8 +67,8 @@ export class SlackTicketPosts implements TicketNotifier {
 
   constructor(
     private readonly outbox: Outbox,
-    /** The database's provider, for the adapter's own multi-row statements. */
-    private readonly provider: Provider,
+    /** The database, for the adapter's own prepared statements. */
+    private readonly db: SqlDb,
     /** TRIAGE_CHANNEL; without it no cards are posted. */
     private readonly triageChannel: string | undefined,
     /** Who an unassigned ticket's SLA alerts mention: the agents' user group, else the listed agents (sla-recipients.ts). */
@@ -162,29 +163,22 @@ export class SlackTicketPosts implements TicketNotifier {
           now,
         );
     if (!this.triageChannel) {
-      await this.refs.setFirst(tx, this.provider, "ticket", ticket.id, ack === null ? {} : { ack });
+      await this.refs.setFirst(tx, this.db, "ticket", ticket.id, ack === null ? {} : { ack });
       this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, null);
       return;
     }
     // The internal-thread hint goes on the channel's first card of the day only (two cards racing may both carry it).
     const day = utcDay(now);
-    const hint = (await this.refs.get(tx, "triage_hint", day, "card")) === null;
+    const hint = !(await this.refs.has(tx, this.db, "triage_hint", day, "card"));
     const card = await this.outbox.enqueue(
       tx,
       { method: "chat.postMessage", channel: this.triageChannel, payload: await this.card(tx, ticket, sla, hint) },
       now,
     );
-    if (hint) await this.refs.claim(tx, this.provider, "triage_hint", day, "card", card);
+    if (hint) await this.refs.claim(tx, this.db, "triage_hint", day, "card", card);
     const shown: CardShown = { sla: cardSla(sla), hint, noLink: ticket.permalink === null };
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
-    await this.refs.setFirst(
-      tx,
-      this.provider,
-      "ticket",
-      ticket.id,
-      { ...(ack === null ? {} : { ack }), card },
-      { card: shownJson(shown) },
-    );
+    await this.refs.setFirst(tx, this.db, "ticket", ticket.id, { ...(ack === null ? {} : { ack }), card }, { card: shownJson(shown) });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
     this.shownOf(tx).set(ticket.id, shown);
   }

@@ -2,8 +2,9 @@
 // which outbox row is a ticket's acknowledgement or card, the mirror of a ticket's message in the card's
 // thread, a survey, an alert or a feedback card.
 // Read and written inside the caller's transaction, so a change and the record of its post commit together.
-import type { Provider, Tx } from "../../platform/db/client.ts";
-import { execute, valuesList } from "../../platform/db/sql.ts";
+// The statements of a new ticket's path (has, setFirst, claim) are prepared SQL (src/platform/db/sql.ts).
+import type { Tx } from "../../platform/db/client.ts";
+import { preparedExecute, preparedRows, type SqlDb, valuesList } from "../../platform/db/sql.ts";
 
 export type RefSubject =
   | "ticket"
@@ -20,6 +21,8 @@ export type RefRole = "ack" | "card" | "mirror" | "survey" | "message";
 export interface MessageRefs {
   /** The outbox row posted as `role` for the subject, or null when none was posted. */
   get(tx: Tx, subject: RefSubject, subjectId: number, role: RefRole): Promise<number | null>;
+  /** Whether a post is recorded as `role` for the subject (prepared SQL). */
+  has(tx: Tx, db: SqlDb, subject: RefSubject, subjectId: number, role: RefRole): Promise<boolean>;
   /** The outbox rows of many subjects at once (one query), by subject id. */
   getMany(tx: Tx, subject: RefSubject, subjectIds: readonly number[], role: RefRole): Promise<Map<number, number>>;
   /** Records (or replaces) the outbox row posted as `role` for the subject. */
@@ -28,11 +31,11 @@ export interface MessageRefs {
    * Records the outbox rows posted as `role` for many new subjects (none recorded yet), outbox id by
    * subject id, with multi-row statements (raw SQL: Prisma's createMany costs far more per row).
    */
-  addMany(tx: Tx, provider: Provider, subject: RefSubject, role: RefRole, outboxIds: ReadonlyMap<number, number>): Promise<void>;
+  addMany(tx: Tx, db: SqlDb, subject: RefSubject, role: RefRole, outboxIds: ReadonlyMap<number, number>): Promise<void>;
   /** Records the first posts of one new subject (none recorded yet), by role, in one statement; `shown` by role too. */
   setFirst(
     tx: Tx,
-    provider: Provider,
+    db: SqlDb,
     subject: RefSubject,
     subjectId: number,
     posts: Partial<Record<RefRole, number>>,
@@ -50,7 +53,7 @@ export interface MessageRefs {
   /** Records what the post was last shown with. */
   setShown(tx: Tx, subject: RefSubject, subjectId: number, role: RefRole, shown: string): Promise<void>;
   /** Records the post unless one is recorded already (whatever other processes do): true when this one was recorded. */
-  claim(tx: Tx, provider: Provider, subject: RefSubject, subjectId: number, role: RefRole, outboxId: number): Promise<boolean>;
+  claim(tx: Tx, db: SqlDb, subject: RefSubject, subjectId: number, role: RefRole, outboxId: number): Promise<boolean>;
 }
 
 export const messageRefs: MessageRefs = {
@@ -60,6 +63,18 @@ export const messageRefs: MessageRefs = {
       select: { outboxId: true },
     });
     return row?.outboxId ?? null;
+  },
+
+  async has(tx, db, subject, subjectId, role) {
+    const rows = await preparedRows(
+      db,
+      tx,
+      `SELECT 1 AS "found" FROM "SlackMessageRef" WHERE "subject" = $1 AND "subjectId" = $2 AND "role" = $3`,
+      subject,
+      subjectId,
+      role,
+    );
+    return rows.length > 0;
   },
 
   async getMany(tx, subject, subjectIds, role) {
@@ -79,13 +94,13 @@ export const messageRefs: MessageRefs = {
     });
   },
 
-  async addMany(tx, provider, subject, role, outboxIds) {
+  async addMany(tx, db, subject, role, outboxIds) {
     const rows = [...outboxIds];
     const CHUNK = 500;
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);
-      await execute(
-        { provider },
+      await preparedExecute(
+        db,
         tx,
         `INSERT INTO "SlackMessageRef" ("subject", "subjectId", "role", "outboxId") VALUES ${valuesList(part.length, 4)}`,
         ...part.flatMap(([subjectId, outboxId]) => [subject, subjectId, role, outboxId]),
@@ -93,11 +108,11 @@ export const messageRefs: MessageRefs = {
     }
   },
 
-  async setFirst(tx, provider, subject, subjectId, posts, shown = {}) {
+  async setFirst(tx, db, subject, subjectId, posts, shown = {}) {
     const rows = Object.entries(posts);
     if (rows.length === 0) return;
-    await execute(
-      { provider },
+    await preparedExecute(
+      db,
       tx,
       `INSERT INTO "SlackMessageRef" ("subject", "subjectId", "role", "outboxId", "shown") VALUES ${valuesList(rows.length, 5)}`,
       ...rows.flatMap(([role, outboxId]) => [subject, subjectId, role, outboxId, shown[role as RefRole] ?? null]),
@@ -123,9 +138,9 @@ export const messageRefs: MessageRefs = {
     await tx.slackMessageRef.updateMany({ where: { subject, subjectId, role }, data: { shown } });
   },
 
-  async claim(tx, provider, subject, subjectId, role, outboxId) {
-    const inserted = await execute(
-      { provider },
+  async claim(tx, db, subject, subjectId, role, outboxId) {
+    const inserted = await preparedExecute(
+      db,
       tx,
       `INSERT INTO "SlackMessageRef" ("subject", "subjectId", "role", "outboxId") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
       subject,

@@ -1,5 +1,6 @@
 // A ticket's lifecycle, exactly: one row per change with its author and time.
-import type { Tx } from "../../platform/db/client.ts";
+import type { Database, Tx } from "../../platform/db/client.ts";
+import { preparedExecute } from "../../platform/db/sql.ts";
 
 export interface TicketEventRow {
   ticketId: number;
@@ -17,12 +18,23 @@ export interface TicketEventStore {
   exists(tx: Tx, where: { ticketId: number; kind: string; actorId: string; toValues: string[] }): Promise<boolean>;
 }
 
-export const prismaTicketEvents: TicketEventStore = {
+/** `record` is prepared SQL (src/platform/db/sql.ts): it runs for every ticket and message. */
+export const prismaTicketEvents = (db: Pick<Database, "provider" | "sqliteDriver">): TicketEventStore => ({
   async record(tx, event) {
-    await tx.ticketEvent.create({ data: event });
+    await preparedExecute(
+      db,
+      tx,
+      `INSERT INTO "TicketEvent" ("ticketId", "kind", "actorId", "fromValue", "toValue", "at") VALUES ($1, $2, $3, $4, $5, $6)`,
+      event.ticketId,
+      event.kind,
+      event.actorId ?? null,
+      event.fromValue ?? null,
+      event.toValue ?? null,
+      event.at,
+    );
   },
   async exists(tx, { ticketId, kind, actorId, toValues }) {
     const found = await tx.ticketEvent.findFirst({ where: { ticketId, kind, actorId, toValue: { in: toValues } }, select: { id: true } });
     return found !== null;
   },
-};
+});

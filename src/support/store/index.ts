@@ -13,11 +13,11 @@ import { prismaTickets } from "./tickets.ts";
 /** `configuredChannels`: SUPPORT_CHANNELS. */
 export function prismaSupportStores(db: Database, configuredChannels: readonly string[]) {
   return {
-    tickets: prismaTickets,
-    messages: prismaTicketMessages,
-    threads: prismaThreadLinks,
-    events: prismaTicketEvents,
-    timers: prismaSlaTimers,
+    tickets: prismaTickets(db),
+    messages: prismaTicketMessages(db),
+    threads: prismaThreadLinks(db),
+    events: prismaTicketEvents(db),
+    timers: prismaSlaTimers(db),
     csat: prismaCsat,
     channels: new PrismaSupportChannels(configuredChannels),
     metrics: prismaMetrics(db),

@@ -1,6 +1,7 @@
 // Every message that belongs to a ticket, by whom, with its role (customer, agent or internal note) and
 // the files shared with it, and what became of it in Slack (edited, deleted).
-import type { Tx } from "../../platform/db/client.ts";
+import type { Database, Tx } from "../../platform/db/client.ts";
+import { preparedRows } from "../../platform/db/sql.ts";
 import { filesFromJson, filesToJson, type AttachedFile } from "../rules/files.ts";
 import type { MessageState } from "../rules/ticket.ts";
 
@@ -43,15 +44,37 @@ export interface TicketMessageStore {
   revise(tx: Tx, id: number, from: { text: string; state: string | null }, to: { text: string; state: MessageState }): Promise<boolean>;
 }
 
-export const prismaTicketMessages: TicketMessageStore = {
+/** seen, add and filesOf are prepared SQL (src/platform/db/sql.ts): they run for every message that arrives. */
+export const prismaTicketMessages = (db: Pick<Database, "provider" | "sqliteDriver">): TicketMessageStore => ({
   async seen(tx, channelId, ts) {
-    return (await tx.ticketMessage.findUnique({ where: { channelId_ts: { channelId, ts } }, select: { id: true } })) !== null;
+    const rows = await preparedRows(db, tx, `SELECT 1 AS "found" FROM "TicketMessage" WHERE "channelId" = $1 AND "ts" = $2`, channelId, ts);
+    return rows.length > 0;
   },
-  async add(tx, { files, ...message }) {
-    return (await tx.ticketMessage.create({ data: { ...message, files: filesToJson(files ?? []) }, select: { id: true } })).id;
+  async add(tx, { files, ...m }) {
+    const [row] = await preparedRows<{ id: number }>(
+      db,
+      tx,
+      `INSERT INTO "TicketMessage" ("ticketId", "channelId", "ts", "userId", "role", "text", "files", "at")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING "id"`,
+      m.ticketId,
+      m.channelId,
+      m.ts,
+      m.userId,
+      m.role,
+      m.text,
+      filesToJson(files ?? []),
+      m.at,
+    );
+    return Number(row.id);
   },
   async filesOf(tx, channelId, ts) {
-    const row = await tx.ticketMessage.findUnique({ where: { channelId_ts: { channelId, ts } }, select: { files: true } });
+    const [row] = await preparedRows<{ files: string | null }>(
+      db,
+      tx,
+      `SELECT "files" FROM "TicketMessage" WHERE "channelId" = $1 AND "ts" = $2`,
+      channelId,
+      ts,
+    );
     return filesFromJson(row?.files ?? null);
   },
   async byTs(tx, channelId, ts) {
@@ -65,4 +88,4 @@ export const prismaTicketMessages: TicketMessageStore = {
     const { count } = await tx.ticketMessage.updateMany({ where: { id, text: from.text, state: from.state }, data: to });
     return count === 1;
   },
-};
+});

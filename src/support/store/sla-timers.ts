@@ -1,6 +1,7 @@
 // SLA clocks as stored, one per ticket and kind, with their due and warning instants so the sweep finds
 // what is due with one indexed query. The arithmetic is in src/support/rules/sla.ts.
-import type { Tx } from "../../platform/db/client.ts";
+import type { Database, Tx } from "../../platform/db/client.ts";
+import { preparedExecute, valuesList } from "../../platform/db/sql.ts";
 import type { SlaTimer, TimerKind } from "../rules/sla.ts";
 import type { Ticket } from "../rules/ticket.ts";
 import { TICKET_FIELDS } from "./tickets.ts";
@@ -11,7 +12,8 @@ export type NewSlaTimer = Pick<SlaTimer, "startedAt" | "targetSeconds" | "consum
 export type SlaTimerUpdate = Partial<Omit<SlaTimer, "id" | "ticketId" | "kind">>;
 
 export interface SlaTimerStore {
-  create(tx: Tx, ticketId: number, timer: NewSlaTimer): Promise<void>;
+  /** Stores a new ticket's clocks (in one statement). */
+  createAll(tx: Tx, ticketId: number, timers: readonly NewSlaTimer[]): Promise<void>;
   /** The ticket's clocks not stopped, in the order they were made. */
   open(tx: Tx, ticketId: number): Promise<SlaTimer[]>;
   byKind(tx: Tx, ticketId: number, kind: TimerKind): Promise<SlaTimer | null>;
@@ -35,9 +37,17 @@ export interface SlaTimerStore {
   passedSince(tx: Tx, since: Date, now: Date, limit: number): Promise<{ ticket: Ticket; timers: SlaTimer[] }[]>;
 }
 
-export const prismaSlaTimers: SlaTimerStore = {
-  async create(tx, ticketId, timer) {
-    await tx.slaTimer.create({ data: { ticketId, ...timer } });
+/** `createAll` is prepared SQL (src/platform/db/sql.ts): it runs for every new ticket. */
+export const prismaSlaTimers = (db: Pick<Database, "provider" | "sqliteDriver">): SlaTimerStore => ({
+  async createAll(tx, ticketId, timers) {
+    if (timers.length === 0) return;
+    await preparedExecute(
+      db,
+      tx,
+      `INSERT INTO "SlaTimer" ("ticketId", "kind", "targetSeconds", "startedAt", "consumedSeconds", "runningSince", "dueAt", "warnAt")
+       VALUES ${valuesList(timers.length, 8)}`,
+      ...timers.flatMap((t) => [ticketId, t.kind, t.targetSeconds, t.startedAt, t.consumedSeconds, t.runningSince, t.dueAt, t.warnAt]),
+    );
   },
 
   open: (tx, ticketId) => tx.slaTimer.findMany({ where: { ticketId, stoppedAt: null }, orderBy: { id: "asc" } }),
@@ -117,4 +127,4 @@ export const prismaSlaTimers: SlaTimerStore = {
     const { ticket, ...timer } = await tx.slaTimer.findUniqueOrThrow({ where: { id }, include: { ticket: { select: TICKET_FIELDS } } });
     return { timer, ticket };
   },
-};
+});

@@ -1,5 +1,6 @@
 // Which Slack thread belongs to which ticket: the customer's thread(s) and the triage card's thread.
-import type { Tx } from "../../platform/db/client.ts";
+import type { Database, Tx } from "../../platform/db/client.ts";
+import { preparedExecute } from "../../platform/db/sql.ts";
 import type { Ticket } from "../rules/ticket.ts";
 import { TICKET_FIELDS } from "./tickets.ts";
 
@@ -20,7 +21,8 @@ export interface ThreadLinkStore {
   addIfMissing(tx: Tx, link: ThreadLink): Promise<void>;
 }
 
-export const prismaThreadLinks: ThreadLinkStore = {
+/** `add` is prepared SQL (src/platform/db/sql.ts): it runs for every new ticket. */
+export const prismaThreadLinks = (db: Pick<Database, "provider" | "sqliteDriver">): ThreadLinkStore => ({
   async ticketOf(tx, channelId, threadTs, role) {
     const link = await tx.threadLink.findFirst({
       where: { channelId, threadTs, role },
@@ -31,11 +33,19 @@ export const prismaThreadLinks: ThreadLinkStore = {
   },
 
   async add(tx, link) {
-    await tx.threadLink.create({ data: link });
+    await preparedExecute(
+      db,
+      tx,
+      `INSERT INTO "ThreadLink" ("channelId", "threadTs", "ticketId", "role") VALUES ($1, $2, $3, $4)`,
+      link.channelId,
+      link.threadTs,
+      link.ticketId,
+      link.role,
+    );
   },
 
   async addIfMissing(tx, { role, ...link }) {
     const exists = await tx.threadLink.findFirst({ where: link, select: { id: true } });
     if (!exists) await tx.threadLink.create({ data: { ...link, role } });
   },
-};
+});

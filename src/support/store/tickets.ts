@@ -1,7 +1,11 @@
 // Tickets as stored. Every read selects exactly the fields of the domain's Ticket (TICKET_FIELDS), so
 // nothing else a row may carry reaches the domain.
-import type { Tx } from "../../platform/db/client.ts";
-import { isUniqueViolation } from "../../platform/db/unique-violation.ts";
+//
+// The reads and the insert of a new ticket's path (bySource, recentOpen, insert) are prepared SQL
+// (src/platform/db/sql.ts): they run for every message that arrives, where Prisma's query layer costs far
+// more than the database's work.
+import type { Database, Tx } from "../../platform/db/client.ts";
+import { dateOf, num, preparedRows } from "../../platform/db/sql.ts";
 import { DomainError } from "../../shared/errors.ts";
 import type { Ticket } from "../rules/ticket.ts";
 
@@ -79,40 +83,97 @@ export interface TicketStore {
   update(tx: Tx, id: number, changes: TicketUpdate): Promise<Ticket>;
 }
 
-export const prismaTickets: TicketStore = {
-  byId: (tx, id) => tx.ticket.findUnique({ where: { id }, select: TICKET_FIELDS }),
+const DATE_FIELDS = ["createdAt", "firstResponseAt", "resolvedAt", "reopenedAt", "lastCustomerMessageAt", "updatedAt"] as const;
+const INT_FIELDS = [
+  "id",
+  "reopenCount",
+  "previousTicketId",
+  "agentResponseCount",
+  "firstResponseSeconds",
+  "firstResponseBusinessSeconds",
+  "resolutionSeconds",
+  "resolutionBusinessSeconds",
+] as const;
 
-  bySource: (tx, channelId, sourceTs) =>
-    tx.ticket.findUnique({ where: { channelId_sourceTs: { channelId, sourceTs } }, select: TICKET_FIELDS }),
+/** The ticket columns of a raw statement, in TICKET_FIELDS order. */
+export const TICKET_COLUMNS = Object.keys(TICKET_FIELDS)
+  .map((f) => `"${f}"`)
+  .join(", ");
 
-  recentOpen: (tx, channelId, requesterId, since) =>
-    tx.ticket.findFirst({
-      where: { channelId, requesterId, status: { not: "resolved" }, lastCustomerMessageAt: { gte: since } },
-      orderBy: { lastCustomerMessageAt: "desc" },
-      select: TICKET_FIELDS,
-    }),
+/** A ticket from a raw row of TICKET_COLUMNS (datetimes and integers as each provider returns them). */
+export function ticketFromRow(row: Record<string, unknown>): Ticket {
+  const ticket = { ...row } as Record<string, unknown>;
+  for (const f of DATE_FIELDS) ticket[f] = dateOf(row[f]);
+  for (const f of INT_FIELDS) ticket[f] = num(row[f]);
+  return ticket as unknown as Ticket;
+}
 
-  async insert(tx, row) {
-    try {
-      return await tx.ticket.create({ data: row, select: TICKET_FIELDS });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new DomainError("ticket.duplicate_source", { channelId: row.channelId, sourceTs: row.sourceTs });
-      throw error;
-    }
-  },
+const NEW_TICKET_COLUMNS = [
+  "channelId",
+  "sourceTs",
+  "threadTs",
+  "requesterId",
+  "requesterTeamId",
+  "requesterName",
+  "requesterCompany",
+  "text",
+  "permalink",
+  "origin",
+  "createdById",
+  "createdAt",
+  "lastCustomerMessageAt",
+  "accountExternalId",
+  "tier",
+  "previousTicketId",
+] as const satisfies readonly (keyof NewTicketRow)[];
 
-  update(tx, id, { countReopen, countAgentResponse, ...fields }) {
-    return tx.ticket.update({
-      where: { id },
-      data: {
-        ...fields,
-        ...(countReopen ? { reopenCount: { increment: 1 } } : {}),
-        ...(countAgentResponse ? { agentResponseCount: { increment: 1 } } : {}),
-      },
-      select: TICKET_FIELDS,
-    });
-  },
-};
+const INSERT_TICKET = `INSERT INTO "Ticket" (${NEW_TICKET_COLUMNS.map((c) => `"${c}"`).join(", ")}, "updatedAt")
+  VALUES (${NEW_TICKET_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}, $${NEW_TICKET_COLUMNS.length + 1})
+  ON CONFLICT DO NOTHING RETURNING ${TICKET_COLUMNS}`;
+
+/** `now`: the time updatedAt is set to (Prisma's @updatedAt), for a ticket inserted without Prisma. */
+export function prismaTickets(db: Pick<Database, "provider" | "sqliteDriver">, now: () => Date = () => new Date()): TicketStore {
+  const one = async (tx: Tx, sql: string, ...args: unknown[]) => {
+    const [row] = await preparedRows<Record<string, unknown>>(db, tx, sql, ...args);
+    return row ? ticketFromRow(row) : null;
+  };
+  return {
+    byId: (tx, id) => tx.ticket.findUnique({ where: { id }, select: TICKET_FIELDS }),
+
+    bySource: (tx, channelId, sourceTs) =>
+      one(tx, `SELECT ${TICKET_COLUMNS} FROM "Ticket" WHERE "channelId" = $1 AND "sourceTs" = $2`, channelId, sourceTs),
+
+    recentOpen: (tx, channelId, requesterId, since) =>
+      one(
+        tx,
+        `SELECT ${TICKET_COLUMNS} FROM "Ticket"
+         WHERE "channelId" = $1 AND "requesterId" = $2 AND "status" <> 'resolved' AND "lastCustomerMessageAt" >= $3
+         ORDER BY "lastCustomerMessageAt" DESC LIMIT 1`,
+        channelId,
+        requesterId,
+        since,
+      ),
+
+    async insert(tx, row) {
+      // The only unique key besides the id is (channelId, sourceTs): nothing inserted is a second ticket of one message.
+      const ticket = await one(tx, INSERT_TICKET, ...NEW_TICKET_COLUMNS.map((c) => row[c] ?? null), now());
+      if (!ticket) throw new DomainError("ticket.duplicate_source", { channelId: row.channelId, sourceTs: row.sourceTs });
+      return ticket;
+    },
+
+    update(tx, id, { countReopen, countAgentResponse, ...fields }) {
+      return tx.ticket.update({
+        where: { id },
+        data: {
+          ...fields,
+          ...(countReopen ? { reopenCount: { increment: 1 } } : {}),
+          ...(countAgentResponse ? { agentResponseCount: { increment: 1 } } : {}),
+        },
+        select: TICKET_FIELDS,
+      });
+    },
+  };
+}
 
 /** The include that reads a related ticket without the Slack adapter's columns. */
 export const ticketWithoutSlackColumns = { select: TICKET_FIELDS } as const;

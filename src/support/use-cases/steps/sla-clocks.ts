@@ -8,7 +8,7 @@ import type { SupportContext } from "../context.ts";
 /** Starts both clocks of a new ticket at the customer's request; returns the card's SLA status at `now`. */
 export async function startClocks(ctx: SupportContext, tx: Tx, ticket: Ticket, at: Date, now: Date): Promise<SlaStatus | null> {
   const clocks = newClocks(ctx.settings.sla, ticket, at);
-  for (const clock of clocks) await ctx.store.timers.create(tx, ticket.id, clock);
+  await ctx.store.timers.createAll(tx, ticket.id, clocks);
   return slaStatus(
     ctx.settings.sla,
     clocks.map((c) => ({ ...c, warnedAt: null, breachedAt: null })),
