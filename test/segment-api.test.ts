@@ -354,11 +354,12 @@ describe("bad calls and replays", () => {
 
 describe("the health check reads Segment usage like POST /api/v1/usage's", () => {
   it("gives the same components and score to an account fed by Segment and its twin fed by the usage API", async () => {
-    // 60 days: four users a day, then two; "Report Built" once per user a day, "Export Created" on the first user.
+    // 100 days (past the onboarding stage): four users a day, then two in the last 30; "Report Built" once per
+    // user a day, "Export Created" on the first user.
     const calls: unknown[] = [{ type: "group", groupId: "seg-twin", userId: "tw-0", traits: { name: "Segment Twin", seats: 10 } }];
     const rows: { accountExternalId: string; date: string; activeUsers: number; featuresUsed: string[]; events: Record<string, number> }[] =
       [];
-    for (let n = 59; n >= 0; n--) {
+    for (let n = 99; n >= 0; n--) {
       const users = n >= 30 ? 4 : 2;
       for (let u = 0; u < users; u++) {
         calls.push({ type: "track", userId: `tw-${u}`, event: "Report Built", timestamp: at(n), messageId: `tw-${n}-${u}` });

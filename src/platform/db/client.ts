@@ -3,6 +3,8 @@
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
+import type { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { TransactionGate } from "./transaction-gate.ts";
 import type { PrismaClient as SqliteClient, Prisma } from "../../generated/sqlite/client.ts";
 
 export type Db = SqliteClient;
@@ -20,6 +22,8 @@ export interface Database {
    * (see sql.ts); null before Prisma connects, and always on Postgres. Use it through sql.ts only.
    */
   sqliteDriver(): BetterSqlite3.Database | null;
+  /** SQLite: keeps statements outside a transaction from running inside an open one (transaction-gate.ts). */
+  transactionGate?: TransactionGate;
   /** A description of where the data is, safe to log (no password). */
   location: string;
   /**
@@ -53,16 +57,24 @@ async function openSqlite(url: string | undefined): Promise<Database> {
   const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
   const { PrismaClient } = await import("../../generated/sqlite/client.ts");
   const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
-  // Keep hold of the driver connection the adapter opens (its `client`), each time Prisma connects.
+  const gate = new TransactionGate();
+  // Keep hold of the driver connection the adapter opens (its `client`), each time Prisma connects, and
+  // keep a transaction's statements and everyone else's apart on it (transaction-gate.ts).
   let driver: BetterSqlite3.Database | null = null;
   const connect = adapter.connect.bind(adapter);
   adapter.connect = async () => {
     const connection = await connect();
     const candidate = (connection as unknown as { client?: unknown }).client;
     driver = isBetterSqlite3(candidate) ? candidate : null;
+    gateConnection(connection, gate);
     return connection;
   };
   const client = new PrismaClient({ adapter });
+  // An interactive transaction's work runs as the transaction's own: its statements do not wait for it.
+  const transaction = client.$transaction.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(client, "$transaction", {
+    value: (...args: unknown[]) => (typeof args[0] === "function" ? gate.within(() => transaction(...args)) : transaction(...args)),
+  });
   // WAL lets readers work beside the writer; NORMAL sync in WAL survives a killed process (data reaches
   // the OS before a commit returns); the busy timeout covers a second process on the same file.
   await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
@@ -78,8 +90,37 @@ async function openSqlite(url: string | undefined): Promise<Database> {
     client,
     location: `sqlite:${path.resolve(file)}`,
     sqliteDriver: () => (driver?.open ? driver : null),
+    transactionGate: gate,
     fileProblem: file === ":memory:" ? () => null : watchFile(path.resolve(file)),
     close: () => client.$disconnect(),
+  };
+}
+
+type Connection = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+
+/**
+ * The adapter's statements outside a transaction wait until none is open; a transaction holds the gate
+ * from BEGIN until Prisma commits or rolls it back (after its COMMIT or ROLLBACK statement).
+ */
+function gateConnection(connection: Connection, gate: TransactionGate): void {
+  const queryRaw = connection.queryRaw.bind(connection);
+  const executeRaw = connection.executeRaw.bind(connection);
+  const startTransaction = connection.startTransaction.bind(connection);
+  connection.queryRaw = (query) => gate.whenIdle(() => queryRaw(query));
+  connection.executeRaw = (query) => gate.whenIdle(() => executeRaw(query));
+  connection.startTransaction = async (isolationLevel) => {
+    const release = await gate.acquire();
+    try {
+      const tx = await startTransaction(isolationLevel);
+      const commit = tx.commit.bind(tx);
+      const rollback = tx.rollback.bind(tx);
+      tx.commit = () => commit().finally(release);
+      tx.rollback = () => rollback().finally(release);
+      return tx;
+    } catch (error) {
+      release();
+      throw error;
+    }
   };
 }
 

@@ -5,8 +5,8 @@
 // `bulkRows` and `bulkExecute` are for the large statements of batch jobs (a health check's aggregates
 // and multi-row writes): on SQLite they run on the driver adapter's own connection, prepared once and
 // kept, which skips Prisma's query layer (for a statement with thousands of parameters that layer costs
-// more than SQLite's work). Being the same connection, they take part in an open Prisma transaction as
-// Prisma's own queries would. Their rows are the driver's: on SQLite integers are bigint and datetimes
+// more than SQLite's work). Being the same connection, they take part in the Prisma transaction whose
+// work issues them; issued from anywhere else, they wait until no transaction is open (transaction-gate.ts). Their rows are the driver's: on SQLite integers are bigint and datetimes
 // the stored text; on Postgres (through Prisma) datetimes are Date. Read values with `num` and `new Date`.
 //
 // `preparedRows` and `preparedExecute` are the same path for the small statements of a hot path (a new
@@ -20,7 +20,7 @@ import type { Database, Tx } from "./client.ts";
 type Runner = Pick<Database["client"], "$queryRawUnsafe" | "$executeRawUnsafe"> | Tx;
 
 /** What the prepared and bulk statements need of the database: its provider and, on SQLite, the adapter's connection. */
-export type SqlDb = Pick<Database, "provider" | "sqliteDriver">;
+export type SqlDb = Pick<Database, "provider" | "sqliteDriver" | "transactionGate">;
 
 function adapt(provider: Database["provider"], sql: string, args: unknown[]): [string, unknown[]] {
   if (provider === "postgres") return [sql, args];
@@ -145,6 +145,14 @@ function sqliteArg(value: unknown): unknown {
   return value === undefined ? null : value;
 }
 
+/**
+ * Runs a statement on the SQLite connection once no transaction is open on it, unless it comes from that
+ * transaction's own work (see transaction-gate.ts): otherwise it would become part of that transaction.
+ */
+function gated<T>(db: SqlDb, statement: () => T): Promise<T> {
+  return db.transactionGate ? (db.transactionGate.whenIdle(statement) as Promise<T>) : Promise.resolve(statement());
+}
+
 function direct(db: Pick<Database, "provider" | "sqliteDriver">, sql: string, args: unknown[]) {
   const connection = db.provider === "sqlite" ? db.sqliteDriver() : null;
   if (!connection) return null;
@@ -154,59 +162,43 @@ function direct(db: Pick<Database, "provider" | "sqliteDriver">, sql: string, ar
 }
 
 /** A large query of a batch job (see above): the driver's rows, as objects by column name. */
-export async function bulkRows<T>(
-  db: Pick<Database, "provider" | "sqliteDriver">,
-  runner: Runner,
-  sql: string,
-  ...args: unknown[]
-): Promise<T[]> {
+export async function bulkRows<T>(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
   const run = direct(db, sql, args);
   if (!run) return queryRows<T>(db, runner, sql, ...args);
-  if (!run.statement.reader) {
-    run.statement.run(...run.params);
-    return [];
-  }
-  return run.statement.all(...run.params) as T[];
+  return gated(db, () => {
+    if (!run.statement.reader) {
+      run.statement.run(...run.params);
+      return [];
+    }
+    return run.statement.all(...run.params) as T[];
+  });
 }
 
 /** A large write of a batch job (see above); the number of rows changed. */
-export async function bulkExecute(
-  db: Pick<Database, "provider" | "sqliteDriver">,
-  runner: Runner,
-  sql: string,
-  ...args: unknown[]
-): Promise<number> {
+export async function bulkExecute(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<number> {
   const run = direct(db, sql, args);
   if (!run) return execute(db, runner, sql, ...args);
-  return run.statement.run(...run.params).changes;
+  return gated(db, () => run.statement.run(...run.params).changes);
 }
 
 /** A small statement of a hot path (see above): rows as objects by column name, integers as numbers. */
-export async function preparedRows<T>(
-  db: Pick<Database, "provider" | "sqliteDriver">,
-  runner: Runner,
-  sql: string,
-  ...args: unknown[]
-): Promise<T[]> {
+export async function preparedRows<T>(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
   const run = direct(db, sql, args);
   if (!run) return queryRows<T>(db, runner, sql, ...args);
-  if (!run.statement.reader) {
-    run.statement.run(...run.params);
-    return [];
-  }
-  return run.statement.safeIntegers(false).all(...run.params) as T[];
+  return gated(db, () => {
+    if (!run.statement.reader) {
+      run.statement.run(...run.params);
+      return [];
+    }
+    return run.statement.safeIntegers(false).all(...run.params) as T[];
+  });
 }
 
 /** A small write of a hot path (see above); the number of rows changed. */
-export async function preparedExecute(
-  db: Pick<Database, "provider" | "sqliteDriver">,
-  runner: Runner,
-  sql: string,
-  ...args: unknown[]
-): Promise<number> {
+export async function preparedExecute(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<number> {
   const run = direct(db, sql, args);
   if (!run) return execute(db, runner, sql, ...args);
-  return run.statement.run(...run.params).changes;
+  return gated(db, () => run.statement.run(...run.params).changes);
 }
 
 /** A datetime from a raw row (Date on Postgres, the stored text or epoch milliseconds on SQLite); null stays null. */
