@@ -161,8 +161,8 @@ function direct(db: Pick<Database, "provider" | "sqliteDriver">, sql: string, ar
   return { statement: prepared(connection, text), params };
 }
 
-/** A large query of a batch job (see above): the driver's rows, as objects by column name. */
-export async function bulkRows<T>(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
+/** Rows of a direct statement; `safeIntegers` says whether SQLite's integers come back as bigint (set on every run: the prepared statement is shared). */
+async function directRows<T>(db: SqlDb, runner: Runner, sql: string, args: unknown[], safeIntegers: boolean): Promise<T[]> {
   const run = direct(db, sql, args);
   if (!run) return queryRows<T>(db, runner, sql, ...args);
   return gated(db, () => {
@@ -170,11 +170,16 @@ export async function bulkRows<T>(db: SqlDb, runner: Runner, sql: string, ...arg
       run.statement.run(...run.params);
       return [];
     }
-    return run.statement.all(...run.params) as T[];
+    return run.statement.safeIntegers(safeIntegers).all(...run.params) as T[];
   });
 }
 
-/** A large write of a batch job (see above); the number of rows changed. */
+/** A large query of a batch job (see above): the driver's rows, as objects by column name, integers as bigint. */
+export function bulkRows<T>(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
+  return directRows<T>(db, runner, sql, args, true);
+}
+
+/** A write of a batch job or of a hot path (see above); the number of rows changed. */
 export async function bulkExecute(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<number> {
   const run = direct(db, sql, args);
   if (!run) return execute(db, runner, sql, ...args);
@@ -182,24 +187,12 @@ export async function bulkExecute(db: SqlDb, runner: Runner, sql: string, ...arg
 }
 
 /** A small statement of a hot path (see above): rows as objects by column name, integers as numbers. */
-export async function preparedRows<T>(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
-  const run = direct(db, sql, args);
-  if (!run) return queryRows<T>(db, runner, sql, ...args);
-  return gated(db, () => {
-    if (!run.statement.reader) {
-      run.statement.run(...run.params);
-      return [];
-    }
-    return run.statement.safeIntegers(false).all(...run.params) as T[];
-  });
+export function preparedRows<T>(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
+  return directRows<T>(db, runner, sql, args, false);
 }
 
-/** A small write of a hot path (see above); the number of rows changed. */
-export async function preparedExecute(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<number> {
-  const run = direct(db, sql, args);
-  if (!run) return execute(db, runner, sql, ...args);
-  return gated(db, () => run.statement.run(...run.params).changes);
-}
+/** A small write of a hot path: the same as bulkExecute (a write's integers are not read back). */
+export const preparedExecute = bulkExecute;
 
 /** A datetime from a raw row (Date on Postgres, the stored text or epoch milliseconds on SQLite); null stays null. */
 export function dateOf(value: unknown): Date | null {

@@ -47,6 +47,8 @@ export class UsageTable {
   private readonly index = new Map<string, number>();
   private readonly tiers: (string | null)[] = [];
   private values = new Float64Array(UsageTable.WIDTH * 1024);
+  /** Whether any usage is old enough for the year-ago windows (asked once per check, by the first slice). */
+  yearAgo: boolean | undefined;
 
   get size(): number {
     return this.index.size;
@@ -133,9 +135,11 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
   const c = db.client;
-  // The year-ago windows only when some usage is that old (one step on the date index): most books have none.
-  const [old] = await bulkRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365));
-  const spans = old ? WINDOWS : WINDOWS.slice(0, 2);
+  // The year-ago windows only when some usage is that old (one step on the date index, once per check):
+  // most books have none.
+  table.yearAgo ??=
+    (await bulkRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365))).length > 0;
+  const spans = table.yearAgo ? WINDOWS : WINDOWS.slice(0, 2);
   const windows = await Promise.all(
     spans.map(([from, to]) => bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
   );
