@@ -96,7 +96,8 @@ describe("inputs as of a day", () => {
     const facts = x.factsOn(79);
     expect(facts.inputs).toEqual({
       seats: 25,
-      // last 30 = days 50-79 (5 active, 3 events), previous 30 = days 20-49 (10 active, 4 events)
+      // last 30 = days 50-79 (5 active, 3 events), previous 30 = days 20-49 (10 active, 4 events),
+      // 61-90 days before = days -10..19: data on days 0-19 only (10 active, 4 events)
       usage: {
         daysLast30: 30,
         daysPrev30: 30,
@@ -105,6 +106,9 @@ describe("inputs as of a day", () => {
         peakActiveLast30: 5,
         keyEventsLast30: 90,
         keyEventsPrev30: 120,
+        days61to90: 20,
+        avgActive61to90: 10,
+        keyEvents61to90: 80,
       },
       featuresUsedLast30: 1,
       knownFeatures: 4,

@@ -116,6 +116,20 @@ describe("health in context", () => {
     expect(shared.score).toBeGreaterThanOrEqual(70);
   });
 
+  it("sees a slow slide that no single month shows: the 90-day trend from the usage 61-90 days before", async () => {
+    const desk = await deskAt(AT);
+    const db = desk.app.db;
+    await addAccount(db, { externalId: "slide", name: "Slide Ltd", seats: 60 }, AT);
+    // 50 active users a day 61-120 days ago, 40 in each of the last two 30-day windows: flat month on month.
+    await addUsage(db, "slide", new Date(AT.getTime() - 60 * DAY), { before: 50, after: 50 });
+    await addUsage(db, "slide", AT, { before: 40, after: 40 });
+    await desk.app.healthChecks.run("manual", AT);
+    const trend = (await current(desk, "slide")).components.find((c) => c.name === "usageTrend")!;
+    expect(trend.evidence).toBe("active users 40 → 40 a day in 30 days (+0%); -20% in 90 days");
+    // −20% shrunk by 40 / (40 + 3): 70 − 150 × 0.186 = 42
+    expect(trend.score).toBe(42);
+  });
+
   it("judges a seasonal dip against the account's own same weeks a year earlier when its history goes back that far", async () => {
     const desk = await deskAt(AT);
     const db = desk.app.db;

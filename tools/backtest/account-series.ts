@@ -3,7 +3,7 @@
 // are those of the scheduled check (src/success/store/health-inputs.ts), counted in whole UTC days: "the last
 // 30 days" of day d are d-29..d, the previous 30 are d-59..d-30.
 import { keyEventCount, type HealthConfig } from "../../src/success/rules/health-config.ts";
-import { keyEventsChange, usageChange, type HealthInputs } from "../../src/success/rules/health-model.ts";
+import { trendOf, TREND_KINDS, type HealthInputs } from "../../src/success/rules/health-model.ts";
 import { DayCounter } from "./day-counter.ts";
 import { parseInstant } from "./dates.ts";
 import type { HistoryAccount, HistoryNps, HistorySeatChange, HistoryTicket, HistoryUsageDay, Priority } from "./history.ts";
@@ -254,6 +254,7 @@ export class AccountSeries {
     const daysLast30 = this.days.sum(day - w + 1, day);
     const daysPrev30 = this.days.sum(day - 2 * w + 1, day - w);
     if (daysLast30 + daysPrev30 === 0) return null;
+    const days61to90 = this.days.sum(day - 3 * w + 1, day - 2 * w);
     return {
       daysLast30,
       daysPrev30,
@@ -261,6 +262,9 @@ export class AccountSeries {
       avgActivePrev30: daysPrev30 ? this.active.sum(day - 2 * w + 1, day - w) / daysPrev30 : 0,
       keyEventsLast30: this.keyEvents.sum(day - w + 1, day),
       keyEventsPrev30: this.keyEvents.sum(day - 2 * w + 1, day - w),
+      days61to90,
+      avgActive61to90: days61to90 ? this.active.sum(day - 3 * w + 1, day - 2 * w) / days61to90 : 0,
+      keyEvents61to90: this.keyEvents.sum(day - 3 * w + 1, day - 2 * w),
     };
   }
 
@@ -279,6 +283,7 @@ export class AccountSeries {
     const daysPrev30 = this.days.sum(day - 2 * w + 1, day - w);
     const activeLast = this.active.sum(day - w + 1, day);
     const activePrev = this.active.sum(day - 2 * w + 1, day - w);
+    const days61to90 = this.days.sum(day - 3 * w + 1, day - 2 * w);
     const supportLinked = this.firstTicket <= day;
     const csatAnswers = this.csatAnswers.at(day);
 
@@ -316,6 +321,9 @@ export class AccountSeries {
         peakActiveLast30: daysLast30 ? this.peak[day] : 0,
         keyEventsLast30: this.keyEvents.sum(day - w + 1, day),
         keyEventsPrev30: this.keyEvents.sum(day - 2 * w + 1, day - w),
+        days61to90,
+        avgActive61to90: days61to90 ? this.active.sum(day - 3 * w + 1, day - 2 * w) / days61to90 : 0,
+        keyEvents61to90: this.keyEvents.sum(day - 3 * w + 1, day - 2 * w),
       },
       featuresUsedLast30: this.features[day],
       knownFeatures: this.knownFeatures[day],
@@ -358,9 +366,9 @@ export class AccountSeries {
 }
 
 /**
- * The account's own usage and key-event changes (usageChange, keyEventsChange) on each day from `from` to
- * `to` (timeline indexes), written to `usage` and `keys` from `offset` (NaN: not measured): the book's
- * first pass, from the usage rows only.
+ * The account's own trends (trendOf each of TREND_KINDS: usage and key events over 30 and 90 days) on each
+ * day from `from` to `to` (timeline indexes), written to `out[kind]` from `offset` (NaN: not measured): the
+ * book's first pass, from the usage rows only.
  */
 export function trendsOf(
   rows: Pick<AccountRows, "usage">,
@@ -368,7 +376,7 @@ export function trendsOf(
   config: Pick<HealthConfig, "keyEvents">,
   from: number,
   to: number,
-  out: { usage: Float32Array; keys: Float32Array; offset: number },
+  out: { trends: Float32Array[]; offset: number },
 ): void {
   const n = t.length;
   const hasData = new Float64Array(n);
@@ -387,6 +395,7 @@ export function trendsOf(
   for (let day = from; day <= to; day++) {
     const daysLast30 = days.sum(day - w + 1, day);
     const daysPrev30 = days.sum(day - 2 * w + 1, day - w);
+    const days61to90 = days.sum(day - 3 * w + 1, day - 2 * w);
     const windows = {
       daysLast30,
       daysPrev30,
@@ -394,8 +403,10 @@ export function trendsOf(
       avgActivePrev30: daysPrev30 ? act.sum(day - 2 * w + 1, day - w) / daysPrev30 : 0,
       keyEventsLast30: key.sum(day - w + 1, day),
       keyEventsPrev30: key.sum(day - 2 * w + 1, day - w),
+      days61to90,
+      avgActive61to90: days61to90 ? act.sum(day - 3 * w + 1, day - 2 * w) / days61to90 : 0,
+      keyEvents61to90: key.sum(day - 3 * w + 1, day - 2 * w),
     };
-    out.usage[out.offset + day - from] = usageChange(windows) ?? NaN;
-    out.keys[out.offset + day - from] = keyEventsChange(windows) ?? NaN;
+    for (let k = 0; k < TREND_KINDS.length; k++) out.trends[k][out.offset + day - from] = trendOf(TREND_KINDS[k], windows) ?? NaN;
   }
 }

@@ -3,7 +3,14 @@
 // configuration, and the red alerts the scheduled check would raise are recorded: an `entered_red`
 // hit on a day the account was not red the day before (one alert per red episode).
 import { bandOf, COMPONENTS, type HealthConfig } from "../../src/success/rules/health-config.ts";
-import { bookTrendOf, componentScores, scoreHealth, type BookContext, type HealthResult } from "../../src/success/rules/health-model.ts";
+import {
+  bookTrendOf,
+  componentScores,
+  scoreHealth,
+  TREND_KINDS,
+  type BookContext,
+  type HealthResult,
+} from "../../src/success/rules/health-model.ts";
 import { evaluateRules, type RuleFacts } from "../../src/success/rules/risk-rules.ts";
 import { AccountSeries, trendsOf } from "./account-series.ts";
 import { sourceOf, type AccountSource } from "./account-source.ts";
@@ -225,38 +232,34 @@ export function bookByDay(
 ): BookContext[] {
   const span = end - start + 1;
   const n = h.accounts.length;
-  const usage = new Float32Array(n * span).fill(NaN);
-  const keys = new Float32Array(n * span).fill(NaN);
+  const trends = TREND_KINDS.map(() => new Float32Array(n * span).fill(NaN));
   const tierOf: (string | null)[] = [];
   let a = 0;
   for (const rows of h.eachAccount()) {
     const churnDay = churn.get(rows.account.externalId);
     const last = churnDay === undefined ? end : Math.min(end, churnDay - 1);
     tierOf.push(rows.account.tier);
-    if (last >= start) trendsOf(rows, t, config, start, last, { usage, keys, offset: a * span });
+    if (last >= start) trendsOf(rows, t, config, start, last, { trends, offset: a * span });
     a++;
   }
   const tiers = [...new Set(tierOf.filter((x): x is string => x !== null))];
+  const lists = () => TREND_KINDS.map(() => [] as number[]) as [number[], number[], number[], number[]];
   const out: BookContext[] = new Array(span);
   for (let d = 0; d < span; d++) {
-    const all = { usage: [] as number[], keys: [] as number[] };
-    const byTier = new Map(tiers.map((x) => [x, { usage: [] as number[], keys: [] as number[] }]));
+    const all = lists();
+    const byTier = new Map(tiers.map((x) => [x, lists()]));
     for (let i = 0; i < a; i++) {
-      const u = usage[i * span + d];
-      const k = keys[i * span + d];
       const tier = tierOf[i] === null ? null : byTier.get(tierOf[i]!)!;
-      if (!Number.isNaN(u)) {
-        all.usage.push(u);
-        tier?.usage.push(u);
-      }
-      if (!Number.isNaN(k)) {
-        all.keys.push(k);
-        tier?.keys.push(k);
+      for (let k = 0; k < TREND_KINDS.length; k++) {
+        const v = trends[k][i * span + d];
+        if (Number.isNaN(v)) continue;
+        all[k].push(v);
+        tier?.[k].push(v);
       }
     }
     out[d] = {
-      all: bookTrendOf(all.usage, all.keys),
-      byTier: Object.fromEntries([...byTier].map(([x, l]) => [x, bookTrendOf(l.usage, l.keys)])),
+      all: bookTrendOf(...all),
+      byTier: Object.fromEntries([...byTier].map(([x, l]) => [x, bookTrendOf(...l)])),
     };
   }
   return out;

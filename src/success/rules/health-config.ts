@@ -98,15 +98,15 @@ export const healthConfigSchema = z
           .number({ error: "must be a number from 0 to 3" })
           .min(0, "must be 0 (off) or more")
           .max(3, "must be at most 3")
-          .default(1.5),
+          .default(0.75),
         below: z
           .number({ error: "must be a score from 1 to 100" })
           .min(1, "must be at least 1")
           .max(100, "must be at most 100")
-          .default(80),
+          .default(100),
       })
       .strict()
-      .default({ withinDays: 120, weight: 1.5, below: 80 }),
+      .default({ withinDays: 120, weight: 0.75, below: 100 }),
     /** The features that exist; empty: all features any account used in the last 90 days. */
     knownFeatures: z.array(z.string().min(1)).default([]),
     /** The usage events that count as key actions (uploads...); empty: every event. */

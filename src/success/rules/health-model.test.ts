@@ -71,6 +71,36 @@ describe("health model", () => {
     expect(h.components.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 6);
   });
 
+  it("takes the worse of the 30-day and the 90-day trend, and says both", () => {
+    // Flat over the last 60 days, but down from 25 users and 20 key events a day 61-90 days ago: a slow slide.
+    const slide: HealthInputs = {
+      ...full,
+      usage: {
+        ...full.usage,
+        avgActiveLast30: 20,
+        avgActivePrev30: 20,
+        keyEventsLast30: 450,
+        keyEventsPrev30: 450,
+        days61to90: 30,
+        avgActive61to90: 25,
+        keyEvents61to90: 600,
+      },
+    };
+    const by = Object.fromEntries(scoreHealth(slide, config).components.map((c) => [c.name, c]));
+    // −20% users and −25% key events a day in 90 days, shrunk by 20 / (20 + 3): 70 − 150 × 0.174 = 44, 70 − 150 × 0.217 = 37
+    expect(by.usageTrend.score).toBe(44);
+    expect(by.keyEventsTrend.score).toBe(37);
+    expect(by.usageTrend.evidence).toBe("active users 20 → 20 a day in 30 days (+0%); -20% in 90 days");
+    // Rising over 90 days while the last month fell: the 30-day fall (−20%, shrunk by 25 / 28) counts: 70 − 26.8.
+    const dip = { ...slide, usage: { ...slide.usage, avgActivePrev30: 25, avgActive61to90: 10 } };
+    const dipBy = Object.fromEntries(scoreHealth(dip, config).components.map((c) => [c.name, c]));
+    expect(dipBy.usageTrend.score).toBe(43);
+    expect(dipBy.usageTrend.evidence).toBe("active users 25 → 20 a day in 30 days (-20%); +100% in 90 days");
+    // Without the third window (or with under 7 days of data in it) only the 30-day trend counts, as before.
+    const short = { ...slide, usage: { ...slide.usage, days61to90: 6 } };
+    expect(Object.fromEntries(scoreHealth(short, config).components.map((c) => [c.name, c.score])).usageTrend).toBe(70);
+  });
+
   it("with distressWeight 0 is a plain weighted mean", () => {
     const plain = parseHealthConfig(JSON.stringify({ ...JSON.parse(JSON.stringify(config)), distressWeight: 0 }));
     // (40×10 + 75×15 + 43×20 + 3×15 + 60×10 + 67×10 + 10×10 + 43×10) / 100 = 42.3
@@ -334,7 +364,10 @@ describe("onboarding and the renewal", () => {
     const stalled = scoreHealth(young(1, 1, null), defaults);
     // 1 of 20 seats (5%) against 16%: 31; no key event in 30 days: 100 − 16 × 3 = 52; 1 of 2.4 features: 42
     expect(stalled.onboarding!.activation).toBe(31);
+    // A stalled start scores no higher than its activation (so it ranks with the accounts at risk), yet is never red.
+    expect(stalled.score).toBe(31);
     expect(stalled.band).not.toBe("red");
+    expect(ramping.score).toBeGreaterThan(31);
     const hits = evaluateRules(
       {
         today: "2026-11-20",
@@ -371,8 +404,8 @@ describe("onboarding and the renewal", () => {
     const today = scoreHealth({ ...fair, daysToRenewal: 0 }, defaults);
     expect(far.score).toBe(52);
     expect(far.renewal).toBeUndefined();
-    // closeness 1 − 30/120 = 0.75: 1.5 × 0.75 × (80 − score) points off
-    expect(soon.renewal!.points).toBe(Math.round(1.5 * 0.75 * (80 - far.score!)));
+    // closeness 1 − 30/120 = 0.75: weight 0.75 × closeness 0.75 × (100 − score) points off
+    expect(soon.renewal!.points).toBe(Math.round(0.75 * 0.75 * (100 - far.score!)));
     expect(soon.score).toBe(far.score! - soon.renewal!.points);
     expect(today.score!).toBeLessThan(soon.score!);
     expect(soon.renewal!.evidence).toBe(`renews in 30 days: a weak score weighs more near the renewal (−${soon.renewal!.points} points)`);

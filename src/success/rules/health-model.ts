@@ -6,7 +6,10 @@ import { bandOf, type Band, type ComponentName, type HealthConfig } from "./heal
 
 export interface HealthInputs {
   seats: number | null;
-  /** Product usage: days with data and daily averages in the last 30 days and the 30 before. */
+  /**
+   * Product usage: days with data and daily averages in the last 30 days, the 30 before, and the 30 before
+   * those (61-90 days before the day checked, for the 90-day trends; absent: not measured).
+   */
   usage: {
     daysLast30: number;
     daysPrev30: number;
@@ -15,7 +18,7 @@ export interface HealthInputs {
     peakActiveLast30: number;
     keyEventsLast30: number;
     keyEventsPrev30: number;
-  };
+  } & LongWindow;
   /** Distinct features used in the last 30 days, and the features known (configured or seen in 90 days). */
   featuresUsedLast30: number;
   knownFeatures: number;
@@ -52,18 +55,28 @@ export interface HealthInputs {
   };
   /**
    * The same two usage windows a year (365 days) earlier: the 30 days ending 365 days before the day checked
-   * and the 30 before those, measured as `usage`. null: no usage day at all in those 60 days (no history then).
+   * and the 30 before those (and the 30 before those), measured as `usage`. null: no usage day at all in
+   * the first two (no history then).
    */
-  usageYearAgo: {
-    daysLast30: number;
-    daysPrev30: number;
-    avgActiveLast30: number;
-    avgActivePrev30: number;
-    keyEventsLast30: number;
-    keyEventsPrev30: number;
-  } | null;
+  usageYearAgo:
+    | ({
+        daysLast30: number;
+        daysPrev30: number;
+        avgActiveLast30: number;
+        avgActivePrev30: number;
+        keyEventsLast30: number;
+        keyEventsPrev30: number;
+      } & LongWindow)
+    | null;
   /** Whole days from the day checked to the renewal date (0 on the day, negative once passed); null: no renewal date. */
   daysToRenewal: number | null;
+}
+
+/** The 30 days 61-90 days before the day checked: days with data, average active users, key events (absent: not measured). */
+export interface LongWindow {
+  days61to90?: number;
+  avgActive61to90?: number;
+  keyEvents61to90?: number;
 }
 
 /**
@@ -83,6 +96,9 @@ export interface BookTrend {
   usage: number | null;
   /** Median of the key events a day in the last 30 days over those in the previous 30, − 1 (null: as above). */
   keyEvents: number | null;
+  /** The same over 90 days: the last 30 days against the 30 days 61-90 days before (usageChange90, keyEventsChange90; null: as above). */
+  usage90?: number | null;
+  keyEvents90?: number | null;
   /** Accounts whose usage trend was measured. */
   accounts: number;
 }
@@ -146,7 +162,8 @@ export const MIN_BOOK_ACCOUNTS = 20;
 type TrendWindows = Pick<
   HealthInputs["usage"],
   "daysLast30" | "daysPrev30" | "avgActiveLast30" | "avgActivePrev30" | "keyEventsLast30" | "keyEventsPrev30"
->;
+> &
+  LongWindow;
 
 /** The change in daily active users between the two windows (null: too few days of data or none before). */
 export function usageChange(u: TrendWindows): number | null {
@@ -160,6 +177,33 @@ export function keyEventsChange(u: TrendWindows): number | null {
   return u.keyEventsLast30 / u.daysLast30 / (u.keyEventsPrev30 / u.daysPrev30) - 1;
 }
 
+/** The change in daily active users from 61-90 days before to the last 30 days (null: too few days of data or none then). */
+export function usageChange90(u: TrendWindows): number | null {
+  const days = u.days61to90 ?? 0;
+  const then = u.avgActive61to90 ?? 0;
+  if (u.daysLast30 < MIN_TREND_DAYS || days < MIN_TREND_DAYS || then <= 0) return null;
+  return u.avgActiveLast30 / then - 1;
+}
+
+/** The change in key events a day of data from 61-90 days before to the last 30 days (null: as usageChange90). */
+export function keyEventsChange90(u: TrendWindows): number | null {
+  const days = u.days61to90 ?? 0;
+  const then = u.keyEvents61to90 ?? 0;
+  if (u.daysLast30 < MIN_TREND_DAYS || days < MIN_TREND_DAYS || then <= 0) return null;
+  return u.keyEventsLast30 / u.daysLast30 / (then / days) - 1;
+}
+
+/** The four trends an account is scored on, in the order of TREND_KINDS. */
+export const TREND_KINDS = ["usage", "keyEvents", "usage90", "keyEvents90"] as const;
+export type TrendKind = (typeof TREND_KINDS)[number];
+const TREND_OF: Record<TrendKind, (u: TrendWindows) => number | null> = {
+  usage: usageChange,
+  keyEvents: keyEventsChange,
+  usage90: usageChange90,
+  keyEvents90: keyEventsChange90,
+};
+export const trendOf = (kind: TrendKind, u: TrendWindows): number | null => TREND_OF[kind](u);
+
 function median(values: number[]): number | null {
   if (values.length < MIN_BOOK_ACCOUNTS) return null;
   const v = [...values].sort((a, b) => a - b);
@@ -172,26 +216,29 @@ function median(values: number[]): number | null {
  * every account's inputs as of the same day (accounts without a measured trend are left out).
  */
 export function bookTrends(accounts: Iterable<Pick<HealthInputs, "tier" | "usage">>): BookContext {
-  const all = { usage: [] as number[], keyEvents: [] as number[] };
-  const tiers = new Map<string, { usage: number[]; keyEvents: number[] }>();
+  const lists = () => TREND_KINDS.map(() => [] as number[]);
+  const all = lists();
+  const tiers = new Map<string, number[][]>();
   for (const a of accounts) {
-    const u = usageChange(a.usage);
-    const k = keyEventsChange(a.usage);
-    const lists = a.tier === null ? [all] : [all, tiers.get(a.tier) ?? tiers.set(a.tier, { usage: [], keyEvents: [] }).get(a.tier)!];
-    for (const l of lists) {
-      if (u !== null) l.usage.push(u);
-      if (k !== null) l.keyEvents.push(k);
-    }
+    const changes = TREND_KINDS.map((kind) => trendOf(kind, a.usage));
+    const into = a.tier === null ? [all] : [all, tiers.get(a.tier) ?? tiers.set(a.tier, lists()).get(a.tier)!];
+    for (const l of into) changes.forEach((c, j) => c !== null && l[j].push(c));
   }
   return {
-    all: bookTrendOf(all.usage, all.keyEvents),
-    byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(l.usage, l.keyEvents)])),
+    all: bookTrendOf(...(all as [number[], number[], number[], number[]])),
+    byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(...(l as [number[], number[], number[], number[]]))])),
   };
 }
 
-/** The book's trend from the measured changes of its accounts (usageChange and keyEventsChange of each). */
-export function bookTrendOf(usage: number[], keyEvents: number[]): BookTrend {
-  return { usage: median(usage), keyEvents: median(keyEvents), accounts: usage.length };
+/** The book's trend from the measured changes of its accounts (usageChange, keyEventsChange, usageChange90, keyEventsChange90 of each). */
+export function bookTrendOf(usage: number[], keyEvents: number[], usage90: number[] = [], keyEvents90: number[] = []): BookTrend {
+  return {
+    usage: median(usage),
+    keyEvents: median(keyEvents),
+    usage90: median(usage90),
+    keyEvents90: median(keyEvents90),
+    accounts: usage.length,
+  };
 }
 
 const signed = (v: number) => `${v >= 0 ? "+" : ""}${pct(v)}`;
@@ -206,10 +253,10 @@ const FLAT = 0.025;
 export function trendReference(
   i: Pick<HealthInputs, "usageYearAgo" | "tier">,
   book: BookContext | null,
-  which: "usage" | "keyEvents",
+  which: TrendKind,
 ): { change: number; source: "year_ago" | "tier" | "book"; text: (relative: number) => string } | null {
   const ya = i.usageYearAgo;
-  const lastYear = ya ? (which === "usage" ? usageChange(ya) : keyEventsChange(ya)) : null;
+  const lastYear = ya ? trendOf(which, ya) : null;
   if (lastYear !== null) {
     return {
       change: lastYear,
@@ -232,6 +279,30 @@ export function trendReference(
 
 /** A trend's score: flat is 70 (the green line), each 1% down costs 1.5 points (−47% is 0), +20% is 100. */
 export const trendScore = (change: number) => 70 + change * 150;
+
+/**
+ * An account's 30-day trend and its 90-day trend (the last 30 days against the 30 days 61-90 days before),
+ * each relative to its reference (trendReference); the score takes the worse of the two, so a slow slide
+ * that no single month shows is seen. null: the 30-day trend is not measured.
+ */
+function relativeTrends(
+  i: HealthInputs,
+  book: BookContext | null,
+  short: "usage" | "keyEvents",
+  long: "usage90" | "keyEvents90",
+): { relative: number; text: string } | null {
+  const change = trendOf(short, i.usage);
+  if (change === null) return null;
+  const ref = trendReference(i, book, short);
+  const relative = ref ? (1 + change) / (1 + ref.change) - 1 : change;
+  let text = ` (${signed(change)}${ref ? ref.text(relative) : ""})`;
+  const change90 = trendOf(long, i.usage);
+  if (change90 === null) return { relative, text };
+  const ref90 = trendReference(i, book, long);
+  const relative90 = ref90 ? (1 + change90) / (1 + ref90.change) - 1 : change90;
+  text += `; ${signed(change90)} in 90 days${ref90 ? ref90.text(relative90) : ""}`;
+  return { relative: Math.min(relative, relative90), text };
+}
 
 /** Each component's raw score and evidence, or null when it has no data. */
 export function componentScores(
@@ -258,24 +329,20 @@ export function componentScores(
 
   // A trend measured on a handful of users swings by chance: it is shrunk toward flat (×0.5 at 3 active users a day).
   const shrink = u.avgActivePrev30 / (u.avgActivePrev30 + SMALL_ACCOUNT_USERS);
-  const usage = usageChange(u);
-  if (usage !== null) {
-    const ref = trendReference(i, book, "usage");
-    const relative = ref ? (1 + usage) / (1 + ref.change) - 1 : usage;
+  const usage = relativeTrends(i, book, "usage", "usage90");
+  if (usage) {
     out.usageTrend = {
-      score: clamp(trendScore(relative * shrink)),
-      evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days (${signed(usage)}${ref ? ref.text(relative) : ""})`,
+      score: clamp(trendScore(usage.relative * shrink)),
+      evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days${usage.text}`,
     };
   }
 
-  const keys = keyEventsChange(u);
-  if (keys !== null) {
-    const ref = trendReference(i, book, "keyEvents");
-    const relative = ref ? (1 + keys) / (1 + ref.change) - 1 : keys;
+  const keys = relativeTrends(i, book, "keyEvents", "keyEvents90");
+  if (keys) {
     const label = config.keyEvents.length ? config.keyEvents.join(", ") : "key events";
     out.keyEventsTrend = {
-      score: clamp(trendScore(relative * shrink)),
-      evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days (${signed(keys)}${ref ? ref.text(relative) : ""})`,
+      score: clamp(trendScore(keys.relative * shrink)),
+      evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days${keys.text}`,
     };
   }
 
@@ -423,6 +490,8 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: Bo
     evidence: raw[name]!.evidence,
   }));
   let score = clamp(components.reduce((s, c) => s + c.score * c.weight, 0));
+  // A stalled start is a risk whatever the rest says: an onboarding account scores no higher than its activation.
+  if (activation) score = Math.min(score, activation.score);
   const result: HealthResult = { score, band: "green", components, missing };
 
   // The nearer the renewal, the more a weak score weighs: its shortfall from `below` grows by up to

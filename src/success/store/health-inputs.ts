@@ -19,6 +19,9 @@ const NO_USAGE: Pick<HealthInputs, "usage" | "usageYearAgo"> = {
     peakActiveLast30: 0,
     keyEventsLast30: 0,
     keyEventsPrev30: 0,
+    days61to90: 0,
+    avgActive61to90: 0,
+    keyEvents61to90: 0,
   },
   usageYearAgo: null,
 };
@@ -38,12 +41,13 @@ export interface SliceAccount {
 }
 
 /**
- * The usage windows of every account of a check: the last 30 days, the 30 before, and the same two a year
- * (365 days) earlier. Read once, in a first pass over all accounts (the book's median trends need every
- * account's), and kept compactly (13 numbers an account) for the second pass, which scores.
+ * The usage windows of every account of a check: the last 30 days, the 30 before, the 30 before those
+ * (61-90 days ago, for the 90-day trends), and the same three a year (365 days) earlier. Read once, in a
+ * first pass over all accounts (the book's median trends need every account's), and kept compactly (19
+ * numbers an account) for the second pass, which scores.
  */
 export class UsageTable {
-  private static readonly WIDTH = 13;
+  private static readonly WIDTH = 19;
   private readonly index = new Map<string, number>();
   private readonly tiers: (string | null)[] = [];
   private values = new Float64Array(UsageTable.WIDTH * 1024);
@@ -81,6 +85,7 @@ export class UsageTable {
   private read(at: number): Pick<HealthInputs, "tier" | "usage" | "usageYearAgo"> {
     const v = this.values.subarray(at * UsageTable.WIDTH, (at + 1) * UsageTable.WIDTH);
     const [days, active, peak, keys, pDays, pActive, pKeys, yDays, yActive, yKeys, ypDays, ypActive, ypKeys] = v;
+    const [eDays, eActive, eKeys, yeDays, yeActive, yeKeys] = v.subarray(13);
     const avg = (sum: number, n: number) => (n ? sum / n : 0);
     return {
       tier: this.tiers[at],
@@ -92,6 +97,9 @@ export class UsageTable {
         peakActiveLast30: peak,
         keyEventsLast30: keys,
         keyEventsPrev30: pKeys,
+        days61to90: eDays,
+        avgActive61to90: avg(eActive, eDays),
+        keyEvents61to90: eKeys,
       },
       usageYearAgo:
         yDays + ypDays === 0
@@ -103,6 +111,9 @@ export class UsageTable {
               avgActivePrev30: avg(ypActive, ypDays),
               keyEventsLast30: yKeys,
               keyEventsPrev30: ypKeys,
+              days61to90: yeDays,
+              avgActive61to90: avg(yeActive, yeDays),
+              keyEvents61to90: yeKeys,
             },
     };
   }
@@ -122,13 +133,16 @@ const USAGE_WINDOW_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."
   WHERE a."externalId" >= $1 AND a."externalId" <= $2
   GROUP BY a."externalId"`;
 
-/** The usage windows, in days before the day checked: (from, to]. */
+/** The usage windows, in days before the day checked: (from, to]; the year-ago ones last. */
 const WINDOWS = [
   [30, 0],
   [60, 30],
+  [90, 60],
   [395, 365],
   [425, 395],
+  [455, 425],
 ] as const;
+const RECENT_WINDOWS = 3;
 
 /** Adds the usage windows of the slice's accounts (in id order) as of `now` to `table`. */
 export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Date, table: UsageTable): Promise<void> {
@@ -139,18 +153,20 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
   // most books have none.
   table.yearAgo ??=
     (await bulkRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365))).length > 0;
-  const spans = table.yearAgo ? WINDOWS : WINDOWS.slice(0, 2);
+  const spans = table.yearAgo ? WINDOWS : WINDOWS.slice(0, RECENT_WINDOWS);
   const windows = await Promise.all(
     spans.map(([from, to]) => bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
   );
   while (windows.length < WINDOWS.length) windows.push([]);
-  const [lastBy, prevBy, yearLastBy, yearPrevBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
+  const [lastBy, prevBy, earlyBy, yearLastBy, yearPrevBy, yearEarlyBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
   const n = (v: unknown) => num(v) ?? 0;
   for (const a of accounts) {
     const l = lastBy.get(a.externalId);
     const p = prevBy.get(a.externalId);
     const yl = yearLastBy.get(a.externalId);
     const yp = yearPrevBy.get(a.externalId);
+    const e = earlyBy.get(a.externalId);
+    const ye = yearEarlyBy.get(a.externalId);
     table.add(a.externalId, a.tier, [
       n(l?.days),
       n(l?.active),
@@ -165,6 +181,12 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
       n(yp?.days),
       n(yp?.active),
       n(yp?.keyEvents),
+      n(e?.days),
+      n(e?.active),
+      n(e?.keyEvents),
+      n(ye?.days),
+      n(ye?.active),
+      n(ye?.keyEvents),
     ]);
   }
 }
