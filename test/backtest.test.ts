@@ -19,7 +19,7 @@ import { FILES, HistoryError, readHistory, type History } from "../tools/backtes
 import { writeHistory } from "../tools/backtest/history-writer.ts";
 import { knownFeaturesByDay } from "../tools/backtest/known-features.ts";
 import { replay } from "../tools/backtest/replay.ts";
-import { aucOf, baseRate, DAYS_PER_MONTH, figuresOf, type Figures } from "../tools/backtest/report.ts";
+import { aucOf, baseRate, DAYS_PER_MONTH, figuresOf, fromDay, type Figures } from "../tools/backtest/report.ts";
 import { runBacktest } from "../tools/backtest/run.ts";
 import { timelineOf } from "../tools/backtest/timeline.ts";
 
@@ -323,6 +323,45 @@ describe("replay and figures on a hand-made history", () => {
     // Scored as of old: no onboarding stage and no renewal weighting.
     expect(baseline.onboardingDays).toBe(0);
     expect(baseline.renewal.weight).toBe(0);
+  });
+});
+
+describe("an account created during the history", () => {
+  // A: 8 of 10 seats every day from day 0. H: created on day 100 (accounts.csv's createdDate), never used,
+  // churns on day 200. H is not a customer before day 100: not scored then. From day 100 it is onboarding,
+  // too early to judge until day 114; then its activation is its first key event's lateness (no usage, no
+  // features known): 100 − 3 × (age − 14), under 50 from age 31: onboarding_stalled on day 131.
+  const usage = ["accountExternalId,date,activeUsers,featuresUsed,events"];
+  for (let d = 0; d < 300; d++) usage.push(`A,${date(d)},8,,`);
+  const dir = writeFiles({
+    "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier,createdDate", "A,A Inc,10,,,,", `H,H Inc,10,,,,${date(100)}`],
+    "usage.csv": usage,
+    "churn.csv": ["accountExternalId,churnDate", `H,${date(200)}`],
+  });
+  const config = parseHealthConfig(null);
+  const history = readHistory(dir);
+  const result = replay(history, config, [{ name: "model", config }]);
+
+  it("is scored from its creation date, its age counted from it", () => {
+    expect(history.accounts[1].createdDate).toBe(date(100));
+    expect(history.accounts[0].createdDate).toBeUndefined();
+    expect(result.created).toEqual(new Map([["H", 100]]));
+    expect(result.alerts[0].alerts.filter((a) => a.account === "H").map((a) => a.day)).toEqual([131]);
+    expect(result.snapshots.filter((s) => s.account === "H").every((s) => s.day >= 100)).toBe(true);
+    // A: days 60-299; H: days 100-199.
+    expect(result.accountDays).toBe(240 + 100);
+    // Up to day 209: A 150 days, H 100 days of which 110-199 are within 90 days of its churn.
+    expect(baseRate(result, 90)).toEqual({ value: 90 / 250, hits: 90, of: 250 });
+    expect(fromDay(result, 150).accountDays).toBe(150 + 50);
+    const t = timelineOf(history);
+    const h = new AccountSeries(
+      { account: history.accounts[1], usage: [], tickets: [], nps: [], seatChanges: [] },
+      t,
+      config,
+      knownFeaturesByDay(history, t, config),
+    );
+    expect(h.createdDay).toBe(100);
+    expect(h.factsOn(131).inputs.lifecycle).toEqual({ ageDays: 31, featuresUsedSinceStart: 0, daysToFirstKeyEvent: null });
   });
 });
 

@@ -117,8 +117,13 @@ export class AccountSeries {
   private readonly baselineWeeks: number;
   private readonly npsMaxAge: number;
   private readonly tier: string | null;
-  /** Timeline index of the account's start (its first usage day); null: older than the history or never used. */
+  /**
+   * Timeline index of the account's start: the earlier of its creation (accounts.csv's createdDate) and its
+   * first usage day; without a creation date, its first usage day; null: older than the history or unknown.
+   */
   private readonly startDay: number | null;
+  /** Timeline index of the day it became a customer (createdDate); null: before the history, or unknown. */
+  readonly createdDay: number | null;
   private readonly firstKeyEventDay: number;
   /** Distinct features used from the first day of usage to each day. */
   private readonly featuresSince: Int32Array;
@@ -155,7 +160,16 @@ export class AccountSeries {
       for (const f of featuresByDay[d] ?? []) seen.add(f);
       this.featuresSince[d] = seen.size;
     }
-    this.startDay = firstUsage < 0 || firstUsage < t.first + OLDER_THAN_HISTORY_DAYS ? null : firstUsage;
+    const created = rows.account.createdDate ? dayIndex(t, rows.account.createdDate) : null;
+    this.createdDay = created;
+    this.startDay =
+      created !== null
+        ? firstUsage >= 0
+          ? Math.min(created, firstUsage)
+          : created
+        : firstUsage < 0 || firstUsage < t.first + OLDER_THAN_HISTORY_DAYS
+          ? null
+          : firstUsage;
     this.firstKeyEventDay = firstKey;
     this.tier = rows.account.tier;
     this.renewalDay = rows.account.renewalDate === null ? null : dayIndex(t, rows.account.renewalDate);

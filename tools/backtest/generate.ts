@@ -206,6 +206,8 @@ export function generateHistory(options: Partial<GenerateOptions> = {}): History
       arr: Math.round((plan.seats * plan.pricePerSeat) / 10) * 10,
       renewalDate: dateOfDay(start + plan.renewalDay),
       tier: plan.tier,
+      // New accounts became customers during the history; the others were before it.
+      ...(plan.createdDay > 0 ? { createdDate: dateOfDay(start + plan.createdDay) } : {}),
     });
     const churnDate = plan.churnDay === null ? null : dateOfDay(start + plan.churnDay);
     if (churnDate !== null) history.churn.push({ accountExternalId: plan.externalId, churnDate });

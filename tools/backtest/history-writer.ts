@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { csvLine } from "./csv.ts";
-import { FILES, type History } from "./history.ts";
+import { ACCOUNTS_OPTIONAL_COLUMNS, FILES, type History } from "./history.ts";
 
 function writeCsv(dir: string, name: string, columns: readonly string[], rows: (string | number | null)[][]): void {
   let text = csvLine(columns);
@@ -17,8 +17,8 @@ export function writeHistory(dir: string, h: History): void {
   writeCsv(
     dir,
     FILES.accounts.name,
-    FILES.accounts.columns,
-    h.accounts.map((a) => [a.externalId, a.name, a.seats, a.arr, a.renewalDate, a.tier]),
+    [...FILES.accounts.columns, ...ACCOUNTS_OPTIONAL_COLUMNS],
+    h.accounts.map((a) => [a.externalId, a.name, a.seats, a.arr, a.renewalDate, a.tier, a.createdDate ?? null]),
   );
   writeCsv(
     dir,

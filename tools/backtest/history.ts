@@ -25,6 +25,12 @@ export interface HistoryAccount {
   arr: number | null;
   renewalDate: string | null;
   tier: string | null;
+  /**
+   * When the account became a customer (accounts.csv's optional createdDate; null or absent: before the
+   * history, or unknown). It is not scored before that day, and its age counts from it (or from its first
+   * usage day, whichever is earlier), as the app counts from Account.createdAt.
+   */
+  createdDate?: string | null;
 }
 
 export interface HistoryUsageDay {
@@ -105,6 +111,9 @@ export const FILES = {
 } as const;
 
 type FileSpec = (typeof FILES)[keyof typeof FILES];
+
+/** accounts.csv's optional columns: read when the header names them (the generator writes them). */
+export const ACCOUNTS_OPTIONAL_COLUMNS = ["createdDate"] as const;
 
 export class HistoryError extends Error {
   constructor(readonly problems: string[]) {
@@ -464,13 +473,14 @@ function scanHistory(dir: string, keep: boolean): Scan {
     const seats = row.integer("seats", 0, Infinity, true);
     const arr = row.number("arr", true);
     const renewalDate = row.date("renewalDate", true);
+    const createdDate = row.date("createdDate", true);
     if (externalId !== undefined && known.has(externalId)) {
       readers.accounts.problem(
         `accounts.csv line ${row.line}, field "externalId": "${externalId}" appears twice; each account needs one row`,
       );
       continue;
     }
-    if (!defined(externalId, seats, arr, renewalDate)) continue;
+    if (!defined(externalId, seats, arr, renewalDate, createdDate)) continue;
     known.set(externalId!, accounts.length);
     accounts.push({
       externalId: externalId!,
@@ -479,6 +489,7 @@ function scanHistory(dir: string, keep: boolean): Scan {
       arr: arr!,
       renewalDate: renewalDate!,
       tier: row.text("tier") || null,
+      ...(createdDate ? { createdDate } : {}),
     });
   }
 

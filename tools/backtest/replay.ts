@@ -71,6 +71,8 @@ export interface ReplayResult {
   accounts: number;
   /** Churn day (timeline index) per account that churned. */
   churn: Map<string, number>;
+  /** The day (timeline index) each account created during the history became a customer: it is scored from then on. */
+  created: Map<string, number>;
   /** Per run, in the order given: the red alerts raised, by day then account. */
   alerts: { name: string; config: HealthConfig; alerts: RedAlert[] }[];
   /** Account-days scored (per run). */
@@ -105,6 +107,7 @@ export function replay(
     ]);
   }
   const churn = new Map(h.churn.map((c) => [c.accountExternalId, dayIndex(t, c.churnDate)]));
+  const created = createdDays(h, t);
   const known = knownFeaturesByDay(h, t, inputsConfig);
   const alerts = runs.map((r) => ({ name: r.name, config: r.config, alerts: [] as RedAlert[] }));
   const span = end - start + 1;
@@ -153,7 +156,8 @@ export function replay(
       const lastScored = churnDay === undefined ? end : Math.min(end, churnDay - 1);
       const wasRed = runs.map(() => false);
       for (const s of scores) s.fill(NaN);
-      for (let day = start; day <= lastScored; day++) {
+      // Not a customer before its creation date: scored from then on.
+      for (let day = Math.max(start, series.createdDay ?? start); day <= lastScored; day++) {
         accountDays++;
         const facts = series.factsOn(day);
         const today = dates[day - start];
@@ -214,7 +218,14 @@ export function replay(
     eachAccount.return?.();
   }
   for (const a of alerts) a.alerts.sort((x, y) => x.day - y.day || x.account.localeCompare(y.account));
-  return { timeline: t, start, end, accounts: h.accounts.length, churn, alerts, accountDays, snapshots, samples };
+  return { timeline: t, start, end, accounts: h.accounts.length, churn, created, alerts, accountDays, snapshots, samples };
+}
+
+/** The creation day (timeline index) of each account with a createdDate. */
+export function createdDays(h: AccountSource, t: Timeline): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const a of h.accounts) if (a.createdDate) out.set(a.externalId, dayIndex(t, a.createdDate));
+  return out;
 }
 
 /**

@@ -102,9 +102,7 @@ export function snapshotAuc(result: ReplayResult, runIndex: number, horizon: num
  * no alert in this view.
  */
 export function fromDay(result: ReplayResult, from: number): ReplayResult {
-  const span = Math.max(0, result.end - from + 1);
-  let accountDays = (result.accounts - result.churn.size) * span;
-  for (const churn of result.churn.values()) accountDays += Math.max(0, Math.min(result.end, churn - 1) - from + 1);
+  const accountDays = scoredDays(result, from, result.end);
   return {
     ...result,
     start: from,
@@ -184,15 +182,28 @@ export function figuresOf(result: ReplayResult, name: string, alerts: readonly R
 export function baseRate(result: ReplayResult, horizon: number): Ratio {
   const decidedBy = result.end - horizon;
   if (decidedBy < result.start) return ratio(0, 0);
-  // Accounts that never churn are scored every day; churners up to the day before churning.
-  let days = (result.accounts - result.churn.size) * (decidedBy - result.start + 1);
+  const days = scoredDays(result, result.start, decidedBy);
   let followed = 0;
-  for (const churn of result.churn.values()) {
-    const last = Math.min(decidedBy, churn - 1);
-    days += Math.max(0, last - result.start + 1);
-    followed += Math.max(0, last - Math.max(result.start, churn - horizon) + 1);
+  for (const [account, churn] of result.churn) {
+    const first = Math.max(result.start, result.created.get(account) ?? result.start);
+    followed += Math.max(0, Math.min(decidedBy, churn - 1) - Math.max(first, churn - horizon) + 1);
   }
   return ratio(followed, days);
+}
+
+/**
+ * Account-days scored from `from` to `to`: every account from its creation (when created during the
+ * history) to the day before its churn (when it churned).
+ */
+export function scoredDays(result: ReplayResult, from: number, to: number): number {
+  const span = Math.max(0, to - from + 1);
+  let days = result.accounts * span;
+  for (const [account, created] of result.created) if (!result.churn.has(account)) days -= Math.min(span, Math.max(0, created - from));
+  for (const [account, churn] of result.churn) {
+    const first = Math.max(from, result.created.get(account) ?? from);
+    days += Math.max(0, Math.min(to, churn - 1) - first + 1) - span;
+  }
+  return days;
 }
 
 const fmtRatio = (r: Ratio) => (r.value === null ? "n/a (none)" : `${r.value.toFixed(2)} (${r.hits}/${r.of})`);

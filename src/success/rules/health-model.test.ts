@@ -386,6 +386,21 @@ describe("onboarding and the renewal", () => {
     expect(hits[0].reason).toMatch(/^activation 31 on day 30 of 90 of onboarding \(below 50\): 1 of 20 seats active \(5%\)/);
   });
 
+  it("does not call a start stalled in its first 14 days", () => {
+    const day5 = scoreHealth(
+      { ...young(0, 0, null), lifecycle: { ageDays: 5, featuresUsedSinceStart: 0, daysToFirstKeyEvent: null } },
+      defaults,
+    );
+    expect(day5.onboarding!.activation).toBe(100);
+    expect(day5.onboarding!.evidence).toMatch(/^too early to judge on day 5 of 14: /);
+    const day14 = scoreHealth(
+      { ...young(0, 0, null), lifecycle: { ageDays: 14, featuresUsedSinceStart: 0, daysToFirstKeyEvent: null } },
+      defaults,
+    );
+    // No seat active and no feature reached by day 14: 0.
+    expect(day14.onboarding!.activation).toBe(0);
+  });
+
   it("scores an account past onboarding, or of unknown age, on its trends", () => {
     const old = scoreHealth(
       { ...young(1, 1, null), lifecycle: { ageDays: 90, featuresUsedSinceStart: 1, daysToFirstKeyEvent: null } },

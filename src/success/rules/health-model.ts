@@ -471,7 +471,13 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: Bo
     Object.assign(raw, parts);
     // Activation is the weakest part: a start with many features but no one using the seats has stalled.
     const list = Object.values(parts);
-    activation = { score: Math.min(...list.map((p) => p.score)), evidence: list.map((p) => p.evidence).join("; ") };
+    const evidence = list.map((p) => p.evidence).join("; ");
+    // The first days are too early to call a start stalled (a day without use is chance): judged from day
+    // PROMPT_KEY_EVENT_DAYS on, as the first key event is.
+    activation =
+      age < PROMPT_KEY_EVENT_DAYS
+        ? { score: 100, evidence: `too early to judge on day ${age} of ${PROMPT_KEY_EVENT_DAYS}: ${evidence}` }
+        : { score: Math.min(...list.map((p) => p.score)), evidence };
   }
   const weighted = (Object.keys(config.weights) as ComponentName[]).filter((n) => config.weights[n] > 0);
   const present = weighted.filter((n) => raw[n]);
