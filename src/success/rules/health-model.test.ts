@@ -1,7 +1,7 @@
 // The health model and the risk rules on hand-computed fixtures (pure functions, no database).
 import { describe, expect, it } from "vitest";
 import { parseHealthConfig, HealthConfigError } from "./health-config.ts";
-import { bookTrends, scoreHealth, trendReference, UNKNOWN_CONTEXT, type HealthInputs } from "./health-model.ts";
+import { bookTrends, scoreHealth, thousands, trendReference, UNKNOWN_CONTEXT, type HealthInputs } from "./health-model.ts";
 import { evaluateRules, hasWorsened, type RuleFacts } from "./risk-rules.ts";
 
 // The hand-computed figures below use these weights and bands (not the defaults, which the backtest tunes).
@@ -436,5 +436,12 @@ describe("onboarding and the renewal", () => {
     expect(() => parseHealthConfig('{"rules":{"onboarding_stalled":{"below":0}}}', "h.json")).toThrow(
       /rules.onboarding_stalled.below must be at least 1/,
     );
+  });
+});
+
+describe("thousands", () => {
+  it("writes whole numbers as toLocaleString('en-US') does", () => {
+    for (const n of [0, 7, 99, 100, 999, 1000, 12345, 123456, 1234567, 60000, -1, -1000, -1234567, 1e15])
+      expect(thousands(n)).toBe(n.toLocaleString("en-US"));
   });
 });
