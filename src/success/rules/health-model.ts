@@ -216,7 +216,7 @@ export const trendOf = (kind: TrendKind, u: TrendWindows): number | null => TREN
 
 function median(values: number[]): number | null {
   if (values.length < MIN_BOOK_ACCOUNTS) return null;
-  const v = [...values].sort((a, b) => a - b);
+  const v = Float64Array.from(values).sort();
   const mid = v.length >> 1;
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
@@ -255,6 +255,23 @@ const signed = (v: number) => `${v >= 0 ? "+" : ""}${pct(v)}`;
 /** Changes smaller than this read as "flat" in the evidence. */
 const FLAT = 0.025;
 
+/** What a trend is judged against (trendReference): the reference change, where it comes from, and the evidence's words. */
+export class TrendReference {
+  constructor(
+    readonly change: number,
+    readonly source: "year_ago" | "tier" | "book",
+    /** For the tier or book: who ("growth accounts were", "the book was"). */
+    private readonly who: string,
+  ) {}
+
+  /** The evidence's words for the account's change relative to the reference. */
+  text(relative: number): string {
+    if (this.source === "year_ago") return `; ${signed(relative)} against the same weeks last year, when it was ${signed(this.change)}`;
+    const flat = Math.abs(this.change) < FLAT;
+    return ` while ${this.who} ${flat ? "flat" : signed(this.change)}${flat ? "" : `: ${signed(relative)} relative`}`;
+  }
+}
+
 /**
  * What an account's trend is judged against: its own trend over the same weeks a year earlier when that
  * was measured, else the book's median trend (its tier's when the tier has enough accounts); null: neither.
@@ -264,27 +281,16 @@ export function trendReference(
   i: Pick<HealthInputs, "usageYearAgo" | "tier">,
   book: BookContext | null,
   which: TrendKind,
-): { change: number; source: "year_ago" | "tier" | "book"; text: (relative: number) => string } | null {
+): TrendReference | null {
   const ya = i.usageYearAgo;
   const lastYear = ya ? trendOf(which, ya) : null;
-  if (lastYear !== null) {
-    return {
-      change: lastYear,
-      source: "year_ago",
-      text: (relative) => `; ${signed(relative)} against the same weeks last year, when it was ${signed(lastYear)}`,
-    };
-  }
+  if (lastYear !== null) return new TrendReference(lastYear, "year_ago", "");
   if (!book) return null;
   const tier = i.tier !== null ? book.byTier[i.tier]?.[which] : null;
-  const change = tier ?? book.all[which];
+  if (tier !== null && tier !== undefined) return new TrendReference(tier, "tier", `${i.tier} accounts were`);
+  const change = book.all[which];
   if (change === null || change === undefined) return null;
-  const who = tier !== null && tier !== undefined ? `${i.tier} accounts were` : "the book was";
-  const was = Math.abs(change) < FLAT ? "flat" : signed(change);
-  return {
-    change,
-    source: tier !== null && tier !== undefined ? "tier" : "book",
-    text: (relative) => ` while ${who} ${was}${Math.abs(change) < FLAT ? "" : `: ${signed(relative)} relative`}`,
-  };
+  return new TrendReference(change, "book", "the book was");
 }
 
 /** A trend's score: flat is 70 (the green line), each 1% down costs 1.5 points (−47% is 0), +20% is 100. */
