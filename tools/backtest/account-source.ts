@@ -15,8 +15,11 @@ export interface AccountSource {
   timeline(): Timeline;
   /** The features any account used on each day (timeline index; undefined: none). */
   featuresByDay(): readonly (ReadonlySet<string> | undefined)[];
-  /** Each account's rows, one account at a time (rows in file order). */
-  eachAccount(): Iterable<AccountRows>;
+  /**
+   * Each account's rows, one account at a time (rows in file order). With `usageOnly`, only the usage rows'
+   * dates, active users and events (no features, tickets, NPS or seat changes): what the book's pass needs.
+   */
+  eachAccount(options?: { usageOnly?: boolean }): Iterable<AccountRows>;
 }
 
 /** Each account's rows of an in-memory history, in the order of its accounts. */

@@ -342,14 +342,23 @@ const defined = (...values: unknown[]): boolean => values.every((v) => v !== und
 
 // One row of each file as the history holds it; undefined (and a problem recorded) when it is wrong.
 
-function usageOf(row: Row, known: KnownAccounts): HistoryUsageDay | undefined {
+function usageOf(row: Row, known: KnownAccounts, features = true): HistoryUsageDay | undefined {
   const account = row.account("accountExternalId", known);
   const date = row.date("date", false);
   const activeUsers = row.integer("activeUsers", 0, Infinity, false);
   const events = row.events("events");
   if (!defined(account, date, activeUsers, events)) return undefined;
-  return { accountExternalId: account!, date: date!, activeUsers: activeUsers!, featuresUsed: row.list("featuresUsed"), events: events! };
+  return {
+    accountExternalId: account!,
+    date: date!,
+    activeUsers: activeUsers!,
+    featuresUsed: features ? row.list("featuresUsed") : [],
+    events: events!,
+  };
 }
+
+/** A usage row's date, active users and events only (no features): what the book's pass needs. */
+const usageTrendOf = (row: Row, known: KnownAccounts) => usageOf(row, known, false);
 
 function ticketOf(row: Row, known: KnownAccounts): HistoryTicket | undefined {
   const account = row.account("accountExternalId", known);
@@ -624,7 +633,7 @@ export function openHistory(dir: string): OpenHistory {
   const scan = scanHistory(dir, false);
   const { accounts, readers, ranges, timeline } = scan;
   const known: KnownAccounts = new Set(accounts.map((a) => a.externalId));
-  function* eachAccount(): Generator<AccountRows> {
+  function* eachAccount({ usageOnly = false }: { usageOnly?: boolean } = {}): Generator<AccountRows> {
     const files = [
       { reader: readers.usage, ranges: ranges.usage, of: usageOf },
       { reader: readers.tickets, ranges: ranges.tickets, of: ticketOf },
@@ -646,13 +655,15 @@ export function openHistory(dir: string): OpenHistory {
     }
     try {
       for (let i = 0; i < accounts.length; i++) {
-        yield {
-          account: accounts[i],
-          usage: rowsOf(0, i, usageOf),
-          tickets: rowsOf(1, i, ticketOf),
-          nps: rowsOf(2, i, npsOf),
-          seatChanges: scan.seatChangesPresent ? rowsOf(3, i, seatChangeOf) : null,
-        };
+        yield usageOnly
+          ? { account: accounts[i], usage: rowsOf(0, i, usageTrendOf), tickets: [], nps: [], seatChanges: null }
+          : {
+              account: accounts[i],
+              usage: rowsOf(0, i, usageOf),
+              tickets: rowsOf(1, i, ticketOf),
+              nps: rowsOf(2, i, npsOf),
+              seatChanges: scan.seatChangesPresent ? rowsOf(3, i, seatChangeOf) : null,
+            };
       }
     } finally {
       for (const fd of fds) if (fd !== null) closeSync(fd);

@@ -246,7 +246,7 @@ export function bookByDay(
   const trends = TREND_KINDS.map(() => new Float32Array(n * span).fill(NaN));
   const tierOf: (string | null)[] = [];
   let a = 0;
-  for (const rows of h.eachAccount()) {
+  for (const rows of h.eachAccount({ usageOnly: true })) {
     const churnDay = churn.get(rows.account.externalId);
     const last = churnDay === undefined ? end : Math.min(end, churnDay - 1);
     tierOf.push(rows.account.tier);
