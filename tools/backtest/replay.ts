@@ -164,7 +164,7 @@ export function replay(
         const snapshot: Snapshot | null = monthEnd[day - start] ? { account: id, day, scores: [] } : null;
         if (snapshot) snapshots.push(snapshot);
         if (sampleEvery > 0 && (day - start) % sampleEvery === 0) {
-          const raw = componentScores(facts.inputs, inputsConfig, book[day - start]);
+          const raw = componentScores(facts.inputs, inputsConfig, book[day - start], false);
           const age = facts.inputs.lifecycle.ageDays;
           samples.push({
             account: id,
@@ -175,7 +175,7 @@ export function replay(
           });
         }
         for (let g = 0; g < weightGroups.length; g++)
-          scored[g] = scoreHealth(facts.inputs, scoringConfig[g], weightGroups[g].book ? book[day - start] : null);
+          scored[g] = scoreHealth(facts.inputs, scoringConfig[g], weightGroups[g].book ? book[day - start] : null, { evidence: false });
         for (let k = 0; k < highKeys.length; k++) {
           const history = scores[highWeightGroup[k]];
           let high: number | null = null;

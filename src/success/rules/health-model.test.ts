@@ -445,3 +445,17 @@ describe("thousands", () => {
       expect(thousands(n)).toBe(n.toLocaleString("en-US"));
   });
 });
+
+describe("scoring without evidence", () => {
+  it("gives the same scores, bands and weights with the evidence left empty", () => {
+    const near = { ...full, daysToRenewal: 30 };
+    const told = scoreHealth(near, config);
+    const quiet = scoreHealth(near, config, null, { evidence: false });
+    expect(quiet.score).toBe(told.score);
+    expect(quiet.band).toBe(told.band);
+    expect(quiet.components.map((c) => [c.name, c.score, c.weight])).toEqual(told.components.map((c) => [c.name, c.score, c.weight]));
+    expect(quiet.renewal!.points).toBe(told.renewal!.points);
+    expect(told.components.every((c) => c.evidence.length > 0)).toBe(true);
+    expect(quiet.components.every((c) => c.evidence === "") && quiet.renewal!.evidence === "").toBe(true);
+  });
+});

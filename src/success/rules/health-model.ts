@@ -306,32 +306,41 @@ function relativeTrends(
   book: BookContext | null,
   short: "usage" | "keyEvents",
   long: "usage90" | "keyEvents90",
+  evidence: boolean,
 ): { relative: number; text: string } | null {
   const change = trendOf(short, i.usage);
   if (change === null) return null;
   const ref = trendReference(i, book, short);
   const relative = ref ? (1 + change) / (1 + ref.change) - 1 : change;
-  let text = ` (${signed(change)}${ref ? ref.text(relative) : ""})`;
+  let text = evidence ? ` (${signed(change)}${ref ? ref.text(relative) : ""})` : "";
   const change90 = trendOf(long, i.usage);
   if (change90 === null) return { relative, text };
   const ref90 = trendReference(i, book, long);
   const relative90 = ref90 ? (1 + change90) / (1 + ref90.change) - 1 : change90;
-  text += `; ${signed(change90)} in 90 days${ref90 ? ref90.text(relative90) : ""}`;
+  if (evidence) text += `; ${signed(change90)} in 90 days${ref90 ? ref90.text(relative90) : ""}`;
   return { relative: Math.min(relative, relative90), text };
 }
 
-/** Each component's raw score and evidence, or null when it has no data. */
+/**
+ * Each component's raw score and evidence, or null when it has no data. With `evidence` false the
+ * evidence is left empty (the backtest, which scores millions of account-days and reads no evidence).
+ */
 export function componentScores(
   i: HealthInputs,
   config: Pick<HealthConfig, "keyEvents">,
   book: BookContext | null = null,
+  evidence = true,
 ): Partial<Record<ComponentName, { score: number; evidence: string }>> {
+  const say = evidence;
   const out: Partial<Record<ComponentName, { score: number; evidence: string }>> = {};
   const u = i.usage;
 
   if (i.knownFeatures > 0 && u.daysLast30 > 0) {
     const share = Math.min(1, i.featuresUsedLast30 / i.knownFeatures);
-    out.productBreadth = { score: clamp(share * 100), evidence: `${i.featuresUsedLast30} of ${i.knownFeatures} features used in 30 days` };
+    out.productBreadth = {
+      score: clamp(share * 100),
+      evidence: say ? `${i.featuresUsedLast30} of ${i.knownFeatures} features used in 30 days` : "",
+    };
   }
 
   if (i.seats && i.seats > 0 && u.daysLast30 > 0) {
@@ -339,26 +348,26 @@ export function componentScores(
     // 80% of seats active at the peak counts as fully used.
     out.licenceUtilisation = {
       score: clamp((share / 0.8) * 100),
-      evidence: `${u.peakActiveLast30} of ${i.seats} seats active (${pct(share)}) at the peak of 30 days`,
+      evidence: say ? `${u.peakActiveLast30} of ${i.seats} seats active (${pct(share)}) at the peak of 30 days` : "",
     };
   }
 
   // A trend measured on a handful of users swings by chance: it is shrunk toward flat (×0.5 at 3 active users a day).
   const shrink = u.avgActivePrev30 / (u.avgActivePrev30 + SMALL_ACCOUNT_USERS);
-  const usage = relativeTrends(i, book, "usage", "usage90");
+  const usage = relativeTrends(i, book, "usage", "usage90", say);
   if (usage) {
     out.usageTrend = {
       score: clamp(trendScore(usage.relative * shrink)),
-      evidence: `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days${usage.text}`,
+      evidence: say ? `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days${usage.text}` : "",
     };
   }
 
-  const keys = relativeTrends(i, book, "keyEvents", "keyEvents90");
+  const keys = relativeTrends(i, book, "keyEvents", "keyEvents90", say);
   if (keys) {
     const label = config.keyEvents.length ? config.keyEvents.join(", ") : "key events";
     out.keyEventsTrend = {
       score: clamp(trendScore(keys.relative * shrink)),
-      evidence: `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days${keys.text}`,
+      evidence: say ? `${label} ${fmt(u.keyEventsPrev30)} → ${fmt(u.keyEventsLast30)} in 30 days${keys.text}` : "",
     };
   }
 
@@ -372,10 +381,12 @@ export function componentScores(
       t.low * PRIORITY_WEIGHTS.low;
     // Per seat: 0.1 weighted tickets a seat in 30 days costs 25 points; without seats, 5 points a ticket.
     const score = i.seats && i.seats > 0 ? clamp(100 - (weighted / i.seats) * 250) : clamp(100 - weighted * 5);
-    const urgentHigh = [t.urgent ? `${t.urgent} urgent` : "", t.high ? `${t.high} high` : ""].filter(Boolean).join(", ");
+    const urgentHigh = !say ? "" : [t.urgent ? `${t.urgent} urgent` : "", t.high ? `${t.high} high` : ""].filter(Boolean).join(", ");
     out.supportLoad = {
       score,
-      evidence: `${count} ticket${count === 1 ? "" : "s"} in 30 days${urgentHigh ? ` (${urgentHigh})` : ""}${i.seats ? ` for ${i.seats} seats` : ""}`,
+      evidence: say
+        ? `${count} ticket${count === 1 ? "" : "s"} in 30 days${urgentHigh ? ` (${urgentHigh})` : ""}${i.seats ? ` for ${i.seats} seats` : ""}`
+        : "",
     };
   }
 
@@ -384,39 +395,42 @@ export function componentScores(
   if (e.csatAnswers > 0 && e.csatAverage !== null)
     parts.push({
       score: ((e.csatAverage - 1) / 4) * 100,
-      text: `CSAT ${round1(e.csatAverage)}/5 (${e.csatAnswers} answer${e.csatAnswers === 1 ? "" : "s"})`,
+      text: say ? `CSAT ${round1(e.csatAverage)}/5 (${e.csatAnswers} answer${e.csatAnswers === 1 ? "" : "s"})` : "",
     });
   if (e.slaStopped > 0)
-    parts.push({ score: (1 - e.slaBreached / e.slaStopped) * 100, text: `${e.slaBreached} of ${e.slaStopped} SLA targets breached` });
+    parts.push({
+      score: (1 - e.slaBreached / e.slaStopped) * 100,
+      text: say ? `${e.slaBreached} of ${e.slaStopped} SLA targets breached` : "",
+    });
   if (e.resolved > 0)
     parts.push({
       score: (1 - Math.min(1, e.reopened / e.resolved)) * 100,
-      text: `${e.reopened} of ${e.resolved} resolved tickets reopened`,
+      text: say ? `${e.reopened} of ${e.resolved} resolved tickets reopened` : "",
     });
   if (parts.length) {
     out.supportExperience = {
       score: clamp(parts.reduce((s, p) => s + p.score, 0) / parts.length),
-      evidence: `${parts.map((p) => p.text).join(", ")} in 90 days`,
+      evidence: say ? `${parts.map((p) => p.text).join(", ")} in 90 days` : "",
     };
   }
 
   if (i.nps.latest) {
     const latest = i.nps.latest;
     const trend = i.nps.previousAverage === null ? 0 : latest.score - i.nps.previousAverage;
-    const comment = latest.comment ? `: '${latest.comment.length > 120 ? `${latest.comment.slice(0, 119)}…` : latest.comment}'` : "";
-    const was = i.nps.previousAverage === null ? "" : ` (before: ${round1(i.nps.previousAverage)})`;
-    out.nps = { score: clamp(latest.score * 10 + trend * 5), evidence: `NPS ${latest.score}${comment}${was}` };
+    const comment = say && latest.comment ? `: '${latest.comment.length > 120 ? `${latest.comment.slice(0, 119)}…` : latest.comment}'` : "";
+    const was = !say || i.nps.previousAverage === null ? "" : ` (before: ${round1(i.nps.previousAverage)})`;
+    out.nps = { score: clamp(latest.score * 10 + trend * 5), evidence: say ? `NPS ${latest.score}${comment}${was}` : "" };
   }
 
   const g = i.growth;
   const changes: { change: number; text: string }[] = [];
   if (g.seatsThen && g.seatsNow !== null && g.seatsThen > 0)
-    changes.push({ change: g.seatsNow / g.seatsThen - 1, text: `seats ${g.seatsThen} → ${g.seatsNow}` });
+    changes.push({ change: g.seatsNow / g.seatsThen - 1, text: say ? `seats ${g.seatsThen} → ${g.seatsNow}` : "" });
   if (g.arrThen && g.arrNow !== null && g.arrThen > 0)
-    changes.push({ change: g.arrNow / g.arrThen - 1, text: `ARR ${money(g.arrThen)} → ${money(g.arrNow)}` });
+    changes.push({ change: g.arrNow / g.arrThen - 1, text: say ? `ARR ${money(g.arrThen)} → ${money(g.arrNow)}` : "" });
   if (changes.length) {
     const change = changes.reduce((s, c) => s + c.change, 0) / changes.length;
-    out.accountGrowth = { score: clamp(trendScore(change)), evidence: `${changes.map((c) => c.text).join(", ")} in 90 days` };
+    out.accountGrowth = { score: clamp(trendScore(change)), evidence: say ? `${changes.map((c) => c.text).join(", ")} in 90 days` : "" };
   }
   return out;
 }
@@ -473,9 +487,17 @@ export function renewalPoints(score: number, daysToRenewal: number | null, confi
   return Math.max(0, Math.round(weight * (1 - daysToRenewal / withinDays) * (below - score)));
 }
 
-/** The weighted score over the components with data, its band, and what was left out. */
-export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: BookContext | null = null): HealthResult {
-  const raw = componentScores(inputs, config, book);
+/**
+ * The weighted score over the components with data, its band, and what was left out. With `evidence` false
+ * the components' and the renewal's evidence is left empty (the backtest reads none; same scores).
+ */
+export function scoreHealth(
+  inputs: HealthInputs,
+  config: HealthConfig,
+  book: BookContext | null = null,
+  { evidence = true }: { evidence?: boolean } = {},
+): HealthResult {
+  const raw = componentScores(inputs, config, book, evidence);
   const age = inputs.lifecycle.ageDays;
   const onboarding = age !== null && age < config.onboardingDays;
   let activation: { score: number; evidence: string } | null = null;
@@ -526,7 +548,9 @@ export function scoreHealth(inputs: HealthInputs, config: HealthConfig, book: Bo
     result.renewal = {
       days,
       points,
-      evidence: `renews in ${days} day${days === 1 ? "" : "s"}: a weak score weighs more near the renewal (−${points} points)`,
+      evidence: evidence
+        ? `renews in ${days} day${days === 1 ? "" : "s"}: a weak score weighs more near the renewal (−${points} points)`
+        : "",
     };
   }
   let band = bandOf(score, config);
