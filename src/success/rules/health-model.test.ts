@@ -239,6 +239,16 @@ describe("risk rules", () => {
     expect(rules(base({ health: yellow, recentHighScore: 56, renewalDate: "2026-11-01" }))).toEqual([]);
   });
 
+  it("does not count the renewal twice: renewal_risk needs the health without the renewal weighting below green", () => {
+    const renewal = (points: number) => ({ days: 56, points, evidence: "" });
+    // 62 after 10 renewal points: 72 on its own, green: no renewal_risk.
+    const weighted = { score: 62, band: "yellow" as const, components: [], missing: [], renewal: renewal(10) };
+    expect(rules(base({ health: weighted, recentHighScore: 63, renewalDate: "2027-01-15" }))).toEqual([]);
+    // 62 after 5 points: 67 on its own, yellow: it fires.
+    const weak = { ...weighted, renewal: renewal(5) };
+    expect(rules(base({ health: weak, recentHighScore: 63, renewalDate: "2027-01-15" }))).toEqual(["renewal_risk"]);
+  });
+
   it("fires ticket_spike at three times the account's own baseline, with a floor of three tickets", () => {
     expect(evaluateRules(base({ ticketsLast7: 6, ticketBaselinePerWeek: 2 }), config)).toEqual([
       { rule: "ticket_spike", severity: 6, reason: "6 tickets in 7 days, 3× the usual 2 a week" },

@@ -1,7 +1,7 @@
 // Churn-risk rules: pure functions from an account's health and facts to the rules that fire, each
 // with a severity (to tell a later, worse run) and a reason in plain words. Which rules run and their
 // thresholds come from the health configuration.
-import type { HealthConfig, RuleName } from "./health-config.ts";
+import { bandOf, type HealthConfig, type RuleName } from "./health-config.ts";
 import type { HealthResult } from "./health-model.ts";
 
 export interface RuleFacts {
@@ -58,7 +58,10 @@ export function evaluateRules(f: RuleFacts, config: HealthConfig): RuleHit[] {
     });
   }
 
-  if (r.renewal_risk.enabled && f.renewalDate && score !== null && f.health.band !== "green") {
+  // The renewal's nearness already weighs in the score (HealthResult.renewal): not counted twice here, the
+  // health without it must be below green.
+  const bandBeforeRenewal = score !== null && f.health.renewal ? bandOf(score + f.health.renewal.points, config) : f.health.band;
+  if (r.renewal_risk.enabled && f.renewalDate && score !== null && bandBeforeRenewal !== "green") {
     const days = dayNumber(f.renewalDate) - dayNumber(f.today);
     if (days >= 0 && days <= r.renewal_risk.withinDays) {
       hits.push({
