@@ -9,7 +9,7 @@ import type { Database } from "./db/client.ts";
 import { prismaTransactor, type Transactor } from "./db/transactor.ts";
 import { SqliteCheckpoints } from "./db/sqlite-checkpoints.ts";
 import { Inbox, type IncomingEvent } from "./inbox/inbox.ts";
-import { InboxProcessor, type EventHandler } from "./inbox/processor.ts";
+import { InboxProcessor, type EventHandler, type IndependentKeys } from "./inbox/processor.ts";
 import { IntakeActivity } from "./inbox/intake-activity.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { OutboxDispatcher, type DispatcherOptions, type OnSent } from "./outbox/dispatcher.ts";
@@ -34,6 +34,8 @@ export interface RuntimeTuning {
 export interface RuntimeWork {
   /** Handles a stored Events API envelope (after its acknowledgement). */
   handle: EventHandler;
+  /** Which stored events may be worked on beside others (processor.ts); none: one at a time. */
+  independentKeysOf?: IndependentKeys;
   /** Posts with this client; `onSent` runs in the transaction that records a post as sent. */
   postClient: WebClient;
   onSent?: OnSent;
@@ -47,6 +49,13 @@ export interface RuntimeWork {
 }
 
 /** What answers HTTP (src/http/receiver.ts): started after the workers, stopped before them. */
+/**
+ * Events worked on at once on Postgres, where a ticket's round trips would otherwise leave the process
+ * idle; under the pool's 10 connections, so intake's inserts and the outbox still find one. SQLite has
+ * one connection: one at a time.
+ */
+export const POSTGRES_INBOX_CONCURRENCY = 6;
+
 export interface FrontDoor {
   start(port: number): Promise<unknown>;
   stop(timeoutMs: number): Promise<void>;
@@ -119,6 +128,8 @@ export class Runtime {
       ...common,
       inbox: this.inbox,
       handle: work.handle,
+      independentKeysOf: work.independentKeysOf,
+      concurrency: db.provider === "postgres" ? POSTGRES_INBOX_CONCURRENCY : 1,
       activity: this.intake,
       backoffBaseMs: tuning.backoffBaseMs,
     });
