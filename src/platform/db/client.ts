@@ -176,10 +176,16 @@ function watchFile(file: string): () => FileProblem | null {
   };
 }
 
+/**
+ * Connections per process on Postgres: the inbox works on up to 12 events at once (runtime.ts), each
+ * holding one in its transaction, and intake, the outbox and the jobs need theirs.
+ */
+export const POSTGRES_POOL_SIZE = 16;
+
 async function openPostgres(url: string): Promise<Database> {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { PrismaClient } = await import("../../generated/postgres/client.ts");
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  const adapter = new PrismaPg({ connectionString: url, max: POSTGRES_POOL_SIZE });
   // Keep hold of the adapter's pool, and of each interactive transaction's connection (by its client),
   // for the prepared statements of sql.ts. A transaction's connection is caught when the adapter starts
   // it, within the async context of the $transaction call that asked for it.
