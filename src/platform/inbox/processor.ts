@@ -78,7 +78,7 @@ export class InboxProcessor {
     this.loop.start();
   }
 
-  /** Finishes the event in hand, then stops; the rest stay pending for the next start. */
+  /** Finishes the events in hand, then stops; the rest stay pending for the next start. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await this.loop.stop();
@@ -131,6 +131,9 @@ export class InboxProcessor {
           for (const k of keys) busyKeys.delete(k);
           running.delete(work);
         });
+        // Its failure (the database gone during a claim or release) fails the batch through the race
+        // below or the final wait; until then it must not count as unhandled (which ends the process).
+        work.catch(() => {});
         running.add(work);
       }
     } finally {
