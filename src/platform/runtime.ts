@@ -49,12 +49,13 @@ export interface RuntimeWork {
 }
 
 /**
- * Events worked on at once on Postgres, where a ticket's round trips would otherwise leave the process
- * idle (12 drained a burst 1.7× faster than 6 on a busy machine); under the pool's connections
- * (POSTGRES_POOL_SIZE), so intake's inserts and the outbox still find one. SQLite has one connection:
- * one at a time.
+ * Events worked on at once (processor.ts: only independent ones). On Postgres a ticket's round trips
+ * would otherwise leave the process idle (12 drained a burst 1.7× faster than 6 on a busy machine), under
+ * the pool's connections (POSTGRES_POOL_SIZE), so intake's inserts and the outbox still find one. On
+ * SQLite transactions still run one at a time (transaction-gate.ts), but an event's Slack calls (users.info
+ * for a new customer) overlap another's database work: 4 drained a burst about 20% faster than 1.
  */
-export const POSTGRES_INBOX_CONCURRENCY = 12;
+export const INBOX_CONCURRENCY = { postgres: 12, sqlite: 4 } as const;
 
 /** What answers HTTP (src/http/receiver.ts): started after the workers, stopped before them. */
 export interface FrontDoor {
@@ -130,7 +131,7 @@ export class Runtime {
       inbox: this.inbox,
       handle: work.handle,
       independentKeysOf: work.independentKeysOf,
-      concurrency: db.provider === "postgres" ? POSTGRES_INBOX_CONCURRENCY : 1,
+      concurrency: INBOX_CONCURRENCY[db.provider],
       activity: this.intake,
       backoffBaseMs: tuning.backoffBaseMs,
     });

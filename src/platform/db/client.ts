@@ -177,7 +177,7 @@ function watchFile(file: string): () => FileProblem | null {
 }
 
 /**
- * Connections per process on Postgres: the inbox works on up to 12 events at once (runtime.ts), each
+ * Connections per process on Postgres: the inbox works on up to 12 events at once (INBOX_CONCURRENCY), each
  * holding one in its transaction, and intake, the outbox and the jobs need theirs.
  */
 export const POSTGRES_POOL_SIZE = 16;
