@@ -7,8 +7,8 @@
 // (`independentKeysOf`): such an event may start while earlier ones are still being worked on, provided
 // none of them shares one of its keys (so events of the same key keep their order). Any other event
 // waits until everything started before it is done, and nothing after it starts before it is done: it
-// is worked on in order with all others. Worth it where an event's database round trips or Slack calls
-// leave the process idle: the others' work fills the wait (on SQLite their transactions still take turns).
+// is worked on in order with all others. Worth it where an event's database round trips leave the
+// process idle and the database takes statements in parallel (Postgres).
 import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../observability/log.ts";
