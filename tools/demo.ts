@@ -619,6 +619,7 @@ function demoAccountsAfter(db: Database, cursor: string | null, limit: number) {
       arr: true,
       seats: true,
       renewalDate: true,
+      customerSince: true,
       csmSlackUserId: true,
       alertChannel: true,
       tier: true,

@@ -5,7 +5,7 @@ import type { Database } from "../../platform/db/client.ts";
 import { bulkRows, num } from "../../platform/db/sql.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthInputs } from "../rules/health-model.ts";
-import { dayOf, type AccountFacts } from "../rules/health-check.ts";
+import { accountStart, dayOf, type AccountFacts } from "../rules/health-check.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +33,9 @@ export interface SliceAccount {
   alertChannel: string | null;
   /** The CRM's tier (null: none), to compare the account's trends with its tier's. */
   tier: string | null;
-  /** When the account was first stored here: its start when it has no earlier usage day. */
+  /** When the company became a customer, from the CRM (YYYY-MM-DD; null: not given). */
+  customerSince: string | null;
+  /** When the account was first stored here: its start when it has no earlier usage day and no customerSince. */
   createdAt: Date;
 }
 
@@ -368,8 +370,7 @@ export async function sliceFacts(
     const before = figs.filter((f) => f.recordedAt.getTime() <= growthCut).at(-1);
     const then = before ?? (figs.length >= 2 ? figs[0] : undefined);
     const st = startsBy.get(a.externalId);
-    const created = dayOf(new Date(a.createdAt));
-    const start = st?.firstDay && st.firstDay < created ? st.firstDay : created;
+    const start = accountStart(st?.firstDay ?? null, a);
     const feats = featuresBy.get(a.externalId);
     const inputs: HealthInputs = {
       seats: a.seats,

@@ -146,6 +146,7 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
         arr: unknown;
         seats: unknown;
         renewalDate: string | null;
+        customerSince: string | null;
         csmSlackUserId: string | null;
         alertChannel: string | null;
         tier: string | null;
@@ -153,8 +154,8 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
       }>(
         db,
         c,
-        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel", "tier", "createdAt" FROM "Account"
-        ${cursor === null ? "" : `WHERE "externalId" > $2`} ORDER BY "externalId" LIMIT $1`,
+        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "customerSince", "csmSlackUserId", "alertChannel", "tier", "createdAt"
+        FROM "Account" ${cursor === null ? "" : `WHERE "externalId" > $2`} ORDER BY "externalId" LIMIT $1`,
         ...(cursor === null ? [limit] : [limit, cursor]),
       );
       return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats), createdAt: new Date(r.createdAt) }));
