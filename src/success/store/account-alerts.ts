@@ -4,7 +4,7 @@
 // person's change, escalation, what the digest and the check's summary list, and each account's open and
 // breached tickets for the CSM's Home.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { bulkExecute, bulkRows, num, queryRows, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, bulkRows, dateOf, num, queryRows, valuesList } from "../../platform/db/sql.ts";
 import type { OpenAccountAlert } from "../rules/account-alert.ts";
 import type { OpenAlertsReport, ReportedAlert, ReportedChannel } from "../rules/risk-report.ts";
 import type { AccountAlertDetail, AlertView } from "../rules/alert.ts";
@@ -139,17 +139,29 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
     },
 
     async openBetween(first, last) {
-      const rows = await c.accountAlert.findMany({
-        where: { status: "open", accountExternalId: { gte: first, lte: last } },
-        select: { id: true, accountExternalId: true, delivery: true, channelId: true, detail: true, snoozedUntil: true },
-      });
+      // A slice's open alerts on every check: raw rows (Prisma's layer costs more than the read here).
+      const rows = await bulkRows<{
+        id: number | bigint;
+        accountExternalId: string;
+        delivery: string;
+        channelId: string | null;
+        detail: string;
+        snoozedUntil: Date | string | null;
+      }>(
+        db,
+        c,
+        `SELECT "id", "accountExternalId", "delivery", "channelId", "detail", "snoozedUntil" FROM "AccountAlert"
+          WHERE "status" = 'open' AND "accountExternalId" >= $1 AND "accountExternalId" <= $2 ORDER BY "accountExternalId", "id"`,
+        first,
+        last,
+      );
       return rows.map((r) => ({
-        id: r.id,
+        id: Number(r.id),
         accountExternalId: r.accountExternalId,
         delivery: r.delivery as Delivery,
         channelId: r.channelId,
         rules: (JSON.parse(r.detail) as AccountAlertDetail).rules,
-        snoozedUntil: r.snoozedUntil,
+        snoozedUntil: dateOf(r.snoozedUntil),
       }));
     },
 
