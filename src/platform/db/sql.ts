@@ -13,7 +13,8 @@
 // ticket's rows, the inbox's claims, the outbox), run for every event: Prisma's query layer costs far more
 // than SQLite's work there too. On SQLite their integers come back as numbers (not bigint), datetimes as
 // the stored text (read them with `dateOf`); on Postgres they go through Prisma's raw queries, in the
-// transaction of the runner given.
+// transaction of the runner given. A batch job's large read whose integers are all counts or small
+// figures uses `preparedRows` too (a health check's inputs): a number costs no allocation, a bigint does.
 import type BetterSqlite3 from "better-sqlite3";
 import type { Database, Tx } from "./client.ts";
 

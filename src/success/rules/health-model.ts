@@ -163,7 +163,8 @@ export function keyEventsChange(u: TrendWindows): number | null {
 
 function median(values: number[]): number | null {
   if (values.length < MIN_BOOK_ACCOUNTS) return null;
-  const v = [...values].sort((a, b) => a - b);
+  // A typed array sorts numbers by value without a comparator call per step (100,000 accounts: a few ms).
+  const v = Float64Array.from(values).sort();
   const mid = v.length >> 1;
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }

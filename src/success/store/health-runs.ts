@@ -4,7 +4,7 @@
 // history and as each account's current score, with multi-row statements.
 import { randomUUID } from "node:crypto";
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { bulkExecute, bulkRows, num, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, num, preparedRows, valuesList } from "../../platform/db/sql.ts";
 import { LeasedWork } from "../../platform/work/leased-work.ts";
 import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
@@ -140,7 +140,7 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     },
 
     async accountsAfter(cursor, limit) {
-      const rows = await bulkRows<{
+      const rows = await preparedRows<{
         externalId: string;
         name: string;
         arr: unknown;
