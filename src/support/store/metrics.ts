@@ -10,7 +10,7 @@
 //   in SQL (percentiles with ROW_NUMBER).
 // All give the same figures (test/metrics-paths.test.ts compares them on a varied data set).
 import type { Database } from "../../platform/db/client.ts";
-import { queryRows, sqliteAggregateValue, type SqliteAggregate } from "../../platform/db/sql.ts";
+import { execute, queryRows, sqliteAggregateValue, type SqliteAggregate } from "../../platform/db/sql.ts";
 import {
   attainmentOf,
   emptyRow,
@@ -269,7 +269,7 @@ export async function supportMetricsOnPostgres(db: Database, q: MetricsQuery): P
   const sql = groupBy ? groupedSql(groupBy) : OVERALL_SQL;
   const rows = await db.client.$transaction(
     async (tx) => {
-      for (const setting of REPORT_SETTINGS_SQL) await tx.$executeRawUnsafe(setting);
+      for (const setting of REPORT_SETTINGS_SQL) await execute(db, tx, setting);
       return queryRows<Row>(db, tx, sql, q.from, q.to);
     },
     { timeout: REPORT_TIMEOUT_MS },
