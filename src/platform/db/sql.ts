@@ -15,8 +15,10 @@
 // the stored text (read them with `dateOf`). On Postgres they skip Prisma's query layer too (it compiles
 // every raw statement): they run on `pg` directly, on the pool or on the connection of the runner's
 // interactive transaction (Database.postgresDriver), with arguments and values converted as Prisma's
-// adapter converts them (datetimes as UTC, int8 as bigint); a runner whose connection is unknown (an
-// array transaction) goes through Prisma's raw queries.
+// adapter converts them (datetimes as UTC, int8 as bigint, numeric as text: read them with `num`); a
+// runner whose connection is unknown (an array transaction) goes through Prisma's raw queries. A batch
+// job's large read whose integers are all counts or small figures uses `preparedRows` too (a health
+// check's inputs): on SQLite a number costs no allocation, a bigint does.
 import type BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
 import type { Database, Tx } from "./client.ts";
