@@ -186,6 +186,7 @@ async function main() {
             arr: true,
             seats: true,
             renewalDate: true,
+            customerSince: true,
             csmSlackUserId: true,
             alertChannel: true,
             tier: true,

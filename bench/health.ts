@@ -1,4 +1,4 @@
-// npm run bench:health [-- --sizes 10000,100000] [--keep] [--cpu-prof DIR]
+// npm run bench:health [-- --sizes 10000,100000] [--keep] [--cpu-prof DIR] [--max-old-space MB]
 //
 // How long a health check takes over many accounts: for each size, seeds a fresh SQLite file (migrated
 // by the app's migrator) with N accounts and 90 days of usage each (bench/health-seed.ts; not timed),
@@ -29,10 +29,11 @@ interface Options {
   sizes: number[];
   keep: boolean;
   cpuProfDir: string | null;
+  maxOldSpaceMb: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 100_000], keep: false, cpuProfDir: null };
+  const o: Options = { sizes: [10_000, 100_000], keep: false, cpuProfDir: null, maxOldSpaceMb: null };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i];
@@ -44,7 +45,11 @@ function parseArgs(argv: string[]): Options {
       o.sizes = sizes;
     } else if (flag === "--keep") o.keep = true;
     else if (flag === "--cpu-prof") o.cpuProfDir = path.resolve(value() ?? usage("--cpu-prof needs a directory"));
-    else if (flag === "--help" || flag === "-h") usage();
+    else if (flag === "--max-old-space") {
+      const mb = Number(value());
+      if (!Number.isInteger(mb) || mb < 16) usage("--max-old-space needs a whole number of MB (16 or more)");
+      o.maxOldSpaceMb = mb;
+    } else if (flag === "--help" || flag === "-h") usage();
     else usage(`unknown option ${argv[i]}`);
   }
   return o;
@@ -52,10 +57,11 @@ function parseArgs(argv: string[]): Options {
 
 function usage(problem?: string): never {
   const text =
-    "usage: npm run bench:health -- [--sizes 10000,100000] [--keep] [--cpu-prof DIR]\n" +
+    "usage: npm run bench:health -- [--sizes 10000,100000] [--keep] [--cpu-prof DIR] [--max-old-space MB]\n" +
     "  --sizes N,M     numbers of accounts to check, one database each (default 10000,100000)\n" +
     "  --keep          keep the database files and print their paths\n" +
-    "  --cpu-prof DIR  write a V8 CPU profile of each timed process into DIR/<size>\n";
+    "  --cpu-prof DIR  write a V8 CPU profile of each timed process into DIR/<size>\n" +
+    "  --max-old-space MB  run the timed process with node --max-old-space-size=MB (V8's old generation capped)\n";
   (problem ? process.stderr : process.stdout).write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
 }
@@ -96,6 +102,7 @@ async function prepare(size: number, at: Date): Promise<{ file: string; counts: 
 
 function timedRun(file: string, at: Date, size: number, o: Options): Promise<RunResult> {
   const args = ["--import", "tsx"];
+  if (o.maxOldSpaceMb !== null) args.push(`--max-old-space-size=${o.maxOldSpaceMb}`);
   if (o.cpuProfDir) {
     const dir = path.join(o.cpuProfDir, String(size));
     mkdirSync(dir, { recursive: true });
@@ -203,6 +210,7 @@ async function main() {
   } else {
     console.log(`(the absolute targets are for ${n(TARGET_SIZE)} accounts: add it to --sizes to judge them)`);
   }
+  if (o.maxOldSpaceMb !== null) console.log(`The timed processes ran with --max-old-space-size=${o.maxOldSpaceMb}.`);
   console.log("The machine may be shared: compare figures from the same run; the ratio matters more than absolute times.");
 }
 

@@ -23,7 +23,7 @@ import { feedbackContext } from "./feedback/use-cases/context.ts";
 import { prismaFeedbackStores } from "./feedback/store/index.ts";
 import { connectDirectory, slackClients } from "./slack/clients.ts";
 import * as posts from "./slack/posts/index.ts";
-import { createEventRouter } from "./slack/events/index.ts";
+import { createEventRouter, independentKeysOf } from "./slack/events/index.ts";
 import { createBoltApp } from "./slack/app.ts";
 import { prismaInteractionLog } from "./slack/store/interactions.ts";
 import { SlackAccess } from "./slack/access.ts";
@@ -137,6 +137,7 @@ export async function startApp(config: Config, options: StartOptions = {}) {
   const handle = createEventRouter(deps);
   const workers = runtime.workers({
     handle,
+    independentKeysOf: independentKeysOf(deps),
     postClient: clients.post,
     // Reply to customer shows the agent's name and picture (users.info, cached by the directory).
     authorOf: async (userId: string) => postedAs(await directory.profile(userId)),

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
-import { bulkExecute, bulkRows, num, queryRows, valuesList } from "../src/platform/db/sql.ts";
+import { bulkExecute, bulkRows, num, preparedRows, queryRows, valuesList } from "../src/platform/db/sql.ts";
 import { prismaTransactor, type Tx } from "../src/platform/db/transactor.ts";
 import { Outbox } from "../src/platform/outbox/outbox.ts";
 import { messageRefs } from "../src/slack/store/message-refs.ts";
@@ -183,5 +183,34 @@ describe("a new ticket's prepared statements (the intake hot path)", () => {
 
     await expect(tx.transaction((t) => writeTicket(t, "1700000000.000100"))).rejects.toMatchObject({ code: "ticket.duplicate_source" });
     expect(await counts(db.client)).toEqual({ tickets: 1, timers: 2, events: 1, messages: 1, threads: 1, outbox: 1, refs: 1 });
+  });
+
+  it("run in their own transaction when several are open at once: each one's rows commit or roll back with it", async () => {
+    const tx = prismaTransactor(db);
+    const sources = Array.from({ length: 12 }, (_, i) => `1700000001.${String(i).padStart(6, "0")}`);
+    const outcomes = await Promise.allSettled(
+      sources.map((sourceTs, i) =>
+        tx.transaction(async (t) => {
+          // Interleave with the others: each statement waits for a turn of the event loop.
+          await new Promise((r) => setImmediate(r));
+          const { ticket } = await writeTicket(t, sourceTs);
+          // The prepared statements and Prisma's own see the same transaction (Postgres: the same backend and transaction id).
+          expect((await counts(t)).tickets).toBeGreaterThanOrEqual(1);
+          expect(await t.ticket.findUnique({ where: { id: ticket.id }, select: { sourceTs: true } })).toEqual({ sourceTs });
+          if (db.provider === "postgres") {
+            expect(db.postgresDriver!(t)).not.toBeNull(); // on pg directly, not through Prisma
+            const [prisma] = await t.$queryRawUnsafe<{ id: string }[]>(`SELECT txid_current()::text AS "id"`);
+            const [prepared] = await preparedRows<{ id: string }>(db, t, `SELECT txid_current()::text AS "id"`);
+            expect(prepared.id).toBe(prisma.id);
+          }
+          await new Promise((r) => setImmediate(r));
+          if (i % 2 === 1) throw new Error(`roll back ${i}`);
+        }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(sources.map((_, i) => (i % 2 === 1 ? "rejected" : "fulfilled")));
+    const kept = await db.client.ticket.findMany({ orderBy: { sourceTs: "asc" }, select: { sourceTs: true } });
+    expect(kept.map((k) => k.sourceTs)).toEqual(sources.filter((_, i) => i % 2 === 0));
+    expect(await counts(db.client)).toEqual({ tickets: 6, timers: 12, events: 6, messages: 6, threads: 6, outbox: 6, refs: 6 });
   });
 });

@@ -13,6 +13,7 @@ const AT = new Date("2026-11-20T06:00:00Z");
 const DAY = 86_400_000;
 const CSM = "UCSM1";
 const CSM_CHANNEL = "CCSMONE";
+const TOKEN = "ingest-token-0123456789";
 
 const dir = mkdtempSync(path.join(tmpdir(), "health-context-"));
 const configFile = path.join(dir, "health.json");
@@ -31,6 +32,7 @@ async function deskAt(at: Date) {
       SUPPORT_SUMMARY_CRON: "off",
       ALERT_ESCALATION_CRON: "off",
       HEALTH_CHECK_CRON: "off",
+      INGEST_API_TOKEN: TOKEN,
     },
     start: { clock: new TestClock(at) },
   });
@@ -89,6 +91,37 @@ describe("health in context", () => {
     const text = JSON.stringify(answer.blocks);
     expect(text).toContain("Onboarding stalled");
     expect(text).toMatch(/day 40 of 90 of onboarding/);
+  });
+
+  it("counts a long-standing customer as established from the CRM's customerSince, although its usage here started weeks ago", async () => {
+    const desk = await deskAt(AT);
+    const db = desk.app.db;
+    await addAccount(db, { externalId: "known", name: "Known", seats: 10 }, AT);
+    await addUsage(db, "known", AT, { before: 8, after: 8, features: ["reports", "exports", "dashboards", "api", "sso"] });
+    // Both sent by the CRM today (the app was just installed), with the 40 days of usage sent since it was set up.
+    const accounts = [
+      { externalId: "veteran", name: "Veteran", seats: 50, arr: 60000, csmSlackUserId: CSM, customerSince: "2019-05-01" },
+      { externalId: "newbie", name: "Newbie", seats: 50, arr: 60000, csmSlackUserId: CSM },
+    ];
+    const headers = { "content-type": "application/json", authorization: `Bearer ${TOKEN}` };
+    const stored = await fetch(`${desk.baseUrl}/api/v1/accounts`, { method: "POST", headers, body: JSON.stringify({ accounts }) });
+    expect(stored.status).toBe(200);
+    for (const { externalId } of accounts) {
+      await addUsage(db, externalId, AT, { before: 3, after: 3, features: ["reports"], uploadsBefore: 0, uploadsAfter: 0 });
+      await db.client.usageDay.deleteMany({
+        where: { accountExternalId: externalId, date: { lt: new Date(AT.getTime() - 39 * DAY).toISOString().slice(0, 10) } },
+      });
+    }
+    const read = await fetch(`${desk.baseUrl}/api/v1/accounts/veteran`, { headers });
+    expect(((await read.json()) as { customerSince?: string }).customerSince).toBe("2019-05-01");
+
+    expect((await desk.app.healthChecks.run("manual", AT)).status).toBe("done");
+
+    // The customer since 2019 is judged as an established account; the one the CRM says nothing about is onboarding.
+    expect(await rules(desk, "veteran")).toContain("low_utilisation");
+    expect(await rules(desk, "veteran")).not.toContain("onboarding_stalled");
+    expect((await current(desk, "veteran")).components.map((c) => c.evidence).join("\n")).not.toContain("of onboarding");
+    expect(await rules(desk, "newbie")).toEqual(["onboarding_stalled"]);
   });
 
   it("judges a usage dip against the book's over the same weeks: a dip the whole book shares is not a risk", async () => {

@@ -518,7 +518,7 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
     health: { ...stores.health, accountsAfter: (cursor, limit) => demoAccountsAfter(db, cursor, limit) },
     alerts: {
       ...stores.alerts,
-      openForReport: async () => (await stores.alerts.openForReport()).filter((a) => a.accountExternalId.startsWith(DEMO_PREFIX)),
+      openForReport: (at, listMax) => stores.alerts.openForReport(at, listMax, { accountPrefix: DEMO_PREFIX }),
     },
     access: demoAccess,
     notifier: new SlackAlertPosts(outbox, db),
@@ -619,6 +619,7 @@ function demoAccountsAfter(db: Database, cursor: string | null, limit: number) {
       arr: true,
       seats: true,
       renewalDate: true,
+      customerSince: true,
       csmSlackUserId: true,
       alertChannel: true,
       tier: true,

@@ -26,7 +26,7 @@ import { prismaBatchStore } from "../src/success/store/batches.ts";
 import { ingestBatchInParts, type BatchChunk, type IngestContext } from "../src/success/use-cases/ingest-batch.ts";
 
 const COLUMNS: Record<BatchKind, string[]> = {
-  accounts: ["externalId", "name", "domain", "tier", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel"],
+  accounts: ["externalId", "name", "domain", "tier", "arr", "seats", "renewalDate", "customerSince", "csmSlackUserId", "alertChannel"],
   usage: ["accountExternalId", "date", "activeUsers", "featuresUsed", "events"],
   nps: ["accountExternalId", "score", "comment", "respondedAt", "respondentEmail"],
 };

@@ -298,6 +298,7 @@ const riskDigest = (n: number): RiskDigest => ({
   channelId: "C0CSALERT",
   at: hoursAgo(9),
   entries: Array.from({ length: n }, (_, i) => riskEntry(n - i)),
+  listed: n,
   heldBack: n > 10 ? 3 : 0,
   cap: 10,
   ownMessages: 10,

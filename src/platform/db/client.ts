@@ -1,5 +1,6 @@
 // Opens the database named by DATABASE_URL: SQLite by default (a file under ./data/), Postgres for a
 // postgres:// URL. Both generated clients have the same model, so the app is typed against one of them.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
@@ -22,6 +23,12 @@ export interface Database {
    * (see sql.ts); null before Prisma connects, and always on Postgres. Use it through sql.ts only.
    */
   sqliteDriver(): BetterSqlite3.Database | null;
+  /**
+   * Postgres: the `pg` connection a runner's statements go to (the pool for the client, the transaction's
+   * own connection for an interactive transaction's client), for the prepared statements of sql.ts, which
+   * skip Prisma's query layer; null when unknown (then Prisma runs them). Absent on SQLite.
+   */
+  postgresDriver?(runner: unknown): PgQueryable | null;
   /** SQLite: keeps statements outside a transaction from running inside an open one (transaction-gate.ts). */
   transactionGate?: TransactionGate;
   /** A description of where the data is, safe to log (no password). */
@@ -33,6 +40,15 @@ export interface Database {
    */
   fileProblem(): FileProblem | null;
   close(): Promise<void>;
+}
+
+/** What sql.ts needs of a `pg` pool or connection. */
+export interface PgQueryable {
+  query(config: {
+    text: string;
+    values: unknown[];
+    types: { getTypeParser: (oid: number, format?: string) => (value: string) => unknown };
+  }): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
 /** The SQLite file at the path is not the one the app writes to. */
@@ -160,10 +176,53 @@ function watchFile(file: string): () => FileProblem | null {
   };
 }
 
+/**
+ * Connections per process on Postgres: the inbox works on up to 12 events at once (INBOX_CONCURRENCY), each
+ * holding one in its transaction, and intake, the outbox and the jobs need theirs.
+ */
+export const POSTGRES_POOL_SIZE = 16;
+
 async function openPostgres(url: string): Promise<Database> {
   const { PrismaPg } = await import("@prisma/adapter-pg");
   const { PrismaClient } = await import("../../generated/postgres/client.ts");
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as Db;
+  const adapter = new PrismaPg({ connectionString: url, max: POSTGRES_POOL_SIZE });
+  // Keep hold of the adapter's pool, and of each interactive transaction's connection (by its client),
+  // for the prepared statements of sql.ts. A transaction's connection is caught when the adapter starts
+  // it, within the async context of the $transaction call that asked for it.
+  let pool: PgQueryable | null = null;
+  const starting = new AsyncLocalStorage<{ connection: PgQueryable | null }>();
+  const connections = new WeakMap<object, PgQueryable>();
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const connection = await connect();
+    pool = pgQueryable((connection as unknown as { client?: unknown }).client);
+    const startTransaction = connection.startTransaction.bind(connection);
+    connection.startTransaction = async (isolationLevel) => {
+      const tx = await startTransaction(isolationLevel);
+      const pending = starting.getStore();
+      if (pending && !pending.connection) pending.connection = pgQueryable((tx as unknown as { client?: unknown }).client);
+      return tx;
+    };
+    return connection;
+  };
+  const client = new PrismaClient({ adapter }) as unknown as Db;
+  const transaction = client.$transaction.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(client, "$transaction", {
+    value: (...args: unknown[]) => {
+      const work = args[0];
+      if (typeof work !== "function") return transaction(...args);
+      const pending = { connection: null as PgQueryable | null };
+      return starting.run(pending, () =>
+        transaction(
+          (tx: object) => {
+            if (pending.connection) connections.set(tx, pending.connection);
+            return (work as (tx: object) => unknown)(tx);
+          },
+          ...args.slice(1),
+        ),
+      );
+    },
+  });
   const safe = new URL(url);
   safe.password = "";
   return {
@@ -171,7 +230,14 @@ async function openPostgres(url: string): Promise<Database> {
     client,
     location: `postgres:${safe.host}${safe.pathname}`,
     sqliteDriver: () => null,
+    postgresDriver: (runner) =>
+      runner === client ? pool : typeof runner === "object" && runner !== null ? (connections.get(runner) ?? null) : null,
     fileProblem: () => null,
     close: () => client.$disconnect(),
   };
+}
+
+/** A `pg` pool or connection (the adapter's fields are not part of its typed interface: check them). */
+function pgQueryable(value: unknown): PgQueryable | null {
+  return typeof (value as Partial<PgQueryable> | null)?.query === "function" ? (value as PgQueryable) : null;
 }

@@ -12,15 +12,21 @@
 // `preparedRows` and `preparedExecute` are the same path for the small statements of a hot path (a new
 // ticket's rows, the inbox's claims, the outbox), run for every event: Prisma's query layer costs far more
 // than SQLite's work there too. On SQLite their integers come back as numbers (not bigint), datetimes as
-// the stored text (read them with `dateOf`); on Postgres they go through Prisma's raw queries, in the
-// transaction of the runner given.
+// the stored text (read them with `dateOf`). On Postgres they skip Prisma's query layer too (it compiles
+// every raw statement): they run on `pg` directly, on the pool or on the connection of the runner's
+// interactive transaction (Database.postgresDriver), with arguments and values converted as Prisma's
+// adapter converts them (datetimes as UTC, int8 as bigint, numeric as text: read them with `num`); a
+// runner whose connection is unknown (an array transaction) goes through Prisma's raw queries. A batch
+// job's large read whose integers are all counts or small figures uses `preparedRows` too (a health
+// check's inputs): on SQLite a number costs no allocation, a bigint does.
 import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import type { Database, Tx } from "./client.ts";
 
 type Runner = Pick<Database["client"], "$queryRawUnsafe" | "$executeRawUnsafe"> | Tx;
 
 /** What the prepared and bulk statements need of the database: its provider and, on SQLite, the adapter's connection. */
-export type SqlDb = Pick<Database, "provider" | "sqliteDriver" | "transactionGate">;
+export type SqlDb = Pick<Database, "provider" | "sqliteDriver" | "transactionGate" | "postgresDriver">;
 
 function adapt(provider: Database["provider"], sql: string, args: unknown[]): [string, unknown[]] {
   if (provider === "postgres") return [sql, args];
@@ -188,11 +194,49 @@ export async function bulkExecute(db: SqlDb, runner: Runner, sql: string, ...arg
 
 /** A small statement of a hot path (see above): rows as objects by column name, integers as numbers. */
 export function preparedRows<T>(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<T[]> {
+  const pg = db.provider === "postgres" ? db.postgresDriver?.(runner) : null;
+  if (pg) return pg.query({ text: sql, values: args.map(pgArg), types: PG_TYPES }).then((r) => r.rows as T[]);
   return directRows<T>(db, runner, sql, args, false);
 }
 
-/** A small write of a hot path: the same as bulkExecute (a write's integers are not read back). */
-export const preparedExecute = bulkExecute;
+/** A small write of a hot path (see above); the number of rows changed. */
+export function preparedExecute(db: SqlDb, runner: Runner, sql: string, ...args: unknown[]): Promise<number> {
+  const pg = db.provider === "postgres" ? db.postgresDriver?.(runner) : null;
+  if (pg) return pg.query({ text: sql, values: args.map(pgArg), types: PG_TYPES }).then((r) => r.rowCount ?? 0);
+  return bulkExecute(db, runner, sql, ...args);
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** An argument as Prisma's Postgres adapter binds it: a datetime as its UTC time (the columns are TIMESTAMP without zone). */
+function pgArg(value: unknown): unknown {
+  if (value instanceof Date) {
+    const ms = value.getUTCMilliseconds();
+    return (
+      `${pad(value.getUTCFullYear(), 4)}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())} ` +
+      `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}:${pad(value.getUTCSeconds())}${ms ? `.${pad(ms, 3)}` : ""}`
+    );
+  }
+  return value === undefined ? null : value;
+}
+
+const PG_INT8 = 20;
+const PG_TIMESTAMP = 1114;
+const PG_TIMESTAMPTZ = 1184;
+const PG_DATE = 1082;
+
+/**
+ * Values read as Prisma's raw queries give them: TIMESTAMP (without zone, written as UTC) as a Date in
+ * UTC, whatever the process's time zone; int8 (counts) as bigint; the rest as `pg` reads them.
+ */
+const PG_TYPES = {
+  getTypeParser(oid: number): (value: string) => unknown {
+    if (oid === PG_TIMESTAMP || oid === PG_DATE) return (v) => new Date(`${v.replace(" ", "T")}Z`);
+    if (oid === PG_TIMESTAMPTZ) return (v) => new Date(v.replace(" ", "T").replace(/([+-]\d{2})$/, "$1:00"));
+    if (oid === PG_INT8) return (v) => BigInt(v);
+    return pg.types.getTypeParser(oid, "text") as (value: string) => unknown;
+  },
+};
 
 /** A datetime from a raw row (Date on Postgres, the stored text or epoch milliseconds on SQLite); null stays null. */
 export function dateOf(value: unknown): Date | null {

@@ -1,7 +1,14 @@
-// Works through the inbox after Slack has its 200: one stored event at a time, oldest first, each
-// claimed with a lease (src/platform/work/leased-work.ts) so a crashed process's events are taken over
-// once the lease expires. A handler that throws is retried with backoff and jitter; after maxAttempts
-// the event is kept as failed.
+// Works through the inbox after Slack has its 200, oldest first, each event claimed with a lease
+// (src/platform/work/leased-work.ts) so a crashed process's events are taken over once the lease
+// expires. A handler that throws is retried with backoff and jitter; after maxAttempts the event is
+// kept as failed.
+//
+// One event at a time, unless `concurrency` > 1 and the wiring says which events are independent
+// (`independentKeysOf`): such an event may start while earlier ones are still being worked on, provided
+// none of them shares one of its keys (so events of the same key keep their order). Any other event
+// waits until everything started before it is done, and nothing after it starts before it is done: it
+// is worked on in order with all others. Worth it where an event's database round trips leave the
+// process idle and the database takes statements in parallel (Postgres).
 import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../observability/log.ts";
@@ -14,6 +21,12 @@ import type { DeskMetrics } from "../observability/metrics.ts";
 import { parseCleanJson } from "../../shared/text.ts";
 
 export type EventHandler = (body: unknown, meta: { inboxId: number; eventType: string }) => Promise<void>;
+
+/**
+ * The keys of an event that may be worked on beside others (two events sharing a key never are, and keep
+ * their order), or null for an event to be worked on in order with all others.
+ */
+export type IndependentKeys = (body: unknown, eventType: string) => readonly string[] | null;
 
 export interface ProcessorOptions {
   db: Database;
@@ -29,7 +42,20 @@ export interface ProcessorOptions {
   pollMs?: number;
   backoffBaseMs?: number;
   metrics?: DeskMetrics;
+  /** Events worked on at once at most (default 1); more than one needs `independentKeysOf`. */
+  concurrency?: number;
+  independentKeysOf?: IndependentKeys;
 }
+
+interface Row {
+  id: number;
+  attempts: number;
+  body: string;
+  eventType: string;
+}
+
+/** A stored body, parsed (or why it cannot be). */
+type Parsed = { ok: true; body: unknown } | { ok: false };
 
 export class InboxProcessor {
   private readonly loop: WakeableLoop;
@@ -52,7 +78,7 @@ export class InboxProcessor {
     this.loop.start();
   }
 
-  /** Finishes the event in hand, then stops; the rest stay pending for the next start. */
+  /** Finishes the events in hand, then stops; the rest stay pending for the next start. */
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await this.loop.stop();
@@ -74,7 +100,7 @@ export class InboxProcessor {
 
   private async batch(): Promise<boolean> {
     const now = this.o.clock.now();
-    const rows = await preparedRows<{ id: number; attempts: number; body: string; eventType: string }>(
+    const rows = await preparedRows<Row>(
       this.o.db,
       this.o.db.client,
       `SELECT "id", "attempts", "body", "eventType" FROM "InboxEvent"
@@ -82,26 +108,47 @@ export class InboxProcessor {
        ORDER BY "id" LIMIT 50`,
       now,
     );
-    for (const row of rows) {
-      if (!this.loop.isRunning) break;
-      await this.o.activity?.quiet();
-      await this.processOne({ ...row, id: Number(row.id), attempts: Number(row.attempts) + 1 });
+    const concurrency = this.o.independentKeysOf ? Math.max(1, this.o.concurrency ?? 1) : 1;
+    const running = new Set<Promise<void>>();
+    const busyKeys = new Set<string>();
+    try {
+      for (const raw of rows) {
+        if (!this.loop.isRunning) break;
+        await this.o.activity?.quiet();
+        if (!this.loop.isRunning) break;
+        const row = { ...raw, id: Number(raw.id), attempts: Number(raw.attempts) + 1 };
+        const parsed = parseBody(row.body);
+        const keys = concurrency > 1 && parsed.ok ? this.o.independentKeysOf!(parsed.body, row.eventType) : null;
+        if (keys === null) {
+          // In order with all others: after everything started before it, and before anything after it.
+          while (running.size > 0) await Promise.race(running);
+          await this.processOne(row, parsed);
+          continue;
+        }
+        while (running.size >= concurrency || keys.some((k) => busyKeys.has(k))) await Promise.race(running);
+        for (const k of keys) busyKeys.add(k);
+        const work: Promise<void> = this.processOne(row, parsed).finally(() => {
+          for (const k of keys) busyKeys.delete(k);
+          running.delete(work);
+        });
+        // Its failure (the database gone during a claim or release) fails the batch through the race
+        // below or the final wait; until then it must not count as unhandled (which ends the process).
+        work.catch(() => {});
+        running.add(work);
+      }
+    } finally {
+      // The events in hand are finished before the batch ends (and before stop() returns).
+      await Promise.all(running);
     }
     return rows.length > 0;
   }
 
-  private async processOne(row: { id: number; attempts: number; body: string; eventType: string }): Promise<void> {
+  private async processOne(row: Row, parsed: Parsed): Promise<void> {
     const id = row.id;
     if (!(await this.work.claim(id, { from: "pending" }))) return;
     try {
-      let body: unknown;
-      try {
-        // Handlers see text a database can store (no U+0000, no unpaired surrogate) on every provider.
-        body = parseCleanJson(row.body);
-      } catch {
-        throw new SkipEvent("stored body is not JSON");
-      }
-      await this.o.handle(body, { inboxId: row.id, eventType: row.eventType });
+      if (!parsed.ok) throw new SkipEvent("stored body is not JSON");
+      await this.o.handle(parsed.body, { inboxId: row.id, eventType: row.eventType });
       await this.work.release(id, { status: "done", processedAt: this.o.clock.now(), lastError: null });
       this.o.metrics?.eventProcessed(row.eventType, "done");
     } catch (error) {
@@ -125,6 +172,15 @@ export class InboxProcessor {
       );
       this.o.metrics?.eventProcessed(row.eventType, next.giveUp ? "failed" : "retried");
     }
+  }
+}
+
+/** Handlers see text a database can store (no U+0000, no unpaired surrogate) on every provider. */
+function parseBody(text: string): Parsed {
+  try {
+    return { ok: true, body: parseCleanJson(text) };
+  } catch {
+    return { ok: false };
   }
 }
 

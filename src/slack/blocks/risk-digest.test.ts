@@ -21,7 +21,8 @@ const entry = (i: number, over: Partial<DigestEntry> = {}): DigestEntry => ({
 const digest = (n: number, over: Partial<RiskDigest> = {}): RiskDigest => ({
   channelId: "CA",
   at: AT,
-  entries: Array.from({ length: n }, (_, i) => entry(n - i)),
+  entries: Array.from({ length: Math.min(n, DIGEST_TOP + DIGEST_THREAD_MAX) }, (_, i) => entry(n - i)),
+  listed: n,
   heldBack: 0,
   cap: 10,
   ownMessages: 0,
@@ -64,6 +65,7 @@ describe("risk digest", () => {
   it("escapes names and reasons from outside", () => {
     const m = riskDigestMessage({
       ...digest(0),
+      listed: 1,
       entries: [entry(1, { name: "<!channel> Evil", main: { rule: "nps_detractor", reason: "NPS 1: '<https://evil.example|click>'" } })],
     });
     const text = JSON.stringify(m.blocks);

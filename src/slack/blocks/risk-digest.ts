@@ -2,7 +2,13 @@
 // digest (accounts ranked by ARR × severity, one line each with the leading rule and a View button, the
 // top ones in the message and the rest in its thread) and the check's summary.
 import type { KnownBlock } from "@slack/types";
-import type { CheckReport, CheckStart, DigestEntry, RiskDigest } from "../../success/rules/risk-report.ts";
+import {
+  DIGEST_LISTED_MAX,
+  type CheckReport,
+  type CheckStart,
+  type DigestEntry,
+  type RiskDigest,
+} from "../../success/rules/risk-report.ts";
 import { RULE_LABELS } from "../../success/rules/risk-rules.ts";
 import { BAND_EMOJI, money } from "./health-alert.ts";
 import { ACTIONS } from "./ids.ts";
@@ -12,7 +18,7 @@ import { LIMITS, escapeSlackText, oneLine, slackDate, truncate } from "./limits.
 /** Accounts in the digest's message; the rest go in its thread. */
 export const DIGEST_TOP = 15;
 /** Accounts listed in the thread at most (the rest are counted): a few messages, not pages of them. */
-export const DIGEST_THREAD_MAX = 300;
+export const DIGEST_THREAD_MAX = DIGEST_LISTED_MAX - DIGEST_TOP;
 
 export function digestLine(e: DigestEntry, rank: number): string {
   const score = e.score === null ? "no score" : `score ${e.score}`;
@@ -23,7 +29,7 @@ export function digestLine(e: DigestEntry, rank: number): string {
 }
 
 export function riskDigestMessage(d: RiskDigest): { text: string; blocks: KnownBlock[] } {
-  const n = d.entries.length;
+  const n = d.listed;
   const head = `:bar_chart: *Daily risk digest*: ${n} account${n === 1 ? "" : "s"} at risk, ranked by ARR × severity (as of ${slackDate(d.at)})`;
   const notes: string[] = [];
   if (d.heldBack)
@@ -57,7 +63,7 @@ export function riskDigestMessage(d: RiskDigest): { text: string; blocks: KnownB
 export function riskDigestThread(d: RiskDigest): { text: string; blocks: KnownBlock[] }[] {
   const rest = d.entries.slice(DIGEST_TOP, DIGEST_TOP + DIGEST_THREAD_MAX);
   const lines = rest.map((e, i) => truncate(digestLine(e, DIGEST_TOP + i + 1), 1000));
-  const unlisted = d.entries.length - DIGEST_TOP - rest.length;
+  const unlisted = d.listed - DIGEST_TOP - rest.length;
   if (unlisted > 0) lines.push(`…and ${unlisted} more, with less at stake: \`/cs account <id>\` shows any account.`);
   const pages = packSections(lines, { maxBlocks: LIMITS.blocksPerMessage, maxChars: LIMITS.blockTextPerMessage, joiner: "\n" });
   return pages.map((blocks, i) => ({

@@ -44,3 +44,28 @@ export function createEventRouter(deps: SlackDeps) {
     await listener(deps, parsed.value);
   };
 }
+
+/** Subtypes of a new top-level message that are a person's words (an upload, /me): handled like a plain message. */
+const INDEPENDENT_SUBTYPES: ReadonlySet<string> = new Set(["file_share", "me_message"]);
+
+/**
+ * Which stored events may be worked on beside others (src/platform/inbox/processor.ts): a person's new
+ * top-level message in a channel other than the triage channel. Such a message touches only its author's
+ * tickets in that channel (it joins their recent open ticket or opens one), so messages of different
+ * authors are independent: the key is the author, and one author's messages keep their order. Anything
+ * else (replies, edits, deletions, reactions, mentions, bots, the triage channel) is worked on in order
+ * with all other events.
+ */
+export function independentKeysOf(deps: Pick<SlackDeps, "settings">) {
+  return (body: unknown): readonly string[] | null => {
+    const envelope = body as { type?: unknown; event?: Record<string, unknown> } | null;
+    const e = envelope?.type === "event_callback" ? envelope.event : undefined;
+    if (!e || e.type !== "message") return null;
+    if (e.subtype !== undefined && !(typeof e.subtype === "string" && INDEPENDENT_SUBTYPES.has(e.subtype))) return null;
+    const { channel, user, ts, thread_ts: threadTs } = e;
+    if (typeof channel !== "string" || typeof user !== "string" || typeof ts !== "string") return null;
+    if (threadTs !== undefined && threadTs !== ts) return null;
+    if (e.bot_id !== undefined || channel === deps.settings.triageChannel) return null;
+    return [`user:${user}`];
+  };
+}

@@ -5,7 +5,7 @@ import { parseHealthConfig } from "./health-config.ts";
 import type { HealthResult } from "./health-model.ts";
 import type { RuleHit } from "./risk-rules.ts";
 import { accountAlertDetail, chooseRealtime, stakeOf, syncAccountAlerts, wantsRealtime, type OpenAccountAlert } from "./account-alert.ts";
-import { checkReport, riskDigests, type ReportedAlert } from "./risk-report.ts";
+import { DIGEST_LISTED_MAX, checkReport, riskDigests, type ReportedAlert } from "./risk-report.ts";
 
 const config = parseHealthConfig(null);
 const AT = new Date("2026-11-20T06:00:00Z");
@@ -189,28 +189,35 @@ describe("the digest and the summary", () => {
     ...over,
   });
 
-  it("lists each channel's digest alerts by stake, leaving out snoozed ones and those with a message of their own", () => {
+  it("gives each channel with digest alerts a digest of its listed alerts by stake, with the store's counts", () => {
     const digests = riskDigests(
-      [
-        reported(1),
-        reported(3),
-        reported(2),
-        reported(4, { delivery: "realtime" }),
-        reported(5, { snoozedUntil: new Date(AT.getTime() + 1) }),
-        reported(6, { channelId: "CB", delivery: "realtime" }),
-        reported(7, { channelId: null }),
-      ],
+      {
+        channels: [
+          { channelId: "CB", listed: 0, top: [], ownMessages: 1, snoozed: 2 },
+          { channelId: "CC", listed: 1, top: [reported(8, { channelId: "CC" })], ownMessages: 0, snoozed: 0 },
+          { channelId: "CA", listed: 400, top: [reported(1), reported(3), reported(2)], ownMessages: 1, snoozed: 1 },
+        ],
+      },
       new Map([["CA", 3]]),
       10,
       AT,
     );
-    expect(digests).toHaveLength(1);
-    expect(digests[0]).toMatchObject({ channelId: "CA", heldBack: 3, cap: 10, ownMessages: 1, snoozed: 1 });
+    expect(digests.map((d) => d.channelId)).toEqual(["CA", "CC"]);
+    expect(digests[0]).toMatchObject({ channelId: "CA", listed: 400, heldBack: 3, cap: 10, ownMessages: 1, snoozed: 1 });
     expect(digests[0].entries.map((e) => e.alertId)).toEqual([3, 2, 1]);
     expect(digests[0].entries[0]).toMatchObject({ main: { rule: "entered_red", reason: "red" }, moreRules: 1 });
+    expect(digests[1]).toMatchObject({ listed: 1, heldBack: 0 });
   });
 
-  it("sums the accounts at risk by band and their ARR", () => {
+  it("lists at most DIGEST_LISTED_MAX alerts of a channel by name", () => {
+    const top = Array.from({ length: DIGEST_LISTED_MAX + 5 }, (_, i) => reported(i + 1));
+    const [d] = riskDigests({ channels: [{ channelId: "CA", listed: 1000, top, ownMessages: 0, snoozed: 0 }] }, new Map(), 10, AT);
+    expect(d.entries).toHaveLength(DIGEST_LISTED_MAX);
+    expect(d.entries[0].alertId).toBe(DIGEST_LISTED_MAX + 5);
+    expect(d.listed).toBe(1000);
+  });
+
+  it("sums up with the open alerts by band and their ARR as the store counted them", () => {
     const r = checkReport(
       {
         to: "CA",
@@ -227,9 +234,10 @@ describe("the digest and the summary", () => {
         heldBack: 0,
         nextCheckAt: null,
       },
-      [reported(1), reported(2, { arr: null, detail: { ...reported(2).detail, band: "yellow" } })],
+      { atRisk: { red: 1, yellow: 1, green: 0, unknown: 0 }, arrAtRisk: 1000 },
     );
     expect(r.atRisk).toEqual({ red: 1, yellow: 1, green: 0, unknown: 0 });
     expect(r.arrAtRisk).toBe(1000);
+    expect(r).toMatchObject({ runId: 1, raised: 2, cleared: 1 });
   });
 });

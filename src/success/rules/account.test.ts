@@ -49,6 +49,7 @@ describe("an account's summary", () => {
       arr: 120000,
       seats: 50,
       renewalDate: null,
+      customerSince: null,
       csmSlackUserId: "UCSM1",
       alertChannel: null,
       attributes: null,

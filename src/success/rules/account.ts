@@ -23,6 +23,8 @@ export interface AccountView {
   arr: number | null;
   seats: number | null;
   renewalDate: string | null;
+  /** YYYY-MM-DD: when the company became a customer (from the CRM), or null. */
+  customerSince: string | null;
   csmSlackUserId: string | null;
   alertChannel: string | null;
   attributes: Record<string, unknown> | null;

@@ -12,6 +12,7 @@ const stored: AccountState & { createdAt: Date } = {
   arr: 1000,
   seats: 10,
   renewalDate: null,
+  customerSince: null,
   csmSlackUserId: null,
   alertChannel: null,
   attributes: '{"a":1,"b":2}',

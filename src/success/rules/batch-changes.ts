@@ -30,6 +30,7 @@ export const ACCOUNT_FIELDS = [
   "arr",
   "seats",
   "renewalDate",
+  "customerSince",
   "csmSlackUserId",
   "alertChannel",
   "attributes",

@@ -209,6 +209,7 @@ const accountSchema = z.strictObject({
     .optional(),
   seats: wholeNumber("the number of licensed seats").nullable().optional(),
   renewalDate: day.nullable().optional(),
+  customerSince: day.nullable().optional(),
   csmSlackUserId: slackUserId.nullable().optional(),
   alertChannel: slackChannelId.nullable().optional(),
   attributes: attributes.nullable().optional(),

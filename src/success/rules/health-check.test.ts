@@ -2,7 +2,7 @@
 // (pure, no database).
 import { describe, expect, it } from "vitest";
 import { parseHealthConfig } from "./health-config.ts";
-import { assessAccount, dayOf, type AccountFacts } from "./health-check.ts";
+import { accountStart, assessAccount, dayOf, type AccountFacts } from "./health-check.ts";
 import { UNKNOWN_CONTEXT } from "./health-model.ts";
 
 const config = parseHealthConfig(null);
@@ -51,5 +51,21 @@ describe("assessing an account", () => {
   it("counts days in UTC", () => {
     expect(dayOf(new Date("2026-11-20T23:30:00-02:00"))).toBe("2026-11-21");
     expect(dayOf(new Date("2026-03-01T06:00:00Z"), 1)).toBe("2026-02-28");
+  });
+});
+
+describe("accountStart", () => {
+  const stored = new Date("2026-11-01T12:00:00Z");
+  it("is the day the account was stored here when nothing earlier is known", () => {
+    expect(accountStart(null, { customerSince: null, createdAt: stored })).toBe("2026-11-01");
+  });
+  it("is the first usage day when usage goes back further", () => {
+    expect(accountStart("2025-06-10", { customerSince: null, createdAt: stored })).toBe("2025-06-10");
+  });
+  it("is the CRM's customer-since day when that is the earliest: a long-standing customer installed today is not new", () => {
+    expect(accountStart("2026-11-01", { customerSince: "2019-05-01", createdAt: stored })).toBe("2019-05-01");
+  });
+  it("never starts later than the evidence of use: a customer-since day after the first usage does not move the start", () => {
+    expect(accountStart("2026-10-20", { customerSince: "2026-11-15", createdAt: stored })).toBe("2026-10-20");
   });
 });

@@ -22,6 +22,19 @@ export interface AccountFacts {
 export const dayOf = (at: Date, minusDays = 0) => new Date(at.getTime() - minusDays * DAY_MS).toISOString().slice(0, 10);
 
 /**
+ * The day an account's life here starts (YYYY-MM-DD), from which its onboarding is counted: the earliest of
+ * the day it became a customer (the CRM's customerSince), its first usage day and the day it was first
+ * stored here. Without customerSince, a long-standing customer whose usage starts flowing on the day the
+ * app is installed would look new for its first onboardingDays.
+ */
+export function accountStart(firstUsageDay: string | null, account: { customerSince: string | null; createdAt: Date }): string {
+  let start = dayOf(account.createdAt);
+  if (firstUsageDay !== null && firstUsageDay < start) start = firstUsageDay;
+  if (account.customerSince !== null && account.customerSince < start) start = account.customerSince;
+  return start;
+}
+
+/**
  * The account's health and the rules that fire, as of the day `today` (YYYY-MM-DD). `book`: the book's
  * median trends on the same day (bookTrends over every account's inputs); null: not known.
  */

@@ -42,8 +42,9 @@ export interface HealthInputs {
   /** The account's tier from the CRM (Account.tier), to compare its trends with its tier's; null: none. */
   tier: string | null;
   /**
-   * Where the account is in its life, for onboarding. The start is the earlier of its first usage day and
-   * its creation (Account.createdAt), as whole UTC days.
+   * Where the account is in its life, for onboarding. The start is the earliest of the day it became a
+   * customer (Account.customerSince, from the CRM), its first usage day and the day it was first stored
+   * here (Account.createdAt), as whole UTC days (see accountStart).
    */
   lifecycle: {
     /** Whole days from the start to the day checked (0 on the start day); null: unknown (no usage and no creation date). */
@@ -216,6 +217,7 @@ export const trendOf = (kind: TrendKind, u: TrendWindows): number | null => TREN
 
 function median(values: number[]): number | null {
   if (values.length < MIN_BOOK_ACCOUNTS) return null;
+  // A typed array sorts numbers by value without a comparator call per step (100,000 accounts: a few ms).
   const v = Float64Array.from(values).sort();
   const mid = v.length >> 1;
   return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;

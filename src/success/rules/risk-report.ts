@@ -1,10 +1,11 @@
 // What a health check reports when it ends: one risk digest per channel (its open digest alerts ranked
 // by what is at stake) and a summary (accounts scored, at risk by band, new and cleared, ARR at risk,
-// the next check). Pure: built from the open alerts the store lists and the check's own counts.
+// the next check). Pure: built from the open alerts the store counts (and lists, for the
+// accounts a digest names) and the check's own counts.
 import type { Delivery, RuleName } from "./health-config.ts";
 import type { AccountAlertDetail } from "./alert.ts";
 
-/** An open alert as the store lists it for the reports. */
+/** An open alert as the store lists it for a digest (its channel's digest alerts to list, most at stake first). */
 export interface ReportedAlert {
   id: number;
   accountExternalId: string;
@@ -16,6 +17,32 @@ export interface ReportedAlert {
   snoozedUntil: Date | null;
   acknowledgedAt: Date | null;
   detail: AccountAlertDetail;
+}
+
+/** A digest lists at most this many accounts by name (the message's top and its thread); the rest are counted. */
+export const DIGEST_LISTED_MAX = 315;
+
+/** A channel's open alerts as the reports need them, counted in the store; only the alerts listed by name are read. */
+export interface ReportedChannel {
+  channelId: string;
+  /** Open digest alerts not snoozed past the check's time: the digest's accounts. */
+  listed: number;
+  /** The first DIGEST_LISTED_MAX of them, most at stake first (stake, then id). */
+  top: ReportedAlert[];
+  /** Open alerts with a message of their own. */
+  ownMessages: number;
+  /** Open digest alerts snoozed past the check's time. */
+  snoozed: number;
+}
+
+/** Every open alert after a check, as the digests and the summary need them. */
+export interface OpenAlertsReport {
+  /** The channels with open alerts (alerts without a channel are in the totals only). */
+  channels: ReportedChannel[];
+  /** Open alerts by their account's band when last assessed. */
+  atRisk: { red: number; yellow: number; green: number; unknown: number };
+  /** The ARR of the accounts with an open alert (negative ARR counts as none). */
+  arrAtRisk: number;
 }
 
 export interface DigestEntry {
@@ -36,8 +63,10 @@ export interface RiskDigest {
   channelId: string;
   /** The check's time: the figures are as of then. */
   at: Date;
-  /** Ranked by ARR × severity. */
+  /** Ranked by ARR × severity: the first DIGEST_LISTED_MAX of the `listed`. */
   entries: DigestEntry[];
+  /** The channel's accounts in the digest, listed by name or not. */
+  listed: number;
   /** Accounts that asked for a message of their own this check but were past the cap. */
   heldBack: number;
   /** The real-time cap in force. */
@@ -96,42 +125,36 @@ const entryOf = (a: ReportedAlert): DigestEntry => ({
  * One digest per channel that has open digest alerts (snoozed ones left out), ranked by stake. A
  * channel whose only news is a held-back count still gets one; a channel with nothing to list gets none.
  */
-export function riskDigests(alerts: ReportedAlert[], heldBack: ReadonlyMap<string, number>, cap: number, at: Date): RiskDigest[] {
-  const byChannel = new Map<string, ReportedAlert[]>();
-  for (const a of alerts) {
-    if (!a.channelId) continue;
-    const list = byChannel.get(a.channelId) ?? [];
-    list.push(a);
-    byChannel.set(a.channelId, list);
-  }
+export function riskDigests(
+  open: Pick<OpenAlertsReport, "channels">,
+  heldBack: ReadonlyMap<string, number>,
+  cap: number,
+  at: Date,
+): RiskDigest[] {
   const out: RiskDigest[] = [];
-  for (const [channelId, list] of byChannel) {
-    const snoozed = list.filter((a) => a.delivery === "digest" && a.snoozedUntil !== null && a.snoozedUntil.getTime() > at.getTime());
-    const listed = list
-      .filter((a) => a.delivery === "digest" && !snoozed.includes(a))
-      .sort((a, b) => b.stake - a.stake || a.id - b.id)
-      .map(entryOf);
-    if (listed.length === 0) continue;
+  for (const c of open.channels) {
+    if (c.listed === 0) continue;
     out.push({
-      channelId,
+      channelId: c.channelId,
       at,
-      entries: listed,
-      heldBack: heldBack.get(channelId) ?? 0,
+      entries: [...c.top]
+        .sort((a, b) => b.stake - a.stake || a.id - b.id)
+        .slice(0, DIGEST_LISTED_MAX)
+        .map(entryOf),
+      listed: c.listed,
+      heldBack: heldBack.get(c.channelId) ?? 0,
       cap,
-      ownMessages: list.filter((a) => a.delivery === "realtime").length,
-      snoozed: snoozed.length,
+      ownMessages: c.ownMessages,
+      snoozed: c.snoozed,
     });
   }
   return out.sort((a, b) => (a.channelId < b.channelId ? -1 : 1));
 }
 
 /** The check's summary from its counts and the open alerts after it. */
-export function checkReport(run: Omit<CheckReport, "atRisk" | "arrAtRisk">, open: Pick<ReportedAlert, "arr" | "detail">[]): CheckReport {
-  const atRisk = { red: 0, yellow: 0, green: 0, unknown: 0 };
-  let arrAtRisk = 0;
-  for (const a of open) {
-    atRisk[a.detail.band] += 1;
-    arrAtRisk += Math.max(0, a.arr ?? 0);
-  }
-  return { ...run, atRisk, arrAtRisk };
+export function checkReport(
+  run: Omit<CheckReport, "atRisk" | "arrAtRisk">,
+  open: Pick<OpenAlertsReport, "atRisk" | "arrAtRisk">,
+): CheckReport {
+  return { ...run, atRisk: { ...open.atRisk }, arrAtRisk: open.arrAtRisk };
 }

@@ -76,10 +76,19 @@ describe("groupTraits", () => {
         ARR: "$120,000",
         "seat-count": 40,
         "Contract End Date": "2027-01-31T00:00:00Z",
+        createdAt: "2019-05-01T09:30:00Z",
         CSM: "Dana@Vendor.example",
       }),
     ).toEqual({
-      account: { name: "Acme", domain: "acme.com", tier: "enterprise", arr: 120000, seats: 40, renewalDate: "2027-01-31" },
+      account: {
+        name: "Acme",
+        domain: "acme.com",
+        tier: "enterprise",
+        arr: 120000,
+        seats: 40,
+        renewalDate: "2027-01-31",
+        customerSince: "2019-05-01",
+      },
       csmEmail: "dana@vendor.example",
       unread: [],
     });

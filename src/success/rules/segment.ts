@@ -24,6 +24,7 @@ export interface GroupTraits {
   arr?: number;
   seats?: number;
   renewalDate?: string;
+  customerSince?: string;
 }
 
 interface Common {
@@ -132,6 +133,8 @@ export const GROUP_TRAIT_KEYS = {
   mrr: ["mrr", "monthlyrecurringrevenue"],
   seats: ["seats", "licensedseats", "seatcount", "licenses"],
   renewalDate: ["renewaldate", "renewalat", "renewsat", "renewal", "contractend", "contractenddate", "contractendsat", "contractendat"],
+  // Segment's reserved group trait createdAt is "the date the group's account was first created".
+  customerSince: ["customersince", "createdat", "customerstartdate", "contractstart", "contractstartdate", "startdate"],
   csmEmail: ["csmemail", "csm", "customersuccessmanageremail", "customersuccessmanager", "accountmanageremail"],
 } as const;
 
@@ -172,6 +175,7 @@ export function groupTraits(traits: Record<string, unknown>): { account: GroupTr
   };
   take(GROUP_TRAIT_KEYS.seats, seats, "must be a whole number, 0 or more", (v) => (account.seats = v));
   take(GROUP_TRAIT_KEYS.renewalDate, readDay, "must be a date such as 2027-03-31", (v) => (account.renewalDate = v));
+  take(GROUP_TRAIT_KEYS.customerSince, readDay, "must be a date such as 2024-05-01", (v) => (account.customerSince = v));
   let csmEmail: string | null = null;
   take(
     GROUP_TRAIT_KEYS.csmEmail,

@@ -4,9 +4,9 @@
 // person's change, escalation, what the digest and the check's summary list, and each account's open and
 // breached tickets for the CSM's Home.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { bulkExecute, bulkRows, num, queryRows, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, bulkRows, dateOf, num, queryRows, valuesList } from "../../platform/db/sql.ts";
 import type { OpenAccountAlert } from "../rules/account-alert.ts";
-import type { ReportedAlert } from "../rules/risk-report.ts";
+import type { OpenAlertsReport, ReportedAlert, ReportedChannel } from "../rules/risk-report.ts";
 import type { AccountAlertDetail, AlertView } from "../rules/alert.ts";
 import type { Delivery } from "../rules/health-config.ts";
 import type { AlertPatch } from "../rules/alert-changes.ts";
@@ -53,8 +53,12 @@ export interface AccountAlertStore {
   dueForEscalation(raisedBefore: Date, now: Date, limit: number): Promise<number[]>;
   /** Marks the alert escalated if it is still open, unacknowledged and not escalated; false otherwise. */
   markEscalated(tx: Tx, alertId: number, at: Date): Promise<boolean>;
-  /** Every open alert, for the digest and the check's summary. */
-  openForReport(): Promise<ReportedAlert[]>;
+  /**
+   * The open alerts as a check's digests and summary need them (snoozed: past `at`): counted by channel,
+   * delivery and band in SQL, and each channel's first `listMax` digest alerts read in full. `scope`: only
+   * the alerts of accounts whose id starts with `accountPrefix` (the demo's own).
+   */
+  openForReport(at: Date, listMax: number, scope?: { accountPrefix: string }): Promise<OpenAlertsReport>;
   /** An account's alerts, open first then the latest cleared (at most `limit`), with their events. */
   ofAccount(accountExternalId: string, limit: number): Promise<(AlertView & { events: AccountAlertEventRow[] })[]>;
   /** Each account's open tickets and, of those, the ones with a breached SLA clock. */
@@ -135,17 +139,29 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
     },
 
     async openBetween(first, last) {
-      const rows = await c.accountAlert.findMany({
-        where: { status: "open", accountExternalId: { gte: first, lte: last } },
-        select: { id: true, accountExternalId: true, delivery: true, channelId: true, detail: true, snoozedUntil: true },
-      });
+      // A slice's open alerts on every check: raw rows (Prisma's layer costs more than the read here).
+      const rows = await bulkRows<{
+        id: number | bigint;
+        accountExternalId: string;
+        delivery: string;
+        channelId: string | null;
+        detail: string;
+        snoozedUntil: Date | string | null;
+      }>(
+        db,
+        c,
+        `SELECT "id", "accountExternalId", "delivery", "channelId", "detail", "snoozedUntil" FROM "AccountAlert"
+          WHERE "status" = 'open' AND "accountExternalId" >= $1 AND "accountExternalId" <= $2 ORDER BY "accountExternalId", "id"`,
+        first,
+        last,
+      );
       return rows.map((r) => ({
-        id: r.id,
+        id: Number(r.id),
         accountExternalId: r.accountExternalId,
         delivery: r.delivery as Delivery,
         channelId: r.channelId,
         rules: (JSON.parse(r.detail) as AccountAlertDetail).rules,
-        snoozedUntil: r.snoozedUntil,
+        snoozedUntil: dateOf(r.snoozedUntil),
       }));
     },
 
@@ -264,13 +280,41 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
       return updated.count > 0;
     },
 
-    async openForReport() {
+    async openForReport(at, listMax, scope) {
+      // Which open alerts a digest lists: not snoozed past the check's time (datetimes compare as stored).
+      // Alerts without a channel (null or empty) are in no digest, only in the totals.
+      const notSnoozed = `(a."snoozedUntil" IS NULL OR a."snoozedUntil" <= $1)`;
+      // The scope as Prisma's startsWith has it (LIKE, its wildcards escaped).
+      const scoped = (n: number) => (scope ? ` AND a."accountExternalId" LIKE $${n} ESCAPE '\\'` : "");
+      const scopeArgs = scope ? [`${scope.accountPrefix.replace(/[\\%_]/g, "\\$&")}%`] : [];
+      const counts = await bulkRows<{ channelId: string; listed: unknown; own: unknown; snoozed: unknown }>(
+        db,
+        c,
+        `SELECT a."channelId",
+                SUM(CASE WHEN a."delivery" = 'digest' AND ${notSnoozed} THEN 1 ELSE 0 END) AS listed,
+                SUM(CASE WHEN a."delivery" = 'realtime' THEN 1 ELSE 0 END) AS own,
+                SUM(CASE WHEN a."delivery" = 'digest' AND NOT ${notSnoozed} THEN 1 ELSE 0 END) AS snoozed
+           FROM "AccountAlert" a WHERE a."status" = 'open' AND a."channelId" IS NOT NULL AND a."channelId" <> ''${scoped(2)} GROUP BY a."channelId"`,
+        at,
+        ...scopeArgs,
+      );
+      // The band the alert was last assessed with, from its detail (JSON text).
+      const band = db.provider === "postgres" ? `(a."detail"::json ->> 'band')` : `json_extract(a."detail", '$.band')`;
+      const bands = await bulkRows<{ band: string | null; n: unknown; arr: unknown }>(
+        db,
+        c,
+        `SELECT ${band} AS band, COUNT(*) AS n, SUM(CASE WHEN acc."arr" > 0 THEN acc."arr" ELSE 0 END) AS arr
+           FROM "AccountAlert" a LEFT JOIN "Account" acc ON acc."externalId" = a."accountExternalId"
+          WHERE a."status" = 'open'${scoped(1)} GROUP BY ${band}`,
+        ...scopeArgs,
+      );
+      // Each channel's digest alerts to list by name: ranked without their detail, then read in full.
       const rows = await bulkRows<{
         id: number | bigint;
         accountExternalId: string;
         name: string | null;
         arr: unknown;
-        channelId: string | null;
+        channelId: string;
         delivery: string;
         stake: unknown;
         snoozedUntil: Date | string | null;
@@ -280,22 +324,46 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
         db,
         c,
         `SELECT a."id", a."accountExternalId", acc."name", acc."arr", a."channelId", a."delivery", a."stake", a."snoozedUntil", a."acknowledgedAt", a."detail"
-           FROM "AccountAlert" a LEFT JOIN "Account" acc ON acc."externalId" = a."accountExternalId"
-          WHERE a."status" = 'open' ORDER BY a."stake" DESC, a."id"`,
+           FROM (SELECT a."id", ROW_NUMBER() OVER (PARTITION BY a."channelId" ORDER BY a."stake" DESC, a."id") AS "rank"
+                   FROM "AccountAlert" a
+                  WHERE a."status" = 'open' AND a."channelId" IS NOT NULL AND a."channelId" <> '' AND a."delivery" = 'digest' AND ${notSnoozed}${scoped(3)}) r
+           JOIN "AccountAlert" a ON a."id" = r."id"
+           LEFT JOIN "Account" acc ON acc."externalId" = a."accountExternalId"
+          WHERE r."rank" <= $2 ORDER BY a."stake" DESC, a."id"`,
+        at,
+        listMax,
+        ...scopeArgs,
       );
       const date = (v: Date | string | null) => (v === null ? null : new Date(v));
-      return rows.map((r) => ({
-        id: Number(r.id),
-        accountExternalId: r.accountExternalId,
-        name: r.name ?? r.accountExternalId,
-        arr: num(r.arr),
-        channelId: r.channelId,
-        delivery: r.delivery as Delivery,
-        stake: num(r.stake) ?? 0,
-        snoozedUntil: date(r.snoozedUntil),
-        acknowledgedAt: date(r.acknowledgedAt),
-        detail: JSON.parse(r.detail) as AccountAlertDetail,
-      }));
+      const channels = new Map<string, ReportedChannel>(
+        counts.map((r) => [
+          r.channelId,
+          { channelId: r.channelId, listed: num(r.listed) ?? 0, top: [], ownMessages: num(r.own) ?? 0, snoozed: num(r.snoozed) ?? 0 },
+        ]),
+      );
+      for (const r of rows) {
+        const alert: ReportedAlert = {
+          id: Number(r.id),
+          accountExternalId: r.accountExternalId,
+          name: r.name ?? r.accountExternalId,
+          arr: num(r.arr),
+          channelId: r.channelId,
+          delivery: r.delivery as Delivery,
+          stake: num(r.stake) ?? 0,
+          snoozedUntil: date(r.snoozedUntil),
+          acknowledgedAt: date(r.acknowledgedAt),
+          detail: JSON.parse(r.detail) as AccountAlertDetail,
+        };
+        channels.get(r.channelId)?.top.push(alert);
+      }
+      const atRisk = { red: 0, yellow: 0, green: 0, unknown: 0 };
+      let arrAtRisk = 0;
+      for (const b of bands) {
+        const key = b.band as keyof typeof atRisk;
+        if (key in atRisk) atRisk[key] += num(b.n) ?? 0;
+        arrAtRisk += num(b.arr) ?? 0;
+      }
+      return { channels: [...channels.values()], atRisk, arrAtRisk };
     },
 
     async ofAccount(accountExternalId, limit) {

@@ -77,6 +77,7 @@ function view(a: AccountRow): AccountView {
     arr: a.arr,
     seats: a.seats,
     renewalDate: a.renewalDate,
+    customerSince: a.customerSince,
     csmSlackUserId: a.csmSlackUserId,
     alertChannel: a.alertChannel,
     attributes: parseJson<Record<string, unknown> | null>(a.attributes, null),

@@ -4,7 +4,7 @@
 // once with multi-row statements (a rule alert another check raised first is skipped by its open key),
 // worsening, clearing, and each account's most pressing recent tickets for the alert to show.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { bulkExecute, bulkRows, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, bulkRows, dateOf, num, valuesList } from "../../platform/db/sql.ts";
 import type { RuleName } from "../rules/health-config.ts";
 import type { AlertDetail, AlertTicket, OpenAlert } from "../rules/alert.ts";
 
@@ -89,11 +89,29 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
       }));
     },
 
-    openBetween(first, last) {
-      return c.healthAlert.findMany({
-        where: { status: "open", accountExternalId: { gte: first, lte: last } },
-        select: { id: true, accountExternalId: true, rule: true, severity: true, snoozedUntil: true },
-      });
+    async openBetween(first, last) {
+      // A slice's open rule alerts on every check: raw rows (Prisma's layer costs more than the read here).
+      const rows = await bulkRows<{
+        id: number | bigint;
+        accountExternalId: string;
+        rule: string;
+        severity: unknown;
+        snoozedUntil: Date | string | null;
+      }>(
+        db,
+        c,
+        `SELECT "id", "accountExternalId", "rule", "severity", "snoozedUntil" FROM "HealthAlert"
+          WHERE "status" = 'open' AND "accountExternalId" >= $1 AND "accountExternalId" <= $2 ORDER BY "accountExternalId", "id"`,
+        first,
+        last,
+      );
+      return rows.map((r) => ({
+        id: Number(r.id),
+        accountExternalId: r.accountExternalId,
+        rule: r.rule,
+        severity: num(r.severity) ?? 0,
+        snoozedUntil: dateOf(r.snoozedUntil),
+      }));
     },
 
     async touch(runId, alertIds) {

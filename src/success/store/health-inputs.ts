@@ -1,11 +1,13 @@
 // The health checks' inputs, aggregated in SQL one slice of accounts at a time (a range of external
 // ids), so a check over any number of accounts reads a bounded number of rows into memory at once.
-// The same statements run on SQLite and Postgres (src/platform/db/sql.ts).
+// The same statements run on SQLite and Postgres (src/platform/db/sql.ts). They are read with
+// `preparedRows` (the bulk path, integers as numbers): every value is a count, a sum or a small figure,
+// and a BigInt per integer of 200,000 rows a pass was a good part of the check's garbage.
 import type { Database } from "../../platform/db/client.ts";
-import { bulkRows, num } from "../../platform/db/sql.ts";
+import { preparedRows, num } from "../../platform/db/sql.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthInputs } from "../rules/health-model.ts";
-import { dayOf, type AccountFacts } from "../rules/health-check.ts";
+import { accountStart, dayOf, type AccountFacts } from "../rules/health-check.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -36,7 +38,9 @@ export interface SliceAccount {
   alertChannel: string | null;
   /** The CRM's tier (null: none), to compare the account's trends with its tier's. */
   tier: string | null;
-  /** When the account was first stored here: its start when it has no earlier usage day. */
+  /** When the company became a customer, from the CRM (YYYY-MM-DD; null: not given). */
+  customerSince: string | null;
+  /** When the account was first stored here: its start when it has no earlier usage day and no customerSince. */
   createdAt: Date;
 }
 
@@ -152,10 +156,10 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
   // The year-ago windows only when some usage is that old (one step on the date index, once per check):
   // most books have none.
   table.yearAgo ??=
-    (await bulkRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365))).length > 0;
+    (await preparedRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365))).length > 0;
   const spans = table.yearAgo ? WINDOWS : WINDOWS.slice(0, RECENT_WINDOWS);
   const windows = await Promise.all(
-    spans.map(([from, to]) => bulkRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
+    spans.map(([from, to]) => preparedRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
   );
   while (windows.length < WINDOWS.length) windows.push([]);
   const [lastBy, prevBy, earlyBy, yearLastBy, yearPrevBy, yearEarlyBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
@@ -194,7 +198,7 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
 /** The number of known features: the configured list, else every feature any account used in 90 days. */
 export async function knownFeatureCount(db: Database, config: HealthConfig, now: Date): Promise<number> {
   if (config.knownFeatures.length) return new Set(config.knownFeatures).size;
-  const [row] = await bulkRows<{ n: unknown }>(
+  const [row] = await preparedRows<{ n: unknown }>(
     db,
     db.client,
     `SELECT COUNT(DISTINCT "feature") AS n FROM "AccountFeature" WHERE "lastSeen" > $1 AND "lastSeen" <= $2`,
@@ -232,7 +236,7 @@ export async function sliceFacts(
   const [starts, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
     // Each account's first usage day and first day with a key event, up to the day checked: an index seek
     // an account (the covering usage index, in date order).
-    bulkRows<{ id: string; firstDay: string | null; firstKeyDay: string | null }>(
+    preparedRows<{ id: string; firstDay: string | null; firstKeyDay: string | null }>(
       db,
       c,
       `SELECT a."externalId" AS id,
@@ -245,7 +249,7 @@ export async function sliceFacts(
       today,
     ),
     // Features used in the last 30 days, and since the start (first seen by the day checked).
-    bulkRows<{ id: string; n: unknown; ever: unknown }>(
+    preparedRows<{ id: string; n: unknown; ever: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, SUM(CASE WHEN "lastSeen" > $3 THEN 1 ELSE 0 END) AS n, COUNT(*) AS ever FROM "AccountFeature"
@@ -257,7 +261,7 @@ export async function sliceFacts(
       today,
       ...config.knownFeatures,
     ),
-    bulkRows<Record<string, unknown>>(
+    preparedRows<Record<string, unknown>>(
       db,
       c,
       `SELECT "accountExternalId" AS id,
@@ -280,7 +284,7 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    bulkRows<{ id: string; answers: unknown; average: unknown }>(
+    preparedRows<{ id: string; answers: unknown; average: unknown }>(
       db,
       c,
       `SELECT t."accountExternalId" AS id, COUNT(*) AS answers, AVG(r."score" * 1.0) AS average
@@ -292,7 +296,7 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    bulkRows<{ id: string; stopped: unknown; breached: unknown }>(
+    preparedRows<{ id: string; stopped: unknown; breached: unknown }>(
       db,
       c,
       `SELECT t."accountExternalId" AS id,
@@ -306,14 +310,14 @@ export async function sliceFacts(
       t90,
       now,
     ),
-    bulkRows<{ id: string }>(
+    preparedRows<{ id: string }>(
       db,
       c,
       `SELECT DISTINCT "accountExternalId" AS id FROM "SupportChannel" WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2`,
       first,
       last,
     ),
-    bulkRows<{ id: string; high: unknown }>(
+    preparedRows<{ id: string; high: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, MAX("score") AS high FROM "AccountHealth"
@@ -324,14 +328,14 @@ export async function sliceFacts(
       dropStart,
       now,
     ),
-    bulkRows<{ id: string; score: unknown }>(
+    preparedRows<{ id: string; score: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, "score" FROM "AccountHealthCurrent" WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2`,
       first,
       last,
     ),
-    bulkRows<{ id: string; score: unknown; comment: string | null; respondedAt: Date | string }>(
+    preparedRows<{ id: string; score: unknown; comment: string | null; respondedAt: Date | string }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, "score", "comment", "respondedAt" FROM "NpsResponse"
@@ -342,7 +346,7 @@ export async function sliceFacts(
       npsStart,
       now,
     ),
-    bulkRows<{ id: string; recordedAt: Date | string; seats: unknown; arr: unknown }>(
+    preparedRows<{ id: string; recordedAt: Date | string; seats: unknown; arr: unknown }>(
       db,
       c,
       `SELECT "accountExternalId" AS id, "recordedAt", "seats", "arr" FROM "AccountFigure"
@@ -390,8 +394,7 @@ export async function sliceFacts(
     const before = figs.filter((f) => f.recordedAt.getTime() <= growthCut).at(-1);
     const then = before ?? (figs.length >= 2 ? figs[0] : undefined);
     const st = startsBy.get(a.externalId);
-    const created = dayOf(new Date(a.createdAt));
-    const start = st?.firstDay && st.firstDay < created ? st.firstDay : created;
+    const start = accountStart(st?.firstDay ?? null, a);
     const feats = featuresBy.get(a.externalId);
     const inputs: HealthInputs = {
       seats: a.seats,

@@ -4,7 +4,7 @@
 // history and as each account's current score, with multi-row statements.
 import { randomUUID } from "node:crypto";
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { bulkExecute, bulkRows, num, valuesList } from "../../platform/db/sql.ts";
+import { bulkExecute, num, preparedRows, valuesList } from "../../platform/db/sql.ts";
 import { LeasedWork } from "../../platform/work/leased-work.ts";
 import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
@@ -140,12 +140,13 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     },
 
     async accountsAfter(cursor, limit) {
-      const rows = await bulkRows<{
+      const rows = await preparedRows<{
         externalId: string;
         name: string;
         arr: unknown;
         seats: unknown;
         renewalDate: string | null;
+        customerSince: string | null;
         csmSlackUserId: string | null;
         alertChannel: string | null;
         tier: string | null;
@@ -153,8 +154,8 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
       }>(
         db,
         c,
-        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "csmSlackUserId", "alertChannel", "tier", "createdAt" FROM "Account"
-        ${cursor === null ? "" : `WHERE "externalId" > $2`} ORDER BY "externalId" LIMIT $1`,
+        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "customerSince", "csmSlackUserId", "alertChannel", "tier", "createdAt"
+        FROM "Account" ${cursor === null ? "" : `WHERE "externalId" > $2`} ORDER BY "externalId" LIMIT $1`,
         ...(cursor === null ? [limit] : [limit, cursor]),
       );
       return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats), createdAt: new Date(r.createdAt) }));

@@ -135,6 +135,7 @@ async function storeGroups(
       arr: account.arr,
       seats: account.seats,
       renewalDate: account.renewalDate,
+      customerSince: account.customerSince,
       csmSlackUserId: csm ?? undefined,
     };
   });

@@ -17,7 +17,7 @@ import {
 } from "../rules/account-alert.ts";
 import { alertChannel, alertDetail, syncAlerts, type AlertTicket, type ScoredAccount } from "../rules/alert.ts";
 import { assessAccount, dayOf } from "../rules/health-check.ts";
-import { checkReport, riskDigests } from "../rules/risk-report.ts";
+import { DIGEST_LISTED_MAX, checkReport, riskDigests } from "../rules/risk-report.ts";
 import { bookTrends, type BookContext } from "../rules/health-model.ts";
 import { SCORES_PER_STATEMENT, UsageTable, type SliceAccount } from "../store/health-runs.ts";
 import type { SuccessContext } from "./context.ts";
@@ -383,7 +383,7 @@ async function report(
   heldBack: Map<string, number>,
   cap: number,
 ): Promise<void> {
-  const open = await ctx.alerts.openForReport();
+  const open = await ctx.alerts.openForReport(at, DIGEST_LISTED_MAX);
   const digests = summary.status === "done" ? riskDigests(open, heldBack, cap, at) : [];
   const result = checkReport(
     {

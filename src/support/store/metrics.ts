@@ -10,7 +10,7 @@
 //   in SQL (percentiles with ROW_NUMBER).
 // All give the same figures (test/metrics-paths.test.ts compares them on a varied data set).
 import type { Database } from "../../platform/db/client.ts";
-import { queryRows, sqliteAggregateValue, type SqliteAggregate } from "../../platform/db/sql.ts";
+import { execute, queryRows, sqliteAggregateValue, type SqliteAggregate } from "../../platform/db/sql.ts";
 import {
   attainmentOf,
   emptyRow,
@@ -247,6 +247,18 @@ const groupedSql = (groupBy: GroupBy) => `
     GROUP BY GROUPING SETS ((x.g), ())`;
 
 /**
+ * Settings for the one statement, for its transaction only (docs/benchmarks.md, "Postgres without JIT"):
+ * - JIT off: its cost model sees a big statement and compiles it (inlining and optimising above 500,000),
+ *   which took 170 ms of the overall statement and 420 ms of a grouped one on the bench's 1,000,000
+ *   tickets, for a statement that then runs in about a second;
+ * - 64 MB of work memory, so that sorting a period's tickets by group (about 40 MB for 250,000) stays in
+ *   memory instead of spilling to disk at the default 4 MB.
+ */
+const REPORT_SETTINGS_SQL = ["SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"];
+/** Prisma's interactive transactions expire after 5 s by default; a report over a big book may take longer. */
+const REPORT_TIMEOUT_MS = 120_000;
+
+/**
  * Postgres: every figure in one statement (OVERALL_SQL without a groupBy, groupedSql with one). Counts with
  * COUNT(*) FILTER; the durations' median and p90 with percentile_disc, which returns the value at rank
  * ceil(p × n) among the n non-null values in ascending order: the nearest rank of rules/metrics.ts.
@@ -255,7 +267,13 @@ export async function supportMetricsOnPostgres(db: Database, q: MetricsQuery): P
   checkQuery(q);
   const groupBy = q.groupBy ?? null;
   const sql = groupBy ? groupedSql(groupBy) : OVERALL_SQL;
-  const rows = await queryRows<Row>(db, db.client, sql, q.from, q.to);
+  const rows = await db.client.$transaction(
+    async (tx) => {
+      for (const setting of REPORT_SETTINGS_SQL) await execute(db, tx, setting);
+      return queryRows<Row>(db, tx, sql, q.from, q.to);
+    },
+    { timeout: REPORT_TIMEOUT_MS },
+  );
   let overall = emptyRow();
   const groups: MetricsRow[] = [];
   for (const r of rows) {
