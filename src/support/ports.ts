@@ -45,8 +45,11 @@ export interface ThreadMessage {
 
 /** Tells people about tickets. `sla` is the ticket's next SLA target as its card shows it. */
 export interface TicketNotifier {
-  /** A ticket was made: acknowledge the customer and post the triage card. */
-  ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date): Promise<void>;
+  /**
+   * A ticket was made: acknowledge the customer and post the triage card. `firstFiles`: the files stored
+   * with the ticket's first message when the caller has just stored it (so they need not be read back).
+   */
+  ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date, firstFiles?: readonly AttachedFile[]): Promise<void>;
   /** Status, priority or assignee changed, or the ticket reopened: update the card, log it in its thread. */
   ticketChanged(tx: Tx, ticket: Ticket, change: TicketChange, sla: SlaStatus | null, now: Date): Promise<void>;
   /** The ticket was made from a reply in a thread: copy the thread's earlier messages into the card's thread. */

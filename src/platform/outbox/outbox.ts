@@ -56,6 +56,42 @@ export class Outbox {
   }
 
   /**
+   * Adds a few posts in one statement inside the caller's transaction; returns their ids, in the order
+   * of `posts` (ascending, as separate enqueues in that order would give them). Prepared SQL: a new
+   * ticket adds its acknowledgement and its card this way.
+   */
+  async enqueueAll(tx: Tx, posts: readonly OutboxPost[], now: Date): Promise<number[]> {
+    if (posts.length === 0) return [];
+    if (posts.length === 1) return [await this.enqueue(tx, posts[0], now)];
+    const args: unknown[] = [now];
+    const rows: string[] = [];
+    for (const post of posts) {
+      const at = args.length;
+      args.push(
+        post.method,
+        post.channel,
+        post.threadTs ?? null,
+        post.threadRefId ?? null,
+        post.updateRefId ?? null,
+        JSON.stringify(post.author ? { ...post.payload, [OUTBOX_AUTHOR_KEY]: post.author } : post.payload),
+        post.refKey ?? null,
+      );
+      rows.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $1, $1, $${at + 7})`);
+    }
+    const returned = await preparedRows<{ id: number }>(
+      this.db,
+      tx,
+      `INSERT INTO "OutboxMessage" ("method", "channelId", "threadTs", "threadRefId", "updateRefId", "payload", "availableAt", "createdAt", "refKey")
+       VALUES ${rows.join(", ")} RETURNING "id"`,
+      ...args,
+    );
+    // The rows take their ids in the order of the VALUES list; RETURNING's order is not promised.
+    const ids = returned.map((r) => Number(r.id)).sort((a, b) => a - b);
+    if (ids.length !== posts.length) throw new Error(`outbox: ${posts.length} posts added, ${ids.length} ids returned`);
+    return ids;
+  }
+
+  /**
    * Adds many top-level posts (no thread or update references) in multi-row statements; each needs a
    * distinct refKey, by which the new ids are returned.
    */

@@ -3,7 +3,7 @@
 // Which outbox row is a ticket's acknowledgement, card or survey is this adapter's own record (messageRefs).
 import type { Tx } from "../../platform/db/client.ts";
 import type { SqlDb } from "../../platform/db/sql.ts";
-import type { Outbox } from "../../platform/outbox/outbox.ts";
+import type { Outbox, OutboxPost } from "../../platform/outbox/outbox.ts";
 import type { Ticket, TicketChange } from "../../support/rules/ticket.ts";
 import type { SlaAlert, SlaStatus } from "../../support/rules/sla.ts";
 import { slaRecipients, type AgentsToAlert } from "../../support/rules/sla-recipients.ts";
@@ -64,6 +64,8 @@ export class SlackTicketPosts implements TicketNotifier {
   private readonly filesSeen = new WeakMap<Tx, Map<number, readonly AttachedFile[]>>();
   /** What the cards a transaction read were last shown with. */
   private readonly shownSeen = new WeakMap<Tx, Map<number, CardShown | null>>();
+  /** The newest day whose internal-thread hint is known to be taken (committed by some transaction). */
+  private hintDay: number | null = null;
 
   constructor(
     private readonly outbox: Outbox,
@@ -141,46 +143,55 @@ export class SlackTicketPosts implements TicketNotifier {
     return files;
   }
 
-  async ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date) {
+  async ticketCreated(tx: Tx, ticket: Ticket, sla: SlaStatus | null, now: Date, firstFiles?: readonly AttachedFile[]) {
+    if (firstFiles && this.support && ticket.sourceTs) {
+      let known = this.filesSeen.get(tx);
+      if (!known) this.filesSeen.set(tx, (known = new Map()));
+      known.set(ticket.id, firstFiles);
+    }
     // CUSTOMER_ACK=off: no acknowledgement under the customer's message (a /ticket post still starts its thread).
-    const ack = ticket.threadTs
+    const ackPost: OutboxPost | null = ticket.threadTs
       ? this.customerAck
-        ? await this.outbox.enqueue(
-            tx,
-            {
-              method: "chat.postMessage",
-              channel: ticket.channelId,
-              threadTs: ticket.threadTs,
-              payload: { text: acknowledgement(ticket) },
-            },
-            now,
-          )
+        ? { method: "chat.postMessage", channel: ticket.channelId, threadTs: ticket.threadTs, payload: { text: acknowledgement(ticket) } }
         : null
-      : await this.outbox.enqueue(
-          tx,
-          // No customer message to answer under: this post starts the customer's thread.
-          { method: "chat.postMessage", channel: ticket.channelId, payload: { text: commandTicketPost(ticket) } },
-          now,
-        );
+      : // No customer message to answer under: this post starts the customer's thread.
+        { method: "chat.postMessage", channel: ticket.channelId, payload: { text: commandTicketPost(ticket) } };
     if (!this.triageChannel) {
+      const ack = ackPost ? await this.outbox.enqueue(tx, ackPost, now) : null;
       await this.refs.setFirst(tx, this.db, "ticket", ticket.id, ack === null ? {} : { ack });
       this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, null);
       return;
     }
     // The internal-thread hint goes on the channel's first card of the day only (two cards racing may both carry it).
     const day = utcDay(now);
-    const hint = !(await this.refs.has(tx, this.db, "triage_hint", day, "card"));
-    const card = await this.outbox.enqueue(
-      tx,
-      { method: "chat.postMessage", channel: this.triageChannel, payload: await this.card(tx, ticket, sla, hint) },
-      now,
-    );
+    const hint = !(await this.hintTaken(tx, day));
+    const cardPost: OutboxPost = {
+      method: "chat.postMessage",
+      channel: this.triageChannel,
+      payload: await this.card(tx, ticket, sla, hint),
+    };
+    // The acknowledgement and the card in one statement, in that order (the card's id is the larger).
+    const ids = await this.outbox.enqueueAll(tx, ackPost ? [ackPost, cardPost] : [cardPost], now);
+    const ack = ackPost ? ids[0] : null;
+    const card = ids[ids.length - 1];
     if (hint) await this.refs.claim(tx, this.db, "triage_hint", day, "card", card);
     const shown: CardShown = { sla: cardSla(sla), hint, noLink: ticket.permalink === null };
     // Once sent, the ack that starts a /ticket thread and the card's thread belong to the ticket (thread-links.ts reads these refs).
     await this.refs.setFirst(tx, this.db, "ticket", ticket.id, { ...(ack === null ? {} : { ack }), card }, { card: shownJson(shown) });
     this.known(tx).set(`${ticket.id}:ack`, ack).set(`${ticket.id}:card`, card);
     this.shownOf(tx).set(ticket.id, shown);
+  }
+
+  /**
+   * Whether a card of the day carries the internal-thread hint already. A day found taken stays taken
+   * (the record is never removed), so it is asked once per day and process, not for every new ticket.
+   */
+  private async hintTaken(tx: Tx, day: number): Promise<boolean> {
+    if (this.hintDay === day) return true;
+    const taken = await this.refs.has(tx, this.db, "triage_hint", day, "card");
+    // Seen by this transaction before it claims the day itself: another transaction committed it.
+    if (taken && (this.hintDay === null || day > this.hintDay)) this.hintDay = day;
+    return taken;
   }
 
   async refreshCards(tx: Tx, cards: readonly { ticket: Ticket; sla: SlaStatus | null }[], now: Date): Promise<number> {

@@ -106,8 +106,13 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
     return { kind: "ignored", reason: verdict.reason };
   }
   const request = await said(author);
+  // Whether the message is a ticket already is asked beside the merge's question (one wait, not two);
+  // its answer counts only when the message does not join a recent ticket.
+  const [recent, existing] = await Promise.all([
+    verdict.mergeSince ? ctx.store.tickets.recentOpen(ctx.db, message.channelId, userId, verdict.mergeSince) : null,
+    ctx.store.tickets.bySource(ctx.db, message.channelId, message.ts),
+  ]);
   if (verdict.mergeSince) {
-    const recent = await ctx.store.tickets.recentOpen(ctx.db, message.channelId, userId, verdict.mergeSince);
     if (recent && joinsRecentTicket(recent, message.ts)) {
       const outcome = await addToTicket(ctx, recent.id, request);
       // Replies under this message count for the ticket too.
@@ -124,7 +129,7 @@ export async function receiveCustomerMessage(ctx: SupportContext, actor: Actor, 
       return outcome;
     }
   }
-  if (await ctx.store.tickets.bySource(ctx.db, message.channelId, message.ts)) return { kind: "duplicate" };
+  if (existing) return { kind: "duplicate" };
   const { ticket, created } = await openRequest(
     ctx,
     null,

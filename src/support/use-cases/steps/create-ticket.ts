@@ -4,7 +4,7 @@
 // Idempotent per source message: a second delivery finds the ticket the first one made.
 import { isDomainError } from "../../../shared/errors.ts";
 import type { SupportChannelInfo } from "../../rules/channels.ts";
-import type { AttachedFile } from "../../rules/files.ts";
+import { filesFromJson, filesToJson, type AttachedFile } from "../../rules/files.ts";
 import type { Origin, Ticket } from "../../rules/ticket.ts";
 import type { SupportContext } from "../context.ts";
 import type { ThreadMessage } from "../../ports.ts";
@@ -131,7 +131,9 @@ export async function createTicket(ctx: SupportContext, input: NewTicket): Promi
       if (input.threadTs) {
         await ctx.store.threads.add(tx, { channelId: input.channelId, threadTs: input.threadTs, ticketId: created.id, role: "customer" });
       }
-      await ctx.notifier.ticketCreated(tx, created, sla, now);
+      // The first message's files as they were just stored (what reading them back would give).
+      const firstFiles = input.sourceTs ? filesFromJson(filesToJson(files ?? [])) : undefined;
+      await ctx.notifier.ticketCreated(tx, created, sla, now, firstFiles);
       if (context?.length) await ctx.notifier.threadContext(tx, created, context, now);
       return created;
     });
