@@ -1,7 +1,7 @@
 // The outbox: everything the app posts to Slack is written here, in the same transaction as the change
 // that causes it, and sent later by the dispatcher at Slack's pace.
-import type { Database, Tx } from "../db/client.ts";
-import { preparedRows, queryRows, valuesList } from "../db/sql.ts";
+import type { Tx } from "../db/client.ts";
+import { preparedRows, queryRows, valuesList, type SqlDb } from "../db/sql.ts";
 
 export type OutboxMethod = "chat.postMessage" | "chat.update" | "chat.delete" | "chat.postEphemeral";
 
@@ -31,28 +31,15 @@ export const OUTBOX_AUTHOR_KEY = "__author";
 export class Outbox {
   private listeners = new Set<() => void>();
 
-  constructor(private readonly db: Pick<Database, "provider" | "sqliteDriver">) {}
+  constructor(private readonly db: SqlDb) {}
 
   /**
    * Adds a post to the outbox inside the caller's transaction; returns its id. Prepared SQL
-   * (src/platform/db/sql.ts): every new ticket adds two.
+   * (src/platform/db/sql.ts).
    */
   async enqueue(tx: Tx, post: OutboxPost, now: Date): Promise<number> {
-    const [row] = await preparedRows<{ id: number }>(
-      this.db,
-      tx,
-      `INSERT INTO "OutboxMessage" ("method", "channelId", "threadTs", "threadRefId", "updateRefId", "payload", "availableAt", "createdAt", "refKey")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING "id"`,
-      post.method,
-      post.channel,
-      post.threadTs ?? null,
-      post.threadRefId ?? null,
-      post.updateRefId ?? null,
-      JSON.stringify(post.author ? { ...post.payload, [OUTBOX_AUTHOR_KEY]: post.author } : post.payload),
-      now,
-      post.refKey ?? null,
-    );
-    return Number(row.id);
+    const [id] = await this.enqueueAll(tx, [post], now);
+    return id;
   }
 
   /**
@@ -62,7 +49,6 @@ export class Outbox {
    */
   async enqueueAll(tx: Tx, posts: readonly OutboxPost[], now: Date): Promise<number[]> {
     if (posts.length === 0) return [];
-    if (posts.length === 1) return [await this.enqueue(tx, posts[0], now)];
     const args: unknown[] = [now];
     const rows: string[] = [];
     for (const post of posts) {
