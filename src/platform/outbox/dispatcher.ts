@@ -17,7 +17,7 @@ import { OUTBOX_AUTHOR_KEY, type Outbox } from "./outbox.ts";
 import { classifyFailure } from "./slack-errors.ts";
 import { WakeableLoop } from "../work/wakeable-loop.ts";
 import type { DeskMetrics } from "../observability/metrics.ts";
-import { execute, queryRows } from "../db/sql.ts";
+import { execute, preparedRows } from "../db/sql.ts";
 import { DEFAULT_JITTER, DEFAULT_MAX_DELAY_MS, LeasedWork, type RetryPolicy, retryDecision } from "../work/leased-work.ts";
 
 export const OUTBOX_METADATA_TYPE = "customer_desk_outbox";
@@ -40,6 +40,30 @@ export interface SentPost {
 
 /** Called inside the transaction that marks a row sent, so what depends on the post commits with it. */
 export type OnSent = (tx: Tx, sent: SentPost) => Promise<void>;
+
+/**
+ * The oldest unsent row of each channel, by index seeks on (status, channelId, id): the next channel with
+ * rows of a status after the one before (a recursive step a channel), then that channel's first row. A
+ * `GROUP BY "channelId"` read every unsent row's index entry instead, on every tick (woken after each
+ * commit): 2 ms a tick with 10,000 rows waiting (a burst of new tickets, paced at a post a second a
+ * channel), against microseconds for this.
+ */
+const CHANNEL_HEADS_SQL = `WITH RECURSIVE heads("status", "channelId") AS (
+    SELECT 'pending', (SELECT MIN("channelId") FROM "OutboxMessage" WHERE "status" = 'pending')
+    UNION ALL
+    SELECT 'sending', (SELECT MIN("channelId") FROM "OutboxMessage" WHERE "status" = 'sending')
+    UNION ALL
+    SELECT h."status", (SELECT MIN(o."channelId") FROM "OutboxMessage" o WHERE o."status" = h."status" AND o."channelId" > h."channelId")
+      FROM heads h WHERE h."channelId" IS NOT NULL
+  )
+  SELECT h."channelId", MIN((SELECT MIN(o."id") FROM "OutboxMessage" o WHERE o."status" = h."status" AND o."channelId" = h."channelId")) AS "id"
+  FROM heads h WHERE h."channelId" IS NOT NULL GROUP BY h."channelId"`;
+
+/** The id of the oldest unsent (pending or sending) outbox row of each channel that has one. */
+export async function channelHeads(db: Database): Promise<{ channelId: string; id: number }[]> {
+  const rows = await preparedRows<{ channelId: string; id: number | bigint }>(db, db.client, CHANNEL_HEADS_SQL);
+  return rows.map((r) => ({ channelId: r.channelId, id: Number(r.id) }));
+}
 
 export interface DispatcherOptions {
   db: Database;
@@ -194,16 +218,12 @@ export class OutboxDispatcher {
   /** Starts a send for the head row of every channel that may send now. */
   private async tick(): Promise<void> {
     const c = this.o.db.client;
-    // The oldest unsent row of each channel (an index scan, no payloads), then only the rows we may send.
-    const heads = await queryRows<{ channelId: string; id: number | bigint }>(
-      this.o.db,
-      c,
-      `SELECT "channelId", MIN("id") AS "id" FROM "OutboxMessage" WHERE "status" IN ('pending', 'sending') GROUP BY "channelId"`,
-    );
+    // The oldest unsent row of each channel (no payloads), then only the rows we may send.
+    const heads = await channelHeads(this.o.db);
     const nowMs = Date.now();
     const candidates = heads
       .filter((h) => !this.inFlight.has(h.channelId) && (this.nextAllowedAt.get(h.channelId) ?? 0) <= nowMs)
-      .map((h) => Number(h.id))
+      .map((h) => h.id)
       .slice(0, Math.max(0, this.concurrency - this.inFlight.size));
     if (candidates.length === 0) return;
     const rows = await c.outboxMessage.findMany({ where: { id: { in: candidates } }, orderBy: { id: "asc" } });
