@@ -1,4 +1,4 @@
-// npm run bench:intake [-- --requests N] [--warmup N] [--drain-timeout SECONDS] [--bare-auth-test] [--cpu-prof DIR] [--db sqlite|postgres]
+// npm run bench:intake [-- --requests N] [--warmup N] [--drain-timeout SECONDS] [--bare-auth-test] [--cpu-prof DIR] [--db sqlite|postgres] [--slack-latency MS]
 //
 // The intake acknowledgement path of a bare Bolt app (default HTTPReceiver, empty message listener) and of
 // this app (SQLite, or with --db postgres a fresh Postgres database on BENCH_POSTGRES_URL, dropped at the end), side by side: each runs in its own process, both get the same signed message events
@@ -38,10 +38,11 @@ interface Options {
   bareAuthTest: boolean;
   cpuProfDir: string | null;
   db: "sqlite" | "postgres";
+  slackLatencyMs: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { requests: 10_000, warmup: 500, drainTimeoutS: 600, bareAuthTest: false, cpuProfDir: null, db: "sqlite" };
+  const o: Options = { requests: 10_000, warmup: 500, drainTimeoutS: 600, bareAuthTest: false, cpuProfDir: null, db: "sqlite", slackLatencyMs: 0 };
   const count = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) usage(`${flag} needs a whole number >= ${min}`);
@@ -54,6 +55,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === "--warmup") o.warmup = count(flag, value(), 0);
     else if (flag === "--drain-timeout") o.drainTimeoutS = count(flag, value(), 1);
     else if (flag === "--bare-auth-test") o.bareAuthTest = true;
+    else if (flag === "--slack-latency") o.slackLatencyMs = count(flag, value(), 0);
     else if (flag === "--db") {
       const db = value();
       if (db !== "sqlite" && db !== "postgres") usage("--db is sqlite or postgres");
@@ -67,12 +69,13 @@ function parseArgs(argv: string[]): Options {
 
 function usage(problem?: string): never {
   const text =
-    "usage: npm run bench:intake -- [--requests N] [--warmup N] [--drain-timeout SECONDS] [--bare-auth-test] [--cpu-prof DIR] [--db sqlite|postgres]\n" +
+    "usage: npm run bench:intake -- [--requests N] [--warmup N] [--drain-timeout SECONDS] [--bare-auth-test] [--cpu-prof DIR] [--db sqlite|postgres] [--slack-latency MS]\n" +
     "  --requests N          measured requests per server (default 10000)\n" +
     "  --warmup N            requests sent first and not counted (default 500)\n" +
     "  --drain-timeout S     how long to wait for the desk's inbox to be processed after the last ack (default 600)\n" +
     "  --bare-auth-test      do not give bare Bolt its bot identity: it then calls auth.test on every event\n" +
     "  --cpu-prof DIR        write a V8 CPU profile of each server process into DIR\n" +
+    "  --slack-latency MS    the Slack stand-in answers each Web API call after MS (default 0; Slack's own take tens to hundreds)\n" +
     "  --db postgres         run the desk on a fresh Postgres database (BENCH_POSTGRES_URL, default the local server) instead of SQLite\n";
   (problem ? process.stderr : process.stdout).write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
@@ -370,6 +373,7 @@ async function main(): Promise<void> {
   dbFile = path.join(tmpdir(), `desk-bench-${process.pid}-${randomBytes(3).toString("hex")}.db`);
   // Slack is remote in production: its stand-in runs here, in the bench's process, not beside a server.
   slack.teamId = TEAM_ID;
+  slack.delayMs = o.slackLatencyMs;
   await slack.start();
   const bodies = buildEvents(o.warmup + o.requests);
   const signed = { current: sign(bodies) };
