@@ -8,7 +8,18 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ["default"],
     projects: [
-      { test: { name: "unit", include: ["src/**/*.test.ts", "tools/**/*.test.ts"], pool: "threads", sequence: { groupOrder: 0 } } },
+      // An inline project does not inherit the settings above: the timeouts are given again (the backtest
+      // generator's tests take several seconds on a busy machine, past vitest's default of 5 s).
+      {
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "tools/**/*.test.ts"],
+          pool: "threads",
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
       {
         test: {
           name: "behaviour",
