@@ -52,10 +52,11 @@ export interface RuntimeWork {
  * Events worked on at once (processor.ts: only independent ones). On Postgres a ticket's round trips
  * would otherwise leave the process idle (12 drained a burst 1.7× faster than 6 on a busy machine), under
  * the pool's connections (POSTGRES_POOL_SIZE), so intake's inserts and the outbox still find one. SQLite
- * runs its transactions one at a time (transaction-gate.ts): 4 at once there (to overlap an event's Slack
- * calls with another's database work) showed no clear gain against `main`, so one at a time.
+ * runs its transactions one at a time (transaction-gate.ts), but an event also waits on Slack (users.info
+ * for a new customer, tens to hundreds of ms over the internet): with the bench's stand-in answering after
+ * 50 ms, one at a time drained 15 events/s and 8 at once 70 (no difference beyond the noise with no delay).
  */
-export const INBOX_CONCURRENCY = { postgres: 12, sqlite: 1 } as const;
+export const INBOX_CONCURRENCY = { postgres: 12, sqlite: 8 } as const;
 
 /** What answers HTTP (src/http/receiver.ts): started after the workers, stopped before them. */
 export interface FrontDoor {
