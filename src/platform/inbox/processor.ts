@@ -57,6 +57,9 @@ interface Row {
 /** A stored body, parsed (or why it cannot be). */
 type Parsed = { ok: true; body: unknown } | { ok: false };
 
+/** Events read per batch (see batch()). */
+const BATCH_SIZE = 200;
+
 export class InboxProcessor {
   private readonly loop: WakeableLoop;
   private unsubscribe: (() => void) | null = null;
@@ -100,12 +103,15 @@ export class InboxProcessor {
 
   private async batch(): Promise<boolean> {
     const now = this.o.clock.now();
+    // The next events in arrival order. The statement reads every pending event from the (status,
+    // availableAt) index and sorts them, about 10 ms with 5,000 pending after a burst: a batch of 200
+    // (was 50) reads them a quarter as often. Nothing is claimed until its turn comes.
     const rows = await preparedRows<Row>(
       this.o.db,
       this.o.db.client,
       `SELECT "id", "attempts", "body", "eventType" FROM "InboxEvent"
        WHERE "status" = 'pending' AND "availableAt" <= $1 AND ("leaseUntil" IS NULL OR "leaseUntil" < $1)
-       ORDER BY "id" LIMIT 50`,
+       ORDER BY "id" LIMIT ${BATCH_SIZE}`,
       now,
     );
     const concurrency = this.o.independentKeysOf ? Math.max(1, this.o.concurrency ?? 1) : 1;
