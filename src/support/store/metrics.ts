@@ -2,9 +2,11 @@
 // - SQLite: one statement, one pass over the period's tickets (the metrics index covers them), handing each
 //   ticket with its SLA clocks and CSAT answers to a JavaScript aggregate function registered on the
 //   connection; the figures of every group and the overall ones come out of that one pass.
-// - Postgres: one statement, one pass over the period's tickets (SLA clocks and CSAT answers by index probes),
-//   counts with COUNT(*) FILTER, percentiles with percentile_disc, the groups and the overall row together
-//   with GROUPING SETS.
+// - Postgres: one statement, counts with COUNT(*) FILTER, percentiles with percentile_disc. Overall: one pass
+//   over the period's tickets, then their SLA clocks and CSAT answers by ticket number when the period's
+//   tickets are those numbered from its lowest to its highest (the usual case), else by joining the tickets.
+//   Grouped: one pass over the period's tickets (SLA clocks and CSAT answers by index probes), the groups and
+//   the overall row together with GROUPING SETS.
 // - The portable path (SQLite if the driver connection cannot be reached; kept on both databases as the
 //   reference the others are checked against): a statement per kind of figure and per duration, aggregated
 //   in SQL (percentiles with ROW_NUMBER).
@@ -186,36 +188,58 @@ const TICKET_COLUMNS_SQL = `t."resolvedAt" IS NOT NULL AS resolved, t."reopenCou
         t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds"`;
 
 /**
- * The overall figures: four aggregates over the period's tickets in one statement, each one row: the
- * tickets' own figures, their SLA clocks (one join), their surveys and their CSAT answers. Faster here than
- * the grouped statement's one row per ticket (1.2-1.7 s against 1.6-2.0 s on the bench's 90 days, docs/benchmarks.md).
+ * The period's tickets are usually exactly the tickets numbered `lo` to `hi` (ids are given as tickets are
+ * created): `span.exact` says whether they are (as many tickets have a number from lo to hi as are in the
+ * period). Then the rows of `table` that belong to the period's tickets are found by ticket number alone, a
+ * range of its ticket index merge-joined with the ticket numbers (which drops any row without a ticket);
+ * otherwise they are found by joining the period's tickets. Only one branch runs: each is guarded by a
+ * condition Postgres evaluates once before running it.
+ */
+const rowsOfPeriodTicketsSql = (table: string, alias: string, columns: string) => `
+        SELECT ${columns} FROM "${table}" ${alias} JOIN "Ticket" t ON t."id" = ${alias}."ticketId"
+        WHERE (SELECT exact FROM span) AND t."id" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)
+          AND ${alias}."ticketId" BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)
+        UNION ALL
+        SELECT ${columns} FROM "Ticket" t JOIN "${table}" ${alias} ON ${alias}."ticketId" = t."id"
+        WHERE NOT (SELECT exact FROM span) AND ${PERIOD_SQL}`;
+
+/**
+ * The overall figures: one pass over the period's tickets for their own figures (and their lowest and
+ * highest numbers), then their SLA clocks, surveys and CSAT answers by ticket number when the period's
+ * tickets are those numbered lo to hi (rowsOfPeriodTicketsSql), each a range of an index read once. Joining
+ * the period's tickets to each table instead (the statement before, still the fallback) hashed the tickets
+ * three times and took about 2.5 times the CPU (docs/benchmarks.md, "Postgres: tickets by number").
  */
 const OVERALL_SQL = `
     WITH tickets AS (
-      SELECT ${ticketFiguresSql("x")}
-      FROM (SELECT ${TICKET_COLUMNS_SQL} FROM "Ticket" t WHERE ${PERIOD_SQL}) x
+      SELECT MIN(x."id") AS lo, MAX(x."id") AS hi, ${ticketFiguresSql("x")}
+      FROM (SELECT t."id", ${TICKET_COLUMNS_SQL} FROM "Ticket" t WHERE ${PERIOD_SQL}) x
+    ),
+    span AS (
+      SELECT k.lo, k.hi, (SELECT COUNT(*) FROM "Ticket" t WHERE t."id" BETWEEN k.lo AND k.hi) = k.tickets AS exact
+      FROM tickets k
     ),
     -- Stopped clocks, and clocks breached while still open (counted as missed before they stop).
     clocks AS (
       SELECT ${slaCountsSql("first_response", "sla_fr")}, ${slaCountsSql("resolution", "sla_rs")}
-      FROM "Ticket" t
-      JOIN "SlaTimer" s ON s."ticketId" = t."id"
-      WHERE ${PERIOD_SQL} AND (s."met" IS NOT NULL OR (s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL))
-    ),
-    surveys AS (
-      SELECT COUNT(*) AS surveys,
-        COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM "CsatResponse" r WHERE r."ticketId" = c."ticketId")) AS answered
-      FROM "Ticket" t
-      JOIN "CsatSurvey" c ON c."ticketId" = t."id"
-      WHERE ${PERIOD_SQL}
+      FROM (${rowsOfPeriodTicketsSql("SlaTimer", "s", 's."kind", s."met", s."breachedAt", s."stoppedAt"')}
+      ) s
+      WHERE s."met" IS NOT NULL OR (s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL)
     ),
     answers AS (
-      SELECT COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
-      FROM "Ticket" t
-      JOIN "CsatResponse" r ON r."ticketId" = t."id"
-      WHERE ${PERIOD_SQL}
+      SELECT r."ticketId", COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
+      FROM (${rowsOfPeriodTicketsSql("CsatResponse", "r", 'r."ticketId", r."score"')}
+      ) r
+      GROUP BY r."ticketId"
+    ),
+    surveys AS (${rowsOfPeriodTicketsSql("CsatSurvey", "c", 'c."ticketId"')}
+    ),
+    csat AS (
+      SELECT COUNT(c."ticketId") AS surveys, COUNT(c."ticketId") FILTER (WHERE a.responses > 0) AS answered,
+        SUM(a.responses) AS responses, SUM(a.satisfied) AS satisfied
+      FROM answers a FULL JOIN surveys c ON c."ticketId" = a."ticketId"
     )
-    SELECT NULL AS g, 1 AS o, * FROM tickets, clocks, surveys, answers`;
+    SELECT NULL AS g, 1 AS o, * FROM tickets, clocks, csat`;
 
 /**
  * The figures of every group and the overall ones: one row per ticket of the period with its SLA clocks and
