@@ -125,69 +125,6 @@ const SLA_CODE_SQL = `(SELECT SUM(
       END * CASE s."kind" WHEN 'first_response' THEN 1 WHEN 'resolution' THEN 4 ELSE 0 END)
     FROM "SlaTimer" s WHERE s."ticketId" = t."id")`;
 
-/** A ticket's flags as tallyTicket reads them. */
-const FLAGS_SQL = `CASE WHEN t."resolvedAt" IS NOT NULL THEN ${TICKET_RESOLVED} ELSE 0 END
-        + CASE WHEN t."reopenCount" > 0 THEN ${TICKET_REOPENED} ELSE 0 END
-        + CASE WHEN t."agentResponseCount" = 1 THEN ${TICKET_ONE_AGENT_RESPONSE} ELSE 0 END`;
-
-const onePassGroupedSql = (groupBy: GroupBy) => `
-    SELECT desk_support_metrics(
-      ${GROUP_SQL[groupBy]}, ${FLAGS_SQL},
-      t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds",
-      COALESCE(${SLA_CODE_SQL}, 0),
-      EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id"),
-      ${ANSWERS_SQL}
-    )
-    FROM "Ticket" t
-    WHERE ${PERIOD_SQL}`;
-
-/** `sql` unless the period's tickets are those numbered lo to hi (sqliteSpanSql), else 0. */
-const unlessInSpan = (sql: string) => `CASE WHEN (SELECT exact FROM span) THEN 0 ELSE ${sql} END`;
-
-/**
- * The period's lowest and highest ticket numbers, and whether its tickets are all those numbered from lo to
- * hi (see spanSql; with SQLite's ids, which have gaps only where tickets were deleted, usually hi - lo + 1
- * of them, checked without reading anything else).
- */
-const sqliteSpanSql = () => `
-    WITH k AS (SELECT MIN(t."id") AS lo, MAX(t."id") AS hi, COUNT(*) AS n FROM "Ticket" t WHERE ${PERIOD_SQL}),
-    span AS MATERIALIZED (
-      SELECT k.lo, k.hi,
-        k.n = 0 OR k.hi - k.lo + 1 = k.n OR (SELECT COUNT(*) FROM "Ticket" t WHERE t."id" BETWEEN k.lo AND k.hi) = k.n AS exact
-      FROM k
-    )`;
-
-/**
- * The overall figures on SQLite: the one pass over the period's tickets, which probes each ticket's SLA
- * clocks, survey and answers unless the period's tickets are those numbered lo to hi; then the clocks,
- * surveys and answers are counted as ranges of their ticket indexes (a survey or answer whose ticket is gone
- * is left out: those tables have no foreign key; SLA clocks go with their ticket), in the same statement:
- * [the aggregate's JSON, exact, [the SLA counts of slaCountsSql], [surveys, answered, responses, satisfied]].
- */
-const sqliteOverallSql = () => `${sqliteSpanSql()}
-    SELECT json_array(
-      desk_support_metrics(
-        NULL, ${FLAGS_SQL},
-        t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds",
-        ${unlessInSpan(`COALESCE(${SLA_CODE_SQL}, 0)`)},
-        ${unlessInSpan(`EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id")`)},
-        ${unlessInSpan(ANSWERS_SQL)}
-      ),
-      (SELECT exact FROM span),
-      (SELECT json_array(sla_fr_met, sla_fr_stopped, sla_fr_breached, sla_rs_met, sla_rs_stopped, sla_rs_breached)
-        FROM (SELECT ${SLA_COUNTS_SQL} FROM "SlaTimer" s WHERE (SELECT exact FROM span) AND ${inSpanSql('s."ticketId"')})),
-      (SELECT json_array(
-        (SELECT COUNT(*) FROM "CsatSurvey" c JOIN "Ticket" t ON t."id" = c."ticketId"
-          WHERE (SELECT exact FROM span) AND ${inSpanSql('c."ticketId"')}),
-        (SELECT COUNT(*) FROM "CsatSurvey" c JOIN "Ticket" t ON t."id" = c."ticketId"
-          WHERE (SELECT exact FROM span) AND ${inSpanSql('c."ticketId"')}
-            AND EXISTS (SELECT 1 FROM "CsatResponse" r WHERE r."ticketId" = c."ticketId")),
-        (SELECT json_array(COUNT(*), COUNT(*) FILTER (WHERE r."score" >= 4)) FROM "CsatResponse" r JOIN "Ticket" t ON t."id" = r."ticketId"
-          WHERE (SELECT exact FROM span) AND ${inSpanSql('r."ticketId"')})))
-    )
-    FROM "Ticket" t
-    WHERE ${PERIOD_SQL}`;
-
 /**
  * SQLite: every figure in one statement, one pass over the period's tickets; undefined when the driver
  * connection cannot be reached (then the portable statements run instead).
@@ -195,32 +132,23 @@ const sqliteOverallSql = () => `${sqliteSpanSql()}
 function supportMetricsInOnePass(db: Database, q: MetricsQuery): MetricsResult | undefined {
   if (db.provider !== "sqlite") return undefined;
   const groupBy = q.groupBy ?? null;
-  const sql = groupBy ? onePassGroupedSql(groupBy) : sqliteOverallSql();
+  const sql = `
+    SELECT desk_support_metrics(
+      ${groupBy ? GROUP_SQL[groupBy] : "NULL"},
+      CASE WHEN t."resolvedAt" IS NOT NULL THEN ${TICKET_RESOLVED} ELSE 0 END
+        + CASE WHEN t."reopenCount" > 0 THEN ${TICKET_REOPENED} ELSE 0 END
+        + CASE WHEN t."agentResponseCount" = 1 THEN ${TICKET_ONE_AGENT_RESPONSE} ELSE 0 END,
+      t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds",
+      COALESCE(${SLA_CODE_SQL}, 0),
+      EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id"),
+      ${ANSWERS_SQL}
+    )
+    FROM "Ticket" t
+    WHERE t."createdAt" >= $1 AND t."createdAt" < $2`;
   const value = sqliteAggregateValue(db, "desk_support_metrics", METRICS_AGGREGATE, sql, q.from, q.to);
   if (value === undefined) return undefined;
-  if (groupBy) {
-    const { overall, groups } = JSON.parse(String(value)) as OnePassResult;
-    return { from: q.from, to: q.to, groupBy, overall, groups: sortGroups(groupBy, groups) };
-  }
-  const [tallied, exact, sla, [surveys, answered, [responses, satisfied]]] = JSON.parse(String(value)) as [
-    string,
-    number,
-    number[],
-    [number, number, [number, number]],
-  ];
-  const { overall } = JSON.parse(tallied) as OnePassResult;
-  if (exact) {
-    overall.sla = { firstResponse: attainmentOf(sla[0], sla[1], sla[2]), resolution: attainmentOf(sla[3], sla[4], sla[5]) };
-    overall.csat = {
-      responses,
-      satisfied,
-      satisfiedShare: ratio(satisfied, responses),
-      surveys,
-      answeredSurveys: answered,
-      responseRate: ratio(answered, surveys),
-    };
-  }
-  return { from: q.from, to: q.to, groupBy, overall, groups: [] };
+  const { overall, groups } = JSON.parse(String(value)) as OnePassResult;
+  return { from: q.from, to: q.to, groupBy, overall, groups: groupBy ? sortGroups(groupBy, groups) : [] };
 }
 
 // ------------------------------------------------------------------ Postgres: one statement
