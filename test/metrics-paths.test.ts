@@ -1,7 +1,8 @@
 // Support metrics computed in the database agree with the definitions worked out directly, on a varied data
 // set (ties, missing durations, reopened tickets, every SLA clock state, surveys with none or several
-// answers, answers without a survey, tickets at the period's edges). On SQLite both of the store's paths
-// are checked: the one-pass aggregate the app uses and the portable statements Postgres uses.
+// answers, answers without a survey, tickets at the period's edges, periods whose tickets are numbered in
+// creation order and periods whose are not, a survey and an answer whose ticket is gone). On SQLite both of
+// the store's paths are checked: the one-pass aggregate the app uses and the portable statements Postgres uses.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
@@ -187,6 +188,18 @@ function expected(all: Fixture[], from: Date, to: Date, groupBy: GroupBy | null)
 // ------------------------------------------------------------------ the data, through Prisma
 
 const DATA = fixtures(600);
+/**
+ * Tickets numbered in creation order, as the app numbers them, a year before the others: a period over some
+ * of them holds exactly the tickets numbered from its first to its last (Postgres then finds their SLA
+ * clocks and answers by ticket number). Number 1050 is missing, as if deleted, and has a survey and an
+ * answer left (no foreign key keeps them out): they belong to no ticket of any period.
+ */
+const ORDERED_FROM = new Date(NOW.getTime() - 400 * DAY);
+const ORPHAN = 1050;
+const ORDERED = fixtures(101)
+  .map((t, i) => ({ ...t, id: 1000 + i, createdAt: new Date(ORDERED_FROM.getTime() + i * 3 * 3600_000) }))
+  .filter((t) => t.id !== ORPHAN);
+const ALL = [...DATA, ...ORDERED];
 let db: Database;
 let drop: () => Promise<void>;
 
@@ -197,7 +210,7 @@ beforeAll(async () => {
   await migrate(db);
   const at = (t: Fixture, seconds: number) => new Date(t.createdAt.getTime() + seconds * 1000);
   await db.client.ticket.createMany({
-    data: DATA.map((t) => ({
+    data: ALL.map((t) => ({
       id: t.id,
       channelId: t.channel,
       requesterId: `UCUST${t.id}`,
@@ -220,7 +233,7 @@ beforeAll(async () => {
     })),
   });
   await db.client.slaTimer.createMany({
-    data: DATA.flatMap((t) =>
+    data: ALL.flatMap((t) =>
       (
         [
           ["first_response", t.slaFr],
@@ -244,7 +257,7 @@ beforeAll(async () => {
     ),
   });
   await db.client.csatSurvey.createMany({
-    data: DATA.filter((t) => t.surveyed).map((t) => ({
+    data: ALL.filter((t) => t.surveyed).map((t) => ({
       ticketId: t.id,
       channelId: t.channel,
       requesterId: `UCUST${t.id}`,
@@ -252,9 +265,14 @@ beforeAll(async () => {
     })),
   });
   await db.client.csatResponse.createMany({
-    data: DATA.flatMap((t) =>
+    data: ALL.flatMap((t) =>
       t.scores.map((score, i) => ({ ticketId: t.id, userId: `UCUST${t.id}_${i}`, score, answeredAt: at(t, 120), updatedAt: at(t, 120) })),
     ),
+  });
+  const orphanAt = new Date(ORDERED_FROM.getTime() + 50 * 3 * 3600_000);
+  await db.client.csatSurvey.create({ data: { ticketId: ORPHAN, channelId: "CSUPPORT", requesterId: "UCUST0", sentAt: orphanAt } });
+  await db.client.csatResponse.create({
+    data: { ticketId: ORPHAN, userId: "UCUST0", score: 5, answeredAt: orphanAt, updatedAt: orphanAt },
   });
 });
 afterAll(async () => {
@@ -266,7 +284,22 @@ const PERIODS = [
   { name: "30 days", from: FROM, to: NOW },
   { name: "one day", from: new Date(NOW.getTime() - 3 * DAY), to: new Date(NOW.getTime() - 2 * DAY) },
   { name: "nothing in it", from: new Date(NOW.getTime() + 10 * DAY), to: new Date(NOW.getTime() + 20 * DAY) },
+  // Tickets 1010 to 1089, numbered in creation order, around the missing 1050 and its orphaned answer.
+  {
+    name: "tickets in creation order",
+    from: new Date(ORDERED_FROM.getTime() + 10 * 3 * 3600_000),
+    to: new Date(ORDERED_FROM.getTime() + 90 * 3 * 3600_000),
+  },
+  { name: "every ticket", from: new Date(ORDERED_FROM.getTime() - DAY), to: new Date(NOW.getTime() + 30 * DAY) },
 ];
+
+/** Whether a period's tickets are all the tickets numbered from its lowest to its highest. */
+function numberedInOneRun(from: Date, to: Date): boolean {
+  const ids = ALL.filter((t) => t.createdAt >= from && t.createdAt < to).map((t) => t.id);
+  if (ids.length === 0) return true;
+  const [lo, hi] = [Math.min(...ids), Math.max(...ids)];
+  return ALL.filter((t) => t.id >= lo && t.id <= hi).length === ids.length;
+}
 
 describe(`support metrics in the database (${usePostgres() ? "Postgres" : "SQLite"})`, () => {
   it("the data set is varied: every case the figures distinguish occurs in the period", () => {
@@ -284,10 +317,25 @@ describe(`support metrics in the database (${usePostgres() ? "Postgres" : "SQLit
     expect(inPeriod.groups.map((g) => g.group)).toEqual(["urgent", "high", "normal", "low", "p5"]);
   });
 
+  it("the periods cover both ways of finding a period's clocks and answers: by ticket number and by joining the tickets", () => {
+    expect(PERIODS.map((p) => [p.name, numberedInOneRun(p.from, p.to)])).toEqual([
+      ["30 days", false],
+      ["one day", false],
+      ["nothing in it", true],
+      ["tickets in creation order", true],
+      ["every ticket", true],
+    ]);
+    const inOrder = expected(ALL, PERIODS[3].from, PERIODS[3].to, null).overall;
+    expect(inOrder.tickets).toBe(79); // 1010 to 1089 without 1050
+    expect(inOrder.csat.surveys).toBeGreaterThan(0);
+    expect(inOrder.csat.responses).toBeGreaterThan(0);
+    expect(inOrder.sla.firstResponse?.stopped).toBeGreaterThan(0);
+  });
+
   for (const period of PERIODS) {
     for (const groupBy of [null, ...GROUP_BYS] as (GroupBy | null)[]) {
       it(`${period.name}, ${groupBy ? `by ${groupBy}` : "overall"}: the figures the app reads are the definitions' figures`, async () => {
-        const want = expected(DATA, period.from, period.to, groupBy);
+        const want = expected(ALL, period.from, period.to, groupBy);
         expect(await supportMetrics(db, { from: period.from, to: period.to, groupBy })).toEqual(want);
         // On Postgres the app's path is the one statement; named here so that this test fails if it stops being checked.
         if (usePostgres()) expect(await supportMetricsOnPostgres(db, { from: period.from, to: period.to, groupBy })).toEqual(want);

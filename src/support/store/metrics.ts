@@ -2,9 +2,11 @@
 // - SQLite: one statement, one pass over the period's tickets (the metrics index covers them), handing each
 //   ticket with its SLA clocks and CSAT answers to a JavaScript aggregate function registered on the
 //   connection; the figures of every group and the overall ones come out of that one pass.
-// - Postgres: one statement, one pass over the period's tickets (SLA clocks and CSAT answers by index probes),
-//   counts with COUNT(*) FILTER, percentiles with percentile_disc, the groups and the overall row together
-//   with GROUPING SETS.
+// - Postgres: one statement, counts with COUNT(*) FILTER, percentiles with percentile_disc. Overall: one pass
+//   over the period's tickets, then their SLA clocks and CSAT answers by ticket number when the period's
+//   tickets are those numbered from its lowest to its highest (the usual case), else by joining the tickets.
+//   Grouped: one row per ticket of the period with its SLA clocks and CSAT answers (by ticket number too, or
+//   by index probes), the groups and the overall row together with GROUPING SETS.
 // - The portable path (SQLite if the driver connection cannot be reached; kept on both databases as the
 //   reference the others are checked against): a statement per kind of figure and per duration, aggregated
 //   in SQL (percentiles with ROW_NUMBER).
@@ -166,6 +168,9 @@ const slaCountsSql = (kind: string, prefix: string) => `
         COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met" IS NOT NULL) AS ${prefix}_stopped,
         COUNT(*) FILTER (WHERE s."kind" = '${kind}' AND s."met" IS NULL AND s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL) AS ${prefix}_breached`;
 
+/** The counts of both kinds of SLA clock, under the names the statements read. */
+const SLA_COUNTS_SQL = `${slaCountsSql("first_response", "sla_fr")}, ${slaCountsSql("resolution", "sla_rs")}`;
+
 const PERIOD_SQL = `t."createdAt" >= $1 AND t."createdAt" < $2`;
 
 /** The counts and durations of tickets `x` with the columns resolved, reopened and one_response. */
@@ -186,44 +191,83 @@ const TICKET_COLUMNS_SQL = `t."resolvedAt" IS NOT NULL AS resolved, t."reopenCou
         t."firstResponseSeconds", t."firstResponseBusinessSeconds", t."resolutionSeconds", t."resolutionBusinessSeconds"`;
 
 /**
- * The overall figures: four aggregates over the period's tickets in one statement, each one row: the
- * tickets' own figures, their SLA clocks (one join), their surveys and their CSAT answers. Faster here than
- * the grouped statement's one row per ticket (1.2-1.7 s against 1.6-2.0 s on the bench's 90 days, docs/benchmarks.md).
+ * The period's tickets are usually exactly the tickets numbered from the lowest of them, `lo`, to the highest,
+ * `hi`: ids are given as tickets are created. The CTE `span` says whether they are (as many tickets have a
+ * number from lo to hi as are in the period), from `source`, a relation with the period's lo, hi and tickets
+ * (its count). If they are, the rows of the other tables that belong to the period's tickets are found by
+ * ticket number alone, a range of each table's ticket index; if not (tickets stored out of creation order
+ * around the period's edges), by joining the period's tickets as before. Both ways are in the statement,
+ * each guarded by a condition on `span` that Postgres evaluates once: only one runs. (Guarded so, the other
+ * way gets no parallel plan and is slower than it was on its own; with lo and hi known to the planner, as
+ * parameters of a second statement, it scans every SLA clock in parallel instead of the range.)
+ */
+const spanSql = (source: string) => `
+    span AS (
+      SELECT k.lo, k.hi, (SELECT COUNT(*) FROM "Ticket" t WHERE t."id" BETWEEN k.lo AND k.hi) = k.tickets AS exact
+      FROM ${source} k
+    )`;
+
+/** `column` between the span's lo and hi. */
+const inSpanSql = (column: string) => `${column} BETWEEN (SELECT lo FROM span) AND (SELECT hi FROM span)`;
+
+/**
+ * The rows of `table` that belong to the period's tickets, their `columns`: by ticket number (merge-joined
+ * with the ticket numbers, which also leaves out any row whose ticket is gone), or by joining the tickets.
+ */
+const rowsOfPeriodTicketsSql = (table: string, alias: string, columns: string) => `
+        SELECT ${columns} FROM "${table}" ${alias} JOIN "Ticket" t ON t."id" = ${alias}."ticketId"
+        WHERE (SELECT exact FROM span) AND ${inSpanSql('t."id"')} AND ${inSpanSql(`${alias}."ticketId"`)}
+        UNION ALL
+        SELECT ${columns} FROM "Ticket" t JOIN "${table}" ${alias} ON ${alias}."ticketId" = t."id"
+        WHERE NOT (SELECT exact FROM span) AND ${PERIOD_SQL}`;
+
+/**
+ * The overall figures: one pass over the period's tickets for their own figures (and their lowest and
+ * highest numbers), then their SLA clocks, surveys and CSAT answers by ticket number when the period's
+ * tickets are those numbered lo to hi (spanSql), each a range of an index read once. Joining the period's
+ * tickets to each table instead (the statement before, still the other way) hashed the tickets three times
+ * and took about twice the time and CPU (docs/benchmarks.md, "Postgres: tickets by number").
  */
 const OVERALL_SQL = `
     WITH tickets AS (
-      SELECT ${ticketFiguresSql("x")}
-      FROM (SELECT ${TICKET_COLUMNS_SQL} FROM "Ticket" t WHERE ${PERIOD_SQL}) x
-    ),
+      SELECT MIN(x."id") AS lo, MAX(x."id") AS hi, ${ticketFiguresSql("x")}
+      FROM (SELECT t."id", ${TICKET_COLUMNS_SQL} FROM "Ticket" t WHERE ${PERIOD_SQL}) x
+    ),${spanSql("tickets")},
     -- Stopped clocks, and clocks breached while still open (counted as missed before they stop).
     clocks AS (
-      SELECT ${slaCountsSql("first_response", "sla_fr")}, ${slaCountsSql("resolution", "sla_rs")}
-      FROM "Ticket" t
-      JOIN "SlaTimer" s ON s."ticketId" = t."id"
-      WHERE ${PERIOD_SQL} AND (s."met" IS NOT NULL OR (s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL))
-    ),
-    surveys AS (
-      SELECT COUNT(*) AS surveys,
-        COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM "CsatResponse" r WHERE r."ticketId" = c."ticketId")) AS answered
-      FROM "Ticket" t
-      JOIN "CsatSurvey" c ON c."ticketId" = t."id"
-      WHERE ${PERIOD_SQL}
+      SELECT ${SLA_COUNTS_SQL}
+      FROM (${rowsOfPeriodTicketsSql("SlaTimer", "s", 's."kind", s."met", s."breachedAt", s."stoppedAt"')}
+      ) s
+      WHERE s."met" IS NOT NULL OR (s."breachedAt" IS NOT NULL AND s."stoppedAt" IS NULL)
     ),
     answers AS (
-      SELECT COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
-      FROM "Ticket" t
-      JOIN "CsatResponse" r ON r."ticketId" = t."id"
-      WHERE ${PERIOD_SQL}
+      SELECT r."ticketId", COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
+      FROM (${rowsOfPeriodTicketsSql("CsatResponse", "r", 'r."ticketId", r."score"')}
+      ) r
+      GROUP BY r."ticketId"
+    ),
+    surveys AS (${rowsOfPeriodTicketsSql("CsatSurvey", "c", 'c."ticketId"')}
+    ),
+    csat AS (
+      SELECT COUNT(c."ticketId") AS surveys, COUNT(c."ticketId") FILTER (WHERE a.responses > 0) AS answered,
+        SUM(a.responses) AS responses, SUM(a.satisfied) AS satisfied
+      FROM answers a FULL JOIN surveys c ON c."ticketId" = a."ticketId"
     )
-    SELECT NULL AS g, 1 AS o, * FROM tickets, clocks, surveys, answers`;
+    SELECT NULL AS g, 1 AS o, * FROM tickets, clocks, csat`;
 
 /**
- * The figures of every group and the overall ones: one row per ticket of the period with its SLA clocks and
- * CSAT answers counted by index probes (LATERAL), aggregated by GROUPING SETS into the groups' rows and the
- * overall row (o = 1) in one pass. Faster here than four grouped aggregates joined by group (1.6-2.1 s against
- * 2.2-3.4 s): those each sort or hash the tickets again.
+ * The figures of every group and the overall ones: one row per ticket of the period with its SLA clock
+ * counts and CSAT answers, aggregated by GROUPING SETS into the groups' rows and the overall row (o = 1) in
+ * one pass. Faster here than four grouped aggregates joined by group (1.6-2.1 s against 2.2-3.4 s): those
+ * each sort or hash the tickets again. The tickets' clocks and answers come by ticket number when the period's
+ * tickets are those numbered lo to hi (spanSql): the tickets in number order merge-joined with their clocks,
+ * surveys and answers counted per ticket, each a range of an index read once; otherwise by index probes per
+ * ticket (LATERAL), about 1.5 times the CPU (docs/benchmarks.md, "Postgres: tickets by number").
  */
 const groupedSql = (groupBy: GroupBy) => `
+    WITH period AS (
+      SELECT MIN(t."id") AS lo, MAX(t."id") AS hi, COUNT(*) AS tickets FROM "Ticket" t WHERE ${PERIOD_SQL}
+    ),${spanSql("period")}
     SELECT x.g, GROUPING(x.g) AS o,
       ${ticketFiguresSql("x")},
       SUM(x.sla_fr_met) AS sla_fr_met, SUM(x.sla_fr_stopped) AS sla_fr_stopped, SUM(x.sla_fr_breached) AS sla_fr_breached,
@@ -234,15 +278,25 @@ const groupedSql = (groupBy: GroupBy) => `
       SUM(x.satisfied) AS satisfied
     FROM (
       SELECT ${GROUP_SQL[groupBy]} AS g, ${TICKET_COLUMNS_SQL},
+        s.sla_fr_met, s.sla_fr_stopped, s.sla_fr_breached, s.sla_rs_met, s.sla_rs_stopped, s.sla_rs_breached,
+        c."ticketId" IS NOT NULL AS surveyed, r.responses, r.satisfied
+      FROM "Ticket" t
+      LEFT JOIN (SELECT s."ticketId", ${SLA_COUNTS_SQL}
+        FROM "SlaTimer" s WHERE ${inSpanSql('s."ticketId"')} GROUP BY s."ticketId") s ON s."ticketId" = t."id"
+      LEFT JOIN (SELECT c."ticketId" FROM "CsatSurvey" c WHERE ${inSpanSql('c."ticketId"')}) c ON c."ticketId" = t."id"
+      LEFT JOIN (SELECT r."ticketId", COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
+        FROM "CsatResponse" r WHERE ${inSpanSql('r."ticketId"')} GROUP BY r."ticketId") r ON r."ticketId" = t."id"
+      WHERE (SELECT exact FROM span) AND ${inSpanSql('t."id"')}
+      UNION ALL
+      SELECT ${GROUP_SQL[groupBy]} AS g, ${TICKET_COLUMNS_SQL},
         s.*,
         EXISTS (SELECT 1 FROM "CsatSurvey" c WHERE c."ticketId" = t."id") AS surveyed,
         r.*
       FROM "Ticket" t
-      CROSS JOIN LATERAL (SELECT ${slaCountsSql("first_response", "sla_fr")}, ${slaCountsSql("resolution", "sla_rs")}
-        FROM "SlaTimer" s WHERE s."ticketId" = t."id") s
+      CROSS JOIN LATERAL (SELECT ${SLA_COUNTS_SQL} FROM "SlaTimer" s WHERE s."ticketId" = t."id") s
       CROSS JOIN LATERAL (SELECT COUNT(*) AS responses, COUNT(*) FILTER (WHERE r."score" >= 4) AS satisfied
         FROM "CsatResponse" r WHERE r."ticketId" = t."id") r
-      WHERE ${PERIOD_SQL}
+      WHERE NOT (SELECT exact FROM span) AND ${PERIOD_SQL}
     ) x
     GROUP BY GROUPING SETS ((x.g), ())`;
 
