@@ -151,7 +151,8 @@ export class InboxProcessor {
 
   private async processOne(row: Row, parsed: Parsed): Promise<void> {
     const id = row.id;
-    if (!(await this.work.claim(id, { from: "pending" }))) return;
+    // Not before it is due: another replica may have put it back for a retry since this batch was read.
+    if (!(await this.work.claim(id, { from: "pending", due: true }))) return;
     try {
       if (!parsed.ok) throw new SkipEvent("stored body is not JSON");
       await this.o.handle(parsed.body, { inboxId: row.id, eventType: row.eventType });

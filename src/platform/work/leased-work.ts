@@ -115,9 +115,15 @@ export class LeasedWork<T extends LeasedTable> {
 
   /**
    * Claims the row while its status is one of `from` and no live lease holds it; `to` sets a new status.
-   * True when this process holds it now. A row whose owner died is claimed once that lease ran out.
+   * True when this process holds it now. A row whose owner died is claimed once that lease ran out. With
+   * `due`, only once its "availableAt" has come: a row read while due, then put back for a retry later by
+   * another process, is not taken before its time.
    */
-  async claim(key: KeyOf<T>, o: { from: string | readonly string[]; to?: string }, runner: Runner = this.db.client): Promise<boolean> {
+  async claim(
+    key: KeyOf<T>,
+    o: { from: string | readonly string[]; to?: string; due?: boolean },
+    runner: Runner = this.db.client,
+  ): Promise<boolean> {
     const from = typeof o.from === "string" ? [o.from] : o.from;
     const now = this.now();
     const args: unknown[] = [this.owner, new Date(now.getTime() + this.leaseMs), key, now];
@@ -128,7 +134,7 @@ export class LeasedWork<T extends LeasedTable> {
     const count = await preparedExecute(
       this.db,
       runner,
-      `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE ${this.key} = $3 AND "status" IN (${statuses}) AND ("leaseUntil" IS NULL OR "leaseUntil" < $4)`,
+      `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE ${this.key} = $3 AND "status" IN (${statuses}) AND ("leaseUntil" IS NULL OR "leaseUntil" < $4)${o.due ? ` AND "availableAt" <= $4` : ""}`,
       ...args,
     );
     return count > 0;
