@@ -9,7 +9,9 @@ const sample = (name: string) => JSON.parse(readFileSync(path.join(payloads, nam
 let desk: Desk;
 afterEach(async () => desk?.stop());
 
-const tickets = () => desk.app.db.client.ticket.findMany({ orderBy: { id: "asc" } });
+// In the order of the customers' messages: different people's new messages are worked on at once, so their
+// tickets' ids need not follow that order.
+const tickets = () => desk.app.db.client.ticket.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 const cards = () => desk.slack.messages(TRIAGE).filter((m) => !m.thread_ts);
 const botRepliesIn = (channel: string, threadTs: string) =>
   desk.slack.messages(channel).filter((m) => m.thread_ts === threadTs && m.bot_id);
@@ -134,7 +136,7 @@ describe("intake: a customer's message in a support channel becomes a ticket", (
     expect(messages.map((m) => m.text)).toEqual(["The dashboard is slow", "Also the charts do not load", "And now exports time out"]);
     // One acknowledgement per ticket; the joined messages are mirrored into the card's thread.
     expect(desk.slack.messages(SUPPORT).filter((m) => m.bot_id)).toHaveLength(3);
-    const cardTs = cards()[0].ts;
+    const cardTs = cards().find((m) => JSON.stringify(m.blocks ?? m.text).includes("The dashboard is slow"))!.ts;
     const mirrored = desk.slack.messages(TRIAGE).filter((m) => m.thread_ts === cardTs);
     expect(mirrored.map((m) => m.text).join("\n")).toContain("Also the charts do not load");
     expect(mirrored.map((m) => m.text).join("\n")).toContain("And now exports time out");
