@@ -39,7 +39,7 @@ const DEFAULT_WEIGHTS: Record<ComponentName, number> = {
   supportExperience: 5,
   nps: 10,
   accountGrowth: 25,
-  featureRetention: 15,
+  featureRetention: 25,
   recentActivity: 20,
 };
 

@@ -173,7 +173,7 @@ const pct = (v: number) => `${Math.round(v * 100)}%`;
 const money = (v: number) => `$${thousands(Math.round(v))}`;
 
 /** Points a feature retention score loses per share of the 90 days' features given up (half of them given up: 0). */
-export const FEATURE_DROP_POINTS = Number(process.env.FDP ?? 200);
+export const FEATURE_DROP_POINTS = 200;
 
 /** Daily active users at which a trend is shrunk halfway toward flat (fewer users, more shrinking). */
 export const SMALL_ACCOUNT_USERS = 3;
@@ -438,7 +438,7 @@ export function componentScores(
       evidence: say
         ? dropped === 0
           ? `all ${used90} feature${used90 === 1 ? "" : "s"} used in 90 days still used in the last 30`
-          : `stopped using ${dropped} of the ${used90} features used in 90 days (none of them in the last 30 days)`
+          : `stopped using ${dropped} of the ${used90} features used in 90 days (not used in the last 30)`
         : "",
     };
   }
