@@ -109,8 +109,14 @@ describe("inputs as of a day", () => {
         days61to90: 20,
         avgActive61to90: 10,
         keyEvents61to90: 80,
+        // last 7 days = days 73-79 (5 active, 3 events a day)
+        daysLast7: 7,
+        avgActiveLast7: 5,
+        keyEventsLast7: 21,
       },
       featuresUsedLast30: 1,
+      // a, b, c in days -10..79: two of them not used in the last 30 days
+      featuresUsedLast90: 3,
       knownFeatures: 4,
       supportLinked: true,
       // created in days 50-79: t2, t3, t4

@@ -8,9 +8,11 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { scoringFingerprint } from "../src/success/rules/calibration.ts";
 import { parseHealthConfig } from "../src/success/rules/health-config.ts";
+import { scoreHealth } from "../src/success/rules/health-model.ts";
+import { sliceFacts, sliceUsage, UsageTable } from "../src/success/store/health-inputs.ts";
 import { HOME_TEAM, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { addAccount, addEarlierScores, addUsage, setRecentUsage } from "./support/success-fixtures.ts";
+import { addAccount, addEarlierScores, addUsage, dayBefore, setRecentUsage } from "./support/success-fixtures.ts";
 
 const AT = new Date("2026-11-20T06:00:00Z");
 const DAY = 86_400_000;
@@ -34,6 +36,9 @@ const SCORING = {
     supportExperience: 10,
     nps: 10,
     accountGrowth: 10,
+    // The features given up and the last 7 days are weighed in their own test below.
+    featureRetention: 0,
+    recentActivity: 0,
   },
   bands: { green: 70, yellow: 40 },
   renewal: { weight: 0 },
@@ -444,6 +449,76 @@ describe("health checks", () => {
     expect(spike).toContain("4 tickets in 7 days, none usually");
     expect(spike).toContain("https://example.slack.com/archives/CDELTA/p1000|#1 (urgent, open)");
     expect(spike).toContain("4 tickets in 30 days (4 urgent) for 20 seats");
+  });
+});
+
+describe("the inputs of the features given up and of the last 7 days", () => {
+  it("are read in the check's own passes: features used in 90 days against 30, the last 7 days' usage", async () => {
+    const { desk } = await deskAt(AT);
+    const db = desk.app.db;
+    await addAccount(db, { externalId: "eps", name: "Epsilon", seats: 40, tier: "growth" }, AT);
+    // 90 days of use: 20 users and 20 uploads a day, 10 of each in the last 7 days; reports used throughout,
+    // exports until 31 days ago, api until 40 days ago (both given up: not used in the last 30 days).
+    const rows = [];
+    for (let d = 0; d < 90; d++) {
+      const active = d < 7 ? 10 : 20;
+      const features = d <= 30 ? ["reports"] : d <= 40 ? ["reports", "exports", "api"] : ["reports", "exports"];
+      rows.push({
+        accountExternalId: "eps",
+        date: dayBefore(AT, d),
+        activeUsers: active,
+        featuresUsed: JSON.stringify(features),
+        events: JSON.stringify({ uploads: active }),
+        keyEvents: active,
+        receivedAt: AT,
+      });
+    }
+    await db.client.usageDay.createMany({ data: rows });
+    for (const [feature, lastSeen] of [
+      ["reports", 0],
+      ["exports", 31],
+      ["api", 40],
+    ] as const)
+      await db.client.accountFeature.create({
+        data: { accountExternalId: "eps", feature, firstSeen: dayBefore(AT, 89), lastSeen: dayBefore(AT, lastSeen) },
+      });
+    const account = {
+      externalId: "eps",
+      name: "Epsilon",
+      arr: null,
+      seats: 40,
+      renewalDate: null,
+      csmSlackUserId: null,
+      alertChannel: null,
+      tier: "growth",
+      customerSince: null,
+      createdAt: new Date(AT.getTime() - 365 * DAY),
+    };
+    const config = parseHealthConfig(null);
+    const usage = new UsageTable();
+    await sliceUsage(db, [account], AT, usage);
+    const facts = (await sliceFacts(db, config, [account], 3, AT, usage)).get("eps")!;
+    expect(facts.inputs.featuresUsedLast30).toBe(1);
+    expect(facts.inputs.featuresUsedLast90).toBe(3);
+    expect(facts.inputs.usage).toMatchObject({
+      daysLast7: 7,
+      avgActiveLast7: 10,
+      keyEventsLast7: 70,
+      days61to90: 30,
+      avgActive61to90: 20,
+      keyEvents61to90: 600,
+    });
+    const by = Object.fromEntries(scoreHealth(facts.inputs, config).components.map((c) => [c.name, c]));
+    // 2 of 3 features given up: 100 − 200 × 2/3, clamped at 0.
+    expect(by.featureRetention).toMatchObject({
+      score: 0,
+      evidence: "stopped using 2 of the 3 features used in 90 days (not used in the last 30)",
+    });
+    // Users and uploads halved against 61-90 days before, shrunk by 20 / (20 + 3): 70 − 150 × 0.435 = 5.
+    expect(by.recentActivity.score).toBe(5);
+    expect(by.recentActivity.evidence).toBe(
+      "last 7 days against 61-90 days before: active users 20 → 10 a day (-50%); key events 20 → 10 a day (-50%)",
+    );
   });
 });
 

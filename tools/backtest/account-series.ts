@@ -10,6 +10,8 @@ import type { HistoryAccount, HistoryNps, HistorySeatChange, HistoryTicket, Hist
 import { dayIndex, instantIndex, type Timeline } from "./timeline.ts";
 
 export const WINDOW_DAYS = 30;
+/** The last week's window (recentActivity). */
+export const RECENT_DAYS = 7;
 export const EXPERIENCE_DAYS = 90;
 export const GROWTH_DAYS = 90;
 /** The year-ago windows are those of the day this many days earlier. */
@@ -99,6 +101,7 @@ export class AccountSeries {
   private readonly keyEvents: Prefix;
   private readonly peak: Float64Array;
   private readonly features: Int32Array;
+  private readonly features90: Int32Array;
   private readonly created30: DayCounter[];
   private readonly last7: DayCounter;
   private readonly baseline: DayCounter;
@@ -178,6 +181,7 @@ export class AccountSeries {
     this.keyEvents = new Prefix(keys);
     this.peak = slidingMax(active, WINDOW_DAYS);
     this.features = slidingDistinct(featuresByDay, WINDOW_DAYS);
+    this.features90 = slidingDistinct(featuresByDay, 3 * WINDOW_DAYS);
 
     // Tickets: each counts in a window from the day it is known. Its outcome (resolution, reopen, CSAT,
     // SLA result) is known from the day it was resolved: the files give no separate times for those.
@@ -298,6 +302,7 @@ export class AccountSeries {
     const activeLast = this.active.sum(day - w + 1, day);
     const activePrev = this.active.sum(day - 2 * w + 1, day - w);
     const days61to90 = this.days.sum(day - 3 * w + 1, day - 2 * w);
+    const daysLast7 = this.days.sum(day - RECENT_DAYS + 1, day);
     const supportLinked = this.firstTicket <= day;
     const csatAnswers = this.csatAnswers.at(day);
 
@@ -338,8 +343,12 @@ export class AccountSeries {
         days61to90,
         avgActive61to90: days61to90 ? this.active.sum(day - 3 * w + 1, day - 2 * w) / days61to90 : 0,
         keyEvents61to90: this.keyEvents.sum(day - 3 * w + 1, day - 2 * w),
+        daysLast7,
+        avgActiveLast7: daysLast7 ? this.active.sum(day - RECENT_DAYS + 1, day) / daysLast7 : 0,
+        keyEventsLast7: this.keyEvents.sum(day - RECENT_DAYS + 1, day),
       },
       featuresUsedLast30: this.features[day],
+      featuresUsedLast90: this.features90[day],
       knownFeatures: this.knownFeatures[day],
       supportLinked,
       tickets30: {
@@ -380,7 +389,7 @@ export class AccountSeries {
 }
 
 /**
- * The account's own trends (trendOf each of TREND_KINDS: usage and key events over 30 and 90 days) on each
+ * The account's own trends (trendOf each of TREND_KINDS: usage and key events over 30 and 90 days and the last 7) on each
  * day from `from` to `to` (timeline indexes), written to `out[kind]` from `offset` (NaN: not measured): the
  * book's first pass, from the usage rows only.
  */
@@ -410,6 +419,7 @@ export function trendsOf(
     const daysLast30 = days.sum(day - w + 1, day);
     const daysPrev30 = days.sum(day - 2 * w + 1, day - w);
     const days61to90 = days.sum(day - 3 * w + 1, day - 2 * w);
+    const daysLast7 = days.sum(day - RECENT_DAYS + 1, day);
     const windows = {
       daysLast30,
       daysPrev30,
@@ -420,6 +430,9 @@ export function trendsOf(
       days61to90,
       avgActive61to90: days61to90 ? act.sum(day - 3 * w + 1, day - 2 * w) / days61to90 : 0,
       keyEvents61to90: key.sum(day - 3 * w + 1, day - 2 * w),
+      daysLast7,
+      avgActiveLast7: daysLast7 ? act.sum(day - RECENT_DAYS + 1, day) / daysLast7 : 0,
+      keyEventsLast7: key.sum(day - RECENT_DAYS + 1, day),
     };
     for (let k = 0; k < TREND_KINDS.length; k++) out.trends[k][out.offset + day - from] = trendOf(TREND_KINDS[k], windows) ?? NaN;
   }

@@ -61,7 +61,7 @@ describe("the generated history", () => {
     writeHistory(dir, history);
     expect(readFileSync(join(dir, "patterns.csv"), "utf8").split("\n")[0]).toBe("accountExternalId,pattern,churned,churnDate");
     expect(readHistory(dir).patterns).toEqual(history.patterns);
-  });
+  }, 60_000);
 
   it("gives every account a renewal date, at the churn date for renewal-driven churn", () => {
     const churn = new Map(history.churn.map((c) => [c.accountExternalId, c.churnDate]));

@@ -9,6 +9,7 @@ import {
   scoreHealth,
   TREND_KINDS,
   type BookContext,
+  type BookLists,
   type HealthResult,
 } from "../../src/success/rules/health-model.ts";
 import { evaluateRules, type RuleFacts } from "../../src/success/rules/risk-rules.ts";
@@ -254,7 +255,7 @@ export function bookByDay(
     a++;
   }
   const tiers = [...new Set(tierOf.filter((x): x is string => x !== null))];
-  const lists = () => TREND_KINDS.map(() => [] as number[]) as [number[], number[], number[], number[]];
+  const lists = () => TREND_KINDS.map(() => [] as number[]) as BookLists;
   const out: BookContext[] = new Array(span);
   for (let d = 0; d < span; d++) {
     const all = lists();

@@ -14,6 +14,8 @@ export const COMPONENTS = [
   "supportExperience",
   "nps",
   "accountGrowth",
+  "featureRetention",
+  "recentActivity",
 ] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
@@ -37,6 +39,8 @@ const DEFAULT_WEIGHTS: Record<ComponentName, number> = {
   supportExperience: 5,
   nps: 10,
   accountGrowth: 25,
+  featureRetention: 25,
+  recentActivity: 20,
 };
 
 const weight = z.number({ error: "must be a number from 0 to 100" }).min(0, "must be 0 or more").max(100, "must be at most 100");

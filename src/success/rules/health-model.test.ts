@@ -16,6 +16,9 @@ const config = parseHealthConfig(
       supportExperience: 10,
       nps: 10,
       accountGrowth: 10,
+      // Scored in their own tests below.
+      featureRetention: 0,
+      recentActivity: 0,
     },
     bands: { green: 70, yellow: 40 },
   }),
@@ -99,6 +102,57 @@ describe("health model", () => {
     // Without the third window (or with under 7 days of data in it) only the 30-day trend counts, as before.
     const short = { ...slide, usage: { ...slide.usage, days61to90: 6 } };
     expect(Object.fromEntries(scoreHealth(short, config).components.map((c) => [c.name, c.score])).usageTrend).toBe(70);
+  });
+
+  it("scores the features given up: used in the last 90 days but not in the last 30", () => {
+    const withRetention = parseHealthConfig(JSON.stringify({ weights: { ...config.weights, featureRetention: 20 }, bands: config.bands }));
+    const score = (i: HealthInputs) => scoreHealth(i, withRetention).components.find((c) => c.name === "featureRetention");
+    // 4 of the 5 features used in 90 days still used: 1/5 given up costs 200 × 0.2 = 40 points.
+    expect(score({ ...full, featuresUsedLast90: 5 })).toMatchObject({
+      score: 60,
+      evidence: "stopped using 1 of the 5 features used in 90 days (not used in the last 30)",
+    });
+    expect(score({ ...full, featuresUsedLast90: 4 })).toMatchObject({
+      score: 100,
+      evidence: "all 4 features used in 90 days still used in the last 30",
+    });
+    // Half of them given up or more: 0.
+    expect(score({ ...full, featuresUsedLast90: 8 })!.score).toBe(0);
+    // Not measured (absent), nothing used in 90 days, or under a week of use in the last 30 days: no data.
+    expect(score(full)).toBeUndefined();
+    expect(score({ ...full, featuresUsedLast30: 0, featuresUsedLast90: 0 })).toBeUndefined();
+    expect(score({ ...full, featuresUsedLast90: 5, usage: { ...full.usage, daysLast30: 6 } })).toBeUndefined();
+    expect(scoreHealth({ ...full, featuresUsedLast90: 5 }, withRetention).missing).toEqual([]);
+  });
+
+  it("scores the last 7 days against 61-90 days before on the worse of active users and key events", () => {
+    const withRecent = parseHealthConfig(JSON.stringify({ weights: { ...config.weights, recentActivity: 20 }, bands: config.bands }));
+    const recent: HealthInputs = {
+      ...full,
+      usage: {
+        ...full.usage,
+        days61to90: 30,
+        avgActive61to90: 25,
+        keyEvents61to90: 600,
+        daysLast7: 5,
+        avgActiveLast7: 20,
+        keyEventsLast7: 50,
+      },
+    };
+    const c = scoreHealth(recent, withRecent).components.find((x) => x.name === "recentActivity")!;
+    // Users −20%, key events 20 → 10 a day (−50%): the worse, shrunk by 25 / (25 + 3), 70 − 150 × 0.446 = 3.
+    expect(c.score).toBe(3);
+    expect(c.evidence).toBe("last 7 days against 61-90 days before: active users 25 → 20 a day (-20%); key events 20 → 10 a day (-50%)");
+    // Against the book: the book's users −20% and key events −50% over the same windows leave the account flat (70).
+    const book = {
+      all: { usage: 0, keyEvents: 0, usage90: 0, keyEvents90: 0, usage7: -0.2, keyEvents7: -0.5, accounts: 100 },
+      byTier: {},
+    };
+    expect(scoreHealth(recent, withRecent, book).components.find((x) => x.name === "recentActivity")!.score).toBe(70);
+    // Fewer than 3 days with data in the last 7, or no third window: not measured.
+    const few = { ...recent, usage: { ...recent.usage, daysLast7: 2 } };
+    expect(scoreHealth(few, withRecent).missing).toContain("recentActivity");
+    expect(scoreHealth(full, withRecent).missing).toContain("recentActivity");
   });
 
   it("with distressWeight 0 is a plain weighted mean", () => {

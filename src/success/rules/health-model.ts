@@ -18,9 +18,12 @@ export interface HealthInputs {
     peakActiveLast30: number;
     keyEventsLast30: number;
     keyEventsPrev30: number;
-  } & LongWindow;
+  } & LongWindow &
+    RecentWindow;
   /** Distinct features used in the last 30 days, and the features known (configured or seen in 90 days). */
   featuresUsedLast30: number;
+  /** Distinct features used in the last 90 days (the last 30 among them), for the features given up (absent: not measured). */
+  featuresUsedLast90?: number;
   knownFeatures: number;
   /** Whether support data can exist for the account (a linked channel or any ticket). */
   supportLinked: boolean;
@@ -80,6 +83,13 @@ export interface LongWindow {
   keyEvents61to90?: number;
 }
 
+/** The last 7 days (the 7 days ending on the day checked): days with data, average active users, key events (absent: not measured). */
+export interface RecentWindow {
+  daysLast7?: number;
+  avgActiveLast7?: number;
+  keyEventsLast7?: number;
+}
+
 /**
  * The context inputs all unknown: an account is then scored as an established one, on its own 30-day
  * trends, without the renewal weighting (as before these inputs existed).
@@ -100,6 +110,9 @@ export interface BookTrend {
   /** The same over 90 days: the last 30 days against the 30 days 61-90 days before (usageChange90, keyEventsChange90; null: as above). */
   usage90?: number | null;
   keyEvents90?: number | null;
+  /** The same for the last 7 days against the 30 days 61-90 days before (usageChange7, keyEventsChange7). */
+  usage7?: number | null;
+  keyEvents7?: number | null;
   /** Accounts whose usage trend was measured. */
   accounts: number;
 }
@@ -142,6 +155,8 @@ export const COMPONENT_LABELS: Record<ComponentName, string> = {
   supportExperience: "Support experience",
   nps: "NPS",
   accountGrowth: "Account growth",
+  featureRetention: "Feature retention",
+  recentActivity: "Last 7 days",
 };
 
 /** Minimum days of usage in each 30-day window before a trend is measured. */
@@ -157,6 +172,9 @@ const fmt = (v: number) => (Math.abs(v) >= 100 ? thousands(Math.round(v)) : Stri
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 const money = (v: number) => `$${thousands(Math.round(v))}`;
 
+/** Points a feature retention score loses per share of the 90 days' features given up (half of them given up: 0). */
+export const FEATURE_DROP_POINTS = 200;
+
 /** Daily active users at which a trend is shrunk halfway toward flat (fewer users, more shrinking). */
 export const SMALL_ACCOUNT_USERS = 3;
 
@@ -167,7 +185,8 @@ type TrendWindows = Pick<
   HealthInputs["usage"],
   "daysLast30" | "daysPrev30" | "avgActiveLast30" | "avgActivePrev30" | "keyEventsLast30" | "keyEventsPrev30"
 > &
-  LongWindow;
+  LongWindow &
+  RecentWindow;
 
 /** The change in daily active users between the two windows (null: too few days of data or none before). */
 export function usageChange(u: TrendWindows): number | null {
@@ -197,14 +216,36 @@ export function keyEventsChange90(u: TrendWindows): number | null {
   return u.keyEventsLast30 / u.daysLast30 / (then / days) - 1;
 }
 
-/** The four trends an account is scored on, in the order of TREND_KINDS. */
-export const TREND_KINDS = ["usage", "keyEvents", "usage90", "keyEvents90"] as const;
+/** Fewest days with data in the last 7 for the last week's trends. */
+export const MIN_RECENT_DAYS = 3;
+
+/** The change in daily active users from 61-90 days before to the last 7 days (null: too few days of data, or none then). */
+export function usageChange7(u: TrendWindows): number | null {
+  const days = u.days61to90 ?? 0;
+  const then = u.avgActive61to90 ?? 0;
+  if ((u.daysLast7 ?? 0) < MIN_RECENT_DAYS || days < MIN_TREND_DAYS || then <= 0) return null;
+  return (u.avgActiveLast7 ?? 0) / then - 1;
+}
+
+/** The change in key events a day of data from 61-90 days before to the last 7 days (null: as usageChange7). */
+export function keyEventsChange7(u: TrendWindows): number | null {
+  const days = u.days61to90 ?? 0;
+  const then = u.keyEvents61to90 ?? 0;
+  const recent = u.daysLast7 ?? 0;
+  if (recent < MIN_RECENT_DAYS || days < MIN_TREND_DAYS || then <= 0) return null;
+  return (u.keyEventsLast7 ?? 0) / recent / (then / days) - 1;
+}
+
+/** The six trends an account is scored on, in the order of TREND_KINDS. */
+export const TREND_KINDS = ["usage", "keyEvents", "usage90", "keyEvents90", "usage7", "keyEvents7"] as const;
 export type TrendKind = (typeof TREND_KINDS)[number];
 const TREND_OF: Record<TrendKind, (u: TrendWindows) => number | null> = {
   usage: usageChange,
   keyEvents: keyEventsChange,
   usage90: usageChange90,
   keyEvents90: keyEventsChange90,
+  usage7: usageChange7,
+  keyEvents7: keyEventsChange7,
 };
 export const trendOf = (kind: TrendKind, u: TrendWindows): number | null => TREND_OF[kind](u);
 
@@ -221,27 +262,39 @@ function median(values: number[]): number | null {
  * every account's inputs as of the same day (accounts without a measured trend are left out).
  */
 export function bookTrends(accounts: Iterable<Pick<HealthInputs, "tier" | "usage">>): BookContext {
-  const lists = () => TREND_KINDS.map(() => [] as number[]);
+  const lists = () => TREND_KINDS.map(() => [] as number[]) as BookLists;
   const all = lists();
-  const tiers = new Map<string, number[][]>();
+  const tiers = new Map<string, BookLists>();
   for (const a of accounts) {
     const changes = TREND_KINDS.map((kind) => trendOf(kind, a.usage));
     const into = a.tier === null ? [all] : [all, tiers.get(a.tier) ?? tiers.set(a.tier, lists()).get(a.tier)!];
     for (const l of into) changes.forEach((c, j) => c !== null && l[j].push(c));
   }
   return {
-    all: bookTrendOf(...(all as [number[], number[], number[], number[]])),
-    byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(...(l as [number[], number[], number[], number[]]))])),
+    all: bookTrendOf(...all),
+    byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(...l)])),
   };
 }
 
-/** The book's trend from the measured changes of its accounts (usageChange, keyEventsChange, usageChange90, keyEventsChange90 of each). */
-export function bookTrendOf(usage: number[], keyEvents: number[], usage90: number[] = [], keyEvents90: number[] = []): BookTrend {
+/** One list of measured changes per trend kind, in the order of TREND_KINDS. */
+export type BookLists = [number[], number[], number[], number[], number[], number[]];
+
+/** The book's trend from the measured changes of its accounts (trendOf each of TREND_KINDS, in that order). */
+export function bookTrendOf(
+  usage: number[],
+  keyEvents: number[],
+  usage90: number[] = [],
+  keyEvents90: number[] = [],
+  usage7: number[] = [],
+  keyEvents7: number[] = [],
+): BookTrend {
   return {
     usage: median(usage),
     keyEvents: median(keyEvents),
     usage90: median(usage90),
     keyEvents90: median(keyEvents90),
+    usage7: median(usage7),
+    keyEvents7: median(keyEvents7),
     accounts: usage.length,
   };
 }
@@ -317,6 +370,42 @@ function relativeTrends(
 }
 
 /**
+ * The last 7 days' active users and key events a day against the 30 days 61-90 days before, each relative
+ * to its reference (trendReference: the same weeks a year earlier, else the book's or tier's median) and
+ * shrunk toward flat for a handful of users; scored on the worse of the two. null: neither is measured.
+ */
+function recentTrend(
+  i: HealthInputs,
+  book: BookContext | null,
+  shrink: number,
+  evidence: boolean,
+): { score: number; evidence: string } | null {
+  const u = i.usage;
+  let worst: number | null = null;
+  const texts: string[] = [];
+  for (const kind of ["usage7", "keyEvents7"] as const) {
+    const change = trendOf(kind, u);
+    if (change === null) continue;
+    const ref = trendReference(i, book, kind);
+    const relative = ref ? (1 + change) / (1 + ref.change) - 1 : change;
+    if (worst === null || relative < worst) worst = relative;
+    if (evidence) {
+      const days = u.days61to90 ?? 0;
+      const what =
+        kind === "usage7"
+          ? `active users ${fmt(u.avgActive61to90 ?? 0)} → ${fmt(u.avgActiveLast7 ?? 0)} a day`
+          : `key events ${fmt(days ? (u.keyEvents61to90 ?? 0) / days : 0)} → ${fmt((u.keyEventsLast7 ?? 0) / (u.daysLast7 || 1))} a day`;
+      texts.push(`${what} (${signed(change)}${ref ? ref.text(relative) : ""})`);
+    }
+  }
+  if (worst === null) return null;
+  return {
+    score: clamp(trendScore(worst * shrink)),
+    evidence: evidence ? `last 7 days against 61-90 days before: ${texts.join("; ")}` : "",
+  };
+}
+
+/**
  * Each component's raw score and evidence, or null when it has no data. With `evidence` false the
  * evidence is left empty (the backtest, which scores millions of account-days and reads no evidence).
  */
@@ -338,6 +427,22 @@ export function componentScores(
     };
   }
 
+  // Features given up: used in the last 90 days but not in the last 30 (a team narrowing its use before it
+  // leaves), judged once the last 30 days have enough days of use to have reached the features still in use.
+  const used90 = i.featuresUsedLast90 ?? 0;
+  if (used90 > 0 && u.daysLast30 >= MIN_TREND_DAYS) {
+    const kept = Math.min(used90, i.featuresUsedLast30);
+    const dropped = used90 - kept;
+    out.featureRetention = {
+      score: clamp(100 - (dropped / used90) * FEATURE_DROP_POINTS),
+      evidence: say
+        ? dropped === 0
+          ? `all ${used90} feature${used90 === 1 ? "" : "s"} used in 90 days still used in the last 30`
+          : `stopped using ${dropped} of the ${used90} features used in 90 days (not used in the last 30)`
+        : "",
+    };
+  }
+
   if (i.seats && i.seats > 0 && u.daysLast30 > 0) {
     const share = u.peakActiveLast30 / i.seats;
     // 80% of seats active at the peak counts as fully used.
@@ -356,6 +461,11 @@ export function componentScores(
       evidence: say ? `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days${usage.text}` : "",
     };
   }
+
+  // The last week against the 30 days 61-90 days before: a fall that started weeks ago shows here first,
+  // before the 30-day averages move much (active users or key events, the worse of the two).
+  const recent = recentTrend(i, book, shrink, say);
+  if (recent) out.recentActivity = recent;
 
   const keys = relativeTrends(i, book, "keyEvents", "keyEvents90", say);
   if (keys) {
@@ -499,6 +609,7 @@ export function scoreHealth(
   if (onboarding) {
     // Trends of a ramping account say nothing of risk: the activation parts stand in for the usage components.
     delete raw.usageTrend;
+    delete raw.recentActivity;
     for (const name of ACTIVATION_COMPONENTS) delete raw[name];
     const parts = activationScores(inputs, config.onboardingDays);
     Object.assign(raw, parts);
@@ -514,7 +625,7 @@ export function scoreHealth(
   }
   const weighted = (Object.keys(config.weights) as ComponentName[]).filter((n) => config.weights[n] > 0);
   const present = weighted.filter((n) => raw[n]);
-  const missing = weighted.filter((n) => !raw[n] && !(onboarding && n === "usageTrend"));
+  const missing = weighted.filter((n) => !raw[n] && !(onboarding && (n === "usageTrend" || n === "recentActivity")));
   const total = present.reduce((s, n) => s + config.weights[n], 0);
   if (total === 0) return { score: null, band: "unknown", components: [], missing };
   // Trouble is not averaged away: a component's weight grows as its score falls (by `distressWeight`,

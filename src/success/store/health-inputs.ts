@@ -24,6 +24,9 @@ const NO_USAGE: Pick<HealthInputs, "usage" | "usageYearAgo"> = {
     days61to90: 0,
     avgActive61to90: 0,
     keyEvents61to90: 0,
+    daysLast7: 0,
+    avgActiveLast7: 0,
+    keyEventsLast7: 0,
   },
   usageYearAgo: null,
 };
@@ -46,12 +49,12 @@ export interface SliceAccount {
 
 /**
  * The usage windows of every account of a check: the last 30 days, the 30 before, the 30 before those
- * (61-90 days ago, for the 90-day trends), and the same three a year (365 days) earlier. Read once, in a
- * first pass over all accounts (the book's median trends need every account's), and kept compactly (19
- * numbers an account) for the second pass, which scores.
+ * (61-90 days ago, for the 90-day trends), and the same three a year (365 days) earlier, and the last 7 days
+ * (for recentActivity). Read once, in a first pass over all accounts (the book's median trends need every
+ * account's), and kept compactly (22 numbers an account) for the second pass, which scores.
  */
 export class UsageTable {
-  private static readonly WIDTH = 19;
+  private static readonly WIDTH = 22;
   private readonly index = new Map<string, number>();
   private readonly tiers: (string | null)[] = [];
   private values = new Float64Array(UsageTable.WIDTH * 1024);
@@ -89,7 +92,7 @@ export class UsageTable {
   private read(at: number): Pick<HealthInputs, "tier" | "usage" | "usageYearAgo"> {
     const v = this.values.subarray(at * UsageTable.WIDTH, (at + 1) * UsageTable.WIDTH);
     const [days, active, peak, keys, pDays, pActive, pKeys, yDays, yActive, yKeys, ypDays, ypActive, ypKeys] = v;
-    const [eDays, eActive, eKeys, yeDays, yeActive, yeKeys] = v.subarray(13);
+    const [eDays, eActive, eKeys, yeDays, yeActive, yeKeys, rDays, rActive, rKeys] = v.subarray(13);
     const avg = (sum: number, n: number) => (n ? sum / n : 0);
     return {
       tier: this.tiers[at],
@@ -104,6 +107,9 @@ export class UsageTable {
         days61to90: eDays,
         avgActive61to90: avg(eActive, eDays),
         keyEvents61to90: eKeys,
+        daysLast7: rDays,
+        avgActiveLast7: avg(rActive, rDays),
+        keyEventsLast7: rKeys,
       },
       usageYearAgo:
         yDays + ypDays === 0
@@ -123,8 +129,17 @@ export class UsageTable {
   }
 }
 
-/** An account's usage in one window, read with USAGE_WINDOW_SQL. */
-type UsageWindow = { id: string; days: unknown; active: unknown; peak: unknown; keyEvents: unknown };
+/** An account's usage in one window, read with USAGE_WINDOW_SQL (the last 7 days too with USAGE_LAST30_SQL). */
+type UsageWindow = {
+  id: string;
+  days: unknown;
+  active: unknown;
+  peak: unknown;
+  keyEvents: unknown;
+  days7?: unknown;
+  active7?: unknown;
+  keyEvents7?: unknown;
+};
 
 /**
  * The usage of the accounts in [$1, $2] over the days in ($3, $4]: each window reads only its own days of
@@ -136,6 +151,18 @@ const USAGE_WINDOW_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."
   FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
   WHERE a."externalId" >= $1 AND a."externalId" <= $2
   GROUP BY a."externalId"`;
+
+/** USAGE_WINDOW_SQL for the last 30 days, with the last 7 days' sums (days after $5) in the same pass. */
+const USAGE_LAST30_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, MAX(u."activeUsers") AS peak,
+    SUM(u."keyEvents") AS "keyEvents", SUM(CASE WHEN u."date" > $5 THEN 1 ELSE 0 END) AS days7,
+    SUM(CASE WHEN u."date" > $5 THEN u."activeUsers" ELSE 0 END) AS active7,
+    SUM(CASE WHEN u."date" > $5 THEN u."keyEvents" ELSE 0 END) AS "keyEvents7"
+  FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
+  WHERE a."externalId" >= $1 AND a."externalId" <= $2
+  GROUP BY a."externalId"`;
+
+/** Days in the last week's window (recentActivity). */
+const RECENT_DAYS = 7;
 
 /** The usage windows, in days before the day checked: (from, to]; the year-ago ones last. */
 const WINDOWS = [
@@ -159,7 +186,11 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
     (await preparedRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365))).length > 0;
   const spans = table.yearAgo ? WINDOWS : WINDOWS.slice(0, RECENT_WINDOWS);
   const windows = await Promise.all(
-    spans.map(([from, to]) => preparedRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to))),
+    spans.map(([from, to], i) =>
+      i === 0
+        ? preparedRows<UsageWindow>(db, c, USAGE_LAST30_SQL, first, last, dayOf(now, from), dayOf(now, to), dayOf(now, RECENT_DAYS))
+        : preparedRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to)),
+    ),
   );
   while (windows.length < WINDOWS.length) windows.push([]);
   const [lastBy, prevBy, earlyBy, yearLastBy, yearPrevBy, yearEarlyBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
@@ -191,6 +222,9 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
       n(ye?.days),
       n(ye?.active),
       n(ye?.keyEvents),
+      n(l?.days7),
+      n(l?.active7),
+      n(l?.keyEvents7),
     ]);
   }
 }
@@ -222,6 +256,7 @@ export async function sliceFacts(
   const c = db.client;
   const today = dayOf(now);
   const d30 = dayOf(now, 30);
+  const d90 = dayOf(now, 90);
   const t7 = new Date(now.getTime() - 7 * DAY_MS);
   const t30 = new Date(now.getTime() - 30 * DAY_MS);
   const t90 = new Date(now.getTime() - 90 * DAY_MS);
@@ -230,7 +265,7 @@ export async function sliceFacts(
   const dropStart = new Date(now.getTime() - config.rules.score_drop.days * DAY_MS);
   const npsStart = new Date(now.getTime() - config.rules.nps_detractor.maxAgeDays * DAY_MS);
   const featureFilter = config.knownFeatures.length
-    ? ` AND "feature" IN (${config.knownFeatures.map((_, i) => `$${i + 5}`).join(",")})`
+    ? ` AND "feature" IN (${config.knownFeatures.map((_, i) => `$${i + 6}`).join(",")})`
     : "";
 
   const [starts, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
@@ -248,17 +283,20 @@ export async function sliceFacts(
       last,
       today,
     ),
-    // Features used in the last 30 days, and since the start (first seen by the day checked).
-    preparedRows<{ id: string; n: unknown; ever: unknown }>(
+    // Features used in the last 30 days, in the last 90 (for the features given up), and since the start
+    // (first seen by the day checked).
+    preparedRows<{ id: string; n: unknown; n90: unknown; ever: unknown }>(
       db,
       c,
-      `SELECT "accountExternalId" AS id, SUM(CASE WHEN "lastSeen" > $3 THEN 1 ELSE 0 END) AS n, COUNT(*) AS ever FROM "AccountFeature"
+      `SELECT "accountExternalId" AS id, SUM(CASE WHEN "lastSeen" > $3 THEN 1 ELSE 0 END) AS n,
+        SUM(CASE WHEN "lastSeen" > $5 THEN 1 ELSE 0 END) AS n90, COUNT(*) AS ever FROM "AccountFeature"
       WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "firstSeen" <= $4${featureFilter}
       GROUP BY "accountExternalId"`,
       first,
       last,
       d30,
       today,
+      d90,
       ...config.knownFeatures,
     ),
     preparedRows<Record<string, unknown>>(
@@ -400,6 +438,7 @@ export async function sliceFacts(
       seats: a.seats,
       usage: windows.usage,
       featuresUsedLast30: num(feats?.n) ?? 0,
+      featuresUsedLast90: num(feats?.n90) ?? 0,
       knownFeatures,
       supportLinked,
       tickets30: {
