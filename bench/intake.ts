@@ -42,7 +42,15 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { requests: 10_000, warmup: 500, drainTimeoutS: 600, bareAuthTest: false, cpuProfDir: null, db: "sqlite", slackLatencyMs: 0 };
+  const o: Options = {
+    requests: 10_000,
+    warmup: 500,
+    drainTimeoutS: 600,
+    bareAuthTest: false,
+    cpuProfDir: null,
+    db: "sqlite",
+    slackLatencyMs: 0,
+  };
   const count = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) usage(`${flag} needs a whole number >= ${min}`);
