@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
-import { execute, num, preparedExecute, preparedRows } from "../src/platform/db/sql.ts";
+import { execute, num, preparedExecute, preparedRows, sqliteAggregateValue } from "../src/platform/db/sql.ts";
 import { prismaTransactor } from "../src/platform/db/transactor.ts";
 import { freshDatabase } from "./support/harness.ts";
 
@@ -88,5 +88,30 @@ describe("statements outside a transaction", () => {
     await Promise.all([first, outside, second]);
     if (db.provider === "sqlite") expect(order).toEqual(["first commits", "outside stored", "second begins"]);
     expect(await eventIds()).toEqual(["first", "outside", "second"]);
+  });
+
+  it("include SQLite's one-pass aggregates (the support metrics): they do not read a transaction's rows before it commits", async () => {
+    const countRows = { start: () => ({ n: 0 }), step: (acc: { n: number }) => void acc.n++, result: (acc: { n: number }) => acc.n };
+    const count = () => sqliteAggregateValue(db, "test_count_rows", countRows, `SELECT test_count_rows("id") FROM "InboxEvent"`);
+    const tx = prismaTransactor(db);
+    let carryOn!: () => void;
+    const paused = new Promise<void>((resolve) => (carryOn = resolve));
+    let begun!: () => void;
+    const open = new Promise<void>((resolve) => (begun = resolve));
+    const failing = tx
+      .transaction(async (t) => {
+        await execute(db, t, INSERT, "inside", at);
+        begun();
+        await paused;
+        throw new Error("rolled back");
+      })
+      .catch((error: Error) => error.message);
+    await open;
+    const counted = count();
+    carryOn();
+    expect(await failing).toBe("rolled back");
+    // SQLite: counted once the transaction was over, without its row. Postgres has no such aggregate
+    // (undefined: the caller takes its portable statements).
+    expect(await counted).toBe(db.provider === "sqlite" ? 0 : undefined);
   });
 });

@@ -67,15 +67,15 @@ const registered = new WeakMap<BetterSqlite3.Database, Map<string, object>>();
  * the function `name` for the statement to call. One pass over the rows, each handed to JavaScript as
  * plain arguments, without a row object per row. undefined when the driver connection cannot be reached
  * (Postgres, or not connected yet): the caller then takes its portable path. Like every statement of the
- * SQLite adapter it runs synchronously.
+ * SQLite adapter it runs synchronously, once no transaction is open (gated).
  */
-export function sqliteAggregateValue<A>(
-  db: Pick<Database, "provider" | "sqliteDriver">,
+export async function sqliteAggregateValue<A>(
+  db: SqlDb,
   name: string,
   aggregate: SqliteAggregate<A>,
   sql: string,
   ...args: unknown[]
-): unknown {
+): Promise<unknown> {
   const driver = db.provider === "sqlite" ? db.sqliteDriver() : null;
   if (!driver) return undefined;
   let functions = registered.get(driver);
@@ -93,10 +93,13 @@ export function sqliteAggregateValue<A>(
     functions.set(name, aggregate);
   }
   const run = direct(db, sql, args)!;
-  return run.statement
-    .pluck()
-    .safeIntegers(false)
-    .get(...run.params);
+  // Gated like every direct statement: outside a transaction it must not run inside one that is open.
+  return gated(db, () =>
+    run.statement
+      .pluck()
+      .safeIntegers(false)
+      .get(...run.params),
+  );
 }
 
 const STATEMENTS_KEPT = 200;

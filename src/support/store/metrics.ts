@@ -68,7 +68,7 @@ function checkQuery(q: MetricsQuery): void {
 export async function supportMetrics(db: Database, q: MetricsQuery): Promise<MetricsResult> {
   checkQuery(q);
   if (db.provider === "postgres") return supportMetricsOnPostgres(db, q);
-  return supportMetricsInOnePass(db, q) ?? supportMetricsInSql(db, q);
+  return (await supportMetricsInOnePass(db, q)) ?? supportMetricsInSql(db, q);
 }
 
 // ------------------------------------------------------------------ SQLite: one pass
@@ -129,7 +129,7 @@ const SLA_CODE_SQL = `(SELECT SUM(
  * SQLite: every figure in one statement, one pass over the period's tickets; undefined when the driver
  * connection cannot be reached (then the portable statements run instead).
  */
-function supportMetricsInOnePass(db: Database, q: MetricsQuery): MetricsResult | undefined {
+async function supportMetricsInOnePass(db: Database, q: MetricsQuery): Promise<MetricsResult | undefined> {
   if (db.provider !== "sqlite") return undefined;
   const groupBy = q.groupBy ?? null;
   const sql = `
@@ -145,7 +145,7 @@ function supportMetricsInOnePass(db: Database, q: MetricsQuery): MetricsResult |
     )
     FROM "Ticket" t
     WHERE t."createdAt" >= $1 AND t."createdAt" < $2`;
-  const value = sqliteAggregateValue(db, "desk_support_metrics", METRICS_AGGREGATE, sql, q.from, q.to);
+  const value = await sqliteAggregateValue(db, "desk_support_metrics", METRICS_AGGREGATE, sql, q.from, q.to);
   if (value === undefined) return undefined;
   const { overall, groups } = JSON.parse(String(value)) as OnePassResult;
   return { from: q.from, to: q.to, groupBy, overall, groups: groupBy ? sortGroups(groupBy, groups) : [] };
