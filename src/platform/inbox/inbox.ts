@@ -6,7 +6,7 @@
 // app counts as not stored (see Database.fileProblem), so the caller does not acknowledge it.
 import type { Database } from "../db/client.ts";
 import type { Clock } from "../clock.ts";
-import { execute, valuesList } from "../db/sql.ts";
+import { preparedExecute, valuesList } from "../db/sql.ts";
 
 export interface IncomingEvent {
   eventId: string;
@@ -68,7 +68,8 @@ export class Inbox {
     this.assertFileInUse(); // not even into the file that is gone: its events would be worked on and lost
     const now = this.clock.now();
     const params = events.flatMap((e) => [e.eventId, e.dedupeKey, e.eventType, e.body, e.retryNum, now, now]);
-    await execute(
+    // On the direct path (the driver's own statement, not Prisma's compiler): an acknowledgement waits for it.
+    await preparedExecute(
       this.db,
       this.db.client,
       `INSERT INTO "InboxEvent" ("eventId", "dedupeKey", "eventType", "body", "retryNum", "receivedAt", "availableAt") VALUES ${valuesList(events.length, 7)} ON CONFLICT DO NOTHING`,
