@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebClient } from "@slack/web-api";
 import { AGENT, CUSTOMER, HOME_TEAM, SUPPORT, TRIAGE, nextEventId, startDesk, type Desk } from "./support/harness.ts";
 import { SlackStandIn } from "./support/slack-stand-in.ts";
+import { Inbox } from "../src/platform/inbox/inbox.ts";
 
 const APP_TOKEN = "xapp-1-A111-1-abc";
 
@@ -49,23 +50,22 @@ function customerMessage(d: Desk, text: string) {
 
 /**
  * Holds every inbox write of the app for `delayMs` and notes when it finished, so an app that
- * acknowledged before storing would be caught: its ack would arrive while the row is not there yet.
+ * acknowledged before storing would be caught: its ack would arrive while the row is not there yet. The
+ * inbox writes its rows with a direct statement (not through Prisma), so the hold is on its `insert`.
  */
-function slowInboxWrites(d: Desk, delayMs: number): { storedAt: number[]; restore: () => void } {
-  const client = d.app.db.client as unknown as { $executeRawUnsafe: (query: string, ...values: unknown[]) => Promise<number> };
-  const original = client.$executeRawUnsafe;
+function slowInboxWrites(delayMs: number): { storedAt: number[]; restore: () => void } {
+  const proto = Inbox.prototype as unknown as { insert: (events: unknown[]) => Promise<void> };
+  const original = proto.insert;
   const storedAt: number[] = [];
-  client.$executeRawUnsafe = async (query: string, ...values: unknown[]) => {
-    if (!query.startsWith('INSERT INTO "InboxEvent"')) return original.call(client, query, ...values);
+  proto.insert = async function (this: unknown, events: unknown[]) {
     await new Promise((r) => setTimeout(r, delayMs));
-    const result = await original.call(client, query, ...values);
+    await original.call(this, events);
     storedAt.push(Date.now());
-    return result;
   };
   return {
     storedAt,
     restore: () => {
-      client.$executeRawUnsafe = original;
+      proto.insert = original;
     },
   };
 }
@@ -92,7 +92,7 @@ describe("Socket Mode", () => {
     const { ts, eventId, payload } = customerMessage(d, "Our exports fail with error 500 since this morning");
     const inboxRows = () => d.app.db.client.inboxEvent.count({ where: { eventId } });
 
-    const slow = slowInboxWrites(d, 300);
+    const slow = slowInboxWrites(300);
     let ack: Awaited<ReturnType<SlackStandIn["socketSend"]>>;
     let ackedAt: number;
     let rowsAtAck: number;
