@@ -3,32 +3,17 @@
 // a batch of pending events; another fails one of them and puts it back for a retry a minute later; the
 // first must not take it as soon as it reaches it in its batch, which would skip the backoff. On SQLite and,
 // with TEST_DATABASE=postgres, on Postgres.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/client.ts";
-import { migrate } from "../src/platform/db/migrate.ts";
+import { describe, expect, it } from "vitest";
 import { LeasedWork } from "../src/platform/work/leased-work.ts";
-import { freshDatabase } from "./support/harness.ts";
+import { useMigratedDatabase } from "./support/harness.ts";
 
-let db: Database;
-let drop: () => Promise<void>;
-
-beforeEach(async () => {
-  const fresh = await freshDatabase();
-  drop = fresh.drop;
-  db = await openDatabase(fresh.url);
-  await migrate(db);
-});
-
-afterEach(async () => {
-  await db.close();
-  await drop();
-});
+const database = useMigratedDatabase();
 
 const now = new Date("2026-12-01T12:00:00.000Z");
-const replica = (owner: string) => new LeasedWork(db, "InboxEvent", { owner, leaseMs: 60_000, now: () => now });
+const replica = (owner: string) => new LeasedWork(database(), "InboxEvent", { owner, leaseMs: 60_000, now: () => now });
 
 async function event(availableAt: Date): Promise<number> {
-  const row = await db.client.inboxEvent.create({
+  const row = await database().client.inboxEvent.create({
     data: { eventId: `Ev${availableAt.getTime()}`, eventType: "message", body: "{}", receivedAt: now, availableAt },
   });
   return row.id;
@@ -39,7 +24,7 @@ describe("leased work claims", () => {
     const id = await event(now);
     expect(await replica("a").claim(id, { from: "pending", due: true })).toBe(true);
     expect(await replica("b").claim(id, { from: "pending", due: true })).toBe(false);
-    const row = await db.client.inboxEvent.findUniqueOrThrow({ where: { id } });
+    const row = await database().client.inboxEvent.findUniqueOrThrow({ where: { id } });
     expect(row.leaseOwner).toBe("a");
     expect(row.attempts).toBe(1);
   });
@@ -47,7 +32,7 @@ describe("leased work claims", () => {
   it("with `due`, leave a row put back for a retry later until its time has come", async () => {
     const later = await event(new Date(now.getTime() + 60_000));
     expect(await replica("a").claim(later, { from: "pending", due: true })).toBe(false);
-    const row = await db.client.inboxEvent.findUniqueOrThrow({ where: { id: later } });
+    const row = await database().client.inboxEvent.findUniqueOrThrow({ where: { id: later } });
     expect(row.leaseOwner).toBeNull();
     expect(row.attempts).toBe(0);
     // Without `due` (work that has no schedule of its own) the time is not looked at.

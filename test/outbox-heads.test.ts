@@ -2,31 +2,17 @@
 // lease that may have run out) by index seeks, channel by channel, instead of reading every unsent row's
 // index entry. It must name the same rows as the plain `GROUP BY`, whatever the mix of statuses, on SQLite
 // and, with TEST_DATABASE=postgres, on Postgres.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/client.ts";
-import { migrate } from "../src/platform/db/migrate.ts";
+import { describe, expect, it } from "vitest";
 import { queryRows } from "../src/platform/db/sql.ts";
 import { channelHeads } from "../src/platform/outbox/dispatcher.ts";
-import { freshDatabase } from "./support/harness.ts";
+import { useMigratedDatabase } from "./support/harness.ts";
 
-let db: Database;
-let drop: () => Promise<void>;
-
-beforeEach(async () => {
-  const fresh = await freshDatabase();
-  drop = fresh.drop;
-  db = await openDatabase(fresh.url);
-  await migrate(db);
-});
-
-afterEach(async () => {
-  await db.close();
-  await drop();
-});
+const database = useMigratedDatabase();
 
 const at = new Date("2026-12-01T06:00:00.000Z");
 
 async function grouped(): Promise<{ channelId: string; id: number }[]> {
+  const db = database();
   const rows = await queryRows<{ channelId: string; id: number | bigint }>(
     db,
     db.client,
@@ -39,6 +25,7 @@ const sorted = (rows: { channelId: string; id: number }[]) => [...rows].sort((a,
 
 describe("the outbox's channel heads", () => {
   it("are none when nothing waits", async () => {
+    const db = database();
     await db.client.outboxMessage.create({
       data: { method: "chat.postMessage", channelId: "C1", payload: "{}", status: "sent", availableAt: at, createdAt: at },
     });
@@ -46,6 +33,7 @@ describe("the outbox's channel heads", () => {
   });
 
   it("name each channel's oldest pending or sending row, as a GROUP BY over every unsent row does", async () => {
+    const db = database();
     // Channels whose oldest unsent row is sending, pending, or behind sent and failed rows; one channel
     // with only finished rows; ids interleaved across channels.
     const statuses = ["sent", "failed", "superseded", "pending", "sending", "pending"];

@@ -6,6 +6,9 @@ import path from "node:path";
 import { rmSync } from "node:fs";
 import { Writable } from "node:stream";
 import pg from "pg";
+import { afterEach, beforeEach } from "vitest";
+import { openDatabase, type Database } from "../../src/platform/db/client.ts";
+import { migrate } from "../../src/platform/db/migrate.ts";
 import { loadConfig } from "../../src/platform/config/config.ts";
 import { startApp, type RunningApp, type StartOptions } from "../../src/main.ts";
 import { SlackStandIn } from "./slack-stand-in.ts";
@@ -56,6 +59,31 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
+  };
+}
+
+/**
+ * A fresh, migrated database for each test of the file (opened before it, closed and dropped after it):
+ * call at the top of a file; the function returned gives the current test's database.
+ */
+export function useMigratedDatabase(): () => Database {
+  let db: Database | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  beforeEach(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    db = await openDatabase(fresh.url);
+    await migrate(db);
+  });
+  afterEach(async () => {
+    await db?.close();
+    await drop?.();
+    db = undefined;
+    drop = undefined;
+  });
+  return () => {
+    if (!db) throw new Error("useMigratedDatabase(): the database exists only while a test runs");
+    return db;
   };
 }
 
