@@ -29,27 +29,37 @@ const INSERT = `INSERT INTO "InboxEvent" ("eventId", "eventType", "body", "recei
 const eventIds = async () =>
   (await db.client.inboxEvent.findMany({ select: { eventId: true }, orderBy: { eventId: "asc" } })).map((e) => e.eventId);
 
+/**
+ * A transaction that stores the event "inside", runs `within` in it, then holds until `carryOn()` and fails
+ * with `message` (so it rolls back). `open` resolves once its row is written; `failing` gives the message.
+ */
+function failingTransaction(message: string, within: () => Promise<void> = async () => {}) {
+  let carryOn!: () => void;
+  const paused = new Promise<void>((resolve) => (carryOn = resolve));
+  let begun!: () => void;
+  const open = new Promise<void>((resolve) => (begun = resolve));
+  const failing = prismaTransactor(db)
+    .transaction(async (t) => {
+      await execute(db, t, INSERT, "inside", at);
+      await within();
+      begun();
+      await paused;
+      throw new Error(message);
+    })
+    .catch((error: Error) => error.message);
+  return { open, carryOn, failing };
+}
+
 describe("statements outside a transaction", () => {
   it("are kept when a transaction open at the time rolls back, through Prisma and through prepared statements", async () => {
-    const tx = prismaTransactor(db);
-    let carryOn!: () => void;
-    const paused = new Promise<void>((resolve) => (carryOn = resolve));
-    let begun!: () => void;
-    const open = new Promise<void>((resolve) => (begun = resolve));
-    const failing = tx
-      .transaction(async (t) => {
-        await execute(db, t, INSERT, "inside", at);
-        if (db.provider === "sqlite") {
-          // The transaction's own work may still use the base client on SQLite's one connection: it runs in
-          // the transaction, as before (no waiting for itself).
-          expect(await db.client.inboxEvent.count()).toBe(1);
-          expect(num((await preparedRows<{ n: unknown }>(db, db.client, 'SELECT COUNT(*) AS n FROM "InboxEvent"'))[0].n)).toBe(1);
-        }
-        begun();
-        await paused;
-        throw new Error("the ticket could not be stored");
-      })
-      .catch((error: Error) => error.message);
+    const { open, carryOn, failing } = failingTransaction("the ticket could not be stored", async () => {
+      if (db.provider === "sqlite") {
+        // The transaction's own work may still use the base client on SQLite's one connection: it runs in
+        // the transaction, as before (no waiting for itself).
+        expect(await db.client.inboxEvent.count()).toBe(1);
+        expect(num((await preparedRows<{ n: unknown }>(db, db.client, 'SELECT COUNT(*) AS n FROM "InboxEvent"'))[0].n)).toBe(1);
+      }
+    });
     await open;
     // Meanwhile, events arrive: stored through Prisma and through a prepared statement.
     const stored = [execute(db, db.client, INSERT, "outside-prisma", at), preparedExecute(db, db.client, INSERT, "outside-prepared", at)];
@@ -93,19 +103,7 @@ describe("statements outside a transaction", () => {
   it("include SQLite's one-pass aggregates (the support metrics): they do not read a transaction's rows before it commits", async () => {
     const countRows = { start: () => ({ n: 0 }), step: (acc: { n: number }) => void acc.n++, result: (acc: { n: number }) => acc.n };
     const count = () => sqliteAggregateValue(db, "test_count_rows", countRows, `SELECT test_count_rows("id") FROM "InboxEvent"`);
-    const tx = prismaTransactor(db);
-    let carryOn!: () => void;
-    const paused = new Promise<void>((resolve) => (carryOn = resolve));
-    let begun!: () => void;
-    const open = new Promise<void>((resolve) => (begun = resolve));
-    const failing = tx
-      .transaction(async (t) => {
-        await execute(db, t, INSERT, "inside", at);
-        begun();
-        await paused;
-        throw new Error("rolled back");
-      })
-      .catch((error: Error) => error.message);
+    const { open, carryOn, failing } = failingTransaction("rolled back");
     await open;
     const counted = count();
     carryOn();
