@@ -1,5 +1,5 @@
 // Claims of the leased-work primitive (src/platform/work/leased-work.ts) on a real database: a row is taken
-// by one process at a time, and with `due` (the inbox's claim) not before its "availableAt". A replica reads
+// by one process at a time, and with `due` (the inbox's and the outbox's claims) not before its "availableAt". A replica reads
 // a batch of pending events; another fails one of them and puts it back for a retry a minute later; the
 // first must not take it as soon as it reaches it in its batch, which would skip the backoff. On SQLite and,
 // with TEST_DATABASE=postgres, on Postgres.

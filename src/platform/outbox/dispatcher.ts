@@ -289,8 +289,9 @@ export class OutboxDispatcher {
 
     // With several processes the channel's pace is shared: take the channel's next slot first.
     if (!(await this.takeChannelSlot(row.channelId))) return;
-    // Claim the row: only one sender may hold it (a dead sender's row once its lease ran out).
-    if (!(await this.work.claim(row.id, { from: row.status, to: "sending" }))) return;
+    // Claim the row: only one sender may hold it (a dead sender's row once its lease ran out), and not
+    // before it is due (another process may have put it back for a retry since it was read).
+    if (!(await this.work.claim(row.id, { from: row.status, to: "sending", due: true }))) return;
     const claimedAtMs = Date.now();
     const attempts = row.attempts + 1;
     const possiblySent = row.status === "sending" || row.attempts > 0;
