@@ -14,6 +14,7 @@ import { toolAccess } from "../src/shared/access.ts";
 import { readFileSync, statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { openDatabase } from "../src/platform/db/client.ts";
+import { tuneHeap } from "../src/platform/heap.ts";
 import { systemClock } from "../src/platform/clock.ts";
 import { createLogger } from "../src/platform/observability/log.ts";
 import { SqliteCheckpoints } from "../src/platform/db/sqlite-checkpoints.ts";
@@ -100,6 +101,7 @@ export interface RunResult {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  tuneHeap(); // as the app's process does (src/platform/process.ts)
   const db = await openDatabase(`file:${o.db}`);
   const config = parseHealthConfig(null);
   const log = createLogger("silent");
@@ -200,7 +202,7 @@ async function main() {
         cursor = slice[slice.length - 1].externalId;
       }
     }
-    const usage = new UsageTable();
+    const usage = new UsageTable(s1.accountsScored + s1.accountsUnscored);
     for await (const slice of slices()) {
       const t = performance.now();
       await sliceUsage(db, slice, o.at, usage);

@@ -1,8 +1,9 @@
-// Running the app as a process: read ./.env when there is one (the environment's own variables win), read the
-// configuration (a bad one stops with one line per problem), start,
+// Running the app as a process: set how its heap grows (heap.ts), read ./.env when there is one (the
+// environment's own variables win), read the configuration (a bad one stops with one line per problem), start,
 // and stop in order on SIGTERM or SIGINT, exiting anyway once SHUTDOWN_TIMEOUT_MS has passed.
 import { ConfigError, loadConfig, type Config } from "./config/config.ts";
 import { loadEnvFile } from "./config/env-file.ts";
+import { tuneHeap } from "./heap.ts";
 import type { Logger } from "./observability/log.ts";
 
 export interface Stoppable {
@@ -11,6 +12,7 @@ export interface Stoppable {
 }
 
 export async function runProcess(start: (config: Config) => Promise<Stoppable>): Promise<void> {
+  tuneHeap();
   const envFile = loadEnvFile();
   let config: Config;
   try {

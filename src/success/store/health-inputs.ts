@@ -57,9 +57,14 @@ export class UsageTable {
   private static readonly WIDTH = 22;
   private readonly index = new Map<string, number>();
   private readonly tiers: (string | null)[] = [];
-  private values = new Float64Array(UsageTable.WIDTH * 1024);
+  private values: Float64Array;
   /** Whether any usage is old enough for the year-ago windows (asked once per check, by the first slice). */
   yearAgo: boolean | undefined;
+
+  /** `expected`: the accounts it will hold, when known (grown by doubling past it, which needs the old and new arrays at once). */
+  constructor(expected = 1024) {
+    this.values = new Float64Array(UsageTable.WIDTH * Math.max(1, expected));
+  }
 
   get size(): number {
     return this.index.size;

@@ -77,8 +77,10 @@ export async function runHealthCheck(
     digests: 0,
   };
   const to = ctx.settings.alertsChannel ?? ctx.config.escalation.leadUserId ?? null;
+  let accountCount: number | undefined; // to size the usage table
   try {
     const accounts = await ctx.accounts.count();
+    accountCount = accounts;
     await ctx.tx.transaction((tx) =>
       ctx.notifier.checkStarted(tx, { to, runId: run.id, trigger: input.trigger, at, accounts }, ctx.clock.now()),
     );
@@ -93,7 +95,7 @@ export async function runHealthCheck(
     const known = await ctx.health.knownFeatureCount(ctx.config, at);
     // First pass: every account's usage windows, for the book's median trends (an account's dip is judged
     // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores.
-    const usage = new UsageTable();
+    const usage = new UsageTable(accountCount);
     for await (const accounts of slices(ctx, sliceSize)) await ctx.health.sliceUsage(accounts, at, usage);
     const book = bookTrends(usage.all());
     for await (const accounts of slices(ctx, sliceSize)) {
