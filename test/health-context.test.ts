@@ -124,6 +124,33 @@ describe("health in context", () => {
     expect(await rules(desk, "newbie")).toEqual(["onboarding_stalled"]);
   });
 
+  it("counts an account first stored here today as established when its usage goes back past onboarding", async () => {
+    const desk = await deskAt(AT);
+    const db = desk.app.db;
+    await addAccount(db, { externalId: "known", name: "Known", seats: 10 }, AT);
+    await addUsage(db, "known", AT, { before: 8, after: 8, features: ["reports", "exports", "dashboards", "api", "sso"] });
+    // Ten accounts stored today with the same low usage over 60 days; one of them also sent a usage day of
+    // 200 days ago (a backfill), so its life here started then.
+    const ids = Array.from({ length: 10 }, (_, i) => `fresh-${i}`);
+    for (const id of ids) {
+      await addAccount(db, { externalId: id, name: id, seats: 50, arr: 60000, csmSlackUserId: CSM, createdAt: AT }, AT);
+      await addUsage(db, id, AT, { before: 3, after: 3, features: ["reports"], uploadsBefore: 0, uploadsAfter: 0 });
+    }
+    const old = new Date(AT.getTime() - 200 * DAY).toISOString().slice(0, 10);
+    await db.client.usageDay.create({
+      data: { accountExternalId: "fresh-7", date: old, activeUsers: 3, featuresUsed: "[]", events: "{}", keyEvents: 0, receivedAt: AT },
+    });
+
+    expect((await desk.app.healthChecks.run("manual", AT)).status).toBe("done");
+
+    expect(await rules(desk, "fresh-7")).toContain("low_utilisation");
+    expect(await rules(desk, "fresh-7")).not.toContain("onboarding_stalled");
+    for (const id of ids.filter((id) => id !== "fresh-7")) {
+      expect(await rules(desk, id)).toEqual(["onboarding_stalled"]);
+      expect((await current(desk, id)).components.map((c) => c.evidence).join("\n")).toMatch(/on day 59 of onboarding/);
+    }
+  });
+
   it("judges a usage dip against the book's over the same weeks: a dip the whole book shares is not a risk", async () => {
     const dips = async (bookAfter: number) => {
       const desk = await deskAt(AT);

@@ -247,6 +247,40 @@ export async function knownFeatureCount(db: Database, config: HealthConfig, now:
   return num(row?.n) ?? 0;
 }
 
+/**
+ * The first usage day and first key-event day of the accounts of the slice that may still be onboarding:
+ * those whose creation here and customerSince are both within `onboardingDays` of `today`. Their first
+ * usage day could only make the others older, and these days count for onboarding accounts only (their age
+ * and activation), so a mature book needs no seek at all. The ids are bound as a list padded to a power
+ * of two (the last id repeated), so the statement takes one of a few shapes.
+ */
+async function onboardingStarts(
+  db: Database,
+  accounts: SliceAccount[],
+  onboardingDays: number,
+  today: string,
+): Promise<{ id: string; firstDay: string | null; firstKeyDay: string | null }[]> {
+  const todayMs = Date.parse(today);
+  const young = accounts
+    .filter((a) => Math.round((todayMs - Date.parse(accountStart(null, a))) / DAY_MS) < onboardingDays)
+    .map((a) => a.externalId);
+  if (young.length === 0) return [];
+  let width = 8;
+  while (width < young.length) width *= 2;
+  const ids = [...young, ...Array<string>(width - young.length).fill(young[young.length - 1])];
+  return preparedRows<{ id: string; firstDay: string | null; firstKeyDay: string | null }>(
+    db,
+    db.client,
+    `SELECT a."externalId" AS id,
+      (SELECT MIN(u."date") FROM "UsageDay" u WHERE u."accountExternalId" = a."externalId" AND u."date" <= $1) AS "firstDay",
+      (SELECT u."date" FROM "UsageDay" u WHERE u."accountExternalId" = a."externalId" AND u."date" <= $1 AND u."keyEvents" > 0
+        ORDER BY u."date" LIMIT 1) AS "firstKeyDay"
+    FROM "Account" a WHERE a."externalId" IN (${ids.map((_, i) => `$${i + 2}`).join(",")})`,
+    today,
+    ...ids,
+  );
+}
+
 /** Every input of every account of the slice [first, last] (accounts in id order), as of `now`. */
 export async function sliceFacts(
   db: Database,
@@ -274,20 +308,9 @@ export async function sliceFacts(
     : "";
 
   const [starts, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
-    // Each account's first usage day and first day with a key event, up to the day checked: an index seek
-    // an account (the covering usage index, in date order).
-    preparedRows<{ id: string; firstDay: string | null; firstKeyDay: string | null }>(
-      db,
-      c,
-      `SELECT a."externalId" AS id,
-        (SELECT MIN(u."date") FROM "UsageDay" u WHERE u."accountExternalId" = a."externalId" AND u."date" <= $3) AS "firstDay",
-        (SELECT u."date" FROM "UsageDay" u WHERE u."accountExternalId" = a."externalId" AND u."date" <= $3 AND u."keyEvents" > 0
-          ORDER BY u."date" LIMIT 1) AS "firstKeyDay"
-      FROM "Account" a WHERE a."externalId" >= $1 AND a."externalId" <= $2`,
-      first,
-      last,
-      today,
-    ),
+    // Each account's first usage day and first day with a key event, up to the day checked (an index seek
+    // an account, on the covering usage index in date order), for the accounts that may still be onboarding.
+    onboardingStarts(db, accounts, config.onboardingDays, today),
     // Features used in the last 30 days, in the last 90 (for the features given up), and since the start
     // (first seen by the day checked).
     preparedRows<{ id: string; n: unknown; n90: unknown; ever: unknown }>(
