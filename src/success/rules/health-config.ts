@@ -39,7 +39,7 @@ const DEFAULT_WEIGHTS: Record<ComponentName, number> = {
   supportExperience: 5,
   nps: 10,
   accountGrowth: 25,
-  featureRetention: 25,
+  featureRetention: 40,
   recentActivity: 20,
 };
 
@@ -97,7 +97,7 @@ export const healthConfigSchema = z
           .int("must be a whole number of days from 1 to 365")
           .min(1, "must be at least 1 day")
           .max(365, "must be at most 365 days")
-          .default(120),
+          .default(180),
         weight: z
           .number({ error: "must be a number from 0 to 3" })
           .min(0, "must be 0 (off) or more")
@@ -110,7 +110,7 @@ export const healthConfigSchema = z
           .default(100),
       })
       .strict()
-      .default({ withinDays: 120, weight: 0.75, below: 100 }),
+      .default({ withinDays: 180, weight: 0.75, below: 100 }),
     /** The features that exist; empty: all features any account used in the last 90 days. */
     knownFeatures: z.array(z.string().min(1)).default([]),
     /** The usage events that count as key actions (uploads...); empty: every event. */
