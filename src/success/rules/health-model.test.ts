@@ -155,6 +155,42 @@ describe("health model", () => {
     expect(scoreHealth(full, withRecent).missing).toContain("recentActivity");
   });
 
+  it("does not read falling logins as a risk while key events clearly rise (work moved to the API)", () => {
+    const withRecent = parseHealthConfig(JSON.stringify({ weights: { ...config.weights, recentActivity: 20 }, bands: config.bands }));
+    // Logins 25 → 10 a day (−60%) in 30 days and over 90; key events 600 → 900 (+50%) and 600 → 1,000 over 90 days.
+    const moving: HealthInputs = {
+      ...full,
+      usage: {
+        ...full.usage,
+        avgActiveLast30: 10,
+        keyEventsLast30: 900,
+        days61to90: 30,
+        avgActive61to90: 25,
+        keyEvents61to90: 600,
+        daysLast7: 7,
+        avgActiveLast7: 10,
+        keyEventsLast7: 7 * 32,
+      },
+    };
+    const part = (i: HealthInputs, name: string, c = withRecent) => scoreHealth(i, c).components.find((x) => x.name === name)!;
+    expect(part(moving, "usageTrend").score).toBe(70);
+    expect(part(moving, "usageTrend").evidence).toBe(
+      "active users 25 → 10 a day in 30 days (-60%); -60% in 90 days; scored as flat: key events rose +50% meanwhile (work moved to automation)",
+    );
+    // The last 7 days on key events alone: 20 → 32 a day (+60%).
+    expect(part(moving, "recentActivity").score).toBe(100);
+    expect(part(moving, "recentActivity").evidence).toBe(
+      "last 7 days against 61-90 days before: key events 20 → 32 a day (+60%) (active users left out: work moved to automation)",
+    );
+    // Key events up only 10%: the fall in logins counts (70 − 150 × 0.6 × 25 / 28 = 0).
+    const slight = { ...moving, usage: { ...moving.usage, keyEventsLast30: 660, keyEventsLast7: 7 * 22 } };
+    expect(part(slight, "usageTrend").score).toBe(0);
+    expect(part(slight, "recentActivity").evidence).toContain("active users 25 → 10 a day");
+    // Key events left out of the score (the logins-only baseline): logins alone again.
+    const loginsOnly = parseHealthConfig(JSON.stringify({ weights: { ...withRecent.weights, keyEventsTrend: 0 }, bands: config.bands }));
+    expect(part(moving, "usageTrend", loginsOnly).score).toBe(0);
+  });
+
   it("with distressWeight 0 is a plain weighted mean", () => {
     const plain = parseHealthConfig(JSON.stringify({ ...JSON.parse(JSON.stringify(config)), distressWeight: 0 }));
     // (40×10 + 75×15 + 43×20 + 3×15 + 60×10 + 67×10 + 10×10 + 43×10) / 100 = 42.3

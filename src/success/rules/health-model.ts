@@ -302,6 +302,12 @@ export function bookTrendOf(
 const signed = (v: number) => `${v >= 0 ? "+" : ""}${pct(v)}`;
 /** Changes smaller than this read as "flat" in the evidence. */
 const FLAT = 0.025;
+/**
+ * Key events up by at least this much (the worse of the 30- and 90-day trends, relative to their
+ * reference) mark an account moving its work to the API or an integration: falling logins are then not
+ * read as a risk (an API migration, issue 16's backtest: flagged 35% → 20% of such healthy accounts).
+ */
+const AUTOMATION_RISE = 0.2;
 
 /** What a trend is judged against (trendReference): the reference change, where it comes from, and the evidence's words. */
 export class TrendReference {
@@ -372,18 +378,20 @@ function relativeTrends(
 /**
  * The last 7 days' active users and key events a day against the 30 days 61-90 days before, each relative
  * to its reference (trendReference: the same weeks a year earlier, else the book's or tier's median) and
- * shrunk toward flat for a handful of users; scored on the worse of the two. null: neither is measured.
+ * shrunk toward flat for a handful of users; scored on the worse of the two (key events only for an account
+ * `automating`: see AUTOMATION_RISE). null: neither is measured.
  */
 function recentTrend(
   i: HealthInputs,
   book: BookContext | null,
   shrink: number,
   evidence: boolean,
+  automating = false,
 ): { score: number; evidence: string } | null {
   const u = i.usage;
   let worst: number | null = null;
   const texts: string[] = [];
-  for (const kind of ["usage7", "keyEvents7"] as const) {
+  for (const kind of automating ? (["keyEvents7"] as const) : (["usage7", "keyEvents7"] as const)) {
     const change = trendOf(kind, u);
     if (change === null) continue;
     const ref = trendReference(i, book, kind);
@@ -401,7 +409,9 @@ function recentTrend(
   if (worst === null) return null;
   return {
     score: clamp(trendScore(worst * shrink)),
-    evidence: evidence ? `last 7 days against 61-90 days before: ${texts.join("; ")}` : "",
+    evidence: evidence
+      ? `last 7 days against 61-90 days before: ${texts.join("; ")}${automating ? " (active users left out: work moved to automation)" : ""}`
+      : "",
   };
 }
 
@@ -411,7 +421,7 @@ function recentTrend(
  */
 export function componentScores(
   i: HealthInputs,
-  config: Pick<HealthConfig, "keyEvents">,
+  config: Pick<HealthConfig, "keyEvents" | "weights">,
   book: BookContext | null = null,
   evidence = true,
 ): Partial<Record<ComponentName, { score: number; evidence: string }>> {
@@ -427,6 +437,12 @@ export function componentScores(
     };
   }
 
+  // A trend measured on a handful of users swings by chance: it is shrunk toward flat (×0.5 at 3 active users a day).
+  const shrink = u.avgActivePrev30 / (u.avgActivePrev30 + SMALL_ACCOUNT_USERS);
+  const keys = relativeTrends(i, book, "keyEvents", "keyEvents90", say);
+  // Key events clearly up (both windows, relative to their reference) while logins fall: the work moved to
+  // an integration or the API, not away. Only when key events count in the score (not the logins baseline).
+  const automating = config.weights.keyEventsTrend > 0 && keys !== null && keys.relative >= AUTOMATION_RISE;
   // Features given up: used in the last 90 days but not in the last 30 (a team narrowing its use before it
   // leaves), judged once the last 30 days have enough days of use to have reached the features still in use.
   const used90 = i.featuresUsedLast90 ?? 0;
@@ -452,22 +468,24 @@ export function componentScores(
     };
   }
 
-  // A trend measured on a handful of users swings by chance: it is shrunk toward flat (×0.5 at 3 active users a day).
-  const shrink = u.avgActivePrev30 / (u.avgActivePrev30 + SMALL_ACCOUNT_USERS);
   const usage = relativeTrends(i, book, "usage", "usage90", say);
   if (usage) {
+    const moved = automating && usage.relative < 0;
     out.usageTrend = {
-      score: clamp(trendScore(usage.relative * shrink)),
-      evidence: say ? `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days${usage.text}` : "",
+      score: clamp(trendScore(moved ? 0 : usage.relative * shrink)),
+      evidence: say
+        ? `active users ${fmt(u.avgActivePrev30)} → ${fmt(u.avgActiveLast30)} a day in 30 days${usage.text}` +
+          (moved ? `; scored as flat: key events rose ${signed(keys.relative)} meanwhile (work moved to automation)` : "")
+        : "",
     };
   }
 
   // The last week against the 30 days 61-90 days before: a fall that started weeks ago shows here first,
-  // before the 30-day averages move much (active users or key events, the worse of the two).
-  const recent = recentTrend(i, book, shrink, say);
+  // before the 30-day averages move much (active users or key events, the worse of the two; key events
+  // only while the account is automating).
+  const recent = recentTrend(i, book, shrink, say, automating);
   if (recent) out.recentActivity = recent;
 
-  const keys = relativeTrends(i, book, "keyEvents", "keyEvents90", say);
   if (keys) {
     const label = config.keyEvents.length ? config.keyEvents.join(", ") : "key events";
     out.keyEventsTrend = {
