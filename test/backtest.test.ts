@@ -13,7 +13,7 @@ import { loginsOnlyConfig } from "../tools/backtest/baseline.ts";
 import { calibrationBuckets, countCalibration } from "../tools/backtest/calibrate.ts";
 import { parseCsv } from "../tools/backtest/csv.ts";
 import { dateOfDay, parseDay } from "../tools/backtest/dates.ts";
-import { fitNonNegativeLogistic, runFit, scoreFromComponents } from "../tools/backtest/fit.ts";
+import { fitNonNegativeLogistic, RENEWAL_DAYS, RENEWAL_WEIGHTS, runFit, scoreFromComponents } from "../tools/backtest/fit.ts";
 import { generateHistory } from "../tools/backtest/generate.ts";
 import { FILES, HistoryError, readHistory, type History } from "../tools/backtest/history.ts";
 import { writeHistory } from "../tools/backtest/history-writer.ts";
@@ -519,6 +519,13 @@ describe("fitting weights", () => {
     expect(fitted.auc.churned).toBeGreaterThan(10);
     expect(fitted.auc.value!).toBeGreaterThanOrEqual(model.auc.value!);
     expect(fit.text).toContain("Held-out part:");
+    // The renewal weighting is fitted too: in this history most churn comes at a renewal, and a weak
+    // score near one weighs more than the default's 0.75 in the fitted configuration.
+    expect(RENEWAL_WEIGHTS).toContain(fit.fitted.renewal.weight);
+    expect(RENEWAL_DAYS).toContain(fit.fitted.renewal.withinDays);
+    expect(fit.fitted.renewal.weight).toBeGreaterThan(config.renewal.weight);
+    expect(fit.file.renewal).toEqual(fit.fitted.renewal);
+    expect(fit.text).toMatch(/renewal\.weight +0\.75 +[0-9.]+/);
   });
 
   it("prints the figures as one JSON object with --json and writes the fitted configuration with --write", () => {
@@ -557,6 +564,7 @@ describe("fitting weights", () => {
     const written = parseHealthConfig(readFileSync(out, "utf8"), out);
     expect(written.weights).toEqual(json.fit.weights);
     expect(written.bands).toEqual(json.fit.bands);
+    expect(written.renewal).toEqual(json.fit.renewal);
     // The fitted weights' churn per score bucket on the held-out part, which the app then shows.
     expect(run.stderr).toContain("with its calibration");
     expect(written.calibration).toMatchObject({ horizonDays: 90, source: { kind: "fit", history: dir.split("/").pop(), accounts: 120 } });

@@ -9,6 +9,9 @@
 //   with every coefficient held at 0 or above (projected gradient descent on standardised features;
 //   a missing component is filled with its mean). A weight is proportional to the coefficient per
 //   point of score, scaled so the weights sum to 100; an input whose coefficient is 0 carried no signal.
+// - The renewal weighting (how much nearer a renewal a weak score weighs: renewal.weight and withinDays):
+//   the pair of RENEWAL_WEIGHTS × RENEWAL_DAYS whose scores rank the fit part best (AUC), the configured
+//   one unless another does better.
 // - Cut-offs: red below the score that maximises F1 of "red" against the label on the fit part; green
 //   from the score below which 80% of the fit part's churn-labelled samples fall (above red).
 // - Judged on the newer half: the default and the fitted configuration replayed over the whole span,
@@ -28,6 +31,9 @@ export const SAMPLE_EVERY = 7;
 export const FITTED_RUN = "fitted";
 /** Share of the fit part's churn-labelled samples below the green cut-off. */
 const GREEN_RECALL = 0.8;
+/** The renewal weightings the fit tries (the schema allows weights 0 to 3 and 1 to 365 days). */
+export const RENEWAL_WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3] as const;
+export const RENEWAL_DAYS = [60, 90, 120, 180, 240, 365] as const;
 
 export interface LogisticFit {
   /** Per feature, on the features' own scale; all 0 or more. */
@@ -164,15 +170,27 @@ export function runFit(
     auc: aucOf(present[j].map((s) => ({ score: s.sample.components[j]!, churned: s.churned }))),
   }));
 
-  // Cut-offs on the fit part, under the fitted weights, with the renewal weighting as the model applies it
-  // (onboarding samples left out: an onboarding account is never red).
-  const scored = fitSamples
+  // The fit part's scores under the fitted weights (onboarding samples left out: an onboarding account is
+  // never red), then the renewal weighting that ranks them best, as the model applies it.
+  const base = fitSamples
     .filter((s) => !s.sample.onboarding)
-    .map((s) => {
-      const score = scoreFromComponents(s.sample.components, { weights, distressWeight: config.distressWeight });
-      return { score: score === null ? null : score - renewalPoints(score, s.sample.daysToRenewal, config), churned: s.churned };
-    })
-    .filter((s): s is { score: number; churned: boolean } => s.score !== null);
+    .map((s) => ({
+      score: scoreFromComponents(s.sample.components, { weights, distressWeight: config.distressWeight }),
+      days: s.sample.daysToRenewal,
+      churned: s.churned,
+    }))
+    .filter((s): s is { score: number; days: number | null; churned: boolean } => s.score !== null);
+  const withRenewal = (renewal: HealthConfig["renewal"]) =>
+    base.map((s) => ({ score: Math.max(0, s.score - renewalPoints(s.score, s.days, { renewal })), churned: s.churned }));
+  let renewal = config.renewal;
+  let renewalAuc = aucOf(withRenewal(renewal)).value ?? 0;
+  for (const withinDays of RENEWAL_DAYS)
+    for (const weight of RENEWAL_WEIGHTS) {
+      const candidate = { withinDays, weight, below: config.renewal.below };
+      const auc = aucOf(withRenewal(candidate)).value ?? 0;
+      if (auc > renewalAuc + 1e-9) [renewal, renewalAuc] = [candidate, auc];
+    }
+  const scored = withRenewal(renewal);
   const positives = scored.filter((s) => s.churned).length;
   let best = { redBelow: config.bands.yellow, f1: -1 };
   for (let cut = 1; cut <= 99; cut++) {
@@ -190,7 +208,7 @@ export function runFit(
     : 70;
   const bands = { green: Math.min(100, Math.max(best.redBelow + 1, greenAt)), yellow: best.redBelow };
 
-  const file = { ...fileBase, weights, bands };
+  const file = { ...fileBase, weights, bands, renewal };
   const fitted = parseHealthConfig(JSON.stringify(file), "the fitted configuration");
 
   // Pass 2: default, fitted and baseline over the whole span, judged from the split on.
@@ -267,11 +285,14 @@ function formatFit(fit: Omit<FitResult, "text">, config: HealthConfig, horizon: 
         s.auc.value === null ? "n/a" : s.auc.value.toFixed(3),
         `${Math.round(s.coverage * 100)}%`,
       ]),
+      ["renewal.weight", String(config.renewal.weight), String(fit.fitted.renewal.weight), "", "", ""],
+      ["renewal.withinDays", String(config.renewal.withinDays), String(fit.fitted.renewal.withinDays), "", "", ""],
       ["red below (bands.yellow)", String(config.bands.yellow), String(fit.fitted.bands.yellow), "", "", ""],
       ["green from (bands.green)", String(config.bands.green), String(fit.fitted.bands.green), "", "", ""],
     ]),
     "",
     `An input carried signal when its fitted coefficient is above 0 (weights cannot be negative: an input whose fit pulled the other way is held at 0). ` +
+      `Renewal: the weighting (of ${RENEWAL_WEIGHTS.length} weights × ${RENEWAL_DAYS.length} spans) whose scores rank the fit part best. ` +
       `Red below: the cut-off with the best F1 on the fit part; green: above ${Math.round(GREEN_RECALL * 100)}% of the fit part's churn-labelled samples. ` +
       `Alerts before ${fit.split.heldOutFrom} are not counted on the held-out part (a red episode already running then has no alert in it).`,
     "",
@@ -291,6 +312,7 @@ export function fitJson(fit: FitResult) {
     },
     signals: fit.signals,
     weights: fit.fitted.weights,
+    renewal: fit.fitted.renewal,
     bands: fit.fitted.bands,
     calibration: fit.calibration,
   };
