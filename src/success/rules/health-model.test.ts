@@ -486,6 +486,31 @@ describe("onboarding and the renewal", () => {
     expect(hits[0].reason).toMatch(/^activation 31 on day 30 of 90 of onboarding \(below 50\): 1 of 20 seats active \(5%\)/);
   });
 
+  it("scores a start that is not yet proven at most the green line, rising to 100 by the end of onboarding", () => {
+    // A strong start (8 of 20 seats, 6 features, a key event on day 1), whose other components are all 100.
+    const strong = (ageDays: number): HealthInputs => ({
+      ...young(8, 6, 1),
+      usage: { ...young(8, 6, 1).usage, keyEventsLast30: 600, keyEventsPrev30: 600 },
+      featuresUsedLast30: 6,
+      lifecycle: { ageDays, featuresUsedSinceStart: 6, daysToFirstKeyEvent: 1 },
+    });
+    const day15 = scoreHealth(strong(15), defaults);
+    expect(day15.onboarding!.activation).toBe(100);
+    // 70 (the green line) + 30 × 15/90 = 75.
+    expect(day15.score).toBe(75);
+    expect(day15.band).toBe("green");
+    expect(day15.onboarding!.evidence).toMatch(/; at most 75 on day 15 of 90 until the start has proven itself$/);
+    const day60 = scoreHealth(strong(60), defaults);
+    expect(day60.score).toBe(90);
+    // Past onboarding, the same account is scored on its trends, with no cap.
+    const settled = scoreHealth(strong(90), defaults);
+    expect(settled.onboarding).toBeUndefined();
+    // A stalled start stays at its activation, under the cap, and its evidence says nothing of the cap.
+    const stalled = scoreHealth(young(1, 1, null), defaults);
+    expect(stalled.score).toBe(31);
+    expect(stalled.onboarding!.evidence).not.toContain("at most");
+  });
+
   it("does not call a start stalled in its first 14 days", () => {
     const day5 = scoreHealth(
       { ...young(0, 0, null), lifecycle: { ageDays: 5, featuresUsedSinceStart: 0, daysToFirstKeyEvent: null } },

@@ -611,6 +611,18 @@ export function renewalPoints(score: number, daysToRenewal: number | null, confi
 }
 
 /**
+ * The highest score an onboarding account of `ageDays` can have: the green line (bands.green) on its first
+ * day, rising evenly to 100 at the end of onboarding. In issue 16's backtest, accounts that stall and leave
+ * looked healthy in their first weeks (scores of 90 to 100 a month before they left); the cap ranks them
+ * with the book instead (AUC +0.004-0.005 on six of seven histories, -0.0005 on the seventh; no red flag
+ * changes, an onboarding account is never red).
+ */
+export function onboardingCap(ageDays: number, config: Pick<HealthConfig, "bands" | "onboardingDays">): number {
+  const green = config.bands.green;
+  return Math.round(green + ((100 - green) * Math.min(ageDays, config.onboardingDays)) / config.onboardingDays);
+}
+
+/**
  * The weighted score over the components with data, its band, and what was left out. With `evidence` false
  * the components' and the renewal's evidence is left empty (the backtest reads none; same scores).
  */
@@ -658,8 +670,15 @@ export function scoreHealth(
     evidence: raw[name]!.evidence,
   }));
   let score = clamp(components.reduce((s, c) => s + c.score * c.weight, 0));
-  // A stalled start is a risk whatever the rest says: an onboarding account scores no higher than its activation.
-  if (activation) score = Math.min(score, activation.score);
+  // A stalled start is a risk whatever the rest says: an onboarding account scores no higher than its
+  // activation. And a start is not yet proven: it scores at most the green line on its first day, rising to
+  // 100 by the end of onboarding (good first weeks say little of who stays: onboardingCap).
+  if (activation && age !== null) {
+    const cap = onboardingCap(age, config);
+    if (cap < Math.min(score, activation.score) && evidence)
+      activation.evidence += `; at most ${cap} on day ${age} of ${config.onboardingDays} until the start has proven itself`;
+    score = Math.min(score, activation.score, cap);
+  }
   const result: HealthResult = { score, band: "green", components, missing };
 
   // The nearer the renewal, the more a weak score weighs: its shortfall from `below` grows by up to
