@@ -24,7 +24,7 @@ const BETA_CHANNEL = "CBETA";
 
 const dir = mkdtempSync(path.join(tmpdir(), "health-"));
 const configFile = path.join(dir, "health.json");
-// The scoring is pinned here (weights, bands, no renewal weighting), so the scores these tests work out by
+// The scoring is pinned here (weights, bands, distress weighting, no renewal weighting), so the scores these tests work out by
 // hand hold whatever defaults the backtest tunes; the defaults are judged by the backtest and the rules' tests.
 const SCORING = {
   weights: {
@@ -41,6 +41,7 @@ const SCORING = {
     recentActivity: 0,
   },
   bands: { green: 70, yellow: 40 },
+  distressWeight: 1,
   renewal: { weight: 0 },
 };
 writeFileSync(

@@ -66,16 +66,16 @@ export const healthConfigSchema = z
     bands: z
       .object({
         green: z.number().min(1).max(100).default(70),
-        yellow: z.number().min(0).max(100).default(30),
+        yellow: z.number().min(0).max(100).default(40),
       })
       .strict()
-      .default({ green: 70, yellow: 30 })
+      .default({ green: 70, yellow: 40 })
       .refine(
         (b) => b.green > b.yellow,
         "green must be above yellow (a score of at least green is green, at least yellow is yellow, else red)",
       ),
     /** How much more a component weighs as its score falls: weight × (1 + distressWeight × (1 − score/100)); 0: a plain weighted mean. */
-    distressWeight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 or more").max(3, "must be at most 3").default(1),
+    distressWeight: z.number({ error: "must be a number from 0 to 3" }).min(0, "must be 0 or more").max(3, "must be at most 3").default(0),
     /**
      * Accounts younger than this (days from their first usage day or creation) are onboarding: scored on
      * activation against their age instead of on 30-day trends, never red (onboarding_stalled instead); 0: no onboarding stage.

@@ -21,6 +21,7 @@ const config = parseHealthConfig(
       recentActivity: 0,
     },
     bands: { green: 70, yellow: 40 },
+    distressWeight: 1,
   }),
 );
 
@@ -542,7 +543,7 @@ describe("onboarding and the renewal", () => {
     const far = scoreHealth(fair, defaults);
     const soon = scoreHealth({ ...fair, daysToRenewal: 30 }, defaults);
     const today = scoreHealth({ ...fair, daysToRenewal: 0 }, defaults);
-    expect(far.score).toBe(52);
+    expect(far.score).toBe(55);
     expect(far.renewal).toBeUndefined();
     // closeness 1 − 30/180: weight 0.75 × closeness × (100 − score) points off
     expect(soon.renewal!.points).toBe(Math.round(0.75 * (1 - 30 / 180) * (100 - far.score!)));
