@@ -519,13 +519,19 @@ describe("fitting weights", () => {
     expect(fitted.auc.churned).toBeGreaterThan(10);
     expect(fitted.auc.value!).toBeGreaterThanOrEqual(model.auc.value!);
     expect(fit.text).toContain("Held-out part:");
-    // The renewal weighting is fitted too: in this history most churn comes at a renewal, and a weak
-    // score near one weighs more than the default's 0.75 in the fitted configuration.
+    // The renewal weighting is fitted too, from a grid; the report shows the configured and the fitted one.
     expect(RENEWAL_WEIGHTS).toContain(fit.fitted.renewal.weight);
     expect(RENEWAL_DAYS).toContain(fit.fitted.renewal.withinDays);
-    expect(fit.fitted.renewal.weight).toBeGreaterThan(config.renewal.weight);
     expect(fit.file.renewal).toEqual(fit.fitted.renewal);
-    expect(fit.text).toMatch(/renewal\.weight +0\.75 +[0-9.]+/);
+    expect(fit.text).toMatch(new RegExp(`renewal\\.weight +${config.renewal.weight} +${fit.fitted.renewal.weight}\\b`));
+  });
+
+  it("fits the renewal weighting: turned off in the configuration, the fit turns it on where churn comes at renewals", () => {
+    // In the generated history most churn comes at a renewal: a weak score near one is the riskier.
+    const off = parseHealthConfig(JSON.stringify({ renewal: { weight: 0 } }));
+    const fit = runFit(generateHistory({ accounts: 800 }), off, 90);
+    expect(fit.fitted.renewal.weight).toBeGreaterThan(0);
+    expect(fit.heldOut.fitted.auc.value!).toBeGreaterThan(fit.heldOut.model.auc.value!);
   });
 
   it("prints the figures as one JSON object with --json and writes the fitted configuration with --write", () => {

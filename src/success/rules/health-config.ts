@@ -66,10 +66,10 @@ export const healthConfigSchema = z
     bands: z
       .object({
         green: z.number().min(1).max(100).default(70),
-        yellow: z.number().min(0).max(100).default(40),
+        yellow: z.number().min(0).max(100).default(35),
       })
       .strict()
-      .default({ green: 70, yellow: 40 })
+      .default({ green: 70, yellow: 35 })
       .refine(
         (b) => b.green > b.yellow,
         "green must be above yellow (a score of at least green is green, at least yellow is yellow, else red)",
@@ -102,7 +102,7 @@ export const healthConfigSchema = z
           .number({ error: "must be a number from 0 to 3" })
           .min(0, "must be 0 (off) or more")
           .max(3, "must be at most 3")
-          .default(0.75),
+          .default(1),
         below: z
           .number({ error: "must be a score from 1 to 100" })
           .min(1, "must be at least 1")
@@ -110,7 +110,7 @@ export const healthConfigSchema = z
           .default(100),
       })
       .strict()
-      .default({ withinDays: 180, weight: 0.75, below: 100 }),
+      .default({ withinDays: 180, weight: 1, below: 100 }),
     /** The features that exist; empty: all features any account used in the last 90 days. */
     knownFeatures: z.array(z.string().min(1)).default([]),
     /** The usage events that count as key actions (uploads...); empty: every event. */

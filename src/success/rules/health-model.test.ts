@@ -545,8 +545,8 @@ describe("onboarding and the renewal", () => {
     const today = scoreHealth({ ...fair, daysToRenewal: 0 }, defaults);
     expect(far.score).toBe(55);
     expect(far.renewal).toBeUndefined();
-    // closeness 1 − 30/180: weight 0.75 × closeness × (100 − score) points off
-    expect(soon.renewal!.points).toBe(Math.round(0.75 * (1 - 30 / 180) * (100 - far.score!)));
+    // closeness 1 − 30/180: weight 1 × closeness × (100 − score) points off
+    expect(soon.renewal!.points).toBe(Math.round(1 * (1 - 30 / 180) * (100 - far.score!)));
     expect(soon.score).toBe(far.score! - soon.renewal!.points);
     expect(today.score!).toBeLessThan(soon.score!);
     expect(soon.renewal!.evidence).toBe(`renews in 30 days: a weak score weighs more near the renewal (−${soon.renewal!.points} points)`);
