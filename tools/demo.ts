@@ -84,7 +84,7 @@ interface SampleAccount {
 const ALL_FEATURES = ["reports", "exports", "dashboards", "api", "sso", "uploads", "alerts", "integrations"];
 const features = (n: number) => ALL_FEATURES.slice(0, n);
 
-/** The dozen sample accounts: five green, four yellow, and three at risk (red, renewing soon, a detractor, a ticket spike). */
+/** The dozen sample accounts: about seven green, three yellow, and two red and renewing soon (a detractor, a ticket spike, low use). */
 export const SAMPLE_ACCOUNTS: SampleAccount[] = [
   {
     id: "demo-acme",
