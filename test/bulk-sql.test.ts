@@ -3,30 +3,20 @@
 // transaction they run in: a health check's writes that fail half-way leave nothing behind. On SQLite and,
 // with TEST_DATABASE=postgres, on Postgres. The same for the prepared statements of the intake hot path
 // (a new ticket's rows, its outbox posts and message refs).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/client.ts";
-import { migrate } from "../src/platform/db/migrate.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../src/platform/db/client.ts";
 import { bulkExecute, bulkRows, num, preparedRows, queryRows, valuesList } from "../src/platform/db/sql.ts";
 import { prismaTransactor, type Tx } from "../src/platform/db/transactor.ts";
 import { Outbox } from "../src/platform/outbox/outbox.ts";
 import { messageRefs } from "../src/slack/store/message-refs.ts";
 import { prismaSupportStores } from "../src/support/store/index.ts";
 import { TICKET_FIELDS } from "../src/support/store/tickets.ts";
-import { freshDatabase } from "./support/harness.ts";
+import { useMigratedDatabase } from "./support/harness.ts";
 
+const database = useMigratedDatabase();
 let db: Database;
-let drop: () => Promise<void>;
-
-beforeEach(async () => {
-  const fresh = await freshDatabase();
-  drop = fresh.drop;
-  db = await openDatabase(fresh.url);
-  await migrate(db);
-});
-
-afterEach(async () => {
-  await db.close();
-  await drop();
+beforeEach(() => {
+  db = database();
 });
 
 const at = new Date("2026-11-20T06:00:00.000Z");

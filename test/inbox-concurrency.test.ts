@@ -4,30 +4,25 @@
 // TEST_DATABASE=postgres, on Postgres. No timing: a handler that waits for another event to start would
 // wait forever (and the test time out) if the two were not worked on together.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/client.ts";
-import { migrate } from "../src/platform/db/migrate.ts";
+import type { Database } from "../src/platform/db/client.ts";
 import { Inbox } from "../src/platform/inbox/inbox.ts";
 import { InboxProcessor } from "../src/platform/inbox/processor.ts";
 import { createLogger } from "../src/platform/observability/log.ts";
-import { freshDatabase } from "./support/harness.ts";
+import { useMigratedDatabase } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
 
+// The database's own afterEach (registered first) runs after this file's, once the processor has stopped.
+const database = useMigratedDatabase();
 let db: Database;
-let drop: () => Promise<void>;
 let processor: InboxProcessor | null = null;
 
-beforeEach(async () => {
-  const fresh = await freshDatabase();
-  drop = fresh.drop;
-  db = await openDatabase(fresh.url);
-  await migrate(db);
+beforeEach(() => {
+  db = database();
 });
 
 afterEach(async () => {
   await processor?.stop();
   processor = null;
-  await db.close();
-  await drop();
 });
 
 /** An event: its name, and its key (null: to be worked on in order with all others). */

@@ -2,26 +2,16 @@
 // counts by channel, delivery and band and the ARR at risk in SQL, and only the alerts a digest names read
 // in full, with the same result as listing every open alert would give. On SQLite and, with
 // TEST_DATABASE=postgres, on Postgres.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/client.ts";
-import { migrate } from "../src/platform/db/migrate.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../src/platform/db/client.ts";
 import type { AccountAlertDetail } from "../src/success/rules/alert.ts";
 import { prismaAccountAlertStore } from "../src/success/store/account-alerts.ts";
-import { freshDatabase } from "./support/harness.ts";
+import { useMigratedDatabase } from "./support/harness.ts";
 
+const database = useMigratedDatabase();
 let db: Database;
-let drop: () => Promise<void>;
-
-beforeEach(async () => {
-  const fresh = await freshDatabase();
-  drop = fresh.drop;
-  db = await openDatabase(fresh.url);
-  await migrate(db);
-});
-
-afterEach(async () => {
-  await db.close();
-  await drop();
+beforeEach(() => {
+  db = database();
 });
 
 const AT = new Date("2026-11-20T06:00:00.000Z");

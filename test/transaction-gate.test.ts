@@ -2,26 +2,16 @@
 // the app has one connection, and a row stored meanwhile (an event Slack has been told is received) used to
 // vanish when that transaction rolled back. On SQLite and, with TEST_DATABASE=postgres, on Postgres (where
 // a transaction has a connection of its own, so this held already).
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type Database } from "../src/platform/db/client.ts";
-import { migrate } from "../src/platform/db/migrate.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Database } from "../src/platform/db/client.ts";
 import { execute, num, preparedExecute, preparedRows, sqliteAggregateValue } from "../src/platform/db/sql.ts";
 import { prismaTransactor } from "../src/platform/db/transactor.ts";
-import { freshDatabase } from "./support/harness.ts";
+import { useMigratedDatabase } from "./support/harness.ts";
 
+const database = useMigratedDatabase();
 let db: Database;
-let drop: () => Promise<void>;
-
-beforeEach(async () => {
-  const fresh = await freshDatabase();
-  drop = fresh.drop;
-  db = await openDatabase(fresh.url);
-  await migrate(db);
-});
-
-afterEach(async () => {
-  await db.close();
-  await drop();
+beforeEach(() => {
+  db = database();
 });
 
 const at = new Date("2026-11-20T06:00:00.000Z");
