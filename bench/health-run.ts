@@ -7,6 +7,9 @@
 //   run 1  `run("manual", at)` on the fresh data: scores, history and current rows, alerts raised;
 //   run 2  the same again: no new alerts (each still-open alert is touched instead), so run 1 - run 2
 //          approximates what raising the alerts costs;
+//   run 3  (after inputs) a check with every rule turned off, as after a change of the configuration:
+//          each open alert is cleared (its account's and its rules'), so run 3 - run 2 approximates
+//          what clearing them costs;
 //   inputs the read side alone, outside the service: the account slices, sliceFacts (the SQL
 //          aggregates) and the pure model, without any writes.
 // Prints readable lines, then one JSON line {"bench":"result",...} for bench/health.ts.
@@ -24,7 +27,7 @@ import { prismaTransactor } from "../src/platform/db/transactor.ts";
 import { jobActor } from "../src/shared/actor.ts";
 import { runHealthCheck, type HealthCheckSummary } from "../src/success/use-cases/run-health-check.ts";
 import { prismaSuccessStores } from "../src/success/store/index.ts";
-import { parseHealthConfig } from "../src/success/rules/health-config.ts";
+import { parseHealthConfig, RULES } from "../src/success/rules/health-config.ts";
 import { assessAccount, dayOf } from "../src/success/rules/health-check.ts";
 import { knownFeatureCount, sliceFacts, sliceUsage, UsageTable, type SliceAccount } from "../src/success/store/health-inputs.ts";
 import { bookTrends } from "../src/success/rules/health-model.ts";
@@ -91,6 +94,8 @@ export interface RunResult {
   baselineRss: number;
   run1: PhaseResult & { summary: HealthCheckSummary };
   run2: PhaseResult & { summary: HealthCheckSummary };
+  /** Every rule turned off: each open alert cleared. */
+  run3: PhaseResult & { summary: HealthCheckSummary; openBefore: number };
   inputs: PhaseResult & { accountReadMs: number; sliceUsageMs: number; sliceFactsMs: number; scoreMs: number; slices: number };
   alertAccounts: number;
   openAlerts: number;
@@ -119,7 +124,8 @@ async function main() {
     access: toolAccess,
   };
   const service = {
-    run: (trigger: "manual", at: Date) => runHealthCheck(success, jobActor("bench"), { trigger, at }),
+    run: (trigger: "manual", at: Date, config = success.config) =>
+      runHealthCheck({ ...success, config }, jobActor("bench"), { trigger, at }),
   };
   const walSize = () => {
     try {
@@ -229,21 +235,28 @@ async function main() {
     inputsPhase,
     `(${split.slices} slices: accounts ${(split.accountReadMs / 1000).toFixed(2)} s, sliceUsage ${(split.sliceUsageMs / 1000).toFixed(2)} s, sliceFacts ${(split.sliceFactsMs / 1000).toFixed(2)} s, model ${(split.scoreMs / 1000).toFixed(2)} s)`,
   );
-  sampler.stop();
 
   const [alertAccounts] = await db.client.$queryRawUnsafe<{ n: number | bigint }[]>(
     `SELECT COUNT(DISTINCT "accountExternalId") AS n FROM "HealthAlert"`,
   );
   const bands = await db.client.accountHealthCurrent.groupBy({ by: ["band"], _count: { _all: true } });
+  const openAlerts = await db.client.healthAlert.count({ where: { status: "open" } });
+  const openBefore = await db.client.accountAlert.count({ where: { status: "open" } });
+  const noRules = parseHealthConfig(JSON.stringify({ rules: Object.fromEntries(RULES.map((r) => [r, { enabled: false }])) }));
+  const [s3, run3] = await phase(() => service.run("manual", o.at, noRules));
+  if (s3.status !== "done") throw new Error(`run 3 failed: ${s3.error}`);
+  line("run 3", run3, `every rule off: ${s3.alertsCleared} of ${openBefore} open alerts cleared`);
+  sampler.stop();
   const result: RunResult = {
     bench: "result",
     accounts,
     baselineRss,
     run1: { ...run1, summary: s1 },
     run2: { ...run2, summary: s2 },
+    run3: { ...run3, summary: s3, openBefore },
     inputs: { ...inputsPhase, ...split },
     alertAccounts: Number(alertAccounts.n),
-    openAlerts: await db.client.healthAlert.count({ where: { status: "open" } }),
+    openAlerts,
     outboxRows: await db.client.outboxMessage.count(),
     historyRows: await db.client.accountHealth.count(),
     bands: Object.fromEntries(bands.map((b) => [b.band, b._count._all])),

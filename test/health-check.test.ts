@@ -405,6 +405,28 @@ describe("health checks", () => {
     expect(rest).toContain("16. :red_circle: *Account 274*");
     expect(rest).toContain("290. :red_circle: *Account 0*");
     expect(top.filter((m) => m.text.startsWith("Health check done"))).toHaveLength(1);
+
+    // They all recover: the next check clears all 300 (more than one transaction's batch), each with its
+    // event and its rules' history, and the ten messages of their own say so in place and in their thread.
+    await db.client.usageDay.updateMany({
+      where: { accountExternalId: { startsWith: "acct-" } },
+      data: { activeUsers: 40, keyEvents: 100, events: JSON.stringify({ uploads: 100 }) },
+    });
+    const recovered = await desk.app.healthChecks.run("manual", AT);
+    expect(recovered).toMatchObject({ alertsRaised: 0, alertsCleared: 300, alertsPosted: 0, digests: 0 });
+    await desk.settle();
+    expect(await db.client.accountAlert.count({ where: { status: "open" } })).toBe(0);
+    expect(await db.client.healthAlert.count({ where: { status: "open" } })).toBe(0);
+    expect(await db.client.accountAlertEvent.count({ where: { kind: "cleared" } })).toBe(300);
+    expect(await db.client.healthAlertEvent.count({ where: { kind: "cleared" } })).toBe(await db.client.healthAlert.count());
+    const after = topLevel(desk, ALERTS).filter((m) => own.some((o) => o.ts === m.ts));
+    expect(after).toHaveLength(10);
+    for (const m of after) {
+      expect(m.text).toContain("Churn risk cleared: Account");
+      expect(thread(desk, ALERTS, m.ts).at(-1)).toContain("Cleared: no risk rule holds any more");
+    }
+    // Nothing new at the top but the check's summary.
+    expect(topLevel(desk, ALERTS)).toHaveLength(13);
   });
 
   it("fires score_drop against the account's own recent scores and ticket_spike against its own baseline", async () => {

@@ -43,8 +43,8 @@ export interface AccountAlertStore {
   reassess(tx: Tx, alertId: number, change: { detail: AccountAlertDetail; stake: number; runId: number }): Promise<boolean>;
   /** Gives open digest alerts a message of their own; the ids changed. */
   promote(tx: Tx, alertIds: number[]): Promise<number[]>;
-  /** Clears an open alert (freeing its open key); false when it is no longer open. */
-  clear(tx: Tx, alertId: number, change: { clearedAt: Date; runId: number }): Promise<boolean>;
+  /** Clears the alerts that are still open (freeing their open keys), a statement per 500; the ids cleared. */
+  clearMany(tx: Tx, alertIds: number[], change: { clearedAt: Date; runId: number }): Promise<number[]>;
   /** Sets the fields of a person's change. */
   update(tx: Tx, alertId: number, patch: AlertPatch): Promise<void>;
   addEvents(tx: Tx, events: AccountAlertEventRow[]): Promise<void>;
@@ -208,11 +208,17 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
     },
 
     async reassess(tx, alertId, change) {
-      const updated = await tx.accountAlert.updateMany({
-        where: { id: alertId, status: "open" },
-        data: { detail: JSON.stringify(change.detail), stake: change.stake, lastRunId: change.runId },
-      });
-      return updated.count > 0;
+      // A check may reassess many at once, in one transaction: a direct statement each (not Prisma's layer).
+      const changed = await bulkExecute(
+        db,
+        tx,
+        `UPDATE "AccountAlert" SET "detail" = $1, "stake" = $2, "lastRunId" = $3 WHERE "id" = $4 AND "status" = 'open'`,
+        JSON.stringify(change.detail),
+        change.stake,
+        change.runId,
+        alertId,
+      );
+      return changed > 0;
     },
 
     async promote(tx, alertIds) {
@@ -226,12 +232,22 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
       return ids;
     },
 
-    async clear(tx, alertId, change) {
-      const updated = await tx.accountAlert.updateMany({
-        where: { id: alertId, status: "open" },
-        data: { status: "cleared", openKey: null, clearedAt: change.clearedAt, clearedRunId: change.runId, lastRunId: change.runId },
-      });
-      return updated.count > 0;
+    async clearMany(tx, alertIds, change) {
+      const cleared: number[] = [];
+      for (let i = 0; i < alertIds.length; i += CHUNK) {
+        const ids = alertIds.slice(i, i + CHUNK);
+        const rows = await bulkRows<{ id: number | bigint }>(
+          db,
+          tx,
+          `UPDATE "AccountAlert" SET "status" = 'cleared', "openKey" = NULL, "clearedAt" = $1, "clearedRunId" = $2, "lastRunId" = $2
+            WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 3}`).join(",")}) RETURNING "id"`,
+          change.clearedAt,
+          change.runId,
+          ...ids,
+        );
+        for (const r of rows) cleared.push(Number(r.id));
+      }
+      return cleared;
     },
 
     async update(tx, alertId, patch) {

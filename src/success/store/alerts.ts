@@ -53,11 +53,10 @@ export interface RuleAlertStore {
   insertOpen(tx: Tx, rows: NewAlertRow[], raisedAt: Date, runId: number, now: Date): Promise<Map<string, number>>;
   /** Adds events, many rows a statement. */
   addEvents(tx: Tx, events: AlertEventRow[]): Promise<void>;
-  addEvent(tx: Tx, event: AlertEventRow): Promise<void>;
   /** A worse state of an open alert; false when it is no longer open. */
   worsen(tx: Tx, alertId: number, change: { severity: number; runId: number; detail: AlertDetail }): Promise<boolean>;
-  /** Clears an open alert (freeing its open key); false when it is no longer open. */
-  clear(tx: Tx, alertId: number, change: { clearedAt: Date; runId: number }): Promise<boolean>;
+  /** Clears the alerts that are still open (freeing their open keys), a statement per 500; the ids cleared. */
+  clearMany(tx: Tx, alertIds: number[], change: { clearedAt: Date; runId: number }): Promise<number[]>;
 }
 
 const CHUNK = 500;
@@ -213,32 +212,36 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
       }
     },
 
-    async addEvent(tx, event) {
-      await tx.healthAlertEvent.create({
-        data: {
-          alertId: event.alertId,
-          kind: event.kind,
-          ...(event.actorId !== undefined ? { actorId: event.actorId } : {}),
-          ...(event.text !== undefined ? { text: event.text } : {}),
-          at: event.at,
-        },
-      });
-    },
-
     async worsen(tx, alertId, change) {
-      const updated = await tx.healthAlert.updateMany({
-        where: { id: alertId, status: "open" },
-        data: { severity: change.severity, lastRunId: change.runId, detail: JSON.stringify(change.detail) },
-      });
-      return updated.count > 0;
+      // A check may worsen many at once, in one transaction: a direct statement each (not Prisma's layer).
+      const changed = await bulkExecute(
+        db,
+        tx,
+        `UPDATE "HealthAlert" SET "severity" = $1, "lastRunId" = $2, "detail" = $3 WHERE "id" = $4 AND "status" = 'open'`,
+        change.severity,
+        change.runId,
+        JSON.stringify(change.detail),
+        alertId,
+      );
+      return changed > 0;
     },
 
-    async clear(tx, alertId, change) {
-      const updated = await tx.healthAlert.updateMany({
-        where: { id: alertId, status: "open" },
-        data: { status: "cleared", openKey: null, clearedAt: change.clearedAt, clearedRunId: change.runId, lastRunId: change.runId },
-      });
-      return updated.count > 0;
+    async clearMany(tx, alertIds, change) {
+      const cleared: number[] = [];
+      for (let i = 0; i < alertIds.length; i += CHUNK) {
+        const ids = alertIds.slice(i, i + CHUNK);
+        const rows = await bulkRows<{ id: number | bigint }>(
+          db,
+          tx,
+          `UPDATE "HealthAlert" SET "status" = 'cleared', "openKey" = NULL, "clearedAt" = $1, "clearedRunId" = $2, "lastRunId" = $2
+            WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 3}`).join(",")}) RETURNING "id"`,
+          change.clearedAt,
+          change.runId,
+          ...ids,
+        );
+        for (const r of rows) cleared.push(Number(r.id));
+      }
+      return cleared;
     },
   };
 }

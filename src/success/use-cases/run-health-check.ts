@@ -45,7 +45,7 @@ export interface HealthCheckSummary {
 
 const DEFAULT_SLICE_SIZE = 2000;
 export const DEFAULT_REALTIME_CAP = 10;
-/** New alerts raised per transaction: keeps memory flat on a first run with many alerts. */
+/** Alerts raised, updated or cleared per transaction: few transactions, each short, and memory flat on a first run with many alerts. */
 const RAISE_BATCH = 200;
 const RAISE_TIMEOUT_MS = 60_000;
 
@@ -191,14 +191,13 @@ async function keepAccountAlertsInStep(
     summary.alertsRaised += created.size;
     for (const [account, id] of created) openIds.set(account, id);
   }
-  for (const u of sync.toUpdate) {
-    const worse = await update(ctx, runId, at, u, tickets.get(u.account.externalId) ?? [], candidates);
-    if (worse) summary.alertsWorsened += 1;
+  for (let i = 0; i < sync.toUpdate.length; i += RAISE_BATCH) {
+    summary.alertsWorsened += await update(ctx, runId, at, sync.toUpdate.slice(i, i + RAISE_BATCH), tickets, candidates);
   }
-  for (const cl of sync.toClear) {
-    if (await clear(ctx, runId, at, cl)) {
+  for (let i = 0; i < sync.toClear.length; i += RAISE_BATCH) {
+    for (const account of await clear(ctx, runId, at, sync.toClear.slice(i, i + RAISE_BATCH))) {
       summary.alertsCleared += 1;
-      openIds.delete(cl.account.externalId);
+      openIds.delete(account);
     }
   }
   return openIds;
@@ -247,54 +246,81 @@ async function raise(
   return created;
 }
 
-/** A check's new assessment of an open alert; true when it got worse (a new rule, or a rule past its last level). */
+/**
+ * A check's new assessment of a batch of open alerts, in one transaction; returns how many got worse (a
+ * new rule, or a rule past its last level). An alert closed meanwhile (by a person) is left as it is.
+ */
 async function update(
   ctx: SuccessContext,
   runId: number,
   at: Date,
-  u: AccountAlertSync<SliceAccount>["toUpdate"][number],
-  tickets: AlertTicket[],
+  updates: AccountAlertSync<SliceAccount>["toUpdate"],
+  tickets: Map<string, AlertTicket[]>,
   candidates: RealtimeCandidate[],
-): Promise<boolean> {
+): Promise<number> {
   const now = ctx.clock.now();
-  const detail = accountAlertDetail(u.rules, u.health, u.previousScore, tickets, at);
-  const stake = stakeOf(u.account.arr, u.health.score);
-  const worse = u.worse.length > 0;
-  const done = await ctx.tx.transaction(async (tx) => {
-    if (!(await ctx.alerts.reassess(tx, u.alertId, { detail, stake, runId }))) return false;
-    if (worse)
-      await ctx.alerts.addEvent(tx, {
-        alertId: u.alertId,
-        kind: "worsened",
-        text: u.worse.map((w) => `${w.isNew ? "new " : ""}${w.rule}: ${w.reason}`).join("\n"),
-        at: now,
-      });
-    if (u.delivery === "realtime") {
-      // A snoozed alert keeps quiet: its message is brought up to date, its thread is not told.
-      const line = worse && !u.snoozed ? { kind: "worsened" as const, lines: u.worse, score: u.health.score } : null;
-      await ctx.notifier.alertChanged(tx, (await ctx.alerts.view(u.alertId, tx))!, line, now);
-    }
-    return true;
-  });
-  if (done && u.promote) candidates.push({ alertId: u.alertId, channelId: u.channelId, stake });
-  return done && worse;
+  const promoted: RealtimeCandidate[] = [];
+  const worsened = await ctx.tx.transaction(
+    async (tx) => {
+      const events: { alertId: number; kind: string; text: string; at: Date }[] = [];
+      for (const u of updates) {
+        const detail = accountAlertDetail(u.rules, u.health, u.previousScore, tickets.get(u.account.externalId) ?? [], at);
+        const stake = stakeOf(u.account.arr, u.health.score);
+        if (!(await ctx.alerts.reassess(tx, u.alertId, { detail, stake, runId }))) continue;
+        const worse = u.worse.length > 0;
+        if (worse)
+          events.push({
+            alertId: u.alertId,
+            kind: "worsened",
+            text: u.worse.map((w) => `${w.isNew ? "new " : ""}${w.rule}: ${w.reason}`).join("\n"),
+            at: now,
+          });
+        if (u.delivery === "realtime") {
+          // A snoozed alert keeps quiet: its message is brought up to date, its thread is not told.
+          const line = worse && !u.snoozed ? { kind: "worsened" as const, lines: u.worse, score: u.health.score } : null;
+          await ctx.notifier.alertChanged(tx, (await ctx.alerts.view(u.alertId, tx))!, line, now);
+        }
+        if (u.promote) promoted.push({ alertId: u.alertId, channelId: u.channelId, stake });
+      }
+      await ctx.alerts.addEvents(tx, events);
+      return events.length;
+    },
+    { timeoutMs: RAISE_TIMEOUT_MS },
+  );
+  candidates.push(...promoted);
+  return worsened;
 }
 
-async function clear(
-  ctx: SuccessContext,
-  runId: number,
-  at: Date,
-  cl: AccountAlertSync<SliceAccount>["toClear"][number],
-): Promise<boolean> {
+/** Clears a batch of accounts' alerts in one transaction; returns the accounts whose alert it cleared (not one closed meanwhile). */
+async function clear(ctx: SuccessContext, runId: number, at: Date, clears: AccountAlertSync<SliceAccount>["toClear"]): Promise<string[]> {
   const now = ctx.clock.now();
-  const reason = accountClearedReason(cl.health);
-  return ctx.tx.transaction(async (tx) => {
-    if (!(await ctx.alerts.clear(tx, cl.alertId, { clearedAt: at, runId }))) return false;
-    await ctx.alerts.addEvent(tx, { alertId: cl.alertId, kind: "cleared", text: reason, at: now });
-    if (cl.delivery === "realtime")
-      await ctx.notifier.alertChanged(tx, (await ctx.alerts.view(cl.alertId, tx))!, { kind: "cleared", reason }, now);
-    return true;
-  });
+  return ctx.tx.transaction(
+    async (tx) => {
+      const cleared = new Set(
+        await ctx.alerts.clearMany(
+          tx,
+          clears.map((cl) => cl.alertId),
+          { clearedAt: at, runId },
+        ),
+      );
+      const done = clears.filter((cl) => cleared.has(cl.alertId));
+      const reasons = new Map(done.map((cl) => [cl.alertId, accountClearedReason(cl.health)]));
+      await ctx.alerts.addEvents(
+        tx,
+        done.map((cl) => ({ alertId: cl.alertId, kind: "cleared", text: reasons.get(cl.alertId)!, at: now })),
+      );
+      for (const cl of done)
+        if (cl.delivery === "realtime")
+          await ctx.notifier.alertChanged(
+            tx,
+            (await ctx.alerts.view(cl.alertId, tx))!,
+            { kind: "cleared", reason: reasons.get(cl.alertId)! },
+            now,
+          );
+      return done.map((cl) => cl.account.externalId);
+    },
+    { timeoutMs: RAISE_TIMEOUT_MS },
+  );
 }
 
 /** The per-rule history behind the accounts' alerts: when each rule started, got worse and stopped. */
@@ -335,18 +361,39 @@ async function keepRuleHistory(
       { timeoutMs: RAISE_TIMEOUT_MS },
     );
   }
-  for (const w of sync.toWorsen) {
-    const detail = alertDetail(w.hit, w.health, w.previousScore, [], at);
-    await ctx.tx.transaction(async (tx) => {
-      if (await ctx.ruleAlerts.worsen(tx, w.alertId, { severity: w.hit.severity, runId, detail }))
-        await ctx.ruleAlerts.addEvent(tx, { alertId: w.alertId, kind: "worsened", text: w.hit.reason, at: now });
-    });
+  for (let i = 0; i < sync.toWorsen.length; i += RAISE_BATCH) {
+    const part = sync.toWorsen.slice(i, i + RAISE_BATCH);
+    await ctx.tx.transaction(
+      async (tx) => {
+        const events = [];
+        for (const w of part) {
+          const detail = alertDetail(w.hit, w.health, w.previousScore, [], at);
+          if (await ctx.ruleAlerts.worsen(tx, w.alertId, { severity: w.hit.severity, runId, detail }))
+            events.push({ alertId: w.alertId, kind: "worsened", text: w.hit.reason, at: now });
+        }
+        await ctx.ruleAlerts.addEvents(tx, events);
+      },
+      { timeoutMs: RAISE_TIMEOUT_MS },
+    );
   }
-  for (const cl of sync.toClear) {
-    await ctx.tx.transaction(async (tx) => {
-      if (await ctx.ruleAlerts.clear(tx, cl.alertId, { clearedAt: at, runId }))
-        await ctx.ruleAlerts.addEvent(tx, { alertId: cl.alertId, kind: "cleared", text: cl.reason, at: now });
-    });
+  for (let i = 0; i < sync.toClear.length; i += RAISE_BATCH) {
+    const part = sync.toClear.slice(i, i + RAISE_BATCH);
+    await ctx.tx.transaction(
+      async (tx) => {
+        const cleared = new Set(
+          await ctx.ruleAlerts.clearMany(
+            tx,
+            part.map((cl) => cl.alertId),
+            { clearedAt: at, runId },
+          ),
+        );
+        await ctx.ruleAlerts.addEvents(
+          tx,
+          part.filter((cl) => cleared.has(cl.alertId)).map((cl) => ({ alertId: cl.alertId, kind: "cleared", text: cl.reason, at: now })),
+        );
+      },
+      { timeoutMs: RAISE_TIMEOUT_MS },
+    );
   }
 }
 
