@@ -180,7 +180,7 @@ async function main() {
     ["RSS before run 1", (x) => mb(x.r.baselineRss)],
     ["peak RSS, run 1 (VmHWM)", (x) => mb(x.r.run1.maxRss)],
     ["peak RSS, sampled run 1", (x) => mb(x.r.run1.sampledPeak)],
-    ["peak RSS, whole process", (x) => mb(x.r.inputs.maxRss)],
+    ["peak RSS, whole process (runs 1-3, inputs)", (x) => mb(x.r.run3.maxRss)],
     ["WAL file after run 1 / run 2", (x) => `${mb(x.r.run1.walAfter)} / ${mb(x.r.run2.walAfter)}`],
     ["database file", (x) => mb(x.bytes)],
   ];
