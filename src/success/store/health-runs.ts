@@ -62,7 +62,6 @@ export interface HealthStore {
   accountsAfter(cursor: string | null, limit: number): Promise<SliceAccount[]>;
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
   knownFeatureCount(config: HealthConfig, at: Date): Promise<number>;
-  /** Every input of every account of the slice (accounts in id order), as of `at`. */
   /** Adds the usage windows of the slice's accounts as of `at` to `table` (the check's first pass). */
   sliceUsage(accounts: SliceAccount[], at: Date, table: UsageTable): Promise<void>;
   /** Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from `usage`. */
