@@ -955,8 +955,7 @@ describe("a health check whose process died while it ran", () => {
     desks.push(desk);
     const dead = await leftRunning(desk, { leaseUntil: new Date(Date.now() - 1000) });
     const deadline = Date.now() + 10_000;
-    const logged = () =>
-      desk.logs.some((l) => l.msg === "health check abandoned: its process stopped while it ran" && l.runId === dead.id);
+    const logged = () => desk.logs.some((l) => l.msg === "health check abandoned: its process stopped while it ran" && l.runId === dead.id);
     let status = "running";
     // The sweep stores the new status, then logs it: wait for both (a busy machine can poll in between).
     while ((status === "running" || !logged()) && Date.now() < deadline) {
