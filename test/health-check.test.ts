@@ -427,7 +427,7 @@ describe("health checks", () => {
     }
     // Nothing new at the top but the check's summary.
     expect(topLevel(desk, ALERTS)).toHaveLength(13);
-  });
+  }, 180_000); // three checks over 620 accounts: about 15 s alone, several times that beside the replica test on a 2-core machine
 
   it("fires score_drop against the account's own recent scores and ticket_spike against its own baseline", async () => {
     const { desk } = await deskAt(AT);
