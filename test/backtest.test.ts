@@ -1,6 +1,7 @@
 // The backtest: inputs as of a day on a hand-made account (worked out in the comments), the replay and
 // its figures on a tiny hand-made history, the files' error messages, the generator's determinism, and
-// the default generated history end to end.
+// the default generated history end to end. No database is involved: the file runs once, in the SQLite pass
+// of the suite (the Postgres pass, TEST_DATABASE=postgres, would only repeat its 80-120 s).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +31,7 @@ const tempDir = () => {
   return dir;
 };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const describeOnce = describe.runIf(process.env.TEST_DATABASE !== "postgres");
 
 const START = parseDay("2025-01-01")!;
 const date = (day: number) => dateOfDay(START + day);
@@ -42,7 +44,7 @@ function writeFiles(files: Record<string, string[]>): string {
   return dir;
 }
 
-describe("inputs as of a day", () => {
+describeOnce("inputs as of a day", () => {
   // Account X, 20 seats, from 2025-01-01 (day 0) to day 99; checked on day 79.
   //   usage: days 0-49 10 active, features a,b,c, upload=4; days 50-99 5 active, feature a, upload=2;comment=1
   //   account Y used feature d on day 10 only (so 4 features are known in the 90 days to day 79)
@@ -159,7 +161,7 @@ describe("inputs as of a day", () => {
   });
 });
 
-describe("AUC", () => {
+describeOnce("AUC", () => {
   it("counts the pairs where the churned snapshot scores lower, ties half", () => {
     // Churned 10 and 50, others 50, 90, 20. Pairs: 10 is below all three (3); 50 ties 50 (0.5), is
     // below 90 (1), above 20 (0). 4.5 of 6 pairs.
@@ -195,7 +197,7 @@ describe("AUC", () => {
   });
 });
 
-describe("replay and figures on a hand-made history", () => {
+describeOnce("replay and figures on a hand-made history", () => {
   // Seven accounts of 10 seats, usage every day from 2025-01-01 (day 0) to day 299; the replay runs
   // days 60-299. The configuration scores licence utilisation only: peak active users in 30 days / seats
   // / 0.8, so 8 active users score 100 (green) and 3 score 37 (3 / 10 / 0.8 * 100 is 37.4999... in floating
@@ -332,7 +334,7 @@ describe("replay and figures on a hand-made history", () => {
   });
 });
 
-describe("an account created during the history", () => {
+describeOnce("an account created during the history", () => {
   // A: 8 of 10 seats every day from day 0. H: created on day 100 (accounts.csv's createdDate), never used,
   // churns on day 200. H is not a customer before day 100: not scored then. From day 100 it is onboarding,
   // too early to judge until day 114; then its activation is its first key event's lateness (no usage, no
@@ -371,7 +373,7 @@ describe("an account created during the history", () => {
   });
 });
 
-describe("reading the files", () => {
+describeOnce("reading the files", () => {
   const good = {
     "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier", "A,Acme,10,1000,2025-06-01,growth"],
     "usage.csv": ["accountExternalId,date,activeUsers,featuresUsed,events", "A,2025-01-01,3,a;b,upload=2"],
@@ -423,7 +425,7 @@ describe("reading the files", () => {
   });
 });
 
-describe("the generator", () => {
+describeOnce("the generator", () => {
   it("gives the same files for a seed and other files for another seed", () => {
     const options = { accounts: 30, days: 120, seed: 7 };
     const [one, two, other] = [tempDir(), tempDir(), tempDir()];
@@ -464,7 +466,7 @@ describe("the generator", () => {
   });
 });
 
-describe("fitting weights", () => {
+describeOnce("fitting weights", () => {
   it("fits a logistic regression whose coefficients stay at 0 or above", () => {
     // y follows feature 0 (risk up, churn up); feature 1 pulls the other way; feature 2 is constant.
     const x: number[][] = [];
