@@ -4,6 +4,7 @@
 // person's change, escalation, what the digest and the check's summary list, and each account's open and
 // breached tickets for the CSM's Home.
 import type { Database, Tx } from "../../platform/db/client.ts";
+import { clearOpenAlerts } from "./clear-open-alerts.ts";
 import { bulkExecute, bulkRows, dateOf, num, queryRows, valuesList } from "../../platform/db/sql.ts";
 import type { OpenAccountAlert } from "../rules/account-alert.ts";
 import type { OpenAlertsReport, ReportedAlert, ReportedChannel } from "../rules/risk-report.ts";
@@ -232,23 +233,7 @@ export function prismaAccountAlertStore(db: Database): AccountAlertStore {
       return ids;
     },
 
-    async clearMany(tx, alertIds, change) {
-      const cleared: number[] = [];
-      for (let i = 0; i < alertIds.length; i += CHUNK) {
-        const ids = alertIds.slice(i, i + CHUNK);
-        const rows = await bulkRows<{ id: number | bigint }>(
-          db,
-          tx,
-          `UPDATE "AccountAlert" SET "status" = 'cleared', "openKey" = NULL, "clearedAt" = $1, "clearedRunId" = $2, "lastRunId" = $2
-            WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 3}`).join(",")}) RETURNING "id"`,
-          change.clearedAt,
-          change.runId,
-          ...ids,
-        );
-        for (const r of rows) cleared.push(Number(r.id));
-      }
-      return cleared;
-    },
+    clearMany: (tx, alertIds, change) => clearOpenAlerts(db, tx, "AccountAlert", alertIds, change),
 
     async update(tx, alertId, patch) {
       if (Object.keys(patch).length) await tx.accountAlert.update({ where: { id: alertId }, data: patch });

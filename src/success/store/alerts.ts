@@ -4,6 +4,7 @@
 // once with multi-row statements (a rule alert another check raised first is skipped by its open key),
 // worsening, clearing, and each account's most pressing recent tickets for the alert to show.
 import type { Database, Tx } from "../../platform/db/client.ts";
+import { clearOpenAlerts } from "./clear-open-alerts.ts";
 import { bulkExecute, bulkRows, dateOf, num, valuesList } from "../../platform/db/sql.ts";
 import type { RuleName } from "../rules/health-config.ts";
 import type { AlertDetail, AlertTicket, OpenAlert } from "../rules/alert.ts";
@@ -226,22 +227,6 @@ export function prismaRuleAlertStore(db: Database): RuleAlertStore {
       return changed > 0;
     },
 
-    async clearMany(tx, alertIds, change) {
-      const cleared: number[] = [];
-      for (let i = 0; i < alertIds.length; i += CHUNK) {
-        const ids = alertIds.slice(i, i + CHUNK);
-        const rows = await bulkRows<{ id: number | bigint }>(
-          db,
-          tx,
-          `UPDATE "HealthAlert" SET "status" = 'cleared', "openKey" = NULL, "clearedAt" = $1, "clearedRunId" = $2, "lastRunId" = $2
-            WHERE "status" = 'open' AND "id" IN (${ids.map((_, k) => `$${k + 3}`).join(",")}) RETURNING "id"`,
-          change.clearedAt,
-          change.runId,
-          ...ids,
-        );
-        for (const r of rows) cleared.push(Number(r.id));
-      }
-      return cleared;
-    },
+    clearMany: (tx, alertIds, change) => clearOpenAlerts(db, tx, "HealthAlert", alertIds, change),
   };
 }

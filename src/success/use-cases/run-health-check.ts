@@ -303,20 +303,14 @@ async function clear(ctx: SuccessContext, runId: number, at: Date, clears: Accou
           { clearedAt: at, runId },
         ),
       );
-      const done = clears.filter((cl) => cleared.has(cl.alertId));
-      const reasons = new Map(done.map((cl) => [cl.alertId, accountClearedReason(cl.health)]));
+      const done = clears.filter((cl) => cleared.has(cl.alertId)).map((cl) => ({ ...cl, reason: accountClearedReason(cl.health) }));
       await ctx.alerts.addEvents(
         tx,
-        done.map((cl) => ({ alertId: cl.alertId, kind: "cleared", text: reasons.get(cl.alertId)!, at: now })),
+        done.map((cl) => ({ alertId: cl.alertId, kind: "cleared", text: cl.reason, at: now })),
       );
       for (const cl of done)
         if (cl.delivery === "realtime")
-          await ctx.notifier.alertChanged(
-            tx,
-            (await ctx.alerts.view(cl.alertId, tx))!,
-            { kind: "cleared", reason: reasons.get(cl.alertId)! },
-            now,
-          );
+          await ctx.notifier.alertChanged(tx, (await ctx.alerts.view(cl.alertId, tx))!, { kind: "cleared", reason: cl.reason }, now);
       return done.map((cl) => cl.account.externalId);
     },
     { timeoutMs: RAISE_TIMEOUT_MS },
