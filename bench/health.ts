@@ -15,6 +15,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { openDatabase } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
+import { START_FLAGS } from "../src/platform/heap.ts";
 import { seedHealthData, type SeedCounts } from "./health-seed.ts";
 import type { RunResult } from "./health-run.ts";
 
@@ -101,7 +102,8 @@ async function prepare(size: number, at: Date): Promise<{ file: string; counts: 
 }
 
 function timedRun(file: string, at: Date, size: number, o: Options): Promise<RunResult> {
-  const args = ["--import", "tsx"];
+  // Started as the app's process is (npm start), so the peak RSS is the app's.
+  const args = [...START_FLAGS, "--import", "tsx"];
   if (o.maxOldSpaceMb !== null) args.push(`--max-old-space-size=${o.maxOldSpaceMb}`);
   if (o.cpuProfDir) {
     const dir = path.join(o.cpuProfDir, String(size));
