@@ -1,8 +1,9 @@
-// The inbox processor working on several events at once (src/platform/inbox/processor.ts): independent
+// The inbox processor (src/platform/inbox/processor.ts) working on several events at once: independent
 // events run side by side, events sharing a key keep their order, and any other event runs alone, after
 // everything before it and before everything after it. Each event is worked on once. On SQLite and, with
 // TEST_DATABASE=postgres, on Postgres. No timing: a handler that waits for another event to start would
 // wait forever (and the test time out) if the two were not worked on together.
+// And an event that keeps failing is tried exactly maxAttempts times.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/platform/db/client.ts";
 import { Inbox } from "../src/platform/inbox/inbox.ts";
@@ -137,5 +138,38 @@ describe("inbox processor with concurrency", () => {
       for (const after of specs.slice(i + 1)) expect(between(log, after.name)[0]).toBeGreaterThan(end);
     });
     expect(rows.every((r) => r.status === "done" && r.attempts === 1)).toBe(true);
+  });
+});
+
+describe("inbox processor retries", () => {
+  it("works an event whose handler keeps failing exactly maxAttempts times, then keeps it as failed", async () => {
+    const clock = new TestClock("2026-12-01T09:00:00Z");
+    const inbox = new Inbox(db, clock);
+    let calls = 0;
+    processor = new InboxProcessor({
+      db,
+      inbox,
+      clock,
+      log: createLogger("silent"),
+      owner: "test",
+      pollMs: 10,
+      maxAttempts: 3,
+      handle: async () => {
+        calls++;
+        throw new Error("the database went away");
+      },
+    });
+    await inbox.accept({ eventId: "Ev1", eventType: "test", dedupeKey: null, body: "{}", retryNum: 0 });
+    processor.start();
+    const deadline = Date.now() + 15_000;
+    let row = await db.client.inboxEvent.findFirstOrThrow();
+    while (row.status !== "failed" && Date.now() < deadline) {
+      clock.advance(60 * 60_000); // past any backoff
+      await new Promise((r) => setTimeout(r, 20));
+      row = await db.client.inboxEvent.findFirstOrThrow();
+    }
+    await processor.stop();
+    expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "the database went away" });
+    expect(calls).toBe(3);
   });
 });

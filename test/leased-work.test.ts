@@ -38,4 +38,23 @@ describe("leased work claims", () => {
     // Without `due` (work that has no schedule of its own) the time is not looked at.
     expect(await replica("a").claim(later, { from: "pending" })).toBe(true);
   });
+
+  it("say which attempt a claim is from the row itself, not from a copy read before another replica tried it", async () => {
+    const id = await event(now);
+    // Replica a reads the pending row (attempts 0) in its batch. Meanwhile b claims it, fails, and puts it back.
+    const stale = await database().client.inboxEvent.findUniqueOrThrow({ where: { id } });
+    expect(stale.attempts).toBe(0);
+    expect(await replica("b").claimAttempt(id, { from: "pending", due: true })).toBe(1);
+    await replica("b").release(id, { status: "pending" });
+    // a's claim is the second attempt, though its copy says none was made.
+    expect(await replica("a").claimAttempt(id, { from: "pending", due: true })).toBe(2);
+    expect(await replica("b").claimAttempt(id, { from: "pending", due: true })).toBeNull();
+    const row = await database().client.inboxEvent.findUniqueOrThrow({ where: { id } });
+    expect([row.leaseOwner, row.attempts]).toEqual(["a", 2]);
+  });
+
+  it("refuse to count attempts on a table that does not count them", async () => {
+    const job = new LeasedWork(database(), "JobRun", { owner: "a", leaseMs: 60_000, now: () => now });
+    await expect(job.claimAttempt("daily:2026-12-01", { from: "running" })).rejects.toThrow("JobRun does not count attempts");
+  });
 });

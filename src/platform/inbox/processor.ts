@@ -49,7 +49,6 @@ export interface ProcessorOptions {
 
 interface Row {
   id: number;
-  attempts: number;
   body: string;
   eventType: string;
 }
@@ -109,7 +108,7 @@ export class InboxProcessor {
     const rows = await preparedRows<Row>(
       this.o.db,
       this.o.db.client,
-      `SELECT "id", "attempts", "body", "eventType" FROM "InboxEvent"
+      `SELECT "id", "body", "eventType" FROM "InboxEvent"
        WHERE "status" = 'pending' AND "availableAt" <= $1 AND ("leaseUntil" IS NULL OR "leaseUntil" < $1)
        ORDER BY "id" LIMIT ${BATCH_SIZE}`,
       now,
@@ -122,7 +121,7 @@ export class InboxProcessor {
         if (!this.loop.isRunning) break;
         await this.o.activity?.quiet();
         if (!this.loop.isRunning) break;
-        const row = { ...raw, id: Number(raw.id), attempts: Number(raw.attempts) + 1 };
+        const row = { ...raw, id: Number(raw.id) };
         const parsed = parseBody(row.body);
         const keys = concurrency > 1 && parsed.ok ? this.o.independentKeysOf!(parsed.body, row.eventType) : null;
         if (keys === null) {
@@ -152,7 +151,9 @@ export class InboxProcessor {
   private async processOne(row: Row, parsed: Parsed): Promise<void> {
     const id = row.id;
     // Not before it is due: another replica may have put it back for a retry since this batch was read.
-    if (!(await this.work.claim(id, { from: "pending", due: true }))) return;
+    // Which attempt this is, as the row counts it (the batch's copy may be stale: another replica may have tried it since).
+    const attempts = await this.work.claimAttempt(id, { from: "pending", due: true });
+    if (attempts === null) return;
     try {
       if (!parsed.ok) throw new SkipEvent("stored body is not JSON");
       await this.o.handle(parsed.body, { inboxId: row.id, eventType: row.eventType });
@@ -167,16 +168,13 @@ export class InboxProcessor {
       }
       const message = error instanceof Error ? error.message : String(error);
       const now = this.o.clock.now();
-      const next = retryDecision(row.attempts, this.retry, now);
+      const next = retryDecision(attempts, this.retry, now);
       await this.work.release(id, {
         status: next.giveUp ? "failed" : "pending",
         availableAt: next.giveUp ? now : next.availableAt,
         lastError: message.slice(0, 500),
       });
-      this.o.log.error(
-        { inboxId: id, eventType: row.eventType, err: error, attempts: row.attempts, gaveUp: next.giveUp },
-        "event processing failed",
-      );
+      this.o.log.error({ inboxId: id, eventType: row.eventType, err: error, attempts, gaveUp: next.giveUp }, "event processing failed");
       this.o.metrics?.eventProcessed(row.eventType, next.giveUp ? "failed" : "retried");
     }
   }

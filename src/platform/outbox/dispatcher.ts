@@ -291,10 +291,11 @@ export class OutboxDispatcher {
     if (!(await this.takeChannelSlot(row.channelId))) return;
     // Claim the row: only one sender may hold it (a dead sender's row once its lease ran out), and not
     // before it is due (another process may have put it back for a retry since it was read).
-    if (!(await this.work.claim(row.id, { from: row.status, to: "sending", due: true }))) return;
+    // The attempt as the row counts it: `row` may be stale (another process may have tried it since it was read).
+    const attempts = await this.work.claimAttempt(row.id, { from: row.status, to: "sending", due: true });
+    if (attempts === null) return;
     const claimedAtMs = Date.now();
-    const attempts = row.attempts + 1;
-    const possiblySent = row.status === "sending" || row.attempts > 0;
+    const possiblySent = row.status === "sending" || attempts > 1;
 
     this.holdOff(row.channelId, Date.now() + this.o.channelIntervalMs);
     const { [OUTBOX_AUTHOR_KEY]: author, ...payload } = JSON.parse(row.payload) as Record<string, unknown>;

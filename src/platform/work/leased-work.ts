@@ -4,7 +4,7 @@
 //
 // - claim: a conditional update that succeeds only while no live lease holds the row (none, or one that
 //   ran out: a dead owner's work is taken over that way), setting this process as owner until now + lease;
-//   an attempt is counted where the table counts them;
+//   an attempt is counted where the table counts them (claimAttempt: and says which attempt it is);
 // - claimNew: an insert that is the claim (a row per unit of work, such as one tick of a job);
 // - renew: pushes this owner's lease further while the work runs (heartbeat does it on a timer);
 // - release: ends the lease, with the row's next state (done, pending again, failed...);
@@ -15,7 +15,7 @@
 // Every statement goes through src/platform/db/sql.ts; the frequent ones (claim, release, renew) as
 // prepared statements (on SQLite on the adapter's connection, in the caller's transaction if any).
 import type { Database, Tx } from "../db/client.ts";
-import { preparedExecute, queryRows } from "../db/sql.ts";
+import { preparedExecute, preparedRows, queryRows } from "../db/sql.ts";
 
 /**
  * The tables worked on under leases: their key column, the column naming the lease's owner, and whether a
@@ -124,6 +124,28 @@ export class LeasedWork<T extends LeasedTable> {
     o: { from: string | readonly string[]; to?: string; due?: boolean },
     runner: Runner = this.db.client,
   ): Promise<boolean> {
+    const { sql, args } = this.claimStatement(key, o);
+    return (await preparedExecute(this.db, runner, sql, ...args)) > 0;
+  }
+
+  /**
+   * `claim` for a table that counts attempts: which attempt this claim is (1 for the first), as the row
+   * itself counts it, or null when the row was not claimed. A caller's copy of the row may be stale (another
+   * replica may have tried it between the read and the claim), so its own "attempts" must not be used to
+   * decide on retries or on whether a post may already have gone out.
+   */
+  async claimAttempt(
+    key: KeyOf<T>,
+    o: { from: string | readonly string[]; to?: string; due?: boolean },
+    runner: Runner = this.db.client,
+  ): Promise<number | null> {
+    if (!this.countsAttempts) throw new Error(`${this.table} does not count attempts: use claim`);
+    const { sql, args } = this.claimStatement(key, o);
+    const [row] = await preparedRows<{ attempts: unknown }>(this.db, runner, `${sql} RETURNING "attempts"`, ...args);
+    return row ? Number(row.attempts) : null;
+  }
+
+  private claimStatement(key: KeyOf<T>, o: { from: string | readonly string[]; to?: string; due?: boolean }) {
     const from = typeof o.from === "string" ? [o.from] : o.from;
     const now = this.now();
     const args: unknown[] = [this.owner, new Date(now.getTime() + this.leaseMs), key, now];
@@ -131,13 +153,8 @@ export class LeasedWork<T extends LeasedTable> {
     if (this.countsAttempts) sets.push(`"attempts" = "attempts" + 1`);
     if (o.to !== undefined) sets.push(`"status" = $${args.push(o.to)}`);
     const statuses = from.map((s) => `$${args.push(s)}`).join(", ");
-    const count = await preparedExecute(
-      this.db,
-      runner,
-      `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE ${this.key} = $3 AND "status" IN (${statuses}) AND ("leaseUntil" IS NULL OR "leaseUntil" < $4)${o.due ? ` AND "availableAt" <= $4` : ""}`,
-      ...args,
-    );
-    return count > 0;
+    const sql = `UPDATE "${this.table}" SET ${sets.join(", ")} WHERE ${this.key} = $3 AND "status" IN (${statuses}) AND ("leaseUntil" IS NULL OR "leaseUntil" < $4)${o.due ? ` AND "availableAt" <= $4` : ""}`;
+    return { sql, args };
   }
 
   /**
