@@ -16,6 +16,8 @@
 //   from the score below which 80% of the fit part's churn-labelled samples fall (above red).
 // - Judged on the newer half: the default and the fitted configuration replayed over the whole span,
 //   their alerts, account-days and month-end snapshots counted from the split on.
+// - The component scores come from the backtest's own replay when it recorded them (main.ts asks it to
+//   with --fit), so `--fit` replays the history twice in all: the report's replay and the judgement.
 import { COMPONENTS, parseHealthConfig, type ComponentName, type HealthConfig } from "../../src/success/rules/health-config.ts";
 import { loginsOnlyConfig } from "./baseline.ts";
 import type { AccountSource } from "./account-source.ts";
@@ -125,16 +127,24 @@ export interface FitResult {
 const labelled = (result: ReplayResult, samples: readonly ComponentSample[], horizon: number) =>
   samples.map((s) => ({ sample: s, churned: churnedWithin(result, s.account, s.day, horizon) }));
 
-/** Fits weights and bands; `fileBase` is the configuration file's own JSON (or {}), kept in what is written. */
+/**
+ * Fits weights and bands; `fileBase` is the configuration file's own JSON (or {}), kept in what is written.
+ * `sampled`: a replay of the same history under `config` that already recorded the component scores every
+ * SAMPLE_EVERY days (the backtest's own, run with that option), so the first pass need not replay again.
+ */
 export function runFit(
   history: History | AccountSource,
   config: HealthConfig,
   horizon: number,
   fileBase: Record<string, unknown> = {},
   onAccount?: (done: number, total: number) => void,
+  sampled?: ReplayResult,
 ): FitResult {
   // Pass 1: component scores on sampled days.
-  const first = replay(history, config, [{ name: MODEL_RUN, config }], { onAccount, sampleEvery: SAMPLE_EVERY });
+  const first =
+    sampled && sampled.samples.length > 0
+      ? sampled
+      : replay(history, config, [{ name: MODEL_RUN, config }], { onAccount, sampleEvery: SAMPLE_EVERY });
   const splitDay = first.start + Math.floor((first.end - first.start + 1) / 2);
   const fitSamples = labelled(
     first,
@@ -217,7 +227,7 @@ export function runFit(
     { name: FITTED_RUN, config: fitted },
     { name: BASELINE_RUN, config: loginsOnlyConfig(config) },
   ];
-  const full = replay(history, config, runs);
+  const full = replay(history, config, runs, { onAccount });
   const held = fromDay(full, splitDay);
   const [m, f, b] = held.alerts.map((r) => figuresOf(held, r.name, r.alerts, horizon));
   const date = (day: number) => new Date((full.timeline.origin + day) * 86_400_000).toISOString().slice(0, 10);

@@ -9,7 +9,7 @@ import { HealthConfigError, parseHealthConfig, type HealthConfig } from "../../s
 import { scoringFingerprint } from "../../src/success/rules/calibration.ts";
 import { calibrationSection, historyName } from "./calibrate.ts";
 import { HelpRequest, intOption, parseArgs, UsageError } from "./cli-args.ts";
-import { fitJson, runFit } from "./fit.ts";
+import { fitJson, runFit, SAMPLE_EVERY } from "./fit.ts";
 import { DEFAULT_GENERATE, generateHistory } from "./generate.ts";
 import { HistoryError, openHistory } from "./history.ts";
 import { writeHistory } from "./history-writer.ts";
@@ -107,18 +107,22 @@ function main(): void {
     const opened = openHistory(dir);
     const read = performance.now();
     // A progress line on stderr every few seconds: accounts replayed of all, and the pace.
+    // The pace is that of the replay under way (with --fit, the fit's judgement replays the history again).
     let lastLine = performance.now();
+    let replayStarted = read;
     const progress = (done: number, total: number) => {
       const now = performance.now();
-      if (now - lastLine < PROGRESS_EVERY_MS) return;
+      if (done === 0) replayStarted = now;
+      if (done === 0 || now - lastLine < PROGRESS_EVERY_MS || now - replayStarted < 1000) return;
       lastLine = now;
-      const rate = done / ((now - read) / 1000);
+      const rate = done / ((now - replayStarted) / 1000);
       process.stderr.write(
         `backtest: ${done.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} accounts replayed (${Math.round(rate).toLocaleString("en-US")} accounts/s, about ${Math.ceil((total - done) / Math.max(rate, 1))} s left)\n`,
       );
     };
-    const backtest = runBacktest(opened, config, horizon, sweep, progress);
-    const fitted = fit ? runFit(opened, config, horizon, raw, progress) : null;
+    // With --fit, the backtest's replay records the component scores the fit starts from (one replay fewer).
+    const backtest = runBacktest(opened, config, horizon, sweep, progress, fit ? SAMPLE_EVERY : 0);
+    const fitted = fit ? runFit(opened, config, horizon, raw, progress, backtest.result) : null;
     const done = performance.now();
     const date = new Date().toISOString().slice(0, 10);
     const accounts = opened.accounts.length;

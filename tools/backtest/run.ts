@@ -89,6 +89,8 @@ export function runBacktest(
   horizon: number,
   sweep: readonly number[] = DEFAULT_SWEEP,
   onAccount?: (done: number, total: number) => void,
+  /** Also record the component scores every this many days (`result.samples`; 0: none), for `--fit` to reuse. */
+  sampleEvery = 0,
 ): Backtest {
   if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`the horizon must be a whole number of days, 1 or more (not ${horizon})`);
   const baselineConfig = loginsOnlyConfig(config);
@@ -104,7 +106,7 @@ export function runBacktest(
         { name: `${BASELINE_RUN} <${y}`, config: withRedBelow(baselineConfig, y), book: false },
       ]),
     ],
-    onAccount,
+    { onAccount, sampleEvery },
   );
   const figures = result.alerts.map((run) => figuresOf(result, run.name, run.alerts, horizon));
   const [model, baseline] = figures;
