@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/platform/db/client.ts";
 import { Inbox } from "../src/platform/inbox/inbox.ts";
-import { InboxProcessor } from "../src/platform/inbox/processor.ts";
+import { InboxProcessor, type ProcessorOptions } from "../src/platform/inbox/processor.ts";
 import { createLogger } from "../src/platform/observability/log.ts";
 import { useMigratedDatabase } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
@@ -26,6 +26,15 @@ afterEach(async () => {
   processor = null;
 });
 
+/** A processor of the test's database and a fresh inbox, on a test clock: what each test sets is in `o`. */
+function processorWith(o: Omit<ProcessorOptions, "db" | "inbox" | "clock" | "log" | "owner">) {
+  const clock = new TestClock("2026-12-01T09:00:00Z");
+  const inbox = new Inbox(db, clock);
+  const made = new InboxProcessor({ db, inbox, clock, log: createLogger("silent"), owner: "test", ...o });
+  processor = made; // stopped after each test
+  return { clock, inbox, processor: made };
+}
+
 /** An event: its name, and its key (null: to be worked on in order with all others). */
 type Spec = { name: string; key: string | null };
 
@@ -36,18 +45,11 @@ function signal() {
 }
 
 async function run(specs: Spec[], waits: Record<string, string> = {}) {
-  const clock = new TestClock("2026-12-01T09:00:00Z");
-  const inbox = new Inbox(db, clock);
   const log: string[] = [];
   const started = new Map(specs.map((s) => [s.name, signal()]));
   const done = signal();
   let finished = 0;
-  processor = new InboxProcessor({
-    db,
-    inbox,
-    clock,
-    log: createLogger("silent"),
-    owner: "test",
+  const { inbox, processor: worker } = processorWith({
     pollMs: 20,
     concurrency: 3,
     independentKeysOf: (body) => {
@@ -69,9 +71,9 @@ async function run(specs: Spec[], waits: Record<string, string> = {}) {
   await Promise.all(
     specs.map((s, i) => inbox.accept({ eventId: `Ev${i}`, eventType: "test", dedupeKey: null, body: JSON.stringify(s), retryNum: 0 })),
   );
-  processor.start();
+  worker.start();
   await done.promise;
-  await processor.stop();
+  await worker.stop();
   const rows = await db.client.inboxEvent.findMany({ orderBy: { id: "asc" } });
   return { log, rows };
 }
@@ -143,15 +145,12 @@ describe("inbox processor with concurrency", () => {
 
 describe("inbox processor retries", () => {
   it("works an event whose handler keeps failing exactly maxAttempts times, then keeps it as failed", async () => {
-    const clock = new TestClock("2026-12-01T09:00:00Z");
-    const inbox = new Inbox(db, clock);
     let calls = 0;
-    processor = new InboxProcessor({
-      db,
-      inbox,
+    const {
       clock,
-      log: createLogger("silent"),
-      owner: "test",
+      inbox,
+      processor: worker,
+    } = processorWith({
       pollMs: 10,
       maxAttempts: 3,
       handle: async () => {
@@ -160,7 +159,7 @@ describe("inbox processor retries", () => {
       },
     });
     await inbox.accept({ eventId: "Ev1", eventType: "test", dedupeKey: null, body: "{}", retryNum: 0 });
-    processor.start();
+    worker.start();
     const deadline = Date.now() + 15_000;
     let row = await db.client.inboxEvent.findFirstOrThrow();
     while (row.status !== "failed" && Date.now() < deadline) {
@@ -168,7 +167,7 @@ describe("inbox processor retries", () => {
       await new Promise((r) => setTimeout(r, 20));
       row = await db.client.inboxEvent.findFirstOrThrow();
     }
-    await processor.stop();
+    await worker.stop();
     expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "the database went away" });
     expect(calls).toBe(3);
   });
