@@ -20,6 +20,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { SlackStandIn } from "../test/support/slack-stand-in.ts";
+import { START_FLAGS } from "../src/platform/heap.ts";
 
 const SIGNING_SECRET = randomBytes(16).toString("hex");
 const INGEST_TOKEN = randomBytes(16).toString("hex");
@@ -97,7 +98,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function startDesk(slackApiUrl: string): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "servers", "desk.ts")], {
+  // Started as the app is (npm start: START_FLAGS).
+  const child = spawn(process.execPath, [...START_FLAGS, "--import", "tsx", path.join(here, "servers", "desk.ts")], {
     cwd: root,
     env: {
       ...process.env,

@@ -15,6 +15,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { SlackStandIn } from "../test/support/slack-stand-in.ts";
 import { cleanup as dropDatabases, createDatabase } from "./lib/harness.ts";
+import { START_FLAGS } from "../src/platform/heap.ts";
 
 const CONNECTIONS = 20;
 const SIGNING_SECRET = randomBytes(16).toString("hex");
@@ -173,7 +174,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function startServer(name: string, file: string, env: Record<string, string>, o: Options): Promise<Server> {
-  const args = ["--import", "tsx"];
+  // The desk is started as the app is (npm start: START_FLAGS); bare Bolt with Node's defaults.
+  const args = [...(file === "bare-bolt.ts" ? [] : START_FLAGS), "--import", "tsx"];
   // One directory per server; the largest file in it is the main thread (tsx's loader thread writes one too).
   if (o.cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${path.join(o.cpuProfDir, file.replace(/\.ts$/, ""))}`);
   const child = spawn(process.execPath, [...args, path.join(here, "servers", file)], {

@@ -3,6 +3,7 @@
 // percentiles, and throw-away Postgres databases. Everything started here is cleaned up when the bench
 // ends, fails or is interrupted.
 import { spawn, type ChildProcess } from "node:child_process";
+import { START_FLAGS } from "../../src/platform/heap.ts";
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
@@ -62,9 +63,9 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts bench/servers/<file> in its own `node --import tsx` process and waits for its `ready` line. */
+/** Starts bench/servers/<file> (an app node) in its own process, as the app is started (npm start: START_FLAGS), and waits for its `ready` line. */
 export async function startServer(name: string, file: string, env: Record<string, string>, slackApiUrl: string): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "..", "servers", file)], {
+  const child = spawn(process.execPath, [...START_FLAGS, "--import", "tsx", path.join(here, "..", "servers", file)], {
     env: { ...process.env, ...env, BENCH_SIGNING_SECRET: SIGNING_SECRET, BENCH_SLACK_API_URL: slackApiUrl },
     stdio: ["pipe", "pipe", "pipe"],
   });
