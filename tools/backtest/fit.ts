@@ -129,8 +129,8 @@ const labelled = (result: ReplayResult, samples: readonly ComponentSample[], hor
 
 /**
  * Fits weights and bands; `fileBase` is the configuration file's own JSON (or {}), kept in what is written.
- * `sampled`: a replay of the same history under `config` that already recorded the component scores every
- * SAMPLE_EVERY days (the backtest's own, run with that option), so the first pass need not replay again.
+ * `sampled`: a replay of the same history under `config` (the backtest's own); when it recorded the component
+ * scores every SAMPLE_EVERY days, the first pass starts from them instead of replaying again.
  */
 export function runFit(
   history: History | AccountSource,
@@ -142,7 +142,7 @@ export function runFit(
 ): FitResult {
   // Pass 1: component scores on sampled days.
   const first =
-    sampled && sampled.samples.length > 0
+    sampled?.sampleEvery === SAMPLE_EVERY
       ? sampled
       : replay(history, config, [{ name: MODEL_RUN, config }], { onAccount, sampleEvery: SAMPLE_EVERY });
   const splitDay = first.start + Math.floor((first.end - first.start + 1) / 2);

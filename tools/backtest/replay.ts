@@ -82,6 +82,8 @@ export interface ReplayResult {
   snapshots: Snapshot[];
   /** Component scores on sampled days (empty unless `sampleEvery` was given). */
   samples: ComponentSample[];
+  /** Every how many days `samples` were recorded (0: none were). */
+  sampleEvery: number;
 }
 
 /**
@@ -219,7 +221,7 @@ export function replay(
     eachAccount.return?.();
   }
   for (const a of alerts) a.alerts.sort((x, y) => x.day - y.day || x.account.localeCompare(y.account));
-  return { timeline: t, start, end, accounts: h.accounts.length, churn, created, alerts, accountDays, snapshots, samples };
+  return { timeline: t, start, end, accounts: h.accounts.length, churn, created, alerts, accountDays, snapshots, samples, sampleEvery };
 }
 
 /** The creation day (timeline index) of each account with a createdDate. */
