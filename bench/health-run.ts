@@ -184,7 +184,8 @@ async function main() {
       let cursor: string | null = null;
       for (;;) {
         const t = performance.now();
-        const slice: SliceAccount[] = await db.client.account.findMany({
+        // The seeded accounts have no attributes, so no peer group (the service reads the configured one).
+        const rows = await db.client.account.findMany({
           where: cursor === null ? {} : { externalId: { gt: cursor } },
           orderBy: { externalId: "asc" },
           take: 1000,
@@ -201,6 +202,7 @@ async function main() {
             createdAt: true,
           },
         });
+        const slice: SliceAccount[] = rows.map((r) => ({ ...r, peer: null }));
         split.accountReadMs += performance.now() - t;
         if (slice.length === 0) return;
         yield slice;

@@ -58,7 +58,8 @@ describeOnce("inputs as of a day", () => {
   for (let d = 0; d < 100; d++) usage.push(d < 50 ? `X,${date(d)},10,a;b;c,upload=4` : `X,${date(d)},5,a,upload=2;comment=1`);
   usage.push(`Y,${date(10)},2,d,`);
   const dir = writeFiles({
-    "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier", "X,Xco,20,10000,2025-12-01,growth", "Y,Yco,5,,,"],
+    // region: a column beyond the known ones, so a CRM attribute (the default peerAttribute)
+    "accounts.csv": ["externalId,name,seats,arr,renewalDate,tier,region", "X,Xco,20,10000,2025-12-01,growth,europe", "Y,Yco,5,,,,"],
     "usage.csv": usage,
     "tickets.csv": [
       "accountExternalId,createdAt,priority,resolvedAt,reopened,csat,slaBreached",
@@ -95,6 +96,8 @@ describeOnce("inputs as of a day", () => {
       config,
       knownFeaturesByDay(h, t, config),
     );
+    // The other columns are the accounts' attributes, blanks left out.
+    expect(h.accounts.map((a) => a.attributes)).toEqual([{ region: "europe" }, undefined]);
     const facts = x.factsOn(79);
     expect(facts.inputs).toEqual({
       seats: 25,
@@ -129,6 +132,7 @@ describeOnce("inputs as of a day", () => {
       // "then" is the first figure (no figure is 90 days old yet, and there is a later one)
       growth: { seatsThen: 20, seatsNow: 25, arrThen: 10000, arrNow: 12500 },
       tier: "growth",
+      peer: "europe",
       // X used the product from the history's first day: older than the history, its age is unknown
       lifecycle: { ageDays: null, featuresUsedSinceStart: 3, daysToFirstKeyEvent: null },
       // no usage a year before day 79

@@ -10,6 +10,7 @@ import { scoringFingerprint } from "../src/success/rules/calibration.ts";
 import { parseHealthConfig } from "../src/success/rules/health-config.ts";
 import { scoreHealth } from "../src/success/rules/health-model.ts";
 import { sliceFacts, sliceUsage, UsageTable } from "../src/success/store/health-inputs.ts";
+import { prismaHealthStore } from "../src/success/store/health-runs.ts";
 import { HOME_TEAM, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
 import { addAccount, addEarlierScores, addUsage, dayBefore, setRecentUsage } from "./support/success-fixtures.ts";
@@ -514,6 +515,7 @@ describe("the inputs of the features given up and of the last 7 days", () => {
       csmSlackUserId: null,
       alertChannel: null,
       tier: "growth",
+      peer: null,
       customerSince: null,
       createdAt: new Date(AT.getTime() - 365 * DAY),
     };
@@ -542,6 +544,64 @@ describe("the inputs of the features given up and of the last 7 days", () => {
     expect(by.recentActivity.evidence).toBe(
       "last 7 days against 61-90 days before: active users 20 → 10 a day (-50%); key events 20 → 10 a day (-50%)",
     );
+  });
+});
+
+describe("peer groups (peerAttribute)", () => {
+  const region = (value: unknown) => JSON.stringify({ region: value, owner: "sales" });
+
+  it("reads each account's peer from its attributes: strings and numbers, not lists or objects", async () => {
+    const { desk } = await deskAt(AT);
+    const db = desk.app.db;
+    const attrs: [string, string | null][] = [
+      ["p1", region("europe")],
+      ["p2", region(44)],
+      ["p3", region(["europe"])],
+      ["p4", region({ name: "europe" })],
+      ["p5", JSON.stringify({ owner: "sales" })],
+      ["p6", null],
+      ["p7", JSON.stringify({ "sales region": "nordics", "a.b": "dotted" })],
+    ];
+    for (const [id, attributes] of attrs) {
+      await addAccount(db, { externalId: id, name: id }, AT);
+      await db.client.account.update({ where: { externalId: id }, data: { attributes } });
+    }
+    const store = prismaHealthStore(db);
+    const peers = async (attribute: string | null) =>
+      Object.fromEntries((await store.accountsAfter(null, 100, attribute)).map((a) => [a.externalId, a.peer]));
+    expect(await peers("region")).toEqual({ p1: "europe", p2: "44", p3: null, p4: null, p5: null, p6: null, p7: null });
+    expect((await peers("sales region")).p7).toBe("nordics");
+    expect((await peers("a.b")).p7).toBe("dotted");
+    expect(Object.values(await peers(null)).every((p) => p === null)).toBe(true);
+    // The cursor still pages by id with the attribute's parameter before it.
+    expect((await store.accountsAfter("p5", 100, "region")).map((a) => a.externalId)).toEqual(["p6", "p7"]);
+  });
+
+  it("judges a dip the account's region shares against its region, and says so; an account without one against the book", async () => {
+    const { desk } = await deskAt(AT);
+    const db = desk.app.db;
+    // 21 European accounts all down 30% (a summer lull), 25 elsewhere steady, one more down 30% with no region.
+    for (let i = 0; i < 47; i++) {
+      const id = `acc-${String(i).padStart(2, "0")}`;
+      const value = i < 21 ? "europe" : i < 46 ? "americas" : null;
+      await addAccount(db, { externalId: id, name: `Account ${i}`, seats: 30 }, AT);
+      if (value) await db.client.account.update({ where: { externalId: id }, data: { attributes: region(value) } });
+      await addUsage(db, id, AT, { before: 20, after: value === "americas" ? 20 : 14, features: ["reports"] });
+    }
+    const summary = await desk.app.healthChecks.run("manual", AT);
+    expect(summary).toMatchObject({ status: "done", accountsScored: 47 });
+    const trendOf = async (id: string) => {
+      const row = await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: id } });
+      return (JSON.parse(row.components) as { name: string; score: number; evidence: string }[]).find((c) => c.name === "usageTrend")!;
+    };
+    const european = await trendOf("acc-00");
+    expect(european.evidence).toBe(
+      'active users 20 → 14 a day in 30 days (-30% while accounts with region "europe" were -30%: +0% relative)',
+    );
+    expect(european.score).toBe(70);
+    const alone = await trendOf("acc-46");
+    expect(alone.evidence).toBe("active users 20 → 14 a day in 30 days (-30% while the book was flat)");
+    expect(alone.score).toBeLessThan(40);
   });
 });
 

@@ -34,7 +34,7 @@ export interface AccountRows {
   seatChanges: HistorySeatChange[] | null;
 }
 
-type SeriesConfig = Pick<HealthConfig, "keyEvents" | "knownFeatures" | "rules">;
+type SeriesConfig = Pick<HealthConfig, "keyEvents" | "knownFeatures" | "rules" | "peerAttribute">;
 
 interface Figure {
   day: number;
@@ -120,6 +120,7 @@ export class AccountSeries {
   private readonly baselineWeeks: number;
   private readonly npsMaxAge: number;
   private readonly tier: string | null;
+  private readonly peer: string | null;
   /**
    * Timeline index of the account's start: the earlier of its creation (accounts.csv's createdDate) and its
    * first usage day; without a creation date, its first usage day; null: older than the history or unknown.
@@ -175,6 +176,7 @@ export class AccountSeries {
           : firstUsage;
     this.firstKeyEventDay = firstKey;
     this.tier = rows.account.tier;
+    this.peer = peerOf(rows.account, config);
     this.renewalDay = rows.account.renewalDate === null ? null : dayIndex(t, rows.account.renewalDate);
     this.days = new Prefix(hasData);
     this.active = new Prefix(active);
@@ -371,6 +373,7 @@ export class AccountSeries {
       },
       growth,
       tier: this.tier,
+      peer: this.peer,
       lifecycle: {
         ageDays: this.startDay === null || this.startDay > day ? null : day - this.startDay,
         featuresUsedSinceStart: this.featuresSince[day],
@@ -436,4 +439,9 @@ export function trendsOf(
     };
     for (let k = 0; k < TREND_KINDS.length; k++) out.trends[k][out.offset + day - from] = trendOf(TREND_KINDS[k], windows) ?? NaN;
   }
+}
+
+/** The account's value of the configured peer attribute (accounts.csv's column of that name; null: none). */
+export function peerOf(account: Pick<HistoryAccount, "attributes">, config: Pick<HealthConfig, "peerAttribute">): string | null {
+  return config.peerAttribute === null ? null : (account.attributes?.[config.peerAttribute] ?? null);
 }

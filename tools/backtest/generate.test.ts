@@ -84,6 +84,17 @@ describe("the generated history", () => {
     const activeBetween = (from: string, to: string) =>
       history.usage.filter((u) => u.date >= from && u.date <= to).reduce((n, u) => n + u.activeUsers, 0);
     expect(activeBetween("2025-12-22", "2025-12-31")).toBeLessThan(0.7 * activeBetween("2025-12-01", "2025-12-10"));
+    // Every account has a region (a CRM attribute); the seasonal accounts are European, and European
+    // accounts are quieter in August than in June while the others are not.
+    expect(history.accounts.every((a) => ["europe", "americas", "apac"].includes(a.attributes?.region ?? ""))).toBe(true);
+    const regionOf = new Map(history.accounts.map((a) => [a.externalId, a.attributes!.region]));
+    expect([...ofPattern(history, "seasonal")].every((id) => regionOf.get(id) === "europe")).toBe(true);
+    const activeIn = (region: string, from: string, to: string) =>
+      history.usage
+        .filter((u) => regionOf.get(u.accountExternalId) === region && u.date >= from && u.date <= to)
+        .reduce((n, u) => n + u.activeUsers, 0);
+    expect(activeIn("europe", "2025-08-04", "2025-08-24")).toBeLessThan(0.85 * activeIn("europe", "2025-06-02", "2025-06-22"));
+    expect(activeIn("americas", "2025-08-04", "2025-08-24")).toBeGreaterThan(0.9 * activeIn("americas", "2025-06-02", "2025-06-22"));
     // A project pause leaves weeks without usage, then usage resumes.
     for (const id of ofPattern(history, "project_pause")) {
       const days = usageOf(history, new Set([id])).map((u) => Date.parse(u.date) / 86_400_000);

@@ -208,6 +208,8 @@ export function generateHistory(options: Partial<GenerateOptions> = {}): History
       tier: plan.tier,
       // New accounts became customers during the history; the others were before it.
       ...(plan.createdDay > 0 ? { createdDate: dateOfDay(start + plan.createdDay) } : {}),
+      // The region, a CRM attribute: the default peerAttribute (Europe's August lull is shared by its accounts).
+      attributes: { region: plan.region },
     });
     const churnDate = plan.churnDay === null ? null : dateOfDay(start + plan.churnDay);
     if (churnDate !== null) history.churn.push({ accountExternalId: plan.externalId, churnDate });

@@ -14,11 +14,22 @@ const bool = (v: boolean | null) => (v === null ? null : v ? "true" : "false");
 
 export function writeHistory(dir: string, h: History): void {
   mkdirSync(dir, { recursive: true });
+  // The accounts' attributes as columns of their own, after the known ones (blank where an account has none).
+  const attributes = [...new Set(h.accounts.flatMap((a) => Object.keys(a.attributes ?? {})))].sort();
   writeCsv(
     dir,
     FILES.accounts.name,
-    [...FILES.accounts.columns, ...ACCOUNTS_OPTIONAL_COLUMNS],
-    h.accounts.map((a) => [a.externalId, a.name, a.seats, a.arr, a.renewalDate, a.tier, a.createdDate ?? null]),
+    [...FILES.accounts.columns, ...ACCOUNTS_OPTIONAL_COLUMNS, ...attributes],
+    h.accounts.map((a) => [
+      a.externalId,
+      a.name,
+      a.seats,
+      a.arr,
+      a.renewalDate,
+      a.tier,
+      a.createdDate ?? null,
+      ...attributes.map((k) => a.attributes?.[k] ?? null),
+    ]),
   );
   writeCsv(
     dir,

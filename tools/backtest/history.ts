@@ -31,6 +31,12 @@ export interface HistoryAccount {
    * usage day, whichever is earlier), as the app counts from Account.createdAt.
    */
   createdDate?: string | null;
+  /**
+   * The account's CRM attributes: accounts.csv's other columns (any beyond those named in FILES and
+   * ACCOUNTS_OPTIONAL_COLUMNS), by column name, blank values left out; the configuration's peerAttribute
+   * names one of them (the generator writes "region").
+   */
+  attributes?: Record<string, string>;
 }
 
 export interface HistoryUsageDay {
@@ -114,6 +120,11 @@ type FileSpec = (typeof FILES)[keyof typeof FILES];
 
 /** accounts.csv's optional columns: read when the header names them (the generator writes them). */
 export const ACCOUNTS_OPTIONAL_COLUMNS = ["createdDate"] as const;
+const ACCOUNTS_KNOWN_COLUMNS: readonly string[] = [...FILES.accounts.columns, ...ACCOUNTS_OPTIONAL_COLUMNS];
+const attributesOf = (row: Row) => {
+  const attributes = row.others(ACCOUNTS_KNOWN_COLUMNS);
+  return attributes ? { attributes } : {};
+};
 
 export class HistoryError extends Error {
   constructor(readonly problems: string[]) {
@@ -137,6 +148,16 @@ class Row {
   text(column: string): string {
     const i = this.columns.get(column);
     return i === undefined ? "" : this.fields[i].trim();
+  }
+
+  /** The non-blank values of every column but `known`, by column name (undefined: none). */
+  others(known: readonly string[]): Record<string, string> | undefined {
+    let out: Record<string, string> | undefined;
+    for (const [column, i] of this.columns) {
+      const v = this.fields[i].trim();
+      if (v !== "" && column !== "" && !known.includes(column)) (out ??= {})[column] = v;
+    }
+    return out;
   }
 
   problem(text: string): void {
@@ -499,6 +520,7 @@ function scanHistory(dir: string, keep: boolean): Scan {
       renewalDate: renewalDate!,
       tier: row.text("tier") || null,
       ...(createdDate ? { createdDate } : {}),
+      ...attributesOf(row),
     });
   }
 

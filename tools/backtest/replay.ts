@@ -13,7 +13,7 @@ import {
   type HealthResult,
 } from "../../src/success/rules/health-model.ts";
 import { evaluateRules, type RuleFacts } from "../../src/success/rules/risk-rules.ts";
-import { AccountSeries, trendsOf } from "./account-series.ts";
+import { AccountSeries, peerOf, trendsOf } from "./account-series.ts";
 import { sourceOf, type AccountSource } from "./account-source.ts";
 import { dateOfDay } from "./dates.ts";
 import { HistoryError, type History } from "./history.ts";
@@ -233,7 +233,7 @@ export function createdDays(h: AccountSource, t: Timeline): Map<string, number> 
 
 /**
  * The book's median trends on each replayed day (index 0: `start`), over the accounts still customers
- * with a measured trend, for all and per tier: a first pass over the accounts' usage only, holding one
+ * with a measured trend, for all, per tier and per peer group (peerAttribute): a first pass over the accounts' usage only, holding one
  * number per account-day and trend.
  */
 export function bookByDay(
@@ -248,32 +248,41 @@ export function bookByDay(
   const n = h.accounts.length;
   const trends = TREND_KINDS.map(() => new Float32Array(n * span).fill(NaN));
   const tierOf: (string | null)[] = [];
+  const peerOfAccount: (string | null)[] = [];
   let a = 0;
   for (const rows of h.eachAccount({ usageOnly: true })) {
     const churnDay = churn.get(rows.account.externalId);
     const last = churnDay === undefined ? end : Math.min(end, churnDay - 1);
     tierOf.push(rows.account.tier);
+    peerOfAccount.push(peerOf(rows.account, config));
     if (last >= start) trendsOf(rows, t, config, start, last, { trends, offset: a * span });
     a++;
   }
   const tiers = [...new Set(tierOf.filter((x): x is string => x !== null))];
+  const peers = [...new Set(peerOfAccount.filter((x): x is string => x !== null))];
   const lists = () => TREND_KINDS.map(() => [] as number[]) as BookLists;
   const out: BookContext[] = new Array(span);
   for (let d = 0; d < span; d++) {
     const all = lists();
     const byTier = new Map(tiers.map((x) => [x, lists()]));
+    const byPeer = new Map(peers.map((x) => [x, lists()]));
     for (let i = 0; i < a; i++) {
       const tier = tierOf[i] === null ? null : byTier.get(tierOf[i]!)!;
+      const peer = peerOfAccount[i] === null ? null : byPeer.get(peerOfAccount[i]!)!;
       for (let k = 0; k < TREND_KINDS.length; k++) {
         const v = trends[k][i * span + d];
         if (Number.isNaN(v)) continue;
         all[k].push(v);
         tier?.[k].push(v);
+        peer?.[k].push(v);
       }
     }
     out[d] = {
       all: bookTrendOf(...all),
       byTier: Object.fromEntries([...byTier].map(([x, l]) => [x, bookTrendOf(...l)])),
+      ...(config.peerAttribute === null
+        ? {}
+        : { byPeer: Object.fromEntries([...byPeer].map(([x, l]) => [x, bookTrendOf(...l)])), peerAttribute: config.peerAttribute }),
     };
   }
   return out;

@@ -111,6 +111,23 @@ export const healthConfigSchema = z
       })
       .strict()
       .default({ withinDays: 180, weight: 1, below: 100 }),
+    /**
+     * The CRM attribute (a key of the account's `attributes`) whose value groups an account with its peers,
+     * such as its region: accounts that share holidays and seasons. An account's usage trends are compared
+     * with its peer group's median (when the group has enough accounts) before its tier's and the book's, so
+     * a dip its peers share (Europe in August) is not read as a risk. null: no peer groups.
+     */
+    peerAttribute: z
+      .string({ error: 'must be the name of an account attribute, such as "region", or null' })
+      .trim()
+      .min(1, 'must name an account attribute, such as "region" (null: no peer groups)')
+      .max(100, "must be at most 100 characters")
+      .refine(
+        (v) => ![...v].some((ch) => ch === '"' || ch === "\\" || ch < " "),
+        "must not hold double quotes, backslashes or control characters",
+      )
+      .nullable()
+      .default("region"),
     /** The features that exist; empty: all features any account used in the last 90 days. */
     knownFeatures: z.array(z.string().min(1)).default([]),
     /** The usage events that count as key actions (uploads...); empty: every event. */

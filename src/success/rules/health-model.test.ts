@@ -436,6 +436,62 @@ describe("trends relative to the book and to last year", () => {
   });
 });
 
+describe("trends relative to the account's peers (peerAttribute)", () => {
+  const steady = (active: number, prev: number): HealthInputs["usage"] => ({
+    ...full.usage,
+    avgActiveLast30: active,
+    avgActivePrev30: prev,
+  });
+  // A book where European accounts dip together in August while the others hold steady.
+  const book = [
+    ...Array.from({ length: 24 }, (_, k) => ({ tier: "growth", peer: "europe", usage: steady(68 + (k % 5), 100) })),
+    ...Array.from({ length: 40 }, () => ({ tier: "growth", peer: "americas", usage: steady(100, 100) })),
+    ...Array.from({ length: 6 }, () => ({ tier: "growth", peer: "apac", usage: steady(100, 100) })),
+  ];
+
+  it("takes each peer group's median, by the configured attribute, and none when it is not configured", () => {
+    const ctx = bookTrends(book, "region");
+    expect(ctx.peerAttribute).toBe("region");
+    expect(ctx.byPeer!.europe.usage).toBeCloseTo(-0.3);
+    expect(ctx.byPeer!.americas.usage).toBeCloseTo(0);
+    expect(ctx.byPeer!.apac.usage).toBeNull(); // 6 accounts: too few for a median
+    expect(ctx.byTier.growth.usage).toBeCloseTo(0);
+    expect(bookTrends(book, null).byPeer).toBeUndefined();
+  });
+
+  it("judges a dip the account's peers share against them, before its tier, and says who they are", () => {
+    const dip: HealthInputs = { ...full, tier: "growth", peer: "europe", usage: steady(70, 100) };
+    const ctx = bookTrends(book, "region");
+    expect(trendReference(dip, ctx, "usage")).toMatchObject({ source: "peers" });
+    const h = scoreHealth(dip, config, ctx);
+    const trend = h.components.find((c) => c.name === "usageTrend")!;
+    expect(trend.score).toBeGreaterThanOrEqual(70);
+    expect(trend.evidence).toBe(
+      'active users 100 → 70 a day in 30 days (-30% while accounts with region "europe" were -30%: +0% relative)',
+    );
+    // Without peer groups the same dip is judged against the tier, which held steady: a risk.
+    const alone = scoreHealth(dip, config, bookTrends(book, null));
+    expect(alone.components.find((c) => c.name === "usageTrend")!.score).toBeLessThan(30);
+    expect(alone.score!).toBeLessThan(h.score!);
+  });
+
+  it("falls back to the tier when the peer group is too small or the account has no value", () => {
+    const ctx = bookTrends(book, "region");
+    expect(trendReference({ ...full, tier: "growth", peer: "apac" }, ctx, "usage")).toMatchObject({ source: "tier" });
+    expect(trendReference({ ...full, tier: "growth", peer: null }, ctx, "usage")).toMatchObject({ source: "tier" });
+  });
+});
+
+describe("peerAttribute in the configuration", () => {
+  it('is "region" by default, may be null, and must name an attribute', () => {
+    expect(parseHealthConfig(null).peerAttribute).toBe("region");
+    expect(parseHealthConfig('{"peerAttribute": null}').peerAttribute).toBeNull();
+    expect(parseHealthConfig('{"peerAttribute": " industry "}').peerAttribute).toBe("industry");
+    expect(() => parseHealthConfig('{"peerAttribute": ""}', "h.json")).toThrow(/peerAttribute.*must name an account attribute/);
+    expect(() => parseHealthConfig('{"peerAttribute": "a\\"b"}', "h.json")).toThrow(/peerAttribute.*double quotes/);
+  });
+});
+
 describe("onboarding and the renewal", () => {
   const defaults = parseHealthConfig(null);
   // A 20-seat account on day 30 of onboarding: its usage still ramping, trends steeply up and down.

@@ -45,6 +45,11 @@ export interface HealthInputs {
   /** The account's tier from the CRM (Account.tier), to compare its trends with its tier's; null: none. */
   tier: string | null;
   /**
+   * The account's value of the CRM attribute that groups it with its peers (the configuration's
+   * peerAttribute, such as its region), to compare its trends with its peers'; null or absent: none.
+   */
+  peer?: string | null;
+  /**
    * Where the account is in its life, for onboarding. The start is the earliest of the day it became a
    * customer (Account.customerSince, from the CRM), its first usage day and the day it was first stored
    * here (Account.createdAt), as whole UTC days (see accountStart).
@@ -119,6 +124,9 @@ export interface BookTrend {
 export interface BookContext {
   all: BookTrend;
   byTier: Record<string, BookTrend>;
+  /** Per value of the peer attribute (peerAttribute), and the attribute's name for the evidence; absent: no peer groups. */
+  byPeer?: Record<string, BookTrend>;
+  peerAttribute?: string | null;
 }
 
 export interface Component {
@@ -258,21 +266,32 @@ function median(values: number[]): number | null {
 }
 
 /**
- * The book's median usage and key-event trends over the same windows, for all accounts and per tier, from
- * every account's inputs as of the same day (accounts without a measured trend are left out).
+ * The book's median usage and key-event trends over the same windows, for all accounts, per tier and per
+ * peer group (the accounts sharing a value of `peerAttribute`), from every account's inputs as of the same
+ * day (accounts without a measured trend are left out).
  */
-export function bookTrends(accounts: Iterable<Pick<HealthInputs, "tier" | "usage">>): BookContext {
+export function bookTrends(
+  accounts: Iterable<Pick<HealthInputs, "tier" | "peer" | "usage">>,
+  peerAttribute: string | null = null,
+): BookContext {
   const lists = () => TREND_KINDS.map(() => [] as number[]) as BookLists;
   const all = lists();
   const tiers = new Map<string, BookLists>();
+  const peers = new Map<string, BookLists>();
+  const groupOf = (groups: Map<string, BookLists>, key: string) => groups.get(key) ?? groups.set(key, lists()).get(key)!;
   for (const a of accounts) {
     const changes = TREND_KINDS.map((kind) => trendOf(kind, a.usage));
-    const into = a.tier === null ? [all] : [all, tiers.get(a.tier) ?? tiers.set(a.tier, lists()).get(a.tier)!];
+    const into = [all];
+    if (a.tier !== null) into.push(groupOf(tiers, a.tier));
+    if (peerAttribute !== null && a.peer != null) into.push(groupOf(peers, a.peer));
     for (const l of into) changes.forEach((c, j) => c !== null && l[j].push(c));
   }
   return {
     all: bookTrendOf(...all),
     byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(...l)])),
+    ...(peerAttribute === null
+      ? {}
+      : { byPeer: Object.fromEntries([...peers].map(([peer, l]) => [peer, bookTrendOf(...l)])), peerAttribute }),
   };
 }
 
@@ -313,8 +332,8 @@ const AUTOMATION_RISE = 0.2;
 export class TrendReference {
   constructor(
     readonly change: number,
-    readonly source: "year_ago" | "tier" | "book",
-    /** For the tier or book: who ("growth accounts were", "the book was"). */
+    readonly source: "year_ago" | "peers" | "tier" | "book",
+    /** For the peers, tier or book: who ('accounts with region "europe" were', "growth accounts were", "the book was"). */
     private readonly who: string,
   ) {}
 
@@ -328,11 +347,12 @@ export class TrendReference {
 
 /**
  * What an account's trend is judged against: its own trend over the same weeks a year earlier when that
- * was measured, else the book's median trend (its tier's when the tier has enough accounts); null: neither.
- * `text` says which, with the account's change relative to it.
+ * was measured, else the median trend of its peers (the accounts sharing its value of peerAttribute, such
+ * as its region: they share holidays and seasons), else of its tier, else of the book, the first of these
+ * with enough accounts (MIN_BOOK_ACCOUNTS); null: none. `text` says which, with the account's change relative to it.
  */
 export function trendReference(
-  i: Pick<HealthInputs, "usageYearAgo" | "tier">,
+  i: Pick<HealthInputs, "usageYearAgo" | "tier" | "peer">,
   book: BookContext | null,
   which: TrendKind,
 ): TrendReference | null {
@@ -340,6 +360,9 @@ export function trendReference(
   const lastYear = ya ? trendOf(which, ya) : null;
   if (lastYear !== null) return new TrendReference(lastYear, "year_ago", "");
   if (!book) return null;
+  const peers = i.peer != null && book.peerAttribute ? book.byPeer?.[i.peer]?.[which] : null;
+  if (peers !== null && peers !== undefined)
+    return new TrendReference(peers, "peers", `accounts with ${book.peerAttribute} "${i.peer}" were`);
   const tier = i.tier !== null ? book.byTier[i.tier]?.[which] : null;
   if (tier !== null && tier !== undefined) return new TrendReference(tier, "tier", `${i.tier} accounts were`);
   const change = book.all[which];

@@ -41,6 +41,8 @@ export interface SliceAccount {
   alertChannel: string | null;
   /** The CRM's tier (null: none), to compare the account's trends with its tier's. */
   tier: string | null;
+  /** The account's value of the configured peer attribute (peerAttribute; null: none or not configured), to compare its trends with its peers'. */
+  peer: string | null;
   /** When the company became a customer, from the CRM (YYYY-MM-DD; null: not given). */
   customerSince: string | null;
   /** When the account was first stored here: its start when it has no earlier usage day and no customerSince. */
@@ -57,6 +59,7 @@ export class UsageTable {
   private static readonly WIDTH = 22;
   private readonly index = new Map<string, number>();
   private readonly tiers: (string | null)[] = [];
+  private readonly peers: (string | null)[] = [];
   private values: Float64Array;
   /** Whether any usage is old enough for the year-ago windows (asked once per check, by the first slice). */
   yearAgo: boolean | undefined;
@@ -70,7 +73,7 @@ export class UsageTable {
     return this.index.size;
   }
 
-  add(id: string, tier: string | null, v: number[]): void {
+  add(id: string, group: Pick<SliceAccount, "tier" | "peer">, v: number[]): void {
     const at = this.index.size;
     if ((at + 1) * UsageTable.WIDTH > this.values.length) {
       const grown = new Float64Array(this.values.length * 2);
@@ -79,28 +82,30 @@ export class UsageTable {
     }
     this.values.set(v, at * UsageTable.WIDTH);
     this.index.set(id, at);
-    this.tiers.push(tier);
+    this.tiers.push(group.tier);
+    this.peers.push(group.peer);
   }
 
   /** The account's windows as the model takes them (no usage: every window empty, no year-ago history). */
-  get(id: string): Pick<HealthInputs, "tier" | "usage" | "usageYearAgo"> | null {
+  get(id: string): Pick<HealthInputs, "tier" | "peer" | "usage" | "usageYearAgo"> | null {
     const at = this.index.get(id);
     if (at === undefined) return null;
     return this.read(at);
   }
 
   /** Every account's windows, for the book's median trends. */
-  *all(): Generator<Pick<HealthInputs, "tier" | "usage" | "usageYearAgo">> {
+  *all(): Generator<Pick<HealthInputs, "tier" | "peer" | "usage" | "usageYearAgo">> {
     for (let i = 0; i < this.index.size; i++) yield this.read(i);
   }
 
-  private read(at: number): Pick<HealthInputs, "tier" | "usage" | "usageYearAgo"> {
+  private read(at: number): Pick<HealthInputs, "tier" | "peer" | "usage" | "usageYearAgo"> {
     const v = this.values.subarray(at * UsageTable.WIDTH, (at + 1) * UsageTable.WIDTH);
     const [days, active, peak, keys, pDays, pActive, pKeys, yDays, yActive, yKeys, ypDays, ypActive, ypKeys] = v;
     const [eDays, eActive, eKeys, yeDays, yeActive, yeKeys, rDays, rActive, rKeys] = v.subarray(13);
     const avg = (sum: number, n: number) => (n ? sum / n : 0);
     return {
       tier: this.tiers[at],
+      peer: this.peers[at],
       usage: {
         daysLast30: days,
         daysPrev30: pDays,
@@ -207,7 +212,7 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
     const yp = yearPrevBy.get(a.externalId);
     const e = earlyBy.get(a.externalId);
     const ye = yearEarlyBy.get(a.externalId);
-    table.add(a.externalId, a.tier, [
+    table.add(a.externalId, a, [
       n(l?.days),
       n(l?.active),
       n(l?.peak),
@@ -449,7 +454,7 @@ export async function sliceFacts(
   const todayMs = Date.parse(today);
   const daysFromToday = (day: string) => Math.round((Date.parse(day) - todayMs) / DAY_MS);
   for (const a of accounts) {
-    const windows = usage.get(a.externalId) ?? { tier: a.tier, ...NO_USAGE };
+    const windows = usage.get(a.externalId) ?? NO_USAGE;
     const t = ticketsBy.get(a.externalId);
     const cs = csatBy.get(a.externalId);
     const sl = slaBy.get(a.externalId);
@@ -491,6 +496,7 @@ export async function sliceFacts(
         ? { seatsThen: then.seats, seatsNow: a.seats, arrThen: then.arr, arrNow: a.arr }
         : { seatsThen: null, seatsNow: a.seats, arrThen: null, arrNow: a.arr },
       tier: a.tier,
+      peer: a.peer,
       lifecycle: {
         ageDays: Math.max(0, -daysFromToday(start)),
         featuresUsedSinceStart: num(feats?.ever) ?? 0,

@@ -59,7 +59,8 @@ export interface HealthStore {
   recentRuns(limit: number): Promise<HealthCheckRecord[]>;
   run(id: number): Promise<HealthCheckRecord | null>;
   /** Up to `limit` accounts after `cursor` (null: from the first), by externalId. */
-  accountsAfter(cursor: string | null, limit: number): Promise<SliceAccount[]>;
+  /** `peerAttribute`: the attribute whose value is each account's `peer` (null: every peer null). */
+  accountsAfter(cursor: string | null, limit: number, peerAttribute: string | null): Promise<SliceAccount[]>;
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
   knownFeatureCount(config: HealthConfig, at: Date): Promise<number>;
   /** Adds the usage windows of the slice's accounts as of `at` to `table` (the check's first pass). */
@@ -75,6 +76,9 @@ export interface HealthStore {
   /** Stores up to SCORES_PER_STATEMENT scores as history and as the accounts' current scores. */
   writeScores(tx: Tx, runId: number, at: Date, rows: { account: SliceAccount; health: HealthResult }[]): Promise<void>;
 }
+
+/** A SQLite JSON path to one key of an object: $."key" (the configuration refuses keys with quotes or backslashes). */
+const jsonPath = (key: string) => `$."${key}"`;
 
 /**
  * The components as history keeps them: { name: [score, weight] } without the evidence (the current
@@ -138,7 +142,15 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
       return c.healthCheckRun.findUnique({ where: { id }, select: RECORD });
     },
 
-    async accountsAfter(cursor, limit) {
+    async accountsAfter(cursor, limit, peerAttribute) {
+      // The peer attribute's value when it is a string, number or boolean (a list or object groups no one).
+      const peer =
+        peerAttribute === null
+          ? `NULL`
+          : db.provider === "postgres"
+            ? `CASE WHEN json_typeof("attributes"::json -> $2) IN ('string', 'number', 'boolean') THEN "attributes"::json ->> $2 END`
+            : `CASE WHEN json_type("attributes", $2) IN ('text', 'integer', 'real', 'true', 'false') THEN CAST(json_extract("attributes", $2) AS TEXT) END`;
+      const key = peerAttribute === null ? [] : [db.provider === "postgres" ? peerAttribute : jsonPath(peerAttribute)];
       const rows = await preparedRows<{
         externalId: string;
         name: string;
@@ -149,15 +161,16 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
         csmSlackUserId: string | null;
         alertChannel: string | null;
         tier: string | null;
+        peer: string | null;
         createdAt: Date | string | number;
       }>(
         db,
         c,
-        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "customerSince", "csmSlackUserId", "alertChannel", "tier", "createdAt"
-        FROM "Account" ${cursor === null ? "" : `WHERE "externalId" > $2`} ORDER BY "externalId" LIMIT $1`,
-        ...(cursor === null ? [limit] : [limit, cursor]),
+        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "customerSince", "csmSlackUserId", "alertChannel", "tier", ${peer} AS "peer", "createdAt"
+        FROM "Account" ${cursor === null ? "" : `WHERE "externalId" > $${key.length + 2}`} ORDER BY "externalId" LIMIT $1`,
+        ...[limit, ...key, ...(cursor === null ? [] : [cursor])],
       );
-      return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats), createdAt: new Date(r.createdAt) }));
+      return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats), peer: r.peer ?? null, createdAt: new Date(r.createdAt) }));
     },
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),

@@ -97,7 +97,7 @@ export async function runHealthCheck(
     // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores.
     const usage = new UsageTable(accountCount);
     for await (const accounts of slices(ctx, sliceSize)) await ctx.health.sliceUsage(accounts, at, usage);
-    const book = bookTrends(usage.all());
+    const book = bookTrends(usage.all(), ctx.config.peerAttribute);
     for await (const accounts of slices(ctx, sliceSize)) {
       await scoreSlice(ctx, run.id, accounts, known, at, usage, book, summary, candidates);
     }
@@ -131,7 +131,7 @@ export async function runHealthCheck(
 async function* slices(ctx: SuccessContext, size: number): AsyncGenerator<SliceAccount[]> {
   let cursor: string | null = null;
   for (;;) {
-    const accounts = await ctx.health.accountsAfter(cursor, size);
+    const accounts = await ctx.health.accountsAfter(cursor, size, ctx.config.peerAttribute);
     if (accounts.length === 0) return;
     yield accounts;
     if (accounts.length < size) return;
