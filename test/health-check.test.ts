@@ -595,9 +595,7 @@ describe("peer groups (peerAttribute)", () => {
       return (JSON.parse(row.components) as { name: string; score: number; evidence: string }[]).find((c) => c.name === "usageTrend")!;
     };
     const european = await trendOf("acc-00");
-    expect(european.evidence).toBe(
-      'active users 20 → 14 a day in 30 days (-30% while accounts with region "europe" were -30%: +0% relative)',
-    );
+    expect(european.evidence).toBe("active users 20 → 14 a day in 30 days (-30% while europe accounts were -30%: +0% relative)");
     expect(european.score).toBe(70);
     const alone = await trendOf("acc-46");
     expect(alone.evidence).toBe("active users 20 → 14 a day in 30 days (-30% while the book was flat)");

@@ -124,7 +124,7 @@ export interface BookTrend {
 export interface BookContext {
   all: BookTrend;
   byTier: Record<string, BookTrend>;
-  /** Per value of the peer attribute (peerAttribute), and the attribute's name for the evidence; absent: no peer groups. */
+  /** Per value of the peer attribute, and the attribute (peerAttribute) they were grouped by; absent: no peer groups. */
   byPeer?: Record<string, BookTrend>;
   peerAttribute?: string | null;
 }
@@ -333,7 +333,7 @@ export class TrendReference {
   constructor(
     readonly change: number,
     readonly source: "year_ago" | "peers" | "tier" | "book",
-    /** For the peers, tier or book: who ('accounts with region "europe" were', "growth accounts were", "the book was"). */
+    /** For the peers, tier or book: who ("europe accounts were", "growth accounts were", "the book was"). */
     private readonly who: string,
   ) {}
 
@@ -361,8 +361,7 @@ export function trendReference(
   if (lastYear !== null) return new TrendReference(lastYear, "year_ago", "");
   if (!book) return null;
   const peers = i.peer != null && book.peerAttribute ? book.byPeer?.[i.peer]?.[which] : null;
-  if (peers !== null && peers !== undefined)
-    return new TrendReference(peers, "peers", `accounts with ${book.peerAttribute} "${i.peer}" were`);
+  if (peers !== null && peers !== undefined) return new TrendReference(peers, "peers", `${i.peer} accounts were`);
   const tier = i.tier !== null ? book.byTier[i.tier]?.[which] : null;
   if (tier !== null && tier !== undefined) return new TrendReference(tier, "tier", `${i.tier} accounts were`);
   const change = book.all[which];

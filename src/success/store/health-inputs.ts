@@ -60,6 +60,8 @@ export class UsageTable {
   private readonly index = new Map<string, number>();
   private readonly tiers: (string | null)[] = [];
   private readonly peers: (string | null)[] = [];
+  /** One string per peer value (each row's value is a string of its own): 100,000 accounts share a handful. */
+  private readonly peerValues = new Map<string, string>();
   private values: Float64Array;
   /** Whether any usage is old enough for the year-ago windows (asked once per check, by the first slice). */
   yearAgo: boolean | undefined;
@@ -83,7 +85,9 @@ export class UsageTable {
     this.values.set(v, at * UsageTable.WIDTH);
     this.index.set(id, at);
     this.tiers.push(group.tier);
-    this.peers.push(group.peer);
+    const peer =
+      group.peer === null ? null : (this.peerValues.get(group.peer) ?? this.peerValues.set(group.peer, group.peer).get(group.peer)!);
+    this.peers.push(peer);
   }
 
   /** The account's windows as the model takes them (no usage: every window empty, no year-ago history). */
