@@ -68,7 +68,7 @@ export function loadSettingsFiles(config: Config, log: Logger): { policy: SlaPol
   if (calibrationIsStale(healthConfig))
     log.warn(
       { healthConfig: source },
-      "the calibration in the health configuration was counted under other scoring settings (weights, distressWeight, knownFeatures, keyEvents): no churn probability is shown until `npm run backtest -- <dir> --config <file> --write <file>` counts it again",
+      "the calibration in the health configuration was counted under other scoring settings (weights, distressWeight, peerAttribute, knownFeatures, keyEvents; or by a version of the app without one of them): no churn probability is shown until `npm run backtest -- <dir> --config <file> --write <file>` counts it again",
     );
   return { policy, healthConfig };
 }
