@@ -560,6 +560,8 @@ describe("peer groups (peerAttribute)", () => {
       ["p4", region({ name: "europe" })],
       ["p5", JSON.stringify({ owner: "sales" })],
       ["p6", null],
+      ["p8", region(true)],
+      ["p9", region(2.5)],
       ["p7", JSON.stringify({ "sales region": "nordics", "a.b": "dotted" })],
     ];
     for (const [id, attributes] of attrs) {
@@ -569,12 +571,22 @@ describe("peer groups (peerAttribute)", () => {
     const store = prismaHealthStore(db);
     const peers = async (attribute: string | null) =>
       Object.fromEntries((await store.accountsAfter(null, 100, attribute)).map((a) => [a.externalId, a.peer]));
-    expect(await peers("region")).toEqual({ p1: "europe", p2: "44", p3: null, p4: null, p5: null, p6: null, p7: null });
+    expect(await peers("region")).toEqual({
+      p1: "europe",
+      p2: "44",
+      p3: null,
+      p4: null,
+      p5: null,
+      p6: null,
+      p7: null,
+      p8: "true",
+      p9: "2.5",
+    });
     expect((await peers("sales region")).p7).toBe("nordics");
     expect((await peers("a.b")).p7).toBe("dotted");
     expect(Object.values(await peers(null)).every((p) => p === null)).toBe(true);
     // The cursor still pages by id with the attribute's parameter before it.
-    expect((await store.accountsAfter("p5", 100, "region")).map((a) => a.externalId)).toEqual(["p6", "p7"]);
+    expect((await store.accountsAfter("p5", 100, "region")).map((a) => a.externalId)).toEqual(["p6", "p7", "p8", "p9"]);
   });
 
   it("judges a dip the account's region shares against its region, and says so; an account without one against the book", async () => {

@@ -143,13 +143,16 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     },
 
     async accountsAfter(cursor, limit, peerAttribute) {
-      // The peer attribute's value when it is a string, number or boolean (a list or object groups no one).
+      // The peer attribute's value as text when it is a string, number or boolean, the same on both databases
+      // ("europe", "44", "true"); a list or object groups no one.
       const peer =
         peerAttribute === null
           ? `NULL`
           : db.provider === "postgres"
             ? `CASE WHEN json_typeof("attributes"::json -> $2) IN ('string', 'number', 'boolean') THEN "attributes"::json ->> $2 END`
-            : `CASE WHEN json_type("attributes", $2) IN ('text', 'integer', 'real', 'true', 'false') THEN CAST(json_extract("attributes", $2) AS TEXT) END`;
+            : `CASE json_type("attributes", $2) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+                WHEN 'text' THEN json_extract("attributes", $2) WHEN 'integer' THEN CAST(json_extract("attributes", $2) AS TEXT)
+                WHEN 'real' THEN CAST(json_extract("attributes", $2) AS TEXT) END`;
       const key = peerAttribute === null ? [] : [db.provider === "postgres" ? peerAttribute : jsonPath(peerAttribute)];
       const rows = await preparedRows<{
         externalId: string;
