@@ -515,7 +515,7 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
     ...stores,
     // The check scores the sample accounts only, and reports on their alerts only (its risk digest and
     // summary): the rest of the book is the scheduled checks' business.
-    health: { ...stores.health, accountsAfter: (cursor, limit, peer) => demoAccountsAfter(db, cursor, limit, peer) },
+    health: { ...stores.health, accountsAfter: (cursor, limit) => demoAccountsAfter(db, cursor, limit) },
     alerts: {
       ...stores.alerts,
       openForReport: (at, listMax) => stores.alerts.openForReport(at, listMax, { accountPrefix: DEMO_PREFIX }),
@@ -607,8 +607,11 @@ export async function loadDemo(db: Database, options: DemoOptions): Promise<Demo
   };
 }
 
-/** The health store's slice read, narrowed to the sample accounts (a prefix range of externalIds). */
-async function demoAccountsAfter(db: Database, cursor: string | null, limit: number, peerAttribute: string | null) {
+/**
+ * The health store's slice read, narrowed to the sample accounts (a prefix range of externalIds). They have
+ * no peer group: their only attribute is `sample`, and they are fewer than a peer group needs (MIN_BOOK_ACCOUNTS).
+ */
+async function demoAccountsAfter(db: Database, cursor: string | null, limit: number) {
   const rows = await db.client.account.findMany({
     where: { externalId: { startsWith: DEMO_PREFIX, ...(cursor === null ? {} : { gt: cursor }) } },
     orderBy: { externalId: "asc" },
@@ -623,18 +626,10 @@ async function demoAccountsAfter(db: Database, cursor: string | null, limit: num
       csmSlackUserId: true,
       alertChannel: true,
       tier: true,
-      attributes: true,
       createdAt: true,
     },
   });
-  return rows.map(({ attributes, ...a }) => ({ ...a, peer: peerOf(attributes, peerAttribute) }));
-}
-
-/** The account's value of the peer attribute, as the health check reads it (a string, number or boolean; else null). */
-function peerOf(attributes: string | null, peerAttribute: string | null): string | null {
-  if (peerAttribute === null || attributes === null) return null;
-  const value = (JSON.parse(attributes) as Record<string, unknown>)[peerAttribute];
-  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : null;
+  return rows.map((a) => ({ ...a, peer: null }));
 }
 
 /** Past tickets, resolved, as if opened with /ticket (no Slack message of their own; no SLA clock runs). */

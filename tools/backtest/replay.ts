@@ -4,12 +4,11 @@
 // hit on a day the account was not red the day before (one alert per red episode).
 import { bandOf, COMPONENTS, type HealthConfig } from "../../src/success/rules/health-config.ts";
 import {
-  bookTrendOf,
+  BookGroups,
   componentScores,
   scoreHealth,
   TREND_KINDS,
   type BookContext,
-  type BookLists,
   type HealthResult,
 } from "../../src/success/rules/health-model.ts";
 import { evaluateRules, type RuleFacts } from "../../src/success/rules/risk-rules.ts";
@@ -233,8 +232,8 @@ export function createdDays(h: AccountSource, t: Timeline): Map<string, number> 
 
 /**
  * The book's median trends on each replayed day (index 0: `start`), over the accounts still customers
- * with a measured trend, for all, per tier and per peer group (peerAttribute): a first pass over the accounts' usage only, holding one
- * number per account-day and trend.
+ * with a measured trend, for all, per tier and per peer group (peerAttribute), as bookTrends gives them to the
+ * app's check: a first pass over the accounts' usage only, holding one number per account-day and trend.
  */
 export function bookByDay(
   h: AccountSource,
@@ -258,32 +257,18 @@ export function bookByDay(
     if (last >= start) trendsOf(rows, t, config, start, last, { trends, offset: a * span });
     a++;
   }
-  const tiers = [...new Set(tierOf.filter((x): x is string => x !== null))];
-  const peers = [...new Set(peerOfAccount.filter((x): x is string => x !== null))];
-  const lists = () => TREND_KINDS.map(() => [] as number[]) as BookLists;
   const out: BookContext[] = new Array(span);
   for (let d = 0; d < span; d++) {
-    const all = lists();
-    const byTier = new Map(tiers.map((x) => [x, lists()]));
-    const byPeer = new Map(peers.map((x) => [x, lists()]));
+    const book = new BookGroups(config.peerAttribute !== null);
     for (let i = 0; i < a; i++) {
-      const tier = tierOf[i] === null ? null : byTier.get(tierOf[i]!)!;
-      const peer = peerOfAccount[i] === null ? null : byPeer.get(peerOfAccount[i]!)!;
+      const into = book.listsOf(tierOf[i], peerOfAccount[i]);
       for (let k = 0; k < TREND_KINDS.length; k++) {
         const v = trends[k][i * span + d];
         if (Number.isNaN(v)) continue;
-        all[k].push(v);
-        tier?.[k].push(v);
-        peer?.[k].push(v);
+        for (const l of into) l[k].push(v);
       }
     }
-    out[d] = {
-      all: bookTrendOf(...all),
-      byTier: Object.fromEntries([...byTier].map(([x, l]) => [x, bookTrendOf(...l)])),
-      ...(config.peerAttribute === null
-        ? {}
-        : { byPeer: Object.fromEntries([...byPeer].map(([x, l]) => [x, bookTrendOf(...l)])), peerAttribute: config.peerAttribute }),
-    };
+    out[d] = book.context();
   }
   return out;
 }

@@ -124,9 +124,8 @@ export interface BookTrend {
 export interface BookContext {
   all: BookTrend;
   byTier: Record<string, BookTrend>;
-  /** Per value of the peer attribute, and the attribute (peerAttribute) they were grouped by; absent: no peer groups. */
+  /** Per value of the peer attribute (peerAttribute); absent: no peer groups. */
   byPeer?: Record<string, BookTrend>;
-  peerAttribute?: string | null;
 }
 
 export interface Component {
@@ -274,29 +273,47 @@ export function bookTrends(
   accounts: Iterable<Pick<HealthInputs, "tier" | "peer" | "usage">>,
   peerAttribute: string | null = null,
 ): BookContext {
-  const lists = () => TREND_KINDS.map(() => [] as number[]) as BookLists;
-  const all = lists();
-  const tiers = new Map<string, BookLists>();
-  const peers = new Map<string, BookLists>();
-  const groupOf = (groups: Map<string, BookLists>, key: string) => groups.get(key) ?? groups.set(key, lists()).get(key)!;
+  const book = new BookGroups(peerAttribute !== null);
   for (const a of accounts) {
     const changes = TREND_KINDS.map((kind) => trendOf(kind, a.usage));
-    const into = [all];
-    if (a.tier !== null) into.push(groupOf(tiers, a.tier));
-    if (peerAttribute !== null && a.peer != null) into.push(groupOf(peers, a.peer));
-    for (const l of into) changes.forEach((c, j) => c !== null && l[j].push(c));
+    for (const l of book.listsOf(a.tier, a.peer ?? null)) changes.forEach((c, j) => c !== null && l[j].push(c));
   }
-  return {
-    all: bookTrendOf(...all),
-    byTier: Object.fromEntries([...tiers].map(([tier, l]) => [tier, bookTrendOf(...l)])),
-    ...(peerAttribute === null
-      ? {}
-      : { byPeer: Object.fromEntries([...peers].map(([peer, l]) => [peer, bookTrendOf(...l)])), peerAttribute }),
-  };
+  return book.context();
 }
 
 /** One list of measured changes per trend kind, in the order of TREND_KINDS. */
 export type BookLists = [number[], number[], number[], number[], number[], number[]];
+
+/** The measured changes of the whole book, of each tier and (when `peerGroups`) of each peer group, and their medians. */
+export class BookGroups {
+  private readonly all = BookGroups.lists();
+  private readonly tiers = new Map<string, BookLists>();
+  private readonly peers = new Map<string, BookLists>();
+
+  constructor(private readonly peerGroups: boolean) {}
+
+  private static lists(): BookLists {
+    return TREND_KINDS.map(() => [] as number[]) as BookLists;
+  }
+
+  /** The lists an account's changes go into: the book's, its tier's and its peer group's. */
+  listsOf(tier: string | null, peer: string | null): BookLists[] {
+    const into = [this.all];
+    const groupOf = (groups: Map<string, BookLists>, key: string) => groups.get(key) ?? groups.set(key, BookGroups.lists()).get(key)!;
+    if (tier !== null) into.push(groupOf(this.tiers, tier));
+    if (this.peerGroups && peer !== null) into.push(groupOf(this.peers, peer));
+    return into;
+  }
+
+  context(): BookContext {
+    const medians = (groups: Map<string, BookLists>) => Object.fromEntries([...groups].map(([key, l]) => [key, bookTrendOf(...l)]));
+    return {
+      all: bookTrendOf(...this.all),
+      byTier: medians(this.tiers),
+      ...(this.peerGroups ? { byPeer: medians(this.peers) } : {}),
+    };
+  }
+}
 
 /** The book's trend from the measured changes of its accounts (trendOf each of TREND_KINDS, in that order). */
 export function bookTrendOf(
@@ -360,7 +377,7 @@ export function trendReference(
   const lastYear = ya ? trendOf(which, ya) : null;
   if (lastYear !== null) return new TrendReference(lastYear, "year_ago", "");
   if (!book) return null;
-  const peers = i.peer != null && book.peerAttribute ? book.byPeer?.[i.peer]?.[which] : null;
+  const peers = i.peer != null ? book.byPeer?.[i.peer]?.[which] : null;
   if (peers !== null && peers !== undefined) return new TrendReference(peers, "peers", `${i.peer} accounts were`);
   const tier = i.tier !== null ? book.byTier[i.tier]?.[which] : null;
   if (tier !== null && tier !== undefined) return new TrendReference(tier, "tier", `${i.tier} accounts were`);
