@@ -13,14 +13,18 @@ describe("the app's start flags", () => {
     for (const flag of START_FLAGS) expect(words).toContain(flag);
   });
 
-  it("are accepted by this Node and keep the young generation at 16 MB or less (Node's default is 32 MB)", () => {
+  it("are accepted by this Node and cap the young generation at 16 MB, below Node's own cap", () => {
     // The young generation grows to its largest while many short-lived objects survive a while.
     const probe = `let keep = []; for (let i = 0; i < 1e6; i++) { keep.push({ i }); if (keep.length > 2e5) keep = []; }
-      const s = require("node:v8").getHeapSpaceStatistics().find((x) => x.space_name === "new_space"); process.stdout.write(String(s.space_size))`;
-    const newSpace = Number(execFileSync(process.execPath, [...START_FLAGS, "-e", probe], { encoding: "utf8" }));
-    expect(newSpace).toBeGreaterThan(0);
-    expect(newSpace).toBeLessThanOrEqual(16 * 1024 * 1024);
-    const plain = Number(execFileSync(process.execPath, ["-e", probe], { encoding: "utf8" }));
-    expect(plain).toBeGreaterThan(newSpace);
+      const v8 = require("node:v8"); const s = v8.getHeapSpaceStatistics().find((x) => x.space_name === "new_space");
+      process.stdout.write(JSON.stringify({ newSpace: s.space_size, limit: v8.getHeapStatistics().heap_size_limit }))`;
+    const run = (flags: readonly string[]) =>
+      JSON.parse(execFileSync(process.execPath, [...flags, "-e", probe], { encoding: "utf8" })) as { newSpace: number; limit: number };
+    const flagged = run(START_FLAGS);
+    expect(flagged.newSpace).toBeGreaterThan(0);
+    expect(flagged.newSpace).toBeLessThanOrEqual(16 * 1024 * 1024);
+    // How far the young generation grew without the flags depends on the collector's timing (CI saw it stop at
+    // 16 MB under load), but the heap's limit counts the young generation's cap and does not: it must be larger.
+    expect(run([]).limit).toBeGreaterThan(flagged.limit);
   });
 });
