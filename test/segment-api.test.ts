@@ -4,6 +4,7 @@
 // endpoint off without SEGMENT_WRITE_KEY, and a health check that reads Segment usage exactly as it reads
 // usage sent to POST /api/v1/usage.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prismaHealthStore } from "../src/success/store/health-runs.ts";
 import { startDesk, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
 
@@ -261,6 +262,36 @@ describe("group traits onto accounts", () => {
     // A new account without a name is named by its groupId until one comes.
     await ok(segment("/group", { groupId: "unnamed-7", userId: "u7" }));
     expect(await db().account.findUniqueOrThrow({ where: { externalId: "unnamed-7" } })).toMatchObject({ name: "unnamed-7" });
+  });
+  it("keeps the other traits as the account's attributes, joined to those stored, so region groups it with its peers", async () => {
+    const put = await fetch(`${desk.baseUrl}/api/v1/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ accounts: [{ externalId: "attr-1", name: "Attr One", attributes: { owner: "dana", region: "americas" } }] }),
+    });
+    expect(put.status).toBe(200);
+    const attributes = async () =>
+      JSON.parse((await db().account.findUniqueOrThrow({ where: { externalId: "attr-1" } })).attributes ?? "null") as unknown;
+    await ok(
+      segment("/group", {
+        groupId: "attr-1",
+        traits: { region: "europe", employees: 120, email: "billing@attr.example", segments: ["a"], plan: "gold" },
+      }),
+    );
+    expect(await attributes()).toEqual({ owner: "dana", region: "europe", employees: 120 });
+    expect(await db().account.findUniqueOrThrow({ where: { externalId: "attr-1" } })).toMatchObject({ tier: "gold" });
+    expect(
+      desk.logs.some(
+        (l) => l.groupId === "attr-1" && String(l.msg).includes("group traits could not be read") && JSON.stringify(l.traits).includes("segments"),
+      ),
+    ).toBe(true);
+    // A later call with other traits, or none, keeps the region.
+    await ok(segment("/group", { groupId: "attr-1", traits: { industry: "retail" } }));
+    await ok(segment("/group", { groupId: "attr-1", traits: { name: "Attr One Ltd" } }));
+    expect(await attributes()).toEqual({ owner: "dana", region: "europe", employees: 120, industry: "retail" });
+    // The health check reads it as the account's peer group (peerAttribute "region" by default).
+    const [slice] = await prismaHealthStore(desk.app.db).accountsAfter("attr-0", 1, "region");
+    expect(slice).toMatchObject({ externalId: "attr-1", peer: "europe" });
   });
 });
 

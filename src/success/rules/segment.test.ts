@@ -1,7 +1,7 @@
 // Reading Segment calls (pure, no database): each call's problems, group traits onto account fields, the
 // day of a track call, and which account each track counts for.
 import { describe, expect, it } from "vitest";
-import { foldCalls, groupTraits, mergeGroups, readSegmentCall, type SegmentCall } from "./segment.ts";
+import { foldCalls, groupTraits, MAX_ATTRIBUTES_JSON, mergeGroups, readSegmentCall, withTraits, type SegmentCall } from "./segment.ts";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const call = (raw: unknown, type?: string, shared?: Record<string, unknown>) => {
@@ -112,6 +112,50 @@ describe("groupTraits", () => {
       "renewal_date: must be a date such as 2027-03-31",
       "csm: must be an email address",
     ]);
+  });
+});
+
+describe("the other group traits, as the account's attributes", () => {
+  it("keeps text, numbers and true/false under the key as sent; not contact details, and names what it cannot keep", () => {
+    const { account, unread } = groupTraits({
+      name: "Acme",
+      region: " europe ",
+      Industry: "Retail",
+      employees: 120,
+      paying: true,
+      email: "billing@acme.example",
+      phone: "+44 20 7946 0000",
+      address: { city: "London" },
+      nickname: "",
+      partner: null,
+      segments: ["a", "b"],
+      motto: "x".repeat(501),
+    });
+    expect(account).toEqual({ name: "Acme", attributes: { region: "europe", Industry: "Retail", employees: 120, paying: true } });
+    expect(unread).toEqual([
+      "segments: a list or an object is not kept (send text, a number or true/false)",
+      "motto: must be text of at most 500 characters to be kept",
+    ]);
+    // Traits that set account fields are not attributes too.
+    expect(groupTraits({ plan: "gold", tier: "x", renewal: "2027-01-01", mrr: 5 }).account.attributes).toBeUndefined();
+  });
+
+  it("joins the stored attributes, a trait over the stored value of its key, and refuses to grow past the limit", () => {
+    expect(withTraits(null, { region: "europe" })).toEqual({ attributes: { region: "europe" } });
+    expect(withTraits('{"owner":"dana","region":"americas"}', { region: "europe" })).toEqual({
+      attributes: { owner: "dana", region: "europe" },
+    });
+    const big = JSON.stringify({ notes: "y".repeat(MAX_ATTRIBUTES_JSON - 20) });
+    const over = withTraits(big, { region: "europe" });
+    expect("problem" in over && over.problem).toContain("over 20,000");
+  });
+
+  it("merges a groupId's attributes across its calls", () => {
+    const calls = [
+      call({ type: "group", groupId: "acme", traits: { region: "europe", industry: "retail" } }),
+      call({ type: "group", groupId: "acme", traits: { industry: "travel" } }),
+    ];
+    expect(mergeGroups(calls).get("acme")!.account.attributes).toEqual({ region: "europe", industry: "travel" });
   });
 });
 

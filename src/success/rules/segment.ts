@@ -2,8 +2,9 @@
 // used), read into what customer success keeps of them. Pure: `now` is a parameter.
 //
 // - identify: the user's traits, and the account in context.groupId when there is one.
-// - group: the account groupId names (externalId), with the traits mapped below; a userId joins the user
-//   to it, so their later track calls count for it.
+// - group: the account groupId names (externalId), with the traits mapped below, and the other traits
+//   with a text, number or true/false value as its attributes (region, industry...); a userId joins the
+//   user to it, so their later track calls count for it.
 // - track: one event of a user (userId, else anonymousId) on a day (the call's timestamp, in UTC), for
 //   the account in context.groupId, else the one the user was grouped into.
 //
@@ -25,6 +26,8 @@ export interface GroupTraits {
   seats?: number;
   renewalDate?: string;
   customerSince?: string;
+  /** The other traits with a text, number or true/false value, kept as the account's attributes (merged into the stored ones). */
+  attributes?: Record<string, string | number | boolean>;
 }
 
 interface Common {
@@ -183,7 +186,82 @@ export function groupTraits(traits: Record<string, unknown>): { account: GroupTr
     "must be an email address",
     (v) => (csmEmail = v),
   );
+  const attributes = otherTraits(traits, unread);
+  if (attributes) account.attributes = attributes;
   return { account, csmEmail, unread };
+}
+
+/** Traits never kept as attributes: contact details and free text, which no health check groups by. */
+const NOT_ATTRIBUTES = new Set(["email", "phone", "avatar", "address", "description", "id"]);
+const MAPPED_TRAITS = new Set<string>(Object.values(GROUP_TRAIT_KEYS).flat());
+const MAX_ATTRIBUTE_KEY = 100;
+const MAX_ATTRIBUTE_TEXT = 500;
+const MAX_ATTRIBUTES_A_CALL = 100;
+/** The largest stored attributes, as JSON (as POST /api/v1/accounts allows). */
+export const MAX_ATTRIBUTES_JSON = 20_000;
+
+/**
+ * The traits no account field takes, as attributes (region, industry, employees...: the health model groups
+ * an account with its peers by one of them, peerAttribute): text (trimmed, at most 500 characters), numbers
+ * and true/false, under the key as sent. Lists and objects are not kept; what cannot be kept is named.
+ */
+function otherTraits(traits: Record<string, unknown>, unread: string[]): Record<string, string | number | boolean> | null {
+  const out: Record<string, string | number | boolean> = {};
+  let count = 0;
+  for (const [key, value] of Object.entries(traits)) {
+    const n = normal(key);
+    if (!n || MAPPED_TRAITS.has(n) || NOT_ATTRIBUTES.has(n) || value === undefined || value === null || value === "") continue;
+    const name = cleanText(key).trim();
+    if (!name || name.length > MAX_ATTRIBUTE_KEY) {
+      unread.push(`${name.slice(0, 40)}…: a trait's name must be at most ${MAX_ATTRIBUTE_KEY} characters to be kept`);
+      continue;
+    }
+    let kept: string | number | boolean | null = null;
+    if (typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) kept = value;
+    else if (typeof value === "string") {
+      const text = cleanText(value).trim();
+      if (!text) continue;
+      if (text.length > MAX_ATTRIBUTE_TEXT) {
+        unread.push(`${name}: must be text of at most ${MAX_ATTRIBUTE_TEXT} characters to be kept`);
+        continue;
+      }
+      kept = text;
+    }
+    if (kept === null) {
+      unread.push(`${name}: a list or an object is not kept (send text, a number or true/false)`);
+      continue;
+    }
+    if (++count > MAX_ATTRIBUTES_A_CALL) {
+      unread.push(`${name}: at most ${MAX_ATTRIBUTES_A_CALL} other traits a call are kept`);
+      continue;
+    }
+    out[name] = kept;
+  }
+  return count > 0 ? out : null;
+}
+
+/**
+ * The account's attributes after a group call's: the stored ones (canonical JSON; null: none) with the
+ * call's traits over them; a problem when the result would be over MAX_ATTRIBUTES_JSON (then the stored
+ * ones are kept).
+ */
+export function withTraits(
+  stored: string | null,
+  traits: Record<string, string | number | boolean>,
+): { attributes: Record<string, unknown> } | { problem: string } {
+  let before: unknown = null;
+  try {
+    before = stored === null ? null : JSON.parse(stored);
+  } catch {
+    before = null;
+  }
+  const attributes = { ...(isObject(before) ? before : {}), ...traits };
+  const size = JSON.stringify(attributes).length;
+  return size > MAX_ATTRIBUTES_JSON
+    ? {
+        problem: `the account's attributes with these traits would be ${size.toLocaleString("en-US")} characters as JSON, over ${MAX_ATTRIBUTES_JSON.toLocaleString("en-US")}: the traits were not kept`,
+      }
+    : { attributes };
 }
 
 /** How many days of track calls are kept to recompute a day from (older days are no longer taken). */
@@ -303,8 +381,12 @@ export function mergeGroups(calls: SegmentCall[]): Map<string, { account: GroupT
   for (const call of calls) {
     if (call.type !== "group") continue;
     const before = groups.get(call.groupId);
+    const attributes =
+      before?.account.attributes && call.account.attributes
+        ? { attributes: { ...before.account.attributes, ...call.account.attributes } }
+        : {};
     groups.set(call.groupId, {
-      account: { ...(before?.account ?? {}), ...call.account },
+      account: { ...(before?.account ?? {}), ...call.account, ...attributes },
       csmEmail: call.csmEmail ?? before?.csmEmail ?? null,
     });
   }

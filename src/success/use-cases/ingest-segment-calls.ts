@@ -10,7 +10,15 @@ import type { Actor } from "../../shared/actor.ts";
 import type { Tx } from "../../platform/db/transactor.ts";
 import type { AccountInput, UsageInput } from "../rules/batch.ts";
 import { accountChanges, usageChanges } from "../rules/batch-changes.ts";
-import { foldCalls, mergeGroups, oldestTrackDay, readSegmentCall, type DailyActivity, type SegmentCall } from "../rules/segment.ts";
+import {
+  foldCalls,
+  mergeGroups,
+  oldestTrackDay,
+  readSegmentCall,
+  withTraits,
+  type DailyActivity,
+  type SegmentCall,
+} from "../rules/segment.ts";
 import type { PeopleDirectory } from "../ports.ts";
 import type { SegmentStore, SegmentUserWrite } from "../store/segment.ts";
 import type { SuccessContext } from "./context.ts";
@@ -55,6 +63,11 @@ export async function ingestSegmentCalls(
     const id = result.call.messageId;
     if (id !== null && inRequest.has(id)) return void (replayed += 1);
     if (id !== null) inRequest.add(id);
+    if (result.call.type === "group" && result.call.unreadTraits.length)
+      ctx.log.warn(
+        { index, groupId: result.call.groupId, traits: result.call.unreadTraits },
+        "segment: some group traits could not be read; the account keeps what it had for them",
+      );
     read.push(result.call);
   });
   const summary: SegmentSummary = {
@@ -126,6 +139,9 @@ async function storeGroups(
   const rows = ids.map((id): AccountInput => {
     const { account, csmEmail } = groups.get(id)!;
     const csm = csmEmail ? csms.get(csmEmail) : undefined;
+    // The other traits join the stored attributes (a group call rarely carries them all).
+    const merged = account.attributes ? withTraits(stored.get(id)?.attributes ?? null, account.attributes) : null;
+    if (merged && "problem" in merged) ctx.log.warn({ groupId: id }, `segment: ${merged.problem}`);
     return {
       externalId: id,
       // A new account without a name trait is named by its groupId until one comes.
@@ -137,6 +153,7 @@ async function storeGroups(
       renewalDate: account.renewalDate,
       customerSince: account.customerSince,
       csmSlackUserId: csm ?? undefined,
+      attributes: merged && "attributes" in merged ? merged.attributes : undefined,
     };
   });
   const { writes, figures, created, updated } = accountChanges(rows, stored, now);
