@@ -282,7 +282,10 @@ describe("group traits onto accounts", () => {
     expect(await db().account.findUniqueOrThrow({ where: { externalId: "attr-1" } })).toMatchObject({ tier: "gold" });
     expect(
       desk.logs.some(
-        (l) => l.groupId === "attr-1" && String(l.msg).includes("group traits could not be read") && JSON.stringify(l.traits).includes("segments"),
+        (l) =>
+          l.groupId === "attr-1" &&
+          String(l.msg).includes("group traits could not be read") &&
+          JSON.stringify(l.traits).includes("segments"),
       ),
     ).toBe(true);
     // A later call with other traits, or none, keeps the region.

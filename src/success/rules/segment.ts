@@ -249,7 +249,7 @@ export function withTraits(
   stored: string | null,
   traits: Record<string, string | number | boolean>,
 ): { attributes: Record<string, unknown> } | { problem: string } {
-  let before: unknown = null;
+  let before: unknown;
   try {
     before = stored === null ? null : JSON.parse(stored);
   } catch {
