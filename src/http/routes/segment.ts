@@ -87,7 +87,7 @@ function handler(deps: SegmentRouteDeps, pathType: string | null): Route["handle
     }
 
     const summary = await ingestSegmentCalls(deps.segment, apiActor, { calls, type, context });
-    const { rejected, ...counts } = summary;
+    const { rejected, unreadTraits, ...counts } = summary;
     const log = deps.segment.log;
     if (rejected.length)
       log.warn(
@@ -95,6 +95,11 @@ function handler(deps: SegmentRouteDeps, pathType: string | null): Route["handle
         "segment: some calls could not be used",
       );
     else log.debug(counts, "segment calls taken");
+    if (unreadTraits.length)
+      log.warn(
+        { unreadTraits: unreadTraits.slice(0, LOGGED_REJECTIONS), unreadTraitsCount: unreadTraits.length },
+        "segment: some group traits could not be read; their accounts keep what they had for them",
+      );
     send(res, 200, { success: true });
   };
 }

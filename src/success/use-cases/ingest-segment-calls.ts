@@ -39,6 +39,8 @@ export interface SegmentSummary {
   replayed: number;
   /** Calls that could not be read, with why. */
   rejected: { index: number; reason: string }[];
+  /** Group calls taken with traits that could not be read (left out: the account keeps what it had), with why. */
+  unreadTraits: { index: number; groupId: string; traits: string[] }[];
   /** Track calls of a user no account could be found for, or of an account that does not exist. */
   unplaced: number;
   accountsCreated: number;
@@ -54,6 +56,7 @@ export async function ingestSegmentCalls(
   await ctx.access.require(actor, "success");
   const now = ctx.clock.now();
   const rejected: SegmentSummary["rejected"] = [];
+  const unreadTraits: SegmentSummary["unreadTraits"] = [];
   const read: SegmentCall[] = [];
   let replayed = 0;
   const inRequest = new Set<string>();
@@ -64,10 +67,7 @@ export async function ingestSegmentCalls(
     if (id !== null && inRequest.has(id)) return void (replayed += 1);
     if (id !== null) inRequest.add(id);
     if (result.call.type === "group" && result.call.unreadTraits.length)
-      ctx.log.warn(
-        { index, groupId: result.call.groupId, traits: result.call.unreadTraits },
-        "segment: some group traits could not be read; the account keeps what it had for them",
-      );
+      unreadTraits.push({ index, groupId: result.call.groupId, traits: result.call.unreadTraits });
     read.push(result.call);
   });
   const summary: SegmentSummary = {
@@ -75,6 +75,7 @@ export async function ingestSegmentCalls(
     taken: 0,
     replayed,
     rejected,
+    unreadTraits,
     unplaced: 0,
     accountsCreated: 0,
     accountsUpdated: 0,
