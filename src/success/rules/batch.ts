@@ -187,6 +187,9 @@ export function nestsWithin(value: unknown, max: number): boolean {
   return true;
 }
 
+/** The largest attributes an account keeps, as JSON characters (the API's, the import's and Segment's traits'). */
+export const MAX_ATTRIBUTES_JSON = 20_000;
+
 const attributes = z
   .record(z.string(), z.unknown(), expected('an object of attributes such as {"region": "EMEA"}'))
   .refine((v) => nestsWithin(v, MAX_ATTRIBUTE_DEPTH), {
@@ -194,7 +197,10 @@ const attributes = z
     abort: true,
   })
   .overwrite(cleanStrings)
-  .refine((v) => JSON.stringify(v).length <= 20_000, "must be at most 20,000 characters as JSON: keep attributes small");
+  .refine(
+    (v) => JSON.stringify(v).length <= MAX_ATTRIBUTES_JSON,
+    `must be at most ${MAX_ATTRIBUTES_JSON.toLocaleString("en-US")} characters as JSON: keep attributes small`,
+  );
 
 const accountSchema = z.strictObject({
   externalId: id("the account's ID in your CRM", 200),

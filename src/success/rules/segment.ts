@@ -12,7 +12,9 @@
 // batch are still taken. A trait that cannot be read (seats: "many") is left out and named, and the rest of
 // the call is taken.
 import { cleanStrings, cleanText, isCleanText } from "../../shared/text.ts";
-import { parseInstant } from "./batch.ts";
+import { MAX_ATTRIBUTES_JSON, parseInstant } from "./batch.ts";
+
+export { MAX_ATTRIBUTES_JSON };
 
 export const SEGMENT_TYPES = ["identify", "group", "track", "page", "screen", "alias"] as const;
 export type SegmentType = (typeof SEGMENT_TYPES)[number];
@@ -197,8 +199,6 @@ const MAPPED_TRAITS = new Set<string>(Object.values(GROUP_TRAIT_KEYS).flat());
 const MAX_ATTRIBUTE_KEY = 100;
 const MAX_ATTRIBUTE_TEXT = 500;
 const MAX_ATTRIBUTES_A_CALL = 100;
-/** The largest stored attributes, as JSON (as POST /api/v1/accounts allows). */
-export const MAX_ATTRIBUTES_JSON = 20_000;
 
 /**
  * The traits no account field takes, as attributes (region, industry, employees...: the health model groups
@@ -212,7 +212,7 @@ function otherTraits(traits: Record<string, unknown>, unread: string[]): Record<
     const n = normal(key);
     if (!n || MAPPED_TRAITS.has(n) || NOT_ATTRIBUTES.has(n) || value === undefined || value === null || value === "") continue;
     const name = cleanText(key).trim();
-    if (!name || name.length > MAX_ATTRIBUTE_KEY) {
+    if (name.length > MAX_ATTRIBUTE_KEY) {
       unread.push(`${name.slice(0, 40)}…: a trait's name must be at most ${MAX_ATTRIBUTE_KEY} characters to be kept`);
       continue;
     }
