@@ -451,12 +451,12 @@ describeOnce("the generator", () => {
     expect(first(large)).toEqual(first(small));
   });
 
-  it("runs the default history (its first 600 accounts) through the backtest with figures in [0, 1] and caught churners", () => {
+  it("runs the default history (its first 600 accounts) through the backtest with figures in [0, 1] and caught churners", async () => {
     const h = generateHistory({ accounts: 600 });
     const churned = h.churn.length / h.accounts.length;
     expect(churned).toBeGreaterThanOrEqual(0.07);
     expect(churned).toBeLessThanOrEqual(0.13);
-    const b = runBacktest(h, parseHealthConfig(null), 90);
+    const b = await runBacktest(h, parseHealthConfig(null), 90);
     const all = [b.model, b.baseline, ...b.sweep.flatMap((r) => [r.model, r.baseline])];
     for (const f of all) {
       for (const r of [f.precision, f.alertPrecision, f.recall])
@@ -509,11 +509,11 @@ describeOnce("fitting weights", () => {
     expect(scoreFromComponents(components, { weights: weights as typeof config.weights, distressWeight: 1 })).toBe(83);
   });
 
-  it("fits non-negative weights and bands the schema accepts, and ranks the held-out part at least as well as the defaults", () => {
+  it("fits non-negative weights and bands the schema accepts, and ranks the held-out part at least as well as the defaults", async () => {
     // The default generated history cut to its first 800 accounts (one year, seed 42; each account's
     // history does not depend on the number of accounts), as `npm run backtest -- --fit` replays it.
     const config = parseHealthConfig(null);
-    const fit = runFit(generateHistory({ accounts: 800 }), config, 90);
+    const fit = await runFit(generateHistory({ accounts: 800 }), config, 90);
     for (const c of COMPONENTS) expect(fit.fitted.weights[c]).toBeGreaterThanOrEqual(0);
     expect(Object.values(fit.fitted.weights).some((w) => w > 0)).toBe(true);
     expect(healthConfigSchema.safeParse(fit.file).success).toBe(true);
@@ -532,10 +532,10 @@ describeOnce("fitting weights", () => {
     expect(fit.text).toMatch(new RegExp(`renewal\\.weight +${config.renewal.weight} +${fit.fitted.renewal.weight}\\b`));
   });
 
-  it("fits the renewal weighting: turned off in the configuration, the fit turns it on where churn comes at renewals", () => {
+  it("fits the renewal weighting: turned off in the configuration, the fit turns it on where churn comes at renewals", async () => {
     // In the generated history most churn comes at a renewal: a weak score near one is the riskier.
     const off = parseHealthConfig(JSON.stringify({ renewal: { weight: 0 } }));
-    const fit = runFit(generateHistory({ accounts: 800 }), off, 90);
+    const fit = await runFit(generateHistory({ accounts: 800 }), off, 90);
     expect(fit.fitted.renewal.weight).toBeGreaterThan(0);
     expect(fit.heldOut.fitted.auc.value!).toBeGreaterThan(fit.heldOut.model.auc.value!);
   });

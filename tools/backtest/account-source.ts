@@ -19,7 +19,15 @@ export interface AccountSource {
    * Each account's rows, one account at a time (rows in file order). With `usageOnly`, only the usage rows'
    * dates, active users and events (no features, tickets, NPS or seat changes): what the book's pass needs.
    */
-  eachAccount(options?: { usageOnly?: boolean }): Iterable<AccountRows>;
+  eachAccount(options?: EachAccountOptions): Iterable<AccountRows>;
+}
+
+export interface EachAccountOptions {
+  /** Only the usage rows' dates, active users and events. */
+  usageOnly?: boolean;
+  /** Only the accounts [from, to) of `accounts` (default: all). */
+  from?: number;
+  to?: number;
 }
 
 /** Each account's rows of an in-memory history, in the order of its accounts. */
@@ -51,6 +59,6 @@ export function sourceOf(h: History | AccountSource): AccountSource {
       for (const u of h.usage) for (const f of u.featuresUsed) byDay[dayIndex(t(), u.date)].add(f);
       return byDay;
     },
-    eachAccount: () => rowsByAccount(h),
+    eachAccount: ({ from = 0, to = h.accounts.length }: EachAccountOptions = {}) => rowsByAccount(h).slice(from, to),
   };
 }

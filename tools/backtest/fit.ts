@@ -23,7 +23,8 @@ import { loginsOnlyConfig } from "./baseline.ts";
 import type { AccountSource } from "./account-source.ts";
 import type { History } from "./history.ts";
 import { renewalPoints } from "../../src/success/rules/health-model.ts";
-import { replay, type ComponentSample, type ReplayResult } from "./replay.ts";
+import type { ComponentSample, ReplayResult } from "./replay.ts";
+import { replayHistory } from "./parallel-replay.ts";
 import { countCalibration, formatCalibration, type CalibrationCount } from "./calibrate.ts";
 import { aucOf, churnedWithin, figuresOf, fmtAuc, fromDay, textTable, type AucResult, type Figures } from "./report.ts";
 import { BASELINE_RUN, figuresJson, MODEL_RUN } from "./run.ts";
@@ -132,19 +133,21 @@ const labelled = (result: ReplayResult, samples: readonly ComponentSample[], hor
  * `sampled`: a replay of the same history under `config` (the backtest's own); when it recorded the component
  * scores every SAMPLE_EVERY days, the first pass starts from them instead of replaying again.
  */
-export function runFit(
+export async function runFit(
   history: History | AccountSource,
   config: HealthConfig,
   horizon: number,
   fileBase: Record<string, unknown> = {},
   onAccount?: (done: number, total: number) => void,
   sampled?: ReplayResult,
-): FitResult {
+  /** Threads the replays of a history on disk use (replayHistory). */
+  threads?: number,
+): Promise<FitResult> {
   // Pass 1: component scores on sampled days.
   const first =
     sampled?.sampleEvery === SAMPLE_EVERY
       ? sampled
-      : replay(history, config, [{ name: MODEL_RUN, config }], { onAccount, sampleEvery: SAMPLE_EVERY });
+      : await replayHistory(history, config, [{ name: MODEL_RUN, config }], { onAccount, sampleEvery: SAMPLE_EVERY, threads });
   const splitDay = first.start + Math.floor((first.end - first.start + 1) / 2);
   const fitSamples = labelled(
     first,
@@ -227,7 +230,7 @@ export function runFit(
     { name: FITTED_RUN, config: fitted },
     { name: BASELINE_RUN, config: loginsOnlyConfig(config) },
   ];
-  const full = replay(history, config, runs, { onAccount });
+  const full = await replayHistory(history, config, runs, { onAccount, threads });
   const held = fromDay(full, splitDay);
   const [m, f, b] = held.alerts.map((r) => figuresOf(held, r.name, r.alerts, horizon));
   const date = (day: number) => new Date((full.timeline.origin + day) * 86_400_000).toISOString().slice(0, 10);

@@ -138,14 +138,14 @@ describe("the generated history", () => {
 });
 
 describe("the flag rate per pattern", () => {
-  it("is printed for the model and the baseline, from a history in memory or read from its files", () => {
+  it("is printed for the model and the baseline, from a history in memory or read from its files", async () => {
     const h = generateHistory({ accounts: 150, days: 240, seed: 9 });
     const dir = tempDir();
     writeHistory(dir, h);
     const config = parseHealthConfig(null);
-    const b = runBacktest(openHistory(dir), config, 90, []);
+    const b = await runBacktest(openHistory(dir), config, 90, []);
     expect(b.text).toContain("Flag rate per pattern");
-    expect(runBacktest(h, config, 90, []).text).toBe(b.text);
+    expect((await runBacktest(h, config, 90, [])).text).toBe(b.text);
     const json = backtestJson(b, 90).flagRateByPattern!;
     const alerted = (alerts: { account: string }[]) => new Set(alerts.map((a) => a.account));
     const [model, baseline] = [alerted(b.result.alerts[0].alerts), alerted(b.result.alerts[1].alerts)];
@@ -159,17 +159,17 @@ describe("the flag rate per pattern", () => {
     expect(json.reduce((n, r) => n + r.accounts, 0)).toBeGreaterThan(100);
     // Without patterns.csv, no breakdown.
     rmSync(join(dir, "patterns.csv"));
-    const plain = runBacktest(openHistory(dir), config, 90, []);
+    const plain = await runBacktest(openHistory(dir), config, 90, []);
     expect(plain.text).not.toContain("Flag rate per pattern");
     expect(backtestJson(plain, 90).flagRateByPattern).toBeNull();
   }, 60_000);
 });
 
 describe("the defaults on the generated history", () => {
-  it("leave onboarding ramps mostly alone, catch stalled onboardings and beat the baseline", () => {
+  it("leave onboarding ramps mostly alone, catch stalled onboardings and beat the baseline", async () => {
     // A third of the default history (seed 42, one year): each account's story does not depend on the number of accounts.
     const h = generateHistory({ accounts: 700 });
-    const b = runBacktest(h, parseHealthConfig(null), 90, []);
+    const b = await runBacktest(h, parseHealthConfig(null), 90, []);
     const rate = (pattern: string) => backtestJson(b, 90).flagRateByPattern!.find((r) => r.pattern === pattern)!;
     // New healthy accounts are scored on activation, not on their ramping trends: at most a quarter flagged.
     expect(rate("onboarding_ramp").model.value).toBeLessThanOrEqual(0.25);

@@ -8,7 +8,7 @@
 import { closeSync, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { AccountRows } from "./account-series.ts";
-import type { AccountSource } from "./account-source.ts";
+import type { AccountSource, EachAccountOptions } from "./account-source.ts";
 import { CsvSyntaxError } from "./csv.ts";
 import { eachCsvRecord, readCsvRanges } from "./csv-file.ts";
 import { dayOfInstant, parseDay, parseInstant } from "./dates.ts";
@@ -143,6 +143,8 @@ class Row {
     readonly line: number,
     private readonly columns: ReadonlyMap<string, number>,
     private readonly fields: readonly string[],
+    /** Read again after the file was checked: its dates and times are known to be valid (not parsed again). */
+    private readonly checked = false,
   ) {}
 
   text(column: string): string {
@@ -191,12 +193,15 @@ class Row {
   date(column: string, optional: boolean): string | null | undefined {
     const v = this.text(column);
     if (v === "" && optional) return null;
+    if (this.checked) return v;
     return parseDay(v) === null ? this.bad(column, v, "write a date as YYYY-MM-DD, e.g. 2025-03-31") : v;
   }
 
   instant(column: string, optional: boolean): string | null | undefined {
     const v = this.text(column);
     if (v === "" && optional) return null;
+    // A checked time already written as toISOString writes it reads back the same.
+    if (this.checked && v.length === 24 && v.charCodeAt(10) === 84 /* T */ && v.charCodeAt(23) === 90 /* Z */) return v;
     const at = parseInstant(v);
     return at === null
       ? this.bad(column, v, "write an ISO 8601 time such as 2025-03-31T14:05:00Z (or a date, YYYY-MM-DD)")
@@ -255,7 +260,14 @@ class Row {
 
   events(column: string): Record<string, number> | undefined {
     const out: Record<string, number> = {};
-    for (const part of this.list(column)) {
+    const text = this.text(column);
+    // The parts between semicolons, read in place (this runs for every usage row, three times a replay).
+    for (let from = 0; from < text.length;) {
+      let end = text.indexOf(";", from);
+      if (end < 0) end = text.length;
+      const part = text.slice(from, end).trim();
+      from = end + 1;
+      if (part === "") continue;
       const eq = part.lastIndexOf("=");
       const name = eq > 0 ? part.slice(0, eq).trim() : "";
       const count = eq > 0 ? Number(part.slice(eq + 1).trim()) : NaN;
@@ -355,7 +367,7 @@ class FileReader {
 
   /** A row read again from its byte range (the file was checked: it has no problems). */
   again(fields: readonly string[]): Row {
-    return new Row(this, 0, this.columns!, fields);
+    return new Row(this, 0, this.columns!, fields, true);
   }
 }
 
@@ -644,6 +656,23 @@ export function readHistory(dir: string): History {
 export interface OpenHistory extends AccountSource {
   /** Usage rows in usage.csv. */
   usageRows: number;
+  /** What another thread needs to read the same history without checking it again (openHistoryFrom). */
+  handle(): OpenHistoryHandle;
+}
+
+/** An open history as plain data (structured-clonable, for a worker thread): where each account's rows lie. */
+export interface OpenHistoryHandle {
+  dir: string;
+  accounts: HistoryAccount[];
+  churn: HistoryChurn[];
+  patterns: HistoryPattern[] | null;
+  usageRows: number;
+  timeline: Timeline;
+  /** The features any account used on each day (timeline index). */
+  featuresByDay: (string[] | null)[];
+  seatChangesPresent: boolean;
+  /** Per file: the header's column positions, and each account's byte ranges (see Ranges). */
+  files: Record<"usage" | "tickets" | "nps" | "seatChanges", { columns: [string, number][]; ranges: (number[] | undefined)[] }>;
 }
 
 /**
@@ -653,20 +682,53 @@ export interface OpenHistory extends AccountSource {
  */
 export function openHistory(dir: string): OpenHistory {
   const scan = scanHistory(dir, false);
-  const { accounts, readers, ranges, timeline } = scan;
+  const files = {
+    usage: { reader: scan.readers.usage, ranges: scan.ranges.usage.byAccount },
+    tickets: { reader: scan.readers.tickets, ranges: scan.ranges.tickets.byAccount },
+    nps: { reader: scan.readers.nps, ranges: scan.ranges.nps.byAccount },
+    seatChanges: { reader: scan.readers.seatChanges, ranges: scan.ranges.seatChanges.byAccount },
+  };
+  return openedHistory({
+    dir,
+    accounts: scan.accounts,
+    churn: scan.churn,
+    patterns: scan.patterns,
+    usageRows: scan.usageRows,
+    timeline: scan.timeline,
+    featuresByDay: scan.featuresByDay.map((f) => (f ? [...f] : null)),
+    seatChangesPresent: scan.seatChangesPresent,
+    files: Object.fromEntries(
+      Object.entries(files).map(([k, f]) => [k, { columns: [...(f.reader.columns ?? [])], ranges: f.ranges }]),
+    ) as OpenHistoryHandle["files"],
+  });
+}
+
+/** The history `handle` describes, read as openHistory read it (in another thread, say), without checking it again. */
+export function openHistoryFrom(handle: OpenHistoryHandle): OpenHistory {
+  return openedHistory(handle);
+}
+
+function openedHistory(handle: OpenHistoryHandle): OpenHistory {
+  const { dir, accounts, timeline } = handle;
   const known: KnownAccounts = new Set(accounts.map((a) => a.externalId));
-  function* eachAccount({ usageOnly = false }: { usageOnly?: boolean } = {}): Generator<AccountRows> {
+  const readerOf = (spec: FileSpec, columns: [string, number][]) => {
+    const reader = new FileReader(spec);
+    reader.columns = new Map(columns);
+    return reader;
+  };
+  const featuresByDay = handle.featuresByDay.map((f) => (f ? new Set(f) : undefined));
+  function* eachAccount({ usageOnly = false, from = 0, to = accounts.length }: EachAccountOptions = {}): Generator<AccountRows> {
     const files = [
-      { reader: readers.usage, ranges: ranges.usage, of: usageOf },
-      { reader: readers.tickets, ranges: ranges.tickets, of: ticketOf },
-      { reader: readers.nps, ranges: ranges.nps, of: npsOf },
-      { reader: readers.seatChanges, ranges: ranges.seatChanges, of: seatChangeOf },
+      { reader: readerOf(FILES.usage, handle.files.usage.columns), ranges: handle.files.usage.ranges },
+      { reader: readerOf(FILES.tickets, handle.files.tickets.columns), ranges: handle.files.tickets.ranges },
+      { reader: readerOf(FILES.nps, handle.files.nps.columns), ranges: handle.files.nps.ranges },
+      { reader: readerOf(FILES.seatChanges, handle.files.seatChanges.columns), ranges: handle.files.seatChanges.ranges },
     ] as const;
     const fds: (number | null)[] = files.map(() => null);
     const scratch = { buf: Buffer.allocUnsafe(1 << 16) };
     function rowsOf<T>(f: number, account: number, of: (row: Row, known: KnownAccounts) => T | undefined): T[] {
-      const { reader, ranges: r } = files[f];
-      const list = r.byAccount[account];
+      const { reader, ranges } = files[f];
+      const list = ranges[account];
       if (list === undefined) return [];
       fds[f] ??= openSync(join(dir, reader.spec.name), "r");
       return readCsvRanges(fds[f], list, scratch).map((record) => {
@@ -676,7 +738,7 @@ export function openHistory(dir: string): OpenHistory {
       });
     }
     try {
-      for (let i = 0; i < accounts.length; i++) {
+      for (let i = Math.max(0, from); i < Math.min(to, accounts.length); i++) {
         yield usageOnly
           ? { account: accounts[i], usage: rowsOf(0, i, usageTrendOf), tickets: [], nps: [], seatChanges: null }
           : {
@@ -684,7 +746,7 @@ export function openHistory(dir: string): OpenHistory {
               usage: rowsOf(0, i, usageOf),
               tickets: rowsOf(1, i, ticketOf),
               nps: rowsOf(2, i, npsOf),
-              seatChanges: scan.seatChangesPresent ? rowsOf(3, i, seatChangeOf) : null,
+              seatChanges: handle.seatChangesPresent ? rowsOf(3, i, seatChangeOf) : null,
             };
       }
     } finally {
@@ -693,11 +755,12 @@ export function openHistory(dir: string): OpenHistory {
   }
   return {
     accounts,
-    churn: scan.churn,
-    ...(scan.patterns ? { patterns: scan.patterns } : {}),
-    usageRows: scan.usageRows,
+    churn: handle.churn,
+    ...(handle.patterns ? { patterns: handle.patterns } : {}),
+    usageRows: handle.usageRows,
     timeline: () => timeline,
-    featuresByDay: () => scan.featuresByDay,
+    featuresByDay: () => featuresByDay,
     eachAccount,
+    handle: () => handle,
   };
 }

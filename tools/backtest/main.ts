@@ -12,6 +12,7 @@ import { HelpRequest, intOption, parseArgs, UsageError } from "./cli-args.ts";
 import { fitJson, runFit, SAMPLE_EVERY } from "./fit.ts";
 import { DEFAULT_GENERATE, generateHistory } from "./generate.ts";
 import { HistoryError, openHistory } from "./history.ts";
+import { defaultReplayThreads } from "./parallel-replay.ts";
 import { writeHistory } from "./history-writer.ts";
 import { DEFAULT_HORIZON_DAYS } from "./report.ts";
 import { backtestJson, DEFAULT_SWEEP, runBacktest } from "./run.ts";
@@ -25,6 +26,7 @@ const USAGE = `usage: npm run backtest -- [dir] [--horizon days] [--config healt
   --sweep    other "red below" scores to try, comma-separated, or none (default ${DEFAULT_SWEEP.join(",")})
   --json     print the figures as one JSON object on stdout (progress and notes go to stderr)
   --fit      also fit the weights and cut-offs on the older half of the days and compare default and fitted on the newer half
+  --threads  threads the replay uses, this one and worker threads (default: one per core, at most ${defaultReplayThreads()} here; 1: no workers)
   --write    write the churn per score bucket ("calibration": "about 1 in N similar accounts churned" in alerts and /cs account)
              into this health configuration file, the rest of its JSON kept (the file must score as --config does; new: --config's JSON);
              with --fit: the fitted configuration, with the fitted weights' calibration on the held-out part (the app loads it as HEALTH_CONFIG_FILE)`;
@@ -75,8 +77,8 @@ function calibrationBase(
 
 const PROGRESS_EVERY_MS = 3000;
 
-function main(): void {
-  const args = parseArgs(process.argv.slice(2), ["horizon", "config", "sweep", "write"], USAGE, ["json", "fit"]);
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ["horizon", "config", "sweep", "write", "threads"], USAGE, ["json", "fit"]);
   const json = args.flags.has("json");
   const fit = args.flags.has("fit");
   const write = args.options.get("write");
@@ -84,6 +86,7 @@ function main(): void {
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   if (args.positional.length > 1) throw new UsageError(`give at most one directory, not ${args.positional.length}\n${USAGE}`);
   const horizon = intOption(args, "horizon", DEFAULT_HORIZON_DAYS, 1, 3650, USAGE);
+  const threads = intOption(args, "threads", defaultReplayThreads(), 1, 64, USAGE);
   const configPath = args.options.get("config");
   const { config, raw } = loadConfig(configPath);
   const sweep = parseSweep(args.options.get("sweep"));
@@ -121,8 +124,8 @@ function main(): void {
       );
     };
     // With --fit, the backtest's replay records the component scores the fit starts from (one replay fewer).
-    const backtest = runBacktest(opened, config, horizon, sweep, progress, fit ? SAMPLE_EVERY : 0);
-    const fitted = fit ? runFit(opened, config, horizon, raw, progress, backtest.result) : null;
+    const backtest = await runBacktest(opened, config, horizon, sweep, progress, fit ? SAMPLE_EVERY : 0, threads);
+    const fitted = fit ? await runFit(opened, config, horizon, raw, progress, backtest.result, threads) : null;
     const done = performance.now();
     const date = new Date().toISOString().slice(0, 10);
     const accounts = opened.accounts.length;
@@ -156,7 +159,7 @@ function main(): void {
 }
 
 try {
-  main();
+  await main();
 } catch (error) {
   if (error instanceof HelpRequest) {
     console.log(error.message);

@@ -6,7 +6,8 @@ import { dateOfDay } from "./dates.ts";
 import type { AccountSource } from "./account-source.ts";
 import { countCalibration, formatCalibration, type CalibrationCount } from "./calibrate.ts";
 import type { History } from "./history.ts";
-import { replay, type ReplayResult } from "./replay.ts";
+import type { ReplayResult } from "./replay.ts";
+import { replayHistory } from "./parallel-replay.ts";
 import { PATTERNS } from "./generate-plan.ts";
 import {
   figuresOf,
@@ -83,7 +84,7 @@ export function backtestJson(b: Backtest, horizon: number) {
   };
 }
 
-export function runBacktest(
+export async function runBacktest(
   history: History | AccountSource,
   config: HealthConfig,
   horizon: number,
@@ -91,11 +92,13 @@ export function runBacktest(
   onAccount?: (done: number, total: number) => void,
   /** Also record the component scores every this many days (`result.samples`; 0: none), for `--fit` to reuse. */
   sampleEvery = 0,
-): Backtest {
+  /** Threads the replay of a history on disk uses (replayHistory; default: one per core, at most 2). */
+  threads?: number,
+): Promise<Backtest> {
   if (!Number.isInteger(horizon) || horizon < 1) throw new Error(`the horizon must be a whole number of days, 1 or more (not ${horizon})`);
   const baselineConfig = loginsOnlyConfig(config);
   const thresholds = [...new Set(sweep)].filter((y) => y !== config.bands.yellow).sort((a, b) => a - b);
-  const result = replay(
+  const result = await replayHistory(
     history,
     config,
     [
@@ -106,7 +109,7 @@ export function runBacktest(
         { name: `${BASELINE_RUN} <${y}`, config: withRedBelow(baselineConfig, y), book: false },
       ]),
     ],
-    { onAccount, sampleEvery },
+    { onAccount, sampleEvery, threads },
   );
   const figures = result.alerts.map((run) => figuresOf(result, run.name, run.alerts, horizon));
   const [model, baseline] = figures;

@@ -39,18 +39,18 @@ const problemsOf = (read: () => unknown): string => {
 };
 
 describe("the streamed backtest", () => {
-  it("prints the same report as the history held in memory", () => {
-    const whole = runBacktest(readHistory(written), config, 90);
-    const streamed = runBacktest(openHistory(written), config, 90);
+  it("prints the same report as the history held in memory", async () => {
+    const whole = await runBacktest(readHistory(written), config, 90);
+    const streamed = await runBacktest(openHistory(written), config, 90);
     expect(streamed.text).toBe(whole.text);
     expect(backtestJson(streamed, 90)).toEqual(backtestJson(whole, 90));
     expect(streamed.result.snapshots).toEqual(whole.result.snapshots);
     // And as the generated history itself, never written to files.
-    expect(runBacktest(generated, config, 90).text).toBe(whole.text);
+    expect((await runBacktest(generated, config, 90)).text).toBe(whole.text);
     expect(whole.model.recall.of).toBeGreaterThan(0);
   }, 60_000);
 
-  it("gives each account its own rows, in file order, with rows of accounts interleaved, CRLF line breaks and quoted fields", () => {
+  it("gives each account its own rows, in file order, with rows of accounts interleaved, CRLF line breaks and quoted fields", async () => {
     const dir = tempDir();
     writeHistory(dir, generated);
     // Usage sorted by day (accounts interleaved), tickets in reverse, CRLF everywhere, a byte-order mark,
@@ -73,15 +73,15 @@ describe("the streamed backtest", () => {
     const streamed = [...openHistory(dir).eachAccount()];
     expect(streamed).toEqual(rowsByAccount(whole));
     expect(streamed.some((a) => a.nps.some((n) => n.comment === 'Slow, "really" slow\nand buggy'))).toBe(true);
-    expect(runBacktest(openHistory(dir), config, 90).text).toBe(runBacktest(generated, config, 90).text);
+    expect((await runBacktest(openHistory(dir), config, 90)).text).toBe((await runBacktest(generated, config, 90)).text);
   }, 60_000);
 
-  it("fits the same weights and cut-offs", () => {
+  it("fits the same weights and cut-offs", async () => {
     const history = generateHistory({ accounts: 60, days: 240, seed: 4 });
     const dir = tempDir();
     writeHistory(dir, history);
-    const streamed = runFit(openHistory(dir), config, 90);
-    const whole = runFit(history, config, 90);
+    const streamed = await runFit(openHistory(dir), config, 90);
+    const whole = await runFit(history, config, 90);
     expect(streamed.text).toBe(whole.text);
     expect(fitJson(streamed)).toEqual(fitJson(whole));
   }, 60_000);

@@ -266,8 +266,10 @@ export function bandOf(score: number, config: HealthConfig): Band {
 /** The day's count of key events: the configured names, or every event when none are configured. */
 export function keyEventCount(events: Record<string, number>, config: Pick<HealthConfig, "keyEvents">): number {
   let total = 0;
-  for (const [name, count] of Object.entries(events)) {
-    if (config.keyEvents.length === 0 || config.keyEvents.includes(name)) total += count;
+  const all = config.keyEvents.length === 0;
+  // for-in, not Object.entries: no array of pairs made for each day of each account.
+  for (const name in events) {
+    if (Object.hasOwn(events, name) && (all || config.keyEvents.includes(name))) total += events[name];
   }
   return total;
 }

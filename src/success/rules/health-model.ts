@@ -296,12 +296,15 @@ export class BookGroups {
     return TREND_KINDS.map(() => [] as number[]) as BookLists;
   }
 
-  /** The lists an account's changes go into: the book's, its tier's and its peer group's. */
+  private static groupOf(groups: Map<string, BookLists>, key: string): BookLists {
+    return groups.get(key) ?? groups.set(key, BookGroups.lists()).get(key)!;
+  }
+
+  /** The lists an account's changes go into: the book's, its tier's and its peer group's (called per account and day: no closure made here). */
   listsOf(tier: string | null, peer: string | null): BookLists[] {
     const into = [this.all];
-    const groupOf = (groups: Map<string, BookLists>, key: string) => groups.get(key) ?? groups.set(key, BookGroups.lists()).get(key)!;
-    if (tier !== null) into.push(groupOf(this.tiers, tier));
-    if (this.peerGroups && peer !== null) into.push(groupOf(this.peers, peer));
+    if (tier !== null) into.push(BookGroups.groupOf(this.tiers, tier));
+    if (this.peerGroups && peer !== null) into.push(BookGroups.groupOf(this.peers, peer));
     return into;
   }
 
@@ -463,12 +466,16 @@ export function componentScores(
   config: Pick<HealthConfig, "keyEvents" | "weights">,
   book: BookContext | null = null,
   evidence = true,
+  /** false: only the components with a weight above 0 (what a score needs; the others cost time for nothing). */
+  unweighted = true,
 ): Partial<Record<ComponentName, { score: number; evidence: string }>> {
   const say = evidence;
   const out: Partial<Record<ComponentName, { score: number; evidence: string }>> = {};
   const u = i.usage;
+  // Inline, not a closure: a function made on every call costs more here than the checks.
+  const w = config.weights;
 
-  if (i.knownFeatures > 0 && u.daysLast30 > 0) {
+  if ((unweighted || w.productBreadth > 0) && i.knownFeatures > 0 && u.daysLast30 > 0) {
     const share = Math.min(1, i.featuresUsedLast30 / i.knownFeatures);
     out.productBreadth = {
       score: clamp(share * 100),
@@ -478,14 +485,15 @@ export function componentScores(
 
   // A trend measured on a handful of users swings by chance: it is shrunk toward flat (×0.5 at 3 active users a day).
   const shrink = u.avgActivePrev30 / (u.avgActivePrev30 + SMALL_ACCOUNT_USERS);
-  const keys = relativeTrends(i, book, "keyEvents", "keyEvents90", say);
+  // Key events count for their own component and, through `automating`, for the usage components.
+  const keys = unweighted || w.keyEventsTrend > 0 ? relativeTrends(i, book, "keyEvents", "keyEvents90", say) : null;
   // Key events clearly up (both windows, relative to their reference) while logins fall: the work moved to
   // an integration or the API, not away. Only when key events count in the score (not the logins baseline).
   const automating = config.weights.keyEventsTrend > 0 && keys !== null && keys.relative >= AUTOMATION_RISE;
   // Features given up: used in the last 90 days but not in the last 30 (a team narrowing its use before it
   // leaves), judged once the last 30 days have enough days of use to have reached the features still in use.
   const used90 = i.featuresUsedLast90 ?? 0;
-  if (used90 > 0 && u.daysLast30 >= MIN_TREND_DAYS) {
+  if ((unweighted || w.featureRetention > 0) && used90 > 0 && u.daysLast30 >= MIN_TREND_DAYS) {
     const kept = Math.min(used90, i.featuresUsedLast30);
     const dropped = used90 - kept;
     out.featureRetention = {
@@ -498,7 +506,7 @@ export function componentScores(
     };
   }
 
-  if (i.seats && i.seats > 0 && u.daysLast30 > 0) {
+  if ((unweighted || w.licenceUtilisation > 0) && i.seats && i.seats > 0 && u.daysLast30 > 0) {
     const share = u.peakActiveLast30 / i.seats;
     // 80% of seats active at the peak counts as fully used.
     out.licenceUtilisation = {
@@ -507,7 +515,7 @@ export function componentScores(
     };
   }
 
-  const usage = relativeTrends(i, book, "usage", "usage90", say);
+  const usage = unweighted || w.usageTrend > 0 ? relativeTrends(i, book, "usage", "usage90", say) : null;
   if (usage) {
     const moved = automating && usage.relative < 0;
     out.usageTrend = {
@@ -522,7 +530,7 @@ export function componentScores(
   // The last week against the 30 days 61-90 days before: a fall that started weeks ago shows here first,
   // before the 30-day averages move much (active users or key events, the worse of the two; key events
   // only while the account is automating).
-  const recent = recentTrend(i, book, shrink, say, automating);
+  const recent = unweighted || w.recentActivity > 0 ? recentTrend(i, book, shrink, say, automating) : null;
   if (recent) out.recentActivity = recent;
 
   if (keys) {
@@ -533,7 +541,7 @@ export function componentScores(
     };
   }
 
-  if (i.supportLinked) {
+  if ((unweighted || w.supportLoad > 0) && i.supportLinked) {
     const t = i.tickets30;
     const count = t.urgent + t.high + t.normal + t.low;
     const weighted =
@@ -569,14 +577,14 @@ export function componentScores(
       score: (1 - Math.min(1, e.reopened / e.resolved)) * 100,
       text: say ? `${e.reopened} of ${e.resolved} resolved tickets reopened` : "",
     });
-  if (parts.length) {
+  if (parts.length && (unweighted || w.supportExperience > 0)) {
     out.supportExperience = {
       score: clamp(parts.reduce((s, p) => s + p.score, 0) / parts.length),
       evidence: say ? `${parts.map((p) => p.text).join(", ")} in 90 days` : "",
     };
   }
 
-  if (i.nps.latest) {
+  if ((unweighted || w.nps > 0) && i.nps.latest) {
     const latest = i.nps.latest;
     const trend = i.nps.previousAverage === null ? 0 : latest.score - i.nps.previousAverage;
     const comment = say && latest.comment ? `: '${latest.comment.length > 120 ? `${latest.comment.slice(0, 119)}…` : latest.comment}'` : "";
@@ -590,7 +598,7 @@ export function componentScores(
     changes.push({ change: g.seatsNow / g.seatsThen - 1, text: say ? `seats ${g.seatsThen} → ${g.seatsNow}` : "" });
   if (g.arrThen && g.arrNow !== null && g.arrThen > 0)
     changes.push({ change: g.arrNow / g.arrThen - 1, text: say ? `ARR ${money(g.arrThen)} → ${money(g.arrNow)}` : "" });
-  if (changes.length) {
+  if (changes.length && (unweighted || w.accountGrowth > 0)) {
     const change = changes.reduce((s, c) => s + c.change, 0) / changes.length;
     out.accountGrowth = { score: clamp(trendScore(change)), evidence: say ? `${changes.map((c) => c.text).join(", ")} in 90 days` : "" };
   }
@@ -671,7 +679,7 @@ export function scoreHealth(
   book: BookContext | null = null,
   { evidence = true }: { evidence?: boolean } = {},
 ): HealthResult {
-  const raw = componentScores(inputs, config, book, evidence);
+  const raw = componentScores(inputs, config, book, evidence, false);
   const age = inputs.lifecycle.ageDays;
   const onboarding = age !== null && age < config.onboardingDays;
   let activation: { score: number; evidence: string } | null = null;

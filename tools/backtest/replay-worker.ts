@@ -1,0 +1,12 @@
+// A worker thread of a parallel replay (parallel-replay.ts): it opens the same history from its handle
+// and does the tasks the main thread gives it, in order.
+import { parentPort, workerData } from "node:worker_threads";
+import { openHistoryFrom } from "./history.ts";
+import { ReplayTasks, type ReplayTask, type ReplayWorkerData } from "./parallel-replay.ts";
+
+const data = workerData as ReplayWorkerData;
+const tasks = new ReplayTasks(openHistoryFrom(data.handle), data);
+
+parentPort!.on("message", ({ id, task }: { id: number; task: ReplayTask }) => {
+  parentPort!.postMessage({ id, result: tasks.do(task) });
+});
