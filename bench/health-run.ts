@@ -184,25 +184,8 @@ async function main() {
       let cursor: string | null = null;
       for (;;) {
         const t = performance.now();
-        // The seeded accounts have no attributes, so no peer group (the service reads the configured one).
-        const rows = await db.client.account.findMany({
-          where: cursor === null ? {} : { externalId: { gt: cursor } },
-          orderBy: { externalId: "asc" },
-          take: 1000,
-          select: {
-            externalId: true,
-            name: true,
-            arr: true,
-            seats: true,
-            renewalDate: true,
-            customerSince: true,
-            csmSlackUserId: true,
-            alertChannel: true,
-            tier: true,
-            createdAt: true,
-          },
-        });
-        const slice: SliceAccount[] = rows.map((r) => ({ ...r, peer: null }));
+        // The store's own statement, as the check reads its slices (with the configured peer attribute).
+        const slice = await success.health.accountsAfter(cursor, 1000, config.peerAttribute);
         split.accountReadMs += performance.now() - t;
         if (slice.length === 0) return;
         yield slice;
@@ -217,7 +200,7 @@ async function main() {
       split.sliceUsageMs += performance.now() - t;
     }
     let t = performance.now();
-    const book = bookTrends(usage.all());
+    const book = bookTrends(usage.all(), config.peerAttribute);
     split.scoreMs += performance.now() - t;
     for await (const slice of slices()) {
       split.slices++;
