@@ -86,6 +86,19 @@ describe("the streamed backtest", () => {
     expect(fitJson(streamed)).toEqual(fitJson(whole));
   }, 60_000);
 
+  it("reads a time of 24:00 again as the next day's midnight, as the first reading did", () => {
+    const dir = tempDir();
+    writeHistory(dir, generated);
+    const [header, first, ...rest] = readFileSync(join(dir, FILES.tickets.name), "utf8").trimEnd().split("\n");
+    const at = header.split(",").indexOf("createdAt");
+    const fields = first.split(",");
+    fields[at] = `${fields[at].slice(0, 10)}T24:00:00.000Z`;
+    writeFileSync(join(dir, FILES.tickets.name), [header, fields.join(","), ...rest].join("\n") + "\n");
+    const whole = readHistory(dir);
+    expect(whole.tickets.some((t) => t.createdAt.endsWith("T00:00:00.000Z"))).toBe(true);
+    expect([...openHistory(dir).eachAccount()]).toEqual(rowsByAccount(whole));
+  });
+
   it("reports the same problems as reading the files whole", () => {
     const dir = tempDir();
     writeHistory(dir, generateHistory({ accounts: 5, days: 100, seed: 2 }));
