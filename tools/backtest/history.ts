@@ -200,10 +200,8 @@ class Row {
   instant(column: string, optional: boolean): string | null | undefined {
     const v = this.text(column);
     if (v === "" && optional) return null;
-    // A checked time already written as toISOString writes it reads back the same (but hour 24, which
-    // Date reads as the next day's midnight).
-    if (this.checked && v.length === 24 && v.charCodeAt(10) === 84 /* T */ && v.charCodeAt(23) === 90 /* Z */ && !v.startsWith("24", 11))
-      return v;
+    // Read again, a time is still normalised as the first reading did: Date moves some times that look
+    // canonical (hour 24, 30 February) to another day.
     const at = parseInstant(v);
     return at === null
       ? this.bad(column, v, "write an ISO 8601 time such as 2025-03-31T14:05:00Z (or a date, YYYY-MM-DD)")

@@ -55,4 +55,14 @@ describe("the replay in several threads", () => {
     truncateSync(usage, Math.floor(statSync(usage).size / 2));
     await expect(replayInWorkers(opened, config, runs, { threads: 2 })).rejects.toThrow(/changed while/);
   }, 60_000);
+
+  it("fails with the error of a progress callback that throws, whichever thread's part it reports", async () => {
+    const dir = tempDir();
+    writeHistory(dir, generateHistory({ accounts: 80, days: 120, seed: 8 }));
+    const opened = openHistory(dir);
+    const stop = (done: number) => {
+      if (done > 0) throw new Error("stopped by the caller");
+    };
+    await expect(replayInWorkers(opened, config, runs, { threads: 2, onAccount: stop })).rejects.toThrow("stopped by the caller");
+  }, 60_000);
 });

@@ -112,19 +112,27 @@ class Pool {
     data: ReplayWorkerData,
     private readonly local: ReplayTasks,
   ) {
-    this.workers = Array.from({ length: count }, () => {
-      // execArgv empty: the entry registers tsx itself (the parent's flags may or may not have done so).
-      const worker = new Worker(new URL("./replay-worker.mjs", import.meta.url), { workerData: data, execArgv: [] });
-      const fail = (error: Error) => {
-        this.failure ??= error;
-        for (const f of this.onFailure) f(error);
-      };
-      worker.on("error", fail);
-      worker.on("exit", (code) => {
-        if (code !== 0 && !this.closing) fail(new Error(`a replay worker stopped (exit code ${code})`));
-      });
-      return worker;
-    });
+    const fail = (error: Error) => {
+      this.failure ??= error;
+      for (const f of this.onFailure) f(error);
+    };
+    this.workers = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        // execArgv empty: the entry registers tsx itself (the parent's flags may or may not have done so).
+        const worker = new Worker(new URL("./replay-worker.mjs", import.meta.url), { workerData: data, execArgv: [] });
+        worker.on("error", fail);
+        worker.on("messageerror", fail);
+        worker.on("exit", (code) => {
+          if (code !== 0 && !this.closing) fail(new Error(`a replay worker stopped (exit code ${code})`));
+        });
+        this.workers.push(worker);
+      }
+    } catch (error) {
+      // A worker that could not start: the ones started are stopped, not left running.
+      void this.close();
+      throw error;
+    }
   }
 
   /** Runs every task; results in the order of the tasks. `onResult` as each is done. */
@@ -152,8 +160,13 @@ class Pool {
       };
       for (const worker of this.workers) {
         const handler = ({ id, result }: { id: number; result: T }) => {
-          complete(id, result);
-          if (next < tasks.length) worker.postMessage({ id: next, task: tasks[next++] });
+          try {
+            complete(id, result);
+          } catch (error) {
+            finish(error as Error); // onResult threw: the run fails with it, not the process
+            return;
+          }
+          if (!finished && next < tasks.length) worker.postMessage({ id: next, task: tasks[next++] });
         };
         handlers.set(worker, handler);
         worker.on("message", handler);

@@ -86,16 +86,22 @@ describe("the streamed backtest", () => {
     expect(fitJson(streamed)).toEqual(fitJson(whole));
   }, 60_000);
 
-  it("reads a time of 24:00 again as the next day's midnight, as the first reading did", () => {
+  it("reads again times that Date moves to another day (hour 24, 30 February) as the first reading did", () => {
     const dir = tempDir();
     writeHistory(dir, generated);
-    const [header, first, ...rest] = readFileSync(join(dir, FILES.tickets.name), "utf8").trimEnd().split("\n");
+    const [header, ...rows] = readFileSync(join(dir, FILES.tickets.name), "utf8").trimEnd().split("\n");
     const at = header.split(",").indexOf("createdAt");
-    const fields = first.split(",");
-    fields[at] = `${fields[at].slice(0, 10)}T24:00:00.000Z`;
-    writeFileSync(join(dir, FILES.tickets.name), [header, fields.join(","), ...rest].join("\n") + "\n");
+    const fields = rows.map((r) => r.split(","));
+    // The first ticket at 24:00 of its own day; one created after 2 March at 00:00 on "30 February"
+    // (2 March: no later than it was, so it is still resolved after it was created).
+    fields[0][at] = `${fields[0][at].slice(0, 10)}T24:00:00.000Z`;
+    const march = fields.findIndex((f, i) => i > 0 && f[at].slice(5, 10) >= "03-02");
+    expect(march).toBeGreaterThan(0);
+    fields[march][at] = `${fields[march][at].slice(0, 4)}-02-30T00:00:00.000Z`;
+    writeFileSync(join(dir, FILES.tickets.name), [header, ...fields.map((f) => f.join(","))].join("\n") + "\n");
     const whole = readHistory(dir);
-    expect(whole.tickets.some((t) => t.createdAt.endsWith("T00:00:00.000Z"))).toBe(true);
+    expect(whole.tickets.some((t) => t.createdAt.endsWith("T00:00:00.000Z") && t.createdAt.slice(5, 10) !== "02-30")).toBe(true);
+    expect(whole.tickets.some((t) => t.createdAt.slice(5, 10) === "02-30")).toBe(false);
     expect([...openHistory(dir).eachAccount()]).toEqual(rowsByAccount(whole));
   });
 
