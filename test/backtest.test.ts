@@ -3,10 +3,9 @@
 // the default generated history end to end. No database is involved: the file runs once, in the SQLite pass
 // of the suite (the Postgres pass, TEST_DATABASE=postgres, would only repeat its 80-120 s).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { churnChance } from "../src/success/rules/calibration.ts";
 import { COMPONENTS, healthConfigSchema, parseHealthConfig } from "../src/success/rules/health-config.ts";
 import { AccountSeries } from "../tools/backtest/account-series.ts";
@@ -23,14 +22,9 @@ import { replay } from "../tools/backtest/replay.ts";
 import { aucOf, baseRate, DAYS_PER_MONTH, figuresOf, fromDay, type Figures } from "../tools/backtest/report.ts";
 import { runBacktest } from "../tools/backtest/run.ts";
 import { timelineOf } from "../tools/backtest/timeline.ts";
+import { tempDirs } from "./support/temp-dirs.ts";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "backtest-test-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs("backtest-test-");
 const describeOnce = describe.runIf(process.env.TEST_DATABASE !== "postgres");
 
 const START = parseDay("2025-01-01")!;

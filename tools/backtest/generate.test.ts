@@ -1,23 +1,17 @@
 // The generated history: the same files for a seed, every pattern present with the behaviour it is named
 // after, about a tenth of the accounts churning, and patterns.csv agreeing with churn.csv.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseHealthConfig } from "../../src/success/rules/health-config.ts";
 import { generateHistory } from "./generate.ts";
 import { CHURN_PATTERNS, HEALTHY_PATTERNS, PATTERNS } from "./generate-plan.ts";
 import { FILES, openHistory, readHistory, type History } from "./history.ts";
 import { writeHistory } from "./history-writer.ts";
 import { backtestJson, runBacktest } from "./run.ts";
+import { tempDirs } from "../../test/support/temp-dirs.ts";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "backtest-generate-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs("backtest-generate-");
 
 const history = generateHistory({ accounts: 600 });
 const ofPattern = (h: History, pattern: string) =>

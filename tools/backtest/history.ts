@@ -143,7 +143,7 @@ class Row {
     readonly line: number,
     private readonly columns: ReadonlyMap<string, number>,
     private readonly fields: readonly string[],
-    /** Read again after the file was checked: its dates and times are known to be valid (not parsed again). */
+    /** Read again after the file was checked: its dates are known to be valid (not checked again). */
     private readonly checked = false,
   ) {}
 
@@ -688,7 +688,7 @@ export function openHistory(dir: string): OpenHistory {
     nps: { reader: scan.readers.nps, ranges: scan.ranges.nps.byAccount },
     seatChanges: { reader: scan.readers.seatChanges, ranges: scan.ranges.seatChanges.byAccount },
   };
-  return openedHistory({
+  return openHistoryFrom({
     dir,
     accounts: scan.accounts,
     churn: scan.churn,
@@ -705,10 +705,6 @@ export function openHistory(dir: string): OpenHistory {
 
 /** The history `handle` describes, read as openHistory read it (in another thread, say), without checking it again. */
 export function openHistoryFrom(handle: OpenHistoryHandle): OpenHistory {
-  return openedHistory(handle);
-}
-
-function openedHistory(handle: OpenHistoryHandle): OpenHistory {
   const { dir, accounts, timeline } = handle;
   const known: KnownAccounts = new Set(accounts.map((a) => a.externalId));
   const readerOf = (spec: FileSpec, columns: [string, number][]) => {

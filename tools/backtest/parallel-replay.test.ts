@@ -1,10 +1,9 @@
 // The replay shared out over threads (parallel-replay.ts) gives the same result as the replay in one
 // thread, with every kind of run (shared weights, a baseline without the book, another red line) and
 // sampled component scores; a history whose files change under it fails with the reason, not a hang.
-import { mkdtempSync, rmSync, truncateSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { truncateSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseHealthConfig } from "../../src/success/rules/health-config.ts";
 import { loginsOnlyConfig } from "./baseline.ts";
 import { generateHistory } from "./generate.ts";
@@ -12,14 +11,9 @@ import { FILES, openHistory } from "./history.ts";
 import { writeHistory } from "./history-writer.ts";
 import { replayHistory, replayInWorkers } from "./parallel-replay.ts";
 import { replay } from "./replay.ts";
+import { tempDirs } from "../../test/support/temp-dirs.ts";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "backtest-parallel-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs("backtest-parallel-");
 
 const config = parseHealthConfig(null);
 const runs = [

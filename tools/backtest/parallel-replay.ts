@@ -62,16 +62,13 @@ const ranges = (n: number, size: number): { from: number; to: number }[] =>
 
 /** What a thread of the replay does with each task (the main thread's and each worker's). */
 export class ReplayTasks {
-  private readonly setup: ReplaySetup;
   private trends: Float32Array[] = [];
   private book: BookContext[] | null = null;
 
   constructor(
     private readonly h: AccountSource,
-    data: Omit<ReplayWorkerData, "handle">,
-  ) {
-    this.setup = replaySetup(h, data.inputsConfig, data.runs, data.sampleEvery);
-  }
+    private readonly setup: ReplaySetup,
+  ) {}
 
   do(task: ReplayTask): unknown {
     switch (task.kind) {
@@ -135,8 +132,8 @@ class Pool {
     }
   }
 
-  /** Runs every task; results in the order of the tasks. `onResult` as each is done. */
-  run<T>(tasks: ReplayTask[], onResult?: (result: T, task: ReplayTask) => void): Promise<T[]> {
+  /** Runs every task; results in the order of the tasks. `onResult` with each task's index as it is done. */
+  run<T>(tasks: ReplayTask[], onResult?: (index: number) => void): Promise<T[]> {
     const results: T[] = new Array(tasks.length);
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
@@ -155,7 +152,7 @@ class Pool {
       this.onFailure.add(finish);
       const complete = (id: number, result: T) => {
         results[id] = result;
-        onResult?.(result, tasks[id]);
+        onResult?.(id);
         if (++done === tasks.length) finish(null);
       };
       for (const worker of this.workers) {
@@ -242,9 +239,8 @@ export async function replayInWorkers(
   const { onAccount, sampleEvery = 0, threads = defaultReplayThreads() } = options;
   const setup = replaySetup(h, inputsConfig, runs, sampleEvery);
   const n = h.accounts.length;
-  const data = { inputsConfig, runs, sampleEvery };
   const workers = Math.max(0, Math.min(threads, Math.ceil(n / ACCOUNTS_PER_TASK)) - 1);
-  const startPool = () => new Pool(workers, { handle: h.handle(), ...data }, new ReplayTasks(h, data));
+  const startPool = () => new Pool(workers, { handle: h.handle(), inputsConfig, runs, sampleEvery }, new ReplayTasks(h, setup));
   const accountRanges = ranges(n, ACCOUNTS_PER_TASK);
   // Steps 1-2 have workers of their own, stopped before the replay: their hold on the trend arrays goes
   // with them, at once, rather than at their next full collection; the main thread's with a collection.
@@ -263,10 +259,7 @@ export async function replayInWorkers(
     onAccount?.(0, n);
     const parts = await pool.run<ReplayPart>(
       accountRanges.map((r) => ({ kind: "replay", ...r })),
-      (_, task) => {
-        done += (task as { from: number; to: number }).to - (task as { from: number; to: number }).from;
-        onAccount?.(done, n);
-      },
+      (i) => onAccount?.((done += accountRanges[i].to - accountRanges[i].from), n),
     );
     return replayResult(setup, n, parts);
   } finally {

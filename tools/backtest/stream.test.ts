@@ -1,10 +1,9 @@
 // The streamed backtest (openHistory: one pass to check and index the files, then one account's rows at
 // a time) gives the same report as the history read whole into memory, whatever the order of the rows
 // in the files, their line breaks, quoting or the size of the slices read; and the same problems.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseHealthConfig } from "../../src/success/rules/health-config.ts";
 import { rowsByAccount } from "./account-source.ts";
 import { csvLine, parseCsv } from "./csv.ts";
@@ -14,14 +13,9 @@ import { generateHistory } from "./generate.ts";
 import { FILES, openHistory, readHistory } from "./history.ts";
 import { writeHistory } from "./history-writer.ts";
 import { backtestJson, runBacktest } from "./run.ts";
+import { tempDirs } from "../../test/support/temp-dirs.ts";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "backtest-stream-"));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs("backtest-stream-");
 
 const config = parseHealthConfig(null);
 const generated = generateHistory({ accounts: 30, days: 180, seed: 11 });

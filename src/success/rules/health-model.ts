@@ -472,7 +472,8 @@ export function componentScores(
   const say = evidence;
   const out: Partial<Record<ComponentName, { score: number; evidence: string }>> = {};
   const u = i.usage;
-  // Inline, not a closure: a function made on every call costs more here than the checks.
+  // Each component only when it is weighted or `unweighted` is asked (checked inline: a closure made on
+  // every call costs more here than the checks).
   const w = config.weights;
 
   if ((unweighted || w.productBreadth > 0) && i.knownFeatures > 0 && u.daysLast30 > 0) {
@@ -489,7 +490,7 @@ export function componentScores(
   const keys = unweighted || w.keyEventsTrend > 0 ? relativeTrends(i, book, "keyEvents", "keyEvents90", say) : null;
   // Key events clearly up (both windows, relative to their reference) while logins fall: the work moved to
   // an integration or the API, not away. Only when key events count in the score (not the logins baseline).
-  const automating = config.weights.keyEventsTrend > 0 && keys !== null && keys.relative >= AUTOMATION_RISE;
+  const automating = w.keyEventsTrend > 0 && keys !== null && keys.relative >= AUTOMATION_RISE;
   // Features given up: used in the last 90 days but not in the last 30 (a team narrowing its use before it
   // leaves), judged once the last 30 days have enough days of use to have reached the features still in use.
   const used90 = i.featuresUsedLast90 ?? 0;

@@ -1,7 +1,8 @@
 // Reading Segment calls (pure, no database): each call's problems, group traits onto account fields, the
 // day of a track call, and which account each track counts for.
 import { describe, expect, it } from "vitest";
-import { foldCalls, groupTraits, MAX_ATTRIBUTES_JSON, mergeGroups, readSegmentCall, withTraits, type SegmentCall } from "./segment.ts";
+import { MAX_ATTRIBUTES_JSON } from "./batch.ts";
+import { foldCalls, groupTraits, mergeGroups, readSegmentCall, withTraits, type SegmentCall } from "./segment.ts";
 
 const NOW = new Date("2026-11-20T12:00:00Z");
 const call = (raw: unknown, type?: string, shared?: Record<string, unknown>) => {

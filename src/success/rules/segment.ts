@@ -14,8 +14,6 @@
 import { cleanStrings, cleanText, isCleanText } from "../../shared/text.ts";
 import { MAX_ATTRIBUTES_JSON, parseInstant } from "./batch.ts";
 
-export { MAX_ATTRIBUTES_JSON };
-
 export const SEGMENT_TYPES = ["identify", "group", "track", "page", "screen", "alias"] as const;
 export type SegmentType = (typeof SEGMENT_TYPES)[number];
 
