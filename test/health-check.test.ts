@@ -13,7 +13,7 @@ import { sliceFacts, sliceUsage, UsageTable } from "../src/success/store/health-
 import { prismaHealthStore } from "../src/success/store/health-runs.ts";
 import { HOME_TEAM, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { addAccount, addEarlierScores, addUsage, dayBefore, setRecentUsage } from "./support/success-fixtures.ts";
+import { addAccount, addEarlierScores, addUsage, dayBefore, setRecentUsage, shownHealth } from "./support/success-fixtures.ts";
 
 const AT = new Date("2026-11-20T06:00:00Z");
 const DAY = 86_400_000;
@@ -602,10 +602,7 @@ describe("peer groups (peerAttribute)", () => {
     }
     const summary = await desk.app.healthChecks.run("manual", AT);
     expect(summary).toMatchObject({ status: "done", accountsScored: 47 });
-    const trendOf = async (id: string) => {
-      const row = await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: id } });
-      return (JSON.parse(row.components) as { name: string; score: number; evidence: string }[]).find((c) => c.name === "usageTrend")!;
-    };
+    const trendOf = async (id: string) => (await shownHealth(desk.app.success, id)).components.find((c) => c.name === "usageTrend")!;
     const european = await trendOf("acc-00");
     expect(european.evidence).toBe("active users 20 → 14 a day in 30 days (-30% while europe accounts were -30%: +0% relative)");
     expect(european.score).toBe(70);
@@ -955,9 +952,7 @@ describe("support and success joined", () => {
 
     // The ticket now counts for the account's health (its time is the Slack message's, so check after it).
     await desk.app.healthChecks.run("manual", new Date(ticket.createdAt.getTime() + 3_600_000));
-    const components = JSON.parse(
-      (await desk.app.db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "acme" } })).components,
-    ) as { name: string; evidence: string }[];
+    const { components } = await shownHealth(desk.app.success, "acme");
     expect(components.find((c) => c.name === "supportLoad")?.evidence).toBe("1 ticket in 30 days for 50 seats");
   });
 });

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDesk, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
-import { addAccount, addUsage } from "./support/success-fixtures.ts";
+import { addAccount, addUsage, shownHealth } from "./support/success-fixtures.ts";
 
 const AT = new Date("2026-11-20T06:00:00Z");
 const DAY = 86_400_000;
@@ -40,12 +40,8 @@ async function deskAt(at: Date) {
   return desk;
 }
 
-type StoredComponent = { name: string; score: number; evidence: string };
-
-async function current(desk: Desk, id: string) {
-  const row = await desk.app.db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: id } });
-  return { band: row.band, score: row.score, components: JSON.parse(row.components) as StoredComponent[] };
-}
+/** The account's current score as the API shows it (the evidence worded from the check's figures). */
+const current = (desk: Desk, id: string) => shownHealth(desk.app.success, id);
 
 async function rules(desk: Desk, id: string) {
   const rows = await desk.app.db.client.healthAlert.findMany({ where: { accountExternalId: id, status: "open" } });

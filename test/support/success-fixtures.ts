@@ -1,6 +1,9 @@
 // Customer-success fixtures written straight to the database: accounts and their daily usage, NPS and
 // tickets, shaped so the health model's outcome is known.
 import type { Database } from "../../src/platform/db/client.ts";
+import { apiActor } from "../../src/shared/actor.ts";
+import { getAccount } from "../../src/success/use-cases/get-account.ts";
+import type { SuccessContext } from "../../src/success/use-cases/context.ts";
 
 const DAY_MS = 86_400_000;
 export const dayBefore = (at: Date, days: number) => new Date(at.getTime() - days * DAY_MS).toISOString().slice(0, 10);
@@ -90,4 +93,14 @@ export async function addEarlierScores(db: Database, accountIds: string[], at: D
       components: "[]",
     })),
   });
+}
+
+/**
+ * An account's current score as the API and /cs account show it (getAccount, as an API client): its band,
+ * score and components, each with its evidence worded from the check's figures.
+ */
+export async function shownHealth(success: SuccessContext, externalId: string) {
+  const account = await getAccount(success, apiActor, { externalId });
+  if (!account.health) throw new Error(`${externalId} has no score`);
+  return { band: account.health.band, score: account.health.score, components: account.health.components };
 }

@@ -36,7 +36,9 @@ export function accountStart(firstUsageDay: string | null, account: { customerSi
 
 /**
  * The account's health and the rules that fire, as of the day `today` (YYYY-MM-DD). `book`: the book's
- * median trends on the same day (bookTrends over every account's inputs); null: not known.
+ * median trends on the same day (bookTrends over every account's inputs); null: not known. With `evidence`
+ * false the health's evidence is left empty (the same scores, bands and rules; the rules' reasons may lack
+ * the evidence they quote: word again the accounts whose rules fire).
  */
 export function assessAccount(
   account: { renewalDate: string | null; seats: number | null },
@@ -44,8 +46,9 @@ export function assessAccount(
   today: string,
   config: HealthConfig,
   book: BookContext | null = null,
+  { evidence = true }: { evidence?: boolean } = {},
 ): { health: HealthResult; hits: RuleHit[] } {
-  const health = scoreHealth(f.inputs, config, book);
+  const health = scoreHealth(f.inputs, config, book, { evidence });
   const hits = evaluateRules(
     {
       today,

@@ -11,13 +11,15 @@ import {
   type AccountView,
   type AccountWithHealth,
   type CardAccount,
-  type HealthComponentView,
   type HealthHistoryPoint,
   type ListQuery,
   type OpenTicketLine,
   type OwnedAccount,
   type SinceCheck,
 } from "../rules/account.ts";
+import type { HealthConfig } from "../rules/health-config.ts";
+import type { BookContext } from "../rules/health-model.ts";
+import { componentViews } from "../rules/health-record.ts";
 
 export interface AccountStore {
   /** How many accounts there are. */
@@ -26,8 +28,11 @@ export interface AccountStore {
   exists(externalId: string): Promise<boolean>;
   /** Accounts whose name contains `text` (case-insensitive; % and _ match literally), by name, at most `limit`. */
   nameContains(text: string, limit: number): Promise<{ externalId: string; name: string }[]>;
-  /** The account with its current health (null when never scored), or null when there is no such account. */
-  withHealth(externalId: string): Promise<AccountWithHealth | null>;
+  /**
+   * The account with its current health (null when never scored), or null when there is no such account.
+   * The components' evidence is worded from the check's figures with `config` (componentViews).
+   */
+  withHealth(externalId: string, config: HealthConfig): Promise<AccountWithHealth | null>;
   /** A page of accounts by externalId, optionally of one band; nextCursor is null on the last page. */
   page(query: ListQuery): Promise<AccountPage>;
   /** Whether someone is the CSM of at least one account. */
@@ -120,11 +125,13 @@ export function prismaAccountStore(db: Database): AccountStore {
       }));
     },
 
-    async withHealth(externalId) {
+    async withHealth(externalId, config) {
       const account = await c.account.findUnique({ where: { externalId } });
       if (!account) return null;
       const current = await c.accountHealthCurrent.findUnique({ where: { accountExternalId: externalId } });
       if (!current) return { ...view(account), health: null };
+      // The check's book: what the account's trends were judged against, for wording its evidence.
+      const run = await c.healthCheckRun.findUnique({ where: { id: current.runId }, select: { book: true } });
       const history = await c.accountHealth.findMany({
         where: { accountExternalId: externalId },
         orderBy: [{ computedAt: "desc" }, { id: "desc" }],
@@ -136,7 +143,11 @@ export function prismaAccountStore(db: Database): AccountStore {
         health: {
           score: current.score,
           band: current.band,
-          components: parseJson<HealthComponentView[]>(current.components, []),
+          components: componentViews(
+            parseJson<unknown>(current.components, []),
+            config,
+            parseJson<BookContext | null>(run?.book ?? null, null),
+          ),
           computedAt: current.computedAt.toISOString(),
           runId: current.runId,
           history: history.map((h) => ({ score: h.score, band: h.band, computedAt: h.computedAt.toISOString() })),

@@ -8,7 +8,8 @@ import { bulkExecute, num, preparedRows, valuesList } from "../../platform/db/sq
 import { LeasedWork } from "../../platform/work/leased-work.ts";
 import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
-import type { HealthResult } from "../rules/health-model.ts";
+import type { BookContext, HealthResult } from "../rules/health-model.ts";
+import type { HealthRecord } from "../rules/health-record.ts";
 import { knownFeatureCount, sliceFacts, sliceUsage, UsageTable, type SliceAccount } from "./health-inputs.ts";
 
 export { UsageTable };
@@ -26,6 +27,13 @@ export interface RunCounts {
 
 /** Scores written by one statement each for history and current (6 parameters a row). */
 export const SCORES_PER_STATEMENT = 500;
+
+/** An account's score to store: its health, and what its current score keeps (healthRecord). */
+export interface ScoreRow {
+  account: SliceAccount;
+  health: HealthResult;
+  record: HealthRecord;
+}
 
 /** A health check's record, as the API shows it. */
 export interface HealthCheckRecord {
@@ -73,8 +81,10 @@ export interface HealthStore {
     at: Date,
     usage: UsageTable,
   ): Promise<Map<string, AccountFacts>>;
-  /** Stores up to SCORES_PER_STATEMENT scores as history and as the accounts' current scores. */
-  writeScores(tx: Tx, runId: number, at: Date, rows: { account: SliceAccount; health: HealthResult }[]): Promise<void>;
+  /** Keeps the book's median trends the run judges its accounts against (their evidence is worded against them when shown). */
+  saveBook(runId: number, book: BookContext): Promise<void>;
+  /** Stores up to SCORES_PER_STATEMENT scores as history and as the accounts' current scores (with their records). */
+  writeScores(tx: Tx, runId: number, at: Date, rows: ScoreRow[]): Promise<void>;
 }
 
 /** A SQLite JSON path to one key of an object: $."key" (the configuration refuses keys with quotes or backslashes). */
@@ -180,12 +190,16 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     sliceUsage: (accounts, at, table) => sliceUsage(db, accounts, at, table),
     sliceFacts: (config, accounts, known, at, usage) => sliceFacts(db, config, accounts, known, at, usage),
 
+    async saveBook(runId, book) {
+      await c.healthCheckRun.update({ where: { id: runId }, data: { book: JSON.stringify(book) } });
+    },
+
     async writeScores(tx, runId, at, rows) {
       const history: unknown[] = [];
       const current: unknown[] = [];
-      for (const { account, health } of rows) {
+      for (const { account, health, record } of rows) {
         history.push(runId, account.externalId, at, health.score, health.band, compactComponents(health));
-        current.push(runId, account.externalId, at, health.score, health.band, JSON.stringify(health.components));
+        current.push(runId, account.externalId, at, health.score, health.band, JSON.stringify(record));
       }
       await bulkExecute(
         db,

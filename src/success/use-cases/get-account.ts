@@ -6,7 +6,7 @@ import type { SuccessContext } from "./context.ts";
 
 export async function getAccount(ctx: SuccessContext, actor: Actor, input: { externalId: string }): Promise<AccountWithHealth> {
   await ctx.access.require(actor, "success");
-  const account = await ctx.accounts.withHealth(input.externalId);
+  const account = await ctx.accounts.withHealth(input.externalId, ctx.config);
   if (!account) throw new DomainError("account.not_found", { externalId: input.externalId });
   return account;
 }

@@ -38,7 +38,7 @@ export async function lookUpAccount(ctx: SuccessContext, actor: Actor, input: { 
     if (matches.length > 1) return { kind: "several", matches };
     externalId = matches[0].externalId;
   }
-  const account = await ctx.accounts.withHealth(externalId);
+  const account = await ctx.accounts.withHealth(externalId, ctx.config);
   if (!account) return { kind: "none" };
   const [alerts, tickets, since] = await Promise.all([
     ctx.alerts.open({ accountExternalId: externalId }, OPEN_ALERTS),

@@ -20,7 +20,7 @@ export async function readHealthHistory(
   input: { accountExternalId: string; days?: number },
 ): Promise<HealthHistory | null> {
   await ctx.access.require(actor, "success");
-  const account = await ctx.accounts.withHealth(input.accountExternalId);
+  const account = await ctx.accounts.withHealth(input.accountExternalId, ctx.config);
   if (!account) return null;
   const to = ctx.clock.now();
   const from = new Date(to.getTime() - (input.days ?? HEALTH_CHART_DAYS) * 86_400_000);

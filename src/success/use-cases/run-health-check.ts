@@ -19,7 +19,8 @@ import { alertChannel, alertDetail, syncAlerts, type AlertTicket, type ScoredAcc
 import { assessAccount, dayOf } from "../rules/health-check.ts";
 import { DIGEST_LISTED_MAX, checkReport, riskDigests } from "../rules/risk-report.ts";
 import { bookTrends, type BookContext } from "../rules/health-model.ts";
-import { SCORES_PER_STATEMENT, UsageTable, type SliceAccount } from "../store/health-runs.ts";
+import { healthRecord } from "../rules/health-record.ts";
+import { SCORES_PER_STATEMENT, UsageTable, type ScoreRow, type SliceAccount } from "../store/health-runs.ts";
 import type { SuccessContext } from "./context.ts";
 import { abandonStaleHealthChecks } from "./abandon-stale-health-checks.ts";
 
@@ -98,6 +99,7 @@ export async function runHealthCheck(
     const usage = new UsageTable(accountCount);
     for await (const accounts of slices(ctx, sliceSize)) await ctx.health.sliceUsage(accounts, at, usage);
     const book = bookTrends(usage.all(), ctx.config.peerAttribute);
+    await ctx.health.saveBook(run.id, book); // the accounts' evidence is worded against it when shown
     for await (const accounts of slices(ctx, sliceSize)) {
       await scoreSlice(ctx, run.id, accounts, known, at, usage, book, summary, candidates);
     }
@@ -152,17 +154,24 @@ async function scoreSlice(
 ): Promise<void> {
   const facts = await ctx.health.sliceFacts(ctx.config, accounts, known, at, usage);
   const today = dayOf(at);
-  const scored: Scored[] = accounts.map((account) => {
+  const scored: Scored[] = [];
+  const records: ScoreRow[] = [];
+  for (const account of accounts) {
     const f = facts.get(account.externalId)!;
-    return { account, ...assessAccount(account, f, today, ctx.config, book), previousScore: f.previousScore };
-  });
-  const withScore = scored.filter((s) => s.health.score !== null);
-  for (let i = 0; i < withScore.length; i += SCORES_PER_STATEMENT) {
-    const part = withScore.slice(i, i + SCORES_PER_STATEMENT);
+    // Scored without words: only an account whose rules fire has its evidence worded now (its alert shows
+    // it); the current score keeps the figures, worded when a person reads them (health-record.ts).
+    let assessed = assessAccount(account, f, today, ctx.config, book, { evidence: false });
+    if (assessed.hits.length > 0) assessed = assessAccount(account, f, today, ctx.config, book);
+    scored.push({ account, ...assessed, previousScore: f.previousScore });
+    if (assessed.health.score !== null)
+      records.push({ account, health: assessed.health, record: healthRecord(assessed.health, f.inputs, ctx.config) });
+  }
+  for (let i = 0; i < records.length; i += SCORES_PER_STATEMENT) {
+    const part = records.slice(i, i + SCORES_PER_STATEMENT);
     await ctx.tx.transaction((tx) => ctx.health.writeScores(tx, runId, at, part));
   }
-  summary.accountsScored += withScore.length;
-  summary.accountsUnscored += scored.length - withScore.length;
+  summary.accountsScored += records.length;
+  summary.accountsUnscored += scored.length - records.length;
   const accountIds = await keepAccountAlertsInStep(ctx, runId, at, scored, summary, candidates);
   await keepRuleHistory(ctx, runId, at, scored, accountIds);
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "HealthCheckRun" ADD COLUMN "book" TEXT;
+
