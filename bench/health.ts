@@ -175,7 +175,7 @@ async function main() {
     ["alerts cleared by run 3", (x) => `${n(x.r.run3.summary.alertsCleared)} of ${n(x.r.run3.openBefore)}`],
     ["run 3 - run 2 (~ clearing)", (x) => secs(x.r.run3.ms - x.r.run2.ms)],
     ["inputs only (read + model)", (x) => secs(x.r.inputs.ms)],
-    ["  of which sliceUsage", (x) => secs(x.r.inputs.sliceUsageMs)],
+    ["  of which usage windows (allUsage)", (x) => secs(x.r.inputs.sliceUsageMs)],
     ["  of which sliceFacts", (x) => secs(x.r.inputs.sliceFactsMs)],
     ["  of which account slices", (x) => secs(x.r.inputs.accountReadMs)],
     ["  of which model + rules", (x) => secs(x.r.inputs.scoreMs)],

@@ -162,6 +162,12 @@ function gated<T>(db: SqlDb, statement: () => T): Promise<T> {
   return db.transactionGate ? (db.transactionGate.whenIdle(statement) as Promise<T>) : Promise.resolve(statement());
 }
 
+/** A statement's SQLite text and arguments as this module binds them (for a connection of another thread: sqlite-reader.ts). */
+export function sqliteStatement(sql: string, args: unknown[]): { text: string; params: unknown[] } {
+  const { text, order } = sqliteText(sql);
+  return { text, params: order.map((index) => sqliteArg(argument(args, index))) };
+}
+
 function direct(db: Pick<Database, "provider" | "sqliteDriver">, sql: string, args: unknown[]) {
   const connection = db.provider === "sqlite" ? db.sqliteDriver() : null;
   if (!connection) return null;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { parseHealthConfig } from "./health-config.ts";
 import { bookTrends, scoreHealth, type BookContext, type HealthInputs } from "./health-model.ts";
-import { componentViews, decodeInputs, encodeInputs, healthRecord } from "./health-record.ts";
+import { componentViews, decodeInputs, encodeInputs, healthRecord, keptBook } from "./health-record.ts";
 
 const config = parseHealthConfig(JSON.stringify({ peerAttribute: "region" }));
 
@@ -136,11 +136,45 @@ describe("a current score's record", () => {
     expect(shown.find((c) => c.name === "nps")!.evidence).toBe("NPS 3: 'Exports keep failing <!channel>' (before: 7)");
   });
 
+  it("labels the key events with the names the check counted, whatever they are named today", () => {
+    const counted = parseHealthConfig(JSON.stringify({ peerAttribute: "region", keyEvents: ["export"] }));
+    const record = JSON.parse(
+      JSON.stringify(healthRecord(scoreHealth(base, counted, book, { evidence: false }), base, counted)),
+    ) as unknown;
+    const later = parseHealthConfig(JSON.stringify({ peerAttribute: "region", keyEvents: ["upload"] }));
+    const keys = componentViews(record, later, runBook).find((c) => c.name === "keyEventsTrend")!;
+    expect(keys.evidence).toBe(scoreHealth(base, counted, book).components.find((c) => c.name === "keyEventsTrend")!.evidence);
+    expect(keys.evidence).toMatch(/^export 6,000 → 3,300 in 30 days/);
+  });
+
+  it("keeps the book's groups that have a median, with the same words; reads a book of another shape as none", () => {
+    // One peer group per account (an attribute unique to each): none has enough accounts for a median.
+    const unique = bookTrends(
+      Array.from({ length: 60 }, (_, i) => ({ tier: "growth", peer: `p${i}`, usage: base.usage })),
+      "region",
+    );
+    const kept = keptBook(unique);
+    expect(Object.keys(kept.byPeer!)).toEqual([]);
+    expect(Object.keys(kept.byTier)).toEqual(["growth"]);
+    const inputs = { ...base, peer: "p3" };
+    const record = JSON.parse(
+      JSON.stringify(healthRecord(scoreHealth(inputs, config, unique, { evidence: false }), inputs, config)),
+    ) as unknown;
+    expect(componentViews(record, config, JSON.parse(JSON.stringify(kept)))).toEqual(
+      scoreHealth(inputs, config, unique).components.map((c) => ({ ...c, weight: Math.round(c.weight * 10_000) / 10_000 })),
+    );
+    const bookless = scoreHealth(inputs, config, null).components.map((c) => c.evidence);
+    for (const bad of [{}, { all: null }, [], "book", { all: {}, byTier: [] }])
+      expect(componentViews(record, config, bad).map((c) => c.evidence)).toEqual(bookless);
+  });
+
   it("reads a current score stored before records as it was, and anything else as no components", () => {
     const old = [{ name: "nps", score: 30, weight: 0.5, evidence: "NPS 3" }];
     expect(componentViews(old, config, runBook)).toEqual(old);
     expect(componentViews({ v: 3 }, config, runBook)).toEqual([]);
     expect(componentViews({ v: 2, components: [], inputs: [1, 2] }, config, runBook)).toEqual([]);
+    const record = stored(base) as { components: unknown[] };
+    expect(componentViews({ ...record, components: [["constructor", 1, 1]] }, config, runBook)).toEqual([]);
     expect(componentViews(null, config, null)).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
 // read as they are until the next check rewrites them.
 import type { HealthComponentView } from "./account.ts";
 import { COMPONENTS, type ComponentName, type HealthConfig } from "./health-config.ts";
-import { scoreHealth, type BookContext, type HealthInputs, type HealthResult } from "./health-model.ts";
+import { scoreHealth, type BookContext, type BookTrend, type HealthInputs, type HealthResult } from "./health-model.ts";
 
 /**
  * The stored form (version 2): components as [name, score, weight], the inputs as a list of figures in a
@@ -22,19 +22,48 @@ export interface HealthRecord {
   inputs: (number | string | boolean | null)[];
   /** The onboarding length of the check (whether the account was scored on its activation). */
   onboardingDays: number;
+  /** The key events the check counted (their names label the key events' evidence; none: all events). */
+  keyEvents: string[];
 }
 
 /** The weight kept of each component: 4 decimals (what a person sees is a whole percentage). */
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
 /** What the current score keeps of a check of one account (scored with or without evidence: the same figures). */
-export function healthRecord(health: HealthResult, inputs: HealthInputs, config: Pick<HealthConfig, "onboardingDays">): HealthRecord {
+export function healthRecord(
+  health: HealthResult,
+  inputs: HealthInputs,
+  config: Pick<HealthConfig, "onboardingDays" | "keyEvents">,
+): HealthRecord {
   return {
     v: 2,
     components: health.components.map((c) => [c.name, c.score, round4(c.weight)]),
     inputs: encodeInputs(inputs),
     onboardingDays: config.onboardingDays,
+    keyEvents: config.keyEvents,
   };
+}
+
+const hasTrends = (t: BookTrend | undefined) =>
+  t !== undefined && [t.usage, t.keyEvents, t.usage90, t.keyEvents90, t.usage7, t.keyEvents7].some((v) => v !== null && v !== undefined);
+
+/**
+ * The book as a check keeps it: its groups (tiers, peers) without a single median trend left out (too few
+ * accounts: no account is judged against them, so the words are the same), so a peer attribute with a value
+ * per account does not make a book of one group per account.
+ */
+export function keptBook(book: BookContext): BookContext {
+  const keep = (groups: Record<string, BookTrend>) => Object.fromEntries(Object.entries(groups).filter(([, t]) => hasTrends(t)));
+  return { all: book.all, byTier: keep(book.byTier), ...(book.byPeer ? { byPeer: keep(book.byPeer) } : {}) };
+}
+
+/** A stored book that has the shape the model reads (else: none). */
+function bookOrNull(book: unknown): BookContext | null {
+  if (typeof book !== "object" || book === null) return null;
+  const b = book as Partial<BookContext>;
+  const isGroups = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isGroups(b.all) || !isGroups(b.byTier) || (b.byPeer !== undefined && !isGroups(b.byPeer))) return null;
+  return b as BookContext;
 }
 
 const isRecord = (v: unknown): v is HealthRecord =>
@@ -43,21 +72,30 @@ const isRecord = (v: unknown): v is HealthRecord =>
   (v as { v?: unknown }).v === 2 &&
   Array.isArray((v as { components?: unknown }).components) &&
   Array.isArray((v as { inputs?: unknown }).inputs) &&
-  (v as { inputs: unknown[] }).inputs.length === INPUT_FIGURES;
+  (v as { inputs: unknown[] }).inputs.length === INPUT_FIGURES &&
+  (v as { components: unknown[] }).components.every(
+    (c) => Array.isArray(c) && COMPONENTS.includes(c[0] as ComponentName) && typeof c[1] === "number" && typeof c[2] === "number",
+  );
 
 /**
  * The components of a stored current score, each with its evidence worded now from the check's figures
- * (the scores and weights are the check's). `book`: the check's book (its run's; null: not kept).
- * `config`: today's configuration, for the wording's thresholds; the components weighed and the onboarding
- * length are the check's. A stored array (the format before records) is returned as it is; anything else
+ * (the scores and weights are the check's). `book`: the check's book as stored with its run (null: not
+ * kept; a book without the model's shape counts as none). `config`: today's configuration; the components
+ * weighed, the onboarding length and the key events' names are the check's. A stored array (the format before records) is returned as it is; anything else
  * unreadable reads as no components.
  */
-export function componentViews(stored: unknown, config: HealthConfig, book: BookContext | null): HealthComponentView[] {
+export function componentViews(stored: unknown, config: HealthConfig, book: unknown): HealthComponentView[] {
   if (Array.isArray(stored)) return stored as HealthComponentView[];
   if (!isRecord(stored)) return [];
   const weights = Object.fromEntries(COMPONENTS.map((name) => [name, 0])) as Record<ComponentName, number>;
-  for (const [name] of stored.components) if (name in weights) weights[name] = 1;
-  const worded = scoreHealth(decodeInputs(stored.inputs), { ...config, weights, onboardingDays: stored.onboardingDays }, book);
+  for (const [name] of stored.components) weights[name] = 1;
+  const check = {
+    ...config,
+    weights,
+    onboardingDays: stored.onboardingDays,
+    keyEvents: Array.isArray(stored.keyEvents) ? stored.keyEvents : config.keyEvents,
+  };
+  const worded = scoreHealth(decodeInputs(stored.inputs), check, bookOrNull(book));
   const evidence = new Map(worded.components.map((c) => [c.name, c.evidence]));
   return stored.components.map(([name, score, weight]) => ({ name, score, weight, evidence: evidence.get(name) ?? "" }));
 }

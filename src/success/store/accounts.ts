@@ -18,7 +18,6 @@ import {
   type SinceCheck,
 } from "../rules/account.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
-import type { BookContext } from "../rules/health-model.ts";
 import { componentViews } from "../rules/health-record.ts";
 
 export interface AccountStore {
@@ -143,11 +142,7 @@ export function prismaAccountStore(db: Database): AccountStore {
         health: {
           score: current.score,
           band: current.band,
-          components: componentViews(
-            parseJson<unknown>(current.components, []),
-            config,
-            parseJson<BookContext | null>(run?.book ?? null, null),
-          ),
+          components: componentViews(parseJson<unknown>(current.components, []), config, parseJson<unknown>(run?.book ?? null, null)),
           computedAt: current.computedAt.toISOString(),
           runId: current.runId,
           history: history.map((h) => ({ score: h.score, band: h.band, computedAt: h.computedAt.toISOString() })),

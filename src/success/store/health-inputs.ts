@@ -5,6 +5,7 @@
 // and a BigInt per integer of 200,000 rows a pass was a good part of the check's garbage.
 import type { Database } from "../../platform/db/client.ts";
 import { preparedRows, num } from "../../platform/db/sql.ts";
+import { SqliteReader } from "../../platform/db/sqlite-reader.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { HealthInputs } from "../rules/health-model.ts";
 import { accountStart, dayOf, type AccountFacts } from "../rules/health-check.ts";
@@ -189,24 +190,40 @@ const WINDOWS = [
 ] as const;
 const RECENT_WINDOWS = 3;
 
-/** Adds the usage windows of the slice's accounts (in id order) as of `now` to `table`. */
-export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Date, table: UsageTable): Promise<void> {
+/** Runs one of the usage statements and gives its rows: on the app's connection, or on a reader's. */
+type UsageRunner = (sql: string, ...args: unknown[]) => Promise<UsageWindow[]>;
+
+const onConnection =
+  (db: Database): UsageRunner =>
+  (sql, ...args) =>
+    preparedRows<UsageWindow>(db, db.client, sql, ...args);
+
+/** Whether any usage is old enough for the year-ago windows (one step on the date index, once per check): most books have none. */
+async function hasYearAgo(db: Database, now: Date): Promise<boolean> {
+  return (
+    (await preparedRows<{ one: unknown }>(db, db.client, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365)))
+      .length > 0
+  );
+}
+
+/** The usage windows' rows of the slice's accounts [first, last] as of `now`, one list per window of WINDOWS. */
+async function usageWindows(run: UsageRunner, accounts: SliceAccount[], now: Date, yearAgo: boolean): Promise<UsageWindow[][]> {
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
-  const c = db.client;
-  // The year-ago windows only when some usage is that old (one step on the date index, once per check):
-  // most books have none.
-  table.yearAgo ??=
-    (await preparedRows<{ one: unknown }>(db, c, `SELECT 1 AS one FROM "UsageDay" WHERE "date" <= $1 LIMIT 1`, dayOf(now, 365))).length > 0;
-  const spans = table.yearAgo ? WINDOWS : WINDOWS.slice(0, RECENT_WINDOWS);
+  const spans = yearAgo ? WINDOWS : WINDOWS.slice(0, RECENT_WINDOWS);
   const windows = await Promise.all(
     spans.map(([from, to], i) =>
       i === 0
-        ? preparedRows<UsageWindow>(db, c, USAGE_LAST30_SQL, first, last, dayOf(now, from), dayOf(now, to), dayOf(now, RECENT_DAYS))
-        : preparedRows<UsageWindow>(db, c, USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to)),
+        ? run(USAGE_LAST30_SQL, first, last, dayOf(now, from), dayOf(now, to), dayOf(now, RECENT_DAYS))
+        : run(USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to)),
     ),
   );
   while (windows.length < WINDOWS.length) windows.push([]);
+  return windows;
+}
+
+/** Adds the slice's accounts (in id order) with their windows' rows to `table`. */
+function addUsage(table: UsageTable, accounts: SliceAccount[], windows: UsageWindow[][]): void {
   const [lastBy, prevBy, earlyBy, yearLastBy, yearPrevBy, yearEarlyBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
   const n = (v: unknown) => num(v) ?? 0;
   for (const a of accounts) {
@@ -240,6 +257,61 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
       n(l?.active7),
       n(l?.keyEvents7),
     ]);
+  }
+}
+
+/** Adds the usage windows of the slice's accounts (in id order) as of `now` to `table`, on the app's connection. */
+export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Date, table: UsageTable): Promise<void> {
+  table.yearAgo ??= await hasYearAgo(db, now);
+  addUsage(table, accounts, await usageWindows(onConnection(db), accounts, now, table.yearAgo));
+}
+
+/**
+ * Adds the usage windows of every account of `slices` (in id order) as of `now` to `table`, two slices at a
+ * time: on SQLite one on a reader thread's connection (SqliteReader) while this thread reads the other on
+ * the app's connection, on Postgres both at once on the pool, so the windows' aggregation (the check's
+ * largest read) uses two cores. A book of one slice is read here alone. A reader that fails (its thread
+ * cannot start or open the file) is left, and its slice read again on the app's connection. The table gets
+ * the slices in order, as sliceUsage one slice at a time gives them.
+ */
+export async function allUsage(db: Database, slices: AsyncIterable<SliceAccount[]>, now: Date, table: UsageTable): Promise<void> {
+  table.yearAgo ??= await hasYearAgo(db, now);
+  const yearAgo = table.yearAgo;
+  const main = onConnection(db);
+  let reader: SqliteReader | null = null;
+  let second: UsageRunner | null = null;
+  let opened = false;
+  let held: SliceAccount[] | null = null;
+  try {
+    for await (const accounts of slices) {
+      if (held === null) {
+        held = accounts;
+        continue;
+      }
+      if (!opened) {
+        opened = true;
+        if (db.provider === "postgres") second = main;
+        else if ((reader = SqliteReader.open(db))) second = (sql, ...args) => reader!.rows<UsageWindow>(sql, ...args);
+      }
+      const there = second ? usageWindows(second, held, now, yearAgo) : null;
+      there?.catch(() => undefined); // awaited below, after this thread's slice
+      const here = await usageWindows(main, accounts, now, yearAgo);
+      let windows: UsageWindow[][];
+      try {
+        windows = there ? await there : await usageWindows(main, held, now, yearAgo);
+      } catch (error) {
+        if (!reader) throw error;
+        // The reader failed: its slice again here, and the next ones here too.
+        second = null;
+        windows = await usageWindows(main, held, now, yearAgo);
+      }
+      addUsage(table, held, windows);
+      addUsage(table, accounts, here);
+      held = null;
+    }
+    if (held) addUsage(table, held, await usageWindows(main, held, now, yearAgo));
+  } finally {
+    await (reader as SqliteReader | null)?.close();
   }
 }
 

@@ -10,7 +10,7 @@ import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { BookContext, HealthResult } from "../rules/health-model.ts";
 import type { HealthRecord } from "../rules/health-record.ts";
-import { knownFeatureCount, sliceFacts, sliceUsage, UsageTable, type SliceAccount } from "./health-inputs.ts";
+import { allUsage, knownFeatureCount, sliceFacts, UsageTable, type SliceAccount } from "./health-inputs.ts";
 
 export { UsageTable };
 export type { SliceAccount };
@@ -71,8 +71,8 @@ export interface HealthStore {
   accountsAfter(cursor: string | null, limit: number, peerAttribute: string | null): Promise<SliceAccount[]>;
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
   knownFeatureCount(config: HealthConfig, at: Date): Promise<number>;
-  /** Adds the usage windows of the slice's accounts as of `at` to `table` (the check's first pass). */
-  sliceUsage(accounts: SliceAccount[], at: Date, table: UsageTable): Promise<void>;
+  /** Adds the usage windows of every account of `slices` as of `at` to `table` (the check's first pass), two slices at a time. */
+  allUsage(slices: AsyncIterable<SliceAccount[]>, at: Date, table: UsageTable): Promise<void>;
   /** Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from `usage`. */
   sliceFacts(
     config: HealthConfig,
@@ -187,7 +187,7 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     },
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),
-    sliceUsage: (accounts, at, table) => sliceUsage(db, accounts, at, table),
+    allUsage: (slices, at, table) => allUsage(db, slices, at, table),
     sliceFacts: (config, accounts, known, at, usage) => sliceFacts(db, config, accounts, known, at, usage),
 
     async saveBook(runId, book) {

@@ -19,7 +19,7 @@ import { alertChannel, alertDetail, syncAlerts, type AlertTicket, type ScoredAcc
 import { assessAccount, dayOf } from "../rules/health-check.ts";
 import { DIGEST_LISTED_MAX, checkReport, riskDigests } from "../rules/risk-report.ts";
 import { bookTrends, type BookContext } from "../rules/health-model.ts";
-import { healthRecord } from "../rules/health-record.ts";
+import { healthRecord, keptBook } from "../rules/health-record.ts";
 import { SCORES_PER_STATEMENT, UsageTable, type ScoreRow, type SliceAccount } from "../store/health-runs.ts";
 import type { SuccessContext } from "./context.ts";
 import { abandonStaleHealthChecks } from "./abandon-stale-health-checks.ts";
@@ -97,9 +97,9 @@ export async function runHealthCheck(
     // First pass: every account's usage windows, for the book's median trends (an account's dip is judged
     // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores.
     const usage = new UsageTable(accountCount);
-    for await (const accounts of slices(ctx, sliceSize)) await ctx.health.sliceUsage(accounts, at, usage);
+    await ctx.health.allUsage(slices(ctx, sliceSize), at, usage);
     const book = bookTrends(usage.all(), ctx.config.peerAttribute);
-    await ctx.health.saveBook(run.id, book); // the accounts' evidence is worded against it when shown
+    await ctx.health.saveBook(run.id, keptBook(book)); // the accounts' evidence is worded against it when shown
     for await (const accounts of slices(ctx, sliceSize)) {
       await scoreSlice(ctx, run.id, accounts, known, at, usage, book, summary, candidates);
     }

@@ -1,0 +1,95 @@
+// A second SQLite connection, in a worker thread, for a job's large reads: better-sqlite3 runs a statement
+// on the thread that calls it, so a job that reads on the app's connection alone uses one core. With a
+// reader, the job keeps one statement running here while it runs another on the app's connection (a
+// health check's usage windows: about half their time on two cores). The reader opens the same file
+// read-only; in WAL mode it reads the last committed data, whatever the app writes meanwhile. Statements
+// are written as for the app's connection ($1, $2...; sqliteStatement binds them the same way); rows come
+// back as objects by column name with integers as numbers, as preparedRows gives them.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { Database } from "./client.ts";
+import { sqliteStatement } from "./sql.ts";
+
+const WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Sqlite = require(workerData.driver);
+let db = null;
+let failure = null;
+try {
+  db = new Sqlite(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000 });
+} catch (error) {
+  failure = "cannot open the database file for reading: " + String((error && error.message) || error);
+}
+const statements = new Map();
+parentPort.on("message", (m) => {
+  if (m.stop) {
+    try { if (db) db.close(); } finally { parentPort.close(); }
+    return;
+  }
+  if (failure) return parentPort.postMessage({ id: m.id, error: failure });
+  try {
+    let statement = statements.get(m.text);
+    if (!statement) statements.set(m.text, (statement = db.prepare(m.text)));
+    parentPort.postMessage({ id: m.id, rows: statement.all(...m.params) });
+  } catch (error) {
+    parentPort.postMessage({ id: m.id, error: String((error && error.message) || error) });
+  }
+});
+`;
+
+type Reply = { id: number; rows?: unknown[]; error?: string };
+
+export class SqliteReader {
+  private readonly pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  private failure: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on("message", (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      if (!waiting) return;
+      this.pending.delete(reply.id);
+      if (reply.error !== undefined) waiting.reject(new Error(reply.error));
+      else waiting.resolve(reply.rows ?? []);
+    });
+    worker.on("error", (error) => this.fail(error));
+    worker.on("exit", () => this.fail(new Error("the SQLite reader thread stopped")));
+    worker.unref();
+  }
+
+  /** A reader of the app's SQLite file; null on Postgres or an in-memory database (nothing to open twice). */
+  static open(db: Pick<Database, "provider" | "sqliteFile">): SqliteReader | null {
+    if (db.provider !== "sqlite" || !db.sqliteFile || db.sqliteFile === ":memory:") return null;
+    const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+    // A small young generation: the thread holds one statement's rows at a time (each MB of it is RSS).
+    const resourceLimits = { maxYoungGenerationSizeMb: 4 };
+    return new SqliteReader(new Worker(WORKER, { eval: true, workerData: { file: db.sqliteFile, driver }, resourceLimits }));
+  }
+
+  /** The rows of a read statement, run on the reader's thread. Rejects with SQLite's reason when it fails. */
+  rows<T>(sql: string, ...args: unknown[]): Promise<T[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const { text, params } = sqliteStatement(sql, args);
+    const id = this.nextId++;
+    return new Promise<T[]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject });
+      this.worker.postMessage({ id, text, params });
+    });
+  }
+
+  /** Closes the connection and stops the thread; statements still waiting are refused. */
+  async close(): Promise<void> {
+    if (this.failure) return;
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.postMessage({ stop: true });
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    this.fail(new Error("the SQLite reader is closed"));
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
+  }
+}

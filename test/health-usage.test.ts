@@ -1,0 +1,104 @@
+// The health check's first pass (allUsage): every account's usage windows read two slices at a time (on
+// SQLite one of them on a reader thread's connection, on Postgres both on the pool) give the same table as
+// one slice at a time on the app's connection; a reader that cannot open the file costs nothing but time.
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openDatabase, type Database } from "../src/platform/db/client.ts";
+import { migrate } from "../src/platform/db/migrate.ts";
+import { SqliteReader } from "../src/platform/db/sqlite-reader.ts";
+import { prismaHealthStore } from "../src/success/store/health-runs.ts";
+import { allUsage, sliceUsage, UsageTable, type SliceAccount } from "../src/success/store/health-inputs.ts";
+import { freshDatabase } from "./support/harness.ts";
+import { addAccount, dayBefore } from "./support/success-fixtures.ts";
+
+const AT = new Date("2026-11-20T06:00:00Z");
+const ACCOUNTS = 23;
+
+let database: { url: string; drop: () => Promise<void> };
+let db: Database;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  db = await openDatabase(database.url);
+  await migrate(db);
+  // 23 accounts, each with its own usage over 120 days (some days missing), one with none at all.
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const id = `acct-${String(a).padStart(2, "0")}`;
+    await addAccount(db, { externalId: id, name: `Account ${a}`, seats: 20, tier: a % 3 ? "growth" : null }, AT);
+    if (a === 7) continue;
+    const rows = [];
+    for (let d = 0; d < 120; d++) {
+      if ((a + d) % 5 === 0) continue;
+      rows.push({
+        accountExternalId: id,
+        date: dayBefore(AT, d),
+        activeUsers: 1 + ((a * 7 + d * 3) % 17),
+        keyEvents: (a + d) % 11,
+        receivedAt: AT,
+      });
+    }
+    await db.client.usageDay.createMany({ data: rows });
+  }
+});
+
+afterAll(async () => {
+  await db?.close();
+  await database?.drop();
+});
+
+async function accounts(): Promise<SliceAccount[]> {
+  return prismaHealthStore(db).accountsAfter(null, 1000, null);
+}
+
+async function* slicesOf(all: SliceAccount[], size: number): AsyncGenerator<SliceAccount[]> {
+  for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
+}
+
+/** Every account's windows as the model reads them. */
+function windows(table: UsageTable, all: SliceAccount[]) {
+  return all.map((a) => [a.externalId, table.get(a.externalId)]);
+}
+
+describe("the health check's usage windows", () => {
+  it("are the same read two slices at a time as one at a time, in the same order", async () => {
+    const all = await accounts();
+    expect(all).toHaveLength(ACCOUNTS);
+    const one = new UsageTable();
+    for (const slice of [all.slice(0, 4), all.slice(4, 9), all.slice(9)]) await sliceUsage(db, slice, AT, one);
+    const opened = vi.spyOn(SqliteReader, "open");
+    for (const size of [1, 2, 3, 5, 100]) {
+      const two = new UsageTable();
+      await allUsage(db, slicesOf(all, size), AT, two);
+      expect(two.size).toBe(ACCOUNTS);
+      expect(windows(two, all)).toEqual(windows(one, all));
+      expect([...two.all()]).toEqual([...one.all()]);
+    }
+    // A reader thread on SQLite for every book of more than one slice (four of the five sizes); none on Postgres.
+    expect(opened).toHaveBeenCalledTimes(db.provider === "sqlite" ? 4 : 0);
+    expect(opened.mock.results.every((r) => r.value instanceof SqliteReader)).toBe(true);
+    opened.mockRestore();
+    // Measured: the last 30 days of an account with usage, nothing for the one without.
+    expect(one.get("acct-01")!.usage.daysLast30).toBeGreaterThan(20);
+    expect(one.get("acct-07")!.usage.daysLast30).toBe(0);
+  });
+
+  it.runIf(!process.env.TEST_DATABASE || process.env.TEST_DATABASE === "sqlite")(
+    "are read on the app's connection when the reader cannot open the file",
+    async () => {
+      const missing = `${db.sqliteFile}-missing`;
+      const reader = SqliteReader.open({ provider: "sqlite", sqliteFile: missing })!;
+      await expect(reader.rows(`SELECT 1 AS one`)).rejects.toThrow(/cannot open the database file for reading/);
+      await reader.close();
+      rmSync(missing, { force: true });
+
+      const all = await accounts();
+      const expected = new UsageTable();
+      await allUsage(db, slicesOf(all, 100), AT, expected);
+      // The same database under a file name the reader cannot open: every pair's first slice falls back.
+      const moved = { ...db, sqliteFile: missing } as Database;
+      const table = new UsageTable();
+      await allUsage(moved, slicesOf(all, 2), AT, table);
+      expect(windows(table, all)).toEqual(windows(expected, all));
+    },
+  );
+});
