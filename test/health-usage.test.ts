@@ -1,7 +1,11 @@
 // The health check's first pass (allUsage): every account's usage windows read two slices at a time (on
 // SQLite one of them on a reader thread's connection, on Postgres both on the pool) give the same table as
 // one slice at a time on the app's connection; a reader that cannot open the file costs nothing but time.
-import { rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type Database } from "../src/platform/db/client.ts";
 import { migrate } from "../src/platform/db/migrate.ts";
@@ -81,6 +85,30 @@ describe("the health check's usage windows", () => {
     expect(one.get("acct-01")!.usage.daysLast30).toBeGreaterThan(20);
     expect(one.get("acct-07")!.usage.daysLast30).toBe(0);
   });
+
+  it.runIf(!process.env.TEST_DATABASE || process.env.TEST_DATABASE === "sqlite")(
+    "keep a script alive while its reader works, and let it end once the reader is closed",
+    () => {
+      // A process with nothing else to wait for (a tool, a bench) must neither exit before the rows come
+      // nor hang after: the reader's thread holds it only while a statement or the close is under way.
+      const dir = mkdtempSync(path.join(tmpdir(), "sqlite-reader-"));
+      const script = path.join(dir, "read.mts");
+      const reader = pathToFileURL(path.resolve("src/platform/db/sqlite-reader.ts")).href;
+      writeFileSync(
+        script,
+        `import { SqliteReader } from ${JSON.stringify(reader)};
+        const r = SqliteReader.open({ provider: "sqlite", sqliteFile: ${JSON.stringify(db.sqliteFile)} });
+        const rows = await r.rows('SELECT COUNT(*) AS n FROM "Account" WHERE "externalId" >= $1', "acct-1");
+        await r.close();
+        console.log(JSON.stringify(rows));`,
+      );
+      const run = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+      rmSync(dir, { recursive: true, force: true });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual([{ n: ACCOUNTS - 10 }]);
+    },
+  );
 
   it.runIf(!process.env.TEST_DATABASE || process.env.TEST_DATABASE === "sqlite")(
     "are read on the app's connection when the reader cannot open the file",

@@ -49,11 +49,14 @@ export class SqliteReader {
       const waiting = this.pending.get(reply.id);
       if (!waiting) return;
       this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
       if (reply.error !== undefined) waiting.reject(new Error(reply.error));
       else waiting.resolve(reply.rows ?? []);
     });
     worker.on("error", (error) => this.fail(error));
     worker.on("exit", () => this.fail(new Error("the SQLite reader thread stopped")));
+    // The thread keeps the process alive only while a statement waits for it (a script that awaits its
+    // rows and nothing else must not exit first).
     worker.unref();
   }
 
@@ -72,6 +75,7 @@ export class SqliteReader {
     const { text, params } = sqliteStatement(sql, args);
     const id = this.nextId++;
     return new Promise<T[]>((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject });
       this.worker.postMessage({ id, text, params });
     });
@@ -81,8 +85,11 @@ export class SqliteReader {
   async close(): Promise<void> {
     if (this.failure) return;
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    this.worker.ref(); // waited for: the process stays until the thread has closed the connection
     this.worker.postMessage({ stop: true });
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
     this.fail(new Error("the SQLite reader is closed"));
     await this.worker.terminate();
   }
