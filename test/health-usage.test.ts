@@ -2,7 +2,8 @@
 // SQLite one of them on a reader thread's connection, on Postgres both on the pool) give the same table as
 // one slice at a time on the app's connection; a reader that cannot open the file costs nothing but time.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import Sqlite from "better-sqlite3";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -78,8 +79,8 @@ describe("the health check's usage windows", () => {
       expect([...two.all()]).toEqual([...one.all()]);
     }
     // A reader thread on SQLite for every book of more than one slice (four of the five sizes); none on Postgres.
-    expect(opened).toHaveBeenCalledTimes(db.provider === "sqlite" ? 4 : 0);
-    expect(opened.mock.results.every((r) => r.value instanceof SqliteReader)).toBe(true);
+    const readers = opened.mock.results.filter((r) => r.value instanceof SqliteReader);
+    expect(readers).toHaveLength(db.provider === "sqlite" ? 4 : 0);
     opened.mockRestore();
     // Measured: the last 30 days of an account with usage, nothing for the one without.
     expect(one.get("acct-01")!.usage.daysLast30).toBeGreaterThan(20);
@@ -110,23 +111,52 @@ describe("the health check's usage windows", () => {
     },
   );
 
+  it("refuse to read a file put in the place of the one the app opened (a restore), rather than mix two databases", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sqlite-reader-"));
+    const [opened, other] = [path.join(dir, "app.db"), path.join(dir, "restored.db")];
+    for (const [file, n] of [
+      [opened, 1],
+      [other, 2],
+    ] as const) {
+      const sqlite = new Sqlite(file);
+      sqlite.exec(`CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (${n});`);
+      sqlite.close();
+    }
+    const reader = SqliteReader.open({ provider: "sqlite", sqliteFile: opened })!;
+    renameSync(other, opened); // before the reader's thread has started
+    await expect(reader.rows("SELECT n FROM t")).rejects.toThrow("the database file was replaced since the app opened it");
+    await reader.close();
+    const fresh = SqliteReader.open({ provider: "sqlite", sqliteFile: opened })!;
+    expect(await fresh.rows("SELECT n FROM t")).toEqual([{ n: 2 }]);
+    await fresh.close();
+    await expect(fresh.rows("SELECT n FROM t")).rejects.toThrow("the SQLite reader is closed");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it.runIf(!process.env.TEST_DATABASE || process.env.TEST_DATABASE === "sqlite")(
-    "are read on the app's connection when the reader cannot open the file",
+    "are read on the app's connection when the reader fails",
     async () => {
-      const missing = `${db.sqliteFile}-missing`;
-      const reader = SqliteReader.open({ provider: "sqlite", sqliteFile: missing })!;
-      await expect(reader.rows(`SELECT 1 AS one`)).rejects.toThrow(/cannot open the database file for reading/);
+      // No file: no reader. A file SQLite cannot read as a database: the reader refuses every statement.
+      expect(SqliteReader.open({ provider: "sqlite", sqliteFile: `${db.sqliteFile}-missing` })).toBeNull();
+      const dir = mkdtempSync(path.join(tmpdir(), "sqlite-reader-"));
+      const garbage = path.join(dir, "not-a-database.db");
+      writeFileSync(garbage, "not a database ".repeat(100));
+      const reader = SqliteReader.open({ provider: "sqlite", sqliteFile: garbage })!;
+      await expect(reader.rows(`SELECT 1 AS one`)).rejects.toThrow(/file is not a database/);
       await reader.close();
-      rmSync(missing, { force: true });
 
       const all = await accounts();
       const expected = new UsageTable();
       await allUsage(db, slicesOf(all, 100), AT, expected);
-      // The same database under a file name the reader cannot open: every pair's first slice falls back.
-      const moved = { ...db, sqliteFile: missing } as Database;
+      // The app's database with a reader on that file: the first pair's reader slice fails and is read
+      // again on the app's connection, and every later slice is read there.
+      const opened = vi.spyOn(SqliteReader, "open");
       const table = new UsageTable();
-      await allUsage(moved, slicesOf(all, 2), AT, table);
+      await allUsage({ ...db, sqliteFile: garbage } as Database, slicesOf(all, 2), AT, table);
       expect(windows(table, all)).toEqual(windows(expected, all));
+      expect(opened.mock.results.filter((r) => r.value instanceof SqliteReader)).toHaveLength(1);
+      opened.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
     },
   );
 });

@@ -5,6 +5,7 @@
 // read-only; in WAL mode it reads the last committed data, whatever the app writes meanwhile. Statements
 // are written as for the app's connection ($1, $2...; sqliteStatement binds them the same way); rows come
 // back as objects by column name with integers as numbers, as preparedRows gives them.
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { Database } from "./client.ts";
@@ -13,10 +14,18 @@ import { sqliteStatement } from "./sql.ts";
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Sqlite = require(workerData.driver);
+const { statSync } = require("node:fs");
 let db = null;
 let failure = null;
 try {
   db = new Sqlite(workerData.file, { readonly: true, fileMustExist: true, timeout: 5000 });
+  // The file the app has open, not one put in its place since (a restore): else two databases would mix.
+  const now = statSync(workerData.file, { bigint: true });
+  if (String(now.ino) !== workerData.ino || String(now.dev) !== workerData.dev) {
+    db.close();
+    db = null;
+    failure = "the database file was replaced since the app opened it";
+  }
 } catch (error) {
   failure = "cannot open the database file for reading: " + String((error && error.message) || error);
 }
@@ -64,9 +73,18 @@ export class SqliteReader {
   static open(db: Pick<Database, "provider" | "sqliteFile">): SqliteReader | null {
     if (db.provider !== "sqlite" || !db.sqliteFile || db.sqliteFile === ":memory:") return null;
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    // A small young generation: the thread holds one statement's rows at a time (each MB of it is RSS).
+    // The file as the app has it open now (the thread checks it opens the same one); none: nothing to read.
+    let opened;
+    try {
+      opened = statSync(db.sqliteFile, { bigint: true });
+    } catch {
+      return null;
+    }
+    const workerData = { file: db.sqliteFile, driver, ino: String(opened.ino), dev: String(opened.dev) };
+    // A small young generation: the thread holds one statement's rows at a time (each MB of it is RSS). No
+    // flags of the app's (tsx, its heap sizes): the thread runs plain JavaScript.
     const resourceLimits = { maxYoungGenerationSizeMb: 4 };
-    return new SqliteReader(new Worker(WORKER, { eval: true, workerData: { file: db.sqliteFile, driver }, resourceLimits }));
+    return new SqliteReader(new Worker(WORKER, { eval: true, workerData, resourceLimits, execArgv: [] }));
   }
 
   /** The rows of a read statement, run on the reader's thread. Rejects with SQLite's reason when it fails. */
@@ -81,16 +99,19 @@ export class SqliteReader {
     });
   }
 
-  /** Closes the connection and stops the thread; statements still waiting are refused. */
+  /**
+   * Refuses the statements still waiting, closes the connection and stops the thread. A statement SQLite is
+   * running when it is called runs to its end first (a thread cannot be stopped inside SQLite).
+   */
   async close(): Promise<void> {
     if (this.failure) return;
+    this.fail(new Error("the SQLite reader is closed"));
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
     this.worker.ref(); // waited for: the process stays until the thread has closed the connection
     this.worker.postMessage({ stop: true });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
     clearTimeout(timer);
-    this.fail(new Error("the SQLite reader is closed"));
     await this.worker.terminate();
   }
 

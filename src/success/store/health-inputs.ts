@@ -268,11 +268,12 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
 
 /**
  * Adds the usage windows of every account of `slices` (in id order) as of `now` to `table`, two slices at a
- * time: on SQLite one on a reader thread's connection (SqliteReader) while this thread reads the other on
- * the app's connection, on Postgres both at once on the pool, so the windows' aggregation (the check's
- * largest read) uses two cores. A book of one slice is read here alone. A reader that fails (its thread
- * cannot start or open the file) is left, and its slice read again on the app's connection. The table gets
- * the slices in order, as sliceUsage one slice at a time gives them.
+ * time on SQLite: one on a reader thread's connection (SqliteReader) while this thread reads the other on
+ * the app's connection, so the windows' aggregation (the check's largest read) uses two cores. On Postgres
+ * (whose server spreads each slice's statements over its own processes, on the pool the inbox shares), a
+ * book of one slice, or without a reader, one slice at a time here. A reader that fails (its thread cannot
+ * start, open the file, or finds another file in its place) is left, and its slice read again on the app's
+ * connection. The table gets the slices in order, as sliceUsage one slice at a time gives them.
  */
 export async function allUsage(db: Database, slices: AsyncIterable<SliceAccount[]>, now: Date, table: UsageTable): Promise<void> {
   table.yearAgo ??= await hasYearAgo(db, now);
@@ -290,21 +291,21 @@ export async function allUsage(db: Database, slices: AsyncIterable<SliceAccount[
       }
       if (!opened) {
         opened = true;
-        if (db.provider === "postgres") second = main;
-        else if ((reader = SqliteReader.open(db))) second = (sql, ...args) => reader!.rows<UsageWindow>(sql, ...args);
+        if ((reader = SqliteReader.open(db))) second = (sql, ...args) => reader!.rows<UsageWindow>(sql, ...args);
       }
       const there = second ? usageWindows(second, held, now, yearAgo) : null;
       there?.catch(() => undefined); // awaited below, after this thread's slice
       const here = await usageWindows(main, accounts, now, yearAgo);
       let windows: UsageWindow[][];
-      try {
-        windows = there ? await there : await usageWindows(main, held, now, yearAgo);
-      } catch (error) {
-        if (!reader) throw error;
-        // The reader failed: its slice again here, and the next ones here too.
-        second = null;
-        windows = await usageWindows(main, held, now, yearAgo);
-      }
+      if (there) {
+        try {
+          windows = await there;
+        } catch {
+          // The reader failed: its slice again here, and the next ones here too.
+          second = null;
+          windows = await usageWindows(main, held, now, yearAgo);
+        }
+      } else windows = await usageWindows(main, held, now, yearAgo);
       addUsage(table, held, windows);
       addUsage(table, accounts, here);
       held = null;
