@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "AccountHealth_runId_idx";
+
