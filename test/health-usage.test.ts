@@ -2,9 +2,8 @@
 // SQLite one of them on a reader thread's connection, on Postgres both on the pool) give the same table as
 // one slice at a time on the app's connection; a reader that cannot open the file costs nothing but time.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import Sqlite from "better-sqlite3";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -14,10 +13,12 @@ import { SqliteReader } from "../src/platform/db/sqlite-reader.ts";
 import { prismaHealthStore } from "../src/success/store/health-runs.ts";
 import { allUsage, sliceUsage, UsageTable, type SliceAccount } from "../src/success/store/health-inputs.ts";
 import { freshDatabase } from "./support/harness.ts";
+import { tempDirs } from "./support/temp-dirs.ts";
 import { addAccount, dayBefore } from "./support/success-fixtures.ts";
 
 const AT = new Date("2026-11-20T06:00:00Z");
 const ACCOUNTS = 23;
+const newDir = tempDirs("sqlite-reader-");
 
 let database: { url: string; drop: () => Promise<void> };
 let db: Database;
@@ -92,7 +93,7 @@ describe("the health check's usage windows", () => {
     () => {
       // A process with nothing else to wait for (a tool, a bench) must neither exit before the rows come
       // nor hang after: the reader's thread holds it only while a statement or the close is under way.
-      const dir = mkdtempSync(path.join(tmpdir(), "sqlite-reader-"));
+      const dir = newDir();
       const script = path.join(dir, "read.mts");
       const reader = pathToFileURL(path.resolve("src/platform/db/sqlite-reader.ts")).href;
       writeFileSync(
@@ -104,7 +105,6 @@ describe("the health check's usage windows", () => {
         console.log(JSON.stringify(rows));`,
       );
       const run = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
-      rmSync(dir, { recursive: true, force: true });
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual([{ n: ACCOUNTS - 10 }]);
@@ -112,7 +112,7 @@ describe("the health check's usage windows", () => {
   );
 
   it("refuse to read a file put in the place of the one the app opened (a restore), rather than mix two databases", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "sqlite-reader-"));
+    const dir = newDir();
     const [opened, other] = [path.join(dir, "app.db"), path.join(dir, "restored.db")];
     for (const [file, n] of [
       [opened, 1],
@@ -130,7 +130,6 @@ describe("the health check's usage windows", () => {
     expect(await fresh.rows("SELECT n FROM t")).toEqual([{ n: 2 }]);
     await fresh.close();
     await expect(fresh.rows("SELECT n FROM t")).rejects.toThrow("the SQLite reader is closed");
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it.runIf(!process.env.TEST_DATABASE || process.env.TEST_DATABASE === "sqlite")(
@@ -138,7 +137,7 @@ describe("the health check's usage windows", () => {
     async () => {
       // No file: no reader. A file SQLite cannot read as a database: the reader refuses every statement.
       expect(SqliteReader.open({ provider: "sqlite", sqliteFile: `${db.sqliteFile}-missing` })).toBeNull();
-      const dir = mkdtempSync(path.join(tmpdir(), "sqlite-reader-"));
+      const dir = newDir();
       const garbage = path.join(dir, "not-a-database.db");
       writeFileSync(garbage, "not a database ".repeat(100));
       const reader = SqliteReader.open({ provider: "sqlite", sqliteFile: garbage })!;
@@ -156,7 +155,6 @@ describe("the health check's usage windows", () => {
       expect(windows(table, all)).toEqual(windows(expected, all));
       expect(opened.mock.results.filter((r) => r.value instanceof SqliteReader)).toHaveLength(1);
       opened.mockRestore();
-      rmSync(dir, { recursive: true, force: true });
     },
   );
 });
