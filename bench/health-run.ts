@@ -33,7 +33,7 @@ import { runHealthCheck, type HealthCheckSummary } from "../src/success/use-case
 import { prismaSuccessStores } from "../src/success/store/index.ts";
 import { parseHealthConfig, RULES } from "../src/success/rules/health-config.ts";
 import { assessAccount, dayOf } from "../src/success/rules/health-check.ts";
-import { allUsage, knownFeatureCount, sliceFacts, UsageTable, type SliceAccount } from "../src/success/store/health-inputs.ts";
+import { allUsage, knownFeatureCount, sliceFacts, UsageTable } from "../src/success/store/health-inputs.ts";
 import { bookTrends } from "../src/success/rules/health-model.ts";
 import { bulkExecute } from "../src/platform/db/sql.ts";
 
@@ -209,12 +209,15 @@ async function main() {
     const known = await knownFeatureCount(db, config, o.at);
     const today = dayOf(o.at);
     // Both passes of the service: every account's usage windows (for the book's median trends), then the rest.
-    async function* slices(): AsyncGenerator<SliceAccount[]> {
+    // The first pass reads each account's id and groups only, the second the whole account, as the check does.
+    async function* slices<T extends { externalId: string }>(
+      after: (cursor: string | null, size: number, peerAttribute: string | null) => Promise<T[]>,
+    ): AsyncGenerator<T[]> {
       let cursor: string | null = null;
       for (;;) {
         const t = performance.now();
         // The store's own statement, as the check reads its slices (with the configured peer attribute).
-        const slice = await success.health.accountsAfter(cursor, 1000, config.peerAttribute);
+        const slice = await after(cursor, 1000, config.peerAttribute);
         split.accountReadMs += performance.now() - t;
         if (slice.length === 0) return;
         yield slice;
@@ -226,12 +229,12 @@ async function main() {
     const t0 = performance.now();
     // As the check reads them: two slices at a time, one on a reader thread (allUsage). The time includes
     // reading the slices' accounts, also counted under "accounts".
-    await allUsage(db, slices(), o.at, usage);
+    await allUsage(db, slices(success.health.accountGroupsAfter), o.at, usage);
     split.sliceUsageMs += performance.now() - t0;
     let t = performance.now();
     const book = bookTrends(usage.all(), config.peerAttribute);
     split.scoreMs += performance.now() - t;
-    for await (const slice of slices()) {
+    for await (const slice of slices(success.health.accountsAfter)) {
       split.slices++;
       t = performance.now();
       const facts = await sliceFacts(db, config, slice, known, o.at, usage);

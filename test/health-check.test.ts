@@ -566,7 +566,7 @@ describe("peer groups (peerAttribute)", () => {
     ];
     for (const [id, attributes] of attrs) {
       await addAccount(db, { externalId: id, name: id }, AT);
-      await db.client.account.update({ where: { externalId: id }, data: { attributes } });
+      await db.client.account.update({ where: { externalId: id }, data: { attributes, tier: id > "p4" ? "enterprise" : null } });
     }
     const store = prismaHealthStore(db);
     const peers = async (attribute: string | null) =>
@@ -587,6 +587,12 @@ describe("peer groups (peerAttribute)", () => {
     expect(Object.values(await peers(null)).every((p) => p === null)).toBe(true);
     // The cursor still pages by id with the attribute's parameter before it.
     expect((await store.accountsAfter("p5", 100, "region")).map((a) => a.externalId)).toEqual(["p6", "p7", "p8", "p9"]);
+    // The first pass's narrower read gives the same ids, tiers and peers, page by page.
+    for (const attribute of ["region", "sales region", null])
+      for (const cursor of [null, "p2", "p5"])
+        expect(await store.accountGroupsAfter(cursor, 3, attribute)).toEqual(
+          (await store.accountsAfter(cursor, 3, attribute)).map((a) => ({ externalId: a.externalId, tier: a.tier, peer: a.peer })),
+        );
   });
 
   it("judges a dip the account's region shares against its region, and says so; an account without one against the book", async () => {

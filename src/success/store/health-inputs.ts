@@ -50,6 +50,9 @@ export interface SliceAccount {
   createdAt: Date;
 }
 
+/** An account as the first pass reads it: its id and the groups its trends are compared with. */
+export type AccountGroup = Pick<SliceAccount, "externalId" | "tier" | "peer">;
+
 /**
  * The usage windows of every account of a check: the last 30 days, the 30 before, the 30 before those
  * (61-90 days ago, for the 90-day trends), and the same three a year (365 days) earlier, and the last 7 days
@@ -207,7 +210,7 @@ async function hasYearAgo(db: Database, now: Date): Promise<boolean> {
 }
 
 /** The usage windows' rows of the slice's accounts [first, last] as of `now`, one list per window of WINDOWS. */
-async function usageWindows(run: UsageRunner, accounts: SliceAccount[], now: Date, yearAgo: boolean): Promise<UsageWindow[][]> {
+async function usageWindows(run: UsageRunner, accounts: AccountGroup[], now: Date, yearAgo: boolean): Promise<UsageWindow[][]> {
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
   const spans = yearAgo ? WINDOWS : WINDOWS.slice(0, RECENT_WINDOWS);
@@ -223,7 +226,7 @@ async function usageWindows(run: UsageRunner, accounts: SliceAccount[], now: Dat
 }
 
 /** Adds the slice's accounts (in id order) with their windows' rows to `table`. */
-function addUsage(table: UsageTable, accounts: SliceAccount[], windows: UsageWindow[][]): void {
+function addUsage(table: UsageTable, accounts: AccountGroup[], windows: UsageWindow[][]): void {
   const [lastBy, prevBy, earlyBy, yearLastBy, yearPrevBy, yearEarlyBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
   const n = (v: unknown) => num(v) ?? 0;
   for (const a of accounts) {
@@ -261,7 +264,7 @@ function addUsage(table: UsageTable, accounts: SliceAccount[], windows: UsageWin
 }
 
 /** Adds the usage windows of the slice's accounts (in id order) as of `now` to `table`, on the app's connection. */
-export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Date, table: UsageTable): Promise<void> {
+export async function sliceUsage(db: Database, accounts: AccountGroup[], now: Date, table: UsageTable): Promise<void> {
   table.yearAgo ??= await hasYearAgo(db, now);
   addUsage(table, accounts, await usageWindows(onConnection(db), accounts, now, table.yearAgo));
 }
@@ -275,14 +278,14 @@ export async function sliceUsage(db: Database, accounts: SliceAccount[], now: Da
  * start, open the file, or finds another file in its place) is left, and its slice read again on the app's
  * connection. The table gets the slices in order, as sliceUsage one slice at a time gives them.
  */
-export async function allUsage(db: Database, slices: AsyncIterable<SliceAccount[]>, now: Date, table: UsageTable): Promise<void> {
+export async function allUsage(db: Database, slices: AsyncIterable<AccountGroup[]>, now: Date, table: UsageTable): Promise<void> {
   table.yearAgo ??= await hasYearAgo(db, now);
   const yearAgo = table.yearAgo;
   const main = onConnection(db);
   let reader: SqliteReader | null = null;
   let second: UsageRunner | null = null;
   let opened = false;
-  let held: SliceAccount[] | null = null;
+  let held: AccountGroup[] | null = null;
   try {
     for await (const accounts of slices) {
       if (held === null) {

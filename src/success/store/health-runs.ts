@@ -10,10 +10,10 @@ import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { BookContext, HealthResult } from "../rules/health-model.ts";
 import type { HealthRecord } from "../rules/health-record.ts";
-import { allUsage, knownFeatureCount, sliceFacts, UsageTable, type SliceAccount } from "./health-inputs.ts";
+import { allUsage, knownFeatureCount, sliceFacts, UsageTable, type AccountGroup, type SliceAccount } from "./health-inputs.ts";
 
 export { UsageTable };
-export type { SliceAccount };
+export type { AccountGroup, SliceAccount };
 
 export interface RunCounts {
   status: "done" | "failed";
@@ -69,10 +69,12 @@ export interface HealthStore {
   /** Up to `limit` accounts after `cursor` (null: from the first), by externalId. */
   /** `peerAttribute`: the attribute whose value is each account's `peer` (null: every peer null). */
   accountsAfter(cursor: string | null, limit: number, peerAttribute: string | null): Promise<SliceAccount[]>;
+  /** The same accounts with only what the first pass groups them by (about a quarter of the time to read). */
+  accountGroupsAfter(cursor: string | null, limit: number, peerAttribute: string | null): Promise<AccountGroup[]>;
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
   knownFeatureCount(config: HealthConfig, at: Date): Promise<number>;
   /** Adds the usage windows of every account of `slices` as of `at` to `table` (the check's first pass), two slices at a time. */
-  allUsage(slices: AsyncIterable<SliceAccount[]>, at: Date, table: UsageTable): Promise<void>;
+  allUsage(slices: AsyncIterable<AccountGroup[]>, at: Date, table: UsageTable): Promise<void>;
   /** Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from `usage`. */
   sliceFacts(
     config: HealthConfig,
@@ -115,6 +117,27 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
   const c = db.client;
   const work = new LeasedWork(db, "HealthCheckRun", lease);
   const heartbeats = new Map<number, () => void>();
+  /** Up to `limit` accounts after `cursor` by externalId, with `columns` (where `$peer` stands for the peer attribute's value). */
+  function accountRows<T>(columns: string, cursor: string | null, limit: number, peerAttribute: string | null): Promise<T[]> {
+    // The peer attribute's value as text when it is a string, number or boolean, the same on both databases
+    // ("europe", "44", "true"); a list or object groups no one.
+    const peer =
+      peerAttribute === null
+        ? `NULL`
+        : db.provider === "postgres"
+          ? `CASE WHEN json_typeof("attributes"::json -> $2) IN ('string', 'number', 'boolean') THEN "attributes"::json ->> $2 END`
+          : `CASE json_type("attributes", $2) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
+              WHEN 'text' THEN json_extract("attributes", $2) WHEN 'integer' THEN CAST(json_extract("attributes", $2) AS TEXT)
+              WHEN 'real' THEN CAST(json_extract("attributes", $2) AS TEXT) END`;
+    const key = peerAttribute === null ? [] : [db.provider === "postgres" ? peerAttribute : jsonPath(peerAttribute)];
+    return preparedRows<T>(
+      db,
+      c,
+      `SELECT ${columns.replace("$peer", peer)}
+      FROM "Account" ${cursor === null ? "" : `WHERE "externalId" > $${key.length + 2}`} ORDER BY "externalId" LIMIT $1`,
+      ...[limit, ...key, ...(cursor === null ? [] : [cursor])],
+    );
+  }
   return {
     async startRun(trigger, startedAt) {
       const run = await c.healthCheckRun.create({
@@ -153,18 +176,7 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     },
 
     async accountsAfter(cursor, limit, peerAttribute) {
-      // The peer attribute's value as text when it is a string, number or boolean, the same on both databases
-      // ("europe", "44", "true"); a list or object groups no one.
-      const peer =
-        peerAttribute === null
-          ? `NULL`
-          : db.provider === "postgres"
-            ? `CASE WHEN json_typeof("attributes"::json -> $2) IN ('string', 'number', 'boolean') THEN "attributes"::json ->> $2 END`
-            : `CASE json_type("attributes", $2) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false'
-                WHEN 'text' THEN json_extract("attributes", $2) WHEN 'integer' THEN CAST(json_extract("attributes", $2) AS TEXT)
-                WHEN 'real' THEN CAST(json_extract("attributes", $2) AS TEXT) END`;
-      const key = peerAttribute === null ? [] : [db.provider === "postgres" ? peerAttribute : jsonPath(peerAttribute)];
-      const rows = await preparedRows<{
+      const rows = await accountRows<{
         externalId: string;
         name: string;
         arr: unknown;
@@ -177,13 +189,17 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
         peer: string | null;
         createdAt: Date | string | number;
       }>(
-        db,
-        c,
-        `SELECT "externalId", "name", "arr", "seats", "renewalDate", "customerSince", "csmSlackUserId", "alertChannel", "tier", ${peer} AS "peer", "createdAt"
-        FROM "Account" ${cursor === null ? "" : `WHERE "externalId" > $${key.length + 2}`} ORDER BY "externalId" LIMIT $1`,
-        ...[limit, ...key, ...(cursor === null ? [] : [cursor])],
+        `"externalId", "name", "arr", "seats", "renewalDate", "customerSince", "csmSlackUserId", "alertChannel", "tier", $peer AS "peer", "createdAt"`,
+        cursor,
+        limit,
+        peerAttribute,
       );
       return rows.map((r) => ({ ...r, arr: num(r.arr), seats: num(r.seats), peer: r.peer ?? null, createdAt: new Date(r.createdAt) }));
+    },
+
+    async accountGroupsAfter(cursor, limit, peerAttribute) {
+      const rows = await accountRows<AccountGroup>(`"externalId", "tier", $peer AS "peer"`, cursor, limit, peerAttribute);
+      return rows.map((r) => ({ externalId: r.externalId, tier: r.tier, peer: r.peer ?? null }));
     },
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),

@@ -95,12 +95,17 @@ export async function runHealthCheck(
   try {
     const known = await ctx.health.knownFeatureCount(ctx.config, at);
     // First pass: every account's usage windows, for the book's median trends (an account's dip is judged
-    // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores.
+    // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores. It
+    // reads of each account only its id and groups.
     const usage = new UsageTable(accountCount);
-    await ctx.health.allUsage(slices(ctx, sliceSize), at, usage);
+    await ctx.health.allUsage(
+      slices(sliceSize, (cursor, size) => ctx.health.accountGroupsAfter(cursor, size, ctx.config.peerAttribute)),
+      at,
+      usage,
+    );
     const book = bookTrends(usage.all(), ctx.config.peerAttribute);
     await ctx.health.saveBook(run.id, keptBook(book)); // the accounts' evidence is worded against it when shown
-    for await (const accounts of slices(ctx, sliceSize)) {
+    for await (const accounts of slices(sliceSize, (cursor, size) => ctx.health.accountsAfter(cursor, size, ctx.config.peerAttribute))) {
       await scoreSlice(ctx, run.id, accounts, known, at, usage, book, summary, candidates);
     }
     heldBack = await postOnTheirOwn(ctx, candidates, cap, summary);
@@ -129,11 +134,14 @@ export async function runHealthCheck(
   return summary;
 }
 
-/** Every account, a slice of `size` at a time in id order. */
-async function* slices(ctx: SuccessContext, size: number): AsyncGenerator<SliceAccount[]> {
+/** Every account, a slice of `size` at a time in id order, read by `after` (the accounts after a cursor). */
+async function* slices<T extends { externalId: string }>(
+  size: number,
+  after: (cursor: string | null, size: number) => Promise<T[]>,
+): AsyncGenerator<T[]> {
   let cursor: string | null = null;
   for (;;) {
-    const accounts = await ctx.health.accountsAfter(cursor, size, ctx.config.peerAttribute);
+    const accounts = await after(cursor, size);
     if (accounts.length === 0) return;
     yield accounts;
     if (accounts.length < size) return;
