@@ -25,6 +25,8 @@ export interface AccountStore {
   count(): Promise<number>;
   /** Whether an account has exactly this external id. */
   exists(externalId: string): Promise<boolean>;
+  /** The account's name, or null when there is no such account. */
+  nameOf(externalId: string): Promise<string | null>;
   /** Accounts whose name contains `text` (case-insensitive; % and _ match literally), by name, at most `limit`. */
   nameContains(text: string, limit: number): Promise<{ externalId: string; name: string }[]>;
   /**
@@ -99,6 +101,10 @@ export function prismaAccountStore(db: Database): AccountStore {
 
     async exists(externalId) {
       return (await c.account.findUnique({ where: { externalId }, select: { externalId: true } })) !== null;
+    },
+
+    async nameOf(externalId) {
+      return (await c.account.findUnique({ where: { externalId }, select: { name: true } }))?.name ?? null;
     },
 
     nameContains(text, limit) {

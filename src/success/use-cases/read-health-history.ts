@@ -20,10 +20,10 @@ export async function readHealthHistory(
   input: { accountExternalId: string; days?: number },
 ): Promise<HealthHistory | null> {
   await ctx.access.require(actor, "success");
-  const account = await ctx.accounts.withHealth(input.accountExternalId, ctx.config);
-  if (!account) return null;
+  const name = await ctx.accounts.nameOf(input.accountExternalId);
+  if (name === null) return null;
   const to = ctx.clock.now();
   const from = new Date(to.getTime() - (input.days ?? HEALTH_CHART_DAYS) * 86_400_000);
   const points = await ctx.accounts.healthHistory(input.accountExternalId, from);
-  return { accountExternalId: account.externalId, name: account.name, from, to, points };
+  return { accountExternalId: input.accountExternalId, name, from, to, points };
 }
