@@ -74,7 +74,7 @@ describe("the health check's usage windows", () => {
     const opened = vi.spyOn(SqliteReader, "open");
     for (const size of [1, 2, 3, 5, 100]) {
       const two = new UsageTable();
-      await allUsage(db, slicesOf(all, size), AT, two);
+      expect(await allUsage(db, slicesOf(all, size), AT, two)).toEqual({ readerFailure: null });
       expect(two.size).toBe(ACCOUNTS);
       expect(windows(two, all)).toEqual(windows(one, all));
       expect([...two.all()]).toEqual([...one.all()]);
@@ -146,13 +146,15 @@ describe("the health check's usage windows", () => {
 
       const all = await accounts();
       const expected = new UsageTable();
-      await allUsage(db, slicesOf(all, 100), AT, expected);
+      expect(await allUsage(db, slicesOf(all, 100), AT, expected)).toEqual({ readerFailure: null });
       // The app's database with a reader on that file: the first pair's reader slice fails and is read
       // again on the app's connection, and every later slice is read there.
       const opened = vi.spyOn(SqliteReader, "open");
       const table = new UsageTable();
-      await allUsage({ ...db, sqliteFile: garbage } as Database, slicesOf(all, 2), AT, table);
+      const { readerFailure } = await allUsage({ ...db, sqliteFile: garbage } as Database, slicesOf(all, 2), AT, table);
       expect(windows(table, all)).toEqual(windows(expected, all));
+      // The failure comes back for the check to log.
+      expect(String(readerFailure)).toMatch(/file is not a database/);
       expect(opened.mock.results.filter((r) => r.value instanceof SqliteReader)).toHaveLength(1);
       opened.mockRestore();
     },

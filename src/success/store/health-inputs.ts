@@ -276,9 +276,15 @@ export async function sliceUsage(db: Database, accounts: AccountGroup[], now: Da
  * (whose server spreads each slice's statements over its own processes, on the pool the inbox shares), a
  * book of one slice, or without a reader, one slice at a time here. A reader that fails (its thread cannot
  * start, open the file, or finds another file in its place) is left, and its slice read again on the app's
- * connection. The table gets the slices in order, as sliceUsage one slice at a time gives them.
+ * connection; its failure is returned, for the check to log. The table gets the slices in order, as
+ * sliceUsage one slice at a time gives them.
  */
-export async function allUsage(db: Database, slices: AsyncIterable<AccountGroup[]>, now: Date, table: UsageTable): Promise<void> {
+export async function allUsage(
+  db: Database,
+  slices: AsyncIterable<AccountGroup[]>,
+  now: Date,
+  table: UsageTable,
+): Promise<{ readerFailure: unknown }> {
   table.yearAgo ??= await hasYearAgo(db, now);
   const yearAgo = table.yearAgo;
   const main = onConnection(db);
@@ -286,6 +292,7 @@ export async function allUsage(db: Database, slices: AsyncIterable<AccountGroup[
   let second: UsageRunner | null = null;
   let opened = false;
   let held: AccountGroup[] | null = null;
+  let readerFailure: unknown = null;
   try {
     for await (const accounts of slices) {
       if (held === null) {
@@ -303,8 +310,9 @@ export async function allUsage(db: Database, slices: AsyncIterable<AccountGroup[
       if (there) {
         try {
           windows = await there;
-        } catch {
+        } catch (error) {
           // The reader failed: its slice again here, and the next ones here too.
+          readerFailure = error;
           second = null;
           windows = await usageWindows(main, held, now, yearAgo);
         }
@@ -317,6 +325,7 @@ export async function allUsage(db: Database, slices: AsyncIterable<AccountGroup[
   } finally {
     await (reader as SqliteReader | null)?.close();
   }
+  return { readerFailure };
 }
 
 /** The number of known features: the configured list, else every feature any account used in 90 days. */

@@ -73,8 +73,12 @@ export interface HealthStore {
   accountGroupsAfter(cursor: string | null, limit: number, peerAttribute: string | null): Promise<AccountGroup[]>;
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
   knownFeatureCount(config: HealthConfig, at: Date): Promise<number>;
-  /** Adds the usage windows of every account of `slices` as of `at` to `table` (the check's first pass), two slices at a time. */
-  allUsage(slices: AsyncIterable<AccountGroup[]>, at: Date, table: UsageTable): Promise<void>;
+  /**
+   * Adds the usage windows of every account of `slices` as of `at` to `table` (the check's first pass), two
+   * slices at a time; `readerFailure`: why the second connection's thread failed (its slices were read on
+   * the app's connection instead), null when it did not.
+   */
+  allUsage(slices: AsyncIterable<AccountGroup[]>, at: Date, table: UsageTable): Promise<{ readerFailure: unknown }>;
   /** Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from `usage`. */
   sliceFacts(
     config: HealthConfig,

@@ -98,11 +98,16 @@ export async function runHealthCheck(
     // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores. It
     // reads of each account only its id and groups.
     const usage = new UsageTable(accountCount);
-    await ctx.health.allUsage(
+    const { readerFailure } = await ctx.health.allUsage(
       slices(sliceSize, (cursor, size) => ctx.health.accountGroupsAfter(cursor, size, ctx.config.peerAttribute)),
       at,
       usage,
     );
+    if (readerFailure)
+      ctx.log.warn(
+        { err: readerFailure, runId: run.id },
+        "the health check's usage reader failed: its slices were read on the app's connection",
+      );
     const book = bookTrends(usage.all(), ctx.config.peerAttribute);
     await ctx.health.saveBook(run.id, keptBook(book)); // the accounts' evidence is worded against it when shown
     for await (const accounts of slices(sliceSize, (cursor, size) => ctx.health.accountsAfter(cursor, size, ctx.config.peerAttribute))) {
