@@ -178,8 +178,8 @@ async function main() {
   // The days of history two weeks of daily checks leave (what the score_drop rule reads back), untimed.
   const historyDays = config.rules.score_drop.days;
   const t0History = performance.now();
-  for (let day = 1; day <= historyDays; day++)
-    await bulkExecute(
+  for (let day = 1; day <= historyDays; day++) {
+    const copied = await bulkExecute(
       db,
       db.client,
       `INSERT INTO "AccountHealth" ("runId", "accountExternalId", "computedAt", "score", "band", "components")
@@ -189,12 +189,16 @@ async function main() {
       s1.runId,
       o.at,
     );
-  // Folded into the file before run 2, so its WAL figure is its own (the checkpoint thread may hold it: retried).
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const [r] = await db.client.$queryRawUnsafe<{ busy: number | bigint }[]>(`PRAGMA wal_checkpoint(TRUNCATE)`);
-    if (Number(r.busy) === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (copied !== s1.accountsScored) throw new Error(`history: ${copied} of run 1's ${s1.accountsScored} scores copied to day -${day}`);
   }
+  // Folded into the file before run 2, so its WAL figure is its own (the checkpoint thread may hold it: retried).
+  let folded = false;
+  for (let attempt = 0; attempt < 50 && !folded; attempt++) {
+    const [r] = await db.client.$queryRawUnsafe<{ busy: number | bigint }[]>(`PRAGMA wal_checkpoint(TRUNCATE)`);
+    folded = Number(r.busy) === 0;
+    if (!folded) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!folded) console.log("history: the WAL could not be folded into the file: run 2's WAL figure includes the copies");
   console.log(
     `history: ${historyDays} earlier days of run 1's scores written in ${((performance.now() - t0History) / 1000).toFixed(1)} s (untimed)`,
   );

@@ -312,7 +312,7 @@ export async function allUsage(
           windows = await there;
         } catch (error) {
           // The reader failed: its slice again here, and the next ones here too.
-          readerFailure = error;
+          readerFailure = error ?? new Error("the reader thread failed without a reason");
           second = null;
           windows = await usageWindows(main, held, now, yearAgo);
         }

@@ -137,7 +137,7 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     return preparedRows<T>(
       db,
       c,
-      `SELECT ${columns.replace("$peer", peer)}
+      `SELECT ${columns.replace("$peer", () => peer)}
       FROM "Account" ${cursor === null ? "" : `WHERE "externalId" > $${key.length + 2}`} ORDER BY "externalId" LIMIT $1`,
       ...[limit, ...key, ...(cursor === null ? [] : [cursor])],
     );
