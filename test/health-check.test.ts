@@ -11,6 +11,8 @@ import { parseHealthConfig } from "../src/success/rules/health-config.ts";
 import { scoreHealth } from "../src/success/rules/health-model.ts";
 import { sliceFacts, sliceUsage, UsageTable } from "../src/success/store/health-inputs.ts";
 import { prismaHealthStore } from "../src/success/store/health-runs.ts";
+import { runHealthCheck } from "../src/success/use-cases/run-health-check.ts";
+import { jobActor } from "../src/shared/actor.ts";
 import { HOME_TEAM, startDesk, usePostgres, type Desk } from "./support/harness.ts";
 import { TestClock } from "./support/test-clock.ts";
 import { addAccount, addEarlierScores, addUsage, dayBefore, setRecentUsage, shownHealth } from "./support/success-fixtures.ts";
@@ -544,6 +546,35 @@ describe("the inputs of the features given up and of the last 7 days", () => {
     expect(by.recentActivity.evidence).toBe(
       "last 7 days against 61-90 days before: active users 20 → 10 a day (-50%); key events 20 → 10 a day (-50%)",
     );
+  });
+});
+
+describe("an account stored while a check runs", () => {
+  it("is scored on its own usage, not as an account without any, when the first pass did not see it", async () => {
+    const { desk } = await deskAt(AT);
+    await seed(desk, { newBook: true });
+    const success = desk.app.success;
+    const scores = async () =>
+      Object.fromEntries(
+        (await desk.app.db.client.accountHealthCurrent.findMany({ orderBy: { accountExternalId: "asc" } })).map((c) => [
+          c.accountExternalId,
+          [c.score, c.band],
+        ]),
+      );
+    const seen = await runHealthCheck(success, jobActor("test"), { trigger: "manual", at: AT });
+    expect(seen.status).toBe("done");
+    const expected = await scores();
+    expect(expected.beta).toEqual([expect.any(Number), "green"]);
+    // The same check again, but beta is stored after the first pass (usage windows, for the book) read its slice.
+    const health = success.health;
+    const late = {
+      ...health,
+      accountGroupsAfter: async (...args: Parameters<typeof health.accountGroupsAfter>) =>
+        (await health.accountGroupsAfter(...args)).filter((a) => a.externalId !== "beta"),
+    };
+    const summary = await runHealthCheck({ ...success, health: late }, jobActor("test"), { trigger: "manual", at: AT });
+    expect(summary).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 0 });
+    expect(await scores()).toEqual(expected);
   });
 });
 

@@ -12,7 +12,7 @@ import { accountStart, dayOf, type AccountFacts } from "../rules/health-check.ts
 
 const DAY_MS = 86_400_000;
 
-/** The windows of an account the first pass did not see (stored while the check ran): no usage yet. */
+/** The windows of an account not in the usage table (none: the check reads those the first pass did not see). */
 const NO_USAGE: Pick<HealthInputs, "usage" | "usageYearAgo"> = {
   usage: {
     daysLast30: 0,
@@ -77,6 +77,10 @@ export class UsageTable {
 
   get size(): number {
     return this.index.size;
+  }
+
+  has(id: string): boolean {
+    return this.index.has(id);
   }
 
   add(id: string, group: Pick<SliceAccount, "tier" | "peer">, v: number[]): void {

@@ -10,7 +10,7 @@ import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { BookContext, HealthResult } from "../rules/health-model.ts";
 import type { HealthRecord } from "../rules/health-record.ts";
-import { allUsage, knownFeatureCount, sliceFacts, UsageTable, type AccountGroup, type SliceAccount } from "./health-inputs.ts";
+import { allUsage, knownFeatureCount, sliceFacts, sliceUsage, UsageTable, type AccountGroup, type SliceAccount } from "./health-inputs.ts";
 
 export { UsageTable };
 export type { AccountGroup, SliceAccount };
@@ -79,6 +79,8 @@ export interface HealthStore {
    * the app's connection instead), null when it did not.
    */
   allUsage(slices: AsyncIterable<AccountGroup[]>, at: Date, table: UsageTable): Promise<{ readerFailure: unknown }>;
+  /** Adds the usage windows of these accounts (in id order) as of `at` to `table`, on the app's connection. */
+  usageOf(accounts: AccountGroup[], at: Date, table: UsageTable): Promise<void>;
   /** Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from `usage`. */
   sliceFacts(
     config: HealthConfig,
@@ -208,6 +210,7 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),
     allUsage: (slices, at, table) => allUsage(db, slices, at, table),
+    usageOf: (accounts, at, table) => sliceUsage(db, accounts, at, table),
     sliceFacts: (config, accounts, known, at, usage) => sliceFacts(db, config, accounts, known, at, usage),
 
     async saveBook(runId, book) {
