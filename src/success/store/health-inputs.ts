@@ -12,26 +12,6 @@ import { accountStart, dayOf, type AccountFacts } from "../rules/health-check.ts
 
 const DAY_MS = 86_400_000;
 
-/** The windows of an account not in the usage table (none: the check reads those the first pass did not see). */
-const NO_USAGE: Pick<HealthInputs, "usage" | "usageYearAgo"> = {
-  usage: {
-    daysLast30: 0,
-    daysPrev30: 0,
-    avgActiveLast30: 0,
-    avgActivePrev30: 0,
-    peakActiveLast30: 0,
-    keyEventsLast30: 0,
-    keyEventsPrev30: 0,
-    days61to90: 0,
-    avgActive61to90: 0,
-    keyEvents61to90: 0,
-    daysLast7: 0,
-    avgActiveLast7: 0,
-    keyEventsLast7: 0,
-  },
-  usageYearAgo: null,
-};
-
 export interface SliceAccount {
   externalId: string;
   name: string;
@@ -379,7 +359,10 @@ async function onboardingStarts(
   );
 }
 
-/** Every input of every account of the slice [first, last] (accounts in id order), as of `now`. */
+/**
+ * Every input of every account of the slice [first, last] (accounts in id order), as of `now`; the usage
+ * windows from `usage`, where those of an account it lacks are added first.
+ */
 export async function sliceFacts(
   db: Database,
   config: HealthConfig,
@@ -388,6 +371,10 @@ export async function sliceFacts(
   now: Date,
   usage: UsageTable,
 ): Promise<Map<string, AccountFacts>> {
+  // An account stored after the first pass read its slice (an import while the check runs) is not in the
+  // table: its windows are read now, so it is scored on its own usage (the book's medians were taken without it).
+  const unseen = accounts.filter((a) => !usage.has(a.externalId));
+  if (unseen.length > 0) await sliceUsage(db, unseen, now, usage);
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
   const c = db.client;
@@ -547,7 +534,7 @@ export async function sliceFacts(
   const todayMs = Date.parse(today);
   const daysFromToday = (day: string) => Math.round((Date.parse(day) - todayMs) / DAY_MS);
   for (const a of accounts) {
-    const windows = usage.get(a.externalId) ?? NO_USAGE;
+    const windows = usage.get(a.externalId)!; // every account of the slice is in the table (above)
     const t = ticketsBy.get(a.externalId);
     const cs = csatBy.get(a.externalId);
     const sl = slaBy.get(a.externalId);

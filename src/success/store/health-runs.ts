@@ -10,7 +10,7 @@ import type { AccountFacts } from "../rules/health-check.ts";
 import type { HealthConfig } from "../rules/health-config.ts";
 import type { BookContext, HealthResult } from "../rules/health-model.ts";
 import type { HealthRecord } from "../rules/health-record.ts";
-import { allUsage, knownFeatureCount, sliceFacts, sliceUsage, UsageTable, type AccountGroup, type SliceAccount } from "./health-inputs.ts";
+import { allUsage, knownFeatureCount, sliceFacts, UsageTable, type AccountGroup, type SliceAccount } from "./health-inputs.ts";
 
 export { UsageTable };
 export type { AccountGroup, SliceAccount };
@@ -66,8 +66,10 @@ export interface HealthStore {
   /** The latest runs, newest first. */
   recentRuns(limit: number): Promise<HealthCheckRecord[]>;
   run(id: number): Promise<HealthCheckRecord | null>;
-  /** Up to `limit` accounts after `cursor` (null: from the first), by externalId. */
-  /** `peerAttribute`: the attribute whose value is each account's `peer` (null: every peer null). */
+  /**
+   * Up to `limit` accounts after `cursor` (null: from the first), by externalId. `peerAttribute`: the
+   * attribute whose value is each account's `peer` (null: every peer null).
+   */
   accountsAfter(cursor: string | null, limit: number, peerAttribute: string | null): Promise<SliceAccount[]>;
   /** The same accounts with only what the first pass groups them by (about a quarter of the time to read). */
   accountGroupsAfter(cursor: string | null, limit: number, peerAttribute: string | null): Promise<AccountGroup[]>;
@@ -79,9 +81,10 @@ export interface HealthStore {
    * the app's connection instead), null when it did not.
    */
   allUsage(slices: AsyncIterable<AccountGroup[]>, at: Date, table: UsageTable): Promise<{ readerFailure: unknown }>;
-  /** Adds the usage windows of these accounts (in id order) as of `at` to `table`, on the app's connection. */
-  usageOf(accounts: AccountGroup[], at: Date, table: UsageTable): Promise<void>;
-  /** Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from `usage`. */
+  /**
+   * Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from
+   * `usage`, read first for an account it lacks (stored after the first pass read its slice).
+   */
   sliceFacts(
     config: HealthConfig,
     accounts: SliceAccount[],
@@ -210,7 +213,6 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),
     allUsage: (slices, at, table) => allUsage(db, slices, at, table),
-    usageOf: (accounts, at, table) => sliceUsage(db, accounts, at, table),
     sliceFacts: (config, accounts, known, at, usage) => sliceFacts(db, config, accounts, known, at, usage),
 
     async saveBook(runId, book) {

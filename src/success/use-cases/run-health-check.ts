@@ -165,10 +165,6 @@ async function scoreSlice(
   summary: HealthCheckSummary,
   candidates: RealtimeCandidate[],
 ): Promise<void> {
-  // An account stored after the first pass read its slice (an import while the check runs) has its usage read
-  // now: scored on it, though not part of the book's medians.
-  const unseen = accounts.filter((a) => !usage.has(a.externalId));
-  if (unseen.length > 0) await ctx.health.usageOf(unseen, at, usage);
   const facts = await ctx.health.sliceFacts(ctx.config, accounts, known, at, usage);
   const today = dayOf(at);
   const scored: Scored[] = [];
