@@ -578,6 +578,44 @@ describe("an account stored while a check runs", () => {
   });
 });
 
+describe("a check over many slices", () => {
+  it("scores, stores and alerts the same with slices of one account as in one slice", async () => {
+    const outcome = async (desk: Desk) => ({
+      current: (await desk.app.db.client.accountHealthCurrent.findMany({ orderBy: { accountExternalId: "asc" } })).map((c) => [
+        c.accountExternalId,
+        c.score,
+        c.band,
+        c.components,
+      ]),
+      rules: (await desk.app.db.client.healthAlert.findMany({ orderBy: [{ accountExternalId: "asc" }, { rule: "asc" }] })).map((r) => [
+        r.accountExternalId,
+        r.rule,
+        r.severity,
+      ]),
+      alerts: (await desk.app.db.client.accountAlert.findMany({ orderBy: { accountExternalId: "asc" } })).map((a) => [
+        a.accountExternalId,
+        a.status,
+        a.delivery,
+        a.stake,
+        a.detail,
+      ]),
+    });
+    const { desk: whole } = await deskAt(AT);
+    await seed(whole);
+    expect(await runHealthCheck(whole.app.success, jobActor("test"), { trigger: "manual", at: AT })).toMatchObject({
+      status: "done",
+      accountsScored: 3,
+      alertsRaised: 2,
+    });
+    const { desk } = await deskAt(AT);
+    await seed(desk);
+    const success = { ...desk.app.success, settings: { ...desk.app.success.settings, sliceSize: 1 } };
+    const summary = await runHealthCheck(success, jobActor("test"), { trigger: "manual", at: AT });
+    expect(summary).toMatchObject({ status: "done", accountsScored: 3, alertsRaised: 2 });
+    expect(await outcome(desk)).toEqual(await outcome(whole));
+  });
+});
+
 describe("peer groups (peerAttribute)", () => {
   const region = (value: unknown) => JSON.stringify({ region: value, owner: "sales" });
 
