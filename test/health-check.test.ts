@@ -578,6 +578,27 @@ describe("an account stored while a check runs", () => {
   });
 });
 
+describe("a usage reader that fails", () => {
+  it("is logged as a warning, and the check scores every account all the same", async () => {
+    const { desk } = await deskAt(AT);
+    await seed(desk);
+    const success = desk.app.success;
+    const health = success.health;
+    // The first pass's reader thread failed (its slices read again on the app's connection, as allUsage does).
+    const failing = {
+      ...health,
+      allUsage: async (...args: Parameters<typeof health.allUsage>) => {
+        await health.allUsage(...args);
+        return { readerFailure: new Error("the SQLite reader thread stopped") };
+      },
+    };
+    const summary = await runHealthCheck({ ...success, health: failing }, jobActor("test"), { trigger: "manual", at: AT });
+    expect(summary).toMatchObject({ status: "done", accountsScored: 3, accountsUnscored: 0 });
+    const warning = desk.logs.find((l) => String(l.msg).startsWith("the health check's usage reader failed"));
+    expect(warning).toMatchObject({ level: "warn", runId: summary.runId, err: { message: "the SQLite reader thread stopped" } });
+  });
+});
+
 describe("a check over many slices", () => {
   it("scores, stores and alerts the same with slices of one account as in one slice", async () => {
     const outcome = async (desk: Desk) => ({
