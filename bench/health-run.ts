@@ -1,5 +1,5 @@
 // The timed part of `npm run bench:health`, in a fresh process per database so the peak RSS is this
-// run's own: tsx bench/health-run.ts --db FILE --at ISO
+// run's own: tsx bench/health-run.ts --db FILE --at ISO [--history-days N]
 //
 // Opens the seeded SQLite file the way the app does (openDatabase), builds the success context as
 // src/main.ts does (the real SlackAlertPosts over an Outbox, so alert writes cost what they cost in the
@@ -7,7 +7,7 @@
 //   run 1  `run("manual", at)` on the fresh data: scores, history and current rows, alerts raised;
 //   run 2  the same again, as a daily run: first (untimed) the history is given the days a daily check
 //          would have left, run 1's scores copied to each of the score_drop rule's days before `at` (14
-//          by default), so run 2 reads an account's recent scores as it does after two weeks of daily
+//          by default, or --history-days; a run of its own each day, oldest first), so run 2 reads an account's recent scores as it does after two weeks of daily
 //          checks (a fresh database has none: the bench's daily run read no history before 2 Dec 2026);
 //          no new alerts (each still-open alert is touched instead), so run 1 - run 2 approximates what
 //          raising the alerts costs;
@@ -39,18 +39,24 @@ import { bulkExecute } from "../src/platform/db/sql.ts";
 
 const MB = 1024 * 1024;
 
+const USAGE = "usage: tsx bench/health-run.ts --db FILE --at ISO [--history-days N]";
+
 function parseArgs(argv: string[]) {
   let db: string | null = null;
   let at: Date | null = null;
+  let historyDays: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i];
     if (flag === "--db") db = value();
     else if (flag === "--at") at = new Date(value());
-    else throw new Error(`unknown option ${argv[i]} (usage: tsx bench/health-run.ts --db FILE --at ISO)`);
+    else if (flag === "--history-days") {
+      historyDays = Number(value());
+      if (!Number.isInteger(historyDays) || historyDays < 0) throw new Error("--history-days needs a whole number of days (0 or more)");
+    } else throw new Error(`unknown option ${argv[i]} (${USAGE})`);
   }
-  if (!db || !at || Number.isNaN(at.getTime())) throw new Error("usage: tsx bench/health-run.ts --db FILE --at ISO");
-  return { db, at };
+  if (!db || !at || Number.isNaN(at.getTime())) throw new Error(USAGE);
+  return { db, at, historyDays };
 }
 
 /**
@@ -176,18 +182,31 @@ async function main() {
   line("run 1", run1, `scored ${s1.accountsScored}, unscored ${s1.accountsUnscored}, alerts raised ${s1.alertsRaised}`);
 
   // The days of history two weeks of daily checks leave (what the score_drop rule reads back), untimed.
-  const historyDays = config.rules.score_drop.days;
+  const historyDays = o.historyDays ?? config.rules.score_drop.days;
   const t0History = performance.now();
-  for (let day = 1; day <= historyDays; day++) {
+  // Each day a run of its own, oldest first, as daily checks leave them.
+  for (let day = historyDays; day >= 1; day--) {
+    const checkedAt = new Date(o.at.getTime() - day * 86_400_000);
+    const { id: runId } = await db.client.healthCheckRun.create({
+      data: {
+        trigger: "scheduled",
+        status: "done",
+        startedAt: checkedAt,
+        finishedAt: checkedAt,
+        checkedAt,
+        accountsScored: s1.accountsScored,
+      },
+      select: { id: true },
+    });
     const copied = await bulkExecute(
       db,
       db.client,
       `INSERT INTO "AccountHealth" ("runId", "accountExternalId", "computedAt", "score", "band", "components")
-        SELECT "runId", "accountExternalId", $1, "score", "band", "components" FROM "AccountHealth"
-        WHERE "runId" = $2 AND "computedAt" = $3`,
-      new Date(o.at.getTime() - day * 86_400_000),
+        SELECT $1, "accountExternalId", $2, "score", "band", "components" FROM "AccountHealth"
+        WHERE "runId" = $3 ORDER BY "accountExternalId"`,
+      runId,
+      checkedAt,
       s1.runId,
-      o.at,
     );
     if (copied !== s1.accountsScored) throw new Error(`history: ${copied} of run 1's ${s1.accountsScored} scores copied to day -${day}`);
   }

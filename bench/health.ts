@@ -1,4 +1,4 @@
-// npm run bench:health [-- --sizes 10000,100000] [--keep] [--cpu-prof DIR] [--max-old-space MB]
+// npm run bench:health [-- --sizes 10000,100000] [--keep] [--cpu-prof DIR] [--max-old-space MB] [--history-days N]
 //
 // How long a health check takes over many accounts: for each size, seeds a fresh SQLite file (migrated
 // by the app's migrator) with N accounts and 90 days of usage each (bench/health-seed.ts; not timed),
@@ -31,10 +31,12 @@ interface Options {
   keep: boolean;
   cpuProfDir: string | null;
   maxOldSpaceMb: number | null;
+  /** Days of earlier daily checks before run 2 (null: the score_drop rule's days, 14 by default). */
+  historyDays: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [10_000, 100_000], keep: false, cpuProfDir: null, maxOldSpaceMb: null };
+  const o: Options = { sizes: [10_000, 100_000], keep: false, cpuProfDir: null, maxOldSpaceMb: null, historyDays: null };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i];
@@ -50,6 +52,10 @@ function parseArgs(argv: string[]): Options {
       const mb = Number(value());
       if (!Number.isInteger(mb) || mb < 16) usage("--max-old-space needs a whole number of MB (16 or more)");
       o.maxOldSpaceMb = mb;
+    } else if (flag === "--history-days") {
+      const days = Number(value());
+      if (!Number.isInteger(days) || days < 0) usage("--history-days needs a whole number of days (0 or more)");
+      o.historyDays = days;
     } else if (flag === "--help" || flag === "-h") usage();
     else usage(`unknown option ${argv[i]}`);
   }
@@ -58,11 +64,12 @@ function parseArgs(argv: string[]): Options {
 
 function usage(problem?: string): never {
   const text =
-    "usage: npm run bench:health -- [--sizes 10000,100000] [--keep] [--cpu-prof DIR] [--max-old-space MB]\n" +
+    "usage: npm run bench:health -- [--sizes 10000,100000] [--keep] [--cpu-prof DIR] [--max-old-space MB] [--history-days N]\n" +
     "  --sizes N,M     numbers of accounts to check, one database each (default 10000,100000)\n" +
     "  --keep          keep the database files and print their paths\n" +
     "  --cpu-prof DIR  write a V8 CPU profile of each timed process into DIR/<size>\n" +
-    "  --max-old-space MB  run the timed process with node --max-old-space-size=MB (V8's old generation capped)\n";
+    "  --max-old-space MB  run the timed process with node --max-old-space-size=MB (V8's old generation capped)\n" +
+    "  --history-days N    days of earlier daily checks the daily run (run 2) finds (default: the score_drop rule's, 14)\n";
   (problem ? process.stderr : process.stdout).write(problem ? `${problem}\n${text}` : text);
   process.exit(problem ? 2 : 0);
 }
@@ -110,7 +117,8 @@ function timedRun(file: string, at: Date, size: number, o: Options): Promise<Run
     mkdirSync(dir, { recursive: true });
     args.push("--cpu-prof", `--cpu-prof-dir=${dir}`);
   }
-  const child = spawn(process.execPath, [...args, path.join(here, "health-run.ts"), "--db", file, "--at", at.toISOString()], {
+  const history = o.historyDays === null ? [] : ["--history-days", String(o.historyDays)];
+  const child = spawn(process.execPath, [...args, path.join(here, "health-run.ts"), "--db", file, "--at", at.toISOString(), ...history], {
     env: { ...process.env, LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1131,7 +1131,7 @@ describe("a health check whose process died while it ran", () => {
     const desk = await startDesk({ env: { INGEST_API_TOKEN: TOKEN, HEALTH_CHECK_CRON: "off" }, start: { jobLeaseMs: 3000 } });
     desks.push(desk);
     // A check under way (started, not finished) for longer than its lease: its heartbeat renews it every second.
-    const run = await desk.app.success.health.startRun("manual", new Date());
+    const run = await desk.app.success.health.startRun("manual", new Date(), new Date());
     await new Promise((r) => setTimeout(r, 4500));
     await desk.app.scheduler.sweep();
     expect((await api(desk, `/api/v1/health-checks/${run.id}`)).body.status).toBe("running");

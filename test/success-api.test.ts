@@ -470,15 +470,22 @@ describe("GET /api/v1/accounts", () => {
       ["list-d", 55, "yellow"],
     ];
     const at = new Date(Date.now() - DAY);
+    // Two earlier checks: a week before and the day before (the history is read through its runs).
+    const run = (checkedAt: Date) =>
+      c.healthCheckRun.create({ data: { trigger: "scheduled", status: "done", startedAt: checkedAt, finishedAt: checkedAt, checkedAt } });
+    const weekBefore = await run(new Date(at.getTime() - 7 * DAY));
+    const dayBefore = await run(at);
     for (const [id, score, band] of scores) {
       const components = JSON.stringify([
         { name: "usageTrend", score, weight: 1, evidence: "active users 10 → 8 a day in 30 days (-20%)" },
       ]);
-      await c.accountHealthCurrent.create({ data: { accountExternalId: id, runId: 1, computedAt: at, score, band, components } });
-      await c.accountHealth.create({
-        data: { runId: 1, accountExternalId: id, computedAt: new Date(at.getTime() - 7 * DAY), score: score + 10, band, components },
+      await c.accountHealthCurrent.create({
+        data: { accountExternalId: id, runId: dayBefore.id, computedAt: at, score, band, components },
       });
-      await c.accountHealth.create({ data: { runId: 2, accountExternalId: id, computedAt: at, score, band, components } });
+      await c.accountHealth.create({
+        data: { runId: weekBefore.id, accountExternalId: id, computedAt: weekBefore.checkedAt!, score: score + 10, band, components },
+      });
+      await c.accountHealth.create({ data: { runId: dayBefore.id, accountExternalId: id, computedAt: at, score, band, components } });
     }
   });
 

@@ -3,7 +3,7 @@
 // externalId of the previous page), the accounts a CSM owns, an account's open tickets, and the short
 // context a ticket's card shows. Reads run on their own, outside any transaction, unless given one.
 import type { Database, Tx } from "../../platform/db/client.ts";
-import { queryRows } from "../../platform/db/sql.ts";
+import { dateOf, num, queryRows } from "../../platform/db/sql.ts";
 import {
   HISTORY_LIMIT,
   pageSize,
@@ -92,6 +92,14 @@ function view(a: AccountRow): AccountView {
   };
 }
 
+/**
+ * An account's ($1) rows of the health history, through the runs: the history's index is ordered by run,
+ * then account (so a check appends its entries), and every run that scored has its checkedAt. CROSS JOIN:
+ * SQLite then loops over the runs (a few hundred a year) and seeks the account in each, the order the
+ * history needs, which its planner would not choose without statistics; Postgres plans it as any join.
+ */
+const HISTORY_BY_RUN = `FROM "HealthCheckRun" r CROSS JOIN "AccountHealth" h WHERE h."runId" = r."id" AND h."accountExternalId" = $1`;
+
 export function prismaAccountStore(db: Database): AccountStore {
   const c = db.client;
   return {
@@ -118,14 +126,18 @@ export function prismaAccountStore(db: Database): AccountStore {
     },
 
     async healthHistory(externalId, since) {
-      const rows = await c.accountHealth.findMany({
-        where: { accountExternalId: externalId, computedAt: { gte: since } },
-        orderBy: [{ computedAt: "asc" }, { id: "asc" }],
-        select: { score: true, computedAt: true, components: true },
-      });
+      // The history is ordered by run, then account: the account's rows are one seek a run (HISTORY_BY_RUN).
+      const rows = await queryRows<{ score: unknown; computedAt: unknown; components: string }>(
+        db,
+        c,
+        `SELECT h."score", h."computedAt", h."components" ${HISTORY_BY_RUN} AND h."computedAt" >= $2
+        AND r."checkedAt" >= $2 ORDER BY h."computedAt", h."id"`,
+        externalId,
+        since,
+      );
       return rows.map((r) => ({
-        computedAt: r.computedAt.toISOString(),
-        score: r.score,
+        computedAt: dateOf(r.computedAt)!.toISOString(),
+        score: num(r.score)!,
         components: componentScores(parseJson<Record<string, unknown>>(r.components, {})),
       }));
     },
@@ -137,12 +149,15 @@ export function prismaAccountStore(db: Database): AccountStore {
       if (!current) return { ...view(account), health: null };
       // The check's book: what the account's trends were judged against, for wording its evidence.
       const run = await c.healthCheckRun.findUnique({ where: { id: current.runId }, select: { book: true } });
-      const history = await c.accountHealth.findMany({
-        where: { accountExternalId: externalId },
-        orderBy: [{ computedAt: "desc" }, { id: "desc" }],
-        take: HISTORY_LIMIT,
-        select: { score: true, band: true, computedAt: true },
-      });
+      const history = (
+        await queryRows<{ score: unknown; band: string; computedAt: unknown }>(
+          db,
+          c,
+          `SELECT h."score", h."band", h."computedAt" ${HISTORY_BY_RUN}
+          AND r."checkedAt" IS NOT NULL ORDER BY h."computedAt" DESC, h."id" DESC LIMIT ${HISTORY_LIMIT}`,
+          externalId,
+        )
+      ).map((h) => ({ score: num(h.score)!, band: h.band, computedAt: dateOf(h.computedAt)! }));
       return {
         ...view(account),
         health: {

@@ -468,12 +468,16 @@ export async function sliceFacts(
       first,
       last,
     ),
+    // The slice's best score of the last days (score_drop): one range of the history's index a recent run
+    // (CROSS JOIN: on SQLite the runs, found by checkedAt, are the outer loop; see accounts.ts).
     preparedRows<{ id: string; high: unknown }>(
       db,
       c,
-      `SELECT "accountExternalId" AS id, MAX("score") AS high FROM "AccountHealth"
-      WHERE "accountExternalId" >= $1 AND "accountExternalId" <= $2 AND "computedAt" >= $3 AND "computedAt" < $4
-      GROUP BY "accountExternalId"`,
+      `SELECT h."accountExternalId" AS id, MAX(h."score") AS high
+      FROM "HealthCheckRun" r CROSS JOIN "AccountHealth" h
+      WHERE r."checkedAt" >= $3 AND r."checkedAt" < $4 AND h."runId" = r."id"
+        AND h."accountExternalId" >= $1 AND h."accountExternalId" <= $2 AND h."computedAt" >= $3 AND h."computedAt" < $4
+      GROUP BY h."accountExternalId"`,
       first,
       last,
       dropStart,

@@ -57,8 +57,11 @@ export interface RunLease {
 }
 
 export interface HealthStore {
-  /** Records a run as running under this process's lease, renewed (on a timer) until finishRun. */
-  startRun(trigger: "scheduled" | "manual", startedAt: Date): Promise<{ id: number; startedAt: Date }>;
+  /**
+   * Records a run scoring as of `checkedAt` as running under this process's lease, renewed (on a timer)
+   * until finishRun.
+   */
+  startRun(trigger: "scheduled" | "manual", startedAt: Date, checkedAt: Date): Promise<{ id: number; startedAt: Date }>;
   /** Stops renewing the run's lease and records how it ended. */
   finishRun(runId: number, counts: RunCounts): Promise<void>;
   /** Marks every running check whose lease ran out (its process died) abandoned; returns them. */
@@ -148,9 +151,9 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     );
   }
   return {
-    async startRun(trigger, startedAt) {
+    async startRun(trigger, startedAt, checkedAt) {
       const run = await c.healthCheckRun.create({
-        data: { trigger, status: "running", startedAt, leaseOwner: work.owner, leaseUntil: work.leaseEnd() },
+        data: { trigger, status: "running", startedAt, checkedAt, leaseOwner: work.owner, leaseUntil: work.leaseEnd() },
         select: { id: true, startedAt: true },
       });
       heartbeats.set(run.id, work.heartbeat(run.id, "running"));

@@ -61,7 +61,7 @@ export async function runHealthCheck(
   await ctx.access.require(actor, "success");
   const at = input.at ?? ctx.clock.now();
   await abandonStaleHealthChecks(ctx, actor); // a check whose process died no longer passes for running
-  const run = await ctx.health.startRun(input.trigger, ctx.clock.now());
+  const run = await ctx.health.startRun(input.trigger, ctx.clock.now(), at);
   const summary: HealthCheckSummary = {
     runId: run.id,
     trigger: input.trigger,
