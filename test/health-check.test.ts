@@ -476,6 +476,41 @@ describe("health checks", () => {
     expect(spike).toContain("https://example.slack.com/archives/CDELTA/p1000|#1 (urgent, open)");
     expect(spike).toContain("4 tickets in 30 days (4 urgent) for 20 seats");
   });
+
+  it("judges score_drop only against the scores of its window (14 days): an older, higher score does not count", async () => {
+    const { desk } = await deskAt(AT);
+    const db = desk.app.db;
+    await addAccount(db, { externalId: "delta", name: "Delta", seats: 20, csmSlackUserId: CSM }, AT);
+    await addUsage(db, "delta", AT, { before: 16, after: 16, features: ["reports"] });
+    await db.client.supportChannel.create({
+      data: { channelId: "CDELTA", accountExternalId: "delta", linkedById: "UADMIN", linkedAt: AT },
+    });
+    // Scored 20 days before: outside the window. The same fall as in the test above follows.
+    await desk.app.healthChecks.run("manual", new Date(AT.getTime() - 20 * DAY));
+    const before = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
+    await setRecentUsage(db, "delta", AT, 13);
+    for (let i = 0; i < 4; i++) {
+      await db.client.ticket.create({
+        data: {
+          channelId: "CDELTA",
+          sourceTs: `1.00${i}`,
+          requesterId: "UCUST",
+          text: "Down again",
+          priority: "urgent",
+          origin: "message",
+          createdAt: new Date(AT.getTime() - (i + 1) * 3_600_000),
+          lastCustomerMessageAt: AT,
+          accountExternalId: "delta",
+          permalink: `https://example.slack.com/archives/CDELTA/p100${i}`,
+        },
+      });
+    }
+    await desk.app.healthChecks.run("manual", AT);
+    const after = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
+    expect(before - after).toBeGreaterThanOrEqual(15);
+    const rules = (await db.client.healthAlert.findMany({ where: { accountExternalId: "delta" } })).map((a) => a.rule).sort();
+    expect(rules).toEqual(["ticket_spike"]);
+  });
 });
 
 describe("the inputs of the features given up and of the last 7 days", () => {
