@@ -432,7 +432,12 @@ describe("health checks", () => {
     expect(topLevel(desk, ALERTS)).toHaveLength(13);
   }, 180_000); // three checks over 620 accounts: about 15 s alone, several times that beside the replica test on a 2-core machine
 
-  it("fires score_drop against the account's own recent scores and ticket_spike against its own baseline", async () => {
+  /**
+   * delta (20 seats, 16 users a day, a linked channel) is checked at `firstAt`, then falls: 13 users a day
+   * over the last 30 days and 4 urgent tickets this week with none in the twelve weeks before; checked again
+   * at AT. Gives both checks, the score after each, and the rules that fired.
+   */
+  async function deltaFalls(firstAt: Date) {
     const { desk } = await deskAt(AT);
     const db = desk.app.db;
     await addAccount(db, { externalId: "delta", name: "Delta", seats: 20, csmSlackUserId: CSM }, AT);
@@ -440,10 +445,9 @@ describe("health checks", () => {
     await db.client.supportChannel.create({
       data: { channelId: "CDELTA", accountExternalId: "delta", linkedById: "UADMIN", linkedAt: AT },
     });
-    const first = await desk.app.healthChecks.run("manual", new Date(AT.getTime() - 5 * DAY));
-    expect(first.alertsRaised).toBe(0);
-    const before = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
-    // Fewer users, and a burst of urgent tickets this week with none in the twelve weeks before.
+    const score = async () => (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
+    const first = await desk.app.healthChecks.run("manual", firstAt);
+    const before = await score();
     await setRecentUsage(db, "delta", AT, 13);
     for (let i = 0; i < 4; i++) {
       await db.client.ticket.create({
@@ -462,9 +466,15 @@ describe("health checks", () => {
       });
     }
     const second = await desk.app.healthChecks.run("manual", AT);
-    const after = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
-    expect(before - after).toBeGreaterThanOrEqual(15);
+    const after = await score();
     const rules = (await db.client.healthAlert.findMany({ where: { accountExternalId: "delta" } })).map((a) => a.rule).sort();
+    return { desk, first, second, before, after, rules };
+  }
+
+  it("fires score_drop against the account's own recent scores and ticket_spike against its own baseline", async () => {
+    const { desk, first, second, before, after, rules } = await deltaFalls(new Date(AT.getTime() - 5 * DAY));
+    expect(first.alertsRaised).toBe(0);
+    expect(before - after).toBeGreaterThanOrEqual(15);
     expect(rules).toEqual(["score_drop", "ticket_spike"]);
     // One account, one alert: the drop asks for a message of its own, and the spike is in it.
     expect(second).toMatchObject({ alertsRaised: 1, alertsPosted: 1 });
@@ -478,37 +488,9 @@ describe("health checks", () => {
   });
 
   it("judges score_drop only against the scores of its window (14 days): an older, higher score does not count", async () => {
-    const { desk } = await deskAt(AT);
-    const db = desk.app.db;
-    await addAccount(db, { externalId: "delta", name: "Delta", seats: 20, csmSlackUserId: CSM }, AT);
-    await addUsage(db, "delta", AT, { before: 16, after: 16, features: ["reports"] });
-    await db.client.supportChannel.create({
-      data: { channelId: "CDELTA", accountExternalId: "delta", linkedById: "UADMIN", linkedAt: AT },
-    });
     // Scored 20 days before: outside the window. The same fall as in the test above follows.
-    await desk.app.healthChecks.run("manual", new Date(AT.getTime() - 20 * DAY));
-    const before = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
-    await setRecentUsage(db, "delta", AT, 13);
-    for (let i = 0; i < 4; i++) {
-      await db.client.ticket.create({
-        data: {
-          channelId: "CDELTA",
-          sourceTs: `1.00${i}`,
-          requesterId: "UCUST",
-          text: "Down again",
-          priority: "urgent",
-          origin: "message",
-          createdAt: new Date(AT.getTime() - (i + 1) * 3_600_000),
-          lastCustomerMessageAt: AT,
-          accountExternalId: "delta",
-          permalink: `https://example.slack.com/archives/CDELTA/p100${i}`,
-        },
-      });
-    }
-    await desk.app.healthChecks.run("manual", AT);
-    const after = (await db.client.accountHealthCurrent.findUniqueOrThrow({ where: { accountExternalId: "delta" } })).score;
+    const { before, after, rules } = await deltaFalls(new Date(AT.getTime() - 20 * DAY));
     expect(before - after).toBeGreaterThanOrEqual(15);
-    const rules = (await db.client.healthAlert.findMany({ where: { accountExternalId: "delta" } })).map((a) => a.rule).sort();
     expect(rules).toEqual(["ticket_spike"]);
   });
 });
