@@ -7,8 +7,9 @@
 //   run 1  `run("manual", at)` on the fresh data: scores, history and current rows, alerts raised;
 //   run 2  the same again, as a daily run: first (untimed) the history is given the days a daily check
 //          would have left, run 1's scores copied to each of the score_drop rule's days before `at` (14
-//          by default, or --history-days; a run of its own each day, oldest first), so run 2 reads an account's recent scores as it does after two weeks of daily
-//          checks (a fresh database has none: the bench's daily run read no history before 2 Dec 2026);
+//          by default, or --history-days; a run of its own each day, oldest first), so run 2 reads an
+//          account's recent scores as it does after that many days of daily checks (a fresh database has
+//          none: the bench's daily run read no history before 2 Dec 2026);
 //          no new alerts (each still-open alert is touched instead), so run 1 - run 2 approximates what
 //          raising the alerts costs;
 //   run 3  (after inputs) a check with every rule turned off, as after a change of the configuration:
