@@ -1,0 +1,4 @@
+-- Nothing on Postgres. On SQLite this migration makes AccountFeature a WITHOUT ROWID table (its rows kept in
+-- key order, so a health check reads a range of accounts' features without a lookup per row). Postgres keeps
+-- every table as a heap beside its indexes and has no such table; the migration is here so that both
+-- providers have the same list.
