@@ -253,7 +253,7 @@ async function main() {
     const t0 = performance.now();
     // As the check reads them: two slices at a time, one on a reader thread (allUsage). The time includes
     // reading the slices' accounts, also counted under "accounts".
-    await allUsage(db, slices(success.health.accountGroupsAfter), o.at, usage, config.rules.score_drop.days);
+    await allUsage(db, slices(success.health.accountGroupsAfter), o.at, usage);
     split.sliceUsageMs += performance.now() - t0;
     let t = performance.now();
     const book = bookTrends(usage.all(), config.peerAttribute);

@@ -540,7 +540,7 @@ describe("the inputs of the features given up and of the last 7 days", () => {
     };
     const config = parseHealthConfig(null);
     const usage = new UsageTable();
-    await sliceUsage(db, [account], AT, usage, 14);
+    await sliceUsage(db, [account], AT, usage);
     const facts = (await sliceFacts(db, config, [account], 3, AT, usage)).get("eps")!;
     expect(facts.inputs.featuresUsedLast30).toBe(1);
     expect(facts.inputs.featuresUsedLast90).toBe(3);

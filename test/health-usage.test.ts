@@ -1,7 +1,6 @@
-// The health check's first pass (allUsage): every account's usage windows and best recent score read two
-// slices at a time (on SQLite one of them on a reader thread's connection, on Postgres both on the pool)
-// give the same table as one slice at a time on the app's connection; a reader that cannot open the file
-// costs nothing but time.
+// The health check's first pass (allUsage): every account's usage windows read two slices at a time (on
+// SQLite one of them on a reader thread's connection, on Postgres both on the pool) give the same table as
+// one slice at a time on the app's connection; a reader that cannot open the file costs nothing but time.
 import { spawnSync } from "node:child_process";
 import { renameSync, writeFileSync } from "node:fs";
 import Sqlite from "better-sqlite3";
@@ -19,9 +18,6 @@ import { addAccount, dayBefore } from "./support/success-fixtures.ts";
 
 const AT = new Date("2026-11-20T06:00:00Z");
 const ACCOUNTS = 23;
-/** The score_drop rule's window (days before the check whose scores count). */
-const DROP_DAYS = 14;
-const DAY_MS = 86_400_000;
 const newDir = tempDirs("sqlite-reader-");
 
 let database: { url: string; drop: () => Promise<void> };
@@ -49,32 +45,6 @@ beforeAll(async () => {
     }
     await db.client.usageDay.createMany({ data: rows });
   }
-  // Earlier checks' scores: three in the score_drop window (the last a day before the check), one before
-  // it and one after the check's moment (neither counts). Every third account has none.
-  for (const [daysBefore, base] of [
-    [1, 40],
-    [5, 70],
-    [13, 55],
-    [15, 99],
-    [-1, 98],
-  ] as const) {
-    const checkedAt = new Date(AT.getTime() - daysBefore * DAY_MS);
-    const run = await db.client.healthCheckRun.create({
-      data: { trigger: "scheduled", status: "done", startedAt: checkedAt, finishedAt: checkedAt, checkedAt },
-    });
-    await db.client.accountHealth.createMany({
-      data: Array.from({ length: ACCOUNTS }, (_, a) => a)
-        .filter((a) => a % 3 !== 2)
-        .map((a) => ({
-          runId: run.id,
-          accountExternalId: `acct-${String(a).padStart(2, "0")}`,
-          computedAt: checkedAt,
-          score: base - (a % 7),
-          band: "yellow",
-          components: "{}",
-        })),
-    });
-  }
 });
 
 afterAll(async () => {
@@ -90,9 +60,9 @@ async function* slicesOf(all: SliceAccount[], size: number): AsyncGenerator<Slic
   for (let i = 0; i < all.length; i += size) yield all.slice(i, i + size);
 }
 
-/** Every account's windows as the model reads them, and its recent high. */
+/** Every account's windows as the model reads them. */
 function windows(table: UsageTable, all: SliceAccount[]) {
-  return all.map((a) => [a.externalId, table.get(a.externalId), table.recentHigh(a.externalId)]);
+  return all.map((a) => [a.externalId, table.get(a.externalId)]);
 }
 
 describe("the health check's usage windows", () => {
@@ -100,11 +70,11 @@ describe("the health check's usage windows", () => {
     const all = await accounts();
     expect(all).toHaveLength(ACCOUNTS);
     const one = new UsageTable();
-    for (const slice of [all.slice(0, 4), all.slice(4, 9), all.slice(9)]) await sliceUsage(db, slice, AT, one, DROP_DAYS);
+    for (const slice of [all.slice(0, 4), all.slice(4, 9), all.slice(9)]) await sliceUsage(db, slice, AT, one);
     const opened = vi.spyOn(SqliteReader, "open");
     for (const size of [1, 2, 3, 5, 100]) {
       const two = new UsageTable();
-      expect(await allUsage(db, slicesOf(all, size), AT, two, DROP_DAYS)).toEqual({ readerFailure: null });
+      expect(await allUsage(db, slicesOf(all, size), AT, two)).toEqual({ readerFailure: null });
       expect(two.size).toBe(ACCOUNTS);
       expect(windows(two, all)).toEqual(windows(one, all));
       expect([...two.all()]).toEqual([...one.all()]);
@@ -116,13 +86,6 @@ describe("the health check's usage windows", () => {
     // Measured: the last 30 days of an account with usage, nothing for the one without.
     expect(one.get("acct-01")!.usage.daysLast30).toBeGreaterThan(20);
     expect(one.get("acct-07")!.usage.daysLast30).toBe(0);
-    // The best score of the 14 days before the check: not the one 15 days before, nor one after the check.
-    expect(one.recentHigh("acct-00")).toBe(70);
-    expect(one.recentHigh("acct-04")).toBe(66);
-    expect(one.recentHigh("acct-02")).toBeNull(); // no scores
-    const week = new UsageTable();
-    await sliceUsage(db, all, AT, week, 3);
-    expect(week.recentHigh("acct-00")).toBe(40); // over 3 days: only the check of a day before
   });
 
   it.runIf(!process.env.TEST_DATABASE || process.env.TEST_DATABASE === "sqlite")(
@@ -183,12 +146,12 @@ describe("the health check's usage windows", () => {
 
       const all = await accounts();
       const expected = new UsageTable();
-      expect(await allUsage(db, slicesOf(all, 100), AT, expected, DROP_DAYS)).toEqual({ readerFailure: null });
+      expect(await allUsage(db, slicesOf(all, 100), AT, expected)).toEqual({ readerFailure: null });
       // The app's database with a reader on that file: the first pair's reader slice fails and is read
       // again on the app's connection, and every later slice is read there.
       const opened = vi.spyOn(SqliteReader, "open");
       const table = new UsageTable();
-      const { readerFailure } = await allUsage({ ...db, sqliteFile: garbage } as Database, slicesOf(all, 2), AT, table, DROP_DAYS);
+      const { readerFailure } = await allUsage({ ...db, sqliteFile: garbage } as Database, slicesOf(all, 2), AT, table);
       expect(windows(table, all)).toEqual(windows(expected, all));
       // The failure comes back for the check to log.
       expect(String(readerFailure)).toMatch(/file is not a database/);

@@ -37,14 +37,10 @@ export type AccountGroup = Pick<SliceAccount, "externalId" | "tier" | "peer">;
  * The usage windows of every account of a check: the last 30 days, the 30 before, the 30 before those
  * (61-90 days ago, for the 90-day trends), and the same three a year (365 days) earlier, and the last 7 days
  * (for recentActivity). Read once, in a first pass over all accounts (the book's median trends need every
- * account's), and kept compactly (23 numbers an account) for the second pass, which scores. The first pass
- * also reads each account's best score of the score_drop rule's last days (from the history), so that read
- * too runs on two cores on SQLite (allUsage) instead of in the second pass.
+ * account's), and kept compactly (22 numbers an account) for the second pass, which scores.
  */
 export class UsageTable {
-  private static readonly WIDTH = 23;
-  /** The column of the recent high score (NaN: no score in the window). */
-  private static readonly HIGH = 22;
+  private static readonly WIDTH = 22;
   private readonly index = new Map<string, number>();
   private readonly tiers: (string | null)[] = [];
   private readonly peers: (string | null)[] = [];
@@ -87,14 +83,6 @@ export class UsageTable {
     const at = this.index.get(id);
     if (at === undefined) return null;
     return this.read(at);
-  }
-
-  /** The account's best score in the score_drop rule's window before the check (null: none, or not in the table). */
-  recentHigh(id: string): number | null {
-    const at = this.index.get(id);
-    if (at === undefined) return null;
-    const high = this.values[at * UsageTable.WIDTH + UsageTable.HIGH];
-    return Number.isNaN(high) ? null : high;
   }
 
   /** Every account's windows, for the book's median trends. */
@@ -189,30 +177,13 @@ const WINDOWS = [
 ] as const;
 const RECENT_WINDOWS = 3;
 
-/**
- * The best score of the accounts in [$1, $2] in [$3, $4) (the score_drop rule's window before the check): for
- * each run in that window, the slice's range of that run's entries, from the history's index alone
- * (CROSS JOIN: on SQLite the runs, found by checkedAt, are the outer loop; see accounts.ts).
- */
-const RECENT_HIGH_SQL = `SELECT h."accountExternalId" AS id, MAX(h."score") AS high
-  FROM "HealthCheckRun" r CROSS JOIN "AccountHealth" h
-  WHERE r."checkedAt" >= $3 AND r."checkedAt" < $4 AND h."runId" = r."id"
-    AND h."accountExternalId" >= $1 AND h."accountExternalId" <= $2 AND h."computedAt" >= $3 AND h."computedAt" < $4
-  GROUP BY h."accountExternalId"`;
-
-/** Runs one of the first pass's statements and gives its rows: on the app's connection, or on a reader's. */
-type UsageRunner = <T>(sql: string, ...args: unknown[]) => Promise<T[]>;
+/** Runs one of the usage statements and gives its rows: on the app's connection, or on a reader's. */
+type UsageRunner = (sql: string, ...args: unknown[]) => Promise<UsageWindow[]>;
 
 const onConnection =
   (db: Database): UsageRunner =>
-  <T>(sql: string, ...args: unknown[]) =>
-    preparedRows<T>(db, db.client, sql, ...args);
-
-/** What the first pass reads of a slice: its usage windows (one list per window of WINDOWS) and its recent highs. */
-interface FirstPassRows {
-  windows: UsageWindow[][];
-  highs: { id: string; high: unknown }[];
-}
+  (sql, ...args) =>
+    preparedRows<UsageWindow>(db, db.client, sql, ...args);
 
 /** Whether any usage is old enough for the year-ago windows (one step on the date index, once per check): most books have none. */
 async function hasYearAgo(db: Database, now: Date): Promise<boolean> {
@@ -222,36 +193,25 @@ async function hasYearAgo(db: Database, now: Date): Promise<boolean> {
   );
 }
 
-/**
- * The first pass's rows of the slice's accounts [first, last] as of `now`: the usage windows, and the best
- * score of the `dropDays` days before `now`.
- */
-async function usageWindows(
-  run: UsageRunner,
-  accounts: AccountGroup[],
-  now: Date,
-  yearAgo: boolean,
-  dropDays: number,
-): Promise<FirstPassRows> {
+/** The usage windows' rows of the slice's accounts [first, last] as of `now`, one list per window of WINDOWS. */
+async function usageWindows(run: UsageRunner, accounts: AccountGroup[], now: Date, yearAgo: boolean): Promise<UsageWindow[][]> {
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
   const spans = yearAgo ? WINDOWS : WINDOWS.slice(0, RECENT_WINDOWS);
-  const [highs, ...windows] = await Promise.all([
-    run<{ id: string; high: unknown }>(RECENT_HIGH_SQL, first, last, new Date(now.getTime() - dropDays * DAY_MS), now),
-    ...spans.map(([from, to], i) =>
+  const windows = await Promise.all(
+    spans.map(([from, to], i) =>
       i === 0
-        ? run<UsageWindow>(USAGE_LAST30_SQL, first, last, dayOf(now, from), dayOf(now, to), dayOf(now, RECENT_DAYS))
-        : run<UsageWindow>(USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to)),
+        ? run(USAGE_LAST30_SQL, first, last, dayOf(now, from), dayOf(now, to), dayOf(now, RECENT_DAYS))
+        : run(USAGE_WINDOW_SQL, first, last, dayOf(now, from), dayOf(now, to)),
     ),
-  ]);
+  );
   while (windows.length < WINDOWS.length) windows.push([]);
-  return { windows: windows as UsageWindow[][], highs };
+  return windows;
 }
 
-/** Adds the slice's accounts (in id order) with their first-pass rows to `table`. */
-function addUsage(table: UsageTable, accounts: AccountGroup[], { windows, highs }: FirstPassRows): void {
+/** Adds the slice's accounts (in id order) with their windows' rows to `table`. */
+function addUsage(table: UsageTable, accounts: AccountGroup[], windows: UsageWindow[][]): void {
   const [lastBy, prevBy, earlyBy, yearLastBy, yearPrevBy, yearEarlyBy] = windows.map((rows) => new Map(rows.map((r) => [r.id, r])));
-  const highBy = new Map(highs.map((r) => [r.id, num(r.high) ?? Number.NaN]));
   const n = (v: unknown) => num(v) ?? 0;
   for (const a of accounts) {
     const l = lastBy.get(a.externalId);
@@ -283,18 +243,14 @@ function addUsage(table: UsageTable, accounts: AccountGroup[], { windows, highs 
       n(l?.days7),
       n(l?.active7),
       n(l?.keyEvents7),
-      highBy.get(a.externalId) ?? Number.NaN,
     ]);
   }
 }
 
-/**
- * Adds the usage windows (and recent highs, over the `dropDays` days before `now`) of the slice's accounts
- * (in id order) as of `now` to `table`, on the app's connection.
- */
-export async function sliceUsage(db: Database, accounts: AccountGroup[], now: Date, table: UsageTable, dropDays: number): Promise<void> {
+/** Adds the usage windows of the slice's accounts (in id order) as of `now` to `table`, on the app's connection. */
+export async function sliceUsage(db: Database, accounts: AccountGroup[], now: Date, table: UsageTable): Promise<void> {
   table.yearAgo ??= await hasYearAgo(db, now);
-  addUsage(table, accounts, await usageWindows(onConnection(db), accounts, now, table.yearAgo, dropDays));
+  addUsage(table, accounts, await usageWindows(onConnection(db), accounts, now, table.yearAgo));
 }
 
 /**
@@ -312,7 +268,6 @@ export async function allUsage(
   slices: AsyncIterable<AccountGroup[]>,
   now: Date,
   table: UsageTable,
-  dropDays: number,
 ): Promise<{ readerFailure: unknown }> {
   table.yearAgo ??= await hasYearAgo(db, now);
   const yearAgo = table.yearAgo;
@@ -330,12 +285,12 @@ export async function allUsage(
       }
       if (!opened) {
         opened = true;
-        if ((reader = SqliteReader.open(db))) second = <T>(sql: string, ...args: unknown[]) => reader!.rows<T>(sql, ...args);
+        if ((reader = SqliteReader.open(db))) second = (sql, ...args) => reader!.rows<UsageWindow>(sql, ...args);
       }
-      const there = second ? usageWindows(second, held, now, yearAgo, dropDays) : null;
+      const there = second ? usageWindows(second, held, now, yearAgo) : null;
       there?.catch(() => undefined); // awaited below, after this thread's slice
-      const here = await usageWindows(main, accounts, now, yearAgo, dropDays);
-      let windows: FirstPassRows;
+      const here = await usageWindows(main, accounts, now, yearAgo);
+      let windows: UsageWindow[][];
       if (there) {
         try {
           windows = await there;
@@ -343,14 +298,14 @@ export async function allUsage(
           // The reader failed: its slice again here, and the next ones here too.
           readerFailure = error ?? new Error("the reader thread failed without a reason");
           second = null;
-          windows = await usageWindows(main, held, now, yearAgo, dropDays);
+          windows = await usageWindows(main, held, now, yearAgo);
         }
-      } else windows = await usageWindows(main, held, now, yearAgo, dropDays);
+      } else windows = await usageWindows(main, held, now, yearAgo);
       addUsage(table, held, windows);
       addUsage(table, accounts, here);
       held = null;
     }
-    if (held) addUsage(table, held, await usageWindows(main, held, now, yearAgo, dropDays));
+    if (held) addUsage(table, held, await usageWindows(main, held, now, yearAgo));
   } finally {
     await (reader as SqliteReader | null)?.close();
   }
@@ -419,7 +374,7 @@ export async function sliceFacts(
   // An account stored after the first pass read its slice (an import while the check runs) is not in the
   // table: its windows are read now, so it is scored on its own usage (the book's medians were taken without it).
   const unseen = accounts.filter((a) => !usage.has(a.externalId));
-  if (unseen.length > 0) await sliceUsage(db, unseen, now, usage, config.rules.score_drop.days);
+  if (unseen.length > 0) await sliceUsage(db, unseen, now, usage);
   const first = accounts[0].externalId;
   const last = accounts[accounts.length - 1].externalId;
   const c = db.client;
@@ -431,12 +386,13 @@ export async function sliceFacts(
   const t90 = new Date(now.getTime() - 90 * DAY_MS);
   const baselineWeeks = config.rules.ticket_spike.baselineWeeks;
   const baselineStart = new Date(t7.getTime() - baselineWeeks * 7 * DAY_MS);
+  const dropStart = new Date(now.getTime() - config.rules.score_drop.days * DAY_MS);
   const npsStart = new Date(now.getTime() - config.rules.nps_detractor.maxAgeDays * DAY_MS);
   const featureFilter = config.knownFeatures.length
     ? ` AND "feature" IN (${config.knownFeatures.map((_, i) => `$${i + 6}`).join(",")})`
     : "";
 
-  const [starts, features, tickets, csat, sla, channels, current, nps, figures] = await Promise.all([
+  const [starts, features, tickets, csat, sla, channels, highs, current, nps, figures] = await Promise.all([
     // Each account's first usage day and first day with a key event, up to the day checked (an index seek
     // an account, on the covering usage index in date order), for the accounts that may still be onboarding.
     onboardingStarts(db, accounts, config.onboardingDays, today),
@@ -512,6 +468,21 @@ export async function sliceFacts(
       first,
       last,
     ),
+    // The slice's best score of the last days (score_drop): one range of the history's index a recent run
+    // (CROSS JOIN: on SQLite the runs, found by checkedAt, are the outer loop; see accounts.ts).
+    preparedRows<{ id: string; high: unknown }>(
+      db,
+      c,
+      `SELECT h."accountExternalId" AS id, MAX(h."score") AS high
+      FROM "HealthCheckRun" r CROSS JOIN "AccountHealth" h
+      WHERE r."checkedAt" >= $3 AND r."checkedAt" < $4 AND h."runId" = r."id"
+        AND h."accountExternalId" >= $1 AND h."accountExternalId" <= $2 AND h."computedAt" >= $3 AND h."computedAt" < $4
+      GROUP BY h."accountExternalId"`,
+      first,
+      last,
+      dropStart,
+      now,
+    ),
     preparedRows<{ id: string; score: unknown }>(
       db,
       c,
@@ -549,6 +520,7 @@ export async function sliceFacts(
   const csatBy = byId(csat);
   const slaBy = byId(sla);
   const linked = new Set(channels.map((r) => r.id));
+  const highBy = byId(highs);
   const currentBy = new Map(current.map((r) => [r.id, num(r.score)]));
   const npsBy = new Map<string, { score: number; comment: string | null; respondedAt: Date }[]>();
   for (const r of nps) {
@@ -621,7 +593,7 @@ export async function sliceFacts(
       inputs,
       ticketsLast7: num(t?.last7) ?? 0,
       ticketBaselinePerWeek: supportLinked ? (num(t?.baseline) ?? 0) / baselineWeeks : null,
-      recentHighScore: usage.recentHigh(a.externalId),
+      recentHighScore: num(highBy.get(a.externalId)?.high),
       previousScore: currentBy.get(a.externalId) ?? null,
     });
   }

@@ -79,11 +79,11 @@ export interface HealthStore {
   /** The number of known features: the configured list, else every feature any account used in 90 days. */
   knownFeatureCount(config: HealthConfig, at: Date): Promise<number>;
   /**
-   * Adds the usage windows of every account of `slices` as of `at` to `table` (the check's first pass), with
-   * its best score of the `dropDays` days before `at` (score_drop), two slices at a time; `readerFailure`: why the second connection's thread failed (its slices were read on
+   * Adds the usage windows of every account of `slices` as of `at` to `table` (the check's first pass), two
+   * slices at a time; `readerFailure`: why the second connection's thread failed (its slices were read on
    * the app's connection instead), null when it did not.
    */
-  allUsage(slices: AsyncIterable<AccountGroup[]>, at: Date, table: UsageTable, dropDays: number): Promise<{ readerFailure: unknown }>;
+  allUsage(slices: AsyncIterable<AccountGroup[]>, at: Date, table: UsageTable): Promise<{ readerFailure: unknown }>;
   /**
    * Every input of every account of the slice (accounts in id order), as of `at`; the usage windows from
    * `usage`, read first for an account it lacks (stored after the first pass read its slice).
@@ -215,7 +215,7 @@ export function prismaHealthStore(db: Database, lease: RunLease = { owner: rando
     },
 
     knownFeatureCount: (config, at) => knownFeatureCount(db, config, at),
-    allUsage: (slices, at, table, dropDays) => allUsage(db, slices, at, table, dropDays),
+    allUsage: (slices, at, table) => allUsage(db, slices, at, table),
     sliceFacts: (config, accounts, known, at, usage) => sliceFacts(db, config, accounts, known, at, usage),
 
     async saveBook(runId, book) {

@@ -95,14 +95,13 @@ export async function runHealthCheck(
   try {
     const known = await ctx.health.knownFeatureCount(ctx.config, at);
     // First pass: every account's usage windows, for the book's median trends (an account's dip is judged
-    // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores, with
-    // each account's best recent score (score_drop). It reads of each account only its id and groups.
+    // against the book's, or its tier's, over the same weeks); kept for the second pass, which scores. It
+    // reads of each account only its id and groups.
     const usage = new UsageTable(accountCount);
     const { readerFailure } = await ctx.health.allUsage(
       slices(sliceSize, (cursor, size) => ctx.health.accountGroupsAfter(cursor, size, ctx.config.peerAttribute)),
       at,
       usage,
-      ctx.config.rules.score_drop.days,
     );
     if (readerFailure)
       ctx.log.warn(
