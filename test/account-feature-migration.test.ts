@@ -26,12 +26,15 @@ const BEFORE = [
 let database: { url: string; drop: () => Promise<void> };
 let db: Database;
 
-const features = () =>
-  queryRows<{ accountExternalId: string; feature: string; firstSeen: string; lastSeen: string }>(
-    db,
-    db.client,
-    `SELECT "accountExternalId", "feature", "firstSeen", "lastSeen" FROM "AccountFeature" ORDER BY "accountExternalId", "feature"`,
-  );
+/** Every stored feature as [account, feature, firstSeen, lastSeen], in key order. */
+const features = async () =>
+  (
+    await queryRows<{ accountExternalId: string; feature: string; firstSeen: string; lastSeen: string }>(
+      db,
+      db.client,
+      `SELECT "accountExternalId", "feature", "firstSeen", "lastSeen" FROM "AccountFeature" ORDER BY "accountExternalId", "feature"`,
+    )
+  ).map((f) => [f.accountExternalId, f.feature, f.firstSeen, f.lastSeen]);
 const tableSql = async () =>
   (await queryRows<{ sql: string }>(db, db.client, `SELECT "sql" FROM sqlite_master WHERE "name" = 'AccountFeature'`))[0].sql;
 
@@ -68,7 +71,7 @@ describe.runIf(!usePostgres())("AccountFeature made a WITHOUT ROWID table (SQLit
   it("keeps every feature with its days, in a table without rowids, with its index", async () => {
     expect(await migrate(db)).toEqual([MIGRATION]);
     expect(await tableSql()).toMatch(/WITHOUT ROWID/i);
-    expect((await features()).map((f) => [f.accountExternalId, f.feature, f.firstSeen, f.lastSeen])).toEqual(BEFORE.map((r) => [...r]));
+    expect(await features()).toEqual(BEFORE.map((r) => [...r]));
     const indexes = await queryRows<{ name: string }>(
       db,
       db.client,
@@ -99,7 +102,7 @@ describe.runIf(!usePostgres())("AccountFeature made a WITHOUT ROWID table (SQLit
         ],
       ),
     );
-    expect((await features()).map((f) => [f.accountExternalId, f.feature, f.firstSeen, f.lastSeen])).toEqual([
+    expect(await features()).toEqual([
       ["acme", "exports", "2026-01-05", "2026-11-20"],
       ["acme", "sso", "2026-02-01", "2026-06-30"],
       ["beta", "api", "2025-12-24", "2026-11-18"],
