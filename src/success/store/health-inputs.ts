@@ -147,17 +147,14 @@ type UsageWindow = {
  * about 0.16 s of CPU a window, and the last 7 days' sums as CASEs in the last 30 days' statement 0.23 s more
  * than a window of their own).
  */
-const USAGE_WINDOW_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, SUM(u."keyEvents") AS "keyEvents"
+const usageWindowSql = (peak: boolean) => `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active,
+    ${peak ? `MAX(u."activeUsers") AS peak, ` : ""}SUM(u."keyEvents") AS "keyEvents"
   FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
   WHERE a."externalId" >= $1 AND a."externalId" <= $2
   GROUP BY a."externalId"`;
-
+const USAGE_WINDOW_SQL = usageWindowSql(false);
 /** USAGE_WINDOW_SQL with the window's peak of active users (licence utilisation: the last 30 days). */
-const USAGE_PEAK_SQL = `SELECT a."externalId" AS id, COUNT(*) AS days, SUM(u."activeUsers") AS active, MAX(u."activeUsers") AS peak,
-    SUM(u."keyEvents") AS "keyEvents"
-  FROM "Account" a JOIN "UsageDay" u ON u."accountExternalId" = a."externalId" AND u."date" > $3 AND u."date" <= $4
-  WHERE a."externalId" >= $1 AND a."externalId" <= $2
-  GROUP BY a."externalId"`;
+const USAGE_PEAK_SQL = usageWindowSql(true);
 
 /** Days in the last week's window (recentActivity). */
 const RECENT_DAYS = 7;
